@@ -1,0 +1,36 @@
+"""The root of every error microcred raises on purpose.
+
+Each error carries a stable ``code`` (``"award.already_revoked"``), an optional
+``field`` (a JSON path or form field the error concerns) and ``data`` that
+explains it. Nothing here knows about HTTP: the API layer maps codes to
+statuses, the command line to exit codes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class MicrocredError(Exception):
+    """Base class: a failure we anticipated and can explain to a person."""
+
+    code: str = "microcred.error"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str | None = None,
+        field: str | None = None,
+        data: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        if code is not None:
+            self.code = code
+        self.field = field
+        self.data = data or {}
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the error as the API and ``--json`` outputs show it."""
+        return {"code": self.code, "message": self.message, "field": self.field, "data": self.data}

@@ -1,0 +1,113 @@
+"""The verification report: what was checked, what passed, what failed and why.
+
+Check ids never change once published; tools and people rely on them. The
+ones in use:
+
+``input.format``, ``structure.json``, ``structure.datamodel``, ``structure.ob3``,
+``structure.clr``, ``contexts``, ``proof.present``, ``proof.signature``,
+``issuer.key``, ``jwt.claims``, ``status.revocation``, ``status.suspension``,
+``validity.expired``, ``validity.not_yet_valid``, ``schema``, ``clr.nested``,
+``ob2.hosted``, ``ob2.revocation``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class CheckStatus(StrEnum):
+    PASSED = "passed"
+    FAILED = "failed"
+    WARNING = "warning"
+    SKIPPED = "skipped"
+
+
+@dataclass
+class Check:
+    """One named check with its outcome and a sentence a person understands."""
+
+    id: str
+    status: CheckStatus
+    message: str
+    data: dict[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"id": self.id, "status": str(self.status), "message": self.message}
+        if self.data:
+            out["data"] = self.data
+        return out
+
+
+@dataclass
+class VerificationReport:
+    """The outcome of verifying one credential.
+
+    ``verified`` is true when no check failed and at least one proof check
+    passed: a credential nobody signed is not verified, however well formed.
+    """
+
+    format: str
+    credential: Any = None
+    issuer: str | None = None
+    issuer_name: str | None = None
+    subject: str | None = None
+    name: str | None = None
+    source: str | None = None
+    checks: list[Check] = field(default_factory=list)
+    nested: list[VerificationReport] = field(default_factory=list)
+
+    def add(self, id: str, status: CheckStatus, message: str, **data: Any) -> Check:
+        check = Check(id=id, status=status, message=message, data=data)
+        self.checks.append(check)
+        return check
+
+    def passed(self, id: str, message: str, **data: Any) -> Check:
+        return self.add(id, CheckStatus.PASSED, message, **data)
+
+    def failed(self, id: str, message: str, **data: Any) -> Check:
+        return self.add(id, CheckStatus.FAILED, message, **data)
+
+    def warning(self, id: str, message: str, **data: Any) -> Check:
+        return self.add(id, CheckStatus.WARNING, message, **data)
+
+    def skipped(self, id: str, message: str, **data: Any) -> Check:
+        return self.add(id, CheckStatus.SKIPPED, message, **data)
+
+    def checks_with(self, id: str) -> list[Check]:
+        return [check for check in self.checks if check.id == id]
+
+    @property
+    def failures(self) -> list[Check]:
+        return [check for check in self.checks if check.status is CheckStatus.FAILED]
+
+    @property
+    def warnings(self) -> list[Check]:
+        return [check for check in self.checks if check.status is CheckStatus.WARNING]
+
+    @property
+    def verified(self) -> bool:
+        signed = any(
+            check.id in ("proof.signature", "ob2.hosted") and check.status is CheckStatus.PASSED
+            for check in self.checks
+        )
+        nested_ok = all(report.verified for report in self.nested)
+        return signed and not self.failures and nested_ok
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "verified": self.verified,
+            "format": self.format,
+            "source": self.source,
+            "name": self.name,
+            "issuer": self.issuer,
+            "issuerName": self.issuer_name,
+            "subject": self.subject,
+            "checks": [check.as_dict() for check in self.checks],
+            "nested": [report.as_dict() for report in self.nested],
+        }
+
+    def to_json(self) -> str:
+        return json.dumps(self.as_dict(), ensure_ascii=False)
