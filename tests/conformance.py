@@ -46,5 +46,9 @@ def load_json(*parts: str) -> Any:
 def cases(folder: str, key: str) -> list[dict[str, Any]]:
     """Return the list to parametrize on, or one skipped placeholder when the corpus is absent."""
     if not available():
-        return [pytest.param({}, marks=pytest.mark.skip(reason=f"conformance corpus not found at {CONFORMANCE}"))]
+        return [
+            pytest.param(
+                {}, marks=pytest.mark.skip(reason=f"conformance corpus not found at {CONFORMANCE}")
+            )
+        ]
     return manifest(folder)[key]

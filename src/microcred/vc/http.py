@@ -38,7 +38,9 @@ class Fetched:
         try:
             return json.loads(self.content)
         except ValueError as exc:
-            raise FetchError(f"{self.url} did not return JSON: {exc}", data={"url": self.url}) from exc
+            raise FetchError(
+                f"{self.url} did not return JSON: {exc}", data={"url": self.url}
+            ) from exc
 
 
 class Fetcher(Protocol):
@@ -122,9 +124,12 @@ class HttpFetcher:
         if not self.allow_private:
             self._refuse_private(parts.hostname, url)
         try:
-            with httpx.Client(
-                timeout=self.timeout, transport=self.transport, follow_redirects=False
-            ) as client, client.stream("GET", url, headers={"Accept": "application/json, */*"}) as response:
+            with (
+                httpx.Client(
+                    timeout=self.timeout, transport=self.transport, follow_redirects=False
+                ) as client,
+                client.stream("GET", url, headers={"Accept": "application/json, */*"}) as response,
+            ):
                 body = bytearray()
                 for chunk in response.iter_bytes():
                     body.extend(chunk)

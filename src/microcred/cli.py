@@ -1,0 +1,335 @@
+"""The ``microcred`` command: the standards engine and the platform from a shell.
+
+Every command reads its input, calls one function of :mod:`microcred.vc` (or
+of the platform's services) and prints the result. Bad input is one line on
+stderr and exit code 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+from rich.console import Console
+
+from microcred.errors import MicrocredError
+
+app = typer.Typer(
+    help="microcred: design, issue and verify micro-credentials (Open Badges 3.0, W3C VC).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+keys_app = typer.Typer(help="Manage signing keys.", no_args_is_help=True)
+app.add_typer(keys_app, name="keys")
+
+stderr = Console(stderr=True, highlight=False, soft_wrap=True)
+
+EXIT_BAD_INPUT = 2
+
+
+class Suite(StrEnum):
+    EDDSA_RDFC_2022 = "eddsa-rdfc-2022"
+    EDDSA_JCS_2022 = "eddsa-jcs-2022"
+    VC_JWT = "vc-jwt"
+
+
+class KeyType(StrEnum):
+    ED25519 = "ed25519"
+    RSA = "rsa"
+    P256 = "p256"
+
+
+def fail(message: str) -> NoReturn:
+    """Print one line on stderr and exit 2: the input could not be used."""
+    stderr.print(f"microcred: {message}", markup=False)
+    raise typer.Exit(EXIT_BAD_INPUT)
+
+
+def read_input(name: str) -> bytes:
+    """Return the bytes of a file, or of standard input for ``-``."""
+    if name == "-":
+        return sys.stdin.buffer.read()
+    path = Path(name)
+    if not path.is_file():
+        fail(f"{name}: no such file")
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        fail(f"{name}: {exc.strerror}")
+
+
+def parse_documents(options: list[str]) -> dict[str, Path]:
+    """Turn ``URL=FILE`` options into a mapping, checking that each file exists."""
+    documents: dict[str, Path] = {}
+    for option in options:
+        url, sep, file = option.partition("=")
+        if not sep or not url or not file:
+            fail(f"--document {option!r}: expected URL=FILE")
+        path = Path(file)
+        if not (path.is_file() or path.is_dir()):
+            fail(f"--document {option!r}: {file}: no such file")
+        documents[url] = path
+    return documents
+
+
+@app.command()
+def verify(
+    input: Annotated[
+        str, typer.Argument(help="A file (JSON, JSON Lines, JWT, PNG, SVG) or - for stdin.")
+    ],
+    json_output: Annotated[
+        bool, typer.Option("--json", help="Print one JSON report per credential, one per line.")
+    ] = False,
+    document: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--document",
+            help="Answer URL from a local FILE (URL=FILE; repeatable): DID documents, status "
+            "lists, OB 2.0 hosted assertions, JSON-LD contexts. With any --document, nothing is "
+            "fetched from the network.",
+        ),
+    ] = None,
+    offline: Annotated[bool, typer.Option(help="Never use the network.")] = False,
+) -> None:
+    """Verify credentials. Exit 0 when all verified, 1 when any did not, 2 for unreadable input."""
+    from microcred.vc import verify as verify_input
+    from microcred.vc.http import HttpFetcher, LocalFetcher
+    from microcred.vc.jsonld import ContextLoader
+
+    data = read_input(input)
+    documents = parse_documents(document or [])
+    fallback = None if (offline or documents) else HttpFetcher()
+    fetcher = LocalFetcher(documents, fallback=fallback)
+    contexts = {url: parsed for url, path in documents.items() if (parsed := _json_file(path))}
+    try:
+        reports = verify_input(
+            data,
+            source="stdin" if input == "-" else input,
+            fetcher=fetcher,
+            loader=ContextLoader(contexts),
+            now=datetime.now(UTC),
+        )
+    except MicrocredError as error:
+        fail(f"{input}: {error.message}")
+    out = Console(highlight=False, soft_wrap=True)
+    for report in reports:
+        if json_output:
+            print(report.to_json())
+        else:
+            print_report(out, report)
+    raise typer.Exit(0 if reports and all(report.verified for report in reports) else 1)
+
+
+STATUS_STYLE = {"passed": "green", "failed": "red", "warning": "yellow", "skipped": "dim"}
+
+
+def print_report(out: Console, report: Any, indent: str = "") -> None:
+    verdict = "[bold green]VERIFIED[/]" if report.verified else "[bold red]NOT VERIFIED[/]"
+    title = f" {report.name}" if report.name else ""
+    out.print(f"{indent}{verdict}{title} ({report.format})")
+    if report.issuer:
+        issuer = f"{report.issuer_name} ({report.issuer})" if report.issuer_name else report.issuer
+        out.print(f"{indent}  issuer:  {issuer}", markup=False)
+    if report.subject:
+        out.print(f"{indent}  subject: {report.subject}", markup=False)
+    for check in report.checks:
+        style = STATUS_STYLE[str(check.status)]
+        out.print(f"{indent}  [{style}]{check.status:>7}[/] {check.id}: ", end="")
+        out.print(check.message, markup=False)
+    for inner in report.nested:
+        print_report(out, inner, indent + "    ")
+
+
+def _json_file(path: Path) -> Any:
+    """Return the parsed JSON of a file given with --document, or None if it is not JSON."""
+    if not path.is_file():
+        return None
+    try:
+        return json.loads(path.read_bytes())
+    except ValueError:
+        return None
+
+
+def read_credentials(data: bytes, name: str) -> tuple[bool, Iterator[dict[str, Any]]]:
+    """Return whether the input is one JSON credential, and its credentials.
+
+    A JSON Lines stream is read line by line, so a large batch streams through.
+    """
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        fail(f"{name}: not UTF-8 text")
+    try:
+        whole = json.loads(text)
+    except ValueError:
+        return False, _json_lines(text, name)
+    if not isinstance(whole, dict):
+        fail(f"{name}: expected a JSON object (a credential) or JSON Lines")
+    return True, iter([whole])
+
+
+def _json_lines(text: str, name: str) -> Iterator[dict[str, Any]]:
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            value = json.loads(line)
+        except ValueError as exc:
+            fail(f"{name}, line {number}: not JSON ({exc.msg})")
+        if not isinstance(value, dict):
+            fail(f"{name}, line {number}: expected a JSON object (a credential)")
+        yield value
+
+
+@app.command()
+def sign(
+    input: Annotated[
+        str, typer.Argument(help="A credential (JSON) or a JSON Lines stream; - for stdin.")
+    ],
+    key: Annotated[str, typer.Option(help="Key file from `microcred keys generate`.")],
+    suite: Annotated[Suite, typer.Option(help="Proof suite.")] = Suite.EDDSA_RDFC_2022,
+    verification_method: Annotated[
+        str | None, typer.Option(help="verificationMethod URL (default: the key's did:key).")
+    ] = None,
+    created: Annotated[
+        str | None, typer.Option(help="Proof creation time, ISO 8601 (default: now).")
+    ] = None,
+) -> None:
+    """Sign one credential, or each line of a JSON Lines stream (one signed line per line in)."""
+    from microcred.vc import sign as sign_credential
+    from microcred.vc.keys import read_key_file
+
+    key_pair = _load_key(read_key_file, key)
+    created_at = _parse_created(created)
+    single, credentials = read_credentials(read_input(input), input)
+    try:
+        for credential in credentials:
+            signed = sign_credential(
+                credential,
+                key=key_pair,
+                suite=str(suite),
+                verification_method=verification_method,
+                created=created_at,
+            )
+            if isinstance(signed, str):
+                print(signed)
+            elif single:
+                print(json.dumps(signed, indent=2, ensure_ascii=False))
+            else:
+                print(json.dumps(signed, ensure_ascii=False, separators=(",", ":")))
+            sys.stdout.flush()
+    except MicrocredError as error:
+        where = f" ({error.field})" if error.field else ""
+        fail(f"{input}: {error.message}{where}")
+
+
+def _load_key(reader: Any, name: str) -> Any:
+    data = read_input(name)
+    try:
+        return reader(data)
+    except MicrocredError as error:
+        fail(f"{name}: {error.message}")
+
+
+def _parse_created(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        fail(f"--created {value!r}: not an ISO 8601 date-time")
+    if parsed.tzinfo is None:
+        fail(f"--created {value!r}: give a time zone (for example 2026-01-01T00:00:00Z)")
+    return parsed
+
+
+@keys_app.command("generate")
+def keys_generate(
+    type: Annotated[KeyType, typer.Option("--type", help="Key type.")] = KeyType.ED25519,
+    out: Annotated[
+        Path | None, typer.Option(help="Write to this file (mode 600) instead of stdout.")
+    ] = None,
+) -> None:
+    """Generate a key pair as JSON (did:key, publicKeyMultibase, secretKeyMultibase)."""
+    from microcred.vc.keys import generate_key_file
+
+    text = generate_key_file(str(type))
+    if out is None:
+        print(text)
+        return
+    if out.exists():
+        fail(f"{out}: exists already; not overwriting a key")
+    fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(text + "\n")
+    stderr.print(f"Key written to {out}", markup=False)
+
+
+@app.command()
+def bake(
+    image: Annotated[str, typer.Argument(help="A PNG or SVG badge image.")],
+    credential: Annotated[
+        str, typer.Argument(help="The credential: JSON or compact JWS; - for stdin.")
+    ],
+    out: Annotated[Path, typer.Option(help="Where to write the baked image.")],
+) -> None:
+    """Put a credential into a PNG or SVG image."""
+    from microcred.vc.baking import bake as bake_image
+
+    image_bytes = read_input(image)
+    payload = read_input(credential).decode("utf-8-sig", errors="replace").strip()
+    try:
+        baked = bake_image(image_bytes, payload)
+    except MicrocredError as error:
+        fail(f"{image}: {error.message}")
+    out.write_bytes(baked)
+    stderr.print(f"Baked image written to {out}", markup=False)
+
+
+@app.command()
+def unbake(
+    image: Annotated[str, typer.Argument(help="A baked PNG or SVG image; - for stdin.")],
+) -> None:
+    """Print the credential baked into a PNG or SVG image."""
+    from microcred.vc.baking import unbake as unbake_image
+
+    try:
+        baked = unbake_image(read_input(image))
+    except MicrocredError as error:
+        fail(f"{image}: {error.message}")
+    print(baked.payload)
+
+
+@app.command()
+def serve(
+    demo: Annotated[bool, typer.Option(help="Load demo data first.")] = False,
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+) -> None:
+    """Migrate the database, optionally load demo data, and serve the platform."""
+    from microcred.site.server import serve as run_server
+
+    run_server(host=host, port=port, demo=demo)
+
+
+@app.command(
+    context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
+)
+def manage(ctx: typer.Context) -> None:
+    """Run a Django management command (for example: microcred manage migrate)."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "microcred.site.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["microcred manage", *ctx.args])
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,27 @@
+"""``microcred serve``: prepare the database and serve the site with a production WSGI server."""
+
+from __future__ import annotations
+
+import os
+
+
+def serve(*, host: str, port: int, demo: bool) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "microcred.site.settings")
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from waitress import serve as waitress_serve
+
+    from microcred.site.wsgi import application
+
+    settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
+    call_command("migrate", interactive=False, verbosity=0)
+    if demo:
+        from microcred.site.demo import load_demo
+
+        for line in load_demo():
+            print(line)
+    print(f"microcred is serving on http://{host}:{port}/ (data in {settings.DATA_DIR})")
+    waitress_serve(application, host=host, port=port, threads=8, ident="microcred")

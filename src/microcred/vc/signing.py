@@ -1,0 +1,55 @@
+"""Sign a credential with any suite microcred speaks: one entry point for CLI and apps."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from microcred.vc import dataintegrity
+from microcred.vc import jwt as vcjwt
+from microcred.vc.errors import ProofError
+from microcred.vc.jsonld import DEFAULT_LOADER, ContextLoader
+
+VC_JWT = "vc-jwt"
+
+
+def sign(
+    credential: dict[str, Any],
+    *,
+    key: Any,
+    suite: str = "eddsa-rdfc-2022",
+    verification_method: str | None = None,
+    created: datetime | None = None,
+    loader: ContextLoader = DEFAULT_LOADER,
+) -> dict[str, Any] | str:
+    """Return ``credential`` signed: a new JSON document, or a compact JWS for ``vc-jwt``.
+
+    ``verification_method`` defaults to the key's did:key, so a key from
+    ``microcred keys generate`` signs credentials anyone can verify offline.
+    """
+    if not isinstance(credential, dict):
+        raise ProofError("Only a JSON object (a credential) can be signed.")
+    method = verification_method or default_verification_method(key)
+    if suite == VC_JWT:
+        return vcjwt.sign_jwt(credential, key, kid=method, now=created)
+    return dataintegrity.sign(
+        credential,
+        key=key,
+        suite=suite,
+        verification_method=method,
+        created=created,
+        loader=loader,
+    )
+
+
+def default_verification_method(key: Any) -> str:
+    """Return the did:key verification method of an Ed25519 key; other keys need one given."""
+    public = getattr(key, "public", None)
+    method = getattr(public, "did_key_verification_method", None)
+    if method is None:
+        raise ProofError(
+            "This key has no did:key form; give --verification-method (the URL where verifiers "
+            "find the public key).",
+            field="verificationMethod",
+        )
+    return method

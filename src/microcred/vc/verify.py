@@ -1,0 +1,441 @@
+"""The verification pipeline: one entry point for every kind of input.
+
+:func:`verify` reads what was presented (see :mod:`microcred.vc.inputs`) and
+returns one :class:`VerificationReport` per credential found. Each step adds
+named checks; a step that cannot run because an earlier one failed says so as
+a skipped check. Only our own errors are caught here: a bug is a bug.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from microcred.vc import clr, dataintegrity, datamodel, did, ob2, ob3, statuslist
+from microcred.vc import jwt as vcjwt
+from microcred.vc.dates import parse_datetime
+from microcred.vc.errors import FetchError, InputError, JsonLdError, StatusError, VCError
+from microcred.vc.http import Fetcher, LocalFetcher
+from microcred.vc.inputs import Presented, read_presented
+from microcred.vc.jsonld import DEFAULT_LOADER, ContextLoader
+from microcred.vc.report import CheckStatus, VerificationReport
+
+VC_V1 = "https://www.w3.org/2018/credentials/v1"
+VC_V2 = "https://www.w3.org/ns/credentials/v2"
+OB3_CONTEXT_LATEST = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
+OB3_CONTEXTS_OUTDATED = {
+    "https://purl.imsglobal.org/spec/ob/v3p0/context.json",
+    "https://purl.imsglobal.org/spec/ob/v3p0/context/ob_v3p0.jsonld",
+    "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.1.json",
+    "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.2.json",
+}
+OB3_TYPES = {"AchievementCredential", "OpenBadgeCredential"}
+STATUS_LIST_ENTRY_TYPES = {"BitstringStatusListEntry", "StatusList2021Entry"}
+REVOCATION_LIST_TYPE = "1EdTechRevocationList"
+
+
+def verify(
+    data: bytes | str | dict[str, Any] | list[Any],
+    *,
+    source: str | None = None,
+    fetcher: Fetcher | None = None,
+    loader: ContextLoader = DEFAULT_LOADER,
+    now: datetime | None = None,
+) -> list[VerificationReport]:
+    """Verify every credential in ``data`` and return one report for each.
+
+    ``fetcher`` answers URLs (did:web documents, status lists, OB 2.0 hosted
+    assertions); without one nothing is fetched. ``now`` is the time validity
+    periods are checked against. Raise :class:`InputError` when ``data``
+    holds nothing we can read.
+    """
+    verifier = Verifier(fetcher=fetcher, loader=loader, now=now or datetime.now(UTC))
+    return [verifier.verify_presented(item, source=source) for item in read_presented(data)]
+
+
+class Verifier:
+    """One verification session: its fetcher, loader, clock and caches.
+
+    Status lists are cached for the session, so a JSON Lines stream of a
+    thousand credentials that share a list fetches and verifies it once.
+    """
+
+    def __init__(self, *, fetcher: Fetcher | None, loader: ContextLoader, now: datetime) -> None:
+        self.fetcher = fetcher or LocalFetcher({})
+        self.loader = loader
+        self.now = now
+        self._status_lists: dict[str, dict[str, Any] | VCError] = {}
+
+    def verify_presented(self, item: Presented, *, source: str | None = None) -> VerificationReport:
+        baked = f", baked in {item.container.upper()}" if item.container else ""
+        if item.kind == "ob2":
+            return self.verify_ob2(item.value, source=source, baked=baked)
+        if item.kind == "jwt":
+            return self.verify_jwt(item.value, source=source, baked=baked)
+        return self.verify_credential(item.value, source=source, encoding=f"JSON{baked}")
+
+    # -- W3C Verifiable Credentials (JSON with Data Integrity proofs) -----------------
+
+    def verify_credential(
+        self,
+        credential: dict[str, Any],
+        *,
+        source: str | None = None,
+        encoding: str = "JSON",
+        check_status: bool = True,
+    ) -> VerificationReport:
+        """Verify a JSON credential secured with Data Integrity proofs."""
+        report = self._new_report(credential, source=source, encoding=encoding)
+        self._check_structure(report, credential)
+        contexts_ok = self._check_contexts(report, credential)
+        if contexts_ok:
+            self._check_proofs(report, credential)
+        else:
+            report.skipped(
+                "proof.signature", "The proof was not checked: the contexts cannot be processed."
+            )
+        self._check_validity(report, credential)
+        if check_status:
+            self._check_status(report, credential)
+        self._check_schema(report, credential)
+        self._check_nested(report, credential)
+        return report
+
+    def verify_jwt(
+        self, token: str, *, source: str | None = None, baked: str = ""
+    ) -> VerificationReport:
+        """Verify a VC-JWT (OB 3.0 JWT proof format or VC-JOSE)."""
+        try:
+            _header, _payload, credential = vcjwt.decode_jwt(token)
+        except InputError as error:
+            report = VerificationReport(format=f"VC-JWT{baked}", source=source)
+            report.failed("structure.json", error.message)
+            return report
+        report = self._new_report(credential, source=source, encoding=f"VC-JWT{baked}")
+        self._check_structure(report, credential)
+        self._check_contexts(report, credential)
+        try:
+            result = vcjwt.verify_jwt(token, fetcher=self.fetcher, now=self.now)
+        except VCError as error:
+            report.failed(
+                "proof.signature", f"The JWT signature could not be verified: {error.message}"
+            )
+        else:
+            report.passed(
+                "proof.signature",
+                f"The JWT is signed ({result.algorithm}) by the key "
+                f"{result.key_id or 'in its header'}.",
+            )
+            for finding in result.findings:
+                report.checks.append(finding)
+        self._check_validity(report, credential)
+        self._check_status(report, credential)
+        self._check_schema(report, credential)
+        self._check_nested(report, credential)
+        return report
+
+    def verify_ob2(
+        self, value: Any, *, source: str | None = None, baked: str = ""
+    ) -> VerificationReport:
+        """Verify an Open Badges 2.0 assertion (hosted or signed)."""
+        result = ob2.verify_ob2(value, fetcher=self.fetcher, now=self.now)
+        report = VerificationReport(format=f"Open Badges 2.0 assertion{baked}", source=source)
+        report.credential = result.assertion
+        report.name = (result.badge or {}).get("name")
+        issuer = result.issuer or {}
+        report.issuer = issuer.get("id")
+        report.issuer_name = issuer.get("name")
+        recipient = (result.assertion or {}).get("recipient") or {}
+        report.subject = recipient.get("identity") if isinstance(recipient, dict) else None
+        report.checks.extend(result.checks)
+        return report
+
+    # -- the steps -------------------------------------------------------------------
+
+    def _new_report(
+        self, credential: dict[str, Any], *, source: str | None, encoding: str
+    ) -> VerificationReport:
+        types = _as_list(credential.get("type"))
+        main_type = next((t for t in types if t != "VerifiableCredential"), "VerifiableCredential")
+        issuer = credential.get("issuer")
+        subject = _first(credential.get("credentialSubject"))
+        achievement = subject.get("achievement") if isinstance(subject, dict) else None
+        report = VerificationReport(
+            format=f"{main_type} ({encoding})", source=source, credential=credential
+        )
+        report.issuer = (
+            issuer.get("id")
+            if isinstance(issuer, dict)
+            else issuer
+            if isinstance(issuer, str)
+            else None
+        )
+        report.issuer_name = _text(issuer.get("name")) if isinstance(issuer, dict) else None
+        report.name = _text(
+            (achievement or {}).get("name") if isinstance(achievement, dict) else None
+        ) or _text(credential.get("name"))
+        if isinstance(subject, dict):
+            report.subject = subject.get("id") or _identifier(subject)
+        return report
+
+    def _check_structure(self, report: VerificationReport, credential: dict[str, Any]) -> None:
+        checks = [
+            (
+                "structure.datamodel",
+                datamodel.validate_credential(credential),
+                "the W3C VC Data Model",
+            )
+        ]
+        types = set(_as_list(credential.get("type")))
+        if "ClrCredential" in types:
+            checks.append(("structure.clr", clr.validate_clr(credential), "CLR 2.0"))
+        elif types & OB3_TYPES:
+            checks.append(("structure.ob3", ob3.validate_ob3(credential), "Open Badges 3.0"))
+        for check_id, problems, model in checks:
+            errors = [p for p in problems if p.severity == "error"]
+            for problem in problems:
+                status = CheckStatus.FAILED if problem.severity == "error" else CheckStatus.WARNING
+                report.add(
+                    check_id,
+                    status,
+                    f"{problem.path}: {problem.message}",
+                    path=problem.path,
+                    code=problem.code,
+                )
+            if not errors:
+                report.passed(check_id, f"The credential follows {model}.")
+
+    def _check_contexts(self, report: VerificationReport, credential: dict[str, Any]) -> bool:
+        urls = [c for c in _as_list(credential.get("@context")) if isinstance(c, str)]
+        unknown = [url for url in urls if not self.loader.knows(url)]
+        if unknown:
+            report.failed(
+                "contexts",
+                "These JSON-LD contexts are unknown and were not supplied, so the credential "
+                f"cannot be processed: {', '.join(unknown)}.",
+                unknown=unknown,
+            )
+            return False
+        outdated = [url for url in urls if url == VC_V1 or url in OB3_CONTEXTS_OUTDATED]
+        if outdated:
+            report.warning(
+                "contexts",
+                f"The credential uses outdated contexts ({', '.join(outdated)}); "
+                f"current are {VC_V2} and {OB3_CONTEXT_LATEST}.",
+                outdated=outdated,
+            )
+        else:
+            report.passed("contexts", "All JSON-LD contexts are known and current.")
+        return True
+
+    def _check_proofs(self, report: VerificationReport, credential: dict[str, Any]) -> None:
+        if not credential.get("proof"):
+            report.failed("proof.signature", "The credential carries no proof: nobody signed it.")
+            return
+        try:
+            results = dataintegrity.verify_proofs(
+                credential, resolve_key=self._resolve_key, loader=self.loader, now=self.now
+            )
+        except JsonLdError as error:
+            report.failed(
+                "proof.signature", f"The credential is not valid JSON-LD: {error.message}"
+            )
+            return
+        issuer = report.issuer
+        for result in results:
+            report.add("proof.signature", result.status, result.message, **result.data)
+            controller = result.controller
+            if result.status is CheckStatus.FAILED or controller is None or issuer is None:
+                continue
+            if controller == issuer:
+                report.passed("issuer.key", f"The signing key belongs to the issuer {issuer}.")
+            else:
+                report.failed(
+                    "issuer.key",
+                    f"The proof was made with a key controlled by {controller}, "
+                    f"not by the issuer {issuer}.",
+                    controller=controller,
+                )
+
+    def _resolve_key(self, verification_method: str) -> did.ResolvedKey:
+        return did.resolve_verification_method(verification_method, fetcher=self.fetcher)
+
+    def _check_validity(self, report: VerificationReport, credential: dict[str, Any]) -> None:
+        start = credential.get("validFrom", credential.get("issuanceDate"))
+        end = credential.get("validUntil", credential.get("expirationDate"))
+        start_at, end_at = _date_or_none(start), _date_or_none(end)
+        if start_at is not None and start_at > self.now:
+            report.failed(
+                "validity.not_yet_valid",
+                f"The credential is not valid before {start}.",
+                validFrom=start,
+            )
+        elif start_at is not None:
+            report.passed("validity.not_yet_valid", f"The credential is valid since {start}.")
+        if end_at is not None and end_at <= self.now:
+            report.failed("validity.expired", f"The credential expired on {end}.", validUntil=end)
+        elif end_at is not None:
+            report.passed("validity.expired", f"The credential is valid until {end}.")
+        else:
+            report.passed("validity.expired", "The credential does not expire.")
+
+    def _check_status(self, report: VerificationReport, credential: dict[str, Any]) -> None:
+        entries = [e for e in _as_list(credential.get("credentialStatus")) if e is not None]
+        if not entries:
+            report.passed("status.revocation", "The issuer gives no way to revoke this credential.")
+            return
+        for entry in entries:
+            if not isinstance(entry, dict):
+                report.failed("status.revocation", "credentialStatus must be an object.")
+                continue
+            kind = entry.get("type")
+            if kind in STATUS_LIST_ENTRY_TYPES:
+                self._check_status_list_entry(report, entry)
+            elif kind == REVOCATION_LIST_TYPE:
+                self._check_revocation_list(report, credential, entry)
+            else:
+                report.warning(
+                    "status.revocation",
+                    f"The status type {kind!r} is not supported; revocation could not be checked.",
+                )
+
+    def _check_status_list_entry(self, report: VerificationReport, entry: dict[str, Any]) -> None:
+        purpose = entry.get("statusPurpose", "revocation")
+        check_id = "status.suspension" if purpose == "suspension" else "status.revocation"
+        try:
+            result = statuslist.check_status(entry, fetch_list=self._status_list, now=self.now)
+        except VCError as error:
+            report.failed(check_id, f"The {purpose} status cannot be determined: {error.message}")
+            return
+        for warning in result.warnings:
+            report.warning(check_id, warning)
+        if result.set and purpose == "suspension":
+            report.failed(check_id, "The issuer has suspended this credential.", index=result.index)
+        elif result.set and purpose == "revocation":
+            report.failed(check_id, "The issuer has revoked this credential.", index=result.index)
+        elif result.set:
+            report.warning(
+                check_id, f"The status list marks this credential ({purpose}).", index=result.index
+            )
+        else:
+            report.passed(check_id, f"The credential is not marked in the issuer's {purpose} list.")
+
+    def _status_list(self, url: str) -> dict[str, Any]:
+        """Return the verified status list credential at ``url``; raise when it does not verify."""
+        cached = self._status_lists.get(url)
+        if cached is None:
+            cached = self._fetch_status_list(url)
+            self._status_lists[url] = cached
+        if isinstance(cached, VCError):
+            raise cached
+        return cached
+
+    def _fetch_status_list(self, url: str) -> dict[str, Any] | VCError:
+        try:
+            fetched = self.fetcher.fetch(url)
+            text = fetched.content.decode("utf-8", errors="replace").strip()
+            items = read_presented(text)
+        except (FetchError, InputError) as error:
+            return error
+        item = items[0]
+        if item.kind == "jwt":
+            list_report = self.verify_jwt(item.value)
+        else:
+            list_report = self.verify_credential(item.value, check_status=False)
+        proof_failures = [
+            c for c in list_report.failures if c.id.startswith(("proof.", "issuer.", "contexts"))
+        ]
+        if proof_failures or not any(c.id == "proof.signature" for c in list_report.checks):
+            reasons = "; ".join(c.message for c in proof_failures) or "it has no proof"
+            return StatusError(
+                f"the status list credential at {url} does not verify: {reasons}", data={"url": url}
+            )
+        return list_report.credential
+
+    def _check_revocation_list(
+        self, report: VerificationReport, credential: dict[str, Any], entry: dict
+    ) -> None:
+        try:
+            result = statuslist.check_1edtech_revocation(
+                credential.get("id"),
+                entry,
+                fetch_document=lambda url: self.fetcher.fetch(url).json(),
+            )
+        except VCError as error:
+            report.failed(
+                "status.revocation", f"The revocation status cannot be determined: {error.message}"
+            )
+            return
+        if result.set:
+            report.failed("status.revocation", "The issuer has revoked this credential.")
+        else:
+            report.passed(
+                "status.revocation", "The credential is not on the issuer's revocation list."
+            )
+
+    def _check_schema(self, report: VerificationReport, credential: dict[str, Any]) -> None:
+        schemas = [s for s in _as_list(credential.get("credentialSchema")) if isinstance(s, dict)]
+        for schema in schemas:
+            report.skipped(
+                "schema",
+                f"The JSON Schema {schema.get('id')} was not checked: schemas are not fetched; the "
+                "structure checks above apply the data model's rules.",
+            )
+
+    def _check_nested(self, report: VerificationReport, credential: dict[str, Any]) -> None:
+        if "ClrCredential" not in _as_list(credential.get("type")):
+            return
+        nested = clr.nested_credentials(credential)
+        for path, inner in nested:
+            if isinstance(inner, str):
+                inner_report = self.verify_jwt(inner, source=path)
+            else:
+                inner_report = self.verify_credential(inner, source=path)
+            report.nested.append(inner_report)
+        if nested:
+            bad = [r.source for r in report.nested if not r.verified]
+            if bad:
+                report.failed(
+                    "clr.nested", f"Nested credentials that do not verify: {', '.join(bad)}."
+                )
+            else:
+                report.passed("clr.nested", f"All {len(nested)} credentials inside the CLR verify.")
+
+
+def _as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def _first(value: Any) -> Any:
+    items = _as_list(value)
+    return items[0] if items else None
+
+
+def _text(value: Any) -> str | None:
+    """Return a plain string from a string or language value object(s)."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict):
+        return value.get("@value")
+    if isinstance(value, list) and value:
+        return _text(value[0])
+    return None
+
+
+def _identifier(subject: dict[str, Any]) -> str | None:
+    for identifier in _as_list(subject.get("identifier")):
+        if isinstance(identifier, dict) and identifier.get("identityType"):
+            hashed = " (hashed)" if identifier.get("hashed") else ""
+            return f"{identifier.get('identityType')}: {identifier.get('identityHash')}{hashed}"
+    return None
+
+
+def _date_or_none(value: Any) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return parse_datetime(value)
+    except VCError:
+        return None

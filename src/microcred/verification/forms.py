@@ -1,0 +1,63 @@
+"""The public verification form: paste a credential or upload a file."""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+
+
+class VerifyForm(forms.Form):
+    credential = forms.CharField(
+        label="Paste a credential",
+        required=False,
+        widget=forms.Textarea(
+            attrs={
+                "placeholder": "JSON, JSON Lines or a compact JWT (eyJ...)",
+                "spellcheck": "false",
+            }
+        ),
+        help_text="An Open Badges 3.0 / Verifiable Credential in JSON, a VC-JWT, a CLR, or an "
+        "Open Badges 2.0 assertion.",
+    )
+    file = forms.FileField(
+        label="…or upload a file",
+        required=False,
+        help_text="A .json or .jwt file, or a badge image (PNG or SVG) with a credential baked in.",
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if upload is not None:
+            limit = settings.VERIFY_MAX_UPLOAD_BYTES
+            if upload.size > limit:
+                raise forms.ValidationError(
+                    f"The file is {upload.size:,} bytes; files up to {limit:,} bytes are accepted.",
+                    code="too_large",
+                )
+            if upload.size == 0:
+                raise forms.ValidationError("The file is empty.", code="empty")
+        return upload
+
+    def clean(self):
+        cleaned = super().clean()
+        text = (cleaned.get("credential") or "").strip()
+        upload = cleaned.get("file")
+        if self.errors:
+            return cleaned
+        if not text and upload is None:
+            raise forms.ValidationError(
+                "Paste a credential or choose a file to verify.", code="nothing_to_verify"
+            )
+        if text and upload is not None:
+            raise forms.ValidationError(
+                "Paste a credential or upload a file, not both.", code="both_given"
+            )
+        cleaned["credential"] = text
+        return cleaned
+
+    def payload(self) -> tuple[bytes, str]:
+        """Return the bytes to verify and a label for where they came from."""
+        upload = self.cleaned_data.get("file")
+        if upload is not None:
+            return upload.read(), upload.name
+        return self.cleaned_data["credential"].encode("utf-8"), "pasted text"
