@@ -12,7 +12,6 @@ import os
 import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -35,16 +34,15 @@ stderr = Console(stderr=True, highlight=False, soft_wrap=True)
 EXIT_BAD_INPUT = 2
 
 
-class Suite(StrEnum):
-    EDDSA_RDFC_2022 = "eddsa-rdfc-2022"
-    EDDSA_JCS_2022 = "eddsa-jcs-2022"
-    VC_JWT = "vc-jwt"
+# Choices are checked by the commands themselves, so a wrong one is one line on stderr.
+SUITES = ("eddsa-rdfc-2022", "eddsa-jcs-2022", "vc-jwt")
+KEY_TYPES = ("ed25519", "rsa", "p256")
 
 
-class KeyType(StrEnum):
-    ED25519 = "ed25519"
-    RSA = "rsa"
-    P256 = "p256"
+def choice(option: str, value: str, choices: tuple[str, ...]) -> str:
+    if value not in choices:
+        fail(f"{option} {value!r}: unknown; choose one of {', '.join(choices)}")
+    return value
 
 
 def fail(message: str) -> NoReturn:
@@ -194,8 +192,10 @@ def sign(
     input: Annotated[
         str, typer.Argument(help="A credential (JSON) or a JSON Lines stream; - for stdin.")
     ],
-    key: Annotated[str, typer.Option(help="Key file from `microcred keys generate`.")],
-    suite: Annotated[Suite, typer.Option(help="Proof suite.")] = Suite.EDDSA_RDFC_2022,
+    key: Annotated[
+        str | None, typer.Option(help="Key file from `microcred keys generate`.")
+    ] = None,
+    suite: Annotated[str, typer.Option(help="Proof suite: " + ", ".join(SUITES) + ".")] = SUITES[0],
     verification_method: Annotated[
         str | None, typer.Option(help="verificationMethod URL (default: the key's did:key).")
     ] = None,
@@ -207,6 +207,9 @@ def sign(
     from microcred.vc import sign as sign_credential
     from microcred.vc.keys import read_key_file
 
+    choice("--suite", suite, SUITES)
+    if key is None:
+        fail("--key is required: a key file from `microcred keys generate`")
     key_pair = _load_key(read_key_file, key)
     created_at = _parse_created(created)
     single, credentials = read_credentials(read_input(input), input)
@@ -215,7 +218,7 @@ def sign(
             signed = sign_credential(
                 credential,
                 key=key_pair,
-                suite=str(suite),
+                suite=suite,
                 verification_method=verification_method,
                 created=created_at,
             )
@@ -253,7 +256,9 @@ def _parse_created(value: str | None) -> datetime | None:
 
 @keys_app.command("generate")
 def keys_generate(
-    type: Annotated[KeyType, typer.Option("--type", help="Key type.")] = KeyType.ED25519,
+    type: Annotated[str, typer.Option("--type", help="Key type: " + ", ".join(KEY_TYPES) + ".")] = (
+        KEY_TYPES[0]
+    ),
     out: Annotated[
         Path | None, typer.Option(help="Write to this file (mode 600) instead of stdout.")
     ] = None,
@@ -261,7 +266,7 @@ def keys_generate(
     """Generate a key pair as JSON (did:key, publicKeyMultibase, secretKeyMultibase)."""
     from microcred.vc.keys import generate_key_file
 
-    text = generate_key_file(str(type))
+    text = generate_key_file(choice("--type", type, KEY_TYPES))
     if out is None:
         print(text)
         return

@@ -21,3 +21,25 @@ def get_fetcher() -> HttpFetcher:
 def verify_payload(*, data: bytes, source: str) -> list[VerificationReport]:
     """Verify whatever a visitor submitted; raise ``InputError`` when it cannot be read."""
     return verify(data, source=source, fetcher=get_fetcher(), now=datetime.now(UTC))
+
+
+def get_samples() -> list[dict[str, str]]:
+    """Return the demo samples that exist, for the page's "try a sample" list."""
+    from microcred.site.demo import SAMPLES, demo_dir
+
+    folder = demo_dir()
+    return [
+        {"name": name, "description": description}
+        for name, description in SAMPLES.items()
+        if (folder / name).is_file()
+    ]
+
+
+def get_sample(name: str) -> bytes | None:
+    """Return a demo sample's bytes by its exact name, or None; other files are never served."""
+    from microcred.site.demo import SAMPLES, demo_dir
+
+    if name not in SAMPLES:
+        return None
+    path = demo_dir() / name
+    return path.read_bytes() if path.is_file() else None

@@ -6,4 +6,5 @@ app_name = "verification"
 
 urlpatterns = [
     path("verify", views.verify, name="verify"),
+    path("verify/samples/<str:name>", views.sample, name="sample"),
 ]

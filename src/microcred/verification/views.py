@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+import mimetypes
+
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from microcred.vc.errors import InputError
@@ -25,7 +27,29 @@ def verify(request: HttpRequest) -> HttpResponse:
         else:
             status = 400
     else:
-        form = VerifyForm()
+        form = VerifyForm(initial={"credential": _sample_text(request.GET.get("sample"))})
     return render(
-        request, "verification/verify.html", {"form": form, "reports": reports}, status=status
+        request,
+        "verification/verify.html",
+        {"form": form, "reports": reports, "samples": services.get_samples()},
+        status=status,
     )
+
+
+def _sample_text(name: str | None) -> str:
+    """Return a text sample (JSON or JWT) to prefill the form with, or nothing."""
+    if not name or name.endswith((".png", ".svg")):
+        return ""
+    data = services.get_sample(name)
+    return data.decode("utf-8") if data is not None else ""
+
+
+def sample(request: HttpRequest, name: str) -> HttpResponse:
+    """Download a demo sample (JSON, JWT or baked image)."""
+    data = services.get_sample(name)
+    if data is None:
+        raise Http404("No such sample.")
+    content_type = mimetypes.guess_type(name)[0] or "text/plain"
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
