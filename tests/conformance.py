@@ -52,3 +52,50 @@ def cases(folder: str, key: str) -> list[dict[str, Any]]:
             )
         ]
     return manifest(folder)[key]
+
+
+def contexts_not_bundled() -> dict[str, Any]:
+    """Return the corpus's contexts that microcred does not bundle, as a caller would supply them.
+
+    No registry package carries these (see ``src/microcred/vc/contexts/SOURCES.md``); a
+    verifier given them by its caller must use them.
+    """
+    from microcred.vc.jsonld import DEFAULT_LOADER
+
+    index = json.loads(path("contexts", "index.json").read_bytes())
+    return {
+        url: json.loads(path("contexts", entry["file"]).read_bytes())
+        for url, entry in index["contexts"].items()
+        if not DEFAULT_LOADER.knows(url)
+    }
+
+
+def supplied_loader() -> Any:
+    """Return the bundled contexts plus the corpus's unbundled ones."""
+    from microcred.vc.jsonld import ContextLoader
+
+    return ContextLoader(contexts_not_bundled())
+
+
+def dcc_documents() -> dict[str, Any]:
+    """Return the DCC manifest's url_mappings as a LocalFetcher mapping (URL -> Path)."""
+    root = path("dcc-fixtures")
+    mappings = manifest("dcc-fixtures")["url_mappings"]
+    documents: dict[str, Any] = {
+        entry["url"]: root / entry["file"] for entry in mappings["did_web"].values()
+    }
+    documents.update({url: root / file for url, file in mappings["status_lists"].items()})
+    documents.update(
+        {url: root / folder for url, folder in mappings["hosted_credentials_prefix"].items()}
+    )
+    return documents
+
+
+def onedtech_documents() -> dict[str, Any]:
+    """Return the 1EdTech manifest's url_mappings as a LocalFetcher mapping (URL -> Path)."""
+    root = path("1edtech-validator")
+    mappings = manifest("1edtech-validator")["url_mappings"]
+    documents: dict[str, Any] = {url: root / file for url, file in mappings["exact"].items()}
+    documents.update({url: root / folder for url, folder in mappings["prefix"].items()})
+    documents.update({url: root / file for url, file in mappings["ob20_extension_schemas"].items()})
+    return documents

@@ -156,10 +156,11 @@ def _json_file(path: Path) -> Any:
         return None
 
 
-def read_credentials(data: bytes, name: str) -> tuple[bool, Iterator[dict[str, Any]]]:
-    """Return whether the input is one JSON credential, and its credentials.
+def read_credentials(data: bytes, name: str) -> tuple[bool, Iterator[tuple[str, dict[str, Any]]]]:
+    """Return whether the input is one JSON credential, and its credentials with their place.
 
-    A JSON Lines stream is read line by line, so a large batch streams through.
+    A JSON Lines stream is read line by line, so a large batch streams through;
+    each credential comes with where it was (``"name, line 3"``) for error messages.
     """
     try:
         text = data.decode("utf-8-sig")
@@ -171,20 +172,21 @@ def read_credentials(data: bytes, name: str) -> tuple[bool, Iterator[dict[str, A
         return False, _json_lines(text, name)
     if not isinstance(whole, dict):
         fail(f"{name}: expected a JSON object (a credential) or JSON Lines")
-    return True, iter([whole])
+    return True, iter([(name, whole)])
 
 
-def _json_lines(text: str, name: str) -> Iterator[dict[str, Any]]:
+def _json_lines(text: str, name: str) -> Iterator[tuple[str, dict[str, Any]]]:
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
+        where = f"{name}, line {number}"
         try:
             value = json.loads(line)
         except ValueError as exc:
-            fail(f"{name}, line {number}: not JSON ({exc.msg})")
+            fail(f"{where}: not JSON ({exc.msg})")
         if not isinstance(value, dict):
-            fail(f"{name}, line {number}: expected a JSON object (a credential)")
-        yield value
+            fail(f"{where}: expected a JSON object (a credential)")
+        yield where, value
 
 
 @app.command()
@@ -211,10 +213,10 @@ def sign(
     if key is None:
         fail("--key is required: a key file from `microcred keys generate`")
     key_pair = _load_key(read_key_file, key)
-    created_at = _parse_created(created)
+    created_at = _parse_created(created) or datetime.now(UTC).replace(microsecond=0)
     single, credentials = read_credentials(read_input(input), input)
-    try:
-        for credential in credentials:
+    for where, credential in credentials:
+        try:
             signed = sign_credential(
                 credential,
                 key=key_pair,
@@ -222,16 +224,16 @@ def sign(
                 verification_method=verification_method,
                 created=created_at,
             )
-            if isinstance(signed, str):
-                print(signed)
-            elif single:
-                print(json.dumps(signed, indent=2, ensure_ascii=False))
-            else:
-                print(json.dumps(signed, ensure_ascii=False, separators=(",", ":")))
-            sys.stdout.flush()
-    except MicrocredError as error:
-        where = f" ({error.field})" if error.field else ""
-        fail(f"{input}: {error.message}{where}")
+        except MicrocredError as error:
+            field = f" ({error.field})" if error.field else ""
+            fail(f"{where}: {error.message}{field}")
+        if isinstance(signed, str):
+            print(signed)
+        elif single:
+            print(json.dumps(signed, indent=2, ensure_ascii=False))
+        else:
+            print(json.dumps(signed, ensure_ascii=False, separators=(",", ":")))
+        sys.stdout.flush()
 
 
 def _load_key(reader: Any, name: str) -> Any:

@@ -18,11 +18,11 @@ from typing import Any
 
 import pytest
 from pyld import jsonld as pyld
-from tests import conformance
 
 from microcred.vc import jsonld
 from microcred.vc.errors import DocumentLoaderError
 from microcred.vc.jsonld import DEFAULT_LOADER, ContextLoader, bundled_index
+from tests import conformance
 
 CONTEXTS = resources.files(jsonld.CONTEXTS_PACKAGE)
 ENTRY_KEYS = {"file", "sha256", "package", "path_in_package", "package_integrity", "licence"}

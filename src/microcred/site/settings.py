@@ -99,8 +99,9 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = DATA_DIR / "static"
-# Static files are served by WhiteNoise straight from the package, no collectstatic step.
+# Static files are served by WhiteNoise straight from the package, no collectstatic step;
+# a deployment that collects them names the folder.
+STATIC_ROOT = os.environ.get("MICROCRED_STATIC_ROOT") or None
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = DATA_DIR / "media"
 

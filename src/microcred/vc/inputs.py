@@ -19,6 +19,7 @@ from microcred.vc.errors import BakingError, InputError
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 COMPACT_JWS = re.compile(r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+$")
 OB2_CONTEXTS = ("https://w3id.org/openbadges/v2", "https://openbadgespec.org/v2/context.json")
+OB2_TYPES = {"Assertion", "BadgeClass", "Issuer", "Profile"}
 
 
 @dataclass(frozen=True)
@@ -113,9 +114,13 @@ def _expect_object(value: Any, where: str) -> dict[str, Any]:
 
 
 def _classify_json(value: dict[str, Any], container: str | None = None) -> Presented:
+    """An object is an OB 2.0 document when it is no VC and has OB 2.0's context or types."""
+    types = set(_types(value))
+    if "VerifiableCredential" in types:
+        return Presented("vc", value, container)
     context = value.get("@context")
     contexts = context if isinstance(context, list) else [context]
-    if any(c in OB2_CONTEXTS for c in contexts) and "VerifiableCredential" not in _types(value):
+    if any(c in OB2_CONTEXTS for c in contexts if isinstance(c, str)) or types & OB2_TYPES:
         return Presented("ob2", value, container)
     return Presented("vc", value, container)
 

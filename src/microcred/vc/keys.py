@@ -1,36 +1,86 @@
-"""Key pairs and their encodings (Multikey, multibase, did:key).
+"""Key pairs and their encodings: Multikey, multibase, did:key, JWK and key files.
 
-An Ed25519 Multikey is ``z`` + base58btc(multicodec header + key bytes):
-``0xed 0x01`` for the public key, ``0x80 0x26`` for the secret key
-(Controlled Identifiers 1.0, section 2.2.2). The secret key is the 32-byte
-seed; the 64-byte form (seed followed by public key) used by Digital Bazaar's
-libraries and the 1EdTech implementation guide is accepted too.
+A Multikey is ``z`` + base58btc(multicodec header + key bytes) (Controlled
+Identifiers 1.0, section 2.2.2):
+
+- Ed25519: ``0xed 0x01`` + 32-byte public key; ``0x80 0x26`` + the 32-byte
+  seed. The 64-byte secret form (seed followed by public key) used by Digital
+  Bazaar's libraries and the 1EdTech implementation guide is accepted too.
+- P-256: ``0x80 0x24`` + the 33-byte compressed point; ``0x86 0x26`` + the
+  32-byte secret scalar.
+
+RSA keys exist for VC-JWT ``RS256``, the algorithm Open Badges 3.0 section
+8.2.3 asks every implementation to support; they have a JWK form only.
+
+Every public key has ``algorithm`` (the signature algorithm), ``jws_algorithm``
+(its name in a JOSE header), ``jwk`` and ``verify(signature, data)``, which
+raises :class:`InvalidSignature`; every private key has ``sign(data)`` and
+``public``. JWK conversion is left to joserfc, which validates the members.
 """
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
+from typing import Any, ClassVar, Protocol
+
 import base58
 from cryptography.exceptions import InvalidSignature as _CryptoInvalidSignature
-from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.utils import (
+    decode_dss_signature,
+    encode_dss_signature,
+)
+from joserfc.errors import JoseError
+from joserfc.jwk import ECKey, OKPKey, RSAKey
 
 from microcred.vc.errors import InvalidSignature, KeyFormatError
 
 ED25519_PUBLIC_HEADER = b"\xed\x01"
 ED25519_SECRET_HEADER = b"\x80\x26"
+P256_PUBLIC_HEADER = b"\x80\x24"
+P256_SECRET_HEADER = b"\x86\x26"
+P256_COORDINATE_BYTES = 32
+RSA_MIN_BITS = 2048
 
 
-def multibase_decode(value: str) -> bytes:
-    """Decode a base58btc multibase string (``z...``)."""
+class PublicKey(Protocol):
+    algorithm: str
+    jws_algorithm: str
+
+    @property
+    def jwk(self) -> dict[str, str]: ...
+
+    def verify(self, signature: bytes, data: bytes) -> None:
+        """Raise :class:`InvalidSignature` unless ``signature`` signs ``data``."""
+
+
+class PrivateKey(Protocol):
+    algorithm: str
+    public: Any
+
+    def sign(self, data: bytes) -> bytes: ...
+
+    def private_jwk(self) -> dict[str, str]: ...
+
+
+def multibase_decode(value: str, *, field: str | None = None) -> bytes:
+    """Decode a base58btc multibase string (``z...``); ``field`` names it in errors."""
+    name = field or "A multibase value"
     if not isinstance(value, str) or not value.startswith("z"):
         raise KeyFormatError(
-            "A multibase value must be a string starting with 'z' (base58btc).",
+            f"{name} must be a string starting with 'z' (base58btc multibase).",
+            field=field,
             data={"value": str(value)[:80]},
         )
     try:
         return base58.b58decode(value[1:])
     except ValueError as exc:
-        raise KeyFormatError(f"Not valid base58btc: {exc}", data={"value": value[:80]}) from exc
+        raise KeyFormatError(
+            f"{name} is not valid base58btc: {exc}", field=field, data={"value": value[:80]}
+        ) from exc
 
 
 def multibase_encode(data: bytes) -> str:
@@ -38,10 +88,31 @@ def multibase_encode(data: bytes) -> str:
     return "z" + base58.b58encode(data).decode("ascii")
 
 
-class Ed25519PublicMultikey:
+class _PublicMultikey:
+    """What every public Multikey derives from its encoding: did:key and its method."""
+
+    header: ClassVar[bytes]
+    raw: bytes
+
+    @property
+    def public_key_multibase(self) -> str:
+        return multibase_encode(self.header + self.raw)
+
+    @property
+    def did_key(self) -> str:
+        return "did:key:" + self.public_key_multibase
+
+    @property
+    def did_key_verification_method(self) -> str:
+        return f"{self.did_key}#{self.public_key_multibase}"
+
+
+class Ed25519PublicMultikey(_PublicMultikey):
     """An Ed25519 public key with its Multikey encoding."""
 
     algorithm = "Ed25519"
+    jws_algorithm = "EdDSA"
+    header = ED25519_PUBLIC_HEADER
 
     def __init__(self, key: Ed25519PublicKey) -> None:
         self.key = key
@@ -51,7 +122,8 @@ class Ed25519PublicMultikey:
         raw = multibase_decode(value)
         if len(raw) != 34 or raw[:2] != ED25519_PUBLIC_HEADER:
             raise KeyFormatError(
-                "publicKeyMultibase is not an Ed25519 Multikey (expected header 0xed01 and 32 bytes).",
+                "publicKeyMultibase is not an Ed25519 Multikey "
+                "(expected header 0xed01 and 32 bytes).",
                 field="publicKeyMultibase",
                 data={"value": value[:80]},
             )
@@ -68,16 +140,8 @@ class Ed25519PublicMultikey:
         return self.key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
 
     @property
-    def public_key_multibase(self) -> str:
-        return multibase_encode(ED25519_PUBLIC_HEADER + self.raw)
-
-    @property
-    def did_key(self) -> str:
-        return "did:key:" + self.public_key_multibase
-
-    @property
-    def did_key_verification_method(self) -> str:
-        return f"{self.did_key}#{self.public_key_multibase}"
+    def jwk(self) -> dict[str, str]:
+        return OKPKey.import_key(self.key).as_dict(private=False)
 
     def verify(self, signature: bytes, data: bytes) -> None:
         """Raise :class:`InvalidSignature` unless ``signature`` signs ``data``."""
@@ -138,3 +202,345 @@ class Ed25519Multikey:
 
     def sign(self, data: bytes) -> bytes:
         return self.key.sign(data)
+
+    def private_jwk(self) -> dict[str, str]:
+        return OKPKey.import_key(self.key).as_dict(private=True)
+
+
+class P256PublicMultikey(_PublicMultikey):
+    """A NIST P-256 public key: ES256 signatures, Multikey ``zDn...``, did:key."""
+
+    algorithm = "ES256"
+    jws_algorithm = "ES256"
+    header = P256_PUBLIC_HEADER
+
+    def __init__(self, key: ec.EllipticCurvePublicKey) -> None:
+        if not isinstance(key.curve, ec.SECP256R1):
+            raise KeyFormatError(f"Expected a P-256 key, found the curve {key.curve.name}.")
+        self.key = key
+
+    @classmethod
+    def from_multibase(cls, value: str) -> P256PublicMultikey:
+        raw = multibase_decode(value)
+        if len(raw) != 35 or raw[:2] != P256_PUBLIC_HEADER:
+            raise KeyFormatError(
+                "publicKeyMultibase is not a P-256 Multikey "
+                "(expected header 0x8024 and a 33-byte compressed point).",
+                field="publicKeyMultibase",
+                data={"value": value[:80]},
+            )
+        try:
+            return cls(ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), raw[2:]))
+        except ValueError as exc:
+            raise KeyFormatError(
+                f"publicKeyMultibase is not a point on P-256: {exc}", field="publicKeyMultibase"
+            ) from exc
+
+    @property
+    def raw(self) -> bytes:
+        return self.key.public_bytes(
+            serialization.Encoding.X962, serialization.PublicFormat.CompressedPoint
+        )
+
+    @property
+    def jwk(self) -> dict[str, str]:
+        return ECKey.import_key(self.key).as_dict(private=False)
+
+    def verify(self, signature: bytes, data: bytes) -> None:
+        """Raise :class:`InvalidSignature` unless ``signature`` (r || s) signs ``data``."""
+        if len(signature) != 2 * P256_COORDINATE_BYTES:
+            raise InvalidSignature(
+                f"An ES256 signature has 64 bytes (r || s), not {len(signature)}."
+            )
+        r = int.from_bytes(signature[:P256_COORDINATE_BYTES], "big")
+        s = int.from_bytes(signature[P256_COORDINATE_BYTES:], "big")
+        try:
+            self.key.verify(encode_dss_signature(r, s), data, ec.ECDSA(hashes.SHA256()))
+        except _CryptoInvalidSignature as exc:
+            raise InvalidSignature("The ES256 signature does not match.") from exc
+
+
+class P256Multikey:
+    """A P-256 key pair that signs ES256 (r || s, the JWS and Data Integrity form)."""
+
+    algorithm = "ES256"
+
+    def __init__(self, key: ec.EllipticCurvePrivateKey) -> None:
+        self.key = key
+        self.public = P256PublicMultikey(key.public_key())
+
+    @classmethod
+    def generate(cls) -> P256Multikey:
+        return cls(ec.generate_private_key(ec.SECP256R1()))
+
+    @classmethod
+    def from_multibase(cls, value: str) -> P256Multikey:
+        raw = multibase_decode(value)
+        if raw[:2] != P256_SECRET_HEADER or len(raw) != 34:
+            raise KeyFormatError(
+                "secretKeyMultibase is not a P-256 secret Multikey "
+                "(expected header 0x8626 and 32 bytes).",
+                field="secretKeyMultibase",
+            )
+        try:
+            key = ec.derive_private_key(int.from_bytes(raw[2:], "big"), ec.SECP256R1())
+        except ValueError as exc:
+            raise KeyFormatError(
+                f"secretKeyMultibase is not a P-256 secret: {exc}", field="secretKeyMultibase"
+            ) from exc
+        return cls(key)
+
+    @property
+    def secret_key_multibase(self) -> str:
+        secret = self.key.private_numbers().private_value.to_bytes(P256_COORDINATE_BYTES, "big")
+        return multibase_encode(P256_SECRET_HEADER + secret)
+
+    def sign(self, data: bytes) -> bytes:
+        r, s = decode_dss_signature(self.key.sign(data, ec.ECDSA(hashes.SHA256())))
+        return r.to_bytes(P256_COORDINATE_BYTES, "big") + s.to_bytes(P256_COORDINATE_BYTES, "big")
+
+    def private_jwk(self) -> dict[str, str]:
+        return ECKey.import_key(self.key).as_dict(private=True)
+
+
+class RsaPublicKey:
+    """An RSA public key that verifies RS256 (RSASSA-PKCS1-v1_5 with SHA-256)."""
+
+    algorithm = "RS256"
+    jws_algorithm = "RS256"
+
+    def __init__(self, key: rsa.RSAPublicKey) -> None:
+        # RFC 7518 section 3.3: keys of 2048 bits or larger MUST be used with RS256.
+        if key.key_size < RSA_MIN_BITS:
+            raise KeyFormatError(
+                f"An RSA key for RS256 has at least {RSA_MIN_BITS} bits; this one has "
+                f"{key.key_size}.",
+                data={"bits": key.key_size},
+            )
+        self.key = key
+
+    @property
+    def jwk(self) -> dict[str, str]:
+        return RSAKey.import_key(self.key).as_dict(private=False)
+
+    def verify(self, signature: bytes, data: bytes) -> None:
+        """Raise :class:`InvalidSignature` unless ``signature`` signs ``data``."""
+        try:
+            self.key.verify(signature, data, padding.PKCS1v15(), hashes.SHA256())
+        except _CryptoInvalidSignature as exc:
+            raise InvalidSignature("The RS256 signature does not match.") from exc
+
+
+class RsaKey:
+    """An RSA key pair that signs RS256."""
+
+    algorithm = "RS256"
+
+    def __init__(self, key: rsa.RSAPrivateKey) -> None:
+        self.key = key
+        self.public = RsaPublicKey(key.public_key())
+
+    @classmethod
+    def generate(cls, bits: int = RSA_MIN_BITS) -> RsaKey:
+        return cls(rsa.generate_private_key(public_exponent=65537, key_size=bits))
+
+    def sign(self, data: bytes) -> bytes:
+        return self.key.sign(data, padding.PKCS1v15(), hashes.SHA256())
+
+    def private_jwk(self) -> dict[str, str]:
+        return RSAKey.import_key(self.key).as_dict(private=True)
+
+
+def public_key_from_multibase(value: str, *, field: str = "publicKeyMultibase") -> PublicKey:
+    """Return the Ed25519 or P-256 public key a Multikey encodes, by its multicodec header."""
+    header = multibase_decode(value, field=field)[:2]
+    if header == ED25519_PUBLIC_HEADER:
+        return Ed25519PublicMultikey.from_multibase(value)
+    if header == P256_PUBLIC_HEADER:
+        return P256PublicMultikey.from_multibase(value)
+    raise KeyFormatError(
+        f"{field} is not an Ed25519 (z6Mk...) or P-256 (zDn...) public Multikey.",
+        field=field,
+        data={"value": value[:80]},
+    )
+
+
+def private_key_from_multibase(value: str, *, field: str = "secretKeyMultibase") -> PrivateKey:
+    """Return the Ed25519 or P-256 key pair a secret Multikey encodes."""
+    header = multibase_decode(value, field=field)[:2]
+    if header == ED25519_SECRET_HEADER:
+        return Ed25519Multikey.from_multibase(value)
+    if header == P256_SECRET_HEADER:
+        return P256Multikey.from_multibase(value)
+    raise KeyFormatError(
+        f"{field} is not an Ed25519 (header 0x8026) or P-256 (header 0x8626) secret Multikey.",
+        field=field,
+    )
+
+
+def public_key_from_jwk(jwk: Any, *, field: str = "publicKeyJwk") -> PublicKey:
+    """Return the public key a JWK describes: OKP Ed25519, EC P-256 or RSA (RFC 7517, 7518, 8037).
+
+    A JWK holding private members is refused: a public key must never carry them
+    (Open Badges 3.0 section 8.2.3: the ``jwk`` header MUST NOT contain ``d``).
+    """
+    if isinstance(jwk, dict) and "d" in jwk:
+        raise KeyFormatError(
+            f"{field} holds a private key ('d'); only the public key may be published.",
+            field=field,
+        )
+    key = _import_jwk(jwk, field=field)
+    return _wrap_public(key.public_key, field=field)
+
+
+def private_key_from_jwk(jwk: Any, *, field: str = "secretKeyJwk") -> PrivateKey:
+    """Return the key pair a private JWK describes (it has ``d``)."""
+    if not isinstance(jwk, dict) or "d" not in jwk:
+        raise KeyFormatError(f"{field} has no private key member 'd'.", field=field)
+    private = _import_jwk(jwk, field=field).private_key
+    if isinstance(private, Ed25519PrivateKey):
+        return Ed25519Multikey(private)
+    if isinstance(private, ec.EllipticCurvePrivateKey):
+        return P256Multikey(private)
+    return RsaKey(private)
+
+
+JWK_TYPES = {("OKP", "Ed25519"): OKPKey, ("EC", "P-256"): ECKey, ("RSA", None): RSAKey}
+JWK_KEY_MEMBERS = ("kty", "crv", "x", "y", "n", "e", "d", "p", "q", "dp", "dq", "qi")
+
+
+def _import_jwk(jwk: Any, *, field: str) -> OKPKey | ECKey | RSAKey:
+    if not isinstance(jwk, dict):
+        raise KeyFormatError(f"{field} must be a JSON object (a JWK).", field=field)
+    for name in JWK_KEY_MEMBERS:
+        if name in jwk and not isinstance(jwk[name], str):
+            raise KeyFormatError(f"{field}.{name} must be a string.", field=f"{field}.{name}")
+    kty, crv = jwk.get("kty"), jwk.get("crv")
+    key_class = JWK_TYPES.get((kty, crv if kty != "RSA" else None))
+    if key_class is None:
+        raise KeyFormatError(
+            f"{field} is a {kty}{' ' + crv if crv else ''} key; microcred reads OKP Ed25519, "
+            "EC P-256 and RSA keys.",
+            field=field,
+            data={"kty": kty, "crv": crv},
+        )
+    try:
+        return key_class.import_key(jwk)
+    except (JoseError, ValueError) as exc:
+        raise KeyFormatError(f"{field} is not a valid {kty} JWK: {exc}", field=field) from exc
+
+
+def _wrap_public(key: Any, *, field: str) -> PublicKey:
+    if isinstance(key, Ed25519PublicKey):
+        return Ed25519PublicMultikey(key)
+    if isinstance(key, ec.EllipticCurvePublicKey):
+        return P256PublicMultikey(key)
+    if isinstance(key, rsa.RSAPublicKey):
+        return RsaPublicKey(key)
+    raise KeyFormatError(f"{field} is not a key microcred can use.", field=field)
+
+
+KEY_TYPES: dict[str, Callable[[], PrivateKey]] = {
+    "ed25519": Ed25519Multikey.generate,
+    "p256": P256Multikey.generate,
+    "rsa": RsaKey.generate,
+}
+SECRET_MULTIBASE_FIELDS = ("secretKeyMultibase", "privateKeyMultibase")
+SECRET_JWK_FIELDS = ("secretKeyJwk", "privateKeyJwk")
+
+
+def generate_key(key_type: str = "ed25519") -> PrivateKey:
+    """Return a new key pair of ``key_type``: ``ed25519``, ``p256`` or ``rsa``."""
+    generate = KEY_TYPES.get(key_type)
+    if generate is None:
+        raise KeyFormatError(
+            f"Unknown key type {key_type!r}; choose one of {', '.join(KEY_TYPES)}.",
+            data={"type": key_type},
+        )
+    return generate()
+
+
+def generate_key_file(key_type: str = "ed25519") -> str:
+    """Return the key file (JSON, secret included) of a new key pair of ``key_type``."""
+    return dump_key_file(generate_key(key_type))
+
+
+def dump_key_file(key: PrivateKey) -> str:
+    """Return ``key`` as the JSON of a key file. It holds the secret: keep it private.
+
+    Ed25519 and P-256 keys are written as the Multikey verification method of
+    their did:key plus ``secretKeyMultibase`` (Controlled Identifiers 1.0,
+    section 2.2.2); RSA keys as a JsonWebKey with ``publicKeyJwk`` and
+    ``secretKeyJwk`` (section 2.2.3).
+    """
+    public = key.public
+    if isinstance(public, _PublicMultikey):
+        document: dict[str, Any] = {
+            "type": "Multikey",
+            "id": public.did_key_verification_method,
+            "controller": public.did_key,
+            "publicKeyMultibase": public.public_key_multibase,
+            "secretKeyMultibase": key.secret_key_multibase,
+        }
+    else:
+        document = {
+            "type": "JsonWebKey",
+            "publicKeyJwk": public.jwk,
+            "secretKeyJwk": key.private_jwk(),
+        }
+    return json.dumps(document, indent=2)
+
+
+def read_key_file(data: bytes | str) -> PrivateKey:
+    """Return the key pair in a key file.
+
+    Read what :func:`dump_key_file` writes, ``privateKeyMultibase`` for
+    ``secretKeyMultibase`` (the W3C vc-di-eddsa test vectors), the 64-byte
+    Ed25519 secret form, ``privateKeyJwk`` for ``secretKeyJwk``, and a bare
+    private JWK. Raise :class:`KeyFormatError` naming the field at fault.
+    """
+    try:
+        document = json.loads(data)
+    except ValueError as exc:
+        raise KeyFormatError(f"The key file is not JSON: {exc}.") from exc
+    if not isinstance(document, dict):
+        raise KeyFormatError("The key file must hold a JSON object with the key pair.")
+    if "kty" in document:
+        if "d" not in document:
+            raise KeyFormatError(
+                "The key file is a public JWK; signing needs the private key (member 'd').",
+                field="d",
+            )
+        return private_key_from_jwk(document, field="JWK")
+    for field in SECRET_MULTIBASE_FIELDS:
+        if field in document:
+            key = private_key_from_multibase(document[field], field=field)
+            if "publicKeyMultibase" in document:
+                _check_public("publicKeyMultibase", document["publicKeyMultibase"], key.public)
+            return key
+    for field in SECRET_JWK_FIELDS:
+        if field in document:
+            key = private_key_from_jwk(document[field], field=field)
+            if "publicKeyJwk" in document:
+                given = public_key_from_jwk(document["publicKeyJwk"])
+                _check_public("publicKeyJwk", given.jwk, key.public)
+            return key
+    if "publicKeyMultibase" in document or "publicKeyJwk" in document:
+        missing = "secretKeyMultibase" if "publicKeyMultibase" in document else "secretKeyJwk"
+        raise KeyFormatError(
+            f"The key file holds only a public key; signing needs the secret ({missing}).",
+            field=missing,
+        )
+    raise KeyFormatError(
+        "The key file has no secret key: expected secretKeyMultibase (Ed25519, P-256) or "
+        "secretKeyJwk (RSA).",
+        field="secretKeyMultibase",
+    )
+
+
+def _check_public(field: str, given: Any, public: Any) -> None:
+    derived = public.jwk if field == "publicKeyJwk" else public.public_key_multibase
+    if given != derived:
+        raise KeyFormatError(
+            f"{field} does not belong to the secret key in the same file.", field=field
+        )

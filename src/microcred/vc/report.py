@@ -6,8 +6,10 @@ ones in use:
 ``input.format``, ``structure.json``, ``structure.datamodel``, ``structure.ob3``,
 ``structure.clr``, ``contexts``, ``proof.present``, ``proof.signature``,
 ``issuer.key``, ``jwt.claims``, ``status.revocation``, ``status.suspension``,
-``validity.expired``, ``validity.not_yet_valid``, ``schema``, ``clr.nested``,
-``ob2.hosted``, ``ob2.revocation``.
+``validity.expired``, ``validity.not_yet_valid``, ``schema``, ``clr.nested``;
+for Open Badges 2.0: ``ob2.structure``, ``ob2.hosted``, ``ob2.signature``,
+``ob2.revocation``, ``ob2.allowed_origins``, ``ob2.issued``, ``ob2.expiry``,
+``ob2.extensions``, ``ob2.recipient``.
 """
 
 from __future__ import annotations
@@ -16,6 +18,9 @@ import json
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
+
+# A credential is verified only if one of these passed: something vouches for its origin.
+SIGNATURE_CHECKS = ("proof.signature", "ob2.hosted", "ob2.signature")
 
 
 class CheckStatus(StrEnum):
@@ -89,8 +94,13 @@ class VerificationReport:
 
     @property
     def verified(self) -> bool:
+        """True when nothing failed and a signature (or hosted copy) vouches for the credential.
+
+        A signature check with a warning (a legacy suite, say) still vouches.
+        """
         signed = any(
-            check.id in ("proof.signature", "ob2.hosted") and check.status is CheckStatus.PASSED
+            check.id in SIGNATURE_CHECKS
+            and check.status in (CheckStatus.PASSED, CheckStatus.WARNING)
             for check in self.checks
         )
         nested_ok = all(report.verified for report in self.nested)

@@ -1,0 +1,345 @@
+"""Resolve DIDs and verification method URLs to public keys.
+
+``did:key`` (Ed25519 ``z6Mk...``, P-256 ``zDn...``) resolves locally; ``did:web``
+documents and HTTP(S) controller documents come through the :class:`Fetcher`
+the caller passes in, so that the caller decides what may be fetched (the
+HTTP fetcher refuses private addresses) and tests answer from local files.
+Every failure raises :class:`ResolutionError` naming the DID or URL.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+import base58
+
+from microcred.vc.errors import FetchError, KeyFormatError, ResolutionError
+from microcred.vc.http import Fetcher
+from microcred.vc.keys import (
+    Ed25519PublicMultikey,
+    PublicKey,
+    public_key_from_jwk,
+    public_key_from_multibase,
+)
+
+DID_KEY_CONTEXTS = ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"]
+# did:key spec section 3.1.2: a did:key's one key serves every verification relationship.
+DID_KEY_RELATIONSHIPS = (
+    "authentication",
+    "assertionMethod",
+    "capabilityInvocation",
+    "capabilityDelegation",
+)
+# Where a signing key may be listed in a DID document or controller document.
+METHOD_LISTS = ("verificationMethod", "assertionMethod", "authentication")
+SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+# did:web method-specific id: colon-separated segments of DID idchars (DID Core 3.1).
+DID_WEB = re.compile(r"^did:web:(?P<id>[A-Za-z0-9._%-]+(?::[A-Za-z0-9._%-]+)*)$")
+HOST_AND_PORT = re.compile(r"^(?P<host>[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?)(?::\d{1,5})?$")
+
+
+@dataclass(frozen=True)
+class ResolvedKey:
+    """A public key found for a verification method, with who controls it.
+
+    ``controller_verified`` is true when the controller itself says the key
+    is its own: the key is the did:key, or the DID document / controller
+    document fetched from the controller's URL lists it. A key taken from a
+    URL fragment (the 1EdTech ``<issuer URL>#<publicKeyMultibase>``
+    convention) only claims its controller.
+    """
+
+    id: str
+    controller: str | None
+    key: PublicKey
+    controller_verified: bool
+
+    @property
+    def algorithm(self) -> str:
+        return self.key.algorithm
+
+    def verify(self, signature: bytes, data: bytes) -> None:
+        """Raise :class:`InvalidSignature` unless ``signature`` signs ``data``."""
+        self.key.verify(signature, data)
+
+
+def resolve_verification_method(vm_id: str, *, fetcher: Fetcher | None = None) -> ResolvedKey:
+    """Return the public key that the verification method ``vm_id`` names.
+
+    Accept a did:key (with or without fragment), a did:web DID URL, a URL
+    whose fragment is a publicKeyMultibase (taken without fetching, as the
+    1EdTech validator does), and an HTTP(S) URL of a controller document, a
+    verification method, a JWK or a JWK Set (Open Badges 3.0 section 8.5,
+    Controlled Identifiers 1.0 section 3.3). Nothing is fetched without
+    ``fetcher``.
+    """
+    if not isinstance(vm_id, str) or not vm_id:
+        raise ResolutionError("A verificationMethod must be a non-empty URL string.")
+    if not SCHEME.match(vm_id):
+        raise ResolutionError(
+            f"The verification method {vm_id!r} is not a URL: it has no scheme "
+            "(such as did:, https:).",
+            data={"verificationMethod": vm_id},
+        )
+    base, _, fragment = vm_id.partition("#")
+    if vm_id.startswith("did:"):
+        if not fragment and not vm_id.startswith("did:key:"):
+            raise ResolutionError(
+                f"The verification method {vm_id} names a DID but not one of its keys: "
+                "add the key's #fragment.",
+                data={"verificationMethod": vm_id},
+            )
+        return _method_in_document(resolve_did(base, fetcher=fetcher), vm_id, base)
+    fragment_key = _fragment_key(fragment)
+    if fragment_key is not None:
+        return ResolvedKey(id=vm_id, controller=base, key=fragment_key, controller_verified=False)
+    if urlsplit(base).scheme not in ("https", "http"):
+        raise ResolutionError(
+            f"Cannot dereference the verification method {vm_id}: microcred resolves did:key, "
+            "did:web and HTTPS URLs.",
+            data={"verificationMethod": vm_id},
+        )
+    document = _fetch_json(base, fetcher=fetcher, what=f"the verification method {vm_id}")
+    return _method_at_url(document, vm_id, base, fragment)
+
+
+def resolve_did(did: str, *, fetcher: Fetcher | None = None) -> dict[str, Any]:
+    """Return the DID document of ``did`` (did:key or did:web)."""
+    method = did.split(":", 2)[1] if did.count(":") >= 2 else ""
+    if method == "key":
+        return did_key_document(did)
+    if method == "web":
+        document = _fetch_json(did_web_url(did), fetcher=fetcher, what=did)
+        if document.get("id") != did:
+            raise ResolutionError(
+                f"The DID document of {did} has the id {document.get('id')!r}, not {did}.",
+                data={"did": did, "id": document.get("id")},
+            )
+        return document
+    if not method:
+        raise ResolutionError(
+            f"Cannot resolve {did!r}: a DID is did:<method>:<identifier>.", data={"did": did}
+        )
+    raise ResolutionError(
+        f"Cannot resolve {did}: the DID method 'did:{method}' is not supported "
+        "(microcred resolves did:key and did:web).",
+        data={"did": did},
+    )
+
+
+def did_key_document(did: str) -> dict[str, Any]:
+    """Return the DID document of an Ed25519 or P-256 ``did:key`` (did:key spec, section 3.1)."""
+    key = _did_key_public_key(did)
+    method_id = f"{did}#{key.public_key_multibase}"
+    return {
+        "@context": DID_KEY_CONTEXTS,
+        "id": did,
+        "verificationMethod": [
+            {
+                "id": method_id,
+                "type": "Multikey",
+                "controller": did,
+                "publicKeyMultibase": key.public_key_multibase,
+            }
+        ],
+        **{relationship: [method_id] for relationship in DID_KEY_RELATIONSHIPS},
+    }
+
+
+def did_web_url(did: str) -> str:
+    """Return the URL of the DID document of a ``did:web`` (did:web spec, section 3.2 Read).
+
+    ``did:web:example.com`` is read from ``https://example.com/.well-known/did.json``;
+    ``did:web:example.com:orgs:acme`` from ``https://example.com/orgs/acme/did.json``.
+    A port is written percent-encoded: ``did:web:example.com%3A8443``.
+    """
+    match = DID_WEB.match(did) if isinstance(did, str) else None
+    if match is None:
+        raise ResolutionError(
+            f"{did!r} is not a did:web: expected did:web:<domain>[:<path>...].",
+            data={"did": str(did)},
+        )
+    domain, *path = match.group("id").split(":")
+    host = unquote(domain)
+    if not HOST_AND_PORT.match(host):
+        raise ResolutionError(
+            f"{did} does not name a valid domain ({host!r}).", data={"did": did, "domain": host}
+        )
+    if path:
+        return f"https://{host}/{'/'.join(path)}/did.json"
+    return f"https://{host}/.well-known/did.json"
+
+
+def key_from_verification_method(method: dict[str, Any], *, vm_id: str) -> PublicKey:
+    """Return the public key of a verification method object, by its ``type``.
+
+    Multikey and Ed25519VerificationKey2020 carry ``publicKeyMultibase``;
+    Ed25519VerificationKey2018 ``publicKeyBase58``; JsonWebKey2020 and
+    JsonWebKey ``publicKeyJwk``.
+    """
+    kind = method.get("type")
+    try:
+        if kind == "Multikey":
+            return public_key_from_multibase(method.get("publicKeyMultibase"))
+        if kind == "Ed25519VerificationKey2020":
+            return Ed25519PublicMultikey.from_multibase(method.get("publicKeyMultibase"))
+        if kind == "Ed25519VerificationKey2018":
+            return _ed25519_from_base58(method.get("publicKeyBase58"))
+        if kind in ("JsonWebKey2020", "JsonWebKey"):
+            return public_key_from_jwk(method.get("publicKeyJwk"))
+    except KeyFormatError as error:
+        raise ResolutionError(
+            f"The verification method {vm_id} has an unusable key: {error.message}",
+            code=error.code,
+            field=error.field,
+            data={"verificationMethod": vm_id},
+        ) from error
+    raise ResolutionError(
+        f"The verification method {vm_id} has the type {kind!r}; microcred reads Multikey, "
+        "Ed25519VerificationKey2020, Ed25519VerificationKey2018, JsonWebKey2020 and JsonWebKey.",
+        data={"verificationMethod": vm_id, "type": kind},
+    )
+
+
+def _did_key_public_key(did: str) -> Any:
+    try:
+        return public_key_from_multibase(did.removeprefix("did:key:"), field="did:key")
+    except KeyFormatError as error:
+        raise ResolutionError(
+            f"Cannot resolve {did}: {error.message}", code=error.code, data={"did": did}
+        ) from error
+
+
+def _ed25519_from_base58(value: Any) -> PublicKey:
+    if not isinstance(value, str):
+        raise KeyFormatError("publicKeyBase58 must be a string.", field="publicKeyBase58")
+    try:
+        raw = base58.b58decode(value)
+    except ValueError as exc:
+        raise KeyFormatError(
+            f"publicKeyBase58 is not base58: {exc}", field="publicKeyBase58"
+        ) from exc
+    return Ed25519PublicMultikey.from_raw(raw)
+
+
+def _fragment_key(fragment: str) -> PublicKey | None:
+    """Return the key a fragment spells as a publicKeyMultibase, or None when it does not."""
+    if not fragment.startswith("z"):
+        return None
+    try:
+        return public_key_from_multibase(fragment)
+    except KeyFormatError:
+        return None
+
+
+def _fetch_json(url: str, *, fetcher: Fetcher | None, what: str) -> dict[str, Any]:
+    if fetcher is None:
+        raise ResolutionError(
+            f"Cannot resolve {what}: it needs {url}, and fetching is off.",
+            code="http.not_available",
+            data={"url": url},
+        )
+    try:
+        fetched = fetcher.fetch(url)
+        if fetched.status != 200:
+            raise ResolutionError(
+                f"Cannot resolve {what}: {url} answered HTTP {fetched.status}.",
+                data={"url": url, "status": fetched.status},
+            )
+        document = fetched.json()
+    except FetchError as error:
+        raise ResolutionError(
+            f"Cannot resolve {what}: {error.message}",
+            code=error.code,
+            data={"url": url, **error.data},
+        ) from error
+    if not isinstance(document, dict):
+        raise ResolutionError(
+            f"Cannot resolve {what}: {url} did not return a JSON object.", data={"url": url}
+        )
+    return document
+
+
+def _method_in_document(document: dict[str, Any], vm_id: str, base: str) -> ResolvedKey:
+    """Find ``vm_id`` among the verification methods of a DID or controller document.
+
+    A did:key without fragment names its one method (did:key spec, section
+    3.1.2); otherwise the fragment must match a method's id.
+    """
+    document_id = document["id"]
+    methods = [
+        method
+        for name in METHOD_LISTS
+        for method in _as_list(document.get(name))
+        if isinstance(method, dict)
+    ]
+    wanted = vm_id if "#" in vm_id else None
+    for method in methods:
+        method_id = _absolute(method.get("id"), document_id)
+        if wanted is None or method_id == wanted:
+            controller = method.get("controller", document_id)
+            controller = controller if isinstance(controller, str) else None
+            return ResolvedKey(
+                id=method_id,
+                controller=controller,
+                key=key_from_verification_method(method, vm_id=method_id),
+                controller_verified=controller == document_id,
+            )
+    raise ResolutionError(
+        f"The document of {base} lists no verification method {vm_id} "
+        f"(looked in {', '.join(METHOD_LISTS)}).",
+        data={"verificationMethod": vm_id},
+    )
+
+
+def _method_at_url(document: dict[str, Any], vm_id: str, base: str, fragment: str) -> ResolvedKey:
+    """Read a key from what an HTTP(S) URL returned: JWK Set, JWK, method or controller document."""
+    if isinstance(document.get("keys"), list):
+        for jwk in document["keys"]:
+            if isinstance(jwk, dict) and jwk.get("kid") in (vm_id, fragment):
+                return _jwk_key(jwk, vm_id)
+        raise ResolutionError(
+            f"The JWK Set at {base} has no key with the kid {fragment or vm_id!r}.",
+            data={"verificationMethod": vm_id},
+        )
+    if "kty" in document:
+        return _jwk_key(document, vm_id)
+    if document.get("id") != base:
+        raise ResolutionError(
+            f"The document at {base} has the id {document.get('id')!r}, not {base}.",
+            data={"url": base, "id": document.get("id")},
+        )
+    if not fragment and isinstance(document.get("type"), str):
+        return ResolvedKey(
+            id=vm_id,
+            controller=document.get("controller"),
+            key=key_from_verification_method(document, vm_id=vm_id),
+            controller_verified=False,
+        )
+    return _method_in_document(document, vm_id, base)
+
+
+def _jwk_key(jwk: dict[str, Any], vm_id: str) -> ResolvedKey:
+    try:
+        key = public_key_from_jwk(jwk, field="jwk")
+    except KeyFormatError as error:
+        raise ResolutionError(
+            f"The key {vm_id} is unusable: {error.message}", code=error.code, field=error.field
+        ) from error
+    return ResolvedKey(id=vm_id, controller=None, key=key, controller_verified=False)
+
+
+def _absolute(method_id: Any, document_id: str) -> Any:
+    """Resolve a relative method id (``#key-1``) against its document (DID Core 3.2.1)."""
+    if isinstance(method_id, str) and method_id.startswith("#"):
+        return document_id + method_id
+    return method_id
+
+
+def _as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]

@@ -1,0 +1,224 @@
+"""What every Ed25519 Data Integrity suite shares: hashing, proofValue, the proof configuration.
+
+The suites of Data Integrity EdDSA Cryptosuites v1.0 differ only in how they
+canonicalize (RDFC-1.0 or JCS) and in what goes into the proof configuration;
+the rest of the algorithm is this class. Suites are stateless: one instance
+serves every thread.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from abc import ABC, abstractmethod
+from collections.abc import MutableMapping
+from datetime import datetime
+from typing import Any, ClassVar, Protocol
+
+from microcred.vc.dates import parse_datetime
+from microcred.vc.errors import InvalidSignature, KeyFormatError, ProofError, VCError
+from microcred.vc.jsonld import DEFAULT_LOADER, ContextLoader
+from microcred.vc.keys import multibase_decode, multibase_encode
+
+ED25519_SIGNATURE_LENGTH = 64
+
+ProofHashes = MutableMapping[str, bytes]
+"""A memo of canonical proof configuration hashes, kept by the caller.
+
+Keys are the proof configuration as sorted JSON. Use one memo with one
+document loader only; a long-lived verification session should pass a
+bounded mapping (proof configurations differ by ``created``).
+"""
+
+
+class SigningKey(Protocol):
+    def sign(self, data: bytes) -> bytes: ...
+
+
+class PublicKey(Protocol):
+    def verify(self, signature: bytes, data: bytes) -> None:
+        """Raise :class:`InvalidSignature` unless ``signature`` signs ``data``."""
+
+
+class Cryptosuite(ABC):
+    """A Data Integrity cryptographic suite signing with Ed25519.
+
+    ``name`` is the spec's name: the ``cryptosuite`` of a ``DataIntegrityProof``,
+    or the proof ``type`` of a legacy suite. ``legacy`` marks names kept only
+    to verify old credentials: such proofs verify with a warning.
+    """
+
+    name: ClassVar[str]
+    proof_type: ClassVar[str] = "DataIntegrityProof"
+    can_create: ClassVar[bool] = True
+    legacy: ClassVar[str | None] = None
+
+    def create_proof(
+        self,
+        document: dict[str, Any],
+        *,
+        key: SigningKey,
+        proof_options: dict[str, Any],
+        loader: ContextLoader = DEFAULT_LOADER,
+        path: str = "proof",
+        proof_hashes: ProofHashes | None = None,
+    ) -> dict[str, Any]:
+        """Return the proof securing ``document``: ``proof_options`` plus ``proofValue``.
+
+        vc-di-eddsa sections 3.2.1 and 3.3.1 (Create Proof). ``path`` names
+        the proof in error messages; ``proof_hashes`` lets a batch canonicalize
+        its shared proof configuration once.
+        """
+        if not self.can_create:
+            raise ProofError(
+                f"{self.name} is only accepted to verify old proofs; sign with {self.legacy}.",
+                code="proof.unknown_suite",
+                field=f"{path}.cryptosuite",
+            )
+        proof = self.proof_from_options(document, proof_options)
+        config = self.proof_configuration(document, proof, path=path)
+        hash_data = self.hash_data(document, config, loader=loader, proof_hashes=proof_hashes)
+        return {**proof, "proofValue": multibase_encode(key.sign(hash_data))}
+
+    def verify_proof(
+        self,
+        document: dict[str, Any],
+        proof: dict[str, Any],
+        *,
+        public_key: PublicKey,
+        loader: ContextLoader = DEFAULT_LOADER,
+        path: str = "proof",
+        proof_hashes: ProofHashes | None = None,
+    ) -> None:
+        """Raise unless ``proof`` is a valid proof of ``document`` (which carries no proof).
+
+        vc-di-eddsa sections 3.2.2 and 3.3.2 (Verify Proof). Raise
+        :class:`InvalidSignature` when the signature does not match and
+        :class:`ProofError` when the proof is malformed.
+        """
+        options = {name: value for name, value in proof.items() if name != "proofValue"}
+        signature = decode_proof_value(proof.get("proofValue"), field=f"{path}.proofValue")
+        document = self.document_to_verify(document, options, path=path)
+        config = self.proof_configuration(document, options, path=path)
+        hash_data = self.hash_data(document, config, loader=loader, proof_hashes=proof_hashes)
+        try:
+            public_key.verify(signature, hash_data)
+        except InvalidSignature as error:
+            raise InvalidSignature(
+                "The signature does not match: the document or the proof changed after "
+                "signing, or the key is not the one that signed.",
+                field=f"{path}.proofValue",
+            ) from error
+
+    def hash_data(
+        self,
+        document: dict[str, Any],
+        proof_config: dict[str, Any],
+        *,
+        loader: ContextLoader,
+        proof_hashes: ProofHashes | None = None,
+    ) -> bytes:
+        """Return SHA-256(canonical proof configuration) || SHA-256(canonical document).
+
+        vc-di-eddsa sections 3.2.4 and 3.3.4 (Hashing): the proof hash comes first.
+        """
+        proof_hash = self._proof_hash(proof_config, loader=loader, proof_hashes=proof_hashes)
+        return proof_hash + hashlib.sha256(self.canonicalize(document, loader=loader)).digest()
+
+    def _proof_hash(
+        self,
+        proof_config: dict[str, Any],
+        *,
+        loader: ContextLoader,
+        proof_hashes: ProofHashes | None,
+    ) -> bytes:
+        if proof_hashes is None:
+            return hashlib.sha256(self.canonicalize(proof_config, loader=loader)).digest()
+        memo_key = json.dumps(proof_config, sort_keys=True)
+        proof_hash = proof_hashes.get(memo_key)
+        if proof_hash is None:
+            proof_hash = hashlib.sha256(self.canonicalize(proof_config, loader=loader)).digest()
+            proof_hashes[memo_key] = proof_hash
+        return proof_hash
+
+    def proof_configuration(
+        self, document: dict[str, Any], options: dict[str, Any], *, path: str
+    ) -> dict[str, Any]:
+        """Return the proof configuration to canonicalize (vc-di-eddsa 3.2.5, 3.3.5).
+
+        Raise :class:`ProofError` when the options name another suite or
+        ``created`` is not an XML Schema dateTime.
+        """
+        self.check_type(options, path=path)
+        created = options.get("created")
+        if created is not None:
+            parse_proof_datetime(created, field=f"{path}.created")
+        return dict(options)
+
+    def check_type(self, options: dict[str, Any], *, path: str) -> None:
+        """Raise :class:`ProofError` unless the options name this suite (3.2.5 step 2)."""
+        if options.get("type") != self.proof_type:
+            raise ProofError(
+                f"A {self.name} proof has type {self.proof_type}, not {options.get('type')!r}.",
+                code="proof.malformed",
+                field=f"{path}.type",
+            )
+        if self.proof_type == "DataIntegrityProof" and options.get("cryptosuite") != self.name:
+            raise ProofError(
+                f"The proof names the cryptosuite {options.get('cryptosuite')!r}, not {self.name}.",
+                code="proof.malformed",
+                field=f"{path}.cryptosuite",
+            )
+
+    def proof_from_options(
+        self, document: dict[str, Any], options: dict[str, Any]
+    ) -> dict[str, Any]:
+        """Return the proof before signing: a copy of the options."""
+        return dict(options)
+
+    def document_to_verify(
+        self, document: dict[str, Any], options: dict[str, Any], *, path: str
+    ) -> dict[str, Any]:
+        """Return the unsecured document the proof's hash covers."""
+        return document
+
+    @abstractmethod
+    def canonicalize(self, value: dict[str, Any], *, loader: ContextLoader) -> bytes:
+        """Return the canonical bytes of a document or proof configuration (Transformation)."""
+
+
+def decode_proof_value(value: Any, *, field: str) -> bytes:
+    """Return the 64-byte Ed25519 signature held by a base58btc multibase ``proofValue``."""
+    if not isinstance(value, str) or not value.startswith("z"):
+        raise ProofError(
+            "proofValue must be a base58btc multibase string (starting with 'z').",
+            code="proof.malformed",
+            field=field,
+        )
+    try:
+        signature = multibase_decode(value)
+    except KeyFormatError as error:
+        raise ProofError(
+            f"proofValue is not valid base58btc: {error.message}",
+            code="proof.malformed",
+            field=field,
+        ) from error
+    if len(signature) != ED25519_SIGNATURE_LENGTH:
+        raise ProofError(
+            f"proofValue holds {len(signature)} bytes; an Ed25519 signature has 64.",
+            code="proof.malformed",
+            field=field,
+        )
+    return signature
+
+
+def parse_proof_datetime(value: Any, *, field: str) -> datetime:
+    """Return the aware datetime of a proof's ``created`` or ``expires``; raise ProofError."""
+    try:
+        return parse_datetime(value)
+    except VCError as error:
+        raise ProofError(
+            f"{field} must be an XML Schema dateTime: {error.message}",
+            code="proof.malformed",
+            field=field,
+        ) from error

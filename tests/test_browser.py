@@ -1,0 +1,86 @@
+"""The verification page in a real browser (Debian's Chromium, driven by Playwright)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from microcred.site.demo import badge_png
+from microcred.vc import Ed25519Multikey
+from microcred.vc.baking import bake
+from tests.factories import signed_credential
+
+CHROMIUM = os.environ.get("MICROCRED_CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(
+            f"Chromium not found at {CHROMIUM}: install Debian's chromium package (.ci/run does)"
+        )
+    from playwright.sync_api import sync_playwright
+
+    # Playwright runs an event loop in this thread; Django's live server runs in another.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context()
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def test_a_visitor_pastes_a_credential_and_sees_it_verified(page, live_server) -> None:
+    key = Ed25519Multikey.generate()
+    page.goto(f"{live_server.url}/verify")
+    page.fill("textarea[name=credential]", json.dumps(signed_credential(key)))
+    page.click("button[type=submit]")
+    verdict = page.locator(".verdict")
+    assert verdict.inner_text().startswith("Verified")
+    assert page.locator(".checks .status.failed").count() == 0
+
+
+def test_a_visitor_uploads_a_tampered_badge_and_sees_why_it_fails(
+    page, live_server, tmp_path
+) -> None:
+    key = Ed25519Multikey.generate()
+    signed = signed_credential(key)
+    signed["credentialSubject"]["achievement"]["name"] = "Forged"
+    image = tmp_path / "badge.png"
+    image.write_bytes(bake(badge_png(), json.dumps(signed)))
+    page.goto(f"{live_server.url}/verify")
+    page.set_input_files("input[type=file]", str(image))
+    page.click("button[type=submit]")
+    assert page.locator(".verdict").inner_text().startswith("Not verified")
+    failed = page.locator(".checks li", has=page.locator(".status.failed"))
+    assert "signature" in failed.first.inner_text().lower()
+    page.screenshot(path=str(tmp_path / "verify.png"), full_page=True)
+
+
+def test_submitting_nothing_shows_an_error(page, live_server) -> None:
+    page.goto(f"{live_server.url}/verify")
+    page.click("button[type=submit]")
+    assert "Paste a credential or choose a file" in page.locator(".errorlist").inner_text()
