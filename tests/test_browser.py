@@ -60,6 +60,8 @@ def test_a_visitor_pastes_a_credential_and_sees_it_verified(page, live_server) -
     page.click("button[type=submit]")
     verdict = page.locator(".verdict")
     assert verdict.inner_text().startswith("Verified")
+    # Styled by the stylesheet: a green banner, not the browser's default transparent box.
+    assert verdict.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(232, 245, 236)"
     assert page.locator(".checks .status.failed").count() == 0
 
 

@@ -141,3 +141,11 @@ def test_demo_samples_verify_as_described(client: Client, settings, tmp_path) ->
         upload = SimpleUploadedFile(name, (folder / name).read_bytes())
         page = client.post("/verify", {"file": upload}).content.decode()
         assert 'data-verified="true"' in page, name
+
+
+def test_the_stylesheet_is_served(client: Client) -> None:
+    page = client.get("/verify").content.decode()
+    assert "/static/microcred/microcred.css" in page
+    response = client.get("/static/microcred/microcred.css")
+    assert response.status_code == 200
+    assert b".verdict" in b"".join(response.streaming_content)

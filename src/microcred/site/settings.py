@@ -99,6 +99,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
 # Static files are served by WhiteNoise straight from the package, no collectstatic step;
 # a deployment that collects them names the folder.
 STATIC_ROOT = os.environ.get("MICROCRED_STATIC_ROOT") or None
