@@ -54,6 +54,24 @@ def cases(folder: str, key: str) -> list[dict[str, Any]]:
     return manifest(folder)[key]
 
 
+@cache
+def corpus_contexts() -> dict[str, Any]:
+    """Return every context of the corpus (``contexts/index.json``), parsed, by URL."""
+    index = json.loads(path("contexts", "index.json").read_bytes())
+    return {
+        url: json.loads(path("contexts", entry["file"]).read_bytes())
+        for url, entry in index["contexts"].items()
+    }
+
+
+@cache
+def corpus_loader() -> Any:
+    """Return a loader that answers every URL from the corpus's own copies of the contexts."""
+    from microcred.vc.jsonld import ContextLoader
+
+    return ContextLoader(corpus_contexts())
+
+
 def contexts_not_bundled() -> dict[str, Any]:
     """Return the corpus's contexts that microcred does not bundle, as a caller would supply them.
 
@@ -62,14 +80,10 @@ def contexts_not_bundled() -> dict[str, Any]:
     """
     from microcred.vc.jsonld import DEFAULT_LOADER
 
-    index = json.loads(path("contexts", "index.json").read_bytes())
-    return {
-        url: json.loads(path("contexts", entry["file"]).read_bytes())
-        for url, entry in index["contexts"].items()
-        if not DEFAULT_LOADER.knows(url)
-    }
+    return {url: doc for url, doc in corpus_contexts().items() if not DEFAULT_LOADER.knows(url)}
 
 
+@cache
 def supplied_loader() -> Any:
     """Return the bundled contexts plus the corpus's unbundled ones."""
     from microcred.vc.jsonld import ContextLoader

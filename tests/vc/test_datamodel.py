@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timedelta
-from functools import cache
 from typing import Any
 
 import pytest
@@ -27,7 +26,6 @@ from microcred.vc.datamodel import (
 )
 from microcred.vc.dates import format_datetime
 from microcred.vc.errors import JsonLdError, StructureError
-from microcred.vc.jsonld import ContextLoader
 from microcred.vc.rdfc import canonicalize
 from tests import conformance
 
@@ -42,17 +40,6 @@ JSON_LD_ONLY = {
     "input/credential-type-unmapped-fail.json": 'a type term left undefined by "@vocab": null',
     "input/credential-type-mapped-nonurl-fail.json": "a type term mapped to a non-URL IRI",
 }
-
-
-@cache
-def corpus_loader() -> ContextLoader:
-    index = conformance.load_json("contexts", "index.json")
-    return ContextLoader(
-        {
-            url: conformance.load_json("contexts", entry["file"])
-            for url, entry in index["contexts"].items()
-        }
-    )
 
 
 def as_issuer_input(case: dict[str, Any]) -> dict[str, Any]:
@@ -102,7 +89,7 @@ def test_w3c_suite_case(case: dict[str, Any]) -> None:
         if case["file"] in JSON_LD_ONLY:
             assert not problems, describe(problems)
             with pytest.raises(JsonLdError):
-                canonicalize(document, loader=corpus_loader())
+                canonicalize(document, loader=conformance.corpus_loader())
             return
     if expected == "ok":
         assert not problems, describe(problems)

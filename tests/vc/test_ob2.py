@@ -648,25 +648,6 @@ def ob20_cases() -> list[Any]:
     ]
 
 
-def corpus_loader() -> ContextLoader:
-    index = conformance.load_json("contexts", "index.json")
-    return ContextLoader(
-        {
-            url: conformance.load_json("contexts", entry["file"])
-            for url, entry in index["contexts"].items()
-        }
-    )
-
-
-def corpus_documents() -> dict[str, Any]:
-    """The manifest's url_mappings: OB 2.0 URL prefixes and the extension schemas."""
-    root = conformance.path("1edtech-validator")
-    mappings = conformance.manifest("1edtech-validator")["url_mappings"]
-    documents: dict[str, Any] = {url: root / folder for url, folder in mappings["prefix"].items()}
-    documents.update({url: root / file for url, file in mappings["ob20_extension_schemas"].items()})
-    return documents
-
-
 @pytest.mark.parametrize("case", ob20_cases(), ids=lambda case: case.get("file", "absent"))
 def test_onedtech_ob20_fixture(case: dict[str, Any]) -> None:
     """Upstream ran OB 2.0 with warnings excluded: ``valid`` there allows our warnings.
@@ -679,12 +660,14 @@ def test_onedtech_ob20_fixture(case: dict[str, Any]) -> None:
         pytest.skip(ONEDTECH_DIFFERENCES[case["file"]])
     data = conformance.path("1edtech-validator", case["file"]).read_bytes()
     value: Any = unbake(data).payload if case["format"] == "png" else data.decode("utf-8").strip()
-    documents = corpus_documents()
+    documents = conformance.onedtech_documents()
     if case["format"] != "jwt":
         value = json.loads(value)
         if isinstance(value.get("id"), str):
             documents[value["id"]] = copy.deepcopy(value)
-    result = verify_ob2(value, fetcher=LocalFetcher(documents), now=NOW, loader=corpus_loader())
+    result = verify_ob2(
+        value, fetcher=LocalFetcher(documents), now=NOW, loader=conformance.corpus_loader()
+    )
     statuses = {check.status for check in result.checks}
     report = "\n".join(f"{c.status:>8} {c.id}: {c.message}" for c in result.checks)
     if case["expected"] == "invalid":
@@ -697,6 +680,6 @@ def test_onedtech_ob20_fixture(case: dict[str, Any]) -> None:
 
 def test_onedtech_documents_are_read_from_local_folders() -> None:
     """Guard for the corpus test: the prefix mappings must reach files (Path targets)."""
-    documents = corpus_documents()
+    documents = conformance.onedtech_documents()
     assert all(isinstance(target, Path) for target in documents.values())
     assert LocalFetcher(documents).fetch("https://example.org/robotics-badge.json").status == 200

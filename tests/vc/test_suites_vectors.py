@@ -37,10 +37,7 @@ SIGNED_DOCUMENT_DIFFERENCES = {
 @pytest.fixture(scope="module")
 def loader() -> ContextLoader:
     """Answer every context URL from the corpus's own copies (the vectors were made with them)."""
-    index = conformance.load_json("contexts", "index.json")["contexts"]
-    return ContextLoader(
-        {url: conformance.load_json("contexts", entry["file"]) for url, entry in index.items()}
-    )
+    return conformance.corpus_loader()
 
 
 def resolve_fragment_key(verification_method: str) -> Ed25519PublicMultikey:
