@@ -144,6 +144,7 @@ def test_did_keys_of_other_key_types_are_refused(did: str) -> None:
         ("did:example:z6MkrvfzkMnvCroEUP2DVc9SHPE48CRsvHiVSusHioxTYu1x", "'did:example'"),
         ("xxx:z6MkrvfzkMnvCroEUP2DVc9SHPE48CRsvHiVSusHioxTYu1x", "Cannot dereference"),
         ("ftp://example.com/keys#key-1", "Cannot dereference"),
+        ("did:x", "a DID is did:<method>:<identifier>"),
     ],
 )
 def test_unusable_verification_methods_are_refused(vm_id: str, message: str) -> None:
@@ -276,10 +277,9 @@ def test_a_method_not_in_the_document_is_not_found(ed25519: Ed25519Multikey) -> 
     assert DID_WEB + "#key-9" in raised.value.message
 
 
-def test_a_did_web_without_fragment_names_no_key(ed25519: Ed25519Multikey) -> None:
-    document = did_document(verificationMethod=[multikey(ed25519.public, "#key-1")])
+def test_a_did_web_without_fragment_names_no_key() -> None:
     with pytest.raises(ResolutionError, match="add the key's #fragment"):
-        resolve_verification_method(DID_WEB, fetcher=LocalFetcher({DID_WEB_URL: document}))
+        resolve_verification_method(DID_WEB, fetcher=LocalFetcher({}))
 
 
 def test_a_did_document_with_another_id_is_refused(ed25519: Ed25519Multikey) -> None:

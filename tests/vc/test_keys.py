@@ -15,7 +15,6 @@ from microcred.vc.keys import (
     P256Multikey,
     P256PublicMultikey,
     PrivateKey,
-    RsaKey,
     RsaPublicKey,
     dump_key_file,
     generate_key,
@@ -56,7 +55,7 @@ def test_a_signature_over_other_data_is_refused(key: PrivateKey) -> None:
 
 
 def test_a_signature_by_another_key_is_refused(key: PrivateKey) -> None:
-    other = generate_key("ed25519") if isinstance(key, RsaKey) else type(key).generate()
+    other = type(key).generate()
     with pytest.raises(InvalidSignature):
         key.public.verify(other.sign(DATA), DATA)
 
@@ -315,15 +314,12 @@ def test_a_public_jwk_file_cannot_sign(keys: dict[str, PrivateKey]) -> None:
     assert raised.value.field == "d"
 
 
-@pytest.mark.parametrize(("key_type", "field"), [("p256", "publicKeyMultibase")])
-def test_a_public_key_of_another_pair_is_refused(
-    keys: dict[str, PrivateKey], key_type: str, field: str
-) -> None:
-    document = json.loads(dump_key_file(keys[key_type]))
-    document[field] = P256Multikey.generate().public.public_key_multibase
+def test_a_public_multikey_of_another_pair_is_refused(keys: dict[str, PrivateKey]) -> None:
+    document = json.loads(dump_key_file(keys["p256"]))
+    document["publicKeyMultibase"] = P256Multikey.generate().public.public_key_multibase
     with pytest.raises(KeyFormatError, match="does not belong") as raised:
         read_key_file(json.dumps(document))
-    assert raised.value.field == field
+    assert raised.value.field == "publicKeyMultibase"
 
 
 def test_a_public_jwk_of_another_pair_is_refused(keys: dict[str, PrivateKey]) -> None:

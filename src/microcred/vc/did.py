@@ -86,7 +86,7 @@ def resolve_verification_method(vm_id: str, *, fetcher: Fetcher | None = None) -
         )
     base, _, fragment = vm_id.partition("#")
     if vm_id.startswith("did:"):
-        if not fragment and not vm_id.startswith("did:key:"):
+        if not fragment and _did_method(base) != "key":
             raise ResolutionError(
                 f"The verification method {vm_id} names a DID but not one of its keys: "
                 "add the key's #fragment.",
@@ -108,26 +108,15 @@ def resolve_verification_method(vm_id: str, *, fetcher: Fetcher | None = None) -
 
 def resolve_did(did: str, *, fetcher: Fetcher | None = None) -> dict[str, Any]:
     """Return the DID document of ``did`` (did:key or did:web)."""
-    method = did.split(":", 2)[1] if did.count(":") >= 2 else ""
-    if method == "key":
+    if _did_method(did) == "key":
         return did_key_document(did)
-    if method == "web":
-        document = _fetch_json(did_web_url(did), fetcher=fetcher, what=did)
-        if document.get("id") != did:
-            raise ResolutionError(
-                f"The DID document of {did} has the id {document.get('id')!r}, not {did}.",
-                data={"did": did, "id": document.get("id")},
-            )
-        return document
-    if not method:
+    document = _fetch_json(did_web_url(did), fetcher=fetcher, what=did)
+    if document.get("id") != did:
         raise ResolutionError(
-            f"Cannot resolve {did!r}: a DID is did:<method>:<identifier>.", data={"did": did}
+            f"The DID document of {did} has the id {document.get('id')!r}, not {did}.",
+            data={"did": did, "id": document.get("id")},
         )
-    raise ResolutionError(
-        f"Cannot resolve {did}: the DID method 'did:{method}' is not supported "
-        "(microcred resolves did:key and did:web).",
-        data={"did": did},
-    )
+    return document
 
 
 def did_key_document(did: str) -> dict[str, Any]:
@@ -201,6 +190,22 @@ def key_from_verification_method(method: dict[str, Any], *, vm_id: str) -> Publi
         f"The verification method {vm_id} has the type {kind!r}; microcred reads Multikey, "
         "Ed25519VerificationKey2020, Ed25519VerificationKey2018, JsonWebKey2020 and JsonWebKey.",
         data={"verificationMethod": vm_id, "type": kind},
+    )
+
+
+def _did_method(did: str) -> str:
+    """Return the method of ``did`` when microcred resolves it; raise otherwise."""
+    method = did.split(":", 2)[1] if did.count(":") >= 2 else ""
+    if method in ("key", "web"):
+        return method
+    if not method:
+        raise ResolutionError(
+            f"Cannot resolve {did!r}: a DID is did:<method>:<identifier>.", data={"did": did}
+        )
+    raise ResolutionError(
+        f"Cannot resolve {did}: the DID method 'did:{method}' is not supported "
+        "(microcred resolves did:key and did:web).",
+        data={"did": did},
     )
 
 

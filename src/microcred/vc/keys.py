@@ -47,6 +47,8 @@ RSA_MIN_BITS = 2048
 
 
 class PublicKey(Protocol):
+    """What verifiers need of a public key, whatever its type."""
+
     algorithm: str
     jws_algorithm: str
 
@@ -58,8 +60,10 @@ class PublicKey(Protocol):
 
 
 class PrivateKey(Protocol):
+    """What signers need of a key pair, whatever its type."""
+
     algorithm: str
-    public: Any
+    public: PublicKey
 
     def sign(self, data: bytes) -> bytes: ...
 
