@@ -29,9 +29,10 @@ def sign(
     """
     if not isinstance(credential, dict):
         raise ProofError("Only a JSON object (a credential) can be signed.")
-    method = verification_method or default_verification_method(key)
     if suite == VC_JWT:
-        return vcjwt.sign_jwt(credential, key, kid=method, now=created)
+        # Without a method, sign_jwt names a did:key or embeds the public JWK (RSA).
+        return vcjwt.sign_jwt(credential, key, kid=verification_method, now=created)
+    method = verification_method or default_verification_method(key)
     return dataintegrity.sign(
         credential,
         key=key,

@@ -68,6 +68,7 @@ class Verifier:
         self.loader = loader
         self.now = now
         self._status_lists: dict[str, dict[str, Any] | VCError] = {}
+        self._keys: dict[str, did.ResolvedKey] = {}
 
     def verify_presented(self, item: Presented, *, source: str | None = None) -> VerificationReport:
         baked = f", baked in {item.container.upper()}" if item.container else ""
@@ -129,8 +130,13 @@ class Verifier:
                 f"The JWT is signed ({result.algorithm}) by the key "
                 f"{result.key_id or 'in its header'}.",
             )
-            for finding in result.findings:
-                report.checks.append(finding)
+            report.checks.extend(result.findings)
+            self._check_issuer_key(
+                report,
+                method=result.key_id,
+                controller=result.controller,
+                controller_verified=result.controller_verified,
+            )
         self._check_validity(report, credential)
         self._check_status(report, credential)
         self._check_schema(report, credential)
@@ -244,31 +250,64 @@ class Verifier:
                 "proof.signature", f"The credential is not valid JSON-LD: {error.message}"
             )
             return
-        issuer = report.issuer
         for result in results:
             report.add("proof.signature", result.status, result.message, **result.data)
-            controller = result.controller
-            if result.status is CheckStatus.FAILED or controller is None or issuer is None:
-                continue
-            if controller == issuer:
-                report.passed("issuer.key", f"The signing key belongs to the issuer {issuer}.")
-            elif issuer.startswith(RESOLVABLE_ISSUERS):
-                report.failed(
-                    "issuer.key",
-                    f"The proof was made with a key controlled by {controller}, "
-                    f"not by the issuer {issuer}.",
-                    controller=controller,
-                )
-            else:
-                report.warning(
-                    "issuer.key",
-                    f"The issuer {issuer} is not a DID or a web address, so nothing shows that it "
-                    f"controls the signing key; the key is controlled by {controller}.",
-                    controller=controller,
+            if result.status is not CheckStatus.FAILED:
+                resolved = self._keys.get(result.verification_method)
+                self._check_issuer_key(
+                    report,
+                    method=result.verification_method,
+                    controller=resolved.controller if resolved else None,
+                    controller_verified=bool(resolved and resolved.controller_verified),
                 )
 
     def _resolve_key(self, verification_method: str) -> did.ResolvedKey:
-        return did.resolve_verification_method(verification_method, fetcher=self.fetcher)
+        """Resolve a verification method once per session (a stream shares its issuer's key)."""
+        resolved = self._keys.get(verification_method)
+        if resolved is None:
+            resolved = did.resolve_verification_method(verification_method, fetcher=self.fetcher)
+            self._keys[verification_method] = resolved
+        return resolved
+
+    def _check_issuer_key(
+        self,
+        report: VerificationReport,
+        *,
+        method: str | None,
+        controller: str | None,
+        controller_verified: bool,
+    ) -> None:
+        """Check that the issuer controls the key that signed (VC 2.0 section 8.2 and 9.6).
+
+        The key's controller must be the issuer. A key only named in a URL
+        fragment (the 1EdTech ``<issuer URL>#<publicKeyMultibase>`` convention)
+        is accepted with a warning: nothing the issuer published confirms it.
+        """
+        issuer = report.issuer
+        if issuer is None or controller is None:
+            report.warning("issuer.key", "Nothing links the signing key to the issuer.")
+        elif controller != issuer and issuer.startswith(RESOLVABLE_ISSUERS):
+            report.failed(
+                "issuer.key",
+                f"The proof was made with a key controlled by {controller}, "
+                f"not by the issuer {issuer}.",
+                controller=controller,
+            )
+        elif controller != issuer:
+            report.warning(
+                "issuer.key",
+                f"The issuer {issuer} is not a DID or a web address, so nothing shows that it "
+                f"controls the signing key; the key is controlled by {controller}.",
+                controller=controller,
+            )
+        elif not controller_verified:
+            report.warning(
+                "issuer.key",
+                f"The key is named in the verification method itself ({method}); the "
+                f"issuer {issuer} did not publish it anywhere this verifier could check.",
+            )
+        else:
+            report.passed("issuer.key", f"The signing key belongs to the issuer {issuer}.")
 
     def _check_validity(self, report: VerificationReport, credential: dict[str, Any]) -> None:
         start = credential.get("validFrom", credential.get("issuanceDate"))
