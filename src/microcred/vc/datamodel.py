@@ -8,7 +8,7 @@ VC Data Model 2.0 unless marked "1.1".
 
 These checks read the JSON as it is. Failures that only show once the
 JSON-LD contexts are processed are left to the JSON-LD layer
-(:func:`microcred.vc.rdfc.canonicalize`, pyld in safe mode):
+(:func:`microcred.vc.rdfc.canonicalize`, JSON-LD safe mode):
 
 - a term the active context does not define, such as a ``type`` left
   unmapped after ``"@vocab": null`` (section 4.3);
