@@ -32,7 +32,8 @@ lint: $(DEV_STAMP)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 
-bench: $(STAMP)
+bench: $(DEV_STAMP)
+	$(BIN)/python benchmarks/canonicalize.py
 	$(BIN)/python benchmarks/signing.py
 
 clean:
