@@ -25,7 +25,14 @@ from microcred.vc.errors import (
 )
 from microcred.vc.http import Fetcher, HttpFetcher, LocalFetcher
 from microcred.vc.jsonld import ContextLoader
-from microcred.vc.keys import Ed25519Multikey, Ed25519PublicMultikey
+from microcred.vc.keys import (
+    Ed25519Multikey,
+    Ed25519PublicMultikey,
+    P256Multikey,
+    RsaKey,
+    generate_key,
+    read_key_file,
+)
 from microcred.vc.report import Check, CheckStatus, VerificationReport
 from microcred.vc.signing import sign
 from microcred.vc.verify import verify
@@ -45,12 +52,16 @@ __all__ = [
     "JsonLdError",
     "KeyFormatError",
     "LocalFetcher",
+    "P256Multikey",
     "ProofError",
     "ResolutionError",
+    "RsaKey",
     "StatusError",
     "StructureError",
     "VCError",
     "VerificationReport",
+    "generate_key",
+    "read_key_file",
     "sign",
     "verify",
 ]

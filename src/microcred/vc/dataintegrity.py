@@ -307,10 +307,7 @@ def _verify_proof(
             error=error,
         )
     if suite.legacy:
-        findings.append(
-            f"it names the pre-standard cryptosuite {suite.name}; current signers write "
-            f"{suite.legacy}"
-        )
+        findings.append(f"{suite.name} is a superseded suite; current signers use {suite.legacy}")
     but = f", but {'; '.join(findings)}" if findings else ""
     return ProofResult(
         proof=proof,

@@ -18,6 +18,7 @@ SUITE_CONTEXT = "https://w3id.org/security/suites/ed25519-2020/v1"
 class Ed25519Signature2020(EddsaRdfc2022):
     name = "Ed25519Signature2020"
     proof_type = "Ed25519Signature2020"
+    legacy = "eddsa-rdfc-2022"
 
     def proof_from_options(
         self, document: dict[str, Any], options: dict[str, Any]
