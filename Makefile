@@ -24,9 +24,18 @@ $(DEV_STAMP): pyproject.toml | $(BIN)/python
 run: $(STAMP)
 	$(BIN)/microcred serve --demo
 
+# The platform's tests run again on PostgreSQL when one answers (CI starts it).
+POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/microcred
+
 test: $(DEV_STAMP)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/python -m pytest -q
+	@if pg_isready -q -h 127.0.0.1 2>/dev/null; then \
+		echo "Platform tests on PostgreSQL"; \
+		DATABASE_URL=$(POSTGRES_URL) $(BIN)/python -m pytest -q tests/platform tests/test_verify_page.py; \
+	else \
+		echo "PostgreSQL is not running here: platform tests ran on SQLite only"; \
+	fi
 
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check src tests benchmarks

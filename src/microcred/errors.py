@@ -34,3 +34,27 @@ class MicrocredError(Exception):
     def as_dict(self) -> dict[str, Any]:
         """Return the error as the API and ``--json`` outputs show it."""
         return {"code": self.code, "message": self.message, "field": self.field, "data": self.data}
+
+
+class InvalidInput(MicrocredError):
+    """Input that is well formed but not acceptable: a missing field, a value out of range."""
+
+    code = "input.invalid"
+
+
+class NotFound(MicrocredError):
+    """The thing asked for does not exist, or the actor may not know that it does."""
+
+    code = "not_found"
+
+
+class Forbidden(MicrocredError):
+    """The actor is known but may not do this."""
+
+    code = "forbidden"
+
+
+class Conflict(MicrocredError):
+    """The request conflicts with the current state (already revoked, already published...)."""
+
+    code = "conflict"

@@ -47,8 +47,18 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "microcred.accounts",
+    "microcred.organisations",
+    "microcred.audit",
+    "microcred.catalogue",
+    "microcred.awards",
     "microcred.verification",
+    "microcred.studio",
 ]
+
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "/login"
+LOGIN_REDIRECT_URL = "/studio/"
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -107,6 +117,19 @@ WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = DATA_DIR / "media"
 
 # A credential, even a baked image, is small; anything larger is refused before it is read.
+# The public address of this platform: it names the organisations' did:web DIDs
+# and the ids of achievements, credentials and status lists.
+PUBLIC_URL = os.environ.get("MICROCRED_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Encrypts signing keys at rest (Fernet keys, comma-separated: the first encrypts,
+# all decrypt, so a key can be rotated). Generated once into the data folder if unset.
+KEY_ENCRYPTION_KEYS = os.environ.get("MICROCRED_KEY_ENCRYPTION_KEYS", "")
+
+EMAIL_BACKEND = os.environ.get(
+    "MICROCRED_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+)
+DEFAULT_FROM_EMAIL = os.environ.get("MICROCRED_FROM_EMAIL", "microcred <noreply@localhost>")
+
 VERIFY_MAX_UPLOAD_BYTES = int(os.environ.get("MICROCRED_VERIFY_MAX_UPLOAD_BYTES", 5 * 1024 * 1024))
 DATA_UPLOAD_MAX_MEMORY_SIZE = VERIFY_MAX_UPLOAD_BYTES + 64 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = VERIFY_MAX_UPLOAD_BYTES + 64 * 1024

@@ -1,10 +1,28 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from microcred.accounts.api import router as accounts_router
+from microcred.awards.api import router as awards_router
+from microcred.catalogue.api import router as catalogue_router
+from microcred.organisations.api import router as organisations_router
 from microcred.site import views
+from microcred.site.api import api
+
+api.add_router("/", accounts_router)
+api.add_router("/", organisations_router)
+api.add_router("/", catalogue_router)
+api.add_router("/", awards_router)
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("", include("microcred.verification.urls")),
+    path("", include("microcred.accounts.urls")),
+    path("", include("microcred.organisations.urls")),
+    path("", include("microcred.catalogue.urls")),
+    path("", include("microcred.awards.urls")),
+    path("studio/", include("microcred.studio.urls")),
+    path("api/v1/", api.urls),
+    path("api/openapi.json", views.openapi, name="openapi"),
+    path("api/docs", views.api_docs, name="api-docs"),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,120 @@
+"""Issued credentials and the status lists that can revoke or suspend them.
+
+An :class:`Award` keeps the credential exactly as signed (``signed_credential``):
+pages, downloads and the API serve those bytes and never rebuild them from
+model fields, so what a verifier checks is what the issuer signed.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+
+class AwardStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    SUSPENDED = "suspended", "Suspended"
+    REVOKED = "revoked", "Revoked"
+
+
+class CredentialFormat(models.TextChoices):
+    DATA_INTEGRITY = "ldp", "JSON-LD with a Data Integrity proof"
+    VC_JWT = "jwt", "VC-JWT"
+
+
+class Award(models.Model):
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="awards"
+    )
+    version = models.ForeignKey(
+        "catalogue.MicroCredentialVersion", on_delete=models.PROTECT, related_name="awards"
+    )
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="awards",
+    )
+    learner_name = models.CharField(max_length=300, blank=True)
+    learner_email = models.EmailField(blank=True)
+    learner_did = models.CharField(max_length=500, blank=True)
+    identity_salt = models.CharField(max_length=64, blank=True)
+    idempotency_key = models.CharField(max_length=200)
+    format = models.CharField(max_length=10, choices=CredentialFormat.choices)
+    signed_credential = models.TextField(
+        help_text="The credential exactly as signed: JSON or a compact JWS."
+    )
+    result = models.JSONField(default=dict, blank=True)
+    status = models.CharField(
+        max_length=20, choices=AwardStatus.choices, default=AwardStatus.ACTIVE
+    )
+    status_reason = models.TextField(blank=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    issued_at = models.DateTimeField()
+    valid_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "idempotency_key"], name="unique_award_idempotency_key"
+            )
+        ]
+        ordering = ["-issued_at"]
+
+    def __str__(self) -> str:
+        return f"{self.version} → {self.learner_name or self.learner_email or self.learner_did}"
+
+
+class StatusPurpose(models.TextChoices):
+    REVOCATION = "revocation", "Revocation"
+    SUSPENSION = "suspension", "Suspension"
+
+
+class StatusList(models.Model):
+    """A Bitstring Status List of an organisation; indexes are handed out in order.
+
+    ``next_index`` is taken under a row lock (``select_for_update``) so that
+    two issuing processes never share an index.
+    """
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="status_lists"
+    )
+    slug = models.SlugField(max_length=60)
+    purpose = models.CharField(max_length=20, choices=StatusPurpose.choices)
+    size = models.PositiveIntegerField(default=131_072)
+    next_index = models.PositiveIntegerField(default=0)
+    encoded_list = models.TextField(blank=True, help_text="The current list, as in encodedList.")
+    signed_credential = models.TextField(
+        blank=True, help_text="The BitstringStatusListCredential as last signed."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "slug"], name="unique_status_list")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation.slug}/{self.slug} ({self.purpose})"
+
+
+class StatusEntry(models.Model):
+    award = models.ForeignKey(Award, on_delete=models.CASCADE, related_name="status_entries")
+    status_list = models.ForeignKey(StatusList, on_delete=models.PROTECT, related_name="entries")
+    index = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["status_list", "index"], name="unique_status_index"),
+            models.UniqueConstraint(fields=["award", "status_list"], name="one_entry_per_list"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.status_list} #{self.index}"

@@ -1,0 +1,111 @@
+"""Issuers and the other organisations on the platform, their members and their keys."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class OrganisationType(models.TextChoices):
+    UNIVERSITY = "university", "University or college"
+    VET_PROVIDER = "vet_provider", "Vocational education and training provider"
+    PROFESSIONAL_BODY = "professional_body", "Professional body"
+    PROFESSIONAL_LEARNING = "professional_learning", "Professional learning provider"
+    EMPLOYER = "employer", "Employer"
+    QA_AGENCY = "qa_agency", "Quality assurance agency"
+    OTHER = "other", "Other"
+
+
+class Organisation(models.Model):
+    """An organisation: it issues micro-credentials, reviews them, or both.
+
+    Its public identity is the did:web DID ``did:web:<host>:orgs:<slug>``,
+    whose document the platform serves at ``/orgs/<slug>/did.json``.
+    """
+
+    slug = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=200)
+    legal_name = models.CharField(max_length=300, blank=True)
+    type = models.CharField(max_length=30, choices=OrganisationType.choices)
+    country = models.CharField(max_length=2, help_text="ISO 3166-1 alpha-2 code.")
+    region = models.CharField(max_length=100, blank=True)
+    url = models.URLField(blank=True)
+    email = models.EmailField(blank=True)
+    description = models.TextField(blank=True)
+    accreditations = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    OWNER = "owner", "Owner"
+    DESIGNER = "designer", "Designer"
+    QA_REVIEWER = "qa_reviewer", "QA reviewer"
+    ASSESSOR = "assessor", "Assessor"
+    REGISTRAR = "registrar", "Registrar"
+    EVALUATOR = "evaluator", "Evaluator"
+
+
+class Membership(models.Model):
+    """A user's role in an organisation; a user may hold several roles."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=20, choices=Role.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "user", "role"], name="unique_membership_role"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()} · {self.organisation}"
+
+
+class KeyStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    RETIRED = "retired", "Retired"
+    COMPROMISED = "compromised", "Compromised"
+
+
+class SigningKey(models.Model):
+    """An organisation's signing key; the secret is encrypted at rest.
+
+    Retired keys stay in the DID document so that what they signed still
+    verifies; compromised keys leave it, so their credentials stop verifying.
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="keys")
+    key_id = models.CharField(max_length=100, help_text="Fragment of the verification method id.")
+    algorithm = models.CharField(max_length=20, default="Ed25519")
+    public_key_multibase = models.CharField(max_length=200)
+    encrypted_secret = models.BinaryField()
+    status = models.CharField(max_length=20, choices=KeyStatus.choices, default=KeyStatus.ACTIVE)
+    created_at = models.DateTimeField(auto_now_add=True)
+    retired_at = models.DateTimeField(null=True, blank=True)
+    compromised_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "key_id"], name="unique_key_id"),
+            models.UniqueConstraint(
+                fields=["organisation"],
+                condition=models.Q(status="active"),
+                name="one_active_key_per_organisation",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation.slug}#{self.key_id} ({self.status})"

@@ -1,0 +1,96 @@
+"""The REST API: one django-ninja instance, token authentication, and one error handler.
+
+Each app adds its routes in its own ``api.py`` (a ninja ``Router``); handlers
+stay thin and call services. Errors come back as
+``{"code", "message", "field", "data"}`` with the status the error's type
+gives, and nothing changes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, ValidationError
+from ninja.security import HttpBearer
+
+from microcred.errors import Conflict, Forbidden, InvalidInput, MicrocredError, NotFound
+from microcred.vc.errors import VCError
+
+STATUS_BY_ERROR: list[tuple[type[MicrocredError], int]] = [
+    (NotFound, 404),
+    (Forbidden, 403),
+    (Conflict, 409),
+    (InvalidInput, 422),
+    (VCError, 422),
+    (MicrocredError, 400),
+]
+
+
+class TokenAuth(HttpBearer):
+    """``Authorization: Bearer <token>`` with a personal API token; sessions work too."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        from microcred.accounts.services import get_user_for_token
+
+        user = get_user_for_token(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+def session_auth(request: HttpRequest) -> Any:
+    user = getattr(request, "user", None)
+    return user if user is not None and user.is_authenticated else None
+
+
+api = NinjaAPI(
+    title="microcred API",
+    version="1",
+    description="Organisations, micro-credential specifications, awards, revocation and status.",
+    urls_namespace="api",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+
+
+def error_body(code: str, message: str, field: str | None = None, data: Any = None) -> dict:
+    return {"code": code, "message": message, "field": field, "data": data or {}}
+
+
+@api.exception_handler(MicrocredError)
+def microcred_error(request: HttpRequest, error: MicrocredError) -> HttpResponse:
+    status = next(status for kind, status in STATUS_BY_ERROR if isinstance(error, kind))
+    return api.create_response(request, error.as_dict(), status=status)
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request: HttpRequest, error: ValidationError) -> HttpResponse:
+    """Report the first problem with its field path; all problems are in ``data``."""
+    problems = [
+        {
+            "field": ".".join(str(part) for part in item.get("loc", ())[1:]) or None,
+            "message": item.get("msg", "invalid"),
+        }
+        for item in error.errors
+    ]
+    first = problems[0] if problems else {"field": None, "message": "invalid input"}
+    body = error_body(
+        "input.invalid",
+        f"{first['field']}: {first['message']}" if first["field"] else first["message"],
+        first["field"],
+        {"errors": problems},
+    )
+    return api.create_response(request, body, status=422)
+
+
+@api.exception_handler(AuthenticationError)
+def authentication_error(request: HttpRequest, error: AuthenticationError) -> HttpResponse:
+    body = error_body(
+        "auth.required", "Sign in, or send a valid API token as 'Authorization: Bearer <token>'."
+    )
+    return api.create_response(request, body, status=401)
+
+
+AUTH = [TokenAuth(), session_auth]
