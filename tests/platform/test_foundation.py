@@ -1,4 +1,4 @@
-"""The platform's foundation: organisations get a key, a DID and an audit trail; access is checked."""
+"""The foundation: organisations get a key, a DID and an audit trail; access is checked."""
 
 from __future__ import annotations
 
