@@ -1,0 +1,124 @@
+"""Reading Open Badges 2.0 documents: the input as presented and the nodes it links to.
+
+An assertion is presented as a JSON object (or its text), as the compact
+JWS of a signed assertion, or as the URL of a hosted one (OB 2.0
+"Verification"); its BadgeClass and issuer Profile are embedded or fetched.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from microcred.vc.errors import FetchError, InputError
+from microcred.vc.ob2.model import article, check_node, read_context
+from microcred.vc.ob2.rules import HTTP_URL
+from microcred.vc.ob2.session import Session
+
+COMPACT_JWS = re.compile(r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$")
+
+
+@dataclass
+class Presented:
+    """The assertion as presented: a JSON object, a JWS (``token``) or fetched from ``url``."""
+
+    document: dict[str, Any]
+    token: str | None = None
+    header: dict[str, Any] | None = None
+    url: str | None = None
+
+
+def read(session: Session, value: dict[str, Any] | str) -> Presented:
+    """Return the document ``value`` presents; raise :class:`InputError` when there is none."""
+    if isinstance(value, dict):
+        return Presented(value)
+    if not isinstance(value, str):
+        raise InputError("An Open Badges 2.0 assertion is a JSON object, a JWS or a URL.")
+    text = value.strip()
+    if COMPACT_JWS.match(text):
+        header_part, payload_part, _signature = text.split(".")
+        header = _json_part(header_part, "header")
+        payload = _json_part(payload_part, "payload")
+        if not isinstance(header, dict) or not isinstance(payload, dict):
+            raise InputError("The JWS header and payload must be JSON objects.")
+        return Presented(payload, token=text, header=header)
+    if HTTP_URL.match(text):
+        try:
+            status, document = fetch_hosted(session, text)
+        except FetchError as exc:
+            raise InputError(f"The assertion cannot be fetched: {exc.message}") from exc
+        if document is None:
+            gone = " Gone: the issuer has revoked it" if status == 410 else ""
+            raise InputError(
+                f"The assertion URL {text} answered HTTP {status}{gone}.",
+                data={"url": text, "status": status},
+            )
+        return Presented(document, url=text)
+    try:
+        document = json.loads(text)
+    except ValueError as exc:
+        raise InputError(
+            f"The Open Badges 2.0 input is not JSON, a compact JWS or a URL: {exc.msg}."
+        ) from exc
+    if not isinstance(document, dict):
+        raise InputError("An Open Badges 2.0 assertion must be a JSON object.")
+    return Presented(document)
+
+
+def fetch_hosted(session: Session, url: str) -> tuple[int, dict[str, Any] | None]:
+    """Return the HTTP status and, for 200, the JSON object at ``url``."""
+    fetched = session.fetcher.fetch(url)
+    if fetched.status != 200:
+        return fetched.status, None
+    document = fetched.json()
+    if not isinstance(document, dict):
+        raise FetchError(f"{url} did not return a JSON object.", data={"url": url})
+    return fetched.status, document
+
+
+def load(
+    session: Session, value: Any, context: dict[str, Any], path: str, expected: str
+) -> dict[str, Any] | None:
+    """Return the embedded or fetched node ``value`` after checking it is an ``expected``."""
+    findings = session.structure
+    if isinstance(value, dict):
+        node_context = read_context(session, value, path) if "@context" in value else context
+        classes = check_node(session, value, node_context, path, expected=expected)
+        return value if classes is not None else None
+    if not isinstance(value, str):
+        if value is not None:
+            findings.error(f"Expected the URL of {article(expected)}, found {value!r}.", path)
+        return None
+    try:
+        document = session.fetch_json(value)
+    except FetchError as exc:
+        findings.error(f"The {expected} at {value} cannot be fetched: {exc}", path)
+        return None
+    if not isinstance(document, dict):
+        findings.error(f"The {expected} at {value} is not a JSON object.", path)
+        return None
+    if document.get("id") != value:
+        findings.warning(
+            f"The {expected} fetched from {value} has the id {document.get('id')!r}.", path
+        )
+    check_node(session, document, read_context(session, document, path), path, expected=expected)
+    return document
+
+
+def b64url(part: str, name: str) -> bytes:
+    """Decode the JWS part called ``name``; raise :class:`InputError` when it is not base64url."""
+    try:
+        return base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
+    except (binascii.Error, ValueError) as exc:
+        raise InputError(f"The JWS {name} is not base64url: {exc}.") from exc
+
+
+def _json_part(part: str, name: str) -> Any:
+    try:
+        return json.loads(b64url(part, name))
+    except ValueError as exc:
+        raise InputError(f"The JWS {name} is not JSON: {exc}.") from exc
