@@ -11,3 +11,9 @@ def _database(db: None) -> None:
 @pytest.fixture(autouse=True)
 def _public_url(settings) -> None:
     settings.PUBLIC_URL = "https://microcred.test"
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings) -> None:
+    """Hashing passwords slowly protects real accounts; test accounts need speed."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

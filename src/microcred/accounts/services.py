@@ -1,4 +1,8 @@
-"""Users and personal API tokens."""
+"""Users and personal API tokens.
+
+``create_*`` and ``revoke_*`` act (validate, authorise, change and audit in one
+transaction); ``get_*`` and ``find_*`` only read.
+"""
 
 from __future__ import annotations
 
@@ -8,27 +12,88 @@ from datetime import UTC, datetime
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 
 from microcred.accounts.models import ApiToken, User
-from microcred.errors import InvalidInput
+from microcred.audit.services import record_event
+from microcred.errors import Conflict, Forbidden, InvalidInput, NotFound
 
 TOKEN_PREFIX = "mct_"
+TOKEN_NAME_MAX_LENGTH = ApiToken._meta.get_field("name").max_length
 
 
 def _hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
+def is_platform_admin(user: Any) -> bool:
+    """Return whether ``user`` runs the platform (an active staff user)."""
+    return bool(getattr(user, "is_staff", False) and getattr(user, "is_active", False))
+
+
+def check_platform_admin(actor: Any, what: str) -> None:
+    """Raise :class:`Forbidden` unless ``actor`` is a platform admin; ``what`` says what they
+    tried, as in "register organisations"."""
+    if not is_platform_admin(actor):
+        raise Forbidden(
+            f"Only platform admins may {what}; ask one of them.", code="platform_admin.required"
+        )
+
+
+def find_user(login: str) -> User | None:
+    """Return the active user whose username or email address is ``login``, or None.
+
+    Email addresses are compared without regard to case, as mail systems do.
+    """
+    login = login.strip()
+    if not login:
+        return None
+    return User.objects.filter(Q(username=login) | Q(email__iexact=login), is_active=True).first()
+
+
 def create_api_token(*, actor: User, name: str) -> tuple[ApiToken, str]:
     """Create a token for ``actor``; return it with the secret, which is shown only this once."""
-    if not name.strip():
+    name = name.strip()
+    if not name:
         raise InvalidInput("Give the token a name, so you can tell it apart later.", field="name")
+    if len(name) > TOKEN_NAME_MAX_LENGTH:
+        raise InvalidInput(
+            f"A token name has at most {TOKEN_NAME_MAX_LENGTH} characters.", field="name"
+        )
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     with transaction.atomic():
         token = ApiToken.objects.create(
-            user=actor, name=name.strip(), prefix=secret[:12], token_hash=_hash(secret)
+            user=actor, name=name, prefix=secret[:12], token_hash=_hash(secret)
         )
+        record_event(actor=actor, action="token.create", target=token, data={"name": name})
     return token, secret
+
+
+def get_api_tokens(user: User) -> list[ApiToken]:
+    """Return the user's tokens, live and revoked, newest first."""
+    return list(ApiToken.objects.filter(user=user).order_by("-created_at", "-pk"))
+
+
+def revoke_api_token(*, actor: User, token_id: int) -> ApiToken:
+    """Revoke one of ``actor``'s own tokens (a platform admin: anyone's); it stops working at once.
+
+    A token of someone else is reported as not found, so its existence is not revealed.
+    """
+    tokens = ApiToken.objects.filter(pk=token_id)
+    if not is_platform_admin(actor):
+        tokens = tokens.filter(user=actor)
+    with transaction.atomic():
+        token = tokens.select_for_update().first()
+        if token is None:
+            raise NotFound(f"You have no API token {token_id}.", field="token")
+        if token.revoked_at is not None:
+            raise Conflict(
+                f"The token {token.name!r} was revoked already.", code="token.already_revoked"
+            )
+        token.revoked_at = datetime.now(UTC)
+        token.save(update_fields=["revoked_at"])
+        record_event(actor=actor, action="token.revoke", target=token, data={"name": token.name})
+    return token
 
 
 def get_user_for_token(secret: str) -> Any:

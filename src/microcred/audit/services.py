@@ -94,18 +94,36 @@ class ChainCheck:
 
 
 def check_chain() -> ChainCheck:
-    """Recompute every hash in order; report the first event that does not fit."""
+    """Recompute every hash in order; report how many events there are and the first that does
+    not fit.
+
+    An event changed, inserted or deleted in the middle breaks the chain; the
+    count lets an operator compare with what they saw before, since dropping
+    the newest events leaves a shorter chain that is still intact.
+    """
     previous_hash = GENESIS_HASH
     expected_sequence = 1
     count = 0
+    broken: tuple[int, str] | None = None
     for event in AuditEvent.objects.order_by("sequence").iterator():
         count += 1
-        if event.sequence != expected_sequence:
-            return ChainCheck(count, event.sequence, f"event #{expected_sequence} is missing")
-        if event.previous_hash != previous_hash:
-            return ChainCheck(count, event.sequence, "it does not point at the previous event")
-        if _event_hash(previous_hash, _payload(event)) != event.hash:
-            return ChainCheck(count, event.sequence, "its content was changed after it was written")
+        if broken is None:
+            broken = _break_in(event, expected_sequence, previous_hash)
         previous_hash = event.hash
-        expected_sequence += 1
-    return ChainCheck(count)
+        expected_sequence = event.sequence + 1
+    if broken is None:
+        return ChainCheck(count)
+    return ChainCheck(count, *broken)
+
+
+def _break_in(
+    event: AuditEvent, expected_sequence: int, previous_hash: str
+) -> tuple[int, str] | None:
+    """Return the event's sequence and what is wrong with it, or None when it fits the chain."""
+    if event.sequence != expected_sequence:
+        return event.sequence, f"event #{expected_sequence} is missing"
+    if event.previous_hash != previous_hash:
+        return event.sequence, "it does not point at the previous event"
+    if _event_hash(previous_hash, _payload(event)) != event.hash:
+        return event.sequence, "its content was changed after it was written"
+    return None

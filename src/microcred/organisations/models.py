@@ -32,7 +32,14 @@ class Organisation(models.Model):
     url = models.URLField(blank=True)
     email = models.EmailField(blank=True)
     description = models.TextField(blank=True)
-    accreditations = models.JSONField(default=list, blank=True)
+    accreditations = models.JSONField(
+        default=list, blank=True, help_text='[{"name", "body", "url"}]: who accredits it, for what.'
+    )
+    identifiers = models.JSONField(
+        default=list,
+        blank=True,
+        help_text='[{"identifier", "identifierType"}]: the Profile\'s otherIdentifier.',
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -96,6 +103,7 @@ class SigningKey(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     retired_at = models.DateTimeField(null=True, blank=True)
     compromised_at = models.DateTimeField(null=True, blank=True)
+    compromise_reason = models.TextField(blank=True)
 
     class Meta:
         constraints = [

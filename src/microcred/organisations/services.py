@@ -1,37 +1,59 @@
-"""Organisations, their members and roles, and their signing keys.
+"""Organisations, their members and roles, their signing keys and their public documents.
 
-``create_*`` and ``rotate_*`` act (they validate, authorise, change state and
+``create_*``, ``register_*``, ``update_*``, ``add_*``, ``change_*``, ``remove_*``,
+``rotate_*`` and ``mark_*`` act (they validate, authorise, change state and
 write an audit event in one transaction); ``access_*`` fetch and authorise;
 ``get_*`` only read.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote, urlsplit
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 
+from microcred.accounts.services import check_platform_admin, find_user, is_platform_admin
 from microcred.audit.services import record_event
 from microcred.errors import Conflict, Forbidden, InvalidInput, NotFound
+from microcred.organisations.fetcher import LocalResolver, PlatformFetcher
 from microcred.organisations.keystore import decrypt_secret, encrypt_secret
 from microcred.organisations.models import (
     KeyStatus,
     Membership,
     Organisation,
-    OrganisationType,
     Role,
     SigningKey,
 )
+from microcred.organisations.profile import clean_profile, profile_document
+from microcred.vc.http import Fetcher, HttpFetcher
 from microcred.vc.keys import Ed25519Multikey
+
+# DID Core 1.0 and the Multikey context (Controlled Identifiers 1.0, section 2.2.2).
+DID_CONTEXTS = ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"]
+# A slug is one did:web path segment and one URL path segment: keep it plain.
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+SLUG_MAX_LENGTH = 60
+DID_DOCUMENT_PATH = re.compile(r"^/orgs/(?P<slug>[a-z0-9-]+)/did\.json$")
+ROLE_ORDER = {role: index for index, role in enumerate(Role.values)}
+
+
+# -- identifiers and addresses ---------------------------------------------------------------
 
 
 def organisation_did(organisation: Organisation) -> str:
-    """Return the organisation's did:web, from the platform's public address."""
-    from urllib.parse import quote, urlsplit
+    """Return the organisation's did:web, from the platform's public address.
 
+    did:web spec, section 3.1: the host (a port percent-encoded), then the
+    path segments joined by colons; ``did:web:<host>:orgs:<slug>`` is read
+    from ``<PUBLIC_URL>/orgs/<slug>/did.json``.
+    """
     parts = urlsplit(settings.PUBLIC_URL)
     host = quote(parts.netloc, safe="")
     path = [segment for segment in parts.path.split("/") if segment]
@@ -40,6 +62,19 @@ def organisation_did(organisation: Organisation) -> str:
 
 def verification_method_id(key: SigningKey) -> str:
     return f"{organisation_did(key.organisation)}#{key.key_id}"
+
+
+def get_profile_url(organisation: Organisation) -> str:
+    """Return the address of the organisation's public page."""
+    return f"{settings.PUBLIC_URL}/orgs/{organisation.slug}/"
+
+
+def get_did_document_url(organisation: Organisation) -> str:
+    """Return the address the platform serves the DID document at (where did:web looks)."""
+    return f"{settings.PUBLIC_URL}/orgs/{organisation.slug}/did.json"
+
+
+# -- organisations ---------------------------------------------------------------------------
 
 
 def create_organisation(
@@ -52,30 +87,17 @@ def create_organisation(
     owner: Any = None,
     **profile: Any,
 ) -> Organisation:
-    """Create an organisation with its first signing key; ``owner`` (default: actor) owns it."""
-    slug = slug or slugify(name)[:60]
-    if not name.strip():
-        raise InvalidInput("The organisation needs a name.", field="name")
-    if not slug:
-        raise InvalidInput(
-            "The organisation needs a slug of letters, digits and hyphens.", field="slug"
-        )
-    if type not in OrganisationType.values:
-        raise InvalidInput(
-            f"Unknown organisation type {type!r}; "
-            f"choose one of {', '.join(OrganisationType.values)}.",
-            field="type",
-        )
-    if len(country) != 2 or not country.isalpha():
-        raise InvalidInput(
-            "country must be an ISO 3166-1 alpha-2 code such as NL.", field="country"
-        )
+    """Create an organisation with its first signing key; ``owner`` (default: actor) owns it.
+
+    This does not check who may create organisations: demo data, tests and
+    :func:`register_organisation` (which does check) call it.
+    """
+    fields = clean_profile({"name": name, "type": type, "country": country, **profile})
+    slug = _clean_slug(slug or _slug_from(fields["name"]))
     with transaction.atomic():
         if Organisation.objects.filter(slug=slug).exists():
             raise Conflict(f"An organisation with the slug {slug!r} exists already.", field="slug")
-        organisation = Organisation.objects.create(
-            slug=slug, name=name.strip(), type=type, country=country.upper(), **profile
-        )
+        organisation = Organisation.objects.create(slug=slug, **fields)
         owner = owner or actor
         if owner is not None and getattr(owner, "pk", None):
             Membership.objects.create(organisation=organisation, user=owner, role=Role.OWNER)
@@ -89,15 +111,89 @@ def create_organisation(
     return organisation
 
 
-def _new_key(organisation: Organisation) -> SigningKey:
-    pair = Ed25519Multikey.generate()
-    number = organisation.keys.count() + 1
-    return SigningKey.objects.create(
-        organisation=organisation,
-        key_id=f"key-{number}",
-        public_key_multibase=pair.public.public_key_multibase,
-        encrypted_secret=encrypt_secret(pair.seed),
-    )
+def register_organisation(*, actor: Any, owner: str | None = None, **fields: Any) -> Organisation:
+    """Register an organisation for its first owner (username or email; default: the actor).
+
+    Only platform admins register organisations: an issuer's DID and keys
+    speak for it, so someone vets it first.
+    """
+    check_platform_admin(actor, "register organisations")
+    first_owner = actor
+    if owner:
+        first_owner = find_user(owner)
+        if first_owner is None:
+            raise InvalidInput(
+                f"No one has the username or email address {owner!r}.", field="owner"
+            )
+    return create_organisation(actor=actor, owner=first_owner, **fields)
+
+
+def _slug_from(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", slugify(name))[:SLUG_MAX_LENGTH].strip("-")
+
+
+def _clean_slug(slug: Any) -> str:
+    if not isinstance(slug, str) or not SLUG.match(slug) or len(slug) > SLUG_MAX_LENGTH:
+        raise InvalidInput(
+            f"The organisation needs a slug of at most {SLUG_MAX_LENGTH} lowercase letters, "
+            "digits and single hyphens (it becomes part of its DID and web address).",
+            field="slug",
+        )
+    return slug
+
+
+def update_organisation(*, actor: Any, organisation: Organisation, **changes: Any) -> Organisation:
+    """Change the organisation's public profile (owner).
+
+    The slug never changes: the organisation's DID, and so every credential
+    it issued, names it.
+    """
+    _authorise(actor, organisation, [Role.OWNER])
+    if "slug" in changes:
+        raise InvalidInput(
+            "The slug cannot change: the organisation's DID and its credentials name it.",
+            field="slug",
+        )
+    cleaned = clean_profile(changes)
+    with transaction.atomic():
+        current = _lock(organisation)
+        changed = sorted(name for name, value in cleaned.items() if getattr(current, name) != value)
+        if changed:
+            for name in changed:
+                setattr(current, name, cleaned[name])
+            current.save(update_fields=changed)
+            record_event(
+                actor=actor,
+                action="organisation.update",
+                organisation=current,
+                target=current,
+                data={"fields": changed},
+            )
+    return current
+
+
+def get_organisations() -> list[Organisation]:
+    return list(Organisation.objects.order_by("name", "slug"))
+
+
+def get_organisation(slug: str) -> Organisation:
+    """Return an organisation for its public pages; anyone may read a profile."""
+    try:
+        return Organisation.objects.get(slug=slug)
+    except Organisation.DoesNotExist:
+        raise NotFound(f"No organisation {slug!r}.", field="organisation") from None
+
+
+def _lock(organisation: Organisation) -> Organisation:
+    """Return the organisation's row locked until the transaction ends.
+
+    Changes to members and keys take this lock first, so two owners acting at
+    once cannot both remove the last other owner, or both rotate a key.
+    """
+    return Organisation.objects.select_for_update().get(pk=organisation.pk)
+
+
+# -- roles and access ------------------------------------------------------------------------
 
 
 def get_roles(user: Any, organisation: Organisation) -> set[str]:
@@ -117,22 +213,211 @@ def access_organisation(actor: Any, slug: str, *, roles: Iterable[str] = ()) -> 
     non-member gets :class:`NotFound`, so outsiders learn nothing; a member
     without the role gets :class:`Forbidden`.
     """
-    try:
-        organisation = Organisation.objects.get(slug=slug)
-    except Organisation.DoesNotExist:
-        raise NotFound(f"No organisation {slug!r}.", field="organisation") from None
-    if getattr(actor, "is_staff", False) and getattr(actor, "is_active", False):
-        return organisation
+    organisation = get_organisation(slug)
+    _authorise(actor, organisation, roles)
+    return organisation
+
+
+def _authorise(actor: Any, organisation: Organisation, roles: Iterable[str]) -> None:
+    if is_platform_admin(actor):
+        return
     held = get_roles(actor, organisation)
     if not held:
-        raise NotFound(f"No organisation {slug!r}.", field="organisation")
+        raise NotFound(f"No organisation {organisation.slug!r}.", field="organisation")
     wanted = set(roles)
     if wanted and not (held & (wanted | {Role.OWNER})):
         raise Forbidden(
             f"This needs the role {' or '.join(sorted(wanted))} in {organisation.name}.",
             data={"roles": sorted(wanted)},
         )
-    return organisation
+
+
+# -- members ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Member:
+    """A person and the roles they hold in one organisation."""
+
+    user: Any
+    roles: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class OrganisationRoles:
+    """An organisation and the roles one person holds in it."""
+
+    organisation: Organisation
+    roles: tuple[str, ...]
+
+
+def role_labels(roles: Iterable[str]) -> list[str]:
+    """Return the names people read for ``roles`` ("QA reviewer"), in the usual order."""
+    return [Role(role).label for role in _ordered(roles)]
+
+
+def _ordered(roles: Iterable[str]) -> tuple[str, ...]:
+    return tuple(sorted(set(roles), key=ROLE_ORDER.__getitem__))
+
+
+def get_members(organisation: Organisation) -> list[Member]:
+    """Return the organisation's members by username, each with their roles."""
+    roles: dict[Any, list[str]] = {}
+    for membership in (
+        Membership.objects.filter(organisation=organisation)
+        .select_related("user")
+        .order_by("user__username")
+    ):
+        roles.setdefault(membership.user, []).append(membership.role)
+    return [Member(user, _ordered(held)) for user, held in roles.items()]
+
+
+def get_memberships(user: Any) -> list[OrganisationRoles]:
+    """Return the organisations ``user`` belongs to, by name, with the roles held in each."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return []
+    roles: dict[Organisation, list[str]] = {}
+    for membership in (
+        Membership.objects.filter(user=user)
+        .select_related("organisation")
+        .order_by("organisation__name", "organisation__slug")
+    ):
+        roles.setdefault(membership.organisation, []).append(membership.role)
+    return [OrganisationRoles(organisation, _ordered(held)) for organisation, held in roles.items()]
+
+
+def add_member(
+    *, actor: Any, organisation: Organisation, user: str, roles: Iterable[str]
+) -> Member:
+    """Make someone (by username or email address) a member with ``roles`` (owner)."""
+    _authorise(actor, organisation, [Role.OWNER])
+    wanted = _clean_roles(roles)
+    person = find_user(user)
+    if person is None:
+        raise InvalidInput(f"No one has the username or email address {user!r}.", field="user")
+    with transaction.atomic():
+        _lock(organisation)
+        before = _roles_of(organisation, person)
+        if before:
+            raise Conflict(
+                f"{person.get_username()} is a member already; change their roles instead.",
+                code="membership.exists",
+                field="user",
+            )
+        return _replace_roles(actor, organisation, person, before, wanted)
+
+
+def change_member_roles(
+    *, actor: Any, organisation: Organisation, user: str, roles: Iterable[str]
+) -> Member:
+    """Give a member exactly ``roles`` (owner); the organisation keeps at least one owner."""
+    _authorise(actor, organisation, [Role.OWNER])
+    wanted = _clean_roles(roles)
+    with transaction.atomic():
+        _lock(organisation)
+        person, before = _member(organisation, user)
+        return _replace_roles(actor, organisation, person, before, wanted)
+
+
+def remove_member(*, actor: Any, organisation: Organisation, user: str) -> None:
+    """Take every role from a member (owner); the organisation keeps at least one owner."""
+    _authorise(actor, organisation, [Role.OWNER])
+    with transaction.atomic():
+        _lock(organisation)
+        person, before = _member(organisation, user)
+        _replace_roles(actor, organisation, person, before, frozenset())
+
+
+def _clean_roles(roles: Iterable[str]) -> frozenset[str]:
+    if isinstance(roles, str):
+        roles = [roles]
+    wanted = frozenset(roles)
+    unknown = sorted(wanted - set(Role.values), key=str)
+    if unknown:
+        raise InvalidInput(
+            f"Unknown role {unknown[0]!r}; choose from {', '.join(Role.values)}.", field="roles"
+        )
+    if not wanted:
+        raise InvalidInput("Choose at least one role.", field="roles")
+    return wanted
+
+
+def _roles_of(organisation: Organisation, person: Any) -> frozenset[str]:
+    return frozenset(
+        Membership.objects.filter(organisation=organisation, user=person).values_list(
+            "role", flat=True
+        )
+    )
+
+
+def _member(organisation: Organisation, user: str) -> tuple[Any, frozenset[str]]:
+    person = find_user(user)
+    before = _roles_of(organisation, person) if person is not None else frozenset()
+    if not before:
+        raise NotFound(f"{user!r} is not a member of {organisation.name}.", field="user")
+    return person, before
+
+
+def _replace_roles(
+    actor: Any,
+    organisation: Organisation,
+    person: Any,
+    before: frozenset[str],
+    after: frozenset[str],
+) -> Member:
+    """Set ``person``'s roles and audit the change; the caller holds the organisation's lock."""
+    if before == after:
+        return Member(person, _ordered(after))
+    if (
+        Role.OWNER in before
+        and Role.OWNER not in after
+        and not Membership.objects.filter(organisation=organisation, role=Role.OWNER)
+        .exclude(user=person)
+        .exists()
+    ):
+        raise Conflict(
+            f"{organisation.name} must keep at least one owner: make someone else an owner first.",
+            code="membership.last_owner",
+            field="roles",
+        )
+    Membership.objects.filter(organisation=organisation, user=person).exclude(
+        role__in=after
+    ).delete()
+    Membership.objects.bulk_create(
+        Membership(organisation=organisation, user=person, role=role) for role in after - before
+    )
+    record_event(
+        actor=actor,
+        action="membership.change",
+        organisation=organisation,
+        target=person,
+        data={
+            "user": person.get_username(),
+            "before": list(_ordered(before)),
+            "after": list(_ordered(after)),
+        },
+    )
+    return Member(person, _ordered(after))
+
+
+# -- signing keys ----------------------------------------------------------------------------
+
+
+def _new_key(organisation: Organisation) -> SigningKey:
+    """Create a new active key; the caller has retired or compromised the previous one."""
+    pair = Ed25519Multikey.generate()
+    number = organisation.keys.count() + 1
+    return SigningKey.objects.create(
+        organisation=organisation,
+        key_id=f"key-{number}",
+        public_key_multibase=pair.public.public_key_multibase,
+        encrypted_secret=encrypt_secret(pair.seed),
+    )
+
+
+def get_keys(organisation: Organisation) -> list[SigningKey]:
+    """Return every key the organisation ever had, newest first (public parts only matter)."""
+    return list(organisation.keys.order_by("-pk"))
 
 
 def get_active_key(organisation: Organisation) -> SigningKey:
@@ -148,3 +433,161 @@ def get_signer(organisation: Organisation) -> tuple[Ed25519Multikey, str]:
     return Ed25519Multikey.from_seed(decrypt_secret(key.encrypted_secret)), verification_method_id(
         key
     )
+
+
+def rotate_signing_key(*, actor: Any, organisation: Organisation) -> SigningKey:
+    """Retire the active key and make a new one active (owner); return the new key.
+
+    The retired key stays in the DID document, so what it signed still verifies.
+    """
+    _authorise(actor, organisation, [Role.OWNER])
+    with transaction.atomic():
+        _lock(organisation)
+        retired = organisation.keys.filter(status=KeyStatus.ACTIVE).first()
+        if retired is not None:
+            retired.status = KeyStatus.RETIRED
+            retired.retired_at = timezone.now()
+            retired.save(update_fields=["status", "retired_at"])
+        key = _new_key(organisation)
+        record_event(
+            actor=actor,
+            action="key.rotate",
+            organisation=organisation,
+            target=key,
+            data={"retired": retired.key_id if retired else None, "active": key.key_id},
+        )
+    return key
+
+
+def mark_key_compromised(
+    *, actor: Any, organisation: Organisation, key_id: str, reason: str
+) -> SigningKey:
+    """Mark a key compromised (owner); return it. An active key is replaced by a new one.
+
+    The key leaves the DID document, so credentials it signed stop verifying:
+    whoever holds the key could have signed them too.
+    """
+    _authorise(actor, organisation, [Role.OWNER])
+    reason = reason.strip() if isinstance(reason, str) else ""
+    if not reason:
+        raise InvalidInput(
+            "Say why the key is compromised; the reason is kept in the audit log.", field="reason"
+        )
+    with transaction.atomic():
+        _lock(organisation)
+        key = organisation.keys.filter(key_id=key_id).first()
+        if key is None:
+            raise NotFound(f"{organisation.name} has no key {key_id!r}.", field="key_id")
+        if key.status == KeyStatus.COMPROMISED:
+            raise Conflict(
+                f"The key {key_id} is marked compromised already.",
+                code="key.already_compromised",
+            )
+        was_active = key.status == KeyStatus.ACTIVE
+        key.status = KeyStatus.COMPROMISED
+        key.compromised_at = timezone.now()
+        key.compromise_reason = reason
+        key.save(update_fields=["status", "compromised_at", "compromise_reason"])
+        replacement = _new_key(organisation) if was_active else None
+        record_event(
+            actor=actor,
+            action="key.compromise",
+            organisation=organisation,
+            target=key,
+            data={
+                "key_id": key.key_id,
+                "reason": reason,
+                "replaced_by": replacement.key_id if replacement else None,
+            },
+        )
+    return key
+
+
+# -- public documents ------------------------------------------------------------------------
+
+
+def get_did_document(organisation: Organisation) -> dict[str, Any]:
+    """Return the organisation's DID document (DID Core 1.0, section 5; did:web).
+
+    The active key and every retired key are listed as Multikey verification
+    methods (Controlled Identifiers 1.0, section 2.2.2) and as assertion
+    methods, so credentials signed before a rotation still verify.
+    Compromised keys are left out, so what they signed no longer verifies.
+    """
+    did = organisation_did(organisation)
+    keys = sorted(
+        organisation.keys.filter(status__in=[KeyStatus.ACTIVE, KeyStatus.RETIRED]),
+        key=lambda key: (key.status != KeyStatus.ACTIVE, -key.pk),
+    )
+    methods = [
+        {
+            "id": f"{did}#{key.key_id}",
+            "type": "Multikey",
+            "controller": did,
+            "publicKeyMultibase": key.public_key_multibase,
+        }
+        for key in keys
+    ]
+    return {
+        "@context": DID_CONTEXTS,
+        "id": did,
+        "verificationMethod": methods,
+        "assertionMethod": [method["id"] for method in methods],
+    }
+
+
+def get_profile(organisation: Organisation, *, embedded: bool = False) -> dict[str, Any]:
+    """Return the organisation as an Open Badges 3.0 ``Profile`` whose ``id`` is its DID.
+
+    ``embedded=True`` leaves out ``@context``, for the ``issuer`` of a credential.
+    """
+    return profile_document(
+        organisation,
+        did=organisation_did(organisation),
+        page_url=get_profile_url(organisation),
+        embedded=embedded,
+    )
+
+
+# -- documents the platform answers itself ---------------------------------------------------
+
+_LOCAL_DOCUMENTS: dict[str, LocalResolver] = {}
+
+
+def register_local_document(prefix: str, resolver: LocalResolver) -> None:
+    """Answer URLs under ``<PUBLIC_URL><prefix>`` with ``resolver`` in the platform fetcher.
+
+    ``resolver`` gets the path below the public address (``/status/acme/1``)
+    and returns the document exactly as the page at that URL serves it (a
+    JSON object, or stored bytes or text), or None. Call this from the app's
+    ``AppConfig.ready()``; registering a prefix again replaces its resolver.
+    """
+    if not (prefix.startswith("/") and prefix.endswith("/")):
+        raise ValueError(f"A local document prefix starts and ends with '/': {prefix!r}")
+    _LOCAL_DOCUMENTS[prefix] = resolver
+
+
+def get_platform_fetcher(*, fallback: Fetcher | None = None) -> PlatformFetcher:
+    """Return a fetcher that answers the platform's own URLs from the database.
+
+    Other URLs go to ``fallback``, by default an :class:`HttpFetcher` set up
+    like the verification page's (timeout, private addresses).
+    """
+    return PlatformFetcher(
+        public_url=settings.PUBLIC_URL,
+        resolvers=dict(_LOCAL_DOCUMENTS),
+        fallback=fallback
+        or HttpFetcher(
+            timeout=settings.VERIFY_FETCH_TIMEOUT,
+            allow_private=settings.VERIFY_ALLOW_PRIVATE_ADDRESSES,
+        ),
+    )
+
+
+def local_did_document(path: str) -> dict[str, Any] | None:
+    """Resolve ``/orgs/<slug>/did.json`` to the DID document the page at that path serves."""
+    match = DID_DOCUMENT_PATH.match(path)
+    if match is None:
+        return None
+    organisation = Organisation.objects.filter(slug=match["slug"]).first()
+    return get_did_document(organisation) if organisation is not None else None

@@ -12,8 +12,8 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, ValidationError
-from ninja.security import HttpBearer
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.security import HttpBearer, SessionAuth
 
 from microcred.errors import Conflict, Forbidden, InvalidInput, MicrocredError, NotFound
 from microcred.vc.errors import VCError
@@ -40,9 +40,18 @@ class TokenAuth(HttpBearer):
         return user
 
 
-def session_auth(request: HttpRequest) -> Any:
-    user = getattr(request, "user", None)
-    return user if user is not None and user.is_authenticated else None
+def _field_path(location: Any) -> str | None:
+    """Turn ninja's error location into the field path a client sent.
+
+    ``("body", "payload", "learner", "email")`` becomes ``learner.email``:
+    the source and the handler's parameter name mean nothing to a client.
+    """
+    parts = [str(part) for part in location]
+    if parts and parts[0] == "body":
+        parts = parts[2:] if len(parts) > 2 else parts[1:]
+    elif parts and parts[0] in ("query", "path", "header", "cookie", "form"):
+        parts = parts[1:]
+    return ".".join(parts) or None
 
 
 api = NinjaAPI(
@@ -70,7 +79,7 @@ def validation_error(request: HttpRequest, error: ValidationError) -> HttpRespon
     """Report the first problem with its field path; all problems are in ``data``."""
     problems = [
         {
-            "field": ".".join(str(part) for part in item.get("loc", ())[1:]) or None,
+            "field": _field_path(item.get("loc", ())),
             "message": item.get("msg", "invalid"),
         }
         for item in error.errors
@@ -85,6 +94,13 @@ def validation_error(request: HttpRequest, error: ValidationError) -> HttpRespon
     return api.create_response(request, body, status=422)
 
 
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
+    """Give ninja's own refusals our error shape; a body that is not JSON is the usual one."""
+    code = "request.malformed" if error.status_code == 400 else f"http.{error.status_code}"
+    return api.create_response(request, error_body(code, str(error)), status=error.status_code)
+
+
 @api.exception_handler(AuthenticationError)
 def authentication_error(request: HttpRequest, error: AuthenticationError) -> HttpResponse:
     body = error_body(
@@ -93,4 +109,5 @@ def authentication_error(request: HttpRequest, error: AuthenticationError) -> Ht
     return api.create_response(request, body, status=401)
 
 
-AUTH = [TokenAuth(), session_auth]
+# A token, or the signed-in session (which also checks the CSRF token on changes).
+AUTH = [TokenAuth(), SessionAuth()]

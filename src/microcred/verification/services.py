@@ -4,18 +4,17 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from django.conf import settings
-
+from microcred.organisations.services import get_platform_fetcher
 from microcred.vc import VerificationReport, verify
-from microcred.vc.http import HttpFetcher
+from microcred.vc.http import Fetcher
 
 
-def get_fetcher() -> HttpFetcher:
-    """Return the fetcher verification uses for did:web documents and status lists."""
-    return HttpFetcher(
-        timeout=settings.VERIFY_FETCH_TIMEOUT,
-        allow_private=settings.VERIFY_ALLOW_PRIVATE_ADDRESSES,
-    )
+def get_fetcher() -> Fetcher:
+    """Return the fetcher verification uses for did:web documents and status lists.
+
+    The platform's own URLs are answered from its database; others over HTTPS.
+    """
+    return get_platform_fetcher()
 
 
 def verify_payload(*, data: bytes, source: str) -> list[VerificationReport]:

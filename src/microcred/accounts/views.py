@@ -1,0 +1,50 @@
+"""Account pages: the personal API tokens of the signed-in user (sign-in uses Django's views)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from microcred.accounts import services
+from microcred.accounts.forms import TokenForm
+from microcred.errors import Conflict, InvalidInput
+from microcred.studio.pages import add_error, studio_page
+
+
+@studio_page
+@never_cache
+def tokens(request: HttpRequest) -> HttpResponse:
+    """List the user's tokens and create one; a new token's secret is shown in this answer only."""
+    form = TokenForm(request.POST if request.method == "POST" else None)
+    secret = None
+    if form.is_bound and form.is_valid():
+        try:
+            _token, secret = services.create_api_token(
+                actor=request.user, name=form.cleaned_data["name"]
+            )
+        except InvalidInput as error:
+            add_error(form, error)
+        else:
+            form = TokenForm()
+    status = 400 if form.is_bound and form.errors else 200
+    return render(
+        request,
+        "accounts/tokens.html",
+        {"form": form, "secret": secret, "tokens": services.get_api_tokens(request.user)},
+        status=status,
+    )
+
+
+@studio_page
+@require_POST
+def revoke_token(request: HttpRequest, token_id: int) -> HttpResponse:
+    try:
+        token = services.revoke_api_token(actor=request.user, token_id=token_id)
+    except Conflict as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"The token {token.name!r} is revoked; it no longer works.")
+    return redirect("accounts:tokens")

@@ -1,0 +1,109 @@
+"""Forms of the organisation pages: they read the input; the services check and act."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from microcred.organisations.models import Organisation, OrganisationType, Role
+from microcred.organisations.profile import ACCREDITATION_KEYS, IDENTIFIER_KEYS
+
+
+def _lines_to_entries(text: str, keys: tuple[str, ...]) -> list[dict[str, str]]:
+    """Read one entry per line, its parts separated by ``|`` in the order of ``keys``."""
+    entries = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        parts = [part.strip() for part in line.split("|")]
+        if len(parts) > len(keys):
+            raise forms.ValidationError(
+                f"Line {number} has {len(parts)} parts; write at most {len(keys)}: "
+                f"{' | '.join(keys)}."
+            )
+        entries.append({key: part for key, part in zip(keys, parts, strict=False) if part})
+    return entries
+
+
+def _entries_to_lines(entries: list[dict[str, str]], keys: tuple[str, ...]) -> str:
+    lines = (" | ".join(entry.get(key, "") for key in keys) for entry in entries)
+    return "\n".join(line.rstrip(" |") for line in lines)
+
+
+class ProfileForm(forms.Form):
+    name = forms.CharField(max_length=200)
+    legal_name = forms.CharField(max_length=300, required=False)
+    type = forms.ChoiceField(choices=OrganisationType.choices)
+    country = forms.CharField(
+        max_length=2, help_text="ISO 3166-1 alpha-2 code of the country, such as NL or DE."
+    )
+    region = forms.CharField(max_length=100, required=False)
+    url = forms.CharField(label="Website", required=False, help_text="https://…")
+    email = forms.CharField(label="Contact email address", required=False)
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    accreditations = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text="One per line: what it is accredited as or for | accrediting body | web address.",
+    )
+    identifiers = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=(
+            "One per line: identifier | type. Types are Open Badges identifier types "
+            "(sourcedId, systemId, …) or extensions such as ext:ErasmusCode or ext:PIC."
+        ),
+    )
+
+    def clean_accreditations(self) -> list[dict[str, str]]:
+        return _lines_to_entries(self.cleaned_data["accreditations"], ACCREDITATION_KEYS)
+
+    def clean_identifiers(self) -> list[dict[str, str]]:
+        return _lines_to_entries(self.cleaned_data["identifiers"], IDENTIFIER_KEYS)
+
+    @staticmethod
+    def initial_for(organisation: Organisation) -> dict[str, Any]:
+        return {
+            "name": organisation.name,
+            "legal_name": organisation.legal_name,
+            "type": organisation.type,
+            "country": organisation.country,
+            "region": organisation.region,
+            "url": organisation.url,
+            "email": organisation.email,
+            "description": organisation.description,
+            "accreditations": _entries_to_lines(organisation.accreditations, ACCREDITATION_KEYS),
+            "identifiers": _entries_to_lines(organisation.identifiers, IDENTIFIER_KEYS),
+        }
+
+
+class NewOrganisationForm(ProfileForm):
+    slug = forms.CharField(
+        max_length=60,
+        required=False,
+        help_text="Lowercase letters, digits and hyphens; part of its DID and web address. "
+        "Made from the name when empty. It cannot change later.",
+    )
+    owner = forms.CharField(
+        label="First owner",
+        required=False,
+        help_text="Username or email address of an existing account; you when empty.",
+    )
+    field_order = ["name", "slug", "owner"]
+
+
+class AddMemberForm(forms.Form):
+    user = forms.CharField(label="Username or email address")
+    roles = forms.MultipleChoiceField(choices=Role.choices, widget=forms.CheckboxSelectMultiple)
+
+
+class MemberRolesForm(forms.Form):
+    roles = forms.MultipleChoiceField(choices=Role.choices, widget=forms.CheckboxSelectMultiple)
+
+
+class CompromiseForm(forms.Form):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="What happened; it is kept in the audit log.",
+    )

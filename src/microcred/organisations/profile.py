@@ -1,0 +1,212 @@
+"""An organisation's public profile: checking its fields, and its Open Badges 3.0 ``Profile``.
+
+The profile is what learners and verifiers read about an issuer, so every
+field is checked before it is stored, and a bad one is reported by name (with
+its JSON path inside a list, such as ``identifiers[1].identifierType``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator, validate_email
+
+from microcred.errors import InvalidInput
+from microcred.organisations.models import Organisation, OrganisationType
+from microcred.vc.ob3 import EXTENSION_PREFIX, IDENTIFIER_TYPES, OB3_CONTEXT
+
+VC_CONTEXT = "https://www.w3.org/ns/credentials/v2"
+PROFILE_FIELDS = (
+    "name",
+    "legal_name",
+    "type",
+    "country",
+    "region",
+    "url",
+    "email",
+    "description",
+    "accreditations",
+    "identifiers",
+)
+ACCREDITATION_KEYS = ("name", "body", "url")
+IDENTIFIER_KEYS = ("identifier", "identifierType")
+_web_address = URLValidator(schemes=["http", "https"])
+
+
+def _max_length(field: str) -> int | None:
+    return Organisation._meta.get_field(field).max_length
+
+
+def _text(value: Any, field: str, *, required: bool = False, max_length: int | None = None) -> str:
+    if not isinstance(value, str):
+        raise InvalidInput(f"{field} must be text.", field=field)
+    value = value.strip()
+    if required and not value:
+        raise InvalidInput(f"{field} is required.", field=field)
+    if max_length is not None and len(value) > max_length:
+        raise InvalidInput(f"{field} has at most {max_length} characters.", field=field)
+    return value
+
+
+def _url(value: Any, field: str) -> str:
+    value = _text(value, field, max_length=200)
+    if value:
+        try:
+            _web_address(value)
+        except ValidationError:
+            raise InvalidInput(
+                f"{field} must be a web address starting with https:// or http://.", field=field
+            ) from None
+    return value
+
+
+def _name(value: Any) -> str:
+    if isinstance(value, str) and not value.strip():
+        raise InvalidInput("The organisation needs a name.", field="name")
+    return _text(value, "name", required=True, max_length=_max_length("name"))
+
+
+def _type(value: Any) -> str:
+    if value not in OrganisationType.values:
+        raise InvalidInput(
+            f"Unknown organisation type {value!r}; "
+            f"choose one of {', '.join(OrganisationType.values)}.",
+            field="type",
+        )
+    return value
+
+
+def _country(value: Any) -> str:
+    if not isinstance(value, str) or len(value.strip()) != 2 or not value.strip().isalpha():
+        raise InvalidInput(
+            "country must be an ISO 3166-1 alpha-2 code such as NL.", field="country"
+        )
+    return value.strip().upper()
+
+
+def _email(value: Any) -> str:
+    value = _text(value, "email", max_length=_max_length("email"))
+    if value:
+        try:
+            validate_email(value)
+        except ValidationError:
+            raise InvalidInput(f"{value!r} is not an email address.", field="email") from None
+    return value
+
+
+def _entries(
+    value: Any, field: str, keys: tuple[str, ...], check: Callable[[dict[str, str], str], None]
+) -> list[dict[str, str]]:
+    """Check a list of small objects with text values; drop empty optional values."""
+    if not isinstance(value, list):
+        raise InvalidInput(f"{field} must be a list.", field=field)
+    entries = []
+    for index, entry in enumerate(value):
+        path = f"{field}[{index}]"
+        if not isinstance(entry, dict):
+            raise InvalidInput(f"{path} must be an object.", field=path)
+        unknown = sorted(set(entry) - set(keys))
+        if unknown:
+            raise InvalidInput(
+                f"{path}.{unknown[0]} is not known; use {', '.join(keys)}.",
+                field=f"{path}.{unknown[0]}",
+            )
+        cleaned = {
+            key: _text(entry[key], f"{path}.{key}", max_length=500)
+            for key in keys
+            if key in entry and entry[key] not in (None, "")
+        }
+        check(cleaned, path)
+        entries.append(cleaned)
+    return entries
+
+
+def _accreditation(entry: dict[str, str], path: str) -> None:
+    if not entry.get("name"):
+        raise InvalidInput(
+            f"{path}.name is required: what the organisation is accredited as or for.",
+            field=f"{path}.name",
+        )
+    if "url" in entry:
+        _url(entry["url"], f"{path}.url")
+
+
+def _identifier(entry: dict[str, str], path: str) -> None:
+    """Check an identifier as OB 3.0 ``IdentifierEntry`` (appendix B, IdentifierTypeEnum)."""
+    if not entry.get("identifier"):
+        raise InvalidInput(f"{path}.identifier is required.", field=f"{path}.identifier")
+    kind = entry.get("identifierType", "")
+    if kind not in IDENTIFIER_TYPES and not kind.startswith(EXTENSION_PREFIX):
+        raise InvalidInput(
+            f"{path}.identifierType {kind!r} is not an Open Badges identifier type: use one of "
+            f"{', '.join(sorted(IDENTIFIER_TYPES))}, or an extension such as ext:ErasmusCode.",
+            field=f"{path}.identifierType",
+        )
+
+
+CLEANERS: dict[str, Callable[[Any], Any]] = {
+    "name": _name,
+    "legal_name": lambda value: _text(value, "legal_name", max_length=_max_length("legal_name")),
+    "type": _type,
+    "country": _country,
+    "region": lambda value: _text(value, "region", max_length=_max_length("region")),
+    "url": lambda value: _url(value, "url"),
+    "email": _email,
+    "description": lambda value: _text(value, "description", max_length=5000),
+    "accreditations": lambda value: _entries(
+        value, "accreditations", ACCREDITATION_KEYS, _accreditation
+    ),
+    "identifiers": lambda value: _entries(value, "identifiers", IDENTIFIER_KEYS, _identifier),
+}
+
+
+def clean_profile(fields: Mapping[str, Any]) -> dict[str, Any]:
+    """Return the profile fields checked and normalised; raise :class:`InvalidInput` on the first
+    bad one, in the order of :data:`PROFILE_FIELDS`."""
+    unknown = sorted(set(fields) - set(PROFILE_FIELDS))
+    if unknown:
+        raise InvalidInput(
+            f"{unknown[0]} is not a profile field; use {', '.join(PROFILE_FIELDS)}.",
+            field=unknown[0],
+        )
+    return {name: CLEANERS[name](fields[name]) for name in PROFILE_FIELDS if name in fields}
+
+
+def profile_document(
+    organisation: Organisation, *, did: str, page_url: str, embedded: bool = False
+) -> dict[str, Any]:
+    """Return the organisation as an Open Badges 3.0 ``Profile`` (appendix B, Profile).
+
+    ``id`` is the organisation's DID, so that credentials naming this profile
+    as ``issuer`` are checked against the keys of its DID document. The
+    country goes into ``addressCountry`` as the ISO 3166-1 alpha-2 code
+    schema.org recommends, and into ``addressCountryCode``. ``embedded``
+    leaves out ``@context``, for a profile inside a credential.
+    """
+    address = {
+        "type": ["Address"],
+        "addressCountry": organisation.country,
+        "addressCountryCode": organisation.country,
+    }
+    if organisation.region:
+        address["addressRegion"] = organisation.region
+    profile: dict[str, Any] = {
+        "id": did,
+        "type": ["Profile"],
+        "name": organisation.name,
+        "url": organisation.url or page_url,
+    }
+    if organisation.email:
+        profile["email"] = organisation.email
+    if organisation.description:
+        profile["description"] = organisation.description
+    profile["address"] = address
+    if organisation.identifiers:
+        profile["otherIdentifier"] = [
+            {"type": "IdentifierEntry", **entry} for entry in organisation.identifiers
+        ]
+    if embedded:
+        return profile
+    return {"@context": [VC_CONTEXT, OB3_CONTEXT], **profile}

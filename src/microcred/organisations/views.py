@@ -1,0 +1,316 @@
+"""Pages of organisations: public profiles and DID documents, and the staff pages of an issuer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from microcred.accounts.services import check_platform_admin, is_platform_admin
+from microcred.errors import Conflict, InvalidInput, NotFound
+from microcred.organisations import services
+from microcred.organisations.forms import (
+    AddMemberForm,
+    CompromiseForm,
+    MemberRolesForm,
+    NewOrganisationForm,
+    ProfileForm,
+)
+from microcred.organisations.models import Organisation, Role
+from microcred.studio.pages import add_error, get_area_links, studio_page
+
+# Verifiers fetch DID documents often; a short cache spares the platform without
+# hiding a key rotation or a compromised key for long.
+DOCUMENT_CACHE_SECONDS = 300
+
+
+# -- public pages ----------------------------------------------------------------------------
+
+
+def _public(slug: str) -> Organisation:
+    try:
+        return services.get_organisation(slug)
+    except NotFound as error:
+        raise Http404(error.message) from error
+
+
+def organisation_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "organisations/list.html", {"organisations": services.get_organisations()}
+    )
+
+
+def organisation_page(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation = _public(slug)
+    return render(
+        request,
+        "organisations/profile.html",
+        {
+            "organisation": organisation,
+            "did": services.organisation_did(organisation),
+            "did_document_url": services.get_did_document_url(organisation),
+        },
+    )
+
+
+def _document(document: dict[str, Any], content_type: str) -> JsonResponse:
+    """Answer a public JSON document: cached briefly, readable by browser-based verifiers."""
+    response = JsonResponse(document, content_type=content_type, json_dumps_params={"indent": 2})
+    response["Cache-Control"] = f"public, max-age={DOCUMENT_CACHE_SECONDS}"
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def did_document(request: HttpRequest, slug: str) -> JsonResponse:
+    """Serve the DID document where did:web resolution reads it (did:web spec, section 3.2)."""
+    return _document(services.get_did_document(_public(slug)), "application/did+json")
+
+
+def profile_document(request: HttpRequest, slug: str) -> JsonResponse:
+    """Serve the organisation's Open Badges 3.0 Profile."""
+    return _document(services.get_profile(_public(slug)), "application/ld+json")
+
+
+# -- staff pages -----------------------------------------------------------------------------
+
+
+def _posted(request: HttpRequest) -> Any:
+    """Return the form data of a POST (even an empty one, so its form shows what is missing)."""
+    return request.POST if request.method == "POST" else None
+
+
+def _can_manage(request: HttpRequest, organisation: Organisation) -> bool:
+    """Whether to show the owner's forms; the services check again when they are used."""
+    return is_platform_admin(request.user) or Role.OWNER in services.get_roles(
+        request.user, organisation
+    )
+
+
+@studio_page
+def studio_new(request: HttpRequest) -> HttpResponse:
+    """Platform admins register organisations; everyone else learns how to ask for one."""
+    admin = is_platform_admin(request.user)
+    form = NewOrganisationForm(_posted(request))
+    if request.method != "POST":
+        return _render_new(request, form, admin=admin)
+    check_platform_admin(request.user, "register organisations")
+    if form.is_valid():
+        try:
+            organisation = services.register_organisation(actor=request.user, **form.cleaned_data)
+        except (InvalidInput, Conflict) as error:
+            add_error(form, error)
+        else:
+            messages.success(request, f"{organisation.name} is registered, with its first key.")
+            return redirect("organisations:studio-overview", slug=organisation.slug)
+    return _render_new(request, form, admin=admin, status=400)
+
+
+def _render_new(
+    request: HttpRequest, form: NewOrganisationForm, *, admin: bool, status: int = 200
+) -> HttpResponse:
+    return render(
+        request, "organisations/studio/new.html", {"form": form, "admin": admin}, status=status
+    )
+
+
+@studio_page
+def studio_overview(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation = services.access_organisation(request.user, slug)
+    roles = services.get_roles(request.user, organisation)
+    return render(
+        request,
+        "organisations/studio/overview.html",
+        {
+            "organisation": organisation,
+            "roles": services.role_labels(roles),
+            "links": get_area_links(slug, roles, platform_admin=is_platform_admin(request.user)),
+            "did": services.organisation_did(organisation),
+            "active_key": services.get_active_key(organisation),
+            "members": services.get_members(organisation),
+        },
+    )
+
+
+@studio_page
+def studio_profile(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation = services.access_organisation(request.user, slug, roles=[Role.OWNER])
+    form = ProfileForm(_posted(request), initial=ProfileForm.initial_for(organisation))
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.update_organisation(
+                    actor=request.user, organisation=organisation, **form.cleaned_data
+                )
+            except InvalidInput as error:
+                add_error(form, error)
+            else:
+                messages.success(request, "The public profile is updated.")
+                return redirect("organisations:studio-overview", slug=slug)
+        return _render_profile(request, organisation, form, status=400)
+    return _render_profile(request, organisation, form)
+
+
+def _render_profile(
+    request: HttpRequest, organisation: Organisation, form: ProfileForm, status: int = 200
+) -> HttpResponse:
+    return render(
+        request,
+        "organisations/studio/profile.html",
+        {"organisation": organisation, "form": form},
+        status=status,
+    )
+
+
+def _access(request: HttpRequest, slug: str) -> Organisation:
+    """Let any member see a staff page of the organisation; only owners send its forms."""
+    roles = [Role.OWNER] if request.method == "POST" else []
+    return services.access_organisation(request.user, slug, roles=roles)
+
+
+@studio_page
+def studio_members(request: HttpRequest, slug: str) -> HttpResponse:
+    """List the members; owners add someone with roles."""
+    organisation = _access(request, slug)
+    form = AddMemberForm(_posted(request))
+    if request.method != "POST":
+        return _render_members(request, organisation, add_form=form)
+    if form.is_valid():
+        try:
+            member = services.add_member(
+                actor=request.user, organisation=organisation, **form.cleaned_data
+            )
+        except (InvalidInput, Conflict) as error:
+            add_error(form, error)
+        else:
+            messages.success(request, f"{member.user.get_username()} is a member now.")
+            return redirect("organisations:studio-members", slug=slug)
+    return _render_members(request, organisation, add_form=form, status=400)
+
+
+@studio_page
+@require_POST
+def studio_member(request: HttpRequest, slug: str, username: str) -> HttpResponse:
+    """Change a member's roles, or remove them (``action=remove``)."""
+    organisation = _access(request, slug)
+    try:
+        if request.POST.get("action") == "remove":
+            services.remove_member(actor=request.user, organisation=organisation, user=username)
+            messages.success(request, f"{username} is no longer a member.")
+        else:
+            services.change_member_roles(
+                actor=request.user,
+                organisation=organisation,
+                user=username,
+                roles=request.POST.getlist("roles"),
+            )
+            messages.success(request, f"The roles of {username} are saved.")
+    except (InvalidInput, Conflict) as error:
+        return _render_members(
+            request, organisation, row_errors={username: error.message}, status=400
+        )
+    return redirect("organisations:studio-members", slug=slug)
+
+
+def _render_members(
+    request: HttpRequest,
+    organisation: Organisation,
+    *,
+    add_form: AddMemberForm | None = None,
+    row_errors: dict[str, str] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    row_errors = row_errors or {}
+    rows = [
+        {
+            "member": member,
+            "roles": services.role_labels(member.roles),
+            "form": MemberRolesForm(
+                initial={"roles": list(member.roles)},
+                auto_id=f"id_{member.user.get_username()}_%s",
+            ),
+            "error": row_errors.get(member.user.get_username()),
+        }
+        for member in services.get_members(organisation)
+    ]
+    return render(
+        request,
+        "organisations/studio/members.html",
+        {
+            "organisation": organisation,
+            "rows": rows,
+            "add_form": add_form or AddMemberForm(),
+            "can_manage": _can_manage(request, organisation),
+        },
+        status=status,
+    )
+
+
+@studio_page
+def studio_keys(request: HttpRequest, slug: str) -> HttpResponse:
+    return _render_keys(request, services.access_organisation(request.user, slug))
+
+
+def _render_keys(
+    request: HttpRequest,
+    organisation: Organisation,
+    *,
+    failed_key: str | None = None,
+    form: CompromiseForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    keys = [
+        {
+            "key": key,
+            "method": services.verification_method_id(key),
+            "form": form
+            if key.key_id == failed_key
+            else CompromiseForm(auto_id=f"id_{key.key_id}_%s"),
+        }
+        for key in services.get_keys(organisation)
+    ]
+    return render(
+        request,
+        "organisations/studio/keys.html",
+        {
+            "organisation": organisation,
+            "keys": keys,
+            "can_manage": _can_manage(request, organisation),
+            "did_document_url": services.get_did_document_url(organisation),
+        },
+        status=status,
+    )
+
+
+@studio_page
+@require_POST
+def studio_rotate_key(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation = _access(request, slug)
+    key = services.rotate_signing_key(actor=request.user, organisation=organisation)
+    messages.success(request, f"{key.key_id} is the active key now; the previous key is retired.")
+    return redirect("organisations:studio-keys", slug=slug)
+
+
+@studio_page
+@require_POST
+def studio_compromise_key(request: HttpRequest, slug: str, key_id: str) -> HttpResponse:
+    organisation = _access(request, slug)
+    form = CompromiseForm(request.POST, auto_id=f"id_{key_id}_%s")
+    try:
+        key = services.mark_key_compromised(
+            actor=request.user,
+            organisation=organisation,
+            key_id=key_id,
+            reason=form.cleaned_data["reason"] if form.is_valid() else "",
+        )
+    except (InvalidInput, Conflict) as error:
+        add_error(form, error)
+        return _render_keys(request, organisation, failed_key=key_id, form=form, status=400)
+    messages.success(
+        request,
+        f"{key.key_id} is marked compromised and left the DID document; "
+        "credentials it signed no longer verify.",
+    )
+    return redirect("organisations:studio-keys", slug=slug)

@@ -1,0 +1,86 @@
+"""What every staff page shares: sign-in, service errors shown as pages, and the dashboard's links.
+
+Each app owns the staff pages of its area; it wraps their views with
+:func:`studio_page` and lists them with :func:`register_area` (from its
+``AppConfig.ready()``) so the dashboard links to them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import wraps
+from typing import Any
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+
+from microcred.errors import Forbidden, MicrocredError, NotFound
+
+OWNER = "owner"
+
+
+def studio_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Require sign-in; answer :class:`NotFound` with 404 and :class:`Forbidden` with a 403
+    page that says which role is needed."""
+
+    @wraps(view)
+    def page(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound as error:
+            raise Http404(error.message) from error
+        except Forbidden as error:
+            return render(request, "studio/forbidden.html", {"message": error.message}, status=403)
+
+    return login_required(page)
+
+
+def add_error(form: forms.Form, error: MicrocredError) -> None:
+    """Show a service's error next to the form field it names (``identifiers[0].identifier``
+    belongs to ``identifiers``), or above the form."""
+    name = (error.field or "").split("[", 1)[0].split(".", 1)[0]
+    form.add_error(name if name in form.fields else None, error.message)
+
+
+@dataclass(frozen=True)
+class Area:
+    """A part of the staff pages of an organisation, linked from the dashboard."""
+
+    label: str
+    url_name: str
+    roles: frozenset[str]
+
+    def open_to(self, roles: Iterable[str], *, platform_admin: bool) -> bool:
+        held = set(roles)
+        if platform_admin:
+            return True
+        return bool(held) and (not self.roles or bool(held & (self.roles | {OWNER})))
+
+
+_AREAS: dict[str, Area] = {}
+
+
+def register_area(*, label: str, url_name: str, roles: Iterable[str] = ()) -> None:
+    """Link an area from the dashboard; ``url_name`` takes the organisation's slug as ``slug``.
+
+    The link shows to members holding one of ``roles`` (any member when
+    empty), to owners and to platform admins; the pages check access
+    themselves. Registering a ``url_name`` again replaces it.
+    """
+    _AREAS[url_name] = Area(label, url_name, frozenset(roles))
+
+
+def get_area_links(
+    slug: str, roles: Iterable[str], *, platform_admin: bool
+) -> list[tuple[str, str]]:
+    """Return ``(label, url)`` of the areas of organisation ``slug`` open to these roles."""
+    held = set(roles)
+    return [
+        (area.label, reverse(area.url_name, kwargs={"slug": slug}))
+        for area in _AREAS.values()
+        if area.open_to(held, platform_admin=platform_admin)
+    ]
