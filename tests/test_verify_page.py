@@ -110,9 +110,9 @@ def test_pasting_and_uploading_at_once_is_refused(client: Client, key: Ed25519Mu
 
 def test_samples_are_served_by_exact_name_only(client: Client, settings, tmp_path) -> None:
     settings.DATA_DIR = tmp_path
-    from microcred.site.demo import load_demo
+    from microcred.site.demo import load_samples
 
-    list(load_demo())
+    list(load_samples())
     page = client.get("/verify").content.decode()
     assert "Try a sample" in page
     prefilled = client.get("/verify?sample=assessment-literacy.json").content.decode()
@@ -124,9 +124,9 @@ def test_samples_are_served_by_exact_name_only(client: Client, settings, tmp_pat
 
 def test_demo_samples_verify_as_described(client: Client, settings, tmp_path) -> None:
     settings.DATA_DIR = tmp_path
-    from microcred.site.demo import load_demo
+    from microcred.site.demo import load_samples
 
-    list(load_demo())
+    list(load_samples())
     folder = tmp_path / "demo"
     for name, verified in [
         ("assessment-literacy.json", True),

@@ -1,10 +1,11 @@
 """Demo data for ``microcred serve --demo``.
 
-Until the platform issues credentials of its own, the demo is a small set of
-real, signed sample credentials under ``MICROCRED_DATA_DIR/demo`` that the
-verification page offers to try: valid ones in every format, a tampered one
-and an expired one. The issuer key is generated once and kept, so the samples
-stay valid across restarts.
+The platform's demo (organisations, micro-credentials, awards) is in
+:mod:`microcred.site.demo_platform`. Besides it, a small set of signed sample
+credentials under ``MICROCRED_DATA_DIR/demo`` that the verification page
+offers to try: valid ones in every format, a tampered one and an expired one,
+signed with a did:key so they verify anywhere. The key is generated once and
+kept, so the samples stay valid across restarts.
 """
 
 from __future__ import annotations
@@ -41,6 +42,14 @@ def demo_dir() -> Path:
 
 
 def load_demo() -> Iterator[str]:
+    """Load the platform's demo data and the verification samples; yield what was done."""
+    from microcred.site.demo_platform import load_platform_demo
+
+    yield from load_platform_demo()
+    yield from load_samples()
+
+
+def load_samples() -> Iterator[str]:
     """Create the demo issuer key and sample credentials if missing; yield what was done."""
     folder = demo_dir()
     folder.mkdir(parents=True, exist_ok=True)
