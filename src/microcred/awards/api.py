@@ -1,5 +1,218 @@
 """API routes of the awards app; handlers stay thin and call services."""
 
-from ninja import Router
+from __future__ import annotations
 
-router = Router(tags=["awards"])
+import uuid
+from datetime import datetime
+from typing import Any, Literal
+
+from django.http import HttpRequest
+from ninja import Field, Header, Query, Router, Schema, Status
+from pydantic import ConfigDict
+
+from microcred.awards import services
+from microcred.errors import InvalidInput
+from microcred.site.api import AUTH
+
+router = Router(tags=["awards"], auth=AUTH)
+
+
+class ResultIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    grade: str | None = Field(None, max_length=100, description="A grade, such as B+ or Merit.")
+    score: str | None = Field(None, max_length=100, description="A score, such as 87.")
+
+
+class EvidenceIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str | None = Field(None, description="The URL of the evidence.")
+    name: str | None = None
+    narrative: str | None = None
+    description: str | None = None
+
+
+class IssueIn(Schema):
+    version: uuid.UUID = Field(
+        description="The id of the published version to issue (its achievement UUID)."
+    )
+    learner_email: str | None = Field(None, description="Hashed with a salt in the credential.")
+    learner_did: str | None = Field(None, description="The learner's DID, the subject's id.")
+    learner_name: str | None = None
+    result: ResultIn | None = None
+    narrative: str | None = None
+    evidence: list[EvidenceIn] | None = None
+    format: Literal["ldp", "jwt"] = Field(
+        "ldp", description="ldp: JSON with an eddsa-rdfc-2022 proof; jwt: a VC-JWT."
+    )
+    idempotency_key: str | None = Field(
+        None,
+        max_length=200,
+        description="Retries with the same key return the same award; the Idempotency-Key "
+        "header does the same. Defaults to the learner and the version.",
+    )
+
+
+class ReasonIn(Schema):
+    reason: str = Field(min_length=1, max_length=2000, description="Recorded in the audit log.")
+
+
+class AwardSummary(Schema):
+    uuid: uuid.UUID
+    url: str
+    organisation: str
+    version: uuid.UUID
+    title: str
+    status: str
+    status_reason: str
+    format: str
+    learner_name: str
+    learner_email: str
+    learner_did: str
+    issued_at: datetime
+    valid_until: datetime | None
+    result: dict[str, str]
+
+
+class AwardOut(AwardSummary):
+    credential: Any = Field(
+        description="The credential exactly as signed: a JSON object, or a compact JWS string."
+    )
+
+
+class AwardFilters(Schema):
+    search: str = ""
+    status: Literal["", "active", "suspended", "revoked"] = ""
+    version: uuid.UUID | None = None
+    limit: int = Field(50, ge=1, le=500)
+    offset: int = Field(0, ge=0)
+
+
+class StatusListOut(Schema):
+    slug: str
+    purpose: str
+    size: int
+    used: int
+    url: str
+    updated_at: datetime
+
+
+def _summary(award: Any) -> dict[str, Any]:
+    return {
+        "uuid": award.uuid,
+        "url": services.credential_url(award),
+        "organisation": award.organisation.slug,
+        "version": award.version.achievement_uuid,
+        "title": award.version.title,
+        "status": award.status,
+        "status_reason": award.status_reason,
+        "format": award.format,
+        "learner_name": award.learner_name,
+        "learner_email": award.learner_email,
+        "learner_did": award.learner_did,
+        "issued_at": award.issued_at,
+        "valid_until": award.valid_until,
+        "result": award.result,
+    }
+
+
+def _detail(award: Any) -> dict[str, Any]:
+    credential = (
+        award.signed_credential
+        if award.format == "jwt"
+        else services.get_credential_document(award)
+    )
+    return {**_summary(award), "credential": credential}
+
+
+@router.post("/orgs/{org}/awards", response={201: AwardOut}, summary="Issue a credential")
+def issue_award(
+    request: HttpRequest,
+    org: str,
+    payload: IssueIn,
+    idempotency_key: str | None = Header(None, alias="Idempotency-Key"),
+) -> Status:
+    """Sign and issue a published version to a learner; retries with the same key are safe."""
+    key = idempotency_key or payload.idempotency_key
+    if idempotency_key and payload.idempotency_key and idempotency_key != payload.idempotency_key:
+        raise InvalidInput(
+            "The Idempotency-Key header and the idempotency_key field differ; give one.",
+            field="idempotency_key",
+        )
+    organisation = services.access_issuing(request.auth, org)
+    version = services.find_version(organisation=organisation, reference=payload.version)
+    award = services.issue_award(
+        actor=request.auth,
+        version=version,
+        learner_email=payload.learner_email,
+        learner_did=payload.learner_did,
+        learner_name=payload.learner_name,
+        result=payload.result.model_dump(exclude_none=True) if payload.result else None,
+        evidence=[item.model_dump(exclude_none=True) for item in payload.evidence]
+        if payload.evidence is not None
+        else None,
+        narrative=payload.narrative,
+        format=payload.format,
+        idempotency_key=key,
+    )
+    return Status(201, _detail(award))
+
+
+@router.get("/orgs/{org}/awards", response=list[AwardSummary], summary="List awards")
+def list_awards(
+    request: HttpRequest, org: str, filters: Query[AwardFilters]
+) -> list[dict[str, Any]]:
+    """The organisation's awards, newest first; for its staff."""
+    version = None
+    if filters.version is not None:
+        organisation = services.access_staff(request.auth, org)
+        version = services.find_version(organisation=organisation, reference=filters.version)
+    awards = services.list_awards(
+        actor=request.auth,
+        organisation_slug=org,
+        search=filters.search,
+        status=filters.status,
+        version=version,
+    )
+    return [_summary(award) for award in awards[filters.offset : filters.offset + filters.limit]]
+
+
+@router.get("/awards/{award_uuid}", response=AwardOut, summary="Get an award")
+def get_award(request: HttpRequest, award_uuid: str) -> dict[str, Any]:
+    return _detail(services.access_award(request.auth, award_uuid))
+
+
+@router.post("/awards/{award_uuid}/revoke", response=AwardOut, summary="Revoke an award")
+def revoke_award(request: HttpRequest, award_uuid: str, payload: ReasonIn) -> dict[str, Any]:
+    """Revoke for good; the revocation list is re-signed at once."""
+    award = services.access_award(request.auth, award_uuid)
+    return _detail(services.revoke_award(actor=request.auth, award=award, reason=payload.reason))
+
+
+@router.post("/awards/{award_uuid}/suspend", response=AwardOut, summary="Suspend an award")
+def suspend_award(request: HttpRequest, award_uuid: str, payload: ReasonIn) -> dict[str, Any]:
+    award = services.access_award(request.auth, award_uuid)
+    return _detail(services.suspend_award(actor=request.auth, award=award, reason=payload.reason))
+
+
+@router.post("/awards/{award_uuid}/unsuspend", response=AwardOut, summary="Lift a suspension")
+def unsuspend_award(request: HttpRequest, award_uuid: str, payload: ReasonIn) -> dict[str, Any]:
+    award = services.access_award(request.auth, award_uuid)
+    return _detail(services.unsuspend_award(actor=request.auth, award=award, reason=payload.reason))
+
+
+@router.get("/orgs/{org}/status-lists", response=list[StatusListOut], summary="List status lists")
+def list_status_lists(request: HttpRequest, org: str) -> list[dict[str, Any]]:
+    """The organisation's revocation and suspension lists and how many entries each has used."""
+    return [
+        {
+            "slug": status_list.slug,
+            "purpose": status_list.purpose,
+            "size": status_list.size,
+            "used": status_list.next_index,
+            "url": services.status_list_url(status_list),
+            "updated_at": status_list.updated_at,
+        }
+        for status_list in services.list_status_lists(actor=request.auth, organisation_slug=org)
+    ]

@@ -44,6 +44,11 @@ class Award(models.Model):
     learner_did = models.CharField(max_length=500, blank=True)
     identity_salt = models.CharField(max_length=64, blank=True)
     idempotency_key = models.CharField(max_length=200)
+    request_hash = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="SHA-256 of what was asked for, so a retry with other data is refused.",
+    )
     format = models.CharField(max_length=10, choices=CredentialFormat.choices)
     signed_credential = models.TextField(
         help_text="The credential exactly as signed: JSON or a compact JWS."
@@ -53,6 +58,7 @@ class Award(models.Model):
         max_length=20, choices=AwardStatus.choices, default=AwardStatus.ACTIVE
     )
     status_reason = models.TextField(blank=True)
+    status_changed_at = models.DateTimeField(null=True, blank=True)
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

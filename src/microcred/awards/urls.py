@@ -1,5 +1,25 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from microcred.awards import views
 
 app_name = "awards"
 
-urlpatterns: list = []
+STUDIO = "studio/orgs/<slug:slug>/awards/"
+
+urlpatterns = [
+    path("credentials/<uuid:award_uuid>", views.credential, name="credential"),
+    path(
+        "credentials/<uuid:award_uuid>.<str:suffix>",
+        views.credential_download,
+        name="credential-download",
+    ),
+    path("status/<slug:organisation>/<slug:list_slug>", views.status_list, name="status-list"),
+    path(STUDIO, views.studio_list, name="studio-list"),
+    path(f"{STUDIO}issue", views.studio_issue, name="studio-issue"),
+    path(f"{STUDIO}<uuid:award_uuid>", views.studio_detail, name="studio-detail"),
+    path(
+        f"{STUDIO}<uuid:award_uuid>/<slug:action>",
+        views.studio_change_status,
+        name="studio-change-status",
+    ),
+]

@@ -1,0 +1,106 @@
+"""Forms of the staff pages: issue an award, change its status with a reason."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from microcred.awards.models import CredentialFormat
+
+# Where a service's error field lands in the issue form.
+FORM_FIELDS = {
+    "version": "version",
+    "learner_email": "learner_email",
+    "learner_did": "learner_did",
+    "learner_name": "learner_name",
+    "result.grade": "grade",
+    "result.score": "score",
+    "narrative": "narrative",
+    "evidence[0]": "evidence_url",
+    "evidence[0].id": "evidence_url",
+    "format": "format",
+}
+
+
+class IssueForm(forms.Form):
+    version = forms.TypedChoiceField(
+        label="Micro-credential",
+        coerce=int,
+        help_text="The latest published version of each of the organisation's micro-credentials.",
+    )
+    learner_email = forms.EmailField(
+        label="Learner's email address",
+        required=False,
+        help_text="The learner is told by email; the credential carries only a salted hash of it.",
+    )
+    learner_did = forms.CharField(
+        label="Learner's DID",
+        required=False,
+        max_length=500,
+        help_text="For a learner with a wallet: did:key:… or did:web:…. Give a DID, an email "
+        "address, or both.",
+    )
+    learner_name = forms.CharField(label="Learner's name", required=False, max_length=300)
+    grade = forms.CharField(label="Grade", required=False, max_length=100)
+    score = forms.CharField(label="Score", required=False, max_length=100)
+    narrative = forms.CharField(
+        label="What the learner did",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="A short narrative, shown on the credential.",
+    )
+    evidence_url = forms.URLField(
+        label="Evidence URL",
+        required=False,
+        assume_scheme="https",
+        help_text="A page with the learner's work, if public.",
+    )
+    format = forms.ChoiceField(
+        label="Format",
+        choices=CredentialFormat.choices,
+        initial=CredentialFormat.DATA_INTEGRITY,
+        help_text="JSON with a Data Integrity proof suits most wallets; VC-JWT is for those "
+        "that ask for it.",
+    )
+
+    def __init__(self, *args: Any, versions: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.versions = {version.pk: version for version in versions}
+        self.fields["version"].choices = [("", "Choose a published micro-credential")] + [
+            (version.pk, f"{version.title} (version {version.number})") for version in versions
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if not self.errors and not cleaned.get("learner_email") and not cleaned.get("learner_did"):
+            self.add_error("learner_email", "Give the learner's email address or DID.")
+        return cleaned
+
+    def issue_arguments(self) -> dict[str, Any]:
+        """Return the form's data as keyword arguments of ``issue_award``."""
+        data = self.cleaned_data
+        result = {key: data[key] for key in ("grade", "score") if data[key]}
+        return {
+            "version": self.versions[data["version"]],
+            "learner_email": data["learner_email"] or None,
+            "learner_did": data["learner_did"] or None,
+            "learner_name": data["learner_name"] or None,
+            "result": result or None,
+            "narrative": data["narrative"] or None,
+            "evidence": [data["evidence_url"]] if data["evidence_url"] else None,
+            "format": data["format"],
+        }
+
+    def add_service_error(self, field: str | None, message: str) -> None:
+        self.add_error(FORM_FIELDS.get(field or ""), message)
+
+
+class StatusChangeForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Recorded in the audit log; for revocation and suspension, shown on the "
+        "credential's page.",
+    )

@@ -1,0 +1,764 @@
+"""Issuing awards as signed Open Badges 3.0 credentials, and revoking or suspending them.
+
+``issue_award`` and ``revoke_award`` / ``suspend_award`` / ``unsuspend_award``
+act: they validate, authorise, change state and write an audit event in one
+transaction, and send email only once it commits. ``access_*`` fetch and
+authorise; ``get_*`` and ``list_*`` read.
+"""
+
+from __future__ import annotations
+
+import calendar
+import hashlib
+import json
+import re
+import secrets
+import uuid
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.core.validators import URLValidator, validate_email
+from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from microcred.audit.services import record_event
+from microcred.awards import downloads, status
+from microcred.awards.credential import Learner, Outcome, build_credential
+from microcred.awards.models import Award, AwardStatus, CredentialFormat, StatusList
+from microcred.catalogue import services as catalogue
+from microcred.errors import Conflict, Forbidden, InvalidInput, MicrocredError, NotFound
+from microcred.organisations import services as organisations
+from microcred.organisations.models import Role
+from microcred.vc import VerificationReport, sign, verify
+from microcred.vc.http import LocalFetcher
+from microcred.vc.jwt import decode_jwt
+from microcred.vc.ob3 import validate_ob3
+from microcred.vc.rdfc import canonicalize
+
+ISSUERS = (Role.REGISTRAR,)
+# DID Core section 3.1: did:<method>:<method-specific id>.
+DID_SYNTAX = re.compile(r"^did:[a-z0-9]+:(?:[A-Za-z0-9._%-]*:)*[A-Za-z0-9._%-]+$")
+RESULT_KEYS = ("grade", "score")
+EVIDENCE_KEYS = ("id", "name", "narrative", "description")
+MAX_REASON = 2000
+STATUS_LIST_PATH = re.compile(r"^/status/(?P<organisation>[a-z0-9-]+)/(?P<list>[a-z0-9-]+)$")
+MAX_NARRATIVE = 10_000
+
+
+# -- issuing -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IssueRequest:
+    """What the caller asked for, checked and normalised; its hash detects changed retries."""
+
+    version_id: int
+    format: str
+    learner: Learner
+    outcome: Outcome
+    idempotency_key: str
+
+    def fingerprint(self) -> str:
+        learner = {"email": self.learner.email, "did": self.learner.did, "name": self.learner.name}
+        data = {
+            "version": self.version_id,
+            "format": self.format,
+            "learner": learner,
+            "outcome": asdict(self.outcome),
+        }
+        return hashlib.sha256(json.dumps(data, sort_keys=True).encode("utf-8")).hexdigest()
+
+
+def issue_award(
+    *,
+    actor: Any,
+    version: Any,
+    learner_email: str | None = None,
+    learner_did: str | None = None,
+    learner_name: str | None = None,
+    result: dict[str, Any] | None = None,
+    evidence: list[Any] | None = None,
+    narrative: str | None = None,
+    format: str = CredentialFormat.DATA_INTEGRITY,
+    idempotency_key: str | None = None,
+    now: datetime | None = None,
+) -> Award:
+    """Issue ``version`` to a learner as a signed OpenBadgeCredential and return the award.
+
+    The actor needs the registrar (or owner) role in the version's
+    organisation; the version must be published; the learner needs an email
+    address or a DID. Idempotent: the key defaults to the learner's identity
+    and the version, so a retry returns the award issued first and issues
+    nothing; the same key with other data raises :class:`Conflict`.
+
+    In one transaction: take the next index of the organisation's revocation
+    and suspension lists under a row lock, build the credential, sign it
+    with the organisation's key (``eddsa-rdfc-2022``, or VC-JWT), verify what
+    was signed as any verifier would, store the signed text, write the audit
+    event. A failure anywhere stores nothing.
+    """
+    now = now or timezone.now()
+    organisation = version.microcredential.organisation
+    organisations.access_organisation(actor, organisation.slug, roles=ISSUERS)
+    request = _issue_request(
+        version=version,
+        learner_email=learner_email,
+        learner_did=learner_did,
+        learner_name=learner_name,
+        result=result,
+        evidence=evidence,
+        narrative=narrative,
+        format=format,
+        idempotency_key=idempotency_key,
+    )
+    existing = _issued_before(organisation, request)
+    if existing is not None:
+        return existing
+    if version.status != "published":
+        raise InvalidInput(
+            f"{version} is not published (it is {version.status}); only published versions "
+            "are issued.",
+            code="award.version_not_published",
+            field="version",
+        )
+    try:
+        with transaction.atomic():
+            lists = [status.current_list(organisation, p, now=now) for p in status.PURPOSES]
+            # Checked again under the lock: a concurrent call with the same key has committed.
+            existing = _issued_before(organisation, request)
+            if existing is not None:
+                return existing
+            award = _sign_award(organisation, version, request, lists, actor=actor, now=now)
+    except IntegrityError:
+        # The unique idempotency key caught a concurrent issue the lock did not serialise.
+        existing = _issued_before(organisation, request)
+        if existing is None:
+            raise
+        return existing
+    return award
+
+
+def _sign_award(
+    organisation: Any,
+    version: Any,
+    request: IssueRequest,
+    lists: list[StatusList],
+    *,
+    actor: Any,
+    now: datetime,
+) -> Award:
+    """Create, sign, verify and store the award; call with ``lists`` locked."""
+    valid_until = _add_months(now, version.validity_months) if version.validity_months else None
+    award = Award.objects.create(
+        organisation=organisation,
+        version=version,
+        learner_name=request.learner.name,
+        learner_email=request.learner.email,
+        learner_did=request.learner.did,
+        identity_salt=request.learner.salt,
+        idempotency_key=request.idempotency_key,
+        request_hash=request.fingerprint(),
+        format=request.format,
+        result={
+            key: value
+            for key, value in (("grade", request.outcome.grade), ("score", request.outcome.score))
+            if value
+        },
+        issued_by=actor if getattr(actor, "pk", None) else None,
+        issued_at=now,
+        valid_until=valid_until,
+    )
+    entries = [status.allocate(award, status_list) for status_list in lists]
+    credential = build_credential(
+        id=credential_url(award),
+        name=version.title,
+        issuer=organisations.get_profile(organisation, embedded=True),
+        achievement=catalogue.get_achievement(version),
+        learner=request.learner,
+        outcome=request.outcome,
+        valid_from=now,
+        valid_until=valid_until,
+        credential_status=entries,
+    )
+    _check_credential(credential, request.format)
+    award.signed_credential = _sign(credential, organisation, request.format, now=now)
+    report = verify_award(award, now=now)
+    if not report.verified:
+        raise MicrocredError(
+            "The credential did not verify right after signing, so it was not issued: "
+            + "; ".join(check.message for check in report.failures),
+            code="award.verification_failed",
+            data={"failures": [check.as_dict() for check in report.failures]},
+        )
+    award.save(update_fields=["signed_credential"])
+    record_event(
+        actor=actor,
+        action="award.issue",
+        organisation=organisation,
+        target=award,
+        data={
+            "version": str(version.achievement_uuid),
+            "format": award.format,
+            "statusListIndexes": {e["statusPurpose"]: e["statusListIndex"] for e in entries},
+        },
+        now=now,
+    )
+    if award.learner_email:
+        transaction.on_commit(lambda: _notify_learner(award))
+    return award
+
+
+def _issue_request(
+    *,
+    version: Any,
+    learner_email: str | None,
+    learner_did: str | None,
+    learner_name: str | None,
+    result: dict[str, Any] | None,
+    evidence: list[Any] | None,
+    narrative: str | None,
+    format: str,
+    idempotency_key: str | None,
+) -> IssueRequest:
+    """Check the caller's input and return it normalised; raise InvalidInput naming the field."""
+    if format not in CredentialFormat.values:
+        raise InvalidInput(
+            f"Unknown format {format!r}; choose ldp (a Data Integrity proof) or jwt (VC-JWT).",
+            field="format",
+        )
+    email = _text(learner_email, "learner_email", 254).lower()
+    did = _text(learner_did, "learner_did", 500)
+    name = _text(learner_name, "learner_name", 300)
+    if not email and not did:
+        raise InvalidInput(
+            "The learner needs an email address or a DID.",
+            code="award.no_learner",
+            field="learner_email",
+        )
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise InvalidInput(
+                f"{email!r} is not an email address.", field="learner_email"
+            ) from None
+    if did and not DID_SYNTAX.match(did):
+        raise InvalidInput(
+            f"{did!r} is not a DID such as did:key:z6Mk... or did:web:example.org.",
+            field="learner_did",
+        )
+    identity = did or f"mailto:{email}"
+    key = _text(idempotency_key, "idempotency_key", 200)
+    if not key:
+        digest = hashlib.sha256(f"{identity}\n{version.achievement_uuid}".encode()).hexdigest()
+        key = f"learner-version:{digest}"
+    outcome = Outcome(
+        grade=_result_value(result, "grade"),
+        score=_result_value(result, "score"),
+        narrative=_text(narrative, "narrative", MAX_NARRATIVE),
+        evidence=_evidence(evidence),
+    )
+    learner = Learner(email=email, did=did, name=name, salt="" if did else secrets.token_hex(16))
+    return IssueRequest(
+        version_id=version.pk,
+        format=format,
+        learner=learner,
+        outcome=outcome,
+        idempotency_key=key,
+    )
+
+
+def _text(value: Any, name: str, limit: int) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise InvalidInput(f"{name} must be text.", field=name)
+    value = value.strip()
+    if len(value) > limit:
+        raise InvalidInput(f"{name} is longer than {limit} characters.", field=name)
+    return value
+
+
+def _result_value(result: dict[str, Any] | None, key: str) -> str:
+    if result is None:
+        return ""
+    if not isinstance(result, dict):
+        raise InvalidInput("result must be an object with grade and/or score.", field="result")
+    unknown = sorted(set(result) - set(RESULT_KEYS))
+    if unknown:
+        raise InvalidInput(
+            f"result.{unknown[0]} is not known; a result has grade and/or score.",
+            field=f"result.{unknown[0]}",
+        )
+    value = result.get(key)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        value = f"{value:g}"
+    return _text(value, f"result.{key}", 100)
+
+
+def _evidence(evidence: list[Any] | None) -> list[dict[str, str]]:
+    """Return evidence as OB 3.0 Evidence fields; an item is a URL or an object."""
+    if evidence is None:
+        return []
+    if not isinstance(evidence, list):
+        raise InvalidInput("evidence must be a list.", field="evidence")
+    items = []
+    for number, item in enumerate(evidence):
+        path = f"evidence[{number}]"
+        if isinstance(item, str):
+            item = {"id": item}
+        if not isinstance(item, dict):
+            raise InvalidInput(f"{path} must be a URL or an object.", field=path)
+        unknown = sorted(set(item) - set(EVIDENCE_KEYS))
+        if unknown:
+            raise InvalidInput(
+                f"{path}.{unknown[0]} is not known; evidence has {', '.join(EVIDENCE_KEYS)}.",
+                field=f"{path}.{unknown[0]}",
+            )
+        cleaned = {
+            key: text
+            for key in EVIDENCE_KEYS
+            if (text := _text(item.get(key), f"{path}.{key}", MAX_NARRATIVE))
+        }
+        if "id" in cleaned:
+            try:
+                URLValidator(schemes=["https", "http"])(cleaned["id"])
+            except ValidationError:
+                raise InvalidInput(
+                    f"{path}.id must be a web address (https://...).", field=f"{path}.id"
+                ) from None
+        if not {"id", "narrative"} & set(cleaned):
+            raise InvalidInput(f"{path} needs a URL (id) or a narrative.", field=path)
+        items.append(cleaned)
+    return items
+
+
+def _issued_before(organisation: Any, request: IssueRequest) -> Award | None:
+    """Return the award issued with this key, or None; raise Conflict if it was other data."""
+    award = Award.objects.filter(
+        organisation=organisation, idempotency_key=request.idempotency_key
+    ).first()
+    if award is not None and award.request_hash != request.fingerprint():
+        raise Conflict(
+            f"An award ({award.uuid}) was issued with this idempotency key for other data; "
+            "use a new key to issue another award.",
+            code="award.idempotency_conflict",
+            field="idempotency_key",
+            data={"award": str(award.uuid)},
+        )
+    return award
+
+
+def _add_months(moment: datetime, months: int) -> datetime:
+    """Return ``moment`` plus ``months`` calendar months (the 31st becomes the month's last day)."""
+    index = moment.month - 1 + months
+    year, month = moment.year + index // 12, index % 12 + 1
+    return moment.replace(
+        year=year, month=month, day=min(moment.day, calendar.monthrange(year, month)[1])
+    )
+
+
+def _check_credential(credential: dict[str, Any], format: str) -> None:
+    """Refuse a credential that breaks OB 3.0 or would lose data as JSON-LD.
+
+    Data Integrity signing canonicalizes in safe mode itself; a VC-JWT is
+    never canonicalized, so it is done here: its claims must mean the same
+    to a JSON-LD processor.
+    """
+    errors = [problem for problem in validate_ob3(credential) if problem.severity == "error"]
+    if errors:
+        raise InvalidInput(
+            "The credential would not be valid Open Badges 3.0: "
+            + "; ".join(f"{p.path}: {p.message}" for p in errors),
+            code="award.invalid_credential",
+            field=errors[0].path,
+            data={"problems": [problem.as_dict() for problem in errors]},
+        )
+    if format == CredentialFormat.VC_JWT:
+        canonicalize(credential)
+
+
+def _sign(credential: dict[str, Any], organisation: Any, format: str, *, now: datetime) -> str:
+    """Return the signed credential as the text that is stored and served."""
+    key, method = organisations.get_signer(organisation)
+    if format == CredentialFormat.VC_JWT:
+        return sign(credential, key=key, suite="vc-jwt", verification_method=method, created=now)
+    signed = sign(credential, key=key, verification_method=method, created=now)
+    return json.dumps(signed, ensure_ascii=False, indent=2)
+
+
+def _notify_learner(award: Award) -> None:
+    context = {"award": award, "url": credential_url(award)}
+    send_mail(
+        subject=f"Your credential: {award.version.title}",
+        message=render_to_string("awards/email/issued.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=[award.learner_email],
+    )
+
+
+# -- revocation and suspension -----------------------------------------------------------
+
+
+def revoke_award(*, actor: Any, award: Award, reason: str, now: datetime | None = None) -> Award:
+    """Revoke ``award`` for good: set its bit in the revocation list and re-sign the list.
+
+    A suspended award may be revoked; its suspension bit is cleared, so the
+    lists say one thing: revoked.
+    """
+    return _change_status(actor=actor, award=award, reason=reason, now=now, to=AwardStatus.REVOKED)
+
+
+def suspend_award(*, actor: Any, award: Award, reason: str, now: datetime | None = None) -> Award:
+    """Suspend ``award`` until it is unsuspended: set its bit in the suspension list."""
+    return _change_status(
+        actor=actor, award=award, reason=reason, now=now, to=AwardStatus.SUSPENDED
+    )
+
+
+def unsuspend_award(*, actor: Any, award: Award, reason: str, now: datetime | None = None) -> Award:
+    """Lift a suspension: clear the award's bit in the suspension list."""
+    return _change_status(actor=actor, award=award, reason=reason, now=now, to=AwardStatus.ACTIVE)
+
+
+ACTIONS = {
+    AwardStatus.REVOKED: "award.revoke",
+    AwardStatus.SUSPENDED: "award.suspend",
+    AwardStatus.ACTIVE: "award.unsuspend",
+}
+
+
+def _change_status(
+    *, actor: Any, award: Award, reason: str, now: datetime | None, to: AwardStatus
+) -> Award:
+    now = now or timezone.now()
+    organisation = organisations.access_organisation(actor, award.organisation.slug, roles=ISSUERS)
+    reason = _text(reason, "reason", MAX_REASON)
+    if not reason:
+        raise InvalidInput("Give a reason; it is recorded with the change.", field="reason")
+    with transaction.atomic():
+        # Lists before the award, as issuing locks them: no deadlock between the two.
+        lists = list(status.locked_lists(organisation).filter(entries__award=award))
+        award = Award.objects.select_for_update().get(pk=award.pk)
+        _check_transition(award, to)
+        for status_list in lists:
+            entry = award.status_entries.get(status_list=status_list)
+            wanted = (
+                to == AwardStatus.REVOKED
+                if status_list.purpose == "revocation"
+                else to == AwardStatus.SUSPENDED
+            )
+            bits = status.decoded(status_list)
+            if bits.is_set(entry.index) != wanted:
+                bits.set(entry.index, int(wanted))
+                status_list.encoded_list = bits.encoded_list
+                status.publish(status_list, now=now)
+        award.status = to
+        award.status_reason = "" if to == AwardStatus.ACTIVE else reason
+        award.status_changed_at = now
+        award.save(update_fields=["status", "status_reason", "status_changed_at"])
+        record_event(
+            actor=actor,
+            action=ACTIONS[to],
+            organisation=organisation,
+            target=award,
+            data={"reason": reason},
+            now=now,
+        )
+    return award
+
+
+def _check_transition(award: Award, to: AwardStatus) -> None:
+    if award.status == AwardStatus.REVOKED:
+        code = "award.already_revoked" if to == AwardStatus.REVOKED else "award.revoked"
+        raise Conflict(
+            f"The award {award.uuid} is revoked; a revoked award cannot change any more.",
+            code=code,
+        )
+    if to == AwardStatus.SUSPENDED and award.status == AwardStatus.SUSPENDED:
+        raise Conflict(
+            f"The award {award.uuid} is suspended already.", code="award.already_suspended"
+        )
+    if to == AwardStatus.ACTIVE and award.status != AwardStatus.SUSPENDED:
+        raise Conflict(f"The award {award.uuid} is not suspended.", code="award.not_suspended")
+
+
+# -- reading -------------------------------------------------------------------------------
+
+
+def credential_url(award: Award) -> str:
+    """Return the credential's id: the URL of its public page."""
+    return f"{settings.PUBLIC_URL}/credentials/{award.uuid}"
+
+
+def get_award(award_uuid: uuid.UUID | str) -> Award:
+    """Return the award with this UUID (public: anyone may look a credential up)."""
+    try:
+        return Award.objects.select_related("organisation", "version").get(
+            uuid=uuid.UUID(str(award_uuid))
+        )
+    except (ValueError, Award.DoesNotExist):
+        raise NotFound(f"No credential {award_uuid}.", field="uuid") from None
+
+
+def access_award(actor: Any, award_uuid: uuid.UUID | str) -> Award:
+    """Return the award if ``actor`` is on the staff of its organisation (any role)."""
+    award = get_award(award_uuid)
+    try:
+        organisations.access_organisation(actor, award.organisation.slug)
+    except NotFound:
+        raise NotFound(f"No credential {award_uuid}.", field="uuid") from None
+    return award
+
+
+def list_awards(
+    *,
+    actor: Any,
+    organisation_slug: str,
+    search: str = "",
+    status: str = "",
+    version: Any = None,
+) -> QuerySet[Award]:
+    """Return the organisation's awards, newest first, for its staff.
+
+    ``search`` matches the learner's name, email address or DID and the
+    title; ``status`` is active, suspended or revoked.
+    """
+    organisation = organisations.access_organisation(actor, organisation_slug)
+    awards = Award.objects.filter(organisation=organisation).select_related(
+        "version", "organisation"
+    )
+    if status:
+        if status not in AwardStatus.values:
+            raise InvalidInput(
+                f"Unknown status {status!r}; choose one of {', '.join(AwardStatus.values)}.",
+                field="status",
+            )
+        awards = awards.filter(status=status)
+    if search := search.strip():
+        awards = awards.filter(
+            Q(learner_name__icontains=search)
+            | Q(learner_email__icontains=search)
+            | Q(learner_did__icontains=search)
+            | Q(version__title__icontains=search)
+        )
+    if version is not None:
+        awards = awards.filter(version=version)
+    return awards
+
+
+def list_status_lists(*, actor: Any, organisation_slug: str) -> QuerySet[StatusList]:
+    organisation = organisations.access_organisation(actor, organisation_slug)
+    return StatusList.objects.filter(organisation=organisation).order_by("purpose", "id")
+
+
+def status_list_url(status_list: StatusList) -> str:
+    return status.list_url(status_list)
+
+
+def get_status_list_credential(organisation_slug: str, list_slug: str) -> str:
+    """Return the signed BitstringStatusListCredential exactly as stored (public)."""
+    status_list = StatusList.objects.filter(
+        organisation__slug=organisation_slug, slug=list_slug
+    ).first()
+    if status_list is None or not status_list.signed_credential:
+        raise NotFound(f"No status list {organisation_slug}/{list_slug}.", field="list")
+    return status_list.signed_credential
+
+
+def get_credential_document(award: Award) -> dict[str, Any]:
+    """Return the signed credential as JSON (the payload's credential for a VC-JWT), to read."""
+    if award.format == CredentialFormat.VC_JWT:
+        return decode_jwt(award.signed_credential)[2]
+    return json.loads(award.signed_credential)
+
+
+def local_status_list(path: str) -> str | None:
+    """Resolve ``/status/<org>/<list>`` to the signed list the page at that path serves.
+
+    Registered with the organisations app's platform fetcher, so that the
+    platform verifies its own credentials without calling itself over HTTP.
+    """
+    match = STATUS_LIST_PATH.match(path)
+    if match is None:
+        return None
+    try:
+        return get_status_list_credential(match["organisation"], match["list"])
+    except NotFound:
+        return None
+
+
+def verify_award(award: Award, *, now: datetime | None = None) -> VerificationReport:
+    """Verify the stored credential as any verifier would, with this platform's documents.
+
+    The DID document and status lists are read from the database instead of
+    over HTTP (the platform answers its own URLs), and nothing else is
+    fetched: an award of this platform needs nothing from elsewhere.
+    """
+    fetcher = organisations.get_platform_fetcher(fallback=LocalFetcher({}))
+    [report] = verify(
+        award.signed_credential,
+        source=credential_url(award),
+        fetcher=fetcher,
+        now=now or timezone.now(),
+    )
+    return report
+
+
+def get_issuable_versions(organisation: Any) -> list[Any]:
+    """Return the organisation's micro-credentials that can be issued: their latest
+    published versions."""
+    return catalogue.get_published_versions(organisation=organisation.slug)
+
+
+def find_version(*, organisation: Any, reference: uuid.UUID | str) -> Any:
+    """Return the organisation's version whose achievement id is ``reference``."""
+    try:
+        version = catalogue.get_version_by_achievement(reference)
+    except NotFound:
+        version = None
+    if version is None or version.microcredential.organisation != organisation:
+        raise InvalidInput(
+            f"{organisation.name} has no published micro-credential version {reference}.",
+            code="award.unknown_version",
+            field="version",
+        )
+    return version
+
+
+# -- staff pages -----------------------------------------------------------------------------
+
+
+def access_staff(actor: Any, organisation_slug: str) -> Any:
+    """Return the organisation if ``actor`` holds any role in it."""
+    return organisations.access_organisation(actor, organisation_slug)
+
+
+def access_issuing(actor: Any, organisation_slug: str) -> Any:
+    """Return the organisation if ``actor`` may issue, revoke and suspend its awards."""
+    return organisations.access_organisation(actor, organisation_slug, roles=ISSUERS)
+
+
+def can_issue(actor: Any, organisation_slug: str) -> bool:
+    try:
+        access_issuing(actor, organisation_slug)
+    except (NotFound, Forbidden):
+        return False
+    return True
+
+
+def allowed_status_changes(actor: Any, award: Award) -> list[str]:
+    """Return the status changes ``actor`` may make to ``award`` now, in the order to offer them."""
+    if not can_issue(actor, award.organisation.slug):
+        return []
+    return {
+        AwardStatus.ACTIVE: ["suspend", "revoke"],
+        AwardStatus.SUSPENDED: ["unsuspend", "revoke"],
+        AwardStatus.REVOKED: [],
+    }[award.status]
+
+
+def get_status_entries(award: Award) -> list[dict[str, Any]]:
+    """Return where the award sits in its organisation's status lists."""
+    return [
+        {
+            "purpose": entry.status_list.purpose,
+            "index": entry.index,
+            "url": status.list_url(entry.status_list),
+        }
+        for entry in award.status_entries.select_related("status_list__organisation").order_by(
+            "status_list__purpose"
+        )
+    ]
+
+
+# -- what the pages and downloads show ------------------------------------------------------
+
+
+def learner_label(award: Award, *, private: bool = False) -> str:
+    """Return how to name the learner: to the public, never by email address."""
+    if private:
+        parts = [award.learner_name, award.learner_email, award.learner_did]
+        return " · ".join(part for part in parts if part)
+    if award.learner_name:
+        return award.learner_name
+    if award.learner_did:
+        return award.learner_did
+    return "a learner identified by email address (kept private)"
+
+
+def get_certified_elements(award: Award) -> list[tuple[str, list[str]]]:
+    """Return what the award certifies, element by element (EU Annex I), in plain words.
+
+    Each element has a list of texts: one for most, one per learning outcome.
+    """
+    return [
+        (label, value if isinstance(value, list) else [value])
+        for label, value in catalogue.annex_elements(award.version)
+    ]
+
+
+def get_linkedin_url(award: Award) -> str:
+    return downloads.linkedin_url(
+        name=award.version.title,
+        organisation_name=award.organisation.name,
+        issued_on=award.issued_at,
+        expires_on=award.valid_until,
+        url=credential_url(award),
+        credential_id=str(award.uuid),
+    )
+
+
+def get_baked_image(award: Award, *, kind: str) -> bytes:
+    """Return the badge (``png`` or ``svg``) with the signed credential baked in."""
+    return downloads.baked_image(
+        kind=kind,
+        signed_credential=award.signed_credential,
+        title=award.version.title,
+        image=_badge_image(award.version),
+    )
+
+
+def _badge_image(version: Any) -> bytes | None:
+    image = catalogue.get_image(version)
+    if image is None:
+        return None
+    try:
+        with image.open("rb") as file:
+            return file.read()
+    except OSError:
+        # A badge file missing from storage: a generated badge is better than no download.
+        return None
+
+
+def get_certificate_pdf(award: Award) -> bytes:
+    grade = [("Grade", value) for value in (award.result.get("grade"),) if value]
+    score = [("Score", value) for value in (award.result.get("score"),) if value]
+    elements = [
+        (label, "; ".join(texts))
+        for label, texts in get_certified_elements(award)
+        if label != "Title"
+    ]
+    if award.valid_until:
+        elements.append(("Valid until", f"{award.valid_until:%d %B %Y}"))
+    notes = {
+        AwardStatus.REVOKED: f"Revoked: {award.status_reason}",
+        AwardStatus.SUSPENDED: f"Suspended: {award.status_reason}",
+    }
+    return downloads.certificate_pdf(
+        downloads.Certificate(
+            title=award.version.title,
+            learner=learner_label(award),
+            issuer=award.organisation.name,
+            issued_on=award.issued_at,
+            url=credential_url(award),
+            elements=grade + score + elements,
+            status_note=notes.get(award.status, ""),
+        )
+    )

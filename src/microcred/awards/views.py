@@ -1,0 +1,217 @@
+"""Pages of the awards app: a credential's public page and downloads, status lists, staff pages."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.views.decorators.http import require_GET, require_POST
+
+from microcred.awards import services
+from microcred.awards.forms import IssueForm, StatusChangeForm
+from microcred.awards.models import AwardStatus, CredentialFormat
+from microcred.errors import Conflict, InvalidInput, NotFound
+from microcred.studio.pages import studio_page
+
+JSON_TYPES = ("application/json", "application/ld+json")
+DOWNLOAD_TYPES = {
+    "png": "image/png",
+    "svg": "image/svg+xml",
+    "pdf": "application/pdf",
+}
+STATUS_CHANGES = {
+    "revoke": services.revoke_award,
+    "suspend": services.suspend_award,
+    "unsuspend": services.unsuspend_award,
+}
+# Status lists change when a credential is revoked; verifiers may cache them briefly.
+STATUS_LIST_MAX_AGE = 300
+
+
+def not_found(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Answer the services' NotFound with the 404 page (public pages need no sign-in)."""
+
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound as error:
+            raise Http404(error.message) from error
+
+    return wrapped
+
+
+# -- public ----------------------------------------------------------------------------------
+
+
+@require_GET
+@not_found
+def credential(request: HttpRequest, award_uuid: str) -> HttpResponse:
+    """The credential: a page for people, the signed credential for machines (by Accept)."""
+    award = services.get_award(award_uuid)
+    wanted = request.get_preferred_type(["text/html", *JSON_TYPES, "application/jwt"])
+    if wanted in (*JSON_TYPES, "application/jwt"):
+        response = _signed_credential(award, json_type=wanted)
+    else:
+        response = render(request, "awards/credential.html", _page_context(award))
+    patch_vary_headers(response, ["Accept"])
+    return response
+
+
+@require_GET
+@not_found
+def credential_download(request: HttpRequest, award_uuid: str, suffix: str) -> HttpResponse:
+    """``.json`` (the signed credential), ``.png`` / ``.svg`` (baked badges), ``.pdf``."""
+    award = services.get_award(award_uuid)
+    if suffix == "json":
+        return _signed_credential(award, json_type="application/json")
+    if suffix not in DOWNLOAD_TYPES:
+        raise Http404(f"No .{suffix} download; there are .json, .png, .svg and .pdf.")
+    if suffix == "pdf":
+        content = services.get_certificate_pdf(award)
+    else:
+        content = services.get_baked_image(award, kind=suffix)
+    response = HttpResponse(content, content_type=DOWNLOAD_TYPES[suffix])
+    response["Content-Disposition"] = f'inline; filename="credential-{award.uuid}.{suffix}"'
+    return response
+
+
+def _signed_credential(award: Any, *, json_type: str) -> HttpResponse:
+    """Return the credential exactly as signed: JSON, or the compact JWS of a VC-JWT."""
+    if award.format == CredentialFormat.VC_JWT:
+        return HttpResponse(award.signed_credential, content_type="application/jwt")
+    return HttpResponse(award.signed_credential, content_type=f"{json_type}; charset=utf-8")
+
+
+def _page_context(award: Any) -> dict[str, Any]:
+    return {
+        "award": award,
+        "credential": services.get_credential_document(award),
+        "report": services.verify_award(award),
+        "learner": services.learner_label(award),
+        "elements": services.get_certified_elements(award),
+        "linkedin_url": services.get_linkedin_url(award),
+        "url": services.credential_url(award),
+        "revoked": award.status == AwardStatus.REVOKED,
+        "suspended": award.status == AwardStatus.SUSPENDED,
+    }
+
+
+@require_GET
+@not_found
+def status_list(request: HttpRequest, organisation: str, list_slug: str) -> HttpResponse:
+    """A signed BitstringStatusListCredential, as stored."""
+    document = services.get_status_list_credential(organisation, list_slug)
+    wanted = request.get_preferred_type(["application/json", "application/vc+ld+json"])
+    response = HttpResponse(document, content_type=f"{wanted or 'application/json'}; charset=utf-8")
+    patch_cache_control(response, public=True, max_age=STATUS_LIST_MAX_AGE)
+    patch_vary_headers(response, ["Accept"])
+    return response
+
+
+# -- staff -----------------------------------------------------------------------------------
+
+
+@studio_page
+@require_GET
+def studio_list(request: HttpRequest, slug: str) -> HttpResponse:
+    search = request.GET.get("q", "")
+    wanted_status = request.GET.get("status", "")
+    if wanted_status not in ("", *AwardStatus.values):
+        wanted_status = ""
+    awards = services.list_awards(
+        actor=request.user, organisation_slug=slug, search=search, status=wanted_status
+    )
+    context = {
+        "organisation": services.access_staff(request.user, slug),
+        "awards": awards[:200],
+        "search": search,
+        "status": wanted_status,
+        "statuses": AwardStatus.choices,
+        "can_issue": services.can_issue(request.user, slug),
+    }
+    return render(request, "awards/studio/list.html", context)
+
+
+@studio_page
+def studio_issue(request: HttpRequest, slug: str) -> HttpResponse:
+    issuer = services.access_issuing(request.user, slug)
+    versions = services.get_issuable_versions(issuer)
+    form = IssueForm(request.POST if request.method == "POST" else None, versions=versions)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                award = services.issue_award(actor=request.user, **form.issue_arguments())
+            except (InvalidInput, Conflict) as error:
+                form.add_service_error(error.field, error.message)
+            else:
+                messages.success(request, "The credential was issued.")
+                return redirect(_detail_url(slug, award))
+        status = 400
+    context = {"organisation": issuer, "form": form, "has_versions": bool(versions)}
+    return render(request, "awards/studio/issue.html", context, status=status)
+
+
+@studio_page
+@require_GET
+def studio_detail(request: HttpRequest, slug: str, award_uuid: str) -> HttpResponse:
+    award = _staff_award(request, slug, award_uuid)
+    return render(request, "awards/studio/detail.html", _detail_context(request, award))
+
+
+@studio_page
+@require_POST
+def studio_change_status(
+    request: HttpRequest, slug: str, award_uuid: str, action: str
+) -> HttpResponse:
+    change = STATUS_CHANGES.get(action)
+    if change is None:
+        raise Http404(f"No action {action!r}.")
+    award = _staff_award(request, slug, award_uuid)
+    form = StatusChangeForm(request.POST)
+    if form.is_valid():
+        try:
+            award = change(actor=request.user, award=award, reason=form.cleaned_data["reason"])
+        except (InvalidInput, Conflict) as error:
+            form.add_error("reason" if error.field == "reason" else None, error.message)
+        else:
+            status = award.get_status_display().lower()
+            messages.success(request, f"Done: the credential is now {status}.")
+            return redirect(_detail_url(slug, award))
+    context = _detail_context(request, award, failed=(action, form))
+    return render(request, "awards/studio/detail.html", context, status=400)
+
+
+def _staff_award(request: HttpRequest, slug: str, award_uuid: str) -> Any:
+    award = services.access_award(request.user, award_uuid)
+    if award.organisation.slug != slug:
+        raise Http404("No such credential in this organisation.")
+    return award
+
+
+def _detail_context(
+    request: HttpRequest, award: Any, failed: tuple[str, StatusChangeForm] | None = None
+) -> dict[str, Any]:
+    """Return the detail page's context; ``failed`` is a status change form that was refused."""
+    forms = dict([failed]) if failed else {}
+    actions = services.allowed_status_changes(request.user, award)
+    return {
+        "award": award,
+        "organisation": award.organisation,
+        "url": services.credential_url(award),
+        "learner": services.learner_label(award, private=True),
+        "actions": [(action, forms.get(action) or StatusChangeForm()) for action in actions],
+        "errors": failed[1].non_field_errors() if failed else [],
+        "entries": services.get_status_entries(award),
+    }
+
+
+def _detail_url(slug: str, award: Any) -> str:
+    return reverse("awards:studio-detail", kwargs={"slug": slug, "award_uuid": award.uuid})

@@ -1,0 +1,54 @@
+"""Factories for the awards tests: published versions to issue, and issued awards."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+from microcred.awards import services
+from microcred.catalogue import services as catalogue
+from microcred.catalogue.models import MicroCredentialVersion
+from microcred.organisations.models import Organisation, Role
+from tests.platform.factories import add_member, make_organisation, make_user
+
+_numbers = itertools.count(1)
+
+
+def make_version(
+    organisation: Organisation, *, status: str = "published", **fields: Any
+) -> MicroCredentialVersion:
+    """Return a version with every mandatory Annex I element, published unless told otherwise.
+
+    Made through the catalogue's services, by a designer of the organisation.
+    """
+    designer = add_member(organisation, make_user(password=None), Role.DESIGNER)
+    fields.setdefault("title", f"Data Stewardship {next(_numbers)}")
+    fields.setdefault("description", "Plans, documents and shares research data responsibly.")
+    fields.setdefault("workload_hours", "50")
+    fields.setdefault("eqf_level", 6)
+    fields.setdefault("assessment_type", "A data management plan, marked against a rubric.")
+    fields.setdefault("participation_form", "online")
+    fields.setdefault("quality_assurance", "Internal QA by the faculty's examination board.")
+    fields.setdefault("criteria", "Submit a data management plan that meets the rubric.")
+    fields.setdefault("outcomes", ["Write a data management plan for a research project."])
+    version = catalogue.create_microcredential(actor=designer, organisation=organisation, **fields)
+    if status != "draft":
+        version = catalogue.publish_version(actor=designer, version=version)
+    if status == "withdrawn":
+        version = catalogue.withdraw_version(actor=designer, version=version, reason="Replaced.")
+    return version
+
+
+def make_registrar(organisation: Organisation, **fields: Any):
+    return add_member(organisation, make_user(**fields), Role.REGISTRAR)
+
+
+def make_issuer(**fields: Any) -> tuple[Organisation, Any, MicroCredentialVersion]:
+    """Return an organisation, one of its registrars, and a published version of it."""
+    organisation = make_organisation(**fields)
+    return organisation, make_registrar(organisation), make_version(organisation)
+
+
+def issue(actor: Any, version: MicroCredentialVersion, **arguments: Any):
+    arguments.setdefault("learner_email", f"learner{next(_numbers)}@example.org")
+    return services.issue_award(actor=actor, version=version, **arguments)

@@ -1,0 +1,116 @@
+"""Who may call each awards route and page: the table of tests/platform/authz.py."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from microcred.awards import services
+from microcred.organisations.models import Role
+from tests.platform.authz import Route, World, api, cases, check, page, public
+from tests.platform.awards.factories import make_version
+
+REGISTRAR = Role.REGISTRAR
+
+
+def a_version(world: World) -> dict[str, Any]:
+    return {"version": str(make_version(world.organisation).achievement_uuid)}
+
+
+def an_award(world: World) -> dict[str, Any]:
+    award = services.issue_award(
+        actor=world.users["owner"],
+        version=make_version(world.organisation),
+        learner_email="ada@example.org",
+    )
+    return {"award": str(award.uuid)}
+
+
+def a_suspended_award(world: World) -> dict[str, Any]:
+    values = an_award(world)
+    award = services.get_award(values["award"])
+    services.suspend_award(actor=world.users["owner"], award=award, reason="Appeal.")
+    return values
+
+
+ISSUE = {"version": "{version}", "learner_email": "grace@example.org"}
+REASON = {"reason": "Checked by the board."}
+
+ROUTES = [
+    Route("GET", "/api/v1/orgs/{org}/awards", api(needs_role=False), prepare=an_award),
+    Route(
+        "POST", "/api/v1/orgs/{org}/awards", api(201), role=REGISTRAR, prepare=a_version, body=ISSUE
+    ),
+    Route("GET", "/api/v1/awards/{award}", api(needs_role=False), prepare=an_award),
+    Route(
+        "POST",
+        "/api/v1/awards/{award}/revoke",
+        api(),
+        role=REGISTRAR,
+        prepare=an_award,
+        body=REASON,
+    ),
+    Route(
+        "POST",
+        "/api/v1/awards/{award}/suspend",
+        api(),
+        role=REGISTRAR,
+        prepare=an_award,
+        body=REASON,
+    ),
+    Route(
+        "POST",
+        "/api/v1/awards/{award}/unsuspend",
+        api(),
+        role=REGISTRAR,
+        prepare=a_suspended_award,
+        body=REASON,
+    ),
+    Route("GET", "/api/v1/orgs/{org}/status-lists", api(needs_role=False), prepare=an_award),
+    Route("GET", "/studio/orgs/{org}/awards/", page(needs_role=False), prepare=an_award),
+    Route("GET", "/studio/orgs/{org}/awards/issue", page(), role=REGISTRAR, prepare=a_version),
+    Route("GET", "/studio/orgs/{org}/awards/{award}", page(needs_role=False), prepare=an_award),
+    Route(
+        "POST",
+        "/studio/orgs/{org}/awards/{award}/revoke",
+        page(302),
+        role=REGISTRAR,
+        prepare=an_award,
+        body=REASON,
+    ),
+    Route(
+        "POST",
+        "/studio/orgs/{org}/awards/{award}/suspend",
+        page(302),
+        role=REGISTRAR,
+        prepare=an_award,
+        body=REASON,
+    ),
+    Route("GET", "/credentials/{award}", public(), prepare=an_award),
+    Route("GET", "/credentials/{award}.json", public(), prepare=an_award),
+    Route("GET", "/credentials/{award}.png", public(), prepare=an_award),
+    Route("GET", "/credentials/{award}.pdf", public(), prepare=an_award),
+    Route("GET", "/status/{org}/revocation-1", public(), prepare=an_award),
+]
+
+
+@pytest.mark.parametrize(("route", "actor"), cases(ROUTES))
+def test_authorization(client, route: Route, actor: str) -> None:
+    check(client, route, actor)
+
+
+def test_the_issue_form_posts_only_for_registrars(client) -> None:
+    """The issue form's POST, whose body needs the version's primary key."""
+    from tests.platform.authz import build_world
+
+    for actor, expected in (("member", 403), ("holder", 302), ("outsider", 404)):
+        world = build_world(Route("POST", "", {}, role=REGISTRAR))
+        version = make_version(world.organisation)
+        client.force_login(world.users[actor])
+        response = client.post(
+            f"/studio/orgs/{world.organisation.slug}/awards/issue",
+            {"version": version.pk, "learner_email": "ada@example.org", "format": "ldp"},
+        )
+        assert response.status_code == expected, actor
+        assert version.awards.count() == (1 if expected == 302 else 0)

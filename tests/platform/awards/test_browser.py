@@ -1,0 +1,83 @@
+"""Issuing in a real browser (Debian's Chromium, driven by Playwright), then verifying as anyone."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from microcred.awards.models import Award
+from tests.platform.awards.factories import make_issuer
+
+CHROMIUM = os.environ.get("MICROCRED_CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
+PASSWORD = "correct horse battery staple"
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(
+            f"Chromium not found at {CHROMIUM}: install Debian's chromium package (.ci/run does)"
+        )
+    from playwright.sync_api import sync_playwright
+
+    # Playwright runs an event loop in this thread; Django's live server runs in another.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+def test_a_registrar_issues_and_a_visitor_sees_the_credential_verified(
+    browser, live_server, tmp_path
+) -> None:
+    _, registrar, version = make_issuer(name="Universiteit Utrecht", slug="uu")
+
+    staff = browser.new_context()
+    page = staff.new_page()
+    page.goto(f"{live_server.url}/studio/orgs/uu/awards/issue")
+    assert "/login" in page.url
+    page.fill("input[name=username]", registrar.username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_url("**/studio/orgs/uu/awards/issue")
+
+    page.select_option("select[name=version]", str(version.pk))
+    page.fill("input[name=learner_email]", "ada@example.org")
+    page.fill("input[name=learner_name]", "Ada Lovelace")
+    page.fill("input[name=grade]", "Distinction")
+    page.click("form.award-form button[type=submit]")
+    page.wait_for_url("**/studio/orgs/uu/awards/*-*")
+    assert "The credential was issued." in page.locator(".messages").inner_text()
+    link = page.locator("a.credential-link").get_attribute("href")
+    award = Award.objects.get(learner_email="ada@example.org")
+    assert link == f"/credentials/{award.uuid}"
+    staff.close()
+
+    visitor = browser.new_context()
+    page = visitor.new_page()
+    page.goto(f"{live_server.url}{link}")
+    assert page.locator("h1").inner_text() == version.title
+    assert "Ada Lovelace" in page.locator(".credential-learner").inner_text()
+    verdict = page.locator(".verdict")
+    assert verdict.inner_text().startswith("Verified")
+    assert verdict.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(232, 245, 236)"
+    assert page.locator(".checks .status.failed").count() == 0
+    assert page.locator(".credential-head img").evaluate("img => img.naturalWidth") > 0
+    page.screenshot(path=str(tmp_path / "credential.png"), full_page=True)
+    visitor.close()

@@ -1,0 +1,167 @@
+"""Revocation and suspension: the signed status lists change at once, and verifiers see it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from microcred.audit.models import AuditEvent
+from microcred.awards import services
+from microcred.awards.models import StatusList
+from microcred.errors import Conflict, Forbidden, InvalidInput, NotFound
+from microcred.organisations.models import Role
+from microcred.vc import statuslist
+from tests.platform.awards.factories import issue, make_issuer
+from tests.platform.awards.verifying import verify_offline, verify_with_cli
+from tests.platform.factories import add_member, make_user
+
+
+def failed_checks(award) -> set[str]:
+    return {check.id for check in verify_offline(award).failures}
+
+
+def list_bits(award, purpose: str) -> set[int]:
+    """Return the indexes set in the award's published ``purpose`` list credential."""
+    [entry] = [e for e in services.get_status_entries(award) if e["purpose"] == purpose]
+    slug = entry["url"].rsplit("/", 1)[1]
+    document = json.loads(services.get_status_list_credential(award.organisation.slug, slug))
+    encoded = document["credentialSubject"]["encodedList"]
+    return set(statuslist.StatusList.decode(encoded, purpose=purpose).set_indexes())
+
+
+@pytest.mark.parametrize("format", ["ldp", "jwt"])
+def test_a_revoked_credential_stops_verifying(format: str, tmp_path: Path) -> None:
+    _, registrar, version = make_issuer()
+    keep = issue(registrar, version, format=format)
+    award = issue(registrar, version, format=format)
+    revoked = services.revoke_award(actor=registrar, award=award, reason="Plagiarism found.")
+
+    assert revoked.status == "revoked"
+    assert revoked.status_reason == "Plagiarism found."
+    assert revoked.status_changed_at is not None
+    assert failed_checks(award) == {"status.revocation"}
+    exit_code, [report] = verify_with_cli(award, tmp_path / "revoked")
+    assert exit_code == 1 and not report["verified"]
+    assert list_bits(award, "revocation") == {1}
+    assert verify_offline(keep).verified
+    exit_code, _ = verify_with_cli(keep, tmp_path / "kept")
+    assert exit_code == 0
+
+
+@pytest.mark.parametrize("format", ["ldp", "jwt"])
+def test_a_suspended_credential_fails_until_it_is_unsuspended(format: str, tmp_path: Path) -> None:
+    _, registrar, version = make_issuer()
+    award = issue(registrar, version, format=format)
+    services.suspend_award(actor=registrar, award=award, reason="Appeal under review.")
+    award.refresh_from_db()
+    assert award.status == "suspended" and award.status_reason == "Appeal under review."
+    assert failed_checks(award) == {"status.suspension"}
+    assert verify_with_cli(award, tmp_path / "suspended")[0] == 1
+
+    services.unsuspend_award(actor=registrar, award=award, reason="Appeal upheld.")
+    award.refresh_from_db()
+    assert award.status == "active" and award.status_reason == ""
+    assert verify_offline(award).verified
+    assert verify_with_cli(award, tmp_path / "unsuspended")[0] == 0
+    assert list_bits(award, "suspension") == set()
+
+
+def test_revoking_a_suspended_credential_leaves_only_the_revocation() -> None:
+    _, registrar, version = make_issuer()
+    award = issue(registrar, version)
+    services.suspend_award(actor=registrar, award=award, reason="Investigating.")
+    services.revoke_award(actor=registrar, award=award, reason="Confirmed: cheating.")
+    assert list_bits(award, "revocation") == {0}
+    assert list_bits(award, "suspension") == set()
+    assert failed_checks(award) == {"status.revocation"}
+
+
+def test_each_change_is_audited_with_its_reason() -> None:
+    _, registrar, version = make_issuer()
+    award = issue(registrar, version)
+    services.suspend_award(actor=registrar, award=award, reason="one")
+    services.unsuspend_award(actor=registrar, award=award, reason="two")
+    services.revoke_award(actor=registrar, award=award, reason="three")
+    events = AuditEvent.objects.filter(target_id=str(award.uuid)).order_by("sequence")
+    assert [(event.action, event.data.get("reason")) for event in events] == [
+        ("award.issue", None),
+        ("award.suspend", "one"),
+        ("award.unsuspend", "two"),
+        ("award.revoke", "three"),
+    ]
+
+
+def test_the_status_list_credential_is_re_signed_and_verifies() -> None:
+    organisation, registrar, version = make_issuer()
+    award = issue(registrar, version)
+    before = services.get_status_list_credential(organisation.slug, "revocation-1")
+    services.revoke_award(actor=registrar, award=award, reason="Withdrawn by the board.")
+    after = services.get_status_list_credential(organisation.slug, "revocation-1")
+    assert after != before
+    document = json.loads(after)
+    assert document["type"] == ["VerifiableCredential", "BitstringStatusListCredential"]
+    assert document["issuer"] == "did:web:microcred.test:orgs:" + organisation.slug
+    assert document["proof"]["cryptosuite"] == "eddsa-rdfc-2022"
+    from microcred.organisations import services as organisations
+    from microcred.vc import LocalFetcher, verify
+
+    fetcher = organisations.get_platform_fetcher(fallback=LocalFetcher({}))
+    [report] = verify(after, fetcher=fetcher)
+    assert report.verified, [check.as_dict() for check in report.failures]
+
+
+@pytest.mark.parametrize(
+    ("steps", "change", "code"),
+    [
+        (["revoke"], "revoke", "award.already_revoked"),
+        (["revoke"], "suspend", "award.revoked"),
+        (["revoke"], "unsuspend", "award.revoked"),
+        (["suspend"], "suspend", "award.already_suspended"),
+        ([], "unsuspend", "award.not_suspended"),
+        (["suspend", "unsuspend"], "unsuspend", "award.not_suspended"),
+    ],
+)
+def test_changes_that_do_not_fit_the_status_are_conflicts(
+    steps: list[str], change: str, code: str
+) -> None:
+    _, registrar, version = make_issuer()
+    award = issue(registrar, version)
+    for step in steps:
+        getattr(services, f"{step}_award")(actor=registrar, award=award, reason=step)
+    award.refresh_from_db()
+    lists_before = list(StatusList.objects.values_list("signed_credential", flat=True))
+    events = AuditEvent.objects.count()
+    with pytest.raises(Conflict) as raised:
+        getattr(services, f"{change}_award")(actor=registrar, award=award, reason="again")
+    assert raised.value.code == code
+    assert list(StatusList.objects.values_list("signed_credential", flat=True)) == lists_before
+    assert AuditEvent.objects.count() == events
+
+
+@pytest.mark.parametrize("reason", ["", "   ", None])
+def test_a_reason_is_required(reason) -> None:
+    _, registrar, version = make_issuer()
+    award = issue(registrar, version)
+    lists_before = list(StatusList.objects.values_list("signed_credential", flat=True))
+    for change in (services.revoke_award, services.suspend_award):
+        with pytest.raises(InvalidInput) as raised:
+            change(actor=registrar, award=award, reason=reason)
+        assert raised.value.field == "reason"
+    award.refresh_from_db()
+    assert award.status == "active"
+    assert list(StatusList.objects.values_list("signed_credential", flat=True)) == lists_before
+
+
+def test_only_registrars_and_owners_change_the_status() -> None:
+    organisation, registrar, version = make_issuer()
+    award = issue(registrar, version)
+    assessor = add_member(organisation, make_user(), Role.ASSESSOR)
+    with pytest.raises(Forbidden):
+        services.revoke_award(actor=assessor, award=award, reason="no")
+    with pytest.raises(NotFound):
+        services.suspend_award(actor=make_issuer()[1], award=award, reason="no")
+    award.refresh_from_db()
+    assert award.status == "active"
+    assert verify_offline(award).verified
