@@ -762,3 +762,14 @@ def get_certificate_pdf(award: Award) -> bytes:
             status_note=notes.get(award.status, ""),
         )
     )
+
+
+def resign_status_lists(*, organisation: Any, now: datetime, **_signal: Any) -> None:
+    """Sign every status list of ``organisation`` again with its current key.
+
+    Connected to ``signing_key_replaced``: lists signed with a compromised key
+    no longer verify, and with them the status of every credential they hold.
+    Runs inside the transaction that replaced the key.
+    """
+    for status_list in status.locked_lists(organisation):
+        status.publish(status_list, now=now)

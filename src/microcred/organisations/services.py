@@ -32,6 +32,7 @@ from microcred.organisations.models import (
     SigningKey,
 )
 from microcred.organisations.profile import clean_profile, profile_document
+from microcred.organisations.signals import signing_key_replaced
 from microcred.vc.http import Fetcher, HttpFetcher
 from microcred.vc.keys import Ed25519Multikey
 
@@ -489,6 +490,10 @@ def mark_key_compromised(
         key.compromise_reason = reason
         key.save(update_fields=["status", "compromised_at", "compromise_reason"])
         replacement = _new_key(organisation) if was_active else None
+        if replacement is not None:
+            signing_key_replaced.send(
+                sender=SigningKey, organisation=organisation, now=key.compromised_at
+            )
         record_event(
             actor=actor,
             action="key.compromise",

@@ -165,3 +165,23 @@ def test_only_registrars_and_owners_change_the_status() -> None:
     award.refresh_from_db()
     assert award.status == "active"
     assert verify_offline(award).verified
+
+
+def test_after_a_key_compromise_the_status_lists_are_signed_again() -> None:
+    """Lists signed with the compromised key would fail every credential's status check."""
+    from microcred.awards import services
+    from microcred.organisations import services as organisations
+    from tests.platform.awards.factories import issue, make_issuer
+
+    organisation, registrar, version = make_issuer()
+    old = issue(registrar, version, learner_email="old@example.org")
+    owner = organisations.get_members(organisation)[0].user
+    key_id = organisations.get_active_key(organisation).key_id
+    organisations.mark_key_compromised(
+        actor=owner, organisation=organisation, key_id=key_id, reason="Laptop stolen"
+    )
+    new = issue(registrar, version, learner_email="new@example.org")
+    assert services.verify_award(new).verified
+    old_report = services.verify_award(old)
+    assert not old_report.verified
+    assert {check.id for check in old_report.failures} == {"proof.signature"}
