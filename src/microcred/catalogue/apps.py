@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class CatalogueConfig(AppConfig):
     name = "microcred.catalogue"
     verbose_name = "Catalogue"
+
+    def ready(self) -> None:
+        from microcred.studio.pages import register_area
+
+        register_area(label="Micro-credentials", url_name="catalogue:studio-list")

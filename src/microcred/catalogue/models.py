@@ -83,8 +83,13 @@ class MicroCredentialVersion(models.Model):
         max_length=2, help_text="ISO 3166-1 alpha-2 code of the awarding body."
     )
     description = models.TextField(blank=True)
+    # Empty while a draft is being written; publishing requires it.
     workload_hours = models.DecimalField(
-        max_digits=7, decimal_places=1, help_text="Notional hours of learning."
+        max_digits=7,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        help_text="Notional hours of learning.",
     )
     eqf_level = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="EQF 1-8, if applicable."

@@ -1,0 +1,392 @@
+"""Forms of the catalogue's pages: the public search, and the staff's design form.
+
+The forms turn what a browser sends into the values the services take; the
+services check the rules and their errors are shown next to the field they
+name (:func:`show_error`).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+
+from microcred.catalogue.models import (
+    AchievementType,
+    MicroCredentialVersion,
+    ParticipationForm,
+    Rubric,
+)
+from microcred.errors import MicrocredError
+from microcred.frameworks.credits import SYSTEMS
+
+EQF_CHOICES = [
+    ("", "Not applicable"),
+    *((str(level), f"EQF level {level}") for level in range(1, 9)),
+]
+TEXT_AREA = forms.Textarea(attrs={"rows": 3})
+
+
+def _words(value: str) -> list[str]:
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+class SearchForm(forms.Form):
+    """The catalogue's search box and filters (all optional)."""
+
+    q = forms.CharField(label="Search", required=False, max_length=200)
+    organisation = forms.SlugField(label="Organisation", required=False)
+    eqf_level = forms.TypedChoiceField(
+        label="EQF level", choices=EQF_CHOICES, coerce=int, empty_value=None, required=False
+    )
+    credits_min = forms.DecimalField(label="ECTS from", required=False, min_value=0)
+    credits_max = forms.DecimalField(label="ECTS to", required=False, min_value=0)
+    language = forms.CharField(label="Language", required=False, max_length=35)
+    tag = forms.CharField(label="Tag", required=False, max_length=50)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        low, high = data.get("credits_min"), data.get("credits_max")
+        if low is not None and high is not None and low > high:
+            self.add_error("credits_max", "The upper end is below the lower end.")
+        return data
+
+
+class NewMicroCredentialForm(forms.Form):
+    title = forms.CharField(max_length=300)
+    slug = forms.SlugField(
+        max_length=80,
+        required=False,
+        help_text="Part of its web address; made from the title if left empty.",
+    )
+
+
+class VersionForm(forms.Form):
+    """The version's own fields, each an element of Annex I or of Open Badges 3.0."""
+
+    title = forms.CharField(max_length=300)
+    awarding_body = forms.CharField(
+        max_length=300, required=False, help_text="Leave empty when it is the organisation."
+    )
+    country = forms.CharField(
+        max_length=2, required=False, help_text="ISO 3166-1 alpha-2 code, such as NL."
+    )
+    description = forms.CharField(widget=TEXT_AREA, required=False)
+    statement_of_purpose = forms.CharField(widget=TEXT_AREA, required=False)
+    evidence_of_need = forms.CharField(widget=TEXT_AREA, required=False)
+    achievement_type = forms.ChoiceField(choices=AchievementType.choices)
+    criteria = forms.CharField(
+        widget=TEXT_AREA, required=False, help_text="What a learner must do to earn it."
+    )
+    workload_hours = forms.DecimalField(
+        label="Notional workload (hours)", required=False, max_digits=7, decimal_places=1
+    )
+    eqf_level = forms.TypedChoiceField(
+        label="EQF level", choices=EQF_CHOICES, coerce=int, empty_value=None, required=False
+    )
+    assessment_type = forms.CharField(label="Type of assessment", widget=TEXT_AREA, required=False)
+    participation_form = forms.ChoiceField(
+        label="Form of participation",
+        choices=[("", "Not stated"), *ParticipationForm.choices],
+        required=False,
+    )
+    delivery_mode = forms.CharField(max_length=200, required=False)
+    supervised = forms.BooleanField(label="Assessment is supervised", required=False)
+    identity_verification = forms.CharField(
+        max_length=200, required=False, help_text="How the learner's identity is checked, if it is."
+    )
+    quality_assurance = forms.CharField(
+        label="Type of quality assurance", widget=TEXT_AREA, required=False
+    )
+    prerequisites = forms.CharField(widget=TEXT_AREA, required=False)
+    stackability = forms.CharField(
+        label="Integration and stackability", widget=TEXT_AREA, required=False
+    )
+    further_information = forms.CharField(widget=TEXT_AREA, required=False)
+    languages = forms.CharField(
+        required=False, help_text="Language codes separated by commas, such as en, fr-BE."
+    )
+    duration = forms.CharField(max_length=100, required=False, help_text="For example: 6 weeks.")
+    price_amount = forms.DecimalField(
+        label="Price", required=False, max_digits=10, decimal_places=2
+    )
+    price_currency = forms.CharField(
+        label="Currency", max_length=3, required=False, help_text="Such as EUR."
+    )
+    validity_months = forms.IntegerField(
+        label="Valid for (months)", required=False, help_text="Empty for no expiry."
+    )
+    field_of_study = forms.CharField(max_length=200, required=False)
+    tags = forms.CharField(required=False, help_text="Separated by commas.")
+    review_date = forms.DateField(required=False, help_text="Such as 2027-06-30.")
+    image = forms.FileField(label="Badge image (PNG or SVG)", required=False)
+    remove_image = forms.BooleanField(label="Remove the badge image", required=False)
+
+    @classmethod
+    def initial_for(cls, version: MicroCredentialVersion) -> dict[str, Any]:
+        initial = {
+            name: getattr(version, name) for name in cls.base_fields if hasattr(version, name)
+        }
+        initial.pop("image", None)
+        initial["languages"] = ", ".join(version.languages)
+        initial["tags"] = ", ".join(version.tags)
+        return initial
+
+    def changes(self) -> dict[str, Any]:
+        """Return the cleaned data as :func:`update_draft` takes it."""
+        data = dict(self.cleaned_data)
+        image, remove = data.pop("image"), data.pop("remove_image")
+        data["languages"] = _words(data["languages"])
+        data["tags"] = _words(data["tags"])
+        if image:
+            data["image"] = image
+        elif remove:
+            data["image"] = None
+        return data
+
+
+class OutcomesForm(forms.Form):
+    outcomes = forms.CharField(
+        label="Learning outcomes",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        required=False,
+        help_text="One per line. Align them to skills after saving.",
+    )
+
+    @staticmethod
+    def initial_for(outcomes: list[Any]) -> dict[str, str]:
+        return {"outcomes": "\n".join(outcome.text for outcome in outcomes)}
+
+    def with_skills(self, current: list[Any]) -> list[dict[str, Any]]:
+        """Return the outcomes with the skills they had: an unchanged text keeps its skills,
+        an edited one those of the outcome it replaces in the same place."""
+        texts = [
+            line.strip() for line in self.cleaned_data["outcomes"].splitlines() if line.strip()
+        ]
+        by_text = {outcome.text: outcome for outcome in current}
+        outcomes = []
+        for index, text in enumerate(texts):
+            previous = by_text.get(text)
+            if previous is None and index < len(current) and current[index].text not in texts:
+                previous = current[index]
+            skills = (
+                [
+                    {"uri": skill.uri, "label": skill.label, "framework": skill.framework}
+                    for skill in previous.alignments.all()
+                ]
+                if previous is not None
+                else []
+            )
+            outcomes.append({"text": text, "skills": skills})
+        return outcomes
+
+
+class CreditsForm(forms.Form):
+    """One optional value per credit system."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for code, system in SYSTEMS.items():
+            self.fields[code] = forms.DecimalField(
+                label=system.name[:1].upper() + system.name[1:],
+                required=False,
+                max_digits=7,
+                decimal_places=2,
+                help_text=f"One credit is {system.hours_text}.",
+            )
+
+    @staticmethod
+    def initial_for(version: MicroCredentialVersion) -> dict[str, Decimal]:
+        return {credit.system: credit.value for credit in version.credits.all()}
+
+    def credits(self) -> dict[str, Decimal]:
+        return {code: value for code, value in self.cleaned_data.items() if value is not None}
+
+
+class RubricForm(forms.Form):
+    pass_rule = forms.CharField(
+        widget=TEXT_AREA,
+        required=False,
+        help_text="In words, for example: every criterion at Proficient or above.",
+    )
+    pass_points = forms.IntegerField(
+        required=False, min_value=0, help_text="Minimum total points, if the rule is a total."
+    )
+
+    @staticmethod
+    def initial_for(rubric: Rubric | None) -> dict[str, Any]:
+        if rubric is None:
+            return {}
+        return {"pass_rule": rubric.pass_rule, "pass_points": rubric.pass_points}
+
+
+class CriterionForm(forms.Form):
+    """A rubric criterion; its levels are written one per line: ``name | points | text``."""
+
+    name = forms.CharField(max_length=200, required=False)
+    description = forms.CharField(widget=TEXT_AREA, required=False)
+    outcomes = forms.CharField(
+        label="Outcomes it assesses",
+        required=False,
+        help_text="Numbers of the learning outcomes, separated by commas, such as 1, 3.",
+    )
+    levels = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        help_text="One per line, lowest first: name | points | description.",
+    )
+    minimum_level = forms.CharField(label="Minimum level to pass", max_length=100, required=False)
+
+    def clean_outcomes(self) -> list[int]:
+        numbers = []
+        for item in _words(self.cleaned_data["outcomes"]):
+            if not item.isdigit():
+                raise forms.ValidationError(f"{item!r} is not the number of an outcome.")
+            numbers.append(int(item))
+        return numbers
+
+    def clean_levels(self) -> list[dict[str, Any]]:
+        levels = []
+        for number, line in enumerate(self.cleaned_data["levels"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            name, _, rest = (part.strip() for part in line.partition("|"))
+            points, _, description = (part.strip() for part in rest.partition("|"))
+            if not points.isdigit():
+                raise forms.ValidationError(
+                    f"Line {number}: write name | points | description, with whole points."
+                )
+            levels.append({"name": name, "points": int(points), "description": description})
+        return levels
+
+    @staticmethod
+    def initial_for(rubric: Rubric | None) -> list[dict[str, Any]]:
+        if rubric is None:
+            return []
+        return [
+            {
+                "name": criterion.name,
+                "description": criterion.description,
+                "outcomes": ", ".join(str(o.position) for o in criterion.outcomes.all()),
+                "levels": "\n".join(
+                    f"{level.name} | {level.points} | {level.description}".rstrip(" |")
+                    for level in criterion.levels.all()
+                ),
+                "minimum_level": criterion.minimum_level.name if criterion.minimum_level else "",
+            }
+            for criterion in rubric.criteria.all()
+        ]
+
+    @property
+    def is_blank(self) -> bool:
+        data = self.cleaned_data
+        return not (data.get("name") or data.get("levels") or data.get("description"))
+
+    def criterion(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "name": data["name"],
+            "description": data["description"],
+            "outcomes": data["outcomes"],
+            "levels": data["levels"],
+            "minimum_level": data["minimum_level"] or None,
+        }
+
+
+CriterionFormSet = forms.formset_factory(CriterionForm, extra=1, can_delete=True, max_num=30)
+
+
+class SkillForm(forms.Form):
+    """Add or remove one skill of a learning outcome."""
+
+    uri = forms.URLField(max_length=500, assume_scheme="https")
+    action = forms.ChoiceField(choices=[("add", "Add"), ("remove", "Remove")])
+
+
+class SuggestForm(forms.Form):
+    q = forms.CharField(label="Search skills", required=False, max_length=2000)
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(widget=TEXT_AREA, max_length=500, required=False)
+
+
+class DesignForms:
+    """All the forms of the design page, bound together, and where a service error goes."""
+
+    def __init__(
+        self,
+        data: Any,
+        files: Any,
+        version: MicroCredentialVersion,
+        outcomes: list[Any],
+        rubric: Rubric | None,
+    ) -> None:
+        self.outcomes_current = outcomes
+        self.version = VersionForm(
+            data, files, initial=VersionForm.initial_for(version), prefix="v"
+        )
+        self.outcomes = OutcomesForm(data, initial=OutcomesForm.initial_for(outcomes), prefix="o")
+        self.credits = CreditsForm(data, initial=CreditsForm.initial_for(version), prefix="c")
+        self.rubric = RubricForm(data, initial=RubricForm.initial_for(rubric), prefix="r")
+        self.criteria = CriterionFormSet(
+            data, initial=CriterionForm.initial_for(rubric), prefix="k"
+        )
+        self._criteria_forms: list[CriterionForm] = []
+
+    def is_valid(self) -> bool:
+        return all(
+            [
+                self.version.is_valid(),
+                self.outcomes.is_valid(),
+                self.credits.is_valid(),
+                self.rubric.is_valid(),
+                self.criteria.is_valid(),
+            ]
+        )
+
+    def changes(self) -> dict[str, Any]:
+        """Return everything the page sends, as :func:`update_draft` takes it."""
+        self._criteria_forms = [
+            form
+            for form in self.criteria.forms
+            if not form.cleaned_data.get("DELETE") and not form.is_blank
+        ]
+        rubric = self.rubric.cleaned_data
+        has_rubric = bool(self._criteria_forms or rubric["pass_rule"])
+        return {
+            **self.version.changes(),
+            "outcomes": self.outcomes.with_skills(self.outcomes_current),
+            "credits": self.credits.credits(),
+            "rubric": {
+                "pass_rule": rubric["pass_rule"],
+                "pass_points": rubric["pass_points"],
+                "criteria": [form.criterion() for form in self._criteria_forms],
+            }
+            if has_rubric
+            else None,
+        }
+
+    def show_error(self, error: MicrocredError) -> None:
+        """Put a service's error next to the field its path names."""
+        path = error.field or ""
+        head, _, rest = path.partition(".")
+        name = head.split("[", 1)[0]
+        if name == "outcomes":
+            self.outcomes.add_error("outcomes", error.message)
+        elif name == "credits" and rest in self.credits.fields:
+            self.credits.add_error(rest, error.message)
+        elif name == "rubric" and rest.startswith("criteria["):
+            index = int(rest[len("criteria[") :].split("]", 1)[0])
+            field = rest.split("]", 1)[1].lstrip(".").split("[", 1)[0].split(".", 1)[0]
+            form = self._criteria_forms[index] if index < len(self._criteria_forms) else None
+            if form is None:
+                self.rubric.add_error(None, error.message)
+            else:
+                form.add_error(field if field in form.fields else None, error.message)
+        elif name == "rubric":
+            field = rest.split("[", 1)[0].split(".", 1)[0]
+            self.rubric.add_error(field if field in self.rubric.fields else None, error.message)
+        else:
+            self.version.add_error(name if name in self.version.fields else None, error.message)

@@ -1,0 +1,754 @@
+"""Micro-credential specifications: designing them, publishing frozen versions, the catalogue.
+
+``create_*``, ``update_*``, ``publish_*``, ``withdraw_*``, ``add_*`` and
+``remove_*`` act: they authorise, validate, change and audit in one
+transaction. ``access_*`` fetch and authorise; ``get_*`` only read. A
+published version never changes again (every act on a version takes its row
+lock and refuses with :class:`Conflict` unless it is a draft); changes make a
+new version, so every award points at exactly what its learner achieved.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.core.files.base import File
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.utils.text import slugify
+
+from microcred.audit.services import record_event
+from microcred.catalogue import parts
+from microcred.catalogue.achievement import (
+    achievement_id,
+    annex_elements,
+    get_achievement,
+    get_achievement_document,
+    version_url,
+)
+from microcred.catalogue.fields import (
+    EDITABLE_FIELDS,
+    MANDATORY_ELEMENTS,
+    check_together,
+    clean_fields,
+    missing_elements,
+)
+from microcred.catalogue.images import clean_image
+from microcred.catalogue.models import (
+    CreditValue,
+    LearningOutcome,
+    MicroCredential,
+    MicroCredentialVersion,
+    Rubric,
+    RubricCriterion,
+    RubricLevel,
+    SkillAlignment,
+    VersionStatus,
+)
+from microcred.catalogue.skills import get_skill, get_skill_index, import_esco, suggest_skills
+from microcred.errors import Conflict, Forbidden, InvalidInput, NotFound
+from microcred.frameworks.credits import (
+    SYSTEMS,
+    CreditFinding,
+    check_credits,
+    credits_for,
+    format_amount,
+    format_range,
+)
+from microcred.organisations import services as organisations
+from microcred.organisations.models import Organisation, Role
+
+__all__ = [
+    "DESIGN_ROLES",
+    "access_microcredential",
+    "access_version",
+    "achievement_id",
+    "add_skill",
+    "annex_elements",
+    "can_design",
+    "check_version_credits",
+    "create_microcredential",
+    "create_new_version",
+    "ects_of",
+    "get_achievement",
+    "get_achievement_document",
+    "get_conversions",
+    "get_credit_values",
+    "get_image",
+    "get_microcredentials",
+    "get_missing_elements",
+    "get_outcomes",
+    "get_published_versions",
+    "get_rubric",
+    "get_skill",
+    "get_skill_index",
+    "get_version",
+    "get_version_by_achievement",
+    "get_versions",
+    "import_esco",
+    "publish_version",
+    "remove_skill",
+    "suggest_skills",
+    "update_draft",
+    "version_url",
+    "withdraw_version",
+]
+
+DESIGN_ROLES = (Role.DESIGNER,)
+PUBLIC_STATUSES = (VersionStatus.PUBLISHED, VersionStatus.WITHDRAWN)
+_PARTS = ("outcomes", "credits", "rubric")
+_UNCHANGED = object()
+
+
+# -- designing -------------------------------------------------------------------------------
+
+
+def create_microcredential(
+    *,
+    actor: Any,
+    organisation: Organisation,
+    title: str,
+    slug: str | None = None,
+    **fields: Any,
+) -> MicroCredentialVersion:
+    """Create a micro-credential and its first draft version; return the draft.
+
+    ``fields`` are any of the version's fields, plus ``outcomes``, ``credits``
+    and ``rubric`` (as :func:`update_draft` takes them). The country defaults
+    to the organisation's; the slug (unique in the organisation) to one made
+    from the title.
+    """
+    organisations.access_organisation(actor, organisation.slug, roles=DESIGN_ROLES)
+    fields = {"country": organisation.country, **fields, "title": title}
+    with transaction.atomic():
+        chosen = _slug(organisation, slug, title)
+        microcredential = MicroCredential.objects.create(
+            organisation=organisation, slug=chosen, created_by=_user(actor)
+        )
+        version = MicroCredentialVersion(
+            microcredential=microcredential, number=1, created_by=_user(actor)
+        )
+        _apply(version, fields)
+        record_event(
+            actor=actor,
+            action="microcredential.create",
+            organisation=organisation,
+            target=version,
+            data={"microcredential": chosen, "version": 1},
+        )
+    return version
+
+
+def _slug(organisation: Organisation, slug: str | None, title: str) -> str:
+    taken = MicroCredential.objects.filter(organisation=organisation)
+    if slug is not None:
+        if not isinstance(slug, str) or slugify(slug) != slug or not slug:
+            raise InvalidInput(
+                "slug must be lower-case letters, digits and hyphens, such as data-literacy.",
+                field="slug",
+            )
+        if taken.filter(slug=slug).exists():
+            raise Conflict(
+                f"{organisation.name} has a micro-credential {slug!r} already.", field="slug"
+            )
+        return slug
+    base = slugify(title)[:70] or "micro-credential"
+    candidate, number = base, 1
+    while taken.filter(slug=candidate).exists():
+        number += 1
+        candidate = f"{base}-{number}"
+    return candidate
+
+
+def update_draft(
+    *, actor: Any, version: MicroCredentialVersion, **fields: Any
+) -> MicroCredentialVersion:
+    """Change fields of a draft version and return it; a published one is refused.
+
+    Besides the version's own fields (:data:`~microcred.catalogue.fields.EDITABLE_FIELDS`,
+    ``image`` an uploaded PNG or SVG, or None to remove it), ``fields`` may
+    carry ``outcomes`` (a list of texts or ``{"text", "skills": [{"uri"}]}``),
+    ``credits`` (``{system: value}``) and ``rubric`` (see
+    :func:`~microcred.catalogue.parts.clean_rubric`, or None), each replacing
+    what the version had. Everything is checked before anything changes.
+    """
+    with transaction.atomic():
+        draft = _draft_for_update(actor, version)
+        _apply(draft, fields)
+    return draft
+
+
+def _apply(version: MicroCredentialVersion, fields: dict[str, Any]) -> None:
+    """Check ``fields`` and store them on ``version`` (saved or not); the caller holds the lock."""
+    own = {name: value for name, value in fields.items() if name not in (*_PARTS, "image")}
+    cleaned = clean_fields(own)
+    outcomes = parts.clean_outcomes(fields["outcomes"], get_skill) if "outcomes" in fields else None
+    credits = parts.clean_credits(fields["credits"]) if "credits" in fields else None
+    outcome_count = len(outcomes) if outcomes is not None else _outcome_count(version)
+    rubric = (
+        parts.clean_rubric(fields["rubric"], outcome_count=outcome_count)
+        if "rubric" in fields
+        else _UNCHANGED
+    )
+    image = clean_image(fields["image"]) if fields.get("image") is not None else None
+    for name, value in cleaned.items():
+        setattr(version, name, value)
+    check_together(version)
+    if "image" in fields:
+        if image is None:
+            version.image = ""
+        else:
+            version.image.save(image.name, image, save=False)
+    version.save()
+    if outcomes is not None:
+        _replace_outcomes(version, outcomes)
+    if credits is not None:
+        version.credits.all().delete()
+        CreditValue.objects.bulk_create(
+            CreditValue(version=version, system=system, value=value)
+            for system, value in credits.items()
+        )
+    if rubric is not _UNCHANGED:
+        _replace_rubric(version, rubric)
+
+
+def _outcome_count(version: MicroCredentialVersion) -> int:
+    return version.outcomes.count() if version.pk else 0
+
+
+def _replace_outcomes(version: MicroCredentialVersion, outcomes: list[parts.OutcomeInput]) -> None:
+    """Replace the outcomes; rubric criteria keep their links to outcomes by number."""
+    links = {
+        criterion.pk: [outcome.position for outcome in criterion.outcomes.all()]
+        for criterion in RubricCriterion.objects.filter(rubric__version=version)
+    }
+    version.outcomes.all().delete()
+    created = []
+    for position, outcome in enumerate(outcomes, start=1):
+        row = LearningOutcome.objects.create(version=version, position=position, text=outcome.text)
+        SkillAlignment.objects.bulk_create(
+            SkillAlignment(outcome=row, framework=skill.framework, uri=skill.uri, label=skill.label)
+            for skill in outcome.skills
+        )
+        created.append(row)
+    for criterion in RubricCriterion.objects.filter(pk__in=links):
+        criterion.outcomes.set(
+            created[number - 1] for number in links[criterion.pk] if number <= len(created)
+        )
+
+
+def _replace_rubric(version: MicroCredentialVersion, rubric: parts.RubricInput | None) -> None:
+    Rubric.objects.filter(version=version).delete()
+    if rubric is None:
+        return
+    row = Rubric.objects.create(
+        version=version, pass_rule=rubric.pass_rule, pass_points=rubric.pass_points
+    )
+    outcomes = {outcome.position: outcome for outcome in version.outcomes.all()}
+    for position, criterion in enumerate(rubric.criteria, start=1):
+        stored = RubricCriterion.objects.create(
+            rubric=row, position=position, name=criterion.name, description=criterion.description
+        )
+        levels = {
+            level.name: RubricLevel.objects.create(
+                criterion=stored,
+                position=number,
+                name=level.name,
+                description=level.description,
+                points=level.points,
+            )
+            for number, level in enumerate(criterion.levels, start=1)
+        }
+        stored.outcomes.set(outcomes[number] for number in criterion.outcomes)
+        if criterion.minimum_level is not None:
+            stored.minimum_level = levels[criterion.minimum_level]
+            stored.save(update_fields=["minimum_level"])
+
+
+def add_skill(
+    *,
+    actor: Any,
+    version: MicroCredentialVersion,
+    outcome: int,
+    uri: str,
+    label: str | None = None,
+    framework: str = parts.ESCO,
+) -> SkillAlignment:
+    """Align learning outcome number ``outcome`` (1 is the first) of a draft to a skill."""
+    with transaction.atomic():
+        draft = _draft_for_update(actor, version)
+        row = _outcome(draft, outcome)
+        skill = parts.clean_skill(
+            {"uri": uri, "label": label, "framework": framework}, "skill", get_skill
+        )
+        alignment, _ = SkillAlignment.objects.get_or_create(
+            outcome=row,
+            uri=skill.uri,
+            defaults={"label": skill.label, "framework": skill.framework},
+        )
+    return alignment
+
+
+def remove_skill(*, actor: Any, version: MicroCredentialVersion, outcome: int, uri: str) -> None:
+    """Remove a skill from learning outcome number ``outcome`` of a draft."""
+    with transaction.atomic():
+        draft = _draft_for_update(actor, version)
+        deleted, _ = _outcome(draft, outcome).alignments.filter(uri=uri).delete()
+        if not deleted:
+            raise NotFound(f"Outcome {outcome} is not aligned to {uri}.", field="uri")
+
+
+def _outcome(version: MicroCredentialVersion, number: Any) -> LearningOutcome:
+    try:
+        return version.outcomes.get(position=int(number))
+    except (TypeError, ValueError, LearningOutcome.DoesNotExist):
+        raise NotFound(
+            f"Version {version.number} has no learning outcome {number}.", field="outcome"
+        ) from None
+
+
+# -- the life of a version -------------------------------------------------------------------
+
+
+def publish_version(
+    *, actor: Any, version: MicroCredentialVersion, now: datetime | None = None
+) -> MicroCredentialVersion:
+    """Publish a draft and freeze it, if it carries every mandatory Annex I element.
+
+    Otherwise raise :class:`InvalidInput` (code ``version.incomplete``) whose
+    ``data["missing"]`` lists each missing element with its field name.
+    """
+    with transaction.atomic():
+        draft = _draft_for_update(actor, version)
+        if missing := get_missing_elements(draft):
+            raise InvalidInput(
+                f"Version {draft.number} cannot be published yet; it lacks: "
+                + "; ".join(f"{item['element']} ({item['field']})" for item in missing)
+                + ".",
+                code="version.incomplete",
+                field=missing[0]["field"],
+                data={"missing": missing},
+            )
+        draft.status = VersionStatus.PUBLISHED
+        draft.published_at = now or timezone.now()
+        draft.save(update_fields=["status", "published_at", "updated_at"])
+        record_event(
+            actor=actor,
+            action="version.publish",
+            organisation=draft.microcredential.organisation,
+            target=draft,
+            data=_event_data(draft),
+        )
+    return draft
+
+
+def withdraw_version(
+    *, actor: Any, version: MicroCredentialVersion, reason: str = ""
+) -> MicroCredentialVersion:
+    """Withdraw a published version from the catalogue; its achievement stays readable."""
+    with transaction.atomic():
+        locked = _for_update(actor, version)
+        if locked.status != VersionStatus.PUBLISHED:
+            raise Conflict(
+                f"Version {locked.number} is {locked.status}; only a published version can be "
+                "withdrawn.",
+                code="version.not_published",
+                field="status",
+            )
+        locked.status = VersionStatus.WITHDRAWN
+        locked.save(update_fields=["status", "updated_at"])
+        record_event(
+            actor=actor,
+            action="version.withdraw",
+            organisation=locked.microcredential.organisation,
+            target=locked,
+            data={**_event_data(locked), "reason": str(reason)[:500]},
+        )
+    return locked
+
+
+def create_new_version(*, actor: Any, microcredential: MicroCredential) -> MicroCredentialVersion:
+    """Copy the latest version into a new draft (the next number) and return it.
+
+    Refused with :class:`Conflict` while a draft exists: edit that one.
+    """
+    organisations.access_organisation(actor, microcredential.organisation.slug, roles=DESIGN_ROLES)
+    with transaction.atomic():
+        locked = MicroCredential.objects.select_for_update().get(pk=microcredential.pk)
+        draft = locked.versions.filter(status=VersionStatus.DRAFT).first()
+        if draft is not None:
+            raise Conflict(
+                f"Version {draft.number} is still a draft: edit it instead.",
+                code="version.draft_exists",
+                data={"version": draft.number},
+            )
+        latest = locked.versions.order_by("-number").first()
+        copy = MicroCredentialVersion(
+            microcredential=locked,
+            number=latest.number + 1,
+            created_by=_user(actor),
+            **{name: getattr(latest, name) for name in EDITABLE_FIELDS},
+        )
+        copy.save()
+        _copy_parts(latest, copy)
+        record_event(
+            actor=actor,
+            action="version.create",
+            organisation=locked.organisation,
+            target=copy,
+            data={**_event_data(copy), "copied_from": latest.number},
+        )
+    return copy
+
+
+def _copy_parts(source: MicroCredentialVersion, target: MicroCredentialVersion) -> None:
+    outcomes = {}
+    for outcome in source.outcomes.prefetch_related("alignments"):
+        outcomes[outcome.pk] = LearningOutcome.objects.create(
+            version=target, position=outcome.position, text=outcome.text
+        )
+        SkillAlignment.objects.bulk_create(
+            SkillAlignment(
+                outcome=outcomes[outcome.pk],
+                framework=item.framework,
+                uri=item.uri,
+                label=item.label,
+            )
+            for item in outcome.alignments.all()
+        )
+    CreditValue.objects.bulk_create(
+        CreditValue(version=target, system=credit.system, value=credit.value)
+        for credit in source.credits.all()
+    )
+    rubric = Rubric.objects.filter(version=source).first()
+    if rubric is None:
+        return
+    copy = Rubric.objects.create(
+        version=target, pass_rule=rubric.pass_rule, pass_points=rubric.pass_points
+    )
+    for criterion in rubric.criteria.prefetch_related("levels", "outcomes"):
+        stored = RubricCriterion.objects.create(
+            rubric=copy,
+            position=criterion.position,
+            name=criterion.name,
+            description=criterion.description,
+        )
+        levels = {
+            level.pk: RubricLevel.objects.create(
+                criterion=stored,
+                position=level.position,
+                name=level.name,
+                description=level.description,
+                points=level.points,
+            )
+            for level in criterion.levels.all()
+        }
+        stored.outcomes.set(outcomes[outcome.pk] for outcome in criterion.outcomes.all())
+        if criterion.minimum_level_id in levels:
+            stored.minimum_level = levels[criterion.minimum_level_id]
+            stored.save(update_fields=["minimum_level"])
+
+
+def _event_data(version: MicroCredentialVersion) -> dict[str, Any]:
+    return {
+        "microcredential": version.microcredential.slug,
+        "version": version.number,
+        "achievement": str(version.achievement_uuid),
+    }
+
+
+def _for_update(actor: Any, version: MicroCredentialVersion) -> MicroCredentialVersion:
+    """Return the version's row locked until the transaction ends, if ``actor`` may design it."""
+    locked = (
+        MicroCredentialVersion.objects.select_for_update()
+        .select_related("microcredential__organisation")
+        .get(pk=version.pk)
+    )
+    organisations.access_organisation(
+        actor, locked.microcredential.organisation.slug, roles=DESIGN_ROLES
+    )
+    return locked
+
+
+def _draft_for_update(actor: Any, version: MicroCredentialVersion) -> MicroCredentialVersion:
+    locked = _for_update(actor, version)
+    if locked.status != VersionStatus.DRAFT:
+        raise Conflict(
+            f"Version {locked.number} of {locked.title!r} is {locked.status} and cannot change; "
+            "create a new version to make changes.",
+            code="version.frozen",
+            field="status",
+            data={"status": locked.status, "version": locked.number},
+        )
+    return locked
+
+
+def _user(actor: Any) -> Any:
+    return actor if getattr(actor, "pk", None) else None
+
+
+# -- reading ---------------------------------------------------------------------------------
+
+
+def _versions() -> QuerySet[MicroCredentialVersion]:
+    return MicroCredentialVersion.objects.select_related("microcredential__organisation")
+
+
+def get_published_versions(
+    *,
+    q: str = "",
+    organisation: str = "",
+    eqf_level: int | None = None,
+    credits_min: Decimal | float | None = None,
+    credits_max: Decimal | float | None = None,
+    language: str = "",
+    tag: str = "",
+) -> list[MicroCredentialVersion]:
+    """Return the catalogue: the latest published version of each micro-credential, by title.
+
+    ``q`` matches words in the title, description, outcomes, tags and field
+    of study (every word somewhere); the credit range is in ECTS (the stated
+    ECTS value, or the workload converted at 27.5 hours per credit).
+    """
+    newer = MicroCredentialVersion.objects.filter(
+        microcredential=OuterRef("microcredential"),
+        status=VersionStatus.PUBLISHED,
+        number__gt=OuterRef("number"),
+    )
+    versions = (
+        _versions()
+        .filter(status=VersionStatus.PUBLISHED)
+        .exclude(Exists(newer))
+        .prefetch_related("credits")
+    )
+    for word in (q or "").split():
+        versions = versions.filter(
+            Q(title__icontains=word)
+            | Q(description__icontains=word)
+            | Q(outcomes__text__icontains=word)
+            | Q(tags__icontains=word)
+            | Q(field_of_study__icontains=word)
+            | Q(microcredential__organisation__name__icontains=word)
+        )
+    if organisation:
+        versions = versions.filter(microcredential__organisation__slug=organisation)
+    if eqf_level is not None:
+        versions = versions.filter(eqf_level=eqf_level)
+    found = list(versions.distinct().order_by("title", "pk"))
+    if language:
+        found = [v for v in found if language.lower() in (code.lower() for code in v.languages)]
+    if tag:
+        found = [v for v in found if tag.lower() in (item.lower() for item in v.tags)]
+    if credits_min is not None or credits_max is not None:
+        low = float(credits_min) if credits_min is not None else 0.0
+        high = float(credits_max) if credits_max is not None else float("inf")
+        found = [v for v in found if (ects := ects_of(v)) is not None and low <= ects <= high]
+    return found
+
+
+def ects_of(version: MicroCredentialVersion) -> float | None:
+    """Return the version's ECTS credits: stated, or converted from the workload."""
+    for credit in version.credits.all():
+        if credit.system == "ECTS":
+            return float(credit.value)
+    if version.workload_hours is None:
+        return None
+    return credits_for("ECTS", version.workload_hours)
+
+
+def get_version(
+    *, organisation: str, slug: str, number: int | None = None
+) -> MicroCredentialVersion:
+    """Return a public version: the latest published one, or version ``number`` if it was
+    published (a withdrawn one too, so links keep working). Drafts are not public."""
+    versions = _versions().filter(
+        microcredential__organisation__slug=organisation, microcredential__slug=slug
+    )
+    if number is None:
+        version = versions.filter(status=VersionStatus.PUBLISHED).order_by("-number").first()
+    else:
+        version = versions.filter(status__in=PUBLIC_STATUSES, number=number).first()
+    if version is None:
+        which = f"version {number} of " if number is not None else ""
+        raise NotFound(f"No published {which}micro-credential {organisation}/{slug}.")
+    return version
+
+
+def get_version_by_achievement(achievement_uuid: uuid.UUID | str) -> MicroCredentialVersion:
+    """Return the public version whose Achievement has this UUID."""
+    try:
+        key = uuid.UUID(str(achievement_uuid))
+        return _versions().get(achievement_uuid=key, status__in=PUBLIC_STATUSES)
+    except (ValueError, MicroCredentialVersion.DoesNotExist):
+        raise NotFound(
+            f"No published achievement {achievement_uuid}.", field="achievement"
+        ) from None
+
+
+def access_microcredential(
+    actor: Any, organisation: str, slug: str, *, roles: Iterable[str] = ()
+) -> MicroCredential:
+    """Return an organisation's micro-credential for a member holding one of ``roles``."""
+    owner = organisations.access_organisation(actor, organisation, roles=roles)
+    try:
+        return MicroCredential.objects.select_related("organisation").get(
+            organisation=owner, slug=slug
+        )
+    except MicroCredential.DoesNotExist:
+        raise NotFound(f"{owner.name} has no micro-credential {slug!r}.", field="slug") from None
+
+
+def access_version(
+    actor: Any, organisation: str, slug: str, number: int, *, roles: Iterable[str] = ()
+) -> MicroCredentialVersion:
+    """Return any version (drafts too) of an organisation's micro-credential, for its members."""
+    microcredential = access_microcredential(actor, organisation, slug, roles=roles)
+    try:
+        return _versions().get(microcredential=microcredential, number=number)
+    except (ValueError, MicroCredentialVersion.DoesNotExist):
+        raise NotFound(
+            f"{microcredential.slug} has no version {number}.", field="version"
+        ) from None
+
+
+@dataclass(frozen=True)
+class CatalogueEntry:
+    """A micro-credential in its organisation's list: its latest and its published version."""
+
+    microcredential: MicroCredential
+    latest: MicroCredentialVersion
+    published: MicroCredentialVersion | None
+
+
+def get_microcredentials(organisation: Organisation) -> list[CatalogueEntry]:
+    entries = []
+    for microcredential in MicroCredential.objects.filter(
+        organisation=organisation
+    ).prefetch_related(
+        Prefetch("versions", queryset=MicroCredentialVersion.objects.order_by("-number"))
+    ):
+        versions = list(microcredential.versions.all())
+        published = next((v for v in versions if v.status == VersionStatus.PUBLISHED), None)
+        entries.append(CatalogueEntry(microcredential, versions[0], published))
+    return sorted(entries, key=lambda entry: entry.latest.title.lower())
+
+
+def get_versions(microcredential: MicroCredential) -> list[MicroCredentialVersion]:
+    return list(microcredential.versions.order_by("number"))
+
+
+def get_outcomes(version: MicroCredentialVersion) -> list[LearningOutcome]:
+    return list(version.outcomes.prefetch_related("alignments").order_by("position"))
+
+
+def get_rubric(version: MicroCredentialVersion) -> Rubric | None:
+    return (
+        Rubric.objects.filter(version=version)
+        .prefetch_related(
+            Prefetch(
+                "criteria",
+                queryset=RubricCriterion.objects.prefetch_related(
+                    "levels", "outcomes"
+                ).select_related("minimum_level"),
+            )
+        )
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class CreditRow:
+    """A stated credit value and the hours it stands for."""
+
+    system: str
+    name: str
+    value: Decimal
+    hours_low: float
+    hours_high: float
+
+    @property
+    def value_text(self) -> str:
+        return format_amount(self.value)
+
+    @property
+    def hours_text(self) -> str:
+        return format_range(self.hours_low, self.hours_high)
+
+
+def get_credit_values(version: MicroCredentialVersion) -> list[CreditRow]:
+    rows = []
+    for credit in sorted(version.credits.all(), key=lambda item: list(SYSTEMS).index(item.system)):
+        system = SYSTEMS[credit.system]
+        rows.append(
+            CreditRow(
+                credit.system,
+                system.name,
+                credit.value,
+                float(credit.value) * system.hours_low,
+                float(credit.value) * system.hours_high,
+            )
+        )
+    return rows
+
+
+@dataclass(frozen=True)
+class Conversion:
+    """What the workload is worth in one credit system."""
+
+    system: str
+    name: str
+    low: float
+    high: float
+
+    @property
+    def text(self) -> str:
+        return format_range(self.low, self.high)
+
+
+def get_conversions(version: MicroCredentialVersion) -> list[Conversion]:
+    """Return the workload in every credit system (none while the workload is unknown)."""
+    if version.workload_hours is None:
+        return []
+    hours = float(version.workload_hours)
+    return [
+        Conversion(code, system.name, hours / system.hours_high, hours / system.hours_low)
+        for code, system in SYSTEMS.items()
+    ]
+
+
+def check_version_credits(version: MicroCredentialVersion) -> list[CreditFinding]:
+    """Return the stated credit values that disagree with the workload."""
+    if version.workload_hours is None:
+        return []
+    return check_credits(
+        version.workload_hours, {credit.system: credit.value for credit in version.credits.all()}
+    )
+
+
+def get_missing_elements(version: MicroCredentialVersion) -> list[dict[str, str]]:
+    """Return the mandatory Annex I elements a version still lacks, as ``{"field", "element"}``."""
+    names = dict(MANDATORY_ELEMENTS)
+    return [
+        {"field": field, "element": names[field]}
+        for field in missing_elements(version, outcome_count=version.outcomes.count())
+    ]
+
+
+def can_design(user: Any, organisation: Organisation) -> bool:
+    """Whether to offer ``user`` the design actions; the acts check again when used."""
+    try:
+        organisations.access_organisation(user, organisation.slug, roles=DESIGN_ROLES)
+    except (NotFound, Forbidden):
+        return False
+    return True
+
+
+def get_image(version: MicroCredentialVersion) -> File | None:
+    """Return the badge image file of a version, or None."""
+    return version.image if version.image else None
