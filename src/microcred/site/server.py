@@ -7,6 +7,9 @@ import os
 
 def serve(*, host: str, port: int, demo: bool) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "microcred.site.settings")
+    # DIDs and credential ids name the platform's address: by default, where it serves.
+    shown_host = f"[{host}]" if ":" in host else host
+    os.environ.setdefault("MICROCRED_PUBLIC_URL", f"http://{shown_host}:{port}")
     import django
 
     django.setup()

@@ -3,11 +3,18 @@
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 
+from microcred.catalogue import services as catalogue
 from microcred.site.api import api
+
+FEATURED = 6
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "home.html")
+    """The front door: search the catalogue, see what is published, verify a credential."""
+    versions = catalogue.get_published_versions()
+    return render(
+        request, "home.html", {"featured": versions[:FEATURED], "published": len(versions)}
+    )
 
 
 def openapi(request: HttpRequest) -> JsonResponse:

@@ -1,0 +1,25 @@
+from django.contrib import admin
+
+from microcred.organisations.models import Membership, Organisation, SigningKey
+from microcred.site.admin import ReadOnlyAdmin
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(ReadOnlyAdmin):
+    list_display = ("name", "slug", "type", "country", "created_at")
+    search_fields = ("name", "slug")
+    list_filter = ("type", "country")
+
+
+@admin.register(Membership)
+class MembershipAdmin(ReadOnlyAdmin):
+    list_display = ("user", "organisation", "role", "created_at")
+    list_filter = ("role",)
+
+
+@admin.register(SigningKey)
+class SigningKeyAdmin(ReadOnlyAdmin):
+    list_display = ("organisation", "key_id", "algorithm", "status", "created_at")
+    list_filter = ("status",)
+    # The encrypted secret is never shown, not even encrypted.
+    exclude = ("encrypted_secret",)

@@ -1,0 +1,35 @@
+"""The front door and the operators' admin."""
+
+from __future__ import annotations
+
+from django.test import Client
+
+from microcred.site.demo_platform import load_platform_demo
+from tests.platform.factories import make_user
+
+
+def test_the_home_page_shows_search_and_published_micro_credentials() -> None:
+    client = Client()
+    empty = client.get("/").content.decode()
+    assert "Nothing is published yet" in empty
+    list(load_platform_demo())
+    page = client.get("/").content.decode()
+    assert 'name="q"' in page and 'action="/catalogue/"' in page
+    assert "Assessment Literacy" in page
+    assert "All 5 micro-credentials" not in page  # five fit on the front page (six are featured)
+
+
+def test_the_admin_is_read_only_for_operators() -> None:
+    list(load_platform_demo())
+    admin = make_user(is_staff=True, is_superuser=True)
+    client = Client()
+    client.force_login(admin)
+    for path in (
+        "/admin/awards/award/",
+        "/admin/audit/auditevent/",
+        "/admin/organisations/signingkey/",
+    ):
+        assert client.get(path).status_code == 200
+    assert client.get("/admin/awards/award/add/").status_code == 403
+    key_page = client.get("/admin/organisations/signingkey/1/change/").content.decode()
+    assert "encrypted" not in key_page.lower()
