@@ -12,6 +12,8 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
+
 from microcred.accounts.models import User
 from microcred.awards import services as awards
 from microcred.catalogue import services as catalogue
@@ -166,7 +168,21 @@ UNIVERSITY_COMMON: dict[str, Any] = {
 
 
 def load_platform_demo(*, now: datetime | None = None) -> Iterator[str]:
-    """Create the demo organisations, people, micro-credentials and awards; yield what was done."""
+    """Create the demo organisations, people, micro-credentials and awards; yield what was done.
+
+    The demo learners' addresses are made up, so no email is sent while loading.
+    """
+    previous, settings.EMAIL_BACKEND = (
+        settings.EMAIL_BACKEND,
+        "django.core.mail.backends.dummy.EmailBackend",
+    )
+    try:
+        yield from _load(now=now)
+    finally:
+        settings.EMAIL_BACKEND = previous
+
+
+def _load(*, now: datetime | None) -> Iterator[str]:
     if any(organisation.slug == "northfield" for organisation in organisations.get_organisations()):
         yield "Platform demo data is loaded already."
         return
