@@ -1,7 +1,48 @@
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
+from pathlib import Path
+
+import pytest
 
 # Keep the test run's data (SQLite file, generated secret key, demo samples) out of ./var.
 os.environ.setdefault("MICROCRED_DATA_DIR", tempfile.mkdtemp(prefix="microcred-tests-"))
+
+CHROMIUM = os.environ.get("MICROCRED_CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium, headless, driven by Playwright (its own browser download is not used)."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(
+            f"Chromium not found at {CHROMIUM}: install Debian's chromium package (.ci/run does)"
+        )
+    from playwright.sync_api import sync_playwright
+
+    # Playwright runs an event loop in this thread; Django's live server runs in another.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context()
+    page = context.new_page()
+    yield page
+    context.close()

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import shutil
-from pathlib import Path
 
 import pytest
 
@@ -14,43 +11,7 @@ from microcred.vc import Ed25519Multikey
 from microcred.vc.baking import bake
 from tests.factories import signed_credential
 
-CHROMIUM = os.environ.get("MICROCRED_CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
-
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(
-            f"Chromium not found at {CHROMIUM}: install Debian's chromium package (.ci/run does)"
-        )
-    from playwright.sync_api import sync_playwright
-
-    # Playwright runs an event loop in this thread; Django's live server runs in another.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context()
-    page = context.new_page()
-    yield page
-    context.close()
 
 
 def test_a_visitor_pastes_a_credential_and_sees_it_verified(page, live_server) -> None:

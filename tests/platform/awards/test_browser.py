@@ -2,45 +2,14 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-from pathlib import Path
-
 import pytest
 
 from microcred.awards.models import Award
 from tests.platform.awards.factories import make_issuer
 
-CHROMIUM = os.environ.get("MICROCRED_CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
 PASSWORD = "correct horse battery staple"
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(
-            f"Chromium not found at {CHROMIUM}: install Debian's chromium package (.ci/run does)"
-        )
-    from playwright.sync_api import sync_playwright
-
-    # Playwright runs an event loop in this thread; Django's live server runs in another.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        yield browser
-        browser.close()
 
 
 def test_a_registrar_issues_and_a_visitor_sees_the_credential_verified(
