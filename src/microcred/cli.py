@@ -11,7 +11,7 @@ import json
 import os
 import sys
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -28,6 +28,8 @@ app = typer.Typer(
 )
 keys_app = typer.Typer(help="Manage signing keys.", no_args_is_help=True)
 app.add_typer(keys_app, name="keys")
+qa_app = typer.Typer(help="Check specifications against quality profiles.", no_args_is_help=True)
+app.add_typer(qa_app, name="qa")
 
 stderr = Console(stderr=True, highlight=False, soft_wrap=True)
 
@@ -313,6 +315,88 @@ def unbake(
     except MicrocredError as error:
         fail(f"{image}: {error.message}")
     print(baked.payload)
+
+
+DEFAULT_QA_PROFILES = ("eu-annex-i",)
+SEVERITY_HEADINGS = {
+    "error": ("Errors", "red"),
+    "warning": ("Warnings", "yellow"),
+    "advice": ("Advice", "cyan"),
+}
+
+
+@qa_app.command("check")
+def qa_check(
+    file: Annotated[str, typer.Argument(help="A specification (JSON); - for stdin.")],
+    profile: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--profile",
+            help="A quality profile to check (repeatable; default eu-annex-i). The coherence "
+            "rules are always checked.",
+        ),
+    ] = None,
+    json_output: Annotated[
+        bool, typer.Option("--json", help="Print the profiles met and the findings as JSON.")
+    ] = False,
+    today: Annotated[
+        str | None, typer.Option(help="Judge dates as on this day, YYYY-MM-DD (default: today).")
+    ] = None,
+) -> None:
+    """Check a specification. Exit 0 when no blocking error is found, 1 when one is, 2 for bad
+    input."""
+    from microcred.frameworks.quality import Severity, check_specification, profile_results
+
+    day = _parse_day(today) if today is not None else date.today()
+    data = read_input(file)
+    name = "stdin" if file == "-" else file
+    try:
+        spec = json.loads(data.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        fail(f"{name}: not UTF-8 text")
+    except ValueError as exc:
+        fail(f"{name}: not JSON ({exc})")
+    profiles = profile or list(DEFAULT_QA_PROFILES)
+    try:
+        findings = check_specification(spec, profiles=profiles, today=day)
+    except MicrocredError as error:
+        fail(f"{name}: {error.message}")
+    met = profile_results(findings, profiles)
+    blocked = any(finding.severity == Severity.ERROR for finding in findings)
+    if json_output:
+        report = {
+            "passed": not blocked,
+            "profiles": met,
+            "findings": [finding.as_dict() for finding in findings],
+        }
+        print(json.dumps(report, indent=2, ensure_ascii=False))
+    else:
+        print_findings(Console(highlight=False, soft_wrap=True), findings, met)
+    raise typer.Exit(1 if blocked else 0)
+
+
+def print_findings(out: Console, findings: list[Any], met: dict[str, bool]) -> None:
+    """Print findings grouped by severity, then whether each profile is met."""
+    for severity, (heading, style) in SEVERITY_HEADINGS.items():
+        group = [finding for finding in findings if finding.severity == severity]
+        if not group:
+            continue
+        out.print(f"[bold {style}]{heading} ({len(group)})[/]")
+        for finding in group:
+            out.print(f"  {finding.field}: {finding.message}", markup=False)
+            out.print(f"    {finding.rule_id} - {finding.source}", markup=False, style="dim")
+    if not findings:
+        out.print("No findings.")
+    for profile_id, passed in met.items():
+        verdict = "[green]met[/]" if passed else "[red]not met[/]"
+        out.print(f"{profile_id}: {verdict}")
+
+
+def _parse_day(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        fail(f"--today {value!r}: not a date such as 2026-06-30")
 
 
 @app.command()

@@ -10,12 +10,13 @@ from microcred.organisations import services as organisations
 from microcred.organisations.models import Membership, Organisation
 
 _numbers = itertools.count(1)
+PASSWORD = "correct horse battery staple"
 
 
 def make_user(username: str | None = None, **fields: Any) -> User:
     username = username or f"user{next(_numbers)}"
     fields.setdefault("email", f"{username}@example.org")
-    password = fields.pop("password", "correct horse battery staple")
+    password = fields.pop("password", PASSWORD)
     user = User.objects.create(username=username, **fields)
     user.set_password(password)
     user.save()

@@ -23,6 +23,7 @@ CREDENTIAL_TYPES = ["VerifiableCredential", "OpenBadgeCredential"]
 # Result types of an achievement's resultDescription that a grade or a score refers to.
 GRADE_RESULT_TYPES = ("LetterGrade", "PerformanceLevel")
 SCORE_RESULT_TYPES = ("Percent", "RawScore", "ScaledScore", "GradePointAverage")
+QUALITY_REPORT = "Quality assurance report"
 
 
 def identity_hash(identity: str, salt: str) -> str:
@@ -87,6 +88,8 @@ class Outcome:
     score: str = ""
     narrative: str = ""
     evidence: list[dict[str, str]] = field(default_factory=list)
+    # OB 3.0 Result objects given as they are, such as rubric levels from an assessment.
+    rubric_results: list[dict[str, Any]] = field(default_factory=list)
 
     def results(self, achievement: dict[str, Any]) -> list[dict[str, Any]]:
         """Return the subject's ``result`` list (appendix B, Result).
@@ -95,7 +98,7 @@ class Outcome:
         matching ``resultType`` when the achievement declares one, so that
         verifiers know what the value measures.
         """
-        results = []
+        results = [{"type": ["Result"], **result} for result in self.rubric_results]
         for value, result_types in (
             (self.grade, GRADE_RESULT_TYPES),
             (self.score, SCORE_RESULT_TYPES),
@@ -111,6 +114,21 @@ class Outcome:
 
     def evidence_objects(self) -> list[dict[str, Any]]:
         return [{"type": ["Evidence"], **item} for item in self.evidence]
+
+
+def quality_report_evidence(url: str) -> dict[str, Any]:
+    """Return the Evidence that points at the public QA report of the achievement's version,
+    so that whoever holds the credential can see how it was checked before it was issued."""
+    return {
+        "id": url,
+        "type": ["Evidence"],
+        "name": QUALITY_REPORT,
+        "genre": QUALITY_REPORT,
+        "description": (
+            "The public report of the quality assurance this micro-credential passed before it "
+            "was published: the automatic checks, the human review and the next review date."
+        ),
+    }
 
 
 def _result_description(achievement: dict[str, Any], result_types: tuple[str, ...]) -> str | None:
@@ -132,12 +150,14 @@ def build_credential(
     valid_from: datetime,
     valid_until: datetime | None,
     credential_status: list[dict[str, Any]],
+    quality_report: str,
 ) -> dict[str, Any]:
     """Return the unsigned OpenBadgeCredential (OB 3.0 section 4, VC Data Model 2.0).
 
     ``validFrom`` is the date of issuing that Annex I of the EU Council
     Recommendation asks for; ``evidence`` sits on the credential, where
-    appendix B (AchievementCredential) defines it.
+    appendix B (AchievementCredential) defines it: the learner's evidence,
+    then the public QA report (``quality_report``, its URL) of the version.
     """
     subject: dict[str, Any] = {"type": ["AchievementSubject"], **learner.subject_fields()}
     subject["achievement"] = achievement
@@ -156,7 +176,6 @@ def build_credential(
     if valid_until is not None:
         credential["validUntil"] = format_datetime(valid_until)
     credential["credentialSubject"] = subject
-    if evidence := outcome.evidence_objects():
-        credential["evidence"] = evidence
+    credential["evidence"] = [*outcome.evidence_objects(), quality_report_evidence(quality_report)]
     credential["credentialStatus"] = credential_status
     return credential

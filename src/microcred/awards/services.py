@@ -35,6 +35,7 @@ from microcred.catalogue import services as catalogue
 from microcred.errors import Conflict, Forbidden, InvalidInput, MicrocredError, NotFound
 from microcred.organisations import services as organisations
 from microcred.organisations.models import Role
+from microcred.quality import report as qa_report
 from microcred.vc import VerificationReport, sign, verify
 from microcred.vc.http import LocalFetcher
 from microcred.vc.jwt import decode_jwt
@@ -63,14 +64,19 @@ class IssueRequest:
     learner: Learner
     outcome: Outcome
     idempotency_key: str
+    learner_user_id: int | None = None
 
     def fingerprint(self) -> str:
         learner = {"email": self.learner.email, "did": self.learner.did, "name": self.learner.name}
+        outcome = asdict(self.outcome)
+        if not outcome["rubric_results"]:
+            # Left out when empty, so awards issued before results existed keep their hash.
+            del outcome["rubric_results"]
         data = {
             "version": self.version_id,
             "format": self.format,
             "learner": learner,
-            "outcome": asdict(self.outcome),
+            "outcome": outcome,
         }
         return hashlib.sha256(json.dumps(data, sort_keys=True).encode("utf-8")).hexdigest()
 
@@ -88,6 +94,9 @@ def issue_award(
     format: str = CredentialFormat.DATA_INTEGRITY,
     idempotency_key: str | None = None,
     now: datetime | None = None,
+    learner: Any = None,
+    results: list[dict[str, Any]] | None = None,
+    roles: tuple[str, ...] = ISSUERS,
 ) -> Award:
     """Issue ``version`` to a learner as a signed OpenBadgeCredential and return the award.
 
@@ -97,6 +106,12 @@ def issue_award(
     and the version, so a retry returns the award issued first and issues
     nothing; the same key with other data raises :class:`Conflict`.
 
+    ``learner`` links the award to the learner's user account; ``results``
+    are OB 3.0 Result objects (rubric levels against the achievement's
+    result descriptions) added to the grade and score. ``roles`` replaces the
+    registrar role for an award that follows a decision taken by the
+    actor in another role: the assessment app issues on an assessor's pass.
+
     In one transaction: take the next index of the organisation's revocation
     and suspension lists under a row lock, build the credential, sign it
     with the organisation's key (``eddsa-rdfc-2022``, or VC-JWT), verify what
@@ -105,7 +120,7 @@ def issue_award(
     """
     now = now or timezone.now()
     organisation = version.microcredential.organisation
-    organisations.access_organisation(actor, organisation.slug, roles=ISSUERS)
+    organisations.access_organisation(actor, organisation.slug, roles=roles)
     request = _issue_request(
         version=version,
         learner_email=learner_email,
@@ -116,6 +131,8 @@ def issue_award(
         narrative=narrative,
         format=format,
         idempotency_key=idempotency_key,
+        results=results,
+        learner_user_id=getattr(learner, "pk", None),
     )
     existing = _issued_before(organisation, request)
     if existing is not None:
@@ -158,6 +175,7 @@ def _sign_award(
     award = Award.objects.create(
         organisation=organisation,
         version=version,
+        learner_id=request.learner_user_id,
         learner_name=request.learner.name,
         learner_email=request.learner.email,
         learner_did=request.learner.did,
@@ -185,6 +203,7 @@ def _sign_award(
         valid_from=now,
         valid_until=valid_until,
         credential_status=entries,
+        quality_report=qa_report.report_url(version),
     )
     _check_credential(credential, request.format)
     award.signed_credential = _sign(credential, organisation, request.format, now=now)
@@ -225,6 +244,8 @@ def _issue_request(
     narrative: str | None,
     format: str,
     idempotency_key: str | None,
+    results: list[dict[str, Any]] | None = None,
+    learner_user_id: int | None = None,
 ) -> IssueRequest:
     """Check the caller's input and return it normalised; raise InvalidInput naming the field."""
     if format not in CredentialFormat.values:
@@ -232,9 +253,9 @@ def _issue_request(
             f"Unknown format {format!r}; choose ldp (a Data Integrity proof) or jwt (VC-JWT).",
             field="format",
         )
-    email = _text(learner_email, "learner_email", 254).lower()
-    did = _text(learner_did, "learner_did", 500)
-    name = _text(learner_name, "learner_name", 300)
+    email = clean_text(learner_email, "learner_email", 254).lower()
+    did = clean_text(learner_did, "learner_did", 500)
+    name = clean_text(learner_name, "learner_name", 300)
     if not email and not did:
         raise InvalidInput(
             "The learner needs an email address or a DID.",
@@ -254,15 +275,16 @@ def _issue_request(
             field="learner_did",
         )
     identity = did or f"mailto:{email}"
-    key = _text(idempotency_key, "idempotency_key", 200)
+    key = clean_text(idempotency_key, "idempotency_key", 200)
     if not key:
         digest = hashlib.sha256(f"{identity}\n{version.achievement_uuid}".encode()).hexdigest()
         key = f"learner-version:{digest}"
     outcome = Outcome(
         grade=_result_value(result, "grade"),
         score=_result_value(result, "score"),
-        narrative=_text(narrative, "narrative", MAX_NARRATIVE),
+        narrative=clean_text(narrative, "narrative", MAX_NARRATIVE),
         evidence=_evidence(evidence),
+        rubric_results=_results(results),
     )
     learner = Learner(email=email, did=did, name=name, salt="" if did else secrets.token_hex(16))
     return IssueRequest(
@@ -271,10 +293,13 @@ def _issue_request(
         learner=learner,
         outcome=outcome,
         idempotency_key=key,
+        learner_user_id=learner_user_id,
     )
 
 
-def _text(value: Any, name: str, limit: int) -> str:
+def clean_text(value: Any, name: str, limit: int) -> str:
+    """Return optional text input stripped, or "" when absent; an error names the field when it
+    is not text or is longer than ``limit``. Other apps validate their free text with it too."""
     if value is None:
         return ""
     if not isinstance(value, str):
@@ -299,7 +324,23 @@ def _result_value(result: dict[str, Any] | None, key: str) -> str:
     value = result.get(key)
     if isinstance(value, int | float) and not isinstance(value, bool):
         value = f"{value:g}"
-    return _text(value, f"result.{key}", 100)
+    return clean_text(value, f"result.{key}", 100)
+
+
+def _results(results: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
+    """Return OB 3.0 Result objects as given (without ``type``), each referring to a result
+    description; the credential check validates the rest."""
+    if results is None:
+        return []
+    if not isinstance(results, list):
+        raise InvalidInput("results must be a list of Result objects.", field="results")
+    for number, item in enumerate(results):
+        if not isinstance(item, dict) or not isinstance(item.get("resultDescription"), str):
+            raise InvalidInput(
+                f"results[{number}] must be an object with a resultDescription.",
+                field=f"results[{number}]",
+            )
+    return [{key: value for key, value in item.items() if key != "type"} for item in results]
 
 
 def _evidence(evidence: list[Any] | None) -> list[dict[str, str]]:
@@ -324,7 +365,7 @@ def _evidence(evidence: list[Any] | None) -> list[dict[str, str]]:
         cleaned = {
             key: text
             for key in EVIDENCE_KEYS
-            if (text := _text(item.get(key), f"{path}.{key}", MAX_NARRATIVE))
+            if (text := clean_text(item.get(key), f"{path}.{key}", MAX_NARRATIVE))
         }
         if "id" in cleaned:
             try:
@@ -439,7 +480,7 @@ def _change_status(
 ) -> Award:
     now = now or timezone.now()
     organisation = organisations.access_organisation(actor, award.organisation.slug, roles=ISSUERS)
-    reason = _text(reason, "reason", MAX_REASON)
+    reason = clean_text(reason, "reason", MAX_REASON)
     if not reason:
         raise InvalidInput("Give a reason; it is recorded with the change.", field="reason")
     with transaction.atomic():
@@ -517,6 +558,17 @@ def access_award(actor: Any, award_uuid: uuid.UUID | str) -> Award:
     return award
 
 
+def get_learner_awards(user: Any, *, microcredential: Any = None) -> list[Award]:
+    """Return the awards made to ``user`` (linked, or issued to their email address), newest
+    first; only those of ``microcredential`` when given."""
+    awards = Award.objects.select_related("organisation", "version").filter(
+        Q(learner=user) | Q(learner_email__iexact=user.email) if user.email else Q(learner=user)
+    )
+    if microcredential is not None:
+        awards = awards.filter(version__microcredential=microcredential)
+    return list(awards)
+
+
 def list_awards(
     *,
     actor: Any,
@@ -551,6 +603,15 @@ def list_awards(
     if version is not None:
         awards = awards.filter(version=version)
     return awards
+
+
+def get_issued_awards(organisation: Any = None) -> QuerySet[Award]:
+    """Return the awards of ``organisation`` (None: every organisation), oldest first, for
+    figures such as the quality watch; the caller authorises."""
+    awards = Award.objects.select_related("version__microcredential__organisation")
+    if organisation is not None:
+        awards = awards.filter(organisation=organisation)
+    return awards.order_by("issued_at", "pk")
 
 
 def list_status_lists(*, actor: Any, organisation_slug: str) -> QuerySet[StatusList]:

@@ -30,6 +30,8 @@ STATUS_CHANGES = {
     "suspend": services.suspend_award,
     "unsuspend": services.unsuspend_award,
 }
+# What a grade or score is called on the page when the credential gives it no description.
+RESULT_LABELS = (("score", "Score"), ("grade", "Grade"))
 # Status lists change when a credential is revoked; verifiers may cache them briefly.
 STATUS_LIST_MAX_AGE = 300
 
@@ -90,9 +92,11 @@ def _signed_credential(award: Any, *, json_type: str) -> HttpResponse:
 
 
 def _page_context(award: Any) -> dict[str, Any]:
+    credential = services.get_credential_document(award)
     return {
         "award": award,
-        "credential": services.get_credential_document(award),
+        "credential": credential,
+        "results": _results(credential, award.result),
         "report": services.verify_award(award),
         "learner": services.learner_label(award),
         "elements": services.get_certified_elements(award),
@@ -101,6 +105,33 @@ def _page_context(award: Any) -> dict[str, Any]:
         "revoked": award.status == AwardStatus.REVOKED,
         "suspended": award.status == AwardStatus.SUSPENDED,
     }
+
+
+def _results(credential: dict[str, Any], issued: dict[str, Any]) -> list[tuple[str, str]]:
+    """Return ``(what, achieved)`` for each Result the signed credential carries.
+
+    Read from the credential, not the database, so the page shows what a verifier sees:
+    ``what`` is the name of the Result's ResultDescription in the embedded achievement,
+    ``achieved`` the name of the rubric level reached or the value. A grade or score whose
+    achievement declares no description has no name in the credential; it is called what it
+    was issued as (``issued``, the award's grade and score).
+    """
+    subject = credential.get("credentialSubject") or {}
+    declared = (subject.get("achievement") or {}).get("resultDescription") or []
+    descriptions = {item.get("id"): item for item in declared if isinstance(item, dict)}
+    plain = {str(issued[key]): label for key, label in RESULT_LABELS if issued.get(key)}
+    rows = []
+    for result in subject.get("result") or []:
+        description = descriptions.get(result.get("resultDescription")) or {}
+        levels = description.get("rubricCriterionLevel") or []
+        level = next((item for item in levels if item.get("id") == result.get("achievedLevel")), {})
+        value = str(result.get("value") or "")
+        achieved = level.get("name") or value
+        if value and description.get("valueMax"):
+            achieved = f"{value} of {description['valueMax']}"
+        what = description.get("name") or plain.get(value) or "Result"
+        rows.append((what, achieved))
+    return rows
 
 
 @require_GET

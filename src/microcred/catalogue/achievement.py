@@ -158,6 +158,23 @@ def _alignments(version: MicroCredentialVersion, outcomes: list[Any]) -> list[di
     return alignments
 
 
+def criterion_result_id(identifier: str, criterion: Any) -> str:
+    """Return the id of a rubric criterion's ResultDescription in the Achievement ``identifier``;
+    an award's Result refers to it."""
+    return f"{identifier}#criterion-{criterion.position}"
+
+
+def level_result_id(identifier: str, criterion: Any, level: Any) -> str:
+    """Return the id of a criterion level's RubricCriterionLevel (an award's ``achievedLevel``)."""
+    return f"{criterion_result_id(identifier, criterion)}-level-{level.position}"
+
+
+def total_result_id(identifier: str) -> str:
+    """Return the id of the total points' ResultDescription, present when the rubric has a
+    pass mark in points."""
+    return f"{identifier}#total"
+
+
 def _result_descriptions(
     version: MicroCredentialVersion, rubric: Rubric, identifier: str
 ) -> list[dict[str, Any]]:
@@ -167,7 +184,7 @@ def _result_descriptions(
     for criterion in rubric.criteria.prefetch_related("levels", "outcomes"):
         levels = list(criterion.levels.all())
         maximum += max((level.points for level in levels), default=0)
-        criterion_id = f"{identifier}#criterion-{criterion.position}"
+        criterion_id = criterion_result_id(identifier, criterion)
         description: dict[str, Any] = {
             "id": criterion_id,
             "type": ["ResultDescription"],
@@ -175,7 +192,7 @@ def _result_descriptions(
             "resultType": "RubricCriterionLevel",
             "rubricCriterionLevel": [
                 {
-                    "id": f"{criterion_id}-level-{level.position}",
+                    "id": level_result_id(identifier, criterion, level),
                     "type": ["RubricCriterionLevel"],
                     "name": level.name,
                     "points": str(level.points),
@@ -186,7 +203,7 @@ def _result_descriptions(
         }
         if criterion.minimum_level_id is not None:
             minimum = next(level for level in levels if level.pk == criterion.minimum_level_id)
-            description["requiredLevel"] = f"{criterion_id}-level-{minimum.position}"
+            description["requiredLevel"] = level_result_id(identifier, criterion, minimum)
         if outcomes := list(criterion.outcomes.order_by("position")):
             description["alignment"] = [
                 {
@@ -201,7 +218,7 @@ def _result_descriptions(
     if rubric.pass_points is not None:
         descriptions.append(
             {
-                "id": f"{identifier}#total",
+                "id": total_result_id(identifier),
                 "type": ["ResultDescription"],
                 "name": "Total points",
                 "resultType": "RubricScore",

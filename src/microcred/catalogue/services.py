@@ -13,7 +13,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -63,6 +63,7 @@ from microcred.frameworks.credits import (
 )
 from microcred.organisations import services as organisations
 from microcred.organisations.models import Organisation, Role
+from microcred.quality import services as quality
 
 __all__ = [
     "DESIGN_ROLES",
@@ -88,10 +89,12 @@ __all__ = [
     "get_rubric",
     "get_skill",
     "get_skill_index",
+    "get_specification",
     "get_version",
     "get_version_by_achievement",
     "get_versions",
     "import_esco",
+    "lock_version",
     "publish_version",
     "remove_skill",
     "suggest_skills",
@@ -169,7 +172,8 @@ def _slug(organisation: Organisation, slug: str | None, title: str) -> str:
 def update_draft(
     *, actor: Any, version: MicroCredentialVersion, **fields: Any
 ) -> MicroCredentialVersion:
-    """Change fields of a draft version and return it; a published one is refused.
+    """Change fields of a draft version and return it; a published one is refused, and so is
+    one in quality review (:class:`Conflict` ``qa.in_review``).
 
     Besides the version's own fields (:data:`~microcred.catalogue.fields.EDITABLE_FIELDS`,
     ``image`` an uploaded PNG or SVG, or None to remove it), ``fields`` may
@@ -179,7 +183,7 @@ def update_draft(
     what the version had. Everything is checked before anything changes.
     """
     with transaction.atomic():
-        draft = _draft_for_update(actor, version)
+        draft = _draft_to_change(actor, version)
         _apply(draft, fields)
     return draft
 
@@ -282,7 +286,7 @@ def add_skill(
 ) -> SkillAlignment:
     """Align learning outcome number ``outcome`` (1 is the first) of a draft to a skill."""
     with transaction.atomic():
-        draft = _draft_for_update(actor, version)
+        draft = _draft_to_change(actor, version)
         row = _outcome(draft, outcome)
         skill = parts.clean_skill(
             {"uri": uri, "label": label, "framework": framework}, "skill", get_skill
@@ -298,7 +302,7 @@ def add_skill(
 def remove_skill(*, actor: Any, version: MicroCredentialVersion, outcome: int, uri: str) -> None:
     """Remove a skill from learning outcome number ``outcome`` of a draft."""
     with transaction.atomic():
-        draft = _draft_for_update(actor, version)
+        draft = _draft_to_change(actor, version)
         deleted, _ = _outcome(draft, outcome).alignments.filter(uri=uri).delete()
         if not deleted:
             raise NotFound(f"Outcome {outcome} is not aligned to {uri}.", field="uri")
@@ -319,10 +323,13 @@ def _outcome(version: MicroCredentialVersion, number: Any) -> LearningOutcome:
 def publish_version(
     *, actor: Any, version: MicroCredentialVersion, now: datetime | None = None
 ) -> MicroCredentialVersion:
-    """Publish a draft and freeze it, if it carries every mandatory Annex I element.
+    """Publish a draft and freeze it, if it carries every mandatory Annex I element and
+    passed quality assurance.
 
     Otherwise raise :class:`InvalidInput` (code ``version.incomplete``) whose
-    ``data["missing"]`` lists each missing element with its field name.
+    ``data["missing"]`` lists each missing element with its field name, or
+    :class:`Conflict` from :func:`microcred.quality.services.check_publishable`
+    (``qa.not_approved``, ``qa.changed_since_review``, ``organisation.not_vetted``).
     """
     with transaction.atomic():
         draft = _draft_for_update(actor, version)
@@ -335,9 +342,11 @@ def publish_version(
                 field=missing[0]["field"],
                 data={"missing": missing},
             )
+        quality.check_publishable(draft)
         draft.status = VersionStatus.PUBLISHED
         draft.published_at = now or timezone.now()
         draft.save(update_fields=["status", "published_at", "updated_at"])
+        quality.mark_published(draft, now=draft.published_at)
         record_event(
             actor=actor,
             action="version.publish",
@@ -353,7 +362,7 @@ def withdraw_version(
 ) -> MicroCredentialVersion:
     """Withdraw a published version from the catalogue; its achievement stays readable."""
     with transaction.atomic():
-        locked = _for_update(actor, version)
+        locked = lock_version(actor, version)
         if locked.status != VersionStatus.PUBLISHED:
             raise Conflict(
                 f"Version {locked.number} is {locked.status}; only a published version can be "
@@ -463,21 +472,22 @@ def _event_data(version: MicroCredentialVersion) -> dict[str, Any]:
     }
 
 
-def _for_update(actor: Any, version: MicroCredentialVersion) -> MicroCredentialVersion:
-    """Return the version's row locked until the transaction ends, if ``actor`` may design it."""
+def lock_version(
+    actor: Any, version: MicroCredentialVersion, *, roles: Iterable[str] = DESIGN_ROLES
+) -> MicroCredentialVersion:
+    """Return the version's row locked until the transaction ends, if ``actor`` holds one of
+    ``roles`` (designer by default) in its organisation."""
     locked = (
         MicroCredentialVersion.objects.select_for_update()
         .select_related("microcredential__organisation")
         .get(pk=version.pk)
     )
-    organisations.access_organisation(
-        actor, locked.microcredential.organisation.slug, roles=DESIGN_ROLES
-    )
+    organisations.access_organisation(actor, locked.microcredential.organisation.slug, roles=roles)
     return locked
 
 
 def _draft_for_update(actor: Any, version: MicroCredentialVersion) -> MicroCredentialVersion:
-    locked = _for_update(actor, version)
+    locked = lock_version(actor, version)
     if locked.status != VersionStatus.DRAFT:
         raise Conflict(
             f"Version {locked.number} of {locked.title!r} is {locked.status} and cannot change; "
@@ -487,6 +497,13 @@ def _draft_for_update(actor: Any, version: MicroCredentialVersion) -> MicroCrede
             data={"status": locked.status, "version": locked.number},
         )
     return locked
+
+
+def _draft_to_change(actor: Any, version: MicroCredentialVersion) -> MicroCredentialVersion:
+    """Return the locked draft if it may change now: not while it is in quality review."""
+    draft = _draft_for_update(actor, version)
+    quality.check_editable(draft)
+    return draft
 
 
 def _user(actor: Any) -> Any:
@@ -747,6 +764,72 @@ def can_design(user: Any, organisation: Organisation) -> bool:
     except (NotFound, Forbidden):
         return False
     return True
+
+
+def get_specification(version: MicroCredentialVersion) -> dict[str, Any]:
+    """Return what a version states as plain JSON data, the input of the quality checks.
+
+    The keys are the version's field names, plus ``outcomes`` (``[{"text",
+    "skills": [{"uri", "label"}]}]``), ``credits`` (``{system: value}``),
+    ``rubric`` (``{"pass_rule", "pass_points", "criteria": [{"name",
+    "outcomes": [1-based numbers], "levels": [{"name", "points"}]}]}`` or None)
+    and ``organisation`` (``{"name", "type", "country"}``). Numbers are floats
+    and dates ISO 8601 strings, so the same checks read a specification file.
+    """
+    organisation = version.microcredential.organisation
+    spec: dict[str, Any] = {
+        name: _plain(getattr(version, name)) for name in EDITABLE_FIELDS if name != "image"
+    }
+    rubric = get_rubric(version)
+    spec.update(
+        {
+            "number": version.number,
+            "status": version.status,
+            "image": bool(version.image),
+            "awarding_body": version.awarding_body or organisation.name,
+            "outcomes": [
+                {
+                    "text": outcome.text,
+                    "skills": [
+                        {"uri": item.uri, "label": item.label} for item in outcome.alignments.all()
+                    ],
+                }
+                for outcome in get_outcomes(version)
+            ],
+            "credits": {credit.system: float(credit.value) for credit in version.credits.all()},
+            "rubric": None
+            if rubric is None
+            else {
+                "pass_rule": rubric.pass_rule,
+                "pass_points": rubric.pass_points,
+                "criteria": [
+                    {
+                        "name": criterion.name,
+                        "outcomes": sorted(o.position for o in criterion.outcomes.all()),
+                        "levels": [
+                            {"name": level.name, "points": level.points}
+                            for level in criterion.levels.all()
+                        ],
+                    }
+                    for criterion in rubric.criteria.all()
+                ],
+            },
+            "organisation": {
+                "name": organisation.name,
+                "type": organisation.type,
+                "country": organisation.country,
+            },
+        }
+    )
+    return spec
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
 
 
 def get_image(version: MicroCredentialVersion) -> File | None:

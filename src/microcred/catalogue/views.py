@@ -24,6 +24,8 @@ from microcred.catalogue.images import content_type
 from microcred.catalogue.models import MicroCredentialVersion, VersionStatus
 from microcred.errors import Conflict, InvalidInput, NotFound
 from microcred.organisations import services as organisations
+from microcred.quality import report as qa_report
+from microcred.quality import services as quality
 from microcred.studio.pages import add_error, studio_page
 
 JSON_TYPES = ("application/ld+json", "application/json")
@@ -97,6 +99,7 @@ def _version_context(version: MicroCredentialVersion) -> dict[str, Any]:
         "achievement_id": services.achievement_id(version),
         "public_versions": published,
         "withdrawn": version.status == VersionStatus.WITHDRAWN,
+        "qa_summary": qa_report.get_quality_summary(version),
     }
 
 
@@ -235,6 +238,9 @@ def studio_version(request: HttpRequest, slug: str, credential: str, number: int
         missing=services.get_missing_elements(version),
         can_design=services.can_design(request.user, version.microcredential.organisation),
         withdraw_form=WithdrawForm(),
+        quality=(
+            quality.get_quality_status(version) if version.status == VersionStatus.DRAFT else None
+        ),
     )
     return render(request, "catalogue/studio/version.html", context)
 
@@ -245,6 +251,11 @@ def studio_edit(request: HttpRequest, slug: str, credential: str, number: int) -
     version = _version_for(request, slug, credential, number, design=True)
     if version.status != VersionStatus.DRAFT:
         messages.error(request, "A published version cannot change; create a new version.")
+        return redirect(_studio_version_url(version))
+    try:
+        quality.check_editable(version)
+    except Conflict as in_review:
+        messages.error(request, in_review.message)
         return redirect(_studio_version_url(version))
     outcomes = services.get_outcomes(version)
     forms = DesignForms(
@@ -272,6 +283,8 @@ def studio_edit(request: HttpRequest, slug: str, credential: str, number: int) -
             "outcomes": outcomes,
             "findings": services.check_version_credits(version),
             "missing": services.get_missing_elements(version),
+            "quality": quality.get_quality_status(version),
+            "can_design": True,
         },
         status=status,
     )
@@ -363,6 +376,7 @@ def studio_publish(request: HttpRequest, slug: str, credential: str, number: int
             "organisation": version.microcredential.organisation,
             "missing": services.get_missing_elements(version),
             "problem": problem,
+            "quality": quality.get_quality_status(version),
         },
         status=status,
     )

@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "microcred.awards",
     "microcred.verification",
     "microcred.studio",
+    "microcred.quality",
+    "microcred.assessment",
 ]
 
 AUTH_USER_MODEL = "accounts.User"
@@ -115,6 +117,16 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = os.environ.get("MICROCRED_STATIC_ROOT") or None
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = DATA_DIR / "media"
+# Learners' evidence lives outside MEDIA_ROOT with no URL: only an authorising view serves it.
+# A deployment may point "evidence" at any Django storage backend.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "evidence": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(DATA_DIR / "evidence"), "base_url": "/no-public-url/"},
+    },
+}
 
 # A credential, even a baked image, is small; anything larger is refused before it is read.
 # The public address of this platform: it names the organisations' did:web DIDs
@@ -129,6 +141,11 @@ EMAIL_BACKEND = os.environ.get(
     "MICROCRED_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )
 DEFAULT_FROM_EMAIL = os.environ.get("MICROCRED_FROM_EMAIL", "microcred <noreply@localhost>")
+
+# Quality profiles every micro-credential must meet, whatever its organisation chose.
+REQUIRED_QA_PROFILES = os.environ.get(
+    "MICROCRED_REQUIRED_QA_PROFILES", "eu-annex-i,coherence"
+).split(",")
 
 VERIFY_MAX_UPLOAD_BYTES = int(os.environ.get("MICROCRED_VERIFY_MAX_UPLOAD_BYTES", 5 * 1024 * 1024))
 DATA_UPLOAD_MAX_MEMORY_SIZE = VERIFY_MAX_UPLOAD_BYTES + 64 * 1024

@@ -2,9 +2,11 @@ from django.contrib import admin
 from django.urls import include, path
 
 from microcred.accounts.api import router as accounts_router
+from microcred.assessment.api import router as assessment_router
 from microcred.awards.api import router as awards_router
 from microcred.catalogue.api import router as catalogue_router
 from microcred.organisations.api import router as organisations_router
+from microcred.quality.api import router as quality_router
 from microcred.site import views
 from microcred.site.api import api
 
@@ -12,6 +14,8 @@ api.add_router("/", accounts_router)
 api.add_router("/", organisations_router)
 api.add_router("/", catalogue_router)
 api.add_router("/", awards_router)
+api.add_router("/", quality_router)
+api.add_router("/", assessment_router)
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -20,6 +24,8 @@ urlpatterns = [
     path("", include("microcred.organisations.urls")),
     path("", include("microcred.catalogue.urls")),
     path("", include("microcred.awards.urls")),
+    path("", include("microcred.quality.urls")),
+    path("", include("microcred.assessment.urls")),
     path("studio/", include("microcred.studio.urls")),
     path("api/v1/", api.urls),
     path("api/openapi.json", views.openapi, name="openapi"),

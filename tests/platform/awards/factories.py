@@ -10,6 +10,7 @@ from microcred.catalogue import services as catalogue
 from microcred.catalogue.models import MicroCredentialVersion
 from microcred.organisations.models import Organisation, Role
 from tests.platform.factories import add_member, make_organisation, make_user
+from tests.platform.quality.factories import publish
 
 _numbers = itertools.count(1)
 
@@ -31,12 +32,30 @@ def make_version(
     fields.setdefault("quality_assurance", "Internal QA by the faculty's examination board.")
     fields.setdefault("criteria", "Submit a data management plan that meets the rubric.")
     fields.setdefault("outcomes", ["Write a data management plan for a research project."])
+    fields.setdefault("rubric", _rubric(len(fields["outcomes"])))
     version = catalogue.create_microcredential(actor=designer, organisation=organisation, **fields)
     if status != "draft":
-        version = catalogue.publish_version(actor=designer, version=version)
+        version = publish(version)
     if status == "withdrawn":
         version = catalogue.withdraw_version(actor=designer, version=version, reason="Replaced.")
     return version
+
+
+def _rubric(outcomes: int) -> dict[str, Any]:
+    """A rubric whose one criterion assesses every outcome, as quality assurance asks."""
+    return {
+        "pass_rule": "The plan reaches Sufficient.",
+        "criteria": [
+            {
+                "name": "Data management plan",
+                "outcomes": list(range(1, outcomes + 1)),
+                "levels": [
+                    {"name": "Insufficient", "points": 0},
+                    {"name": "Sufficient", "points": 1},
+                ],
+            }
+        ],
+    }
 
 
 def make_registrar(organisation: Organisation, **fields: Any):

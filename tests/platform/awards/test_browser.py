@@ -6,8 +6,7 @@ import pytest
 
 from microcred.awards.models import Award
 from tests.platform.awards.factories import make_issuer
-
-PASSWORD = "correct horse battery staple"
+from tests.platform.browser import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -17,14 +16,7 @@ def test_a_registrar_issues_and_a_visitor_sees_the_credential_verified(
 ) -> None:
     _, registrar, version = make_issuer(name="Universiteit Utrecht", slug="uu")
 
-    staff = browser.new_context()
-    page = staff.new_page()
-    page.goto(f"{live_server.url}/studio/orgs/uu/awards/issue")
-    assert "/login" in page.url
-    page.fill("input[name=username]", registrar.username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url("**/studio/orgs/uu/awards/issue")
+    staff, page = sign_in(browser, live_server, registrar, "/studio/orgs/uu/awards/issue")
 
     page.select_option("select[name=version]", str(version.pk))
     page.fill("input[name=learner_email]", "ada@example.org")

@@ -15,6 +15,7 @@ from PIL import Image
 from microcred.awards import downloads, services
 from microcred.awards.models import Award, StatusList
 from microcred.catalogue import services as catalogue
+from microcred.catalogue.models import RubricCriterion, RubricLevel
 from microcred.organisations.models import Role
 from microcred.site.demo import badge_png
 from microcred.vc.baking import unbake
@@ -61,6 +62,59 @@ def test_the_page_shows_what_is_certified_and_a_live_verification(client, issued
     assert 'data-verified="true"' in text
     assert "Verified: " in text
     assert "ada@example.org" not in text
+
+
+@pytest.mark.parametrize("format", ["ldp", "jwt"])
+def test_the_page_shows_the_results_the_signed_credential_carries(client, format: str) -> None:
+    organisation, registrar, _ = make_issuer()
+    version = make_version(
+        organisation,
+        rubric={
+            "pass_rule": "Sufficient on the plan and 1 point in all.",
+            "pass_points": 1,
+            "criteria": [
+                {
+                    "name": "Data management plan",
+                    "outcomes": [1],
+                    "levels": [
+                        {"name": "Insufficient", "points": 0},
+                        {"name": "Sufficient", "points": 1},
+                    ],
+                }
+            ],
+        },
+    )
+    criterion, total = catalogue.get_achievement(version)["resultDescription"]
+    sufficient = criterion["rubricCriterionLevel"][1]
+    award = issue(
+        registrar,
+        version,
+        format=format,
+        result={"grade": "Merit", "score": "87"},
+        results=[
+            {"resultDescription": criterion["id"], "achievedLevel": sufficient["id"]},
+            {"resultDescription": total["id"], "value": "1"},
+        ],
+    )
+    # Changed after issuing: the page shows what was signed, not what the database says now.
+    RubricCriterion.objects.filter(rubric__version=version).update(name="Renamed criterion")
+    RubricLevel.objects.filter(criterion__rubric__version=version).update(name="Renamed level")
+
+    text = page_text(client.get(f"/credentials/{award.uuid}"))
+
+    results = text[text.index('<section class="card results">') :]
+    results = results[: results.index("</section>")]
+    assert "<dt>Data management plan</dt><dd>Sufficient</dd>" in results
+    assert "<dt>Total points</dt><dd>1 of 1</dd>" in results
+    assert "<dt>Grade</dt><dd>Merit</dd>" in results
+    assert "<dt>Score</dt><dd>87</dd>" in results
+    assert "Renamed" not in results
+
+
+def test_a_credential_without_results_has_no_result_section(client) -> None:
+    _, registrar, version = make_issuer()
+    award = issue(registrar, version)
+    assert 'class="card results"' not in page_text(client.get(f"/credentials/{award.uuid}"))
 
 
 def test_a_learner_without_a_name_is_named_by_did_or_not_at_all(client, issued) -> None:

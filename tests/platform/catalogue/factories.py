@@ -9,6 +9,7 @@ from microcred.catalogue import services
 from microcred.catalogue.models import MicroCredentialVersion
 from microcred.organisations.models import Organisation, Role
 from tests.platform.factories import add_member, make_organisation, make_user
+from tests.platform.quality.factories import publish
 
 ESCO_ASSESS_STUDENTS = "http://data.europa.eu/esco/skill/6fe019dd-027f-45f3-b19c-d27f7ae00980"
 ESCO_PYTHON = "http://data.europa.eu/esco/skill/ccd0a1d9-afda-43d9-b901-96344886e14d"
@@ -89,6 +90,5 @@ def make_draft(
 def make_published(
     organisation: Organisation | None = None, **overrides: Any
 ) -> MicroCredentialVersion:
-    draft = make_draft(organisation, **overrides)
-    actor = draft.microcredential.organisation.memberships.filter(role=Role.DESIGNER).first().user
-    return services.publish_version(actor=actor, version=draft)
+    """A draft published through quality assurance (vetted issuer, approved review)."""
+    return publish(make_draft(organisation, **overrides))

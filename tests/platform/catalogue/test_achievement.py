@@ -40,7 +40,8 @@ def versions() -> dict[str, MicroCredentialVersion]:
     png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16
     return {
         "complete": make_published(image=SimpleUploadedFile("badge.png", png)),
-        "minimal": make_published(
+        # Without a rubric it cannot pass quality assurance, so it stays a draft.
+        "minimal": make_draft(
             eqf_level=None,
             credits={},
             languages=[],
@@ -55,7 +56,13 @@ def versions() -> dict[str, MicroCredentialVersion]:
             rubric={
                 "pass_rule": "At least 3 points.",
                 "pass_points": 3,
-                "criteria": [{"name": "Design", "levels": [{"name": "Good", "points": 3}]}],
+                "criteria": [
+                    {
+                        "name": "Design",
+                        "outcomes": [1, 2],
+                        "levels": [{"name": "Good", "points": 3}],
+                    }
+                ],
             }
         ),
     }

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import json
-from typing import Any
 
 import pytest
 from django.test import Client
 
-from microcred.accounts.services import create_api_token
 from microcred.audit.models import AuditEvent
 from microcred.catalogue import services
 from microcred.catalogue.models import MicroCredentialVersion
+from tests.platform.api import Api
 from tests.platform.catalogue.factories import (
     ESCO_ASSESS_STUDENTS,
     complete_fields,
@@ -21,23 +20,7 @@ from tests.platform.catalogue.factories import (
 )
 from tests.platform.catalogue.test_services import designer_of, snapshot
 from tests.platform.factories import make_organisation
-
-
-class Api:
-    """A client that calls the API with a designer's personal token."""
-
-    def __init__(self, client: Client, user: Any) -> None:
-        self.client = client
-        self.headers = {"Authorization": f"Bearer {create_api_token(actor=user, name='t')[1]}"}
-
-    def __call__(self, method: str, path: str, body: Any = None) -> Any:
-        return self.client.generic(
-            method,
-            f"/api/v1{path}",
-            json.dumps(body) if body is not None else "",
-            content_type="application/json",
-            headers=self.headers,
-        )
+from tests.platform.quality.factories import approve
 
 
 def base(version: MicroCredentialVersion) -> str:
@@ -84,6 +67,7 @@ def test_patch_publish_and_new_version(client: Client) -> None:
     patched = call("PATCH", version_path, {"title": "Renamed", "credits": {"ECTS": 2}})
     assert patched.status_code == 200
     assert patched.json()["title"] == "Renamed" and patched.json()["credit_findings"] == []
+    approve(draft)
     published = call("POST", f"{version_path}/publish")
     assert published.status_code == 200 and published.json()["status"] == "published"
     assert published.json()["page_url"].endswith("/v1/")

@@ -10,6 +10,7 @@ from microcred.catalogue import services
 from microcred.organisations.models import Role
 from tests.platform.authz import Route, World, api, cases, check, page, public
 from tests.platform.catalogue.factories import ESCO_ASSESS_STUDENTS, complete_fields
+from tests.platform.quality.factories import approve
 
 DESIGNER = Role.DESIGNER
 
@@ -24,8 +25,19 @@ def a_draft(world: World, **fields: Any) -> dict[str, Any]:
     return {"credential": draft.microcredential.slug, "uuid": str(draft.achievement_uuid)}
 
 
-def a_published(world: World) -> dict[str, Any]:
+def an_approved(world: World) -> dict[str, Any]:
+    """A draft that passed quality assurance, ready to publish."""
     values = a_draft(world)
+    approve(
+        services.access_version(
+            world.users["owner"], world.organisation.slug, values["credential"], 1
+        )
+    )
+    return values
+
+
+def a_published(world: World) -> dict[str, Any]:
+    values = an_approved(world)
     version = services.access_version(
         world.users["owner"], world.organisation.slug, values["credential"], 1
     )
@@ -61,7 +73,7 @@ ROUTES = [
         },
     ),
     Route("GET", VERSION + "publish", page(), role=DESIGNER, prepare=a_draft),
-    Route("POST", VERSION + "publish", page(302), role=DESIGNER, prepare=a_draft),
+    Route("POST", VERSION + "publish", page(302), role=DESIGNER, prepare=an_approved),
     Route("POST", VERSION + "withdraw", page(302), role=DESIGNER, prepare=a_published),
     Route("GET", VERSION + "outcomes/1/skills", page(), role=DESIGNER, prepare=a_draft),
     Route(
@@ -95,7 +107,9 @@ ROUTES = [
         prepare=a_draft,
         body={"title": "Renamed"},
     ),
-    Route("POST", API + "/{credential}/versions/1/publish", api(), role=DESIGNER, prepare=a_draft),
+    Route(
+        "POST", API + "/{credential}/versions/1/publish", api(), role=DESIGNER, prepare=an_approved
+    ),
     Route(
         "POST",
         API + "/{credential}/versions/1/withdraw",

@@ -19,6 +19,7 @@ from tests.platform.catalogue.factories import (
 )
 from tests.platform.catalogue.test_services import designer_of, snapshot
 from tests.platform.factories import make_organisation
+from tests.platform.quality.factories import approve
 
 
 def assert_error_beside(page: str, field: str, error: str) -> None:
@@ -105,6 +106,7 @@ def test_an_older_version_stays_readable_and_a_withdrawn_one_says_so(client: Cli
     designer = designer_of(version)
     second = services.create_new_version(actor=designer, microcredential=version.microcredential)
     services.update_draft(actor=designer, version=second, title="Classroom assessment, 2nd")
+    approve(second)
     services.publish_version(actor=designer, version=second)
     services.withdraw_version(actor=designer, version=version)
     base = f"/catalogue/{version.microcredential.organisation.slug}/classroom-assessment/"
@@ -338,6 +340,7 @@ def test_publishing_from_the_page_shows_what_is_missing(client: Client) -> None:
 
 def test_publishing_from_the_page_then_a_new_version(client: Client) -> None:
     draft = make_draft()
+    approve(draft)
     signed_in(client, draft)
     response = client.post(studio_url(draft, "publish"))
     assert response.status_code == 302

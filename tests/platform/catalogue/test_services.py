@@ -24,6 +24,7 @@ from tests.platform.catalogue.factories import (
     make_published,
 )
 from tests.platform.factories import add_member, make_organisation, make_user
+from tests.platform.quality.factories import approve
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 
@@ -379,6 +380,7 @@ def test_owners_and_platform_admins_may_design_and_publish(who: str) -> None:
     organisation = make_organisation(owner)
     actor = owner if who == "owner" else make_user(is_staff=True)
     draft = make_draft(organisation, actor=actor)
+    approve(draft)
     assert services.publish_version(actor=actor, version=draft).status == VersionStatus.PUBLISHED
 
 
@@ -411,6 +413,7 @@ def test_drafts_are_not_public_and_the_latest_published_version_is_shown() -> No
         services.get_version_by_achievement(draft.achievement_uuid)
     with pytest.raises(NotFound):
         services.get_version_by_achievement("not-a-uuid")
+    approve(draft)
     services.publish_version(actor=designer, version=draft)
     assert services.get_version(organisation=organisation, slug=slug).number == 2
     assert services.get_version(organisation=organisation, slug=slug, number=1) == version
@@ -430,7 +433,10 @@ def test_the_catalogue_searches_and_filters() -> None:
         languages=["fr"],
         tags=["programming"],
         outcomes=["Write Python programs to clean data"],
-        rubric=None,
+        rubric={
+            "pass_rule": "Programs that run.",
+            "criteria": [{"name": "Programs", "outcomes": [1], "levels": [{"name": "Runs"}]}],
+        },
     )
     make_draft(first_org, title="Unpublished draft")
 

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+
+
+class AssessmentConfig(AppConfig):
+    name = "microcred.assessment"
+    verbose_name = "Assessment"
+
+    def ready(self) -> None:
+        from microcred.organisations.models import Role
+        from microcred.studio.pages import register_area
+
+        register_area(
+            label="Assessors and assignment", url_name="assessment:assessors", roles=(Role.OWNER,)
+        )
+        register_area(label="Assessment", url_name="assessment:queue", roles=(Role.ASSESSOR,))
+        register_area(label="Sign-off", url_name="assessment:signoff", roles=(Role.REGISTRAR,))

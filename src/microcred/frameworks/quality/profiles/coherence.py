@@ -1,0 +1,359 @@
+"""Coherence: the rules every specification meets, whatever frameworks its issuer chose.
+
+They check that the parts agree with each other: credits with hours, outcomes
+with the rubric and the level, the volume with what "micro" means, and that the
+specification will be reviewed in time.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from microcred.frameworks.credits import check_credits, credits_for, format_amount
+from microcred.frameworks.quality.findings import Problem, Profile, Rule, Severity, requires
+from microcred.frameworks.quality.profiles import common
+from microcred.frameworks.quality.specification import Specification
+from microcred.frameworks.quality.verbs import EQF_BLOOM, LEVEL_NAMES, read_verb, suggest_verbs
+
+ID = "coherence"
+EU = "Council Recommendation 2022/C 243/02"
+ECTS_GUIDE = "ECTS Users' Guide 2015, section 3.2"
+BLOOM = "Anderson and Krathwohl, A taxonomy for learning, teaching and assessing (2001)"
+OUTCOMES_GUIDE = "Kennedy, Hyland and Ryan, Writing and using learning outcomes (2006)"
+EQF = "Council Recommendation 2017/C 189/03 on the EQF, Annex II (level descriptors)"
+ESCO = "ESCO v1, European Skills, Competences, Qualifications and Occupations"
+MICRO_ECTS = 60.0
+REVIEW_YEARS = 3
+
+ERROR, WARNING, ADVICE = Severity.ERROR, Severity.WARNING, Severity.ADVICE
+
+
+def _credits_match(spec: Specification, today: date) -> list[Problem]:
+    if not spec.workload_hours or not spec.credits:
+        return []
+    return [
+        Problem(field=finding.field, message=f"{finding.message} Correct the credits or the hours.")
+        for finding in check_credits(spec.workload_hours, spec.credits)
+    ]
+
+
+def _intended_level(spec: Specification, fallback: int) -> int:
+    """The Bloom level outcomes should reach: the EQF level's, else the verb's own."""
+    return EQF_BLOOM[spec.eqf_level] if spec.eqf_level is not None else fallback
+
+
+def _observable_verb(spec: Specification, today: date) -> list[Problem]:
+    problems = []
+    for index, outcome in enumerate(spec.outcomes):
+        field = f"outcomes[{index}].text"
+        if not outcome.text.strip():
+            problems.append(Problem(field, f"Write outcome {index + 1}, or remove it."))
+            continue
+        verb = read_verb(outcome.text)
+        if verb.vague and verb.level is not None:
+            level = _intended_level(spec, verb.level)
+            problems.append(
+                Problem(
+                    field,
+                    f"Outcome {index + 1} starts with {verb.verb!r}, which an assessor cannot "
+                    f"observe; start with a verb such as {', '.join(suggest_verbs(level))} "
+                    f"(Bloom level {level}, {LEVEL_NAMES[level]}).",
+                )
+            )
+    return problems
+
+
+def _known_verb(spec: Specification, today: date) -> list[Problem]:
+    problems = []
+    for index, outcome in enumerate(spec.outcomes):
+        verb = read_verb(outcome.text)
+        if verb.verb and verb.level is None and not verb.vague:
+            level = _intended_level(spec, 3)
+            problems.append(
+                Problem(
+                    f"outcomes[{index}].text",
+                    f"Outcome {index + 1} starts with {verb.verb!r}, which is not a verb of "
+                    "Bloom's taxonomy; check that it names something a learner does that an "
+                    f"assessor can see, or use one such as {', '.join(suggest_verbs(level))}.",
+                )
+            )
+    return problems
+
+
+def _rubric(spec: Specification, today: date) -> list[Problem]:
+    if spec.rubric is None:
+        return [Problem()]
+    if not spec.rubric.criteria:
+        return [Problem("rubric.criteria", "Add the rubric's criteria, each for an outcome.")]
+    return []
+
+
+def _outcomes_assessed(spec: Specification, today: date) -> list[Problem]:
+    if spec.rubric is None or not spec.rubric.criteria:
+        return []  # no rubric at all is the rubric rule's finding, not one per outcome
+    assessed = {number for criterion in spec.rubric.criteria for number in criterion.outcomes}
+    return [
+        Problem(
+            f"outcomes[{index}]",
+            f"No rubric criterion assesses outcome {index + 1}; map a criterion to it.",
+        )
+        for index, _ in enumerate(spec.outcomes)
+        if index + 1 not in assessed
+    ]
+
+
+def _criteria_mapped(spec: Specification, today: date) -> list[Problem]:
+    if spec.rubric is None:
+        return []
+    problems = []
+    for index, criterion in enumerate(spec.rubric.criteria):
+        where = f"rubric.criteria[{index}].outcomes"
+        name = criterion.name.strip() or f"{index + 1}"
+        if not criterion.outcomes:
+            problems.append(
+                Problem(
+                    where,
+                    f"Criterion {name!r} assesses no outcome; map it to the outcomes it judges.",
+                )
+            )
+        for position, number in enumerate(criterion.outcomes):
+            if number > len(spec.outcomes):
+                problems.append(
+                    Problem(
+                        f"{where}[{position}]",
+                        f"Criterion {name!r} refers to outcome {number}, but there are "
+                        f"{len(spec.outcomes)} outcomes.",
+                    )
+                )
+    return problems
+
+
+def _pass_rule(spec: Specification, today: date) -> list[Problem]:
+    rubric = spec.rubric
+    if rubric is None:
+        return []
+    if not rubric.pass_rule.strip():
+        return [Problem()]
+    # The highest total is known only when every criterion has its levels (a file may omit them).
+    if (
+        rubric.pass_points is not None
+        and rubric.criteria
+        and all(c.levels for c in rubric.criteria)
+    ):
+        most = sum(max(level.points for level in c.levels) for c in rubric.criteria)
+        if rubric.pass_points > most:
+            return [
+                Problem(
+                    "rubric.pass_points",
+                    f"The pass mark is {rubric.pass_points:g} points but the rubric gives at "
+                    f"most {most:g}; no one could pass. Lower the pass mark.",
+                )
+            ]
+    return []
+
+
+def _level_plausible(spec: Specification, today: date) -> list[Problem]:
+    if spec.eqf_level is None:
+        return []
+    levels = [verb.level for o in spec.outcomes if (verb := read_verb(o.text)).level is not None]
+    if not levels:
+        return []
+    expected, highest = EQF_BLOOM[spec.eqf_level], max(levels)
+    # Verb levels are hints, so only a clear gap is worth a warning: outcomes two Bloom levels
+    # below what the EQF level expects, or three above it (creating at EQF 1-2); vocational
+    # outcomes at middle levels often build or install, which is not implausible.
+    if highest < expected - 1:
+        return [
+            Problem(
+                message=f"The outcomes reach Bloom level {highest} ({LEVEL_NAMES[highest]}) at "
+                f"most, low for EQF level {spec.eqf_level}, where outcomes typically reach "
+                f"level {expected} ({LEVEL_NAMES[expected]}). Raise the outcomes or lower "
+                "the level."
+            )
+        ]
+    if highest > expected + 3:
+        return [
+            Problem(
+                message=f"An outcome reaches Bloom level {highest} ({LEVEL_NAMES[highest]}), "
+                f"high for EQF level {spec.eqf_level}, where outcomes typically reach level "
+                f"{expected} ({LEVEL_NAMES[expected]}). Check the level or the outcomes."
+            )
+        ]
+    return []
+
+
+def _micro_volume(spec: Specification, today: date) -> list[Problem]:
+    if "ECTS" in spec.credits:
+        ects, field = spec.credits["ECTS"], "credits.ECTS"
+    elif spec.hours is not None:
+        ects, field = credits_for("ECTS", spec.hours), "workload_hours"
+    else:
+        return []
+    if ects <= MICRO_ECTS:
+        return []
+    return [
+        Problem(
+            field,
+            f"At {format_amount(ects)} ECTS this is more than a year of full-time study "
+            f"({MICRO_ECTS:g} ECTS); consider splitting it into smaller micro-credentials.",
+        )
+    ]
+
+
+def _skills(spec: Specification, today: date) -> list[Problem]:
+    return [
+        Problem(
+            f"outcomes[{index}].skills",
+            f"Consider aligning outcome {index + 1} to an ESCO skill, so employers and "
+            "registries can match it.",
+        )
+        for index, outcome in enumerate(spec.outcomes)
+        if outcome.text.strip() and not outcome.skills
+    ]
+
+
+def _years_after(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February in a year that has none
+        return day.replace(year=day.year + years, day=28)
+
+
+def _review_date_window(spec: Specification, today: date) -> list[Problem]:
+    # An error, not a warning: a date already passed leaves the version due for review the
+    # moment it is approved, and one beyond three years lets it go unreviewed longer than any
+    # shipped framework allows (NZQA: usually 1-3 years).
+    if spec.review_date is None:
+        return []
+    latest = _years_after(today, REVIEW_YEARS)
+    if spec.review_date <= today:
+        return [
+            Problem(
+                message=f"The review date {spec.review_date} has passed; set one "
+                f"after today and by {latest}."
+            )
+        ]
+    if spec.review_date > latest:
+        return [
+            Problem(
+                message=f"The review date {spec.review_date} is more than "
+                f"{REVIEW_YEARS} years away; set it by {latest}."
+            )
+        ]
+    return []
+
+
+PROFILE = Profile(
+    id=ID,
+    name="Coherence (always checked)",
+    source="microcred coherence rules",
+    rules=(
+        Rule(
+            f"{ID}.credits-match-workload",
+            ERROR,
+            "The credits do not match the workload hours.",
+            "credits",
+            f"{ECTS_GUIDE}; {EU}, Annex I (notional workload)",
+            _credits_match,
+        ),
+        Rule(
+            f"{ID}.observable-verb",
+            ERROR,
+            "Start each learning outcome with an observable verb.",
+            "outcomes",
+            f"{OUTCOMES_GUIDE}; {BLOOM}",
+            _observable_verb,
+        ),
+        Rule(
+            f"{ID}.known-verb",
+            ADVICE,
+            "Start each learning outcome with a verb of Bloom's taxonomy.",
+            "outcomes",
+            BLOOM,
+            _known_verb,
+        ),
+        Rule(
+            f"{ID}.rubric",
+            ERROR,
+            "Add a rubric whose criteria assess the outcomes.",
+            "rubric",
+            f"{EU}, Annex I (type of assessment)",
+            _rubric,
+        ),
+        Rule(
+            f"{ID}.outcome-assessed",
+            ERROR,
+            "Every learning outcome is assessed by a rubric criterion.",
+            "outcomes",
+            OUTCOMES_GUIDE,
+            _outcomes_assessed,
+        ),
+        Rule(
+            f"{ID}.criterion-mapped",
+            ERROR,
+            "Every rubric criterion maps to a learning outcome.",
+            "rubric.criteria",
+            OUTCOMES_GUIDE,
+            _criteria_mapped,
+        ),
+        Rule(
+            f"{ID}.pass-rule",
+            ERROR,
+            "State the rubric's pass rule: what a learner must reach to be awarded.",
+            "rubric.pass_rule",
+            f"{EU}, Annex I (type of assessment)",
+            _pass_rule,
+        ),
+        Rule(
+            f"{ID}.level-plausible",
+            WARNING,
+            "The EQF level and the outcomes' Bloom levels disagree.",
+            "eqf_level",
+            f"{EQF}; {BLOOM}",
+            _level_plausible,
+        ),
+        Rule(
+            f"{ID}.micro-volume",
+            WARNING,
+            "The volume is larger than a micro-credential.",
+            "workload_hours",
+            ECTS_GUIDE,
+            _micro_volume,
+        ),
+        Rule(
+            f"{ID}.esco-skill",
+            ADVICE,
+            "Align each outcome to an ESCO skill.",
+            "outcomes",
+            ESCO,
+            _skills,
+        ),
+        Rule(
+            f"{ID}.review-date",
+            WARNING,
+            f"Set a review date within {REVIEW_YEARS} years, when the micro-credential is "
+            "checked again.",
+            "review_date",
+            f"{EU}, Annex II (quality)",
+            # Missing is a warning only: Annex I does not ask for a review date; the NZQA
+            # profile, whose rules do, makes it an error there.
+            requires(lambda spec: spec.review_date is not None),
+        ),
+        Rule(
+            f"{ID}.review-date-window",
+            ERROR,
+            f"Set the review date within {REVIEW_YEARS} years of today.",
+            "review_date",
+            f"{EU}, Annex II (quality)",
+            _review_date_window,
+        ),
+    ),
+    checklist=(
+        common.ASSESSMENT_FITS_OUTCOMES,
+        common.OUTCOMES_AT_LEVEL,
+        (
+            "coherence.rubric-levels-clear",
+            "Each rubric level describes what the evidence shows at that level.",
+        ),
+    ),
+)

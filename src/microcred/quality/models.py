@@ -1,0 +1,107 @@
+"""Quality assurance: what an organisation promises, who vetted it, and each version's review.
+
+A :class:`QAReview` is one submission of a draft version: the automatic
+findings at submission, then the human review (internal, optionally
+external), each step recorded with who and when. A version may be submitted
+several times; only an approved review lets it be published.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class QualitySettings(models.Model):
+    """An organisation's quality promise and its vetting by the platform."""
+
+    organisation = models.OneToOneField(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="quality"
+    )
+    profiles = models.JSONField(
+        default=list, blank=True, help_text="Ids of the quality profiles its versions must meet."
+    )
+    qa_process = models.TextField(blank=True, help_text="Its QA process, in its own words.")
+    accreditations = models.JSONField(
+        default=list,
+        blank=True,
+        help_text='Accreditations it holds: [{"name", "body", "url", "valid_until"}].',
+    )
+    vetted_at = models.DateTimeField(null=True, blank=True)
+    vetted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    track_record = models.TextField(blank=True)
+    subject_expertise = models.TextField(blank=True)
+    audience = models.TextField(blank=True)
+    terms_agreed = models.BooleanField(default=False)
+
+    def __str__(self) -> str:
+        return f"Quality settings of {self.organisation}"
+
+
+class ReviewStatus(models.TextChoices):
+    RETURNED = "returned", "Returned with required changes"
+    INTERNAL_REVIEW = "internal_review", "In internal review"
+    EXTERNAL_REVIEW = "external_review", "In external review"
+    APPROVED = "approved", "Approved"
+    PUBLISHED = "published", "Published"
+
+
+class QAReview(models.Model):
+    version = models.ForeignKey(
+        "catalogue.MicroCredentialVersion", on_delete=models.CASCADE, related_name="qa_reviews"
+    )
+    attempt = models.PositiveIntegerField()
+    status = models.CharField(max_length=20, choices=ReviewStatus.choices)
+    profiles = models.JSONField(default=list)
+    findings = models.JSONField(default=list, help_text="The automatic findings at submission.")
+    fingerprint = models.CharField(
+        max_length=64, help_text="SHA-256 of the specification as submitted."
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    submitted_at = models.DateTimeField()
+
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    checklist = models.JSONField(default=list, help_text='[{"id", "text", "met", "note"}]')
+    comments = models.JSONField(default=list, help_text='[{"field", "text"}]')
+    decision_note = models.TextField(blank=True)
+
+    external_agency = models.ForeignKey(
+        "organisations.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="external_reviews",
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    invited_at = models.DateTimeField(null=True, blank=True)
+    external_reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    external_reviewed_at = models.DateTimeField(null=True, blank=True)
+    external_checklist = models.JSONField(default=list)
+    external_comments = models.JSONField(default=list)
+    external_note = models.TextField(blank=True)
+
+    decided_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    due_notified_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the organisation was told its re-review is due."
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["version", "attempt"], name="unique_review_attempt")
+        ]
+        ordering = ["version", "attempt"]
+
+    def __str__(self) -> str:
+        return f"QA review {self.attempt} of {self.version}"

@@ -1,0 +1,113 @@
+"""Pages of issuer vetting: platform admins check an organisation before it may publish."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.db.models import prefetch_related_objects
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+
+from microcred.accounts.services import check_platform_admin
+from microcred.errors import InvalidInput
+from microcred.organisations import services as organisations
+from microcred.organisations.models import Organisation
+from microcred.quality import services
+from microcred.studio.pages import add_error, studio_page
+
+WHAT = "vet organisations"
+
+
+class VettingForm(forms.Form):
+    """What a platform admin found out about an issuer; the service checks every answer."""
+
+    track_record = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text="What it has taught or certified before, for how long, with what results.",
+    )
+    subject_expertise = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text="The subjects it is competent to certify, and how that shows.",
+    )
+    audience = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text="Who its micro-credentials are for.",
+    )
+    terms_agreed = forms.BooleanField(
+        label="The organisation agrees to the platform's terms",
+        required=False,
+        help_text="Required: it has accepted the terms for issuers on this platform.",
+    )
+
+    @staticmethod
+    def initial_for(organisation: Organisation) -> dict[str, Any]:
+        found = services.get_quality_settings(organisation)
+        return {
+            "track_record": found.track_record,
+            "subject_expertise": found.subject_expertise,
+            "audience": found.audience,
+            "terms_agreed": found.terms_agreed,
+        }
+
+
+@studio_page
+def vetting_list(request: HttpRequest) -> HttpResponse:
+    """List every organisation with its vetting status, the unvetted first."""
+    check_platform_admin(request.user, WHAT)
+    found = organisations.get_organisations()
+    prefetch_related_objects(found, "quality__vetted_by")
+    rows = [
+        {"organisation": organisation, "vetting": getattr(organisation, "quality", None)}
+        for organisation in found
+    ]
+    rows.sort(key=lambda row: getattr(row["vetting"], "vetted_at", None) is not None)
+    return render(request, "quality/vetting/list.html", {"rows": rows})
+
+
+@studio_page
+def vetting_organisation(request: HttpRequest, slug: str) -> HttpResponse:
+    """Show what the platform knows of an organisation and record (or renew) its vetting."""
+    check_platform_admin(request.user, WHAT)
+    organisation = organisations.get_organisation(slug)
+    if request.method != "POST":
+        form = VettingForm(initial=VettingForm.initial_for(organisation))
+        return _render(request, organisation, form)
+    form = VettingForm(request.POST)
+    if form.is_valid():
+        try:
+            services.vet_organisation(
+                actor=request.user, organisation=organisation, **form.cleaned_data
+            )
+        except InvalidInput as error:
+            add_error(form, error)
+        else:
+            messages.success(request, f"{organisation.name} is vetted and may publish.")
+            return redirect("quality:vetting")
+    return _render(request, organisation, form, status=400)
+
+
+def _render(
+    request: HttpRequest, organisation: Organisation, form: VettingForm, *, status: int = 200
+) -> HttpResponse:
+    return render(
+        request,
+        "quality/vetting/organisation.html",
+        {
+            "organisation": organisation,
+            "vetting": services.get_quality_settings(organisation),
+            "form": form,
+        },
+        status=status,
+    )
+
+
+urlpatterns = [
+    path("studio/vetting/", vetting_list, name="vetting"),
+    path("studio/vetting/<slug:slug>", vetting_organisation, name="vetting-organisation"),
+]

@@ -1,0 +1,98 @@
+"""The whole path in a real browser: a learner enrols, writes a goal and a reflection, uploads
+an artefact and submits; two peers give feedback; an assessor scores the rubric and passes it;
+the credential is issued and verifies; the learner sees it on the dashboard."""
+
+from __future__ import annotations
+
+import pytest
+
+from microcred.assessment.models import AssessmentSettings, Submission
+from tests.platform.assessment.factories import (
+    PDF,
+    make_assessed_version,
+    make_assessor,
+    make_enrolment,
+    make_learner,
+    make_submission,
+)
+from tests.platform.browser import sign_in
+from tests.platform.factories import make_organisation
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _review(page, *, top: bool) -> None:
+    """Choose every criterion's highest (or lowest) level, with feedback, and send."""
+    for fieldset in page.locator("fieldset.choices").all():
+        radios = fieldset.locator("input[type=radio]")
+        (radios.last if top else radios.first).check()
+        fieldset.locator("textarea").fill("Clear and well argued.")
+    page.fill("textarea#feedback", "A fair assessment with useful feedback.")
+    page.click("main form button[type=submit]")
+    assert "your review is recorded" in page.locator(".messages").inner_text()
+
+
+def test_a_learner_earns_a_credential_reviewed_by_peers_and_an_assessor(
+    browser, live_server, tmp_path
+) -> None:
+    organisation = make_organisation(name="Hogeschool Utrecht", slug="hu")
+    AssessmentSettings.objects.create(
+        organisation=organisation, moderation_share=0, borderline_margin=0
+    )
+    version = make_assessed_version(
+        organisation, title="Feedback literacy", plan={"peer_reviews": 2}
+    )
+    assessor = make_assessor(organisation, first_name="Asa", last_name="Assessor")
+    peers = [make_learner() for _ in range(2)]
+    for peer in peers:
+        make_submission(make_enrolment(version, peer))
+    learner = make_learner(first_name="Ada", last_name="Lovelace")
+
+    context, page = sign_in(browser, live_server, learner, "/me/")
+    page.goto(f"{live_server.url}/catalogue/hu/{version.microcredential.slug}/")
+    page.click("a.enrol-link")
+    page.click("form.enrol-form button[type=submit]")
+    page.wait_for_url("**/me/submissions/*")
+    page.get_by_label("Your learning goal").fill("Give feedback my students act on.")
+    page.get_by_label("What worked well?").fill("Rubric-based comments.")
+    page.get_by_label("What would you change next time?").fill("Fewer, sharper comments.")
+    page.click("button[value=save]")
+    assert "Your draft is saved." in page.locator(".messages").inner_text()
+    artefact = page.locator("#evidence-artefact")
+    artefact.get_by_label("File").set_input_files(
+        {"name": "feedback-plan.pdf", "mimeType": "application/pdf", "buffer": PDF}
+    )
+    artefact.get_by_label("Description").fill("My feedback plan.")
+    artefact.get_by_label("Show it on my credential").check()
+    artefact.locator("button[type=submit]").click()
+    assert "Evidence added." in page.locator(".messages").inner_text()
+    page.click("button[value=submit]")
+    assert "Submitted." in page.locator(".messages").inner_text()
+    submission = Submission.objects.get(enrolment__learner=learner)
+    assert submission.status == "peer_review"
+    context.close()
+
+    for peer in peers:
+        context, page = sign_in(browser, live_server, peer, "/me/")
+        page.locator(".peer-reviews a", has_text="Feedback literacy").first.click()
+        assert "Lovelace" not in page.content()
+        _review(page, top=False)
+        context.close()
+    submission.refresh_from_db()
+    assert submission.status == "assessment"
+
+    context, page = sign_in(browser, live_server, assessor, "/studio/orgs/hu/assessment/queue")
+    page.locator("main a[href*='/assessment/reviews/']").first.click()
+    assert "Ada Lovelace" in page.content()
+    _review(page, top=True)
+    context.close()
+    submission.refresh_from_db()
+    assert (submission.status, submission.outcome) == ("decided", "pass")
+
+    context, page = sign_in(browser, live_server, learner, "/me/")
+    assert "Attempt 1: Pass" in page.locator(".enrolments table").inner_text()
+    page.click("a.credential-link")
+    page.wait_for_url("**/credentials/*")
+    assert page.locator(".verdict").inner_text().startswith("Verified")
+    page.screenshot(path=str(tmp_path / "credential.png"), full_page=True)
+    context.close()
