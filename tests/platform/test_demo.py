@@ -143,6 +143,13 @@ def test_the_catalogue_pages_answer_after_the_demo_loads(demo, client: Client) -
         assert client.get(url).status_code == 200, url
 
 
+def test_the_demo_issuers_describe_their_quality_assurance(demo, client: Client) -> None:
+    for slug in ("northfield", "lakeside"):
+        page = client.get(f"/qa/{slug}/").text
+        assert "has not described its process yet" not in page
+        assert "Vetted by the platform" in page
+
+
 def test_loading_the_demo_twice_changes_nothing() -> None:
     list(load_platform_demo())
     before = check_chain().events

@@ -353,6 +353,18 @@ VETTING = {
     },
 }
 
+# How each issuer describes its own quality assurance on its public quality page.
+QA_PROCESS = {
+    "northfield": "Every micro-credential is written by a designer with classroom experience and "
+    "reviewed by a second colleague against the EU Council Recommendation and our assessment "
+    "handbook before it is offered. Assessors are trained each year and moderate a tenth of all "
+    "portfolios together; learners' feedback is reviewed every term.",
+    "lakeside": "Micro-credentials follow the university's programme approval: the Examination "
+    "Board checks outcomes, workload and assessment, and an independent reviewer from another "
+    "faculty signs off. Each is reviewed again within two years, with the results of the "
+    "learners who took it.",
+}
+
 # Checklist notes of the demo reviewers, as a person would write them.
 INTERNAL_NOTE = "Checked against the specification and a sample of the assessment materials."
 EXTERNAL_NOTE = "Confirmed by the agency's panel from the specification and the rubric."
@@ -441,6 +453,9 @@ def _load(*, now: datetime | None) -> Iterator[str]:
             terms_agreed=True,
             now=now - timedelta(days=90),
             **VETTING[prefix],
+        )
+        quality.update_quality_settings(
+            actor=owner, organisation=organisation, qa_process=QA_PROCESS[prefix]
         )
     agency_reviewer = _member(
         owners["meridian"], agency, "meridian-reviewer", "Max Meridian", Role.QA_REVIEWER
