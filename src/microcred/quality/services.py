@@ -442,12 +442,9 @@ def decide_review(
 
 def _authorise_reviewer(actor: Any, review: QAReview, *, external: bool) -> None:
     version = review.version
-    if external:
-        organisations.access_organisation(actor, review.external_agency.slug, roles=REVIEW_ROLES)
-        return
-    organisations.access_organisation(
-        actor, version.microcredential.organisation.slug, roles=REVIEW_ROLES
-    )
+    reviewing = review.external_agency if external else version.microcredential.organisation
+    organisations.access_organisation(actor, reviewing.slug, roles=REVIEW_ROLES)
+    # An author who also serves the invited agency still may not judge their own work.
     authors = {version.created_by_id, version.microcredential.created_by_id, review.submitted_by_id}
     if getattr(actor, "pk", None) in authors:
         raise Forbidden(

@@ -299,6 +299,24 @@ def test_an_invited_agency_reviews_after_the_internal_approval() -> None:
     assert services.get_review_queue(agency) == []
 
 
+def test_an_author_who_serves_the_agency_cannot_approve_externally() -> None:
+    review = submitted()
+    organisation = review.version.microcredential.organisation
+    reviewer = make_reviewer(organisation)
+    agency = make_organisation(name="Quality Agency", slug="aqas", type="qa_agency")
+    author = add_member(agency, review.version.created_by, Role.QA_REVIEWER)
+    services.invite_external_review(actor=reviewer, review=review, agency="aqas")
+    internal = services.decide_review(
+        actor=reviewer, review=review, decision="approve", checklist=all_met(review)
+    )
+    with pytest.raises(Forbidden) as refused:
+        services.decide_review(
+            actor=author, review=internal, decision="approve", checklist=all_met(review)
+        )
+    assert refused.value.code == "qa.four_eyes"
+    assert services.get_latest_review(review.version).status == "external_review"
+
+
 @pytest.mark.parametrize(
     ("agency", "message"), [("nowhere", "No organisation"), ("{issuer}", "is not a quality")]
 )
