@@ -33,6 +33,7 @@ from microcred.awards.credential import Learner, Outcome, build_credential
 from microcred.awards.models import Award, AwardStatus, CredentialFormat, StatusList
 from microcred.catalogue import services as catalogue
 from microcred.errors import Conflict, Forbidden, InvalidInput, MicrocredError, NotFound
+from microcred.inputs import clean_text
 from microcred.organisations import services as organisations
 from microcred.organisations.models import Role
 from microcred.quality import report as qa_report
@@ -253,9 +254,9 @@ def _issue_request(
             f"Unknown format {format!r}; choose ldp (a Data Integrity proof) or jwt (VC-JWT).",
             field="format",
         )
-    email = clean_text(learner_email, "learner_email", 254).lower()
-    did = clean_text(learner_did, "learner_did", 500)
-    name = clean_text(learner_name, "learner_name", 300)
+    email = clean_text(learner_email, "learner_email", limit=254).lower()
+    did = clean_text(learner_did, "learner_did", limit=500)
+    name = clean_text(learner_name, "learner_name", limit=300)
     if not email and not did:
         raise InvalidInput(
             "The learner needs an email address or a DID.",
@@ -275,14 +276,14 @@ def _issue_request(
             field="learner_did",
         )
     identity = did or f"mailto:{email}"
-    key = clean_text(idempotency_key, "idempotency_key", 200)
+    key = clean_text(idempotency_key, "idempotency_key", limit=200)
     if not key:
         digest = hashlib.sha256(f"{identity}\n{version.achievement_uuid}".encode()).hexdigest()
         key = f"learner-version:{digest}"
     outcome = Outcome(
         grade=_result_value(result, "grade"),
         score=_result_value(result, "score"),
-        narrative=clean_text(narrative, "narrative", MAX_NARRATIVE),
+        narrative=clean_text(narrative, "narrative", limit=MAX_NARRATIVE),
         evidence=_evidence(evidence),
         rubric_results=_results(results),
     )
@@ -295,19 +296,6 @@ def _issue_request(
         idempotency_key=key,
         learner_user_id=learner_user_id,
     )
-
-
-def clean_text(value: Any, name: str, limit: int) -> str:
-    """Return optional text input stripped, or "" when absent; an error names the field when it
-    is not text or is longer than ``limit``. Other apps validate their free text with it too."""
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        raise InvalidInput(f"{name} must be text.", field=name)
-    value = value.strip()
-    if len(value) > limit:
-        raise InvalidInput(f"{name} is longer than {limit} characters.", field=name)
-    return value
 
 
 def _result_value(result: dict[str, Any] | None, key: str) -> str:
@@ -324,7 +312,7 @@ def _result_value(result: dict[str, Any] | None, key: str) -> str:
     value = result.get(key)
     if isinstance(value, int | float) and not isinstance(value, bool):
         value = f"{value:g}"
-    return clean_text(value, f"result.{key}", 100)
+    return clean_text(value, f"result.{key}", limit=100)
 
 
 def _results(results: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
@@ -365,7 +353,7 @@ def _evidence(evidence: list[Any] | None) -> list[dict[str, str]]:
         cleaned = {
             key: text
             for key in EVIDENCE_KEYS
-            if (text := clean_text(item.get(key), f"{path}.{key}", MAX_NARRATIVE))
+            if (text := clean_text(item.get(key), f"{path}.{key}", limit=MAX_NARRATIVE))
         }
         if "id" in cleaned:
             try:
@@ -480,7 +468,7 @@ def _change_status(
 ) -> Award:
     now = now or timezone.now()
     organisation = organisations.access_organisation(actor, award.organisation.slug, roles=ISSUERS)
-    reason = clean_text(reason, "reason", MAX_REASON)
+    reason = clean_text(reason, "reason", limit=MAX_REASON)
     if not reason:
         raise InvalidInput("Give a reason; it is recorded with the change.", field="reason")
     with transaction.atomic():

@@ -15,6 +15,7 @@ from typing import Any
 from microcred.errors import InvalidInput
 from microcred.frameworks.credits import SYSTEMS
 from microcred.frameworks.esco import Skill
+from microcred.inputs import clean_text
 
 MAX_OUTCOMES = 50
 MAX_OUTCOME_LENGTH = 2000
@@ -58,19 +59,6 @@ class RubricInput:
     pass_points: int | None = None
 
 
-def _text(value: Any, path: str, *, required: bool = True, limit: int | None = None) -> str:
-    if value is None and not required:
-        return ""
-    if not isinstance(value, str):
-        raise InvalidInput(f"{path} must be text.", field=path)
-    value = value.strip()
-    if required and not value:
-        raise InvalidInput(f"{path} must not be empty.", field=path)
-    if limit is not None and len(value) > limit:
-        raise InvalidInput(f"{path} has at most {limit} characters.", field=path)
-    return value
-
-
 def _list(value: Any, path: str) -> list[Any]:
     if value is None:
         return []
@@ -95,13 +83,15 @@ def clean_skill(value: Any, path: str, lookup: Callable[[str], Skill | None]) ->
     """Return a skill alignment: an ESCO skill by URI (its label from the index) or another
     framework's skill with URI and label."""
     data = {"uri": value} if isinstance(value, str) else _object(value, path)
-    uri = _text(data.get("uri"), f"{path}.uri", limit=500)
+    uri = clean_text(data.get("uri"), f"{path}.uri", limit=500, required=True)
     if not uri.startswith(("http://", "https://")):
         raise InvalidInput(
             f"{path}.uri must be a web address (URI); got {uri!r}.", field=f"{path}.uri"
         )
-    framework = _text(data.get("framework", ESCO), f"{path}.framework", limit=100)
-    label = _text(data.get("label"), f"{path}.label", required=False, limit=300)
+    framework = clean_text(
+        data.get("framework", ESCO), f"{path}.framework", limit=100, required=True
+    )
+    label = clean_text(data.get("label"), f"{path}.label", required=False, limit=300)
     if framework == ESCO:
         skill = lookup(uri)
         if skill is None:
@@ -134,7 +124,9 @@ def clean_outcomes(value: Any, lookup: Callable[[str], Skill | None]) -> list[Ou
                 skills.append(cleaned)
         outcomes.append(
             OutcomeInput(
-                text=_text(data.get("text"), f"{path}.text", limit=MAX_OUTCOME_LENGTH),
+                text=clean_text(
+                    data.get("text"), f"{path}.text", limit=MAX_OUTCOME_LENGTH, required=True
+                ),
                 skills=skills,
             )
         )
@@ -185,7 +177,7 @@ def clean_rubric(value: Any, *, outcome_count: int) -> RubricInput | None:
         criteria.append(clean_criterion(item, f"rubric.criteria[{index}]", outcome_count))
     pass_points = data.get("pass_points")
     return RubricInput(
-        pass_rule=_text(data.get("pass_rule"), "rubric.pass_rule"),
+        pass_rule=clean_text(data.get("pass_rule"), "rubric.pass_rule", required=True),
         criteria=criteria,
         pass_points=None if pass_points is None else _whole(pass_points, "rubric.pass_points"),
     )
@@ -197,7 +189,7 @@ def clean_criterion(value: Any, path: str, outcome_count: int) -> CriterionInput
     for index, item in enumerate(_list(data.get("levels"), f"{path}.levels")):
         level_path = f"{path}.levels[{index}]"
         level = _object(item, level_path)
-        name = _text(level.get("name"), f"{level_path}.name", limit=100)
+        name = clean_text(level.get("name"), f"{level_path}.name", limit=100, required=True)
         if any(known.name == name for known in levels):
             raise InvalidInput(
                 f"{level_path}.name: two levels are called {name!r}.", field=f"{level_path}.name"
@@ -206,7 +198,7 @@ def clean_criterion(value: Any, path: str, outcome_count: int) -> CriterionInput
             LevelInput(
                 name=name,
                 points=_whole(level.get("points", 0), f"{level_path}.points"),
-                description=_text(
+                description=clean_text(
                     level.get("description"), f"{level_path}.description", required=False
                 ),
             )
@@ -236,8 +228,8 @@ def clean_criterion(value: Any, path: str, outcome_count: int) -> CriterionInput
             field=f"{path}.minimum_level",
         )
     return CriterionInput(
-        name=_text(data.get("name"), f"{path}.name", limit=200),
-        description=_text(data.get("description"), f"{path}.description", required=False),
+        name=clean_text(data.get("name"), f"{path}.name", limit=200, required=True),
+        description=clean_text(data.get("description"), f"{path}.description", required=False),
         levels=levels,
         outcomes=outcomes,
         minimum_level=minimum,

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 
 from microcred.errors import InvalidInput
+from microcred.inputs import clean_text
 from microcred.organisations.models import Organisation, OrganisationType
 from microcred.vc.ob3 import EXTENSION_PREFIX, IDENTIFIER_TYPES, OB3_CONTEXT
 
@@ -39,19 +40,8 @@ def _max_length(field: str) -> int | None:
     return Organisation._meta.get_field(field).max_length
 
 
-def _text(value: Any, field: str, *, required: bool = False, max_length: int | None = None) -> str:
-    if not isinstance(value, str):
-        raise InvalidInput(f"{field} must be text.", field=field)
-    value = value.strip()
-    if required and not value:
-        raise InvalidInput(f"{field} is required.", field=field)
-    if max_length is not None and len(value) > max_length:
-        raise InvalidInput(f"{field} has at most {max_length} characters.", field=field)
-    return value
-
-
 def _url(value: Any, field: str) -> str:
-    value = _text(value, field, max_length=200)
+    value = clean_text(value, field, limit=200)
     if value:
         try:
             _web_address(value)
@@ -65,7 +55,7 @@ def _url(value: Any, field: str) -> str:
 def _name(value: Any) -> str:
     if isinstance(value, str) and not value.strip():
         raise InvalidInput("The organisation needs a name.", field="name")
-    return _text(value, "name", required=True, max_length=_max_length("name"))
+    return clean_text(value, "name", required=True, limit=_max_length("name"))
 
 
 def _type(value: Any) -> str:
@@ -87,7 +77,7 @@ def _country(value: Any) -> str:
 
 
 def _email(value: Any) -> str:
-    value = _text(value, "email", max_length=_max_length("email"))
+    value = clean_text(value, "email", limit=_max_length("email"))
     if value:
         try:
             validate_email(value)
@@ -114,7 +104,7 @@ def _entries(
                 field=f"{path}.{unknown[0]}",
             )
         cleaned = {
-            key: _text(entry[key], f"{path}.{key}", max_length=500)
+            key: clean_text(entry[key], f"{path}.{key}", limit=500)
             for key in keys
             if key in entry and entry[key] not in (None, "")
         }
@@ -148,13 +138,13 @@ def _identifier(entry: dict[str, str], path: str) -> None:
 
 CLEANERS: dict[str, Callable[[Any], Any]] = {
     "name": _name,
-    "legal_name": lambda value: _text(value, "legal_name", max_length=_max_length("legal_name")),
+    "legal_name": lambda value: clean_text(value, "legal_name", limit=_max_length("legal_name")),
     "type": _type,
     "country": _country,
-    "region": lambda value: _text(value, "region", max_length=_max_length("region")),
+    "region": lambda value: clean_text(value, "region", limit=_max_length("region")),
     "url": lambda value: _url(value, "url"),
     "email": _email,
-    "description": lambda value: _text(value, "description", max_length=5000),
+    "description": lambda value: clean_text(value, "description", limit=5000),
     "accreditations": lambda value: _entries(
         value, "accreditations", ACCREDITATION_KEYS, _accreditation
     ),

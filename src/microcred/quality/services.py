@@ -31,6 +31,7 @@ from microcred.audit.services import record_event
 from microcred.catalogue import services as catalogue
 from microcred.errors import Conflict, Forbidden, InvalidInput, NotFound
 from microcred.frameworks import quality as rules
+from microcred.inputs import clean_text
 from microcred.organisations import services as organisations
 from microcred.organisations.models import Organisation, OrganisationType, Role
 from microcred.quality.models import QAReview, QualitySettings, ReviewStatus
@@ -64,6 +65,7 @@ __all__ = [
 REVIEW_ROLES = (Role.QA_REVIEWER,)
 SUBMIT_ROLES = (Role.DESIGNER,)
 BLOCKING = "error"
+MAX_NOTE = 5000
 DEFAULT_REQUIRED_PROFILES = ("eu-annex-i", "coherence")
 ACCREDITATION_KEYS = ("name", "body", "url", "valid_until")
 OPEN_STATUSES = (ReviewStatus.INTERNAL_REVIEW, ReviewStatus.EXTERNAL_REVIEW)
@@ -108,7 +110,7 @@ def update_quality_settings(
     if profiles is not None:
         changes["profiles"] = _clean_profiles(profiles)
     if qa_process is not None:
-        changes["qa_process"] = _clean_note(qa_process, field="qa_process")
+        changes["qa_process"] = clean_text(qa_process, "qa_process", limit=MAX_NOTE)
     if accreditations is not None:
         changes["accreditations"] = _clean_accreditations(accreditations)
     with transaction.atomic():
@@ -154,7 +156,8 @@ def _clean_accreditations(accreditations: Any) -> list[dict[str, str]]:
         if unknown := sorted(set(given) - set(ACCREDITATION_KEYS)):
             raise InvalidInput(f"Unknown key {unknown[0]!r}.", field=f"{field}.{unknown[0]}")
         item = {
-            key: _clean_note(given.get(key), field=f"{field}.{key}") for key in ACCREDITATION_KEYS
+            key: clean_text(given.get(key), f"{field}.{key}", limit=MAX_NOTE)
+            for key in ACCREDITATION_KEYS
         }
         for key in ("name", "body"):
             if not item[key]:
@@ -398,7 +401,7 @@ def decide_review(
         _authorise_reviewer(actor, locked, external=external)
         walked = _clean_checklist(checklist, locked.profiles)
         remarks = _clean_comments(comments)
-        note = _clean_note(note)
+        note = clean_text(note, "note", limit=MAX_NOTE)
         if decision == "approve" and (unmet := [item["id"] for item in walked if not item["met"]]):
             raise InvalidInput(
                 "Approval needs every checklist item met; return it with changes instead.",
@@ -474,7 +477,9 @@ def _clean_checklist(
                 "id": item_id,
                 "text": text,
                 "met": answer["met"],
-                "note": _clean_note(answer.get("note", ""), field=f"checklist.{item_id}.note"),
+                "note": clean_text(
+                    answer.get("note", ""), f"checklist.{item_id}.note", limit=MAX_NOTE
+                ),
             }
         )
     return walked
@@ -490,23 +495,13 @@ def _clean_comments(comments: list[Mapping[str, str]] | None) -> list[dict[str, 
         if not isinstance(comment, Mapping):
             raise InvalidInput("A comment has a field and a text.", field=f"comments[{index}]")
         field = comment.get("field")
-        text = _clean_note(comment.get("text", ""), field=f"comments[{index}].text")
+        text = clean_text(comment.get("text", ""), f"comments[{index}].text", limit=MAX_NOTE)
         if not isinstance(field, str) or not field.strip():
             raise InvalidInput("Name the element commented on.", field=f"comments[{index}].field")
         if not text:
             raise InvalidInput("A comment needs a text.", field=f"comments[{index}].text")
         cleaned.append({"field": field.strip(), "text": text})
     return cleaned
-
-
-def _clean_note(value: Any, *, field: str = "note") -> str:
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        raise InvalidInput(f"{field} must be text.", field=field)
-    if len(value) > 5000:
-        raise InvalidInput(f"{field} has at most 5000 characters.", field=field)
-    return value.strip()
 
 
 # -- the publish gate ------------------------------------------------------------------------

@@ -55,6 +55,7 @@ from microcred.catalogue.achievement import (
 )
 from microcred.errors import Conflict, InvalidInput, NotFound
 from microcred.frameworks import rubric as rules
+from microcred.inputs import clean_text
 from microcred.organisations import services as organisations
 from microcred.organisations.models import Role
 
@@ -245,7 +246,7 @@ def score_review(
         )
         locked.status = ReviewStatus.COMPLETED
         locked.completed_at = now
-        locked.feedback = awards.clean_text(feedback, "feedback", MAX_FEEDBACK)
+        locked.feedback = clean_text(feedback, "feedback", limit=MAX_FEEDBACK)
         locked.outcome = decided
         locked.total_points = judgement.total
         locked.save(update_fields=["status", "completed_at", "feedback", "outcome", "total_points"])
@@ -298,8 +299,8 @@ def _clean_scores(rubric: Any, scores: Any) -> tuple[dict[int, int], dict[int, s
                 f"Choose one of the levels of {criterion.name!r}.", field=f"{path}.level"
             )
         chosen[criterion.pk] = levels[str(level)]
-        notes[criterion.pk] = awards.clean_text(
-            score.get("feedback"), f"{path}.feedback", MAX_FEEDBACK
+        notes[criterion.pk] = clean_text(
+            score.get("feedback"), f"{path}.feedback", limit=MAX_FEEDBACK
         )
     return chosen, notes
 
