@@ -44,13 +44,10 @@ def load_json(*parts: str) -> Any:
 
 
 def cases(folder: str, key: str) -> list[dict[str, Any]]:
-    """Return the list to parametrize on, or one skipped placeholder when the corpus is absent."""
+    """Return the list to parametrize on; empty when the corpus is absent, so pytest skips the
+    test (the session header says where the corpus was looked for)."""
     if not available():
-        return [
-            pytest.param(
-                {}, marks=pytest.mark.skip(reason=f"conformance corpus not found at {CONFORMANCE}")
-            )
-        ]
+        return []
     return manifest(folder)[key]
 
 

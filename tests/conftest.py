@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from tests import conformance
+
 # Keep the test run's data (SQLite file, generated secret key, demo samples) out of ./var.
 os.environ.setdefault("MICROCRED_DATA_DIR", tempfile.mkdtemp(prefix="microcred-tests-"))
 
@@ -46,3 +48,13 @@ def page(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+def pytest_report_header() -> str | None:
+    """Say once why the conformance tests are skipped, when the corpus is absent."""
+    if conformance.available():
+        return None
+    return (
+        f"conformance corpus not found at {conformance.CONFORMANCE}: its tests are skipped "
+        "(set MICROCRED_CONFORMANCE)"
+    )

@@ -482,7 +482,7 @@ RESOLVABLE = {"did:key", "did:web", "fragment-multikey"}
 def proof_methods(folder: str, key: str) -> list[Any]:
     """Every verificationMethod of a proof the manifest records, with where its key came from."""
     if not conformance.available():
-        return conformance.cases(folder, key)
+        return []
     return [
         pytest.param(proof["verificationMethod"], proof["key_from"], id=f"{case['file']}[{n}]")
         for case in conformance.cases(folder, key)
@@ -527,7 +527,7 @@ def test_dcc_verification_methods_resolve_through_the_url_mappings(
 
 def dcc_did_webs() -> list[Any]:
     if not conformance.available():
-        return conformance.cases("dcc-fixtures", "credentials")
+        return []
     return list(conformance.manifest("dcc-fixtures")["url_mappings"]["did_web"])
 
 

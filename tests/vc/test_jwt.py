@@ -410,7 +410,7 @@ def test_what_cannot_be_signed_is_refused(
 def vc_jwt_fixtures() -> list[Any]:
     """The fixtures the manifest records a JOSE header for, but OB 2.0 signed assertions."""
     if not conformance.available():
-        return conformance.cases("1edtech-validator", "fixtures")
+        return []
     return [
         pytest.param(case, id=case["file"])
         for case in conformance.cases("1edtech-validator", "fixtures")

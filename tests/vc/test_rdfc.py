@@ -121,7 +121,7 @@ def assert_as_pyld(document: Any, loader: ContextLoader) -> None:
 def corpus_documents() -> list[Any]:
     """Every JSON file the corpus's manifests name (file names found anywhere in them)."""
     if not conformance.available():
-        return [pytest.param("", marks=pytest.mark.skip(reason="conformance corpus absent"))]
+        return []
     names: set[str] = set()
     for folder in CORPUS_FOLDERS:
         stack: list[Any] = [conformance.manifest(folder)]
@@ -168,7 +168,7 @@ def test_corpus_document_needs_no_pyld_expansion(name: str) -> None:
 
 def signing_vectors() -> list[Any]:
     if not conformance.available():
-        return [pytest.param({}, marks=pytest.mark.skip(reason="conformance corpus absent"))]
+        return []
     params = []
     for vector in conformance.manifest("ob3-impl-guide")["vectors"]:
         params.append(
@@ -224,7 +224,7 @@ def test_signing_vectors_reproduced_byte_for_byte(
 
 def rdf_canon_tests(kind: str) -> list[Any]:
     if not conformance.available():
-        return [pytest.param({}, marks=pytest.mark.skip(reason="conformance corpus absent"))]
+        return []
     entries = conformance.load_json(RDF_CANON, "manifest.jsonld")["entries"]
     return [pytest.param(entry, id=entry["id"]) for entry in entries if entry["type"] == kind]
 

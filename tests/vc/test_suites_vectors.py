@@ -152,7 +152,7 @@ def test_w3c_signed_document_verifies(case: dict[str, Any], loader: ContextLoade
 def proof_sets_and_chains(build: Any) -> list[Any]:
     """Return the cases ``build`` makes of the manifest's proof-set/chain block."""
     if not conformance.available():
-        return conformance.cases(W3C, "suites")  # one case, skipped with the reason
+        return []
     return build(conformance.manifest(W3C)["proof_sets_and_chains"])
 
 
