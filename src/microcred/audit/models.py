@@ -9,21 +9,30 @@ from django.db import models
 class AuditEvent(models.Model):
     """One state change that matters: who did what to what, and when.
 
-    ``hash`` is SHA-256 over the previous event's hash and this event's
-    canonical JSON, so changing or deleting an event breaks the chain.
+    ``hash`` is HMAC-SHA256, under the audit key, over the previous event's hash
+    and this event's canonical JSON, so changing or deleting an event breaks the
+    chain (see :mod:`microcred.audit.services`). The actor and organisation ids are
+    kept when the user or organisation is deleted (no database constraint, nothing
+    cascades): they are part of what the chain protects.
     """
 
     sequence = models.PositiveBigIntegerField(unique=True)
     created_at = models.DateTimeField()
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
     )
     actor_label = models.CharField(max_length=300, blank=True)
     organisation = models.ForeignKey(
         "organisations.Organisation",
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
         related_name="+",
     )
     action = models.CharField(max_length=60)

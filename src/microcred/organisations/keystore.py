@@ -10,10 +10,12 @@ for a shared deployment).
 from __future__ import annotations
 
 from functools import cache
+from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 
+from microcred.datafiles import generated_secret
 from microcred.errors import MicrocredError
 
 
@@ -25,14 +27,8 @@ class KeyStoreError(MicrocredError):
 def _fernet(configured: str, data_dir: str) -> MultiFernet:
     keys = [key.strip() for key in configured.split(",") if key.strip()]
     if not keys:
-        from pathlib import Path
-
         path = Path(data_dir) / "key_encryption_key"
-        if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(Fernet.generate_key())
-            path.chmod(0o600)
-        keys = [path.read_text().strip()]
+        keys = [generated_secret(path, lambda: Fernet.generate_key().decode("ascii"))]
     try:
         return MultiFernet([Fernet(key) for key in keys])
     except ValueError as exc:

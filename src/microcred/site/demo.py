@@ -22,6 +22,7 @@ from typing import Any
 import png
 from django.conf import settings
 
+from microcred.datafiles import generated_secret
 from microcred.vc import sign
 from microcred.vc.baking import bake
 from microcred.vc.keys import generate_key_file, read_key_file
@@ -53,11 +54,9 @@ def load_samples() -> Iterator[str]:
     """Create the demo issuer key and sample credentials if missing; yield what was done."""
     folder = demo_dir()
     folder.mkdir(parents=True, exist_ok=True)
-    key_path = folder / "issuer-key.json"
-    if not key_path.exists():
-        key_path.write_text(generate_key_file("ed25519"))
-        key_path.chmod(0o600)
-    key = read_key_file(key_path.read_bytes())
+    key = read_key_file(
+        generated_secret(folder / "issuer-key.json", lambda: generate_key_file("ed25519"))
+    )
     if all((folder / name).exists() for name in SAMPLES):
         yield f"Demo samples are in {folder}"
         return

@@ -17,9 +17,10 @@ def serve(*, host: str, port: int, demo: bool) -> None:
     from django.core.management import call_command
     from waitress import serve as waitress_serve
 
+    from microcred.datafiles import private_folder
     from microcred.site.wsgi import application
 
-    settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
+    private_folder(settings.DATA_DIR)
     call_command("migrate", interactive=False, verbosity=0)
     if demo:
         from microcred.site.demo import load_demo

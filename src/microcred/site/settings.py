@@ -13,6 +13,8 @@ from pathlib import Path
 
 import dj_database_url
 
+from microcred.datafiles import PRIVATE_FILE, PRIVATE_FOLDER, generated_secret, private_file
+
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(os.environ.get("MICROCRED_DATA_DIR", "var")).resolve()
 
@@ -28,12 +30,7 @@ def _secret_key() -> str:
     """Return ``MICROCRED_SECRET_KEY``, or a key generated once and kept in the data folder."""
     if key := os.environ.get("MICROCRED_SECRET_KEY"):
         return key
-    path = DATA_DIR / "secret_key"
-    if not path.exists():
-        DATA_DIR.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(50))
-        path.chmod(0o600)
-    return path.read_text().strip()
+    return generated_secret(DATA_DIR / "secret_key", lambda: secrets.token_urlsafe(50))
 
 
 DEBUG = _env_bool("MICROCRED_DEBUG", False)
@@ -98,6 +95,10 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Created private before SQLite opens it; SQLite gives its -wal and -shm files the
+    # database file's mode.
+    if DATABASES["default"]["NAME"] != ":memory:":
+        private_file(Path(DATABASES["default"]["NAME"]))
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
@@ -124,7 +125,12 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     "evidence": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(DATA_DIR / "evidence"), "base_url": "/no-public-url/"},
+        "OPTIONS": {
+            "location": str(DATA_DIR / "evidence"),
+            "base_url": "/no-public-url/",
+            "file_permissions_mode": PRIVATE_FILE,
+            "directory_permissions_mode": PRIVATE_FOLDER,
+        },
     },
 }
 
@@ -136,6 +142,14 @@ PUBLIC_URL = os.environ.get("MICROCRED_PUBLIC_URL", "http://127.0.0.1:8000").rst
 # Encrypts signing keys at rest (Fernet keys, comma-separated: the first encrypts,
 # all decrypt, so a key can be rotated). Generated once into the data folder if unset.
 KEY_ENCRYPTION_KEYS = os.environ.get("MICROCRED_KEY_ENCRYPTION_KEYS", "")
+
+# Keys the audit log's hash chain (HMAC-SHA256), so that only the platform can write a
+# chain that checks: generated once into the data folder if unset. Checkpoints of the
+# chain's head go to a file outside the database (``audit_check --checkpoint``).
+AUDIT_KEY = os.environ.get("MICROCRED_AUDIT_KEY", "")
+AUDIT_CHECKPOINTS = Path(
+    os.environ.get("MICROCRED_AUDIT_CHECKPOINTS", DATA_DIR / "audit-checkpoints.jsonl")
+).resolve()
 
 EMAIL_BACKEND = os.environ.get(
     "MICROCRED_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
