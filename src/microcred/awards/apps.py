@@ -6,6 +6,7 @@ class AwardsConfig(AppConfig):
     verbose_name = "Awards"
 
     def ready(self) -> None:
+        from microcred.assessment.services import register_award_issuer
         from microcred.awards import services
         from microcred.organisations.services import register_local_document
         from microcred.organisations.signals import signing_key_replaced
@@ -14,3 +15,4 @@ class AwardsConfig(AppConfig):
         register_local_document("/status/", services.local_status_list)
         signing_key_replaced.connect(services.resign_status_lists, dispatch_uid="awards-resign")
         register_area(label="Awards", url_name="awards:studio-list")
+        register_award_issuer(services.issue_decided_award)

@@ -16,7 +16,7 @@ import secrets
 import uuid
 from dataclasses import asdict, dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -42,6 +42,9 @@ from microcred.vc.http import LocalFetcher
 from microcred.vc.jwt import decode_jwt
 from microcred.vc.ob3 import validate_ob3
 from microcred.vc.rdfc import canonicalize
+
+if TYPE_CHECKING:
+    from microcred.assessment.services import DecidedPass
 
 ISSUERS = (Role.REGISTRAR,)
 # DID Core section 3.1: did:<method>:<method-specific id>.
@@ -97,31 +100,23 @@ def issue_award(
     now: datetime | None = None,
     learner: Any = None,
     results: list[dict[str, Any]] | None = None,
-    roles: tuple[str, ...] = ISSUERS,
 ) -> Award:
     """Issue ``version`` to a learner as a signed OpenBadgeCredential and return the award.
 
     The actor needs the registrar (or owner) role in the version's
-    organisation; the version must be published; the learner needs an email
-    address or a DID. Idempotent: the key defaults to the learner's identity
-    and the version, so a retry returns the award issued first and issues
-    nothing; the same key with other data raises :class:`Conflict`.
+    organisation, checked here and nowhere else; the version must be
+    published; the learner needs an email address or a DID. Idempotent: the
+    key defaults to the learner's identity and the version, so a retry
+    returns the award issued first and issues nothing; the same key with
+    other data raises :class:`Conflict`.
 
     ``learner`` links the award to the learner's user account; ``results``
     are OB 3.0 Result objects (rubric levels against the achievement's
-    result descriptions) added to the grade and score. ``roles`` replaces the
-    registrar role for an award that follows a decision taken by the
-    actor in another role: the assessment app issues on an assessor's pass.
-
-    In one transaction: take the next index of the organisation's revocation
-    and suspension lists under a row lock, build the credential, sign it
-    with the organisation's key (``eddsa-rdfc-2022``, or VC-JWT), verify what
-    was signed as any verifier would, store the signed text, write the audit
-    event. A failure anywhere stores nothing.
+    result descriptions) added to the grade and score. An award that follows
+    an assessment decision is issued by :func:`issue_decided_award` instead,
+    on the authority of that decision.
     """
-    now = now or timezone.now()
-    organisation = version.microcredential.organisation
-    organisations.access_organisation(actor, organisation.slug, roles=roles)
+    organisation = access_issuing(actor, version.microcredential.organisation.slug)
     request = _issue_request(
         version=version,
         learner_email=learner_email,
@@ -135,6 +130,61 @@ def issue_award(
         results=results,
         learner_user_id=getattr(learner, "pk", None),
     )
+    return _issue(organisation, version, request, actor=actor, now=now or timezone.now())
+
+
+def issue_decided_award(decision: DecidedPass, *, now: datetime | None = None) -> Award:
+    """Issue the award a recorded pass calls for, on the authority of that pass.
+
+    No role is checked here: the pass was authorised when it was taken (the
+    assessor's decision, or the registrar's sign-off), and it fixes who
+    receives which version with which results under which idempotency key,
+    so nothing about the award can be widened by the caller. The assessment
+    app calls this, through the issuer it registers, only for a pass it
+    read from the database that has no award yet; the award is issued by
+    the person who decided, and its audit event names the decision.
+    """
+    version = decision.version
+    request = _issue_request(
+        version=version,
+        learner_email=decision.learner.email,
+        learner_did=None,
+        learner_name=decision.learner_name,
+        result=decision.score,
+        evidence=decision.evidence,
+        narrative=decision.narrative,
+        format=CredentialFormat.DATA_INTEGRITY,
+        idempotency_key=decision.idempotency_key,
+        results=decision.results,
+        learner_user_id=decision.learner.pk,
+    )
+    return _issue(
+        version.microcredential.organisation,
+        version,
+        request,
+        actor=decision.decided_by,
+        now=now or timezone.now(),
+        decision=str(decision.submission_uuid),
+    )
+
+
+def _issue(
+    organisation: Any,
+    version: Any,
+    request: IssueRequest,
+    *,
+    actor: Any,
+    now: datetime,
+    decision: str | None = None,
+) -> Award:
+    """Issue an authorised request, or return the award issued with its key before.
+
+    In one transaction: take the next index of the organisation's revocation
+    and suspension lists under a row lock, build the credential, sign it
+    with the organisation's key (``eddsa-rdfc-2022``, or VC-JWT), verify what
+    was signed as any verifier would, store the signed text, write the audit
+    event. A failure anywhere stores nothing.
+    """
     existing = _issued_before(organisation, request)
     if existing is not None:
         return existing
@@ -152,7 +202,9 @@ def issue_award(
             existing = _issued_before(organisation, request)
             if existing is not None:
                 return existing
-            award = _sign_award(organisation, version, request, lists, actor=actor, now=now)
+            award = _sign_award(
+                organisation, version, request, lists, actor=actor, now=now, decision=decision
+            )
     except IntegrityError:
         # The unique idempotency key caught a concurrent issue the lock did not serialise.
         existing = _issued_before(organisation, request)
@@ -170,6 +222,7 @@ def _sign_award(
     *,
     actor: Any,
     now: datetime,
+    decision: str | None,
 ) -> Award:
     """Create, sign, verify and store the award; call with ``lists`` locked."""
     valid_until = _add_months(now, version.validity_months) if version.validity_months else None
@@ -226,6 +279,7 @@ def _sign_award(
             "version": str(version.achievement_uuid),
             "format": award.format,
             "statusListIndexes": {e["statusPurpose"]: e["statusListIndex"] for e in entries},
+            **({"decision": decision} if decision else {}),
         },
         now=now,
     )

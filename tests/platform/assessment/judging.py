@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.test import TestCase
+
 from microcred.assessment import services
 from microcred.assessment.models import AssessmentSettings, Review, Submission
 from microcred.catalogue.models import MicroCredentialVersion, RubricCriterion
@@ -84,8 +86,9 @@ def with_assessor(setting: Setting, **submission: Any) -> Review:
 
 def scored(setting: Setting, review: Review, chosen: dict[str, str] = PASS) -> Submission:
     """Score ``review`` as its reviewer with the levels ``chosen``; return the attempt as it
-    then stands, with its enrolment and any award."""
-    services.score_review(
-        actor=review.reviewer, review=review, scores=scores(setting.version, chosen)
-    )
+    then stands, with its enrolment and any award (issued once the decision commits)."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        services.score_review(
+            actor=review.reviewer, review=review, scores=scores(setting.version, chosen)
+        )
     return Submission.objects.select_related("enrolment__award").get(pk=review.submission_id)

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import inspect
 import json
+from io import StringIO
 
 import pytest
+from cryptography.fernet import Fernet
+from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from microcred.assessment import services
-from microcred.assessment.models import EnrolmentStatus, SubmissionStatus
+from microcred.assessment.models import Enrolment, EnrolmentStatus, SubmissionStatus
+from microcred.audit.models import AuditEvent
 from microcred.awards import services as awards
 from microcred.awards.models import Award
 from microcred.catalogue import services as catalogue
@@ -69,14 +75,14 @@ def test_the_award_carries_rubric_results_public_evidence_and_how_it_was_assesse
     assert award.learner_email == enrolment.learner.email
 
 
-def test_issuing_twice_returns_the_same_award():
+def test_issuing_again_returns_the_same_award():
     setting = assessed()
     submission = scored(setting, with_assessor(setting))
     award = submission.enrolment.award
-    again = services.judging._issue(
-        submission, actor=setting.assessor, roles=services.ASSESSOR_ROLES, now=award.issued_at
-    )
-    assert again == award
+    assert services.issue_awaiting_award(submission) is None
+    # The award exists but the enrolment lost its link: issuing again finds it by its key.
+    Enrolment.objects.filter(pk=submission.enrolment_id).update(award=None)
+    assert services.issue_awaiting_award(submission) == award
     assert Award.objects.count() == 1
     assert award.idempotency_key == (
         f"assessment:{submission.enrolment.learner.pk}:"
@@ -84,7 +90,64 @@ def test_issuing_twice_returns_the_same_award():
     )
 
 
-def test_a_pass_waits_for_the_registrars_sign_off():
+def test_the_pass_is_the_authority_for_its_award():
+    """The assessor's pass issues the award, by the assessor, naming the decision; the
+    assessor cannot issue anything else, and no caller can widen who may issue."""
+    setting = assessed()
+    submission = scored(setting, with_assessor(setting))
+    award = submission.enrolment.award
+    assert award.issued_by == setting.assessor
+    event = AuditEvent.objects.get(action="award.issue")
+    assert event.actor == setting.assessor
+    assert event.data["decision"] == str(submission.uuid)
+
+    with pytest.raises(Forbidden):
+        awards.issue_award(
+            actor=setting.assessor, version=setting.version, learner_email="eve@example.org"
+        )
+    assert "roles" not in inspect.signature(awards.issue_award).parameters
+    assert Award.objects.count() == 1
+
+
+def test_a_signing_failure_keeps_the_decision_and_the_award_is_issued_on_retry(settings, caplog):
+    """Signing runs after the decision commits: when it fails (here the key that decrypts
+    the organisation's signing key changed) the pass stays recorded, the award awaits, and
+    ``issue_awaiting_awards`` issues it once signing works again."""
+    setting = assessed()
+    review = with_assessor(setting)
+    working_keys = settings.KEY_ENCRYPTION_KEYS
+    settings.KEY_ENCRYPTION_KEYS = Fernet.generate_key().decode()
+
+    submission = scored(setting, review)
+
+    assert (submission.status, submission.outcome) == (SubmissionStatus.DECIDED, "pass")
+    assert submission.enrolment.status == EnrolmentStatus.PASSED
+    assert submission.enrolment.award is None
+    assert not Award.objects.exists()
+    assert AuditEvent.objects.filter(action="submission.decide", target_id=submission.uuid)
+    assert "microcred manage issue_awaiting_awards" in caplog.text
+    assert list(services.get_awaiting_awards(setting.organisation)) == [submission]
+
+    with pytest.raises(CommandError) as still_failing:
+        call_command("issue_awaiting_awards", stdout=StringIO())
+    assert still_failing.value.returncode == 1
+    assert "1 award(s) still not issued: A signing key cannot be decrypted" in str(
+        still_failing.value
+    )
+
+    settings.KEY_ENCRYPTION_KEYS = working_keys
+    out = StringIO()
+    call_command("issue_awaiting_awards", "--organisation", setting.organisation.slug, stdout=out)
+    assert out.getvalue() == "1 award(s) issued.\n"
+    enrolment = Enrolment.objects.select_related("award").get(pk=submission.enrolment_id)
+    assert enrolment.award.issued_by == setting.assessor
+    assert awards.verify_award(enrolment.award).verified
+    assert not services.get_awaiting_awards()
+    call_command("issue_awaiting_awards", stdout=out)
+    assert Award.objects.count() == 1
+
+
+def test_a_pass_waits_for_the_registrars_sign_off(django_capture_on_commit_callbacks):
     setting = assessed(signoff=True)
     registrar = make_registrar(setting.organisation)
     submission = scored(setting, with_assessor(setting))
@@ -102,7 +165,8 @@ def test_a_pass_waits_for_the_registrars_sign_off():
         services.sign_off(actor=make_registrar(make_organisation()), submission=submission)
     assert not Award.objects.exists()
 
-    services.sign_off(actor=registrar, submission=submission)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.sign_off(actor=registrar, submission=submission)
     submission.refresh_from_db()
     enrolment = submission.enrolment
     enrolment.refresh_from_db()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from microcred.assessment.models import ReviewRole, Submission, SubmissionStatus
 from tests.platform.api import Api
 from tests.platform.assessment.factories import (
@@ -24,6 +26,8 @@ def call(client, method, path, user, body=None):
     return Api(client, user)(method, path, body)
 
 
+# Transactional: the award is issued when the decision commits, before the answer.
+@pytest.mark.django_db(transaction=True)
 def test_an_assessor_reads_and_scores_a_review(client):
     setting = assessed()
     review = with_assessor(setting)
@@ -86,6 +90,8 @@ def test_a_peer_review_is_anonymous_and_private_to_the_peer(client):
     assert call(client, "GET", f"/submissions/{submission.uuid}/feedback", peer).status_code == 404
 
 
+# Transactional: the award is issued when the decision commits, before the answer.
+@pytest.mark.django_db(transaction=True)
 def test_moderation_and_sign_off(client):
     setting = assessed(share="1", signoff=True)
     make_assessor(setting.organisation)

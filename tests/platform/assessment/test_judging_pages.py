@@ -3,6 +3,7 @@ feedback page."""
 
 from __future__ import annotations
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from microcred.assessment.models import ReviewRole, ReviewStatus, Submission, SubmissionStatus
@@ -122,6 +123,8 @@ def test_moderation_page(client):
     assert "not yet" in text
 
 
+# Transactional: the award is issued when the decision commits, before the answer.
+@pytest.mark.django_db(transaction=True)
 def test_the_registrar_signs_off_from_the_list(client):
     setting = assessed(signoff=True)
     registrar = make_registrar(setting.organisation)

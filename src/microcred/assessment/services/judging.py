@@ -6,15 +6,25 @@ the pass rule of :mod:`microcred.frameworks.rubric` decides. A sample of
 decisions (a share the organisation sets) and every borderline total go to a
 second marker (``moderation``); when the two disagree a moderator decides and
 that decision stands. A pass waits for a registrar when the organisation asks
-for sign-off (``signoff``), else the award is issued at once through the
-awards service, in the same transaction as the decision: a decision without
-its award, or an award without its decision, never exists.
+for sign-off (``signoff``), else it is final at once.
+
+A final pass is recorded first; its award is issued after that transaction
+commits, in a transaction of its own, by the issuer the awards app registers
+(:func:`register_award_issuer`), on the authority of the recorded pass
+(:class:`DecidedPass`): nobody is authorised a second time. Signing never
+holds the decision's locks, and a signing failure (a key that cannot be read,
+a credential that does not verify) leaves the decision recorded and the
+award awaiting: :func:`issue_awaiting_awards` (``microcred manage
+issue_awaiting_awards``) issues it again, and a retry never issues twice.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import logging
+import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
@@ -45,7 +55,6 @@ from microcred.assessment.models import (
 )
 from microcred.assessment.services import learning
 from microcred.audit.services import record_event
-from microcred.awards import services as awards
 from microcred.catalogue import services as catalogue
 from microcred.catalogue.achievement import (
     achievement_id,
@@ -53,7 +62,7 @@ from microcred.catalogue.achievement import (
     level_result_id,
     total_result_id,
 )
-from microcred.errors import Conflict, InvalidInput, NotFound
+from microcred.errors import Conflict, InvalidInput, MicrocredError, NotFound
 from microcred.frameworks import rubric as rules
 from microcred.inputs import clean_text
 from microcred.organisations import services as organisations
@@ -62,6 +71,7 @@ from microcred.organisations.models import Role
 __all__ = [
     "ASSESSOR_ROLES",
     "CSV_COLUMNS",
+    "DecidedPass",
     "Feedback",
     "Moderated",
     "ReviewPage",
@@ -73,12 +83,16 @@ __all__ = [
     "apply_results_csv",
     "check_results_csv",
     "find_moderator",
+    "get_awaiting_awards",
     "get_feedback",
     "get_moderation",
     "get_result_versions",
     "get_review_page",
     "get_signoff_list",
+    "issue_awaiting_award",
+    "issue_awaiting_awards",
     "public_evidence_url",
+    "register_award_issuer",
     "score_review",
     "sign_off",
 ]
@@ -97,6 +111,8 @@ MAX_FEEDBACK = 10_000
 CSV_COLUMNS = ("learner", "component", "value")
 MAX_CSV_BYTES = 2_000_000
 _SUBMISSION_RELATED = ("enrolment__version__microcredential__organisation", "enrolment__learner")
+
+logger = logging.getLogger(__name__)
 
 
 # -- reviews ---------------------------------------------------------------------------------
@@ -395,22 +411,22 @@ def _decide(submission: Submission, review: Review, *, actor: Any, now: datetime
             now=now,
         )
         return
-    _finish(submission, actor=actor, roles=ASSESSOR_ROLES, now=now)
+    _finish(submission, actor=actor, now=now)
 
 
-def _finish(submission: Submission, *, actor: Any, roles: tuple[str, ...], now: datetime) -> None:
-    """Close the attempt: a pass issues the award, a resubmit opens the next attempt with the
-    texts copied, a fail closes the enrolment."""
+def _finish(submission: Submission, *, actor: Any, now: datetime) -> None:
+    """Close the attempt: a pass is recorded and its award issued once this transaction
+    commits, a resubmit opens the next attempt with the texts copied, a fail closes the
+    enrolment."""
     submission.status = SubmissionStatus.DECIDED
     submission.save(update_fields=["status"])
     enrolment = Enrolment.objects.select_for_update().get(pk=submission.enrolment_id)
     submission.enrolment = enrolment
-    award = None
     if submission.outcome == Outcome.PASS:
-        award = _issue(submission, actor=actor, roles=roles, now=now)
         enrolment.status = EnrolmentStatus.PASSED
-        enrolment.award = award
-        enrolment.save(update_fields=["status", "award"])
+        enrolment.save(update_fields=["status"])
+        submission_id = submission.pk
+        transaction.on_commit(lambda: _issue_after_decision(submission_id))
     elif submission.outcome == Outcome.RESUBMIT:
         Submission.objects.create(
             enrolment=enrolment,
@@ -430,22 +446,140 @@ def _finish(submission: Submission, *, actor: Any, roles: tuple[str, ...], now: 
             "outcome": submission.outcome,
             "attempt": submission.attempt,
             "total": submission.total_points,
-            "award": str(award.uuid) if award else None,
         },
         now=now,
     )
     notices.decision_made(submission)
-    if award is not None:
-        notices.award_issued(enrolment)
 
 
-def _issue(submission: Submission, *, actor: Any, roles: tuple[str, ...], now: datetime) -> Any:
-    """Issue the award of a passed attempt: the deciding review's rubric levels as Results,
-    the public evidence, and how the learner was assessed, identified and supervised.
+# -- the award of a pass --------------------------------------------------------------------
 
-    The idempotency key is the learner, the version and the attempt: a retried decision
-    returns the award issued first.
+
+@dataclass(frozen=True)
+class DecidedPass:
+    """A recorded pass that awaits its award: the authority to issue it, and what it says.
+
+    Made only by :func:`issue_awaiting_award` from a pass in the database, and handed to
+    the registered award issuer: the deciding reviews' rubric levels as Results, the
+    public evidence, how the learner was assessed, identified and supervised, and the
+    idempotency key (learner, version, attempt) that makes a retry return the award
+    issued first.
     """
+
+    submission_uuid: uuid.UUID
+    version: Any
+    learner: Any
+    learner_name: str
+    decided_by: Any
+    results: list[dict[str, Any]]
+    score: dict[str, str] | None
+    evidence: list[dict[str, str]]
+    narrative: str
+    idempotency_key: str
+
+
+AwardIssuer = Callable[[DecidedPass], Any]
+_award_issuers: list[AwardIssuer] = []
+
+
+def register_award_issuer(issuer: AwardIssuer) -> None:
+    """Let ``issuer`` (the awards app's) sign the award of each recorded pass and return it.
+
+    Assessment decides and awards signs; the registry lets the awards app, which sits
+    above assessment, plug in without assessment importing it.
+    """
+    _award_issuers[:] = [issuer]
+
+
+def _issue_after_decision(submission_id: int) -> None:
+    """Issue a pass's award once the decision is committed; a failure is logged, the pass
+    stays recorded and :func:`issue_awaiting_awards` retries it."""
+    submission = Submission.objects.select_related(*_SUBMISSION_RELATED).get(pk=submission_id)
+    try:
+        issue_awaiting_award(submission)
+    except MicrocredError:
+        logger.exception(
+            "The award of the pass of submission %s was not issued; the decision stands. "
+            "Issue it again with `microcred manage issue_awaiting_awards`.",
+            submission.uuid,
+        )
+
+
+def issue_awaiting_award(submission: Submission) -> Any | None:
+    """Issue the award of ``submission``'s recorded pass in a transaction of its own, and
+    return it; return None when the attempt is not a pass awaiting its award.
+
+    Nobody is authorised here: the recorded pass is the authority (an assessor decided
+    it, or a registrar signed it off, each authorised when they acted). Idempotent: the
+    award's key is the learner, the version and the attempt.
+    """
+    if not _award_issuers:
+        raise MicrocredError(
+            "No award issuer is registered: the awards app is not installed.",
+            code="assessment.no_award_issuer",
+        )
+    [issuer] = _award_issuers
+    with transaction.atomic():
+        locked = (
+            Submission.objects.select_for_update(of=("self",))
+            .select_related(*_SUBMISSION_RELATED)
+            .get(pk=submission.pk)
+        )
+        enrolment = Enrolment.objects.select_for_update().get(pk=locked.enrolment_id)
+        locked.enrolment = enrolment
+        if not _awaits_award(locked):
+            return None
+        award = issuer(_decided_pass(locked))
+        enrolment.award = award
+        enrolment.save(update_fields=["award"])
+        notices.award_issued(enrolment)
+    return award
+
+
+def get_awaiting_awards(organisation: Any = None) -> QuerySet[Submission]:
+    """Return the recorded passes whose award is not issued (signing failed), oldest decision
+    first; of ``organisation`` only when given. The caller authorises."""
+    submissions = Submission.objects.filter(
+        status=SubmissionStatus.DECIDED,
+        outcome=Outcome.PASS,
+        enrolment__status=EnrolmentStatus.PASSED,
+        enrolment__award__isnull=True,
+    ).select_related(*_SUBMISSION_RELATED)
+    if organisation is not None:
+        submissions = submissions.filter(
+            enrolment__version__microcredential__organisation=organisation
+        )
+    return submissions.order_by("decided_at", "pk")
+
+
+def issue_awaiting_awards(organisation: Any = None) -> tuple[list[Any], list[MicrocredError]]:
+    """Issue the award of every recorded pass still awaiting one; return the awards issued
+    and the errors of those that failed again (each pass in its own transaction)."""
+    issued: list[Any] = []
+    failed: list[MicrocredError] = []
+    for submission in get_awaiting_awards(organisation):
+        try:
+            award = issue_awaiting_award(submission)
+        except MicrocredError as error:
+            failed.append(error)
+        else:
+            if award is not None:
+                issued.append(award)
+    return issued, failed
+
+
+def _awaits_award(submission: Submission) -> bool:
+    enrolment = submission.enrolment
+    return (
+        submission.status == SubmissionStatus.DECIDED
+        and submission.outcome == Outcome.PASS
+        and enrolment.status == EnrolmentStatus.PASSED
+        and enrolment.award_id is None
+    )
+
+
+def _decided_pass(submission: Submission) -> DecidedPass:
+    """Return what the award of ``submission``'s pass says, and who decided it."""
     enrolment = submission.enrolment
     version = enrolment.version
     learner = enrolment.learner
@@ -475,20 +609,33 @@ def _issue(submission: Submission, *, actor: Any, roles: tuple[str, ...], now: d
         }
         for item in submission.evidence.filter(public=True).order_by("created_at")
     ]
-    return awards.issue_award(
-        actor=actor,
+    return DecidedPass(
+        submission_uuid=submission.uuid,
         version=version,
         learner=learner,
-        learner_email=learner.email,
         learner_name=learner.get_full_name() or learner.get_username(),
-        result=score,
+        decided_by=_decider(submission),
         results=results,
+        score=score,
         evidence=evidence,
         narrative=_assessment_narrative(submission),
         idempotency_key=f"assessment:{learner.pk}:{version.achievement_uuid}:{submission.attempt}",
-        roles=roles,
-        now=now,
     )
+
+
+def _decider(submission: Submission) -> Any:
+    """Return who made the pass final: the registrar who signed it off, else the reviewer
+    whose completed review decided it (the assessor, an agreeing second marker, the
+    moderator)."""
+    if submission.signed_off_by_id:
+        return submission.signed_off_by
+    last = (
+        submission.reviews.filter(role__in=STAFF_REVIEWS, status=ReviewStatus.COMPLETED)
+        .select_related("reviewer")
+        .order_by("-completed_at", "-pk")
+        .first()
+    )
+    return last.reviewer if last else None
 
 
 def _assessment_narrative(submission: Submission) -> str:
@@ -569,7 +716,8 @@ def _needs_moderator(submission: Submission) -> bool:
 
 
 def sign_off(*, actor: Any, submission: Submission, now: datetime | None = None) -> Submission:
-    """Sign off a pass as a registrar: the decision is final and the award is issued."""
+    """Sign off a pass as a registrar: the decision is final, and its award is issued once
+    the sign-off is committed."""
     now = now or timezone.now()
     with transaction.atomic():
         locked = _lock(actor, submission, roles=REGISTRAR_ROLES)
@@ -583,7 +731,10 @@ def sign_off(*, actor: Any, submission: Submission, now: datetime | None = None)
         locked.signed_off_by = actor
         locked.signed_off_at = now
         locked.save(update_fields=["signed_off_by", "signed_off_at"])
-        _finish(locked, actor=actor, roles=REGISTRAR_ROLES, now=now)
+        _finish(locked, actor=actor, now=now)
+    # The award, issued once the sign-off committed, if signing worked (and no outer
+    # transaction holds the commit back).
+    locked.enrolment.refresh_from_db(fields=["award"])
     return locked
 
 

@@ -139,14 +139,19 @@ def signoff_list(request: HttpRequest, slug: str) -> HttpResponse:
 def sign_off(request: HttpRequest, slug: str, submission_uuid: str) -> HttpResponse:
     submission = services.access_signoff(request.user, submission_uuid)
     try:
-        services.sign_off(actor=request.user, submission=submission)
+        signed = services.sign_off(actor=request.user, submission=submission)
     except Conflict as error:
         messages.error(request, error.message)
     else:
-        learner = submission.enrolment.learner
-        messages.success(
-            request, f"Signed off: the credential was issued to {learner.get_full_name()}."
-        )
+        learner = signed.enrolment.learner.get_full_name()
+        if signed.enrolment.award is not None:
+            messages.success(request, f"Signed off: the credential was issued to {learner}.")
+        else:
+            messages.warning(
+                request,
+                f"Signed off: the pass of {learner} is recorded, but the credential could not be "
+                "signed now; it is issued when signing works again (issue_awaiting_awards).",
+            )
     return redirect("assessment:signoff", slug=slug)
 
 
