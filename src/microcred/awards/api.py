@@ -140,8 +140,8 @@ def issue_award(
             "The Idempotency-Key header and the idempotency_key field differ; give one.",
             field="idempotency_key",
         )
-    organisation = services.access_issuing(request.auth, org)
-    version = services.find_version(organisation=organisation, reference=payload.version)
+    # issue_award authorises; the version is public.
+    version = services.find_version(organisation_slug=org, reference=payload.version)
     award = services.issue_award(
         actor=request.auth,
         version=version,
@@ -166,8 +166,7 @@ def list_awards(
     """The organisation's awards, newest first; for its staff."""
     version = None
     if filters.version is not None:
-        organisation = services.access_staff(request.auth, org)
-        version = services.find_version(organisation=organisation, reference=filters.version)
+        version = services.find_version(organisation_slug=org, reference=filters.version)
     awards = services.list_awards(
         actor=request.auth,
         organisation_slug=org,
@@ -186,19 +185,19 @@ def get_award(request: HttpRequest, award_uuid: str) -> dict[str, Any]:
 @router.post("/awards/{award_uuid}/revoke", response=AwardOut, summary="Revoke an award")
 def revoke_award(request: HttpRequest, award_uuid: str, payload: ReasonIn) -> dict[str, Any]:
     """Revoke for good; the revocation list is re-signed at once."""
-    award = services.access_award(request.auth, award_uuid)
+    award = services.get_award(award_uuid)
     return _detail(services.revoke_award(actor=request.auth, award=award, reason=payload.reason))
 
 
 @router.post("/awards/{award_uuid}/suspend", response=AwardOut, summary="Suspend an award")
 def suspend_award(request: HttpRequest, award_uuid: str, payload: ReasonIn) -> dict[str, Any]:
-    award = services.access_award(request.auth, award_uuid)
+    award = services.get_award(award_uuid)
     return _detail(services.suspend_award(actor=request.auth, award=award, reason=payload.reason))
 
 
 @router.post("/awards/{award_uuid}/unsuspend", response=AwardOut, summary="Lift a suspension")
 def unsuspend_award(request: HttpRequest, award_uuid: str, payload: ReasonIn) -> dict[str, Any]:
-    award = services.access_award(request.auth, award_uuid)
+    award = services.get_award(award_uuid)
     return _detail(services.unsuspend_award(actor=request.auth, award=award, reason=payload.reason))
 
 

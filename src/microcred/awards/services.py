@@ -720,8 +720,13 @@ def get_issuable_versions(organisation: Any) -> list[Any]:
     return catalogue.get_published_versions(organisation=organisation.slug)
 
 
-def find_version(*, organisation: Any, reference: uuid.UUID | str) -> Any:
-    """Return the organisation's version whose achievement id is ``reference``."""
+def find_version(*, organisation_slug: str, reference: uuid.UUID | str) -> Any:
+    """Return the organisation's public version whose achievement id is ``reference``.
+
+    A public lookup (organisations and achievements are public): the action it is
+    found for authorises. An unknown organisation is :class:`NotFound`.
+    """
+    organisation = organisations.get_organisation(organisation_slug)
     try:
         version = catalogue.get_version_by_achievement(reference)
     except NotFound:
@@ -736,11 +741,6 @@ def find_version(*, organisation: Any, reference: uuid.UUID | str) -> Any:
 
 
 # -- staff pages -----------------------------------------------------------------------------
-
-
-def access_staff(actor: Any, organisation_slug: str) -> Any:
-    """Return the organisation if ``actor`` holds any role in it."""
-    return organisations.access_organisation(actor, organisation_slug)
 
 
 def access_issuing(actor: Any, organisation_slug: str) -> Any:

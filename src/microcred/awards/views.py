@@ -17,6 +17,7 @@ from microcred.awards import services
 from microcred.awards.forms import IssueForm, StatusChangeForm
 from microcred.awards.models import AwardStatus, CredentialFormat
 from microcred.errors import Conflict, InvalidInput, NotFound
+from microcred.organisations import services as organisations
 from microcred.studio.pages import studio_page
 
 JSON_TYPES = ("application/json", "application/ld+json")
@@ -160,7 +161,7 @@ def studio_list(request: HttpRequest, slug: str) -> HttpResponse:
         actor=request.user, organisation_slug=slug, search=search, status=wanted_status
     )
     context = {
-        "organisation": services.access_staff(request.user, slug),
+        "organisation": organisations.get_organisation(slug),
         "awards": awards[:200],
         "search": search,
         "status": wanted_status,
@@ -172,20 +173,31 @@ def studio_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 @studio_page
 def studio_issue(request: HttpRequest, slug: str) -> HttpResponse:
-    issuer = services.access_issuing(request.user, slug)
+    """The issue form; a posted form is authorised by ``issue_award`` alone, or, when it is
+    not valid and nothing is issued, by ``access_issuing`` before it is shown again."""
+    if request.method != "POST":
+        issuer = services.access_issuing(request.user, slug)
+        versions = services.get_issuable_versions(issuer)
+        return _issue_page(request, issuer, IssueForm(versions=versions), versions)
+    issuer = organisations.get_organisation(slug)
     versions = services.get_issuable_versions(issuer)
-    form = IssueForm(request.POST if request.method == "POST" else None, versions=versions)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                award = services.issue_award(actor=request.user, **form.issue_arguments())
-            except (InvalidInput, Conflict) as error:
-                form.add_service_error(error.field, error.message)
-            else:
-                messages.success(request, "The credential was issued.")
-                return redirect(_detail_url(slug, award))
-        status = 400
+    form = IssueForm(request.POST, versions=versions)
+    if not form.is_valid():
+        services.access_issuing(request.user, slug)
+        return _issue_page(request, issuer, form, versions, status=400)
+    try:
+        award = services.issue_award(actor=request.user, **form.issue_arguments())
+    except (InvalidInput, Conflict) as error:
+        # Raised once issue_award has authorised the actor.
+        form.add_service_error(error.field, error.message)
+        return _issue_page(request, issuer, form, versions, status=400)
+    messages.success(request, "The credential was issued.")
+    return redirect(_detail_url(slug, award))
+
+
+def _issue_page(
+    request: HttpRequest, issuer: Any, form: IssueForm, versions: list[Any], status: int = 200
+) -> HttpResponse:
     context = {"organisation": issuer, "form": form, "has_versions": bool(versions)}
     return render(request, "awards/studio/issue.html", context, status=status)
 
@@ -193,7 +205,7 @@ def studio_issue(request: HttpRequest, slug: str) -> HttpResponse:
 @studio_page
 @require_GET
 def studio_detail(request: HttpRequest, slug: str, award_uuid: str) -> HttpResponse:
-    award = _staff_award(request, slug, award_uuid)
+    award = _in_organisation(slug, services.access_award(request.user, award_uuid))
     return render(request, "awards/studio/detail.html", _detail_context(request, award))
 
 
@@ -202,26 +214,30 @@ def studio_detail(request: HttpRequest, slug: str, award_uuid: str) -> HttpRespo
 def studio_change_status(
     request: HttpRequest, slug: str, award_uuid: str, action: str
 ) -> HttpResponse:
+    """Revoke, suspend or unsuspend: the change authorises; a form that is not valid is shown
+    again once ``access_award`` has."""
     change = STATUS_CHANGES.get(action)
     if change is None:
         raise Http404(f"No action {action!r}.")
-    award = _staff_award(request, slug, award_uuid)
     form = StatusChangeForm(request.POST)
-    if form.is_valid():
-        try:
-            award = change(actor=request.user, award=award, reason=form.cleaned_data["reason"])
-        except (InvalidInput, Conflict) as error:
-            form.add_error("reason" if error.field == "reason" else None, error.message)
-        else:
-            status = award.get_status_display().lower()
-            messages.success(request, f"Done: the credential is now {status}.")
-            return redirect(_detail_url(slug, award))
-    context = _detail_context(request, award, failed=(action, form))
-    return render(request, "awards/studio/detail.html", context, status=400)
+    if not form.is_valid():
+        award = _in_organisation(slug, services.access_award(request.user, award_uuid))
+        context = _detail_context(request, award, failed=(action, form))
+        return render(request, "awards/studio/detail.html", context, status=400)
+    award = _in_organisation(slug, services.get_award(award_uuid))
+    try:
+        award = change(actor=request.user, award=award, reason=form.cleaned_data["reason"])
+    except (InvalidInput, Conflict) as error:
+        # Raised once the change has authorised the actor.
+        form.add_error("reason" if error.field == "reason" else None, error.message)
+        context = _detail_context(request, award, failed=(action, form))
+        return render(request, "awards/studio/detail.html", context, status=400)
+    status = award.get_status_display().lower()
+    messages.success(request, f"Done: the credential is now {status}.")
+    return redirect(_detail_url(slug, award))
 
 
-def _staff_award(request: HttpRequest, slug: str, award_uuid: str) -> Any:
-    award = services.access_award(request.user, award_uuid)
+def _in_organisation(slug: str, award: Any) -> Any:
     if award.organisation.slug != slug:
         raise Http404("No such credential in this organisation.")
     return award

@@ -391,7 +391,7 @@ def test_an_unknown_version_is_bad_input() -> None:
         elsewhere.achievement_uuid,
     ):
         with pytest.raises(InvalidInput) as raised:
-            services.find_version(organisation=organisation, reference=reference)
+            services.find_version(organisation_slug=organisation.slug, reference=reference)
         assert raised.value.field == "version"
 
 

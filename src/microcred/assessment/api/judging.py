@@ -255,15 +255,14 @@ def get_review(request: HttpRequest, uuid: UUID) -> dict[str, Any]:
     summary="Score the rubric: a level and feedback per criterion, overall feedback",
 )
 def score_review(request: HttpRequest, uuid: UUID, payload: ScoresIn) -> dict[str, Any]:
-    review = services.access_review(request.auth, uuid)
     scored = services.score_review(
         actor=request.auth,
-        review=review,
+        review=services.get_review(uuid),
         scores={key: score.dict() for key, score in payload.scores.items()},
         feedback=payload.feedback,
         outcome=payload.outcome,
     )
-    return _review(services.access_review(request.auth, scored.uuid))
+    return _review(scored)
 
 
 @router.get(
@@ -331,7 +330,7 @@ def signoff_list(request: HttpRequest, org: str) -> list[dict[str, Any]]:
     summary="Sign off a pass and issue its award (registrar)",
 )
 def sign_off(request: HttpRequest, uuid: UUID) -> dict[str, Any]:
-    submission = services.access_signoff(request.auth, uuid)
+    submission = services.get_submission(uuid)
     return _decision(services.sign_off(actor=request.auth, submission=submission))
 
 

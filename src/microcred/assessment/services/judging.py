@@ -78,7 +78,6 @@ __all__ = [
     "RowError",
     "access_moderation",
     "access_review",
-    "access_signoff",
     "access_submission_for_feedback",
     "apply_results_csv",
     "check_results_csv",
@@ -87,8 +86,10 @@ __all__ = [
     "get_feedback",
     "get_moderation",
     "get_result_versions",
+    "get_review",
     "get_review_page",
     "get_signoff_list",
+    "get_submission",
     "issue_awaiting_award",
     "issue_awaiting_awards",
     "public_evidence_url",
@@ -134,6 +135,20 @@ def access_review(actor: Any, review_uuid: Any) -> Review:
         organisations.access_organisation(
             actor, _organisation(review.submission).slug, roles=ASSESSOR_ROLES
         )
+    return review
+
+
+def get_review(review_uuid: Any) -> Review:
+    """Return the review with this id without authorising: for a handler to give to
+    :func:`score_review`, which authorises as it acts. Show nothing of it before then."""
+    review = (
+        Review.objects.select_related(*(f"submission__{path}" for path in _SUBMISSION_RELATED))
+        .filter(uuid=review_uuid)
+        .exclude(status=ReviewStatus.CANCELLED)
+        .first()
+    )
+    if review is None:
+        raise NotFound("No such review is assigned to you.", field="review")
     return review
 
 
@@ -753,14 +768,14 @@ def get_signoff_list(*, actor: Any, organisation_slug: str) -> QuerySet[Submissi
     )
 
 
-def access_signoff(actor: Any, submission_uuid: Any) -> Submission:
-    """Return a submission for a registrar of its organisation to sign off."""
+def get_submission(submission_uuid: Any) -> Submission:
+    """Return the submission with this id without authorising: for a handler to give to an
+    action that authorises as it acts (:func:`sign_off`). Show nothing of it before then."""
     submission = (
         Submission.objects.select_related(*_SUBMISSION_RELATED).filter(uuid=submission_uuid).first()
     )
     if submission is None:
         raise NotFound("No such submission.", field="submission")
-    organisations.access_organisation(actor, _organisation(submission).slug, roles=REGISTRAR_ROLES)
     return submission
 
 

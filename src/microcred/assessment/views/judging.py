@@ -39,10 +39,11 @@ def queue(request: HttpRequest, slug: str) -> HttpResponse:
 def review(request: HttpRequest, review_uuid: str) -> HttpResponse:
     """The submission and the rubric as a form: a level and feedback per criterion, overall
     feedback. Peers reach it from their dashboard, staff from their queue."""
-    item = services.access_review(request.user, review_uuid)
     error = None
     status = 200
     if request.method == "POST":
+        # score_review authorises; an error it raises comes after it has.
+        item = services.get_review(review_uuid)
         try:
             services.score_review(
                 actor=request.user,
@@ -56,6 +57,7 @@ def review(request: HttpRequest, review_uuid: str) -> HttpResponse:
         else:
             messages.success(request, "Thank you: your review is recorded.")
             return redirect(request.path)
+    else:
         item = services.access_review(request.user, review_uuid)
     page = services.get_review_page(item)
     context = {
@@ -137,7 +139,7 @@ def signoff_list(request: HttpRequest, slug: str) -> HttpResponse:
 @studio_page
 @require_POST
 def sign_off(request: HttpRequest, slug: str, submission_uuid: str) -> HttpResponse:
-    submission = services.access_signoff(request.user, submission_uuid)
+    submission = services.get_submission(submission_uuid)
     try:
         signed = services.sign_off(actor=request.user, submission=submission)
     except Conflict as error:
