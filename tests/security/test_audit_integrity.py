@@ -31,7 +31,6 @@ from microcred.audit.models import AuditEvent
 from microcred.audit.services import (
     GENESIS_HASH,
     ChainCheck,
-    _payload,
     check_chain,
     event_hash,
     record_event,
@@ -184,12 +183,23 @@ def test_an_edited_event_with_every_hash_recomputed_without_the_key_is_detected(
 
 
 def test_the_unkeyed_recomputation_that_used_to_pass_is_detected(chain: list[AuditEvent]) -> None:
-    """What audit_check accepted before the chain was keyed: plain SHA-256 over the same
-    payload, recomputed after an edit."""
+    """What audit_check accepted before the chain was keyed: plain SHA-256 over the event's
+    fields, recomputed after an edit."""
     AuditEvent.objects.filter(sequence=2).update(action="test.harmless")
     previous = GENESIS_HASH
     for event in AuditEvent.objects.order_by("sequence"):
-        payload = json.dumps(_payload(event), sort_keys=True, separators=(",", ":"))
+        fields = {
+            "sequence": event.sequence,
+            "created_at": event.created_at.isoformat(),
+            "actor": event.actor_label,
+            "actor_id": event.actor_id,
+            "organisation": event.organisation_id,
+            "action": event.action,
+            "target_type": event.target_type,
+            "target_id": event.target_id,
+            "data": event.data,
+        }
+        payload = json.dumps(fields, sort_keys=True, separators=(",", ":"))
         event.previous_hash = previous
         event.hash = hashlib.sha256((previous + payload).encode()).hexdigest()
         event.save(update_fields=["previous_hash", "hash"])

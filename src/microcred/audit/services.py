@@ -11,7 +11,7 @@ so someone who can write to the database but not read the key cannot edit,
 insert, reorder or delete an event and recompute a chain that checks. Deleting
 the newest events leaves a shorter chain that still checks; checkpoints of the
 head, kept outside the database (:func:`write_checkpoint`), show that.
-See docs/decisions/0005-keyed-audit-chain.md for what this proves and what not.
+See docs/decisions/0006-keyed-audit-chain.md for what this proves and what not.
 """
 
 from __future__ import annotations
@@ -32,6 +32,16 @@ from django.db import connection, transaction
 
 from microcred.audit.models import AuditEvent
 from microcred.datafiles import generated_secret, private_file
+
+__all__ = [
+    "ChainCheck",
+    "Checkpoint",
+    "audit_key",
+    "check_chain",
+    "event_hash",
+    "record_event",
+    "write_checkpoint",
+]
 
 GENESIS_HASH = "0" * 64
 # pg_advisory_xact_lock's key for appending to the chain: any constant no other code uses.

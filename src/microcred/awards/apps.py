@@ -6,13 +6,11 @@ class AwardsConfig(AppConfig):
     verbose_name = "Awards"
 
     def ready(self) -> None:
-        from microcred.assessment.services import register_award_issuer
         from microcred.awards import services
+        from microcred.core.pages import register_area
         from microcred.organisations.services import register_local_document
         from microcred.organisations.signals import signing_key_replaced
-        from microcred.studio.pages import register_area
 
         register_local_document("/status/", services.local_status_list)
         signing_key_replaced.connect(services.resign_status_lists, dispatch_uid="awards-resign")
         register_area(label="Awards", url_name="awards:studio-list")
-        register_award_issuer(services.issue_decided_award)

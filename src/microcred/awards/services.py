@@ -16,7 +16,7 @@ import secrets
 import uuid
 from dataclasses import asdict, dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -32,19 +32,50 @@ from microcred.awards import downloads, status
 from microcred.awards.credential import Learner, Outcome, build_credential
 from microcred.awards.models import Award, AwardStatus, CredentialFormat, StatusList
 from microcred.catalogue import services as catalogue
+from microcred.core import public_urls
 from microcred.errors import Conflict, Forbidden, InvalidInput, MicrocredError, NotFound
 from microcred.inputs import clean_text
 from microcred.organisations import services as organisations
-from microcred.organisations.models import Role
-from microcred.quality import report as qa_report
+from microcred.organisations.services import Role
 from microcred.vc import VerificationReport, sign, verify
 from microcred.vc.http import LocalFetcher
 from microcred.vc.jwt import decode_jwt
 from microcred.vc.ob3 import validate_ob3
 from microcred.vc.rdfc import canonicalize
 
-if TYPE_CHECKING:
-    from microcred.assessment.services import DecidedPass
+__all__ = [
+    "DecidedAward",
+    "IssueRequest",
+    "access_award",
+    "access_issuing",
+    "allowed_status_changes",
+    "can_issue",
+    "credential_url",
+    "find_version",
+    "get_award",
+    "get_baked_image",
+    "get_certificate_pdf",
+    "get_certified_elements",
+    "get_credential_document",
+    "get_issuable_versions",
+    "get_issued_awards",
+    "get_learner_awards",
+    "get_linkedin_url",
+    "get_status_entries",
+    "get_status_list_credential",
+    "issue_award",
+    "issue_decided_award",
+    "learner_label",
+    "list_awards",
+    "list_status_lists",
+    "local_status_list",
+    "resign_status_lists",
+    "revoke_award",
+    "status_list_url",
+    "suspend_award",
+    "unsuspend_award",
+    "verify_award",
+]
 
 ISSUERS = (Role.REGISTRAR,)
 # DID Core section 3.1: did:<method>:<method-specific id>.
@@ -133,16 +164,39 @@ def issue_award(
     return _issue(organisation, version, request, actor=actor, now=now or timezone.now())
 
 
-def issue_decided_award(decision: DecidedPass, *, now: datetime | None = None) -> Award:
-    """Issue the award a recorded pass calls for, on the authority of that pass.
+@dataclass(frozen=True)
+class DecidedAward:
+    """A recorded decision that calls for an award: the authority to issue it, and what the
+    award says.
 
-    No role is checked here: the pass was authorised when it was taken (the
-    assessor's decision, or the registrar's sign-off), and it fixes who
-    receives which version with which results under which idempotency key,
-    so nothing about the award can be widened by the caller. The assessment
-    app calls this, through the issuer it registers, only for a pass it
-    read from the database that has no award yet; the award is issued by
-    the person who decided, and its audit event names the decision.
+    The app that records the decision builds it from the database once the decision is
+    committed (assessment, for an assessor's pass or a registrar's sign-off): who decided,
+    which version, which learner, the results, the public evidence, how the learner was
+    assessed, and the idempotency key that makes a retry return the award issued first.
+    ``decision`` is the id of the deciding record, named in the award's audit event.
+    """
+
+    decision: str
+    version: Any
+    learner: Any
+    learner_name: str
+    decided_by: Any
+    results: list[dict[str, Any]]
+    score: dict[str, str] | None
+    evidence: list[dict[str, str]]
+    narrative: str
+    idempotency_key: str
+
+
+def issue_decided_award(decision: DecidedAward, *, now: datetime | None = None) -> Award:
+    """Issue the award a recorded decision calls for, on the authority of that decision.
+
+    No role is checked here: the decision was authorised when it was taken (the
+    assessor's pass, the registrar's sign-off), and it fixes who receives which
+    version with which results under which idempotency key, so a caller can widen
+    nothing. Callers pass only a decision they read from the database that has no
+    award yet; the award is issued by the person who decided, and its audit event
+    names the decision.
     """
     version = decision.version
     request = _issue_request(
@@ -164,7 +218,7 @@ def issue_decided_award(decision: DecidedPass, *, now: datetime | None = None) -
         request,
         actor=decision.decided_by,
         now=now or timezone.now(),
-        decision=str(decision.submission_uuid),
+        decision=decision.decision,
     )
 
 
@@ -257,7 +311,9 @@ def _sign_award(
         valid_from=now,
         valid_until=valid_until,
         credential_status=entries,
-        quality_report=qa_report.report_url(version),
+        quality_report=public_urls.qa_report_url(
+            organisation.slug, version.microcredential.slug, version.number
+        ),
     )
     _check_credential(credential, request.format)
     award.signed_credential = _sign(credential, organisation, request.format, now=now)
@@ -577,7 +633,7 @@ def _check_transition(award: Award, to: AwardStatus) -> None:
 
 def credential_url(award: Award) -> str:
     """Return the credential's id: the URL of its public page."""
-    return f"{settings.PUBLIC_URL}/credentials/{award.uuid}"
+    return public_urls.credential_url(award.uuid)
 
 
 def get_award(award_uuid: uuid.UUID | str) -> Award:

@@ -9,9 +9,9 @@ that decision stands. A pass waits for a registrar when the organisation asks
 for sign-off (``signoff``), else it is final at once.
 
 A final pass is recorded first; its award is issued after that transaction
-commits, in a transaction of its own, by the issuer the awards app registers
-(:func:`register_award_issuer`), on the authority of the recorded pass
-(:class:`DecidedPass`): nobody is authorised a second time. Signing never
+commits, in a transaction of its own, by the awards service on the authority
+of the recorded pass (``awards.DecidedAward``): nobody is authorised a second
+time. Signing never
 holds the decision's locks, and a signing failure (a key that cannot be read,
 a credential that does not verify) leaves the decision recorded and the
 award awaiting: :func:`issue_awaiting_awards` (``microcred manage
@@ -23,17 +23,13 @@ from __future__ import annotations
 import csv
 import io
 import logging
-import uuid
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet
-from django.urls import reverse
 from django.utils import timezone
 
 from microcred.assessment import notices
@@ -55,6 +51,7 @@ from microcred.assessment.models import (
 )
 from microcred.assessment.services import learning
 from microcred.audit.services import record_event
+from microcred.awards import services as awards
 from microcred.catalogue import services as catalogue
 from microcred.catalogue.achievement import (
     achievement_id,
@@ -62,16 +59,16 @@ from microcred.catalogue.achievement import (
     level_result_id,
     total_result_id,
 )
+from microcred.core import public_urls
 from microcred.errors import Conflict, InvalidInput, MicrocredError, NotFound
 from microcred.frameworks import rubric as rules
 from microcred.inputs import clean_text
 from microcred.organisations import services as organisations
-from microcred.organisations.models import Role
+from microcred.organisations.services import Role
 
 __all__ = [
     "ASSESSOR_ROLES",
     "CSV_COLUMNS",
-    "DecidedPass",
     "Feedback",
     "Moderated",
     "ReviewPage",
@@ -93,7 +90,6 @@ __all__ = [
     "issue_awaiting_award",
     "issue_awaiting_awards",
     "public_evidence_url",
-    "register_award_issuer",
     "score_review",
     "sign_off",
 ]
@@ -470,42 +466,6 @@ def _finish(submission: Submission, *, actor: Any, now: datetime) -> None:
 # -- the award of a pass --------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class DecidedPass:
-    """A recorded pass that awaits its award: the authority to issue it, and what it says.
-
-    Made only by :func:`issue_awaiting_award` from a pass in the database, and handed to
-    the registered award issuer: the deciding reviews' rubric levels as Results, the
-    public evidence, how the learner was assessed, identified and supervised, and the
-    idempotency key (learner, version, attempt) that makes a retry return the award
-    issued first.
-    """
-
-    submission_uuid: uuid.UUID
-    version: Any
-    learner: Any
-    learner_name: str
-    decided_by: Any
-    results: list[dict[str, Any]]
-    score: dict[str, str] | None
-    evidence: list[dict[str, str]]
-    narrative: str
-    idempotency_key: str
-
-
-AwardIssuer = Callable[[DecidedPass], Any]
-_award_issuers: list[AwardIssuer] = []
-
-
-def register_award_issuer(issuer: AwardIssuer) -> None:
-    """Let ``issuer`` (the awards app's) sign the award of each recorded pass and return it.
-
-    Assessment decides and awards signs; the registry lets the awards app, which sits
-    above assessment, plug in without assessment importing it.
-    """
-    _award_issuers[:] = [issuer]
-
-
 def _issue_after_decision(submission_id: int) -> None:
     """Issue a pass's award once the decision is committed; a failure is logged, the pass
     stays recorded and :func:`issue_awaiting_awards` retries it."""
@@ -528,12 +488,6 @@ def issue_awaiting_award(submission: Submission) -> Any | None:
     it, or a registrar signed it off, each authorised when they acted). Idempotent: the
     award's key is the learner, the version and the attempt.
     """
-    if not _award_issuers:
-        raise MicrocredError(
-            "No award issuer is registered: the awards app is not installed.",
-            code="assessment.no_award_issuer",
-        )
-    [issuer] = _award_issuers
     with transaction.atomic():
         locked = (
             Submission.objects.select_for_update(of=("self",))
@@ -544,7 +498,7 @@ def issue_awaiting_award(submission: Submission) -> Any | None:
         locked.enrolment = enrolment
         if not _awaits_award(locked):
             return None
-        award = issuer(_decided_pass(locked))
+        award = awards.issue_decided_award(_decided_award(locked))
         enrolment.award = award
         enrolment.save(update_fields=["award"])
         notices.award_issued(enrolment)
@@ -593,8 +547,10 @@ def _awaits_award(submission: Submission) -> bool:
     )
 
 
-def _decided_pass(submission: Submission) -> DecidedPass:
-    """Return what the award of ``submission``'s pass says, and who decided it."""
+def _decided_award(submission: Submission) -> awards.DecidedAward:
+    """Return ``submission``'s recorded pass as the authority for its award: the deciding
+    review's rubric levels as Results, the public evidence, how the learner was assessed,
+    identified and supervised, and the key (learner, version, attempt) of the award."""
     enrolment = submission.enrolment
     version = enrolment.version
     learner = enrolment.learner
@@ -624,8 +580,8 @@ def _decided_pass(submission: Submission) -> DecidedPass:
         }
         for item in submission.evidence.filter(public=True).order_by("created_at")
     ]
-    return DecidedPass(
-        submission_uuid=submission.uuid,
+    return awards.DecidedAward(
+        decision=str(submission.uuid),
         version=version,
         learner=learner,
         learner_name=learner.get_full_name() or learner.get_username(),
@@ -673,8 +629,7 @@ def public_evidence_url(item: EvidenceItem) -> str:
     """Return the public page of an evidence item the learner made public; a link is itself."""
     if item.url:
         return item.url
-    path = reverse("assessment:public_evidence", kwargs={"uuid": item.uuid})
-    return f"{settings.PUBLIC_URL}{path}"
+    return public_urls.public_evidence_url(item.uuid)
 
 
 def _deciding_review(submission: Submission) -> Review:
