@@ -18,6 +18,7 @@ from microcred.vc.errors import FetchError, InputError, JsonLdError, StatusError
 from microcred.vc.http import Fetcher, LocalFetcher
 from microcred.vc.inputs import Presented, read_presented
 from microcred.vc.jsonld import DEFAULT_LOADER, ContextLoader
+from microcred.vc.keys import same_public_key
 from microcred.vc.report import CheckStatus, VerificationReport
 
 VC_V1 = "https://www.w3.org/2018/credentials/v1"
@@ -131,12 +132,7 @@ class Verifier:
                 f"{result.key_id or 'in its header'}.",
             )
             report.checks.extend(result.findings)
-            self._check_issuer_key(
-                report,
-                method=result.key_id,
-                controller=result.controller,
-                controller_verified=result.controller_verified,
-            )
+            self._check_jwt_issuer_key(report, result)
         self._check_validity(report, credential)
         self._check_status(report, credential)
         self._check_schema(report, credential)
@@ -308,6 +304,57 @@ class Verifier:
             )
         else:
             report.passed("issuer.key", f"The signing key belongs to the issuer {issuer}.")
+
+    def _check_jwt_issuer_key(
+        self, report: VerificationReport, result: vcjwt.JwtVerification
+    ) -> None:
+        """Check that the key that signed the JWT is one the issuer issues with.
+
+        A JWT can carry any key in its header and claim any issuer, so the
+        signature alone proves nothing about who issued it. The key is bound
+        to the issuer only when the issuer's DID document lists it for
+        assertionMethod (a did:key or did:jwk issuer is its own document), or
+        when the issuer is a web address whose own controller document, named
+        by ``kid``, lists it. Anything else fails.
+        """
+        issuer = report.issuer
+        where = result.key_id or "the key in the JOSE header (jwk)"
+        if not isinstance(issuer, str):
+            report.failed(
+                "issuer.key",
+                f"The credential names no issuer id, so nothing binds {where} to an issuer.",
+            )
+            return
+        if issuer.startswith("did:"):
+            try:
+                issuer_keys = did.assertion_keys(issuer, fetcher=self.fetcher)
+            except VCError as error:
+                report.failed(
+                    "issuer.key",
+                    f"The signing key ({where}) could not be checked against the issuer "
+                    f"{issuer}: {error.message}",
+                )
+                return
+            if any(same_public_key(key, result.key) for key in issuer_keys):
+                report.passed(
+                    "issuer.key",
+                    f"The signing key is one the issuer {issuer} lists for assertionMethod.",
+                )
+            else:
+                report.failed(
+                    "issuer.key",
+                    f"The JWT was signed with a key ({where}) that the issuer {issuer} does "
+                    "not list for assertionMethod: anyone can sign a JWT with a key of their own.",
+                )
+        elif result.controller == issuer and result.controller_verified:
+            report.passed("issuer.key", f"The signing key is listed by the issuer {issuer} itself.")
+        else:
+            report.failed(
+                "issuer.key",
+                f"Nothing binds the signing key ({where}) to the issuer {issuer}: the issuer "
+                "is not a DID whose document lists the key, and the key is not in a document "
+                "the issuer publishes.",
+            )
 
     def _check_validity(self, report: VerificationReport, credential: dict[str, Any]) -> None:
         start = credential.get("validFrom", credential.get("issuanceDate"))
