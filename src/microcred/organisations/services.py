@@ -33,7 +33,7 @@ from microcred.organisations.models import (
 )
 from microcred.organisations.profile import clean_profile, profile_document
 from microcred.organisations.signals import signing_key_replaced
-from microcred.vc.http import Fetcher, HttpFetcher
+from microcred.vc.http import Fetcher, HttpFetcher, ResponseCache
 from microcred.vc.keys import Ed25519Multikey
 
 # DID Core 1.0 and the Multikey context (Controlled Identifiers 1.0, section 2.2.2).
@@ -572,6 +572,11 @@ def register_local_document(prefix: str, resolver: LocalResolver) -> None:
     _LOCAL_DOCUMENTS[prefix] = resolver
 
 
+# Other sites' DID documents and status lists, kept as long as their cache headers allow
+# (at most a few minutes), shared by every verification this process makes.
+_FETCH_CACHE = ResponseCache()
+
+
 def get_platform_fetcher(*, fallback: Fetcher | None = None) -> PlatformFetcher:
     """Return a fetcher that answers the platform's own URLs from the database.
 
@@ -585,6 +590,7 @@ def get_platform_fetcher(*, fallback: Fetcher | None = None) -> PlatformFetcher:
         or HttpFetcher(
             timeout=settings.VERIFY_FETCH_TIMEOUT,
             allow_private=settings.VERIFY_ALLOW_PRIVATE_ADDRESSES,
+            cache=_FETCH_CACHE,
         ),
     )
 

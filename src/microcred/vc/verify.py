@@ -15,7 +15,13 @@ from microcred.vc import clr, dataintegrity, datamodel, did, ob2, ob3, statuslis
 from microcred.vc import jwt as vcjwt
 from microcred.vc.dates import parse_datetime
 from microcred.vc.errors import FetchError, InputError, JsonLdError, StatusError, VCError
-from microcred.vc.http import Fetcher, LocalFetcher
+from microcred.vc.http import (
+    DEFAULT_LIMITS,
+    BoundedFetcher,
+    Fetcher,
+    FetchLimits,
+    LocalFetcher,
+)
 from microcred.vc.inputs import Presented, read_presented
 from microcred.vc.jsonld import DEFAULT_LOADER, ContextLoader
 from microcred.vc.keys import same_public_key
@@ -45,16 +51,22 @@ def verify(
     fetcher: Fetcher | None = None,
     loader: ContextLoader = DEFAULT_LOADER,
     now: datetime | None = None,
+    limits: FetchLimits = DEFAULT_LIMITS,
 ) -> list[VerificationReport]:
     """Verify every credential in ``data`` and return one report for each.
 
     ``fetcher`` answers URLs (did:web documents, status lists, OB 2.0 hosted
-    assertions); without one nothing is fetched. ``now`` is the time validity
-    periods are checked against. Raise :class:`InputError` when ``data``
-    holds nothing we can read.
+    assertions); without one nothing is fetched. ``limits`` bound what the
+    whole call may fetch: one deadline, a number of documents per
+    credential. ``now`` is the time validity periods are checked against.
+    Raise :class:`InputError` when ``data`` holds nothing we can read.
     """
-    verifier = Verifier(fetcher=fetcher, loader=loader, now=now or datetime.now(UTC))
-    return [verifier.verify_presented(item, source=source) for item in read_presented(data)]
+    presented = read_presented(data)
+    verifier = Verifier(fetcher=fetcher, loader=loader, now=now or datetime.now(UTC), limits=limits)
+    try:
+        return [verifier.verify_presented(item, source=source) for item in presented]
+    finally:
+        verifier.close()
 
 
 class Verifier:
@@ -62,16 +74,30 @@ class Verifier:
 
     Status lists are cached for the session, so a JSON Lines stream of a
     thousand credentials that share a list fetches and verifies it once.
+    Every fetch of the session goes through one :class:`BoundedFetcher`.
     """
 
-    def __init__(self, *, fetcher: Fetcher | None, loader: ContextLoader, now: datetime) -> None:
-        self.fetcher = fetcher or LocalFetcher({})
+    def __init__(
+        self,
+        *,
+        fetcher: Fetcher | None,
+        loader: ContextLoader,
+        now: datetime,
+        limits: FetchLimits = DEFAULT_LIMITS,
+    ) -> None:
+        self.fetcher = BoundedFetcher(fetcher or LocalFetcher({}), limits)
         self.loader = loader
         self.now = now
         self._status_lists: dict[str, dict[str, Any] | VCError] = {}
         self._keys: dict[str, did.ResolvedKey] = {}
 
+    def close(self) -> None:
+        """Stop background fetches that are no longer needed."""
+        self.fetcher.close()
+
     def verify_presented(self, item: Presented, *, source: str | None = None) -> VerificationReport:
+        self.fetcher.start_credential()
+        self.fetcher.prefetch(documents_needed(item))
         baked = f", baked in {item.container.upper()}" if item.container else ""
         if item.kind == "ob2":
             return self.verify_ob2(item.value, source=source, baked=baked)
@@ -496,6 +522,55 @@ class Verifier:
                 )
             else:
                 report.passed("clr.nested", f"All {len(nested)} credentials inside the CLR verify.")
+
+
+def documents_needed(item: Presented) -> list[str]:
+    """Return the URLs verifying ``item`` will fetch, as far as can be told before checking.
+
+    Status lists, the issuer's did:web document and the documents of the
+    keys named by proofs or the JWT header: these are fetched together
+    before the checks start. Whatever cannot be told here is fetched when a
+    check asks for it.
+    """
+    if item.kind == "vc" and isinstance(item.value, dict):
+        credential, methods = (
+            item.value,
+            [
+                proof.get("verificationMethod")
+                for proof in _as_list(item.value.get("proof"))
+                if isinstance(proof, dict)
+            ],
+        )
+    elif item.kind == "jwt":
+        try:
+            header, payload, credential = vcjwt.decode_jwt(item.value)
+        except InputError:
+            return []
+        kid, issuer = header.get("kid"), payload.get("iss")
+        if isinstance(kid, str) and kid.startswith("#") and isinstance(issuer, str):
+            kid = issuer + kid
+        methods = [kid]
+    else:
+        return []
+    issuer = credential.get("issuer")
+    issuer = issuer.get("id") if isinstance(issuer, dict) else issuer
+    urls = [
+        entry.get("statusListCredential")
+        for entry in _as_list(credential.get("credentialStatus"))
+        if isinstance(entry, dict)
+    ]
+    for name in (issuer, *methods):
+        if not isinstance(name, str):
+            continue
+        base = name.split("#", 1)[0]
+        if base.startswith("did:web:"):
+            try:
+                urls.append(did.did_web_url(base))
+            except VCError:
+                continue
+        elif base.startswith(("https://", "http://")) and name is not issuer:
+            urls.append(base)
+    return [url for url in urls if isinstance(url, str)]
 
 
 def _as_list(value: Any) -> list[Any]:
