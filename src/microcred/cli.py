@@ -164,12 +164,16 @@ def read_credentials(data: bytes, name: str) -> tuple[bool, Iterator[tuple[str, 
     A JSON Lines stream is read line by line, so a large batch streams through;
     each credential comes with where it was (``"name, line 3"``) for error messages.
     """
+    from microcred.vc.inputs import parse_json
+
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         fail(f"{name}: not UTF-8 text")
     try:
-        whole = json.loads(text)
+        whole = parse_json(text)
+    except MicrocredError as error:
+        fail(f"{name}: {error.message}")
     except ValueError:
         return False, _json_lines(text, name)
     if not isinstance(whole, dict):
@@ -178,12 +182,16 @@ def read_credentials(data: bytes, name: str) -> tuple[bool, Iterator[tuple[str, 
 
 
 def _json_lines(text: str, name: str) -> Iterator[tuple[str, dict[str, Any]]]:
+    from microcred.vc.inputs import parse_json
+
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
         where = f"{name}, line {number}"
         try:
-            value = json.loads(line)
+            value = parse_json(line)
+        except MicrocredError as error:
+            fail(f"{where}: {error.message}")
         except ValueError as exc:
             fail(f"{where}: not JSON ({exc.msg})")
         if not isinstance(value, dict):

@@ -33,6 +33,7 @@ from microcred.vc.dates import format_datetime, parse_datetime
 from microcred.vc.did import SCHEME, resolve_verification_method
 from microcred.vc.errors import InputError, InvalidSignature, ProofError, ResolutionError, VCError
 from microcred.vc.http import Fetcher
+from microcred.vc.inputs import parse_json
 from microcred.vc.keys import PrivateKey, PublicKey, public_key_from_jwk
 from microcred.vc.report import Check, CheckStatus
 
@@ -447,7 +448,7 @@ def _credential(payload: dict[str, Any]) -> dict[str, Any]:
 
 def _json_part(segment: str, part: str) -> dict[str, Any]:
     try:
-        value = json.loads(_b64decode(segment, part))
+        value = parse_json(_b64decode(segment, part))
     except ValueError as exc:
         raise InputError(f"The JWT {part} is not JSON: {exc}.") from exc
     if not isinstance(value, dict):
