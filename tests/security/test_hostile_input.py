@@ -31,7 +31,7 @@ POISONED = [
     "ring of 120 blank nodes, flat",
     "clique of 10 blank nodes",
     "clique of 30 blank nodes",
-    "400 alike alignments (~140 KB)",
+    "400 alike alignments",
 ]
 
 
