@@ -32,7 +32,6 @@ def describe(report: VerificationReport) -> str:
 # --- Digital Credentials Consortium -------------------------------------------------------
 
 
-
 def verify_dcc(data: bytes) -> list[VerificationReport]:
     return verify(
         data,
