@@ -92,12 +92,13 @@ def alike_alignments(count: int = 400) -> dict[str, Any]:
     return credential
 
 
-def alike_links(count: int = 24) -> dict[str, Any]:
-    """Return ``count`` blank nodes linked to one shared blank node: within the size limits."""
+def alike_links(count: int = 1_000) -> dict[str, Any]:
+    """Return ``count`` blank nodes linked to one shared blank node."""
     return anonymous_credential(link=[{"link": "_:hub"} for _ in range(count)])
 
 
-# The worst ones, by name: what the benchmark times and the tests refuse.
+# The worst ones, by name, for the benchmark. The last two are within the limits: alike
+# blank nodes that are cheap to tell apart are canonicalized, not refused.
 HOSTILE = {
     "JSON nested 100,000 deep": lambda: deep_json(),
     "ring of 2,000 blank nodes, nested": lambda: nested_ring(),
@@ -105,7 +106,7 @@ HOSTILE = {
     "ring of 120 blank nodes, flat": lambda: json.dumps(flat_ring(120)),
     "clique of 10 blank nodes": lambda: json.dumps(clique(10)),
     "clique of 30 blank nodes": lambda: json.dumps(clique(30)),
+    "1,100 alike alignments": lambda: json.dumps(alike_alignments(1_100)),
     "400 alike alignments": lambda: json.dumps(alike_alignments(400)),
-    "100 alike alignments": lambda: json.dumps(alike_alignments(100)),
-    "24 nodes on one blank hub": lambda: json.dumps(alike_links(24)),
+    "1,000 nodes on one blank hub": lambda: json.dumps(alike_links(1_000)),
 }

@@ -31,12 +31,12 @@ HASH_ALGORITHMS = ("sha256", "sha384")
 MAX_STEPS = 10_000
 # Blank nodes the first-degree hashes could not tell apart, and the depth of the
 # n-degree recursion (a ring of blank nodes recurses once per node).
-MAX_ALIKE_NODES = 128
+MAX_ALIKE_NODES = 1024
 MAX_DEPTH = 32
 # CPU seconds of this thread (not wall time: a busy machine must not fail good data).
 MAX_SECONDS = 0.1
 # Steps between two looks at the clock.
-CLOCK_EVERY = 64
+CLOCK_EVERY = 16
 
 
 class _Issuer:
