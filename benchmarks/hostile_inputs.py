@@ -23,7 +23,6 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from microcred.site.demo import sample_credential
 from microcred.vc import Ed25519Multikey, InputError, sign, verify
 from microcred.vc.http import FetchLimits, HttpFetcher
 from microcred.vc.statuslist import (
@@ -31,6 +30,7 @@ from microcred.vc.statuslist import (
     build_status_list_credential,
     status_entry,
 )
+from microcred.verification.samples import sample_credential
 from tests.security.hostile import HOSTILE
 
 NOW = datetime(2026, 11, 22, tzinfo=UTC)
