@@ -126,6 +126,24 @@ def test_an_unresolvable_issuer_did_fails_rather_than_warns(
     assert "could not be checked" in report.checks_with("issuer.key")[0].message
 
 
+def test_a_data_integrity_proof_by_an_authentication_only_key_does_not_issue(
+    issuer_key: Ed25519Multikey,
+) -> None:
+    """Before: any key the DID document listed, for any relationship, passed issuer.key."""
+    document = did_document(PLATFORM_DID, issuer_key, relationship="authentication")
+    signed = sign(
+        credential_from(PLATFORM_DID, issuer_key),
+        key=issuer_key,
+        verification_method=f"{PLATFORM_DID}#key-1",
+        created=FIXED_NOW,
+    )
+    report = verify_one(signed, {PLATFORM_DID_URL: document})
+    assert issuer_key_status(report) == [CheckStatus.FAILED]
+    assert not report.verified
+    listed = verify_one(signed, {PLATFORM_DID_URL: did_document(PLATFORM_DID, issuer_key)})
+    assert issuer_key_status(listed) == [CheckStatus.PASSED]
+
+
 # -- ... while the issuer's own keys still verify ---------------------------------------------
 
 

@@ -24,7 +24,7 @@ from microcred.vc.http import (
 )
 from microcred.vc.inputs import Presented, read_presented
 from microcred.vc.jsonld import DEFAULT_LOADER, ContextLoader
-from microcred.vc.keys import same_public_key
+from microcred.vc.keys import PublicKey, same_public_key
 from microcred.vc.report import CheckStatus, VerificationReport
 
 VC_V1 = "https://www.w3.org/2018/credentials/v1"
@@ -275,12 +275,10 @@ class Verifier:
         for result in results:
             report.add("proof.signature", result.status, result.message, **result.data)
             if result.status is not CheckStatus.FAILED:
-                resolved = self._keys.get(result.verification_method)
                 self._check_issuer_key(
                     report,
                     method=result.verification_method,
-                    controller=resolved.controller if resolved else None,
-                    controller_verified=bool(resolved and resolved.controller_verified),
+                    resolved=self._keys.get(result.verification_method),
                 )
 
     def _resolve_key(self, verification_method: str) -> did.ResolvedKey:
@@ -296,15 +294,18 @@ class Verifier:
         report: VerificationReport,
         *,
         method: str | None,
-        controller: str | None,
-        controller_verified: bool,
+        resolved: did.ResolvedKey | None,
     ) -> None:
         """Check that the issuer controls the key that signed (VC 2.0 section 8.2 and 9.6).
 
-        The key's controller must be the issuer. A key only named in a URL
-        fragment (the 1EdTech ``<issuer URL>#<publicKeyMultibase>`` convention)
-        is accepted with a warning: nothing the issuer published confirms it.
+        The key's controller must be the issuer, and a DID issuer must list
+        the key for assertionMethod (a key only for authentication does not
+        issue). A key only named in a URL fragment (the 1EdTech ``<issuer
+        URL>#<publicKeyMultibase>`` convention) is accepted with a warning:
+        nothing the issuer published confirms it.
         """
+        controller = resolved.controller if resolved else None
+        controller_verified = bool(resolved and resolved.controller_verified)
         issuer = report.issuer
         if issuer is None or controller is None:
             report.warning("issuer.key", "Nothing links the signing key to the issuer.")
@@ -328,8 +329,21 @@ class Verifier:
                 f"The key is named in the verification method itself ({method}); the "
                 f"issuer {issuer} did not publish it anywhere this verifier could check.",
             )
+        elif issuer.startswith("did:") and not _lists(self._assertion_keys(issuer), resolved.key):
+            report.failed(
+                "issuer.key",
+                f"The issuer {issuer} lists the key {method}, but not for assertionMethod: it "
+                "may not issue credentials with it.",
+            )
         else:
             report.passed("issuer.key", f"The signing key belongs to the issuer {issuer}.")
+
+    def _assertion_keys(self, issuer: str) -> list[PublicKey] | VCError:
+        """Return the keys the DID ``issuer`` lists for assertionMethod, or why there are none."""
+        try:
+            return did.assertion_keys(issuer, fetcher=self.fetcher)
+        except VCError as error:
+            return error
 
     def _check_jwt_issuer_key(
         self, report: VerificationReport, result: vcjwt.JwtVerification
@@ -352,16 +366,14 @@ class Verifier:
             )
             return
         if issuer.startswith("did:"):
-            try:
-                issuer_keys = did.assertion_keys(issuer, fetcher=self.fetcher)
-            except VCError as error:
+            issuer_keys = self._assertion_keys(issuer)
+            if isinstance(issuer_keys, VCError):
                 report.failed(
                     "issuer.key",
                     f"The signing key ({where}) could not be checked against the issuer "
-                    f"{issuer}: {error.message}",
+                    f"{issuer}: {issuer_keys.message}",
                 )
-                return
-            if any(same_public_key(key, result.key) for key in issuer_keys):
+            elif _lists(issuer_keys, result.key):
                 report.passed(
                     "issuer.key",
                     f"The signing key is one the issuer {issuer} lists for assertionMethod.",
@@ -522,6 +534,11 @@ class Verifier:
                 )
             else:
                 report.passed("clr.nested", f"All {len(nested)} credentials inside the CLR verify.")
+
+
+def _lists(keys: list[PublicKey] | VCError, key: PublicKey) -> bool:
+    """Return whether ``keys`` (an issuer's assertion keys, or why it has none) holds ``key``."""
+    return not isinstance(keys, VCError) and any(same_public_key(k, key) for k in keys)
 
 
 def documents_needed(item: Presented) -> list[str]:
