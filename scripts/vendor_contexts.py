@@ -74,7 +74,10 @@ class Context:
 
     ``after`` is set where the package carries the context only inside a
     JavaScript or Python module: the stored file is then the JSON value that
-    follows that text in the module, byte for byte.
+    follows that text in the module, byte for byte. ``evaluate`` is set where
+    the module holds it as a JavaScript object literal that is not strict
+    JSON: Node.js loads the module and the stored file is its exports written
+    by ``JSON.stringify(value, null, 2)``.
     """
 
     url: str
@@ -83,6 +86,7 @@ class Context:
     file: str
     after: str | None = None
     notes: str | None = None
+    evaluate: bool = False
 
 
 PACKAGES: dict[str, Package] = {
@@ -164,6 +168,14 @@ PACKAGES: dict[str, Package] = {
         "3.0.0",
         "sha512-pyXirpq29gy+NIaTBozDEm7nk1Oh8Yqie2WR0JuIqRX0ePCbiFeMv2uPEP3TXzyh1Jz++28fD+qjNojlhUmiIw==",
         f"MIT (package); {ONE_EDTECH_NOTE}",
+        "LICENSE",
+    ),
+    "dcc": Package(
+        "npm",
+        "@digitalcredentials/dcc-context",
+        "1.0.0",
+        "sha512-iun3HTqOqcAoG0lz5GWx/fJYxpbKjzqq866dBo0osxs+pj/CwZDNHKXVC6sdd662tXg9EF0r4YdZ/AW6DOnS6A==",
+        "MIT",
         "LICENSE",
     ),
     "openbadgeslib": Package(
@@ -309,6 +321,14 @@ CONTEXTS: tuple[Context, ...] = (
         "clr-v2p0-context-2.0.1.json",
     ),
     Context(
+        "https://w3id.org/dcc/v1",
+        "dcc",
+        "js/context.js",
+        "dcc-v1.json",
+        evaluate=True,
+        notes="The Digital Credentials Consortium's context of its older credentials.",
+    ),
+    Context(
         "https://w3id.org/openbadges/v2",
         "openbadges",
         "openbadges/verifier/openbadges_context.py",
@@ -408,6 +428,21 @@ def json_after(module: bytes, marker: str, where: str) -> bytes:
     return text[start:end].encode("utf-8")
 
 
+def module_exports(module: bytes, where: str) -> bytes:
+    """Return what a CommonJS module exports, as ``JSON.stringify(value, null, 2)`` plus a newline.
+
+    Node.js reads the object literal, so nothing here has to parse JavaScript.
+    """
+    with tempfile.TemporaryDirectory(prefix="vendor-module-") as tmp:
+        path = Path(tmp) / "module.js"
+        path.write_bytes(module)
+        script = "process.stdout.write(JSON.stringify(require(process.argv[1]), null, 2) + '\\n')"
+        result = subprocess.run(["node", "-e", script, str(path)], check=False, capture_output=True)
+    if result.returncode != 0:
+        raise VendorError(f"{where}: Node.js could not load the module: {result.stderr!r}")
+    return result.stdout
+
+
 def context_bytes(context: Context, members: dict[str, bytes], package: Package) -> bytes:
     where = f"{package.spec} {context.path}"
     if context.path not in members:
@@ -415,6 +450,8 @@ def context_bytes(context: Context, members: dict[str, bytes], package: Package)
     raw = members[context.path]
     if context.after is not None:
         raw = json_after(raw, context.after, where)
+    if context.evaluate:
+        raw = module_exports(raw, where)
     document = json.loads(raw)
     if not isinstance(document, dict) or "@context" not in document:
         raise VendorError(f"{where}: not a JSON-LD context document")
@@ -452,6 +489,11 @@ def build(workroot: Path) -> dict[str, bytes]:
         }
         if context.after is not None:
             entry["extract"] = f"the JSON value after {context.after!r} in the module, as is"
+        if context.evaluate:
+            entry["extract"] = (
+                "the module's exports, loaded by Node.js and written by "
+                "JSON.stringify(value, null, 2) with a final newline"
+            )
         if context.notes is not None:
             entry["notes"] = context.notes
         entries[context.url] = entry
@@ -478,6 +520,8 @@ def sources_md(entries: dict[str, dict[str, object]]) -> bytes:
         path = f"`{context.path}`"
         if context.after is not None:
             path += f" (the JSON after `{context.after.strip()}`)"
+        if context.evaluate:
+            path += " (its exports, loaded by Node.js, as JSON)"
         cells = (context.url, f"`{entry['file']}`", f"`{entry['package']}`", path, entry["licence"])
         rows.append("| " + " | ".join(cells) + " |")
     table = "\n".join(rows)

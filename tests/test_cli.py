@@ -212,3 +212,57 @@ def test_verify_air_gapped_with_documents() -> None:
 def test_generated_key_files_read_back() -> None:
     key = read_key_file(generate_key_file("ed25519"))
     assert key.public.did_key.startswith("did:key:z6Mk")
+
+
+def test_sign_answers_a_context_from_a_document_air_gapped(tmp_path: Path) -> None:
+    """The vc-di-eddsa vector uses the VC 2.0 examples context, which microcred does not bundle."""
+    vectors = conformance.manifest("w3c-vc-di-eddsa")
+    [suite] = [s for s in vectors["suites"] if s["id"] == "eddsa-rdfc-2022"]
+    folder = conformance.path("w3c-vc-di-eddsa")
+    examples = "https://www.w3.org/ns/credentials/examples/v2"
+    context_file = conformance.path("contexts", "credentials-examples-v2.jsonld")
+    options = json.loads((folder / suite["proof_options"]).read_bytes())
+    arguments = [
+        "sign",
+        str(folder / suite["input_document"]),
+        "--key",
+        str(folder / vectors["key"]["file"]),
+        "--verification-method",
+        options["verificationMethod"],
+        "--created",
+        options["created"],
+    ]
+    without = runner.invoke(app, arguments)
+    assert without.exit_code == 2
+    assert examples in without.output
+    result = runner.invoke(app, [*arguments, "--document", f"{examples}={context_file}"])
+    assert result.exit_code == 0, result.output
+    signed = json.loads(result.stdout)
+    assert signed["proof"]["proofValue"] == suite["expected_proofValue"]["value"]
+
+
+def test_sign_refuses_a_document_option_without_a_file(
+    credential_file: Path, key_file: Path
+) -> None:
+    result = runner.invoke(
+        app, ["sign", str(credential_file), "--key", str(key_file), "--document", "https://x"]
+    )
+    assert result.exit_code == 2
+    assert "URL=FILE" in result.output
+
+
+@pytest.mark.parametrize(
+    ("public_url", "warned"),
+    [
+        ("http://127.0.0.1:8000", True),
+        ("http://badges.example.org", True),
+        ("https://badges.example.org", False),
+    ],
+)
+def test_serve_warns_when_the_public_url_is_plain_http(public_url: str, warned: bool) -> None:
+    from microcred.site.server import public_url_warning
+
+    warning = public_url_warning(public_url)
+    assert (warning is not None) is warned
+    if warned:
+        assert public_url in warning and "did:web" in warning and "HTTPS" in warning

@@ -102,19 +102,17 @@ def verify(
     """Verify credentials. Exit 0 when all verified, 1 when any did not, 2 for unreadable input."""
     from microcred.vc import verify as verify_input
     from microcred.vc.http import HttpFetcher, LocalFetcher
-    from microcred.vc.jsonld import ContextLoader
 
     data = read_input(input)
     documents = parse_documents(document or [])
     fallback = None if (offline or documents) else HttpFetcher()
     fetcher = LocalFetcher(documents, fallback=fallback)
-    contexts = {url: parsed for url, path in documents.items() if (parsed := _json_file(path))}
     try:
         reports = verify_input(
             data,
             source="stdin" if input == "-" else input,
             fetcher=fetcher,
-            loader=ContextLoader(contexts),
+            loader=context_loader(documents),
             now=datetime.now(UTC),
         )
     except MicrocredError as error:
@@ -148,6 +146,15 @@ def print_report(out: Console, report: Any, indent: str = "") -> None:
         print_report(out, inner, indent + "    ")
 
 
+def context_loader(documents: dict[str, Path]) -> Any:
+    """Return a JSON-LD loader that also answers the ``--document`` files that are JSON."""
+    from microcred.vc.jsonld import ContextLoader
+
+    return ContextLoader(
+        {url: parsed for url, path in documents.items() if (parsed := _json_file(path))}
+    )
+
+
 def _json_file(path: Path) -> Any:
     """Return the parsed JSON of a file given with --document, or None if it is not JSON."""
     if not path.is_file():
@@ -164,12 +171,16 @@ def read_credentials(data: bytes, name: str) -> tuple[bool, Iterator[tuple[str, 
     A JSON Lines stream is read line by line, so a large batch streams through;
     each credential comes with where it was (``"name, line 3"``) for error messages.
     """
+    from microcred.vc.inputs import parse_json
+
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         fail(f"{name}: not UTF-8 text")
     try:
-        whole = json.loads(text)
+        whole = parse_json(text)
+    except MicrocredError as error:
+        fail(f"{name}: {error.message}")
     except ValueError:
         return False, _json_lines(text, name)
     if not isinstance(whole, dict):
@@ -178,12 +189,16 @@ def read_credentials(data: bytes, name: str) -> tuple[bool, Iterator[tuple[str, 
 
 
 def _json_lines(text: str, name: str) -> Iterator[tuple[str, dict[str, Any]]]:
+    from microcred.vc.inputs import parse_json
+
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
         where = f"{name}, line {number}"
         try:
-            value = json.loads(line)
+            value = parse_json(line)
+        except MicrocredError as error:
+            fail(f"{where}: {error.message}")
         except ValueError as exc:
             fail(f"{where}: not JSON ({exc.msg})")
         if not isinstance(value, dict):
@@ -206,6 +221,14 @@ def sign(
     created: Annotated[
         str | None, typer.Option(help="Proof creation time, ISO 8601 (default: now).")
     ] = None,
+    document: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--document",
+            help="Answer the JSON-LD context URL from a local FILE (URL=FILE; repeatable), for "
+            "contexts microcred does not bundle. Nothing is fetched.",
+        ),
+    ] = None,
 ) -> None:
     """Sign one credential, or each line of a JSON Lines stream (one signed line per line in)."""
     from microcred.vc import sign as sign_credential
@@ -214,6 +237,7 @@ def sign(
     choice("--suite", suite, SUITES)
     if key is None:
         fail("--key is required: a key file from `microcred keys generate`")
+    loader = context_loader(parse_documents(document or []))
     key_pair = _load_key(read_key_file, key)
     created_at = _parse_created(created) or datetime.now(UTC).replace(microsecond=0)
     single, credentials = read_credentials(read_input(input), input)
@@ -225,6 +249,7 @@ def sign(
                 suite=suite,
                 verification_method=verification_method,
                 created=created_at,
+                loader=loader,
             )
         except MicrocredError as error:
             field = f" ({error.field})" if error.field else ""

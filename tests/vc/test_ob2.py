@@ -121,7 +121,7 @@ class StatusFetcher:
         self.statuses = statuses
         self.documents = LocalFetcher(documents)
 
-    def fetch(self, url: str) -> Fetched:
+    def fetch(self, url: str, *, deadline: float | None = None) -> Fetched:
         if url in self.statuses:
             return Fetched(url, self.statuses[url], "text/html", b"")
         return self.documents.fetch(url)

@@ -56,9 +56,9 @@ class CountingFetcher(LocalFetcher):
         super().__init__(documents)
         self.fetched: list[str] = []
 
-    def fetch(self, url: str) -> Fetched:
+    def fetch(self, url: str, *, deadline: float | None = None) -> Fetched:
         self.fetched.append(url)
-        return super().fetch(url)
+        return super().fetch(url, deadline=deadline)
 
 
 @pytest.fixture

@@ -525,9 +525,10 @@ def _check_credential(credential: dict[str, Any], format: str) -> None:
 
 def _sign(credential: dict[str, Any], organisation: Any, format: str, *, now: datetime) -> str:
     """Return the signed credential as the text that is stored and served."""
-    key, method = organisations.get_signer(organisation)
     if format == CredentialFormat.VC_JWT:
-        return sign(credential, key=key, suite="vc-jwt", verification_method=method, created=now)
+        key, kid = organisations.get_jwt_signer(organisation)
+        return sign(credential, key=key, suite="vc-jwt", verification_method=kid, created=now)
+    key, method = organisations.get_signer(organisation)
     signed = sign(credential, key=key, verification_method=method, created=now)
     return json.dumps(signed, ensure_ascii=False, indent=2)
 

@@ -70,12 +70,17 @@ def credential(request: HttpRequest, award_uuid: str) -> HttpResponse:
 @require_GET
 @not_found
 def credential_download(request: HttpRequest, award_uuid: str, suffix: str) -> HttpResponse:
-    """``.json`` (the signed credential), ``.png`` / ``.svg`` (baked badges), ``.pdf``."""
+    """``.json`` (the signed credential), ``.jwt`` (a VC-JWT, as text), ``.png`` / ``.svg``
+    (baked badges), ``.pdf``."""
     award = services.get_award(award_uuid)
     if suffix == "json":
         return _signed_credential(award, json_type="application/json")
+    if suffix == "jwt":
+        if award.format != CredentialFormat.VC_JWT:
+            raise Http404("This credential is signed JSON, not a VC-JWT: see its .json.")
+        return HttpResponse(award.signed_credential, content_type="text/plain; charset=utf-8")
     if suffix not in DOWNLOAD_TYPES:
-        raise Http404(f"No .{suffix} download; there are .json, .png, .svg and .pdf.")
+        raise Http404(f"No .{suffix} download; there are .json, .jwt, .png, .svg and .pdf.")
     if suffix == "pdf":
         content = services.get_certificate_pdf(award)
     else:

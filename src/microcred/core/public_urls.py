@@ -25,6 +25,7 @@ __all__ = [
     "organisation_did",
     "profile_url",
     "public_evidence_url",
+    "public_key_url",
     "qa_report_url",
     "status_list_url",
     "verification_method_id",
@@ -88,6 +89,15 @@ def organisation_did(organisation: str) -> str:
 def verification_method_id(organisation: str, key_id: str) -> str:
     """Return the id of one of the organisation's keys in its DID document."""
     return f"{organisation_did(organisation)}#{key_id}"
+
+
+def public_key_url(organisation: str, key_id: str) -> str:
+    """Return where one of the organisation's public keys is served as a JWK.
+
+    The ``kid`` of the VC-JWTs it signs: Open Badges 3.0 section 8.2.3 asks
+    for a URI that dereferences to the JWK of the signing key.
+    """
+    return absolute(f"/orgs/{organisation}/keys/{key_id}.jwk")
 
 
 def public_evidence_url(evidence_uuid: UUID | str) -> str:

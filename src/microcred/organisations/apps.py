@@ -9,7 +9,7 @@ class OrganisationsConfig(AppConfig):
         from microcred.core.pages import register_area
         from microcred.organisations import services
 
-        services.register_local_document("/orgs/", services.local_did_document)
+        services.register_local_document("/orgs/", services.local_organisation_document)
         register_area(label="Overview", url_name="organisations:studio-overview")
         register_area(label="Members and roles", url_name="organisations:studio-members")
         register_area(label="Signing keys", url_name="organisations:studio-keys")

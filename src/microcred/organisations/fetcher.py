@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from microcred.vc.errors import FetchError
-from microcred.vc.http import Fetched, Fetcher
+from microcred.vc.http import Fetched, Fetcher, is_local
 
 # A resolver gets the path below the public address ("/orgs/acme/did.json") and returns
 # the document (a JSON object, or the exact bytes or text as served), or None when there is none.
@@ -48,7 +48,13 @@ class PlatformFetcher:
         self.resolvers = sorted(resolvers.items(), key=lambda item: len(item[0]), reverse=True)
         self.fallback = fallback
 
-    def fetch(self, url: str) -> Fetched:
+    def is_local(self, url: str) -> bool:
+        """Return whether ``url`` is answered without the network (the platform's own URLs)."""
+        if self.local_path(url.split("#", 1)[0]) is not None or self.fallback is None:
+            return True
+        return is_local(self.fallback, url)
+
+    def fetch(self, url: str, *, deadline: float | None = None) -> Fetched:
         address = url.split("#", 1)[0]
         path = self.local_path(address)
         if path is None:
@@ -58,7 +64,7 @@ class PlatformFetcher:
                     code="http.not_available",
                     data={"url": address},
                 )
-            return self.fallback.fetch(url)
+            return self.fallback.fetch(url, deadline=deadline)
         for prefix, resolve in self.resolvers:
             if path.startswith(prefix):
                 document = resolve(path)

@@ -34,8 +34,8 @@ from microcred.organisations.models import (
 )
 from microcred.organisations.profile import clean_profile, profile_document
 from microcred.organisations.signals import signing_key_replaced
-from microcred.vc.http import Fetcher, HttpFetcher
-from microcred.vc.keys import Ed25519Multikey
+from microcred.vc.http import Fetcher, HttpFetcher, ResponseCache
+from microcred.vc.keys import Ed25519Multikey, Ed25519PublicMultikey
 
 __all__ = [
     "Member",
@@ -50,6 +50,7 @@ __all__ = [
     "get_active_key",
     "get_did_document",
     "get_did_document_url",
+    "get_jwt_signer",
     "get_keys",
     "get_members",
     "get_memberships",
@@ -58,9 +59,10 @@ __all__ = [
     "get_platform_fetcher",
     "get_profile",
     "get_profile_url",
+    "get_public_jwk",
     "get_roles",
     "get_signer",
-    "local_did_document",
+    "local_organisation_document",
     "mark_key_compromised",
     "organisation_did",
     "register_local_document",
@@ -78,6 +80,7 @@ DID_CONTEXTS = ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multi
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SLUG_MAX_LENGTH = 60
 DID_DOCUMENT_PATH = re.compile(r"^/orgs/(?P<slug>[a-z0-9-]+)/did\.json$")
+PUBLIC_KEY_PATH = re.compile(r"^/orgs/(?P<slug>[a-z0-9-]+)/keys/(?P<key_id>[A-Za-z0-9_-]+)\.jwk$")
 ROLE_ORDER = {role: index for index, role in enumerate(Role.values)}
 
 
@@ -464,6 +467,40 @@ def get_signer(organisation: Organisation) -> tuple[Ed25519Multikey, str]:
     )
 
 
+def get_jwt_signer(organisation: Organisation) -> tuple[Ed25519Multikey, str]:
+    """Return the active key pair and the ``kid`` of the VC-JWTs it signs, for signing only.
+
+    The ``kid`` is the URL that serves the key as a JWK (Open Badges 3.0
+    section 8.2.3); the DID document lists the same key for assertionMethod,
+    which binds it to the organisation's DID.
+    """
+    key = get_active_key(organisation)
+    seed = decrypt_secret(key.encrypted_secret)
+    return Ed25519Multikey.from_seed(seed), public_urls.public_key_url(
+        organisation.slug, key.key_id
+    )
+
+
+def get_public_jwk(organisation: Organisation, key_id: str) -> dict[str, Any]:
+    """Return one of the organisation's keys as a public JWK (RFC 7517), with its ``kid``.
+
+    Active and retired keys are served, as the DID document lists them;
+    a compromised key is not, so what it signed no longer verifies.
+    """
+    key = organisation.keys.filter(
+        key_id=key_id, status__in=[KeyStatus.ACTIVE, KeyStatus.RETIRED]
+    ).first()
+    if key is None:
+        raise NotFound(f"{organisation.name} publishes no key {key_id!r}.", field="key_id")
+    jwk = Ed25519PublicMultikey.from_multibase(key.public_key_multibase).jwk
+    return {
+        **jwk,
+        "kid": public_urls.public_key_url(organisation.slug, key.key_id),
+        "alg": "EdDSA",
+        "use": "sig",
+    }
+
+
 def rotate_signing_key(*, actor: Any, organisation: Organisation) -> SigningKey:
     """Retire the active key and make a new one active (owner); return the new key.
 
@@ -600,6 +637,11 @@ def register_local_document(prefix: str, resolver: LocalResolver) -> None:
     _LOCAL_DOCUMENTS[prefix] = resolver
 
 
+# Other sites' DID documents and status lists, kept as long as their cache headers allow
+# (at most a few minutes), shared by every verification this process makes.
+_FETCH_CACHE = ResponseCache()
+
+
 def get_platform_fetcher(*, fallback: Fetcher | None = None) -> PlatformFetcher:
     """Return a fetcher that answers the platform's own URLs from the database.
 
@@ -613,14 +655,22 @@ def get_platform_fetcher(*, fallback: Fetcher | None = None) -> PlatformFetcher:
         or HttpFetcher(
             timeout=settings.VERIFY_FETCH_TIMEOUT,
             allow_private=settings.VERIFY_ALLOW_PRIVATE_ADDRESSES,
+            cache=_FETCH_CACHE,
         ),
     )
 
 
-def local_did_document(path: str) -> dict[str, Any] | None:
-    """Resolve ``/orgs/<slug>/did.json`` to the DID document the page at that path serves."""
-    match = DID_DOCUMENT_PATH.match(path)
+def local_organisation_document(path: str) -> dict[str, Any] | None:
+    """Resolve ``/orgs/<slug>/did.json`` and ``/orgs/<slug>/keys/<key>.jwk`` as their pages do."""
+    match = DID_DOCUMENT_PATH.match(path) or PUBLIC_KEY_PATH.match(path)
     if match is None:
         return None
     organisation = Organisation.objects.filter(slug=match["slug"]).first()
-    return get_did_document(organisation) if organisation is not None else None
+    if organisation is None:
+        return None
+    if "key_id" not in match.groupdict():
+        return get_did_document(organisation)
+    try:
+        return get_public_jwk(organisation, match["key_id"])
+    except NotFound:
+        return None

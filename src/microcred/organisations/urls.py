@@ -9,6 +9,7 @@ urlpatterns = [
     path("orgs/<slug:slug>/", views.organisation_page, name="profile"),
     path("orgs/<slug:slug>/did.json", views.did_document, name="did-document"),
     path("orgs/<slug:slug>/profile.json", views.profile_document, name="profile-document"),
+    path("orgs/<slug:slug>/keys/<str:key_id>.jwk", views.public_key, name="public-key"),
     path("studio/orgs/new", views.studio_new, name="studio-new"),
     path("studio/orgs/<slug:slug>/", views.studio_overview, name="studio-overview"),
     path("studio/orgs/<slug:slug>/profile", views.studio_profile, name="studio-profile"),

@@ -69,6 +69,15 @@ def did_document(request: HttpRequest, slug: str) -> JsonResponse:
     return _document(services.get_did_document(_public(slug)), "application/did+json")
 
 
+def public_key(request: HttpRequest, slug: str, key_id: str) -> JsonResponse:
+    """Serve a public key as a JWK: the ``kid`` of the organisation's VC-JWTs (OB 3.0 8.2.3)."""
+    try:
+        jwk = services.get_public_jwk(_public(slug), key_id)
+    except NotFound as error:
+        raise Http404(error.message) from error
+    return _document(jwk, "application/jwk+json")
+
+
 def profile_document(request: HttpRequest, slug: str) -> JsonResponse:
     """Serve the organisation's Open Badges 3.0 Profile."""
     return _document(services.get_profile(_public(slug)), "application/ld+json")

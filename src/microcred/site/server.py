@@ -3,6 +3,26 @@
 from __future__ import annotations
 
 import os
+import sys
+from urllib.parse import urlsplit
+
+
+def public_url_warning(public_url: str) -> str | None:
+    """Return a warning when ``public_url`` is plain HTTP, else None.
+
+    A did:web DID is always resolved over HTTPS (did:web spec, section 3.2),
+    so the organisations' DIDs of a platform served over HTTP resolve
+    nowhere but on the platform itself, which answers its own URLs locally.
+    """
+    parts = urlsplit(public_url)
+    if parts.scheme != "http":
+        return None
+    return (
+        f"Warning: the public URL {public_url} is plain HTTP. Its organisations' did:web DIDs "
+        f"are resolved over HTTPS (https://{parts.netloc}/...), so credentials issued here "
+        "verify on this platform only, nowhere else. Serve the site over HTTPS and set "
+        "MICROCRED_PUBLIC_URL to its https:// address for credentials others can verify."
+    )
 
 
 def serve(*, host: str, port: int, demo: bool) -> None:
@@ -27,5 +47,8 @@ def serve(*, host: str, port: int, demo: bool) -> None:
 
         for line in load_demo():
             print(line)
+    warning = public_url_warning(settings.PUBLIC_URL)
+    if warning:
+        print(warning, file=sys.stderr)
     print(f"microcred is serving on http://{host}:{port}/ (data in {settings.DATA_DIR})")
     waitress_serve(application, host=host, port=port, threads=8, ident="microcred")

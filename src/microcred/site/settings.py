@@ -65,6 +65,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "microcred.verification.middleware.VerifySizeLimit",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -170,6 +171,10 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = VERIFY_MAX_UPLOAD_BYTES + 64 * 1024
 # addresses are refused unless an operator allows them (for an intranet).
 VERIFY_ALLOW_PRIVATE_ADDRESSES = _env_bool("MICROCRED_VERIFY_ALLOW_PRIVATE_ADDRESSES", False)
 VERIFY_FETCH_TIMEOUT = float(os.environ.get("MICROCRED_VERIFY_FETCH_TIMEOUT", 5))
+# One verification (a /verify submission) may fetch for this long in all, and one
+# credential may need this many documents: a hostile credential cannot hold a worker.
+VERIFY_DEADLINE_SECONDS = float(os.environ.get("MICROCRED_VERIFY_DEADLINE_SECONDS", 8))
+VERIFY_MAX_FETCHES = int(os.environ.get("MICROCRED_VERIFY_MAX_FETCHES", 8))
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True

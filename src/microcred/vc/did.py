@@ -1,6 +1,6 @@
 """Resolve DIDs and verification method URLs to public keys.
 
-``did:key`` (Ed25519 ``z6Mk...``, P-256 ``zDn...``) resolves locally; ``did:web``
+``did:key`` (Ed25519 ``z6Mk...``, P-256 ``zDn...``) and ``did:jwk`` resolve locally; ``did:web``
 documents and HTTP(S) controller documents come through the :class:`Fetcher`
 the caller passes in, so that the caller decides what may be fetched (the
 HTTP fetcher refuses private addresses) and tests answer from local files.
@@ -9,6 +9,9 @@ Every failure raises :class:`ResolutionError` naming the DID or URL.
 
 from __future__ import annotations
 
+import base64
+import binascii
+import json
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -38,6 +41,8 @@ METHOD_LISTS = ("verificationMethod", "assertionMethod", "authentication")
 SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 # did:web method-specific id: colon-separated segments of DID idchars (DID Core 3.1).
 DID_WEB = re.compile(r"^did:web:(?P<id>[A-Za-z0-9._%-]+(?::[A-Za-z0-9._%-]+)*)$")
+# DID methods whose identifier is the key itself: resolved without fetching anything.
+SELF_DESCRIBING_METHODS = ("key", "jwk")
 HOST_AND_PORT = re.compile(r"^(?P<host>[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?)(?::\d{1,5})?$")
 
 
@@ -86,7 +91,7 @@ def resolve_verification_method(vm_id: str, *, fetcher: Fetcher | None = None) -
         )
     base, _, fragment = vm_id.partition("#")
     if vm_id.startswith("did:"):
-        if not fragment and _did_method(base) != "key":
+        if not fragment and _did_method(base) not in SELF_DESCRIBING_METHODS:
             raise ResolutionError(
                 f"The verification method {vm_id} names a DID but not one of its keys: "
                 "add the key's #fragment.",
@@ -107,9 +112,12 @@ def resolve_verification_method(vm_id: str, *, fetcher: Fetcher | None = None) -
 
 
 def resolve_did(did: str, *, fetcher: Fetcher | None = None) -> dict[str, Any]:
-    """Return the DID document of ``did`` (did:key or did:web)."""
-    if _did_method(did) == "key":
+    """Return the DID document of ``did`` (did:key, did:jwk or did:web)."""
+    method = _did_method(did)
+    if method == "key":
         return did_key_document(did)
+    if method == "jwk":
+        return did_jwk_document(did)
     document = _fetch_json(did_web_url(did), fetcher=fetcher, what=did)
     if document.get("id") != did:
         raise ResolutionError(
@@ -136,6 +144,60 @@ def did_key_document(did: str) -> dict[str, Any]:
         ],
         **{relationship: [method_id] for relationship in DID_KEY_RELATIONSHIPS},
     }
+
+
+def did_jwk_document(did: str) -> dict[str, Any]:
+    """Return the DID document of a ``did:jwk`` (did:jwk spec, section 2.3.1 Read).
+
+    The identifier is the base64url of the public JWK; its one method is ``#0``
+    and, as the JWK says nothing of its ``use``, serves every relationship.
+    """
+    encoded = did.removeprefix("did:jwk:")
+    try:
+        jwk = json.loads(base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4)))
+        public_key_from_jwk(jwk, field="did:jwk")
+    except (ValueError, binascii.Error, KeyFormatError) as error:
+        message = error.message if isinstance(error, KeyFormatError) else str(error)
+        raise ResolutionError(
+            f"Cannot resolve {did}: its identifier is not the base64url of a public JWK "
+            f"({message}).",
+            data={"did": did},
+        ) from error
+    method_id = f"{did}#0"
+    return {
+        "@context": DID_KEY_CONTEXTS,
+        "id": did,
+        "verificationMethod": [
+            {"id": method_id, "type": "JsonWebKey", "controller": did, "publicKeyJwk": jwk}
+        ],
+        **{relationship: [method_id] for relationship in DID_KEY_RELATIONSHIPS},
+    }
+
+
+def assertion_keys(did: str, *, fetcher: Fetcher | None = None) -> list[PublicKey]:
+    """Return the keys the DID document of ``did`` lists for assertionMethod.
+
+    These are the keys its subject issues credentials with (DID Core 1.0
+    section 5.3.2; VC 2.0 section 8.2). An entry is a method object or a
+    reference to one of the document's verification methods; an entry whose
+    key cannot be read is passed over, as it authorises nothing.
+    """
+    document = resolve_did(did, fetcher=fetcher)
+    by_id = {
+        _absolute(method.get("id"), did): method
+        for method in _as_list(document.get("verificationMethod"))
+        if isinstance(method, dict)
+    }
+    keys = []
+    for entry in _as_list(document.get("assertionMethod")):
+        method = entry if isinstance(entry, dict) else by_id.get(_absolute(entry, did))
+        if not isinstance(method, dict):
+            continue
+        try:
+            keys.append(key_from_verification_method(method, vm_id=str(method.get("id"))))
+        except ResolutionError:
+            continue
+    return keys
 
 
 def did_web_url(did: str) -> str:
@@ -196,7 +258,7 @@ def key_from_verification_method(method: dict[str, Any], *, vm_id: str) -> Publi
 def _did_method(did: str) -> str:
     """Return the method of ``did`` when microcred resolves it; raise otherwise."""
     method = did.split(":", 2)[1] if did.count(":") >= 2 else ""
-    if method in ("key", "web"):
+    if method in ("key", "jwk", "web"):
         return method
     if not method:
         raise ResolutionError(
@@ -204,7 +266,7 @@ def _did_method(did: str) -> str:
         )
     raise ResolutionError(
         f"Cannot resolve {did}: the DID method 'did:{method}' is not supported "
-        "(microcred resolves did:key and did:web).",
+        "(microcred resolves did:key, did:jwk and did:web).",
         data={"did": did},
     )
 

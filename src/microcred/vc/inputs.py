@@ -20,6 +20,9 @@ PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 COMPACT_JWS = re.compile(r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+$")
 OB2_CONTEXTS = ("https://w3id.org/openbadges/v2", "https://openbadgespec.org/v2/context.json")
 OB2_TYPES = {"Assertion", "BadgeClass", "Issuer", "Profile"}
+# Credentials nest a dozen levels (a CLR holding credentials, their achievements and
+# alignments); deeper JSON is refused before any recursive processing can overflow.
+MAX_DEPTH = 100
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,8 @@ class Presented:
 
 def read_presented(data: bytes | str | dict[str, Any] | list[Any]) -> list[Presented]:
     """Return every credential in ``data``; raise :class:`InputError` if there is none."""
+    if isinstance(data, dict | list):
+        check_depth(data)
     if isinstance(data, dict):
         return [_classify_json(data)]
     if isinstance(data, list):
@@ -70,7 +75,7 @@ def _read_text(text: str, container: str | None = None) -> list[Presented]:
     if stripped.startswith(("https://", "http://")) and " " not in stripped:
         return [Presented("ob2", stripped, container)]
     try:
-        value = json.loads(stripped)
+        value = parse_json(stripped)
     except ValueError:
         return _read_json_lines(stripped, container)
     if isinstance(value, list):
@@ -93,7 +98,7 @@ def _read_json_lines(text: str, container: str | None) -> list[Presented]:
             found.append(_classify_jws(line, container))
             continue
         try:
-            value = json.loads(line)
+            value = parse_json(line)
         except ValueError as exc:
             if number == 1:
                 raise InputError(
@@ -103,6 +108,46 @@ def _read_json_lines(text: str, container: str | None) -> list[Presented]:
             raise InputError(f"Line {number} is not JSON: {exc.msg}.") from exc
         found.append(_classify_json(_expect_object(value, f"line {number}"), container))
     return found
+
+
+def parse_json(text: str | bytes) -> Any:
+    """Return the parsed JSON of ``text``; raise :class:`InputError` when it nests too deeply.
+
+    Python's parser gives up on very deep JSON with a RecursionError (a
+    crash, not an answer); nesting is refused here with a message instead.
+    Raise ``ValueError`` (as :func:`json.loads`) for text that is not JSON.
+    """
+    try:
+        value = json.loads(text)
+    except RecursionError:
+        raise _too_deep() from None
+    check_depth(value)
+    return value
+
+
+def check_depth(value: Any) -> None:
+    """Raise :class:`InputError` when ``value`` nests objects and arrays deeper than MAX_DEPTH."""
+    pending = [(value, 1)]
+    while pending:
+        item, depth = pending.pop()
+        if isinstance(item, dict):
+            children = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        if depth > MAX_DEPTH:
+            raise _too_deep()
+        pending.extend((child, depth + 1) for child in children)
+
+
+def _too_deep() -> InputError:
+    return InputError(
+        f"The JSON nests objects and arrays more than {MAX_DEPTH} levels deep; no credential "
+        "does, so it is not read.",
+        code="input.too_deep",
+        data={"max_depth": MAX_DEPTH},
+    )
 
 
 def _expect_object(value: Any, where: str) -> dict[str, Any]:

@@ -33,6 +33,7 @@ from microcred.vc.dates import format_datetime, parse_datetime
 from microcred.vc.did import SCHEME, resolve_verification_method
 from microcred.vc.errors import InputError, InvalidSignature, ProofError, ResolutionError, VCError
 from microcred.vc.http import Fetcher
+from microcred.vc.inputs import parse_json
 from microcred.vc.keys import PrivateKey, PublicKey, public_key_from_jwk
 from microcred.vc.report import Check, CheckStatus
 
@@ -48,6 +49,8 @@ BASE64URL = re.compile(r"^[A-Za-z0-9_-]*$")
 # The NumericDates Python's datetime can show: 0001-01-01 to 9999-12-31 (and not NaN).
 NUMERIC_DATES = (-62135596800, 253402300799)
 CLAIMS_CHECK = "jwt.claims"
+# OB 3.0 section 8.2.4.1: these MUST be present when the credential has what they stand for.
+REQUIRED_CLAIMS = ("iss", "jti", "nbf", "sub")
 
 
 @dataclass(frozen=True)
@@ -208,8 +211,10 @@ def check_claims(
     Open Badges 3.0 section 8.2.6.1: ``iss`` must match the issuer id, ``sub``
     credentialSubject.id, ``nbf`` validFrom, ``jti`` the id, and ``exp``
     sets validUntil. A claim that disagrees fails. Under ``ob3`` a missing
-    claim is a warning: the section says MUST, yet the 1EdTech validator's own
-    fixtures omit ``sub``. Under ``vc-jose`` the claims are optional, and the
+    ``iss``, ``jti``, ``nbf`` or ``sub`` fails when the credential has the
+    value it stands for (the section says MUST; the 1EdTech validator's
+    fixtures that omit ``sub`` are listed in the conformance tests), and a
+    missing ``exp`` is a warning. Under ``vc-jose`` the claims are optional, and the
     ``vc`` claim is forbidden (VC-JOSE-COSE section 3.1.3). A date claim for
     which the credential has no date is checked against ``now``.
     """
@@ -227,11 +232,12 @@ def check_claims(
     for claim, (field, value) in expected.items():
         if claim not in payload:
             if profile == "ob3" and value is not None:
+                required = claim in REQUIRED_CLAIMS
                 findings.append(
                     _finding(
-                        CheckStatus.WARNING,
-                        f"The JWT has no {claim} claim; Open Badges 3.0 section 8.2.4.1 asks "
-                        f"for it (the credential's {field}).",
+                        CheckStatus.FAILED if required else CheckStatus.WARNING,
+                        f"The JWT has no {claim} claim; Open Badges 3.0 section 8.2.4.1 "
+                        f"{'requires' if required else 'asks for'} it (the credential's {field}).",
                         claim=claim,
                     )
                 )
@@ -442,7 +448,7 @@ def _credential(payload: dict[str, Any]) -> dict[str, Any]:
 
 def _json_part(segment: str, part: str) -> dict[str, Any]:
     try:
-        value = json.loads(_b64decode(segment, part))
+        value = parse_json(_b64decode(segment, part))
     except ValueError as exc:
         raise InputError(f"The JWT {part} is not JSON: {exc}.") from exc
     if not isinstance(value, dict):

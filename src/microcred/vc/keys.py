@@ -397,6 +397,19 @@ def public_key_from_jwk(jwk: Any, *, field: str = "publicKeyJwk") -> PublicKey:
     return _wrap_public(key.public_key, field=field)
 
 
+# The JWK members that are the key itself (RFC 7518 section 6); kid, use, alg are labels.
+JWK_KEY_MEMBERS = ("kty", "crv", "x", "y", "n", "e")
+
+
+def same_public_key(first: PublicKey, second: PublicKey) -> bool:
+    """Return whether two public keys are the same key, however each was written."""
+    return _key_material(first.jwk) == _key_material(second.jwk)
+
+
+def _key_material(jwk: dict[str, str]) -> dict[str, str]:
+    return {name: jwk[name] for name in JWK_KEY_MEMBERS if name in jwk}
+
+
 def private_key_from_jwk(jwk: Any, *, field: str = "secretKeyJwk") -> PrivateKey:
     """Return the key pair a private JWK describes (it has ``d``)."""
     if not isinstance(jwk, dict) or "d" not in jwk:

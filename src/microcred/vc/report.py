@@ -23,6 +23,18 @@ from typing import Any
 SIGNATURE_CHECKS = ("proof.signature", "ob2.hosted", "ob2.signature")
 
 
+# What the verdict may claim, each only when its check passed (VerificationReport.summary).
+SUMMARY_SENTENCES = (
+    ("proof.signature", "the signature is valid"),
+    ("ob2.signature", "the signature is valid"),
+    ("ob2.hosted", "the issuer hosts this very assertion"),
+    ("issuer.key", "the signing key belongs to the issuer"),
+    ("status.revocation", "the credential is not revoked"),
+    ("status.suspension", "it is not suspended"),
+    ("validity.expired", "it has not expired"),
+)
+
+
 class CheckStatus(StrEnum):
     PASSED = "passed"
     FAILED = "failed"
@@ -105,6 +117,27 @@ class VerificationReport:
         )
         nested_ok = all(report.verified for report in self.nested)
         return signed and not self.failures and nested_ok
+
+    @property
+    def summary(self) -> str:
+        """Say in one sentence what passed: never more than the checks show.
+
+        A verified credential may still carry warnings (an issuer key named
+        only in a URL, an outdated context); the sentence then says how many
+        points to read below, instead of claiming what was not shown.
+        """
+        if not self.verified:
+            count = len(self.failures)
+            return f"{count} check{'s' if count != 1 else ''} failed. See below for what is wrong."
+        passed = {check.id for check in self.checks if check.status is CheckStatus.PASSED}
+        shown = [sentence for check_id, sentence in SUMMARY_SENTENCES if check_id in passed]
+        text = (", ".join(shown[:-1]) + " and " + shown[-1]) if len(shown) > 1 else "".join(shown)
+        text = (text[:1].upper() + text[1:] + ".") if text else "The credential verified."
+        count = len(self.warnings)
+        if count:
+            noun, pronoun = ("warnings", "them") if count != 1 else ("warning", "it")
+            text += f" {count} {noun} below: read {pronoun} before relying on the credential."
+        return text
 
     def as_dict(self) -> dict[str, Any]:
         return {

@@ -15,9 +15,16 @@ from microcred.vc import clr, dataintegrity, datamodel, did, ob2, ob3, statuslis
 from microcred.vc import jwt as vcjwt
 from microcred.vc.dates import parse_datetime
 from microcred.vc.errors import FetchError, InputError, JsonLdError, StatusError, VCError
-from microcred.vc.http import Fetcher, LocalFetcher
+from microcred.vc.http import (
+    DEFAULT_LIMITS,
+    BoundedFetcher,
+    Fetcher,
+    FetchLimits,
+    LocalFetcher,
+)
 from microcred.vc.inputs import Presented, read_presented
 from microcred.vc.jsonld import DEFAULT_LOADER, ContextLoader
+from microcred.vc.keys import PublicKey, same_public_key
 from microcred.vc.report import CheckStatus, VerificationReport
 
 VC_V1 = "https://www.w3.org/2018/credentials/v1"
@@ -44,16 +51,22 @@ def verify(
     fetcher: Fetcher | None = None,
     loader: ContextLoader = DEFAULT_LOADER,
     now: datetime | None = None,
+    limits: FetchLimits = DEFAULT_LIMITS,
 ) -> list[VerificationReport]:
     """Verify every credential in ``data`` and return one report for each.
 
     ``fetcher`` answers URLs (did:web documents, status lists, OB 2.0 hosted
-    assertions); without one nothing is fetched. ``now`` is the time validity
-    periods are checked against. Raise :class:`InputError` when ``data``
-    holds nothing we can read.
+    assertions); without one nothing is fetched. ``limits`` bound what the
+    whole call may fetch: one deadline, a number of documents per
+    credential. ``now`` is the time validity periods are checked against.
+    Raise :class:`InputError` when ``data`` holds nothing we can read.
     """
-    verifier = Verifier(fetcher=fetcher, loader=loader, now=now or datetime.now(UTC))
-    return [verifier.verify_presented(item, source=source) for item in read_presented(data)]
+    presented = read_presented(data)
+    verifier = Verifier(fetcher=fetcher, loader=loader, now=now or datetime.now(UTC), limits=limits)
+    try:
+        return [verifier.verify_presented(item, source=source) for item in presented]
+    finally:
+        verifier.close()
 
 
 class Verifier:
@@ -61,16 +74,30 @@ class Verifier:
 
     Status lists are cached for the session, so a JSON Lines stream of a
     thousand credentials that share a list fetches and verifies it once.
+    Every fetch of the session goes through one :class:`BoundedFetcher`.
     """
 
-    def __init__(self, *, fetcher: Fetcher | None, loader: ContextLoader, now: datetime) -> None:
-        self.fetcher = fetcher or LocalFetcher({})
+    def __init__(
+        self,
+        *,
+        fetcher: Fetcher | None,
+        loader: ContextLoader,
+        now: datetime,
+        limits: FetchLimits = DEFAULT_LIMITS,
+    ) -> None:
+        self.fetcher = BoundedFetcher(fetcher or LocalFetcher({}), limits)
         self.loader = loader
         self.now = now
         self._status_lists: dict[str, dict[str, Any] | VCError] = {}
         self._keys: dict[str, did.ResolvedKey] = {}
 
+    def close(self) -> None:
+        """Stop background fetches that are no longer needed."""
+        self.fetcher.close()
+
     def verify_presented(self, item: Presented, *, source: str | None = None) -> VerificationReport:
+        self.fetcher.start_credential()
+        self.fetcher.prefetch(documents_needed(item))
         baked = f", baked in {item.container.upper()}" if item.container else ""
         if item.kind == "ob2":
             return self.verify_ob2(item.value, source=source, baked=baked)
@@ -131,12 +158,7 @@ class Verifier:
                 f"{result.key_id or 'in its header'}.",
             )
             report.checks.extend(result.findings)
-            self._check_issuer_key(
-                report,
-                method=result.key_id,
-                controller=result.controller,
-                controller_verified=result.controller_verified,
-            )
+            self._check_jwt_issuer_key(report, result)
         self._check_validity(report, credential)
         self._check_status(report, credential)
         self._check_schema(report, credential)
@@ -253,12 +275,10 @@ class Verifier:
         for result in results:
             report.add("proof.signature", result.status, result.message, **result.data)
             if result.status is not CheckStatus.FAILED:
-                resolved = self._keys.get(result.verification_method)
                 self._check_issuer_key(
                     report,
                     method=result.verification_method,
-                    controller=resolved.controller if resolved else None,
-                    controller_verified=bool(resolved and resolved.controller_verified),
+                    resolved=self._keys.get(result.verification_method),
                 )
 
     def _resolve_key(self, verification_method: str) -> did.ResolvedKey:
@@ -274,15 +294,18 @@ class Verifier:
         report: VerificationReport,
         *,
         method: str | None,
-        controller: str | None,
-        controller_verified: bool,
+        resolved: did.ResolvedKey | None,
     ) -> None:
         """Check that the issuer controls the key that signed (VC 2.0 section 8.2 and 9.6).
 
-        The key's controller must be the issuer. A key only named in a URL
-        fragment (the 1EdTech ``<issuer URL>#<publicKeyMultibase>`` convention)
-        is accepted with a warning: nothing the issuer published confirms it.
+        The key's controller must be the issuer, and a DID issuer must list
+        the key for assertionMethod (a key only for authentication does not
+        issue). A key only named in a URL fragment (the 1EdTech ``<issuer
+        URL>#<publicKeyMultibase>`` convention) is accepted with a warning:
+        nothing the issuer published confirms it.
         """
+        controller = resolved.controller if resolved else None
+        controller_verified = bool(resolved and resolved.controller_verified)
         issuer = report.issuer
         if issuer is None or controller is None:
             report.warning("issuer.key", "Nothing links the signing key to the issuer.")
@@ -306,8 +329,70 @@ class Verifier:
                 f"The key is named in the verification method itself ({method}); the "
                 f"issuer {issuer} did not publish it anywhere this verifier could check.",
             )
+        elif issuer.startswith("did:") and not _lists(self._assertion_keys(issuer), resolved.key):
+            report.failed(
+                "issuer.key",
+                f"The issuer {issuer} lists the key {method}, but not for assertionMethod: it "
+                "may not issue credentials with it.",
+            )
         else:
             report.passed("issuer.key", f"The signing key belongs to the issuer {issuer}.")
+
+    def _assertion_keys(self, issuer: str) -> list[PublicKey] | VCError:
+        """Return the keys the DID ``issuer`` lists for assertionMethod, or why there are none."""
+        try:
+            return did.assertion_keys(issuer, fetcher=self.fetcher)
+        except VCError as error:
+            return error
+
+    def _check_jwt_issuer_key(
+        self, report: VerificationReport, result: vcjwt.JwtVerification
+    ) -> None:
+        """Check that the key that signed the JWT is one the issuer issues with.
+
+        A JWT can carry any key in its header and claim any issuer, so the
+        signature alone proves nothing about who issued it. The key is bound
+        to the issuer only when the issuer's DID document lists it for
+        assertionMethod (a did:key or did:jwk issuer is its own document), or
+        when the issuer is a web address whose own controller document, named
+        by ``kid``, lists it. Anything else fails.
+        """
+        issuer = report.issuer
+        where = result.key_id or "the key in the JOSE header (jwk)"
+        if not isinstance(issuer, str):
+            report.failed(
+                "issuer.key",
+                f"The credential names no issuer id, so nothing binds {where} to an issuer.",
+            )
+            return
+        if issuer.startswith("did:"):
+            issuer_keys = self._assertion_keys(issuer)
+            if isinstance(issuer_keys, VCError):
+                report.failed(
+                    "issuer.key",
+                    f"The signing key ({where}) could not be checked against the issuer "
+                    f"{issuer}: {issuer_keys.message}",
+                )
+            elif _lists(issuer_keys, result.key):
+                report.passed(
+                    "issuer.key",
+                    f"The signing key is one the issuer {issuer} lists for assertionMethod.",
+                )
+            else:
+                report.failed(
+                    "issuer.key",
+                    f"The JWT was signed with a key ({where}) that the issuer {issuer} does "
+                    "not list for assertionMethod: anyone can sign a JWT with a key of their own.",
+                )
+        elif result.controller == issuer and result.controller_verified:
+            report.passed("issuer.key", f"The signing key is listed by the issuer {issuer} itself.")
+        else:
+            report.failed(
+                "issuer.key",
+                f"Nothing binds the signing key ({where}) to the issuer {issuer}: the issuer "
+                "is not a DID whose document lists the key, and the key is not in a document "
+                "the issuer publishes.",
+            )
 
     def _check_validity(self, report: VerificationReport, credential: dict[str, Any]) -> None:
         start = credential.get("validFrom", credential.get("issuanceDate"))
@@ -449,6 +534,60 @@ class Verifier:
                 )
             else:
                 report.passed("clr.nested", f"All {len(nested)} credentials inside the CLR verify.")
+
+
+def _lists(keys: list[PublicKey] | VCError, key: PublicKey) -> bool:
+    """Return whether ``keys`` (an issuer's assertion keys, or why it has none) holds ``key``."""
+    return not isinstance(keys, VCError) and any(same_public_key(k, key) for k in keys)
+
+
+def documents_needed(item: Presented) -> list[str]:
+    """Return the URLs verifying ``item`` will fetch, as far as can be told before checking.
+
+    Status lists, the issuer's did:web document and the documents of the
+    keys named by proofs or the JWT header: these are fetched together
+    before the checks start. Whatever cannot be told here is fetched when a
+    check asks for it.
+    """
+    if item.kind == "vc" and isinstance(item.value, dict):
+        credential, methods = (
+            item.value,
+            [
+                proof.get("verificationMethod")
+                for proof in _as_list(item.value.get("proof"))
+                if isinstance(proof, dict)
+            ],
+        )
+    elif item.kind == "jwt":
+        try:
+            header, payload, credential = vcjwt.decode_jwt(item.value)
+        except InputError:
+            return []
+        kid, issuer = header.get("kid"), payload.get("iss")
+        if isinstance(kid, str) and kid.startswith("#") and isinstance(issuer, str):
+            kid = issuer + kid
+        methods = [kid]
+    else:
+        return []
+    issuer = credential.get("issuer")
+    issuer = issuer.get("id") if isinstance(issuer, dict) else issuer
+    urls = [
+        entry.get("statusListCredential")
+        for entry in _as_list(credential.get("credentialStatus"))
+        if isinstance(entry, dict)
+    ]
+    for name in (issuer, *methods):
+        if not isinstance(name, str):
+            continue
+        base = name.split("#", 1)[0]
+        if base.startswith("did:web:"):
+            try:
+                urls.append(did.did_web_url(base))
+            except VCError:
+                continue
+        elif base.startswith(("https://", "http://")) and name is not issuer:
+            urls.append(base)
+    return [url for url in urls if isinstance(url, str)]
 
 
 def _as_list(value: Any) -> list[Any]:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from django.conf import settings
+
 from microcred.organisations.services import get_platform_fetcher
 from microcred.vc import VerificationReport, verify
-from microcred.vc.http import Fetcher
+from microcred.vc.http import Fetcher, FetchLimits
 from microcred.verification.samples import SAMPLES, demo_dir
 
 __all__ = [
@@ -26,8 +28,15 @@ def get_fetcher() -> Fetcher:
 
 
 def verify_payload(*, data: bytes, source: str) -> list[VerificationReport]:
-    """Verify whatever a visitor submitted; raise ``InputError`` when it cannot be read."""
-    return verify(data, source=source, fetcher=get_fetcher(), now=datetime.now(UTC))
+    """Verify whatever a visitor submitted; raise ``InputError`` when it cannot be read.
+
+    The whole submission shares one fetch deadline, so that an anonymous
+    visitor cannot hold a worker longer than that.
+    """
+    limits = FetchLimits(
+        seconds=settings.VERIFY_DEADLINE_SECONDS, max_fetches=settings.VERIFY_MAX_FETCHES
+    )
+    return verify(data, source=source, fetcher=get_fetcher(), now=datetime.now(UTC), limits=limits)
 
 
 def get_samples() -> list[dict[str, str]]:

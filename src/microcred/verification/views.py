@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import mimetypes
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -33,6 +34,21 @@ def verify(request: HttpRequest) -> HttpResponse:
         "verification/verify.html",
         {"form": form, "reports": reports, "samples": services.get_samples()},
         status=status,
+    )
+
+
+def too_large(request: HttpRequest) -> HttpResponse:
+    """Answer a submission over the size limit: the page, empty, saying what the limit is."""
+    limit = settings.VERIFY_MAX_UPLOAD_BYTES
+    error = (
+        f"What you sent is too large to verify: credentials and files up to {limit:,} bytes "
+        f"({limit / 1024 / 1024:g} MB) are accepted."
+    )
+    return render(
+        request,
+        "verification/verify.html",
+        {"form": VerifyForm(), "error": error, "samples": services.get_samples()},
+        status=413,
     )
 
 

@@ -130,13 +130,41 @@ def test_results_narrative_and_evidence_are_in_the_credential() -> None:
 
 
 def test_a_vc_jwt_award_stores_the_compact_jws() -> None:
-    _, registrar, version = make_issuer()
+    organisation, registrar, version = make_issuer()
     award = issue(registrar, version, format="jwt")
     header, payload, credential = decode_jwt(award.signed_credential)
     assert header["alg"] == "EdDSA"
-    assert header["kid"].endswith("#key-1")
+    assert header["kid"] == f"https://microcred.test/orgs/{organisation.slug}/keys/key-1.jwk"
     assert payload["jti"] == credential["id"] == services.credential_url(award)
+    assert payload["iss"] == credential["issuer"]["id"]
+    assert payload["nbf"] == int(datetime.fromisoformat(credential["validFrom"]).timestamp())
     assert services.get_credential_document(award) == credential
+
+
+def test_a_vc_jwt_kid_dereferences_to_the_jwk_of_the_signing_key(client) -> None:
+    """OB 3.0 section 8.2.3: kid is a URI that dereferences to the JWK of the key."""
+    organisation, registrar, version = make_issuer()
+    award = issue(registrar, version, format="jwt")
+    header, _, _ = decode_jwt(award.signed_credential)
+    response = client.get(header["kid"].removeprefix("https://microcred.test"))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/jwk+json"
+    jwk = response.json()
+    key, _ = organisations.get_signer(organisation)
+    assert {name: jwk[name] for name in ("kty", "crv", "x")} == key.public.jwk
+    assert jwk["kid"] == header["kid"] and "d" not in jwk
+
+
+def test_a_compromised_keys_jwk_is_no_longer_served(client) -> None:
+    organisation, registrar, version = make_issuer()
+    award = issue(registrar, version, format="jwt")
+    owner = organisation.memberships.get(role=Role.OWNER).user
+    organisations.mark_key_compromised(
+        actor=owner, organisation=organisation, key_id="key-1", reason="Leaked in a test."
+    )
+    kid = decode_jwt(award.signed_credential)[0]["kid"]
+    assert client.get(kid.removeprefix("https://microcred.test")).status_code == 404
+    assert not services.verify_award(award).verified
 
 
 def test_validity_months_set_valid_until_to_the_same_day_or_the_months_last() -> None:

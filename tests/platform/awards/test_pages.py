@@ -206,6 +206,16 @@ def test_a_vc_jwt_award_is_served_as_a_jws(client, issued) -> None:
     assert 'data-verified="true"' in page_text(client.get(f"/credentials/{award.uuid}"))
 
 
+def test_a_vc_jwt_award_is_served_as_text_at_dot_jwt(client, issued) -> None:
+    _, registrar, version, json_award = issued
+    award = issue(registrar, version, format="jwt")
+    response = client.get(f"/credentials/{award.uuid}.jwt")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    assert response.content.decode() == award.signed_credential
+    assert client.get(f"/credentials/{json_award.uuid}.jwt").status_code == 404
+
+
 # -- downloads -------------------------------------------------------------------------------
 
 

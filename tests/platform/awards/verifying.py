@@ -12,16 +12,20 @@ from microcred.awards import services
 from microcred.cli import app
 from microcred.organisations import services as organisations
 from microcred.vc import LocalFetcher, VerificationReport, verify
+from microcred.vc.jwt import decode_jwt
 
 
 def published_documents(award: Any) -> dict[str, bytes]:
-    """Return, by URL, what a verifier fetches for ``award``: the DID document, the status lists.
+    """Return, by URL, what a verifier fetches for ``award``: the DID document, the status lists
+    and, for a VC-JWT, the JWK its ``kid`` names.
 
     Read through the platform's own fetcher, so these are the bytes its pages serve.
     """
     fetcher = organisations.get_platform_fetcher(fallback=LocalFetcher({}))
     urls = [organisations.get_did_document_url(award.organisation)]
     urls += [entry["url"] for entry in services.get_status_entries(award)]
+    if award.format == "jwt":
+        urls.append(decode_jwt(award.signed_credential)[0]["kid"])
     return {url: fetcher.fetch(url).content for url in urls}
 
 

@@ -50,6 +50,7 @@ def built_addresses(organisation, version, award) -> dict[str, str]:
         "organisation_did": did_web_url(public_urls.organisation_did(slug)),
         "profile_url": public_urls.profile_url(slug),
         "public_evidence_url": public_urls.public_evidence_url(uuid4()),
+        "public_key_url": public_urls.public_key_url(slug, organisation.keys.get().key_id),
         "qa_report_url": public_urls.qa_report_url(slug, credential_slug, version.number),
         "status_list_url": public_urls.status_list_url(slug, status_list.slug),
         "verification_method_id": did_web_url(
@@ -77,6 +78,7 @@ def test_every_address_resolves_to_a_view(issued, builder: str) -> None:
         "did_document_url",
         "organisation_did",
         "profile_url",
+        "public_key_url",
         "qa_report_url",
         "status_list_url",
     ],
