@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "corsheaders",
     "microcred.accounts",
     "microcred.organisations",
     "microcred.audit",
@@ -64,6 +65,8 @@ LOGIN_REDIRECT_URL = "/studio/"
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything that answers on its own, so preflight requests get their answer.
+    "corsheaders.middleware.CorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -155,6 +158,30 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = VERIFY_MAX_UPLOAD_BYTES + 64 * 1024
 # addresses are refused unless an operator allows them (for an intranet).
 VERIFY_ALLOW_PRIVATE_ADDRESSES = _env_bool("MICROCRED_VERIFY_ALLOW_PRIVATE_ADDRESSES", False)
 VERIFY_FETCH_TIMEOUT = float(os.environ.get("MICROCRED_VERIFY_FETCH_TIMEOUT", 5))
+
+# Status lists change when a credential is revoked or suspended: caches keep one this many
+# seconds, then ask again with its ETag (a 304 costs nothing).
+STATUS_LIST_MAX_AGE = int(os.environ.get("MICROCRED_STATUS_LIST_MAX_AGE", 30))
+
+# Cross-origin reads (CORS) are open for the public documents that credentials point at,
+# so that browser-based verifiers and wallets on other origins can check them: status lists,
+# credentials, achievements (and their images), issuer DID documents and profiles, QA reports.
+# Nothing else is opened: no page, form or API that reads the session. Credentials
+# (cookies) are never allowed, so "*" exposes only what any anonymous client sees.
+_UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+_SLUG = r"[-a-zA-Z0-9_]+"
+CORS_URLS_REGEX = (
+    rf"^/(status/{_SLUG}/{_SLUG}"
+    rf"|credentials/{_UUID}(\.json|\.jwt)?"
+    rf"|achievements/{_UUID}(\.json|/image)?"
+    rf"|orgs/{_SLUG}/(did|profile)\.json"
+    rf"|qa/{_SLUG}/{_SLUG}/v[0-9]+(/|\.json))$"
+)
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_METHODS = ("GET", "HEAD", "OPTIONS")
+CORS_ALLOW_HEADERS = ("accept", "accept-language", "cache-control", "if-none-match")
+CORS_EXPOSE_HEADERS = ("ETag",)
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
