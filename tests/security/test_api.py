@@ -5,19 +5,31 @@ Run alone: ``python -m pytest tests/security/test_api.py``.
 - Cross-origin reads (CORS) are open for the public documents a credential points at, so
   browser-based verifiers can check them, and for nothing that reads the session.
 - Status lists are cached briefly and revalidated by ETag, so a revocation shows within seconds.
+- ``POST /api/v1/verify`` gives anyone the /verify page's report as JSON; each address may
+  send only so many requests, and bad or oversized input gets a JSON error naming the problem.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
+import secrets
+import socket
+from typing import Any
 
 import pytest
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from microcred.awards import services as awards
 from microcred.organisations import services as organisations
 from microcred.quality import report as qa_report
+from microcred.site.demo import badge_png
+from microcred.vc import Ed25519Multikey
+from microcred.vc import verify as engine_verify
+from microcred.vc.baking import bake
+from tests.factories import FIXED_NOW, signed_credential
 from tests.platform.awards.factories import issue, make_issuer
 
 pytestmark = pytest.mark.django_db
@@ -180,3 +192,237 @@ def test_each_representation_of_a_status_list_has_its_own_etag(client: Client, i
     assert plain["ETag"] != vc["ETag"]
     assert "Accept" in plain["Vary"]
     assert json.loads(plain.content) == json.loads(vc.content)
+
+
+# -- the verification API ----------------------------------------------------------------------
+
+VERIFY = "/api/v1/verify"
+_addresses = (f"198.51.100.{number}" for number in itertools.count(1))
+
+
+@pytest.fixture
+def address() -> str:
+    """A client address of this test's own, so that no other test's requests count against it."""
+    return next(_addresses)
+
+
+@pytest.fixture
+def key() -> Ed25519Multikey:
+    return Ed25519Multikey.generate()
+
+
+def post(client: Client, body: Any, content_type: str, address: str, **extra: Any):
+    return client.post(VERIFY, body, content_type=content_type, REMOTE_ADDR=address, **extra)
+
+
+def assert_error(response, status: int, code: str, field: str | None = None) -> dict[str, Any]:
+    """Check the API's error shape and return its body."""
+    assert response.status_code == status, response.content
+    assert response["Content-Type"].startswith("application/json")
+    body = response.json()
+    assert set(body) == {"code", "message", "field", "data"}
+    assert body["code"] == code
+    assert body["field"] == field
+    assert body["message"]
+    return body
+
+
+def test_anyone_verifies_a_credential_and_reads_the_report_as_json(
+    client: Client, key: Ed25519Multikey, address: str
+) -> None:
+    signed = signed_credential(key)
+    response = post(client, json.dumps(signed), "application/json", address)
+    assert response.status_code == 200
+    body = response.json()
+    assert body["verified"] is True
+    [report] = body["reports"]
+    [expected] = engine_verify(signed, source="request body", now=FIXED_NOW)
+    assert report["name"] == expected.name == "Assessment Literacy for Educators"
+    assert report["issuer"] == key.public.did_key
+    assert [(check["id"], check["status"]) for check in report["checks"]] == [
+        (check.id, str(check.status)) for check in expected.checks
+    ]
+
+
+def test_the_api_and_the_page_give_the_same_verdict(
+    client: Client, key: Ed25519Multikey, address: str
+) -> None:
+    tampered = signed_credential(key)
+    tampered["name"] = "Changed after signing"
+    body = post(client, json.dumps(tampered), "application/json", address).json()
+    page = client.post("/verify", {"credential": json.dumps(tampered)}).content.decode()
+    assert body["verified"] is False
+    assert 'data-verified="false"' in page
+    [report] = body["reports"]
+    failed = [check["id"] for check in report["checks"] if check["status"] == "failed"]
+    assert "proof.signature" in failed
+    for check_id in failed:
+        assert check_id in page
+
+
+def test_an_issued_credential_verifies_until_it_is_revoked(client: Client, issued) -> None:
+    _, registrar, _, award = issued
+    document = client.get(f"/credentials/{award.uuid}.json").content
+    body = post(client, document, "application/json", next(_addresses)).json()
+    assert body["verified"] is True, body
+    awards.revoke_award(actor=registrar, award=award, reason="Issued in error.")
+    body = post(client, document, "application/json", next(_addresses)).json()
+    assert body["verified"] is False
+    checks = {check["id"]: check["status"] for check in body["reports"][0]["checks"]}
+    assert checks["status.revocation"] == "failed"
+
+
+def test_every_input_the_page_takes_is_taken(
+    client: Client, key: Ed25519Multikey, address: str
+) -> None:
+    signed = signed_credential(key)
+    token = signed_credential(key, suite="vc-jwt")
+    png = bake(badge_png(), json.dumps(signed))
+    lines = "\n".join(json.dumps(item) for item in (signed, signed_credential(key)))
+    answers = [
+        post(client, token, "application/jwt", address),
+        post(client, token, "text/plain", address),
+        post(client, json.dumps([signed, signed]), "application/ld+json", address),
+        post(client, lines, "application/x-ndjson", address),
+        post(client, png, "image/png", address),
+        post(client, png, "application/octet-stream", address),
+        client.post(VERIFY, {"credential": token}, REMOTE_ADDR=address),
+        client.post(VERIFY, {"file": SimpleUploadedFile("badge.png", png)}, REMOTE_ADDR=address),
+    ]
+    for number, response in enumerate(answers):
+        assert response.status_code == 200, (number, response.content)
+        assert response.json()["verified"] is True, number
+    assert len(answers[2].json()["reports"]) == 2
+    assert "baked in PNG" in answers[4].json()["reports"][0]["format"]
+
+
+def test_an_anonymous_post_needs_no_csrf_token(key: Ed25519Multikey, address: str) -> None:
+    strict = Client(enforce_csrf_checks=True)
+    response = post(strict, json.dumps(signed_credential(key)), "application/json", address)
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "status", "code", "field"),
+    [
+        ("", "application/json", 422, "input.invalid", "body"),
+        ("hello world", "text/plain", 422, "input.unreadable", None),
+        ("[]", "application/json", 422, "input.unreadable", None),
+        ("42", "application/json", 422, "input.unreadable", None),
+        (
+            "credential=x",
+            "application/x-www-form-urlencoded",
+            415,
+            "input.unsupported_media_type",
+            "Content-Type",
+        ),
+        ("<html/>", "text/html", 415, "input.unsupported_media_type", "Content-Type"),
+    ],
+)
+def test_bad_input_gets_a_json_error_naming_the_problem(
+    client: Client, address: str, body: str, content_type: str, status: int, code: str, field
+) -> None:
+    assert_error(post(client, body, content_type, address), status, code, field)
+
+
+def test_bad_form_input_names_the_field(client: Client, address: str) -> None:
+    both = client.post(
+        VERIFY,
+        {"credential": "eyJ.x.y", "file": SimpleUploadedFile("c.json", b"{}")},
+        REMOTE_ADDR=address,
+    )
+    assert "not both" in assert_error(both, 422, "input.invalid")["message"]
+    empty = client.post(VERIFY, {"file": SimpleUploadedFile("c.json", b"")}, REMOTE_ADDR=address)
+    assert "empty" in assert_error(empty, 422, "input.invalid", "file")["message"]
+
+
+def test_an_oversized_body_is_refused_before_it_is_read(
+    client: Client, settings, address: str
+) -> None:
+    settings.VERIFY_MAX_UPLOAD_BYTES = 1000
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000 + 64 * 1024
+    body = assert_error(
+        post(client, "{" + " " * 2000 + "}", "application/json", address),
+        413,
+        "input.too_large",
+        "body",
+    )
+    assert body["data"] == {"limit": 1000, "size": 2002}
+    assert "up to 1,000 bytes" in body["message"]
+    upload = SimpleUploadedFile("big.json", b"{" + b" " * 2000 + b"}")
+    response = client.post(VERIFY, {"file": upload}, REMOTE_ADDR=address)
+    assert (
+        "files up to 1,000 bytes"
+        in assert_error(response, 413, "input.too_large", "file")["message"]
+    )
+    huge = SimpleUploadedFile("huge.json", b"{" + b" " * 70_000 + b"}")
+    response = client.post(VERIFY, {"file": huge}, REMOTE_ADDR=address)
+    assert_error(response, 413, "input.too_large", "body")
+
+
+def test_too_many_requests_from_one_address_get_429_with_retry_after(
+    client: Client, settings, key: Ed25519Multikey, address: str
+) -> None:
+    settings.VERIFY_RATE_LIMIT = "3/minute"
+    signed = json.dumps(signed_credential(key))
+    # Unreadable requests count too: garbage must not keep the verifier busy either.
+    assert post(client, "garbage", "text/plain", address).status_code == 422
+    for _ in range(2):
+        assert post(client, signed, "application/json", address).status_code == 200
+    refused = post(client, signed, "application/json", address)
+    body = assert_error(refused, 429, "rate_limited")
+    retry_after = int(refused["Retry-After"])
+    assert 1 <= retry_after <= 60
+    assert body["data"]["retryAfter"] == retry_after
+    assert "3 per 1 minute" in body["message"]
+    other = next(_addresses)
+    assert post(client, signed, "application/json", other).status_code == 200
+
+
+def test_a_client_behind_proxies_cannot_forge_its_address(
+    client: Client, settings, key: Ed25519Multikey
+) -> None:
+    """With one proxy, only the entry the proxy appended counts; what the client wrote does not."""
+    settings.VERIFY_RATE_LIMIT = "2/minute"
+    settings.PROXY_COUNT = 1
+    client_address = next(_addresses)
+    signed = json.dumps(signed_credential(key))
+    statuses = [
+        post(
+            client,
+            signed,
+            "application/json",
+            "127.0.0.1",
+            headers={"x-forwarded-for": f"10.0.0.{number}, {client_address}"},
+        ).status_code
+        for number in range(3)
+    ]
+    assert statuses == [200, 200, 429]
+
+
+def test_an_ipv6_client_is_counted_by_its_network(
+    client: Client, settings, key: Ed25519Multikey
+) -> None:
+    settings.VERIFY_RATE_LIMIT = "2/minute"
+    network = f"2001:db8:{next(_addresses).rsplit('.', 1)[1]}:1"
+    signed = json.dumps(signed_credential(key))
+    statuses = [
+        post(client, signed, "application/json", f"{network}::{host}").status_code
+        for host in (1, 2, 3)
+    ]
+    assert statuses == [200, 200, 429]
+
+
+def test_the_limit_is_shared_through_redis(client: Client, settings, key: Ed25519Multikey) -> None:
+    """Several processes count together when the counts live in Redis."""
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
+    except OSError:
+        pytest.skip("Redis is not running on 127.0.0.1:6379")
+    settings.RATE_LIMIT_STORAGE = "redis://127.0.0.1:6379/0"
+    settings.VERIFY_RATE_LIMIT = "1/minute"
+    # A network of this run's own: counts left in Redis by an earlier run do not apply.
+    address = f"2001:db8:{secrets.token_hex(2)}:{secrets.token_hex(2)}::1"
+    signed = json.dumps(signed_credential(key))
+    assert post(client, signed, "application/json", address).status_code == 200
+    assert post(client, signed, "application/json", address).status_code == 429

@@ -15,13 +15,25 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer, SessionAuth
 
-from microcred.errors import Conflict, Forbidden, InvalidInput, MicrocredError, NotFound
+from microcred.errors import (
+    Conflict,
+    Forbidden,
+    InvalidInput,
+    MicrocredError,
+    NotFound,
+    RateLimited,
+    TooLarge,
+    UnsupportedMediaType,
+)
 from microcred.vc.errors import VCError
 
 STATUS_BY_ERROR: list[tuple[type[MicrocredError], int]] = [
     (NotFound, 404),
     (Forbidden, 403),
     (Conflict, 409),
+    (TooLarge, 413),
+    (UnsupportedMediaType, 415),
+    (RateLimited, 429),
     (InvalidInput, 422),
     (VCError, 422),
     (MicrocredError, 400),
@@ -71,7 +83,10 @@ def error_body(code: str, message: str, field: str | None = None, data: Any = No
 @api.exception_handler(MicrocredError)
 def microcred_error(request: HttpRequest, error: MicrocredError) -> HttpResponse:
     status = next(status for kind, status in STATUS_BY_ERROR if isinstance(error, kind))
-    return api.create_response(request, error.as_dict(), status=status)
+    response = api.create_response(request, error.as_dict(), status=status)
+    if isinstance(error, RateLimited):
+        response["Retry-After"] = str(error.retry_after)
+    return response
 
 
 @api.exception_handler(ValidationError)

@@ -154,6 +154,14 @@ VERIFY_MAX_UPLOAD_BYTES = int(os.environ.get("MICROCRED_VERIFY_MAX_UPLOAD_BYTES"
 DATA_UPLOAD_MAX_MEMORY_SIZE = VERIFY_MAX_UPLOAD_BYTES + 64 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = VERIFY_MAX_UPLOAD_BYTES + 64 * 1024
 
+# Anonymous verification through the API is limited per client address ("30/minute", or
+# several limits separated by ";"). The counts live in MICROCRED_RATE_LIMIT_STORAGE:
+# memory:// counts per process; several processes or machines share redis://host:6379/0.
+# Behind N reverse proxies that append to X-Forwarded-For, set MICROCRED_PROXY_COUNT=N.
+VERIFY_RATE_LIMIT = os.environ.get("MICROCRED_VERIFY_RATE_LIMIT", "30/minute")
+RATE_LIMIT_STORAGE = os.environ.get("MICROCRED_RATE_LIMIT_STORAGE", "memory://")
+PROXY_COUNT = int(os.environ.get("MICROCRED_PROXY_COUNT", 0))
+
 # Verification fetches did:web documents and status lists. Private and loopback
 # addresses are refused unless an operator allows them (for an intranet).
 VERIFY_ALLOW_PRIVATE_ADDRESSES = _env_bool("MICROCRED_VERIFY_ALLOW_PRIVATE_ADDRESSES", False)
