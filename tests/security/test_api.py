@@ -5,6 +5,7 @@ Run alone: ``python -m pytest tests/security/test_api.py``.
 - Cross-origin reads (CORS) are open for the public documents a credential points at, so
   browser-based verifiers can check them, and for nothing that reads the session.
 - Status lists are cached briefly and revalidated by ETag, so a revocation shows within seconds.
+- The OpenAPI document describes what each operation really returns: no two schemas share a name.
 - ``POST /api/v1/verify`` gives anyone the /verify page's report as JSON; each address may
   send only so many requests, and bad or oversized input gets a JSON error naming the problem.
 """
@@ -15,17 +16,22 @@ import itertools
 import json
 import secrets
 import socket
+import typing
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from ninja.openapi.schema import REF_TEMPLATE, NinjaGenerateJsonSchema
+from pydantic import BaseModel
 
 from microcred.awards import services as awards
 from microcred.organisations import services as organisations
 from microcred.quality import report as qa_report
 from microcred.site.demo import badge_png
+from microcred.site.urls import api
 from microcred.vc import Ed25519Multikey
 from microcred.vc import verify as engine_verify
 from microcred.vc.baking import bake
@@ -426,3 +432,94 @@ def test_the_limit_is_shared_through_redis(client: Client, settings, key: Ed2551
     signed = json.dumps(signed_credential(key))
     assert post(client, signed, "application/json", address).status_code == 200
     assert post(client, signed, "application/json", address).status_code == 429
+
+
+# -- the OpenAPI document ----------------------------------------------------------------------
+
+
+def operations() -> Iterator[tuple[str, str, Any]]:
+    """Yield ``(method, path, operation)`` for every operation of the API."""
+    for prefix, router in api._routers:
+        for path, path_view in router.path_operations.items():
+            for operation in path_view.operations:
+                for method in operation.methods:
+                    yield method.lower(), f"/api/v1{prefix.rstrip('/')}{path}", operation
+
+
+def models_in(annotation: Any, seen: set[type] | None = None) -> Iterator[type[BaseModel]]:
+    """Yield every pydantic model an annotation uses, nested ones included."""
+    seen = set() if seen is None else seen
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        if annotation in seen:
+            return
+        seen.add(annotation)
+        yield annotation
+        for field in annotation.model_fields.values():
+            yield from models_in(field.annotation, seen)
+    for argument in typing.get_args(annotation):
+        yield from models_in(argument, seen)
+
+
+def resolved(schema: Any, definitions: dict[str, Any], path: tuple[str, ...] = ()) -> Any:
+    """Return ``schema`` with every $ref replaced by what it names (titles left out).
+
+    A model that contains itself (a report's nested reports) stays a named reference
+    the second time round.
+    """
+    if isinstance(schema, list):
+        return [resolved(item, definitions, path) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    if "$ref" in schema:
+        name = schema["$ref"].rsplit("/", 1)[1]
+        if name in path:
+            return {"recursive": name}
+        return resolved(definitions[name], definitions, (*path, name))
+    return {
+        key: resolved(value, definitions, path) for key, value in schema.items() if key != "title"
+    }
+
+
+def test_no_two_schemas_of_the_api_share_a_name() -> None:
+    """Schemas are filed by name: a second class of the same name silently replaces the first."""
+    classes: dict[str, set[type]] = {}
+    for _, _, operation in operations():
+        annotations = [
+            model.model_fields["response"].annotation
+            for model in operation.response_models.values()
+            if model
+        ]
+        annotations += [
+            field.annotation for model in operation.models for field in model.model_fields.values()
+        ]
+        for annotation in annotations:
+            for model in models_in(annotation):
+                classes.setdefault(model.__name__, set()).add(model)
+    duplicates = {
+        name: sorted(f"{model.__module__}.{model.__qualname__}" for model in models)
+        for name, models in classes.items()
+        if len(models) > 1
+    }
+    assert not duplicates
+
+
+def test_every_operation_documents_the_response_its_handler_returns(client: Client) -> None:
+    document = client.get("/api/openapi.json").json()
+    components = document["components"]["schemas"]
+    wrong = []
+    for method, path, operation in operations():
+        documented = document["paths"][path][method]["responses"]
+        for status, model in operation.response_models.items():
+            if not model:
+                continue
+            own = model.model_json_schema(
+                ref_template=REF_TEMPLATE,
+                by_alias=operation.by_alias,
+                schema_generator=NinjaGenerateJsonSchema,
+                mode="serialization",
+            )
+            expected = resolved(own["properties"]["response"], own.get("$defs", {}))
+            content = documented[str(status)]["content"]["application/json"]["schema"]
+            if resolved(content, components) != expected:
+                wrong.append(f"{method.upper()} {path} {status}")
+    assert not wrong
