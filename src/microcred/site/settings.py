@@ -173,9 +173,10 @@ STATUS_LIST_MAX_AGE = int(os.environ.get("MICROCRED_STATUS_LIST_MAX_AGE", 30))
 
 # Cross-origin reads (CORS) are open for the public documents that credentials point at,
 # so that browser-based verifiers and wallets on other origins can check them: status lists,
-# credentials, achievements (and their images), issuer DID documents and profiles, QA reports.
-# Nothing else is opened: no page, form or API that reads the session. Credentials
-# (cookies) are never allowed, so "*" exposes only what any anonymous client sees.
+# credentials, achievements (and their images), issuer DID documents and profiles, QA reports;
+# and the anonymous verification API. Nothing else is opened: no page, form or API that reads
+# the session. Credentials (cookies) are never allowed, so "*" exposes only what any anonymous
+# client sees.
 _UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 _SLUG = r"[-a-zA-Z0-9_]+"
 CORS_URLS_REGEX = (
@@ -183,12 +184,13 @@ CORS_URLS_REGEX = (
     rf"|credentials/{_UUID}(\.json|\.jwt)?"
     rf"|achievements/{_UUID}(\.json|/image)?"
     rf"|orgs/{_SLUG}/(did|profile)\.json"
-    rf"|qa/{_SLUG}/{_SLUG}/v[0-9]+(/|\.json))$"
+    rf"|qa/{_SLUG}/{_SLUG}/v[0-9]+(/|\.json)"
+    r"|api/v1/verify)$"
 )
 CORS_ALLOW_ALL_ORIGINS = True
 CORS_ALLOW_CREDENTIALS = False
-CORS_ALLOW_METHODS = ("GET", "HEAD", "OPTIONS")
-CORS_ALLOW_HEADERS = ("accept", "accept-language", "cache-control", "if-none-match")
+CORS_ALLOW_METHODS = ("GET", "HEAD", "OPTIONS", "POST")
+CORS_ALLOW_HEADERS = ("accept", "accept-language", "cache-control", "content-type", "if-none-match")
 CORS_EXPOSE_HEADERS = ("ETag",)
 
 SESSION_COOKIE_HTTPONLY = True
