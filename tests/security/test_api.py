@@ -30,11 +30,11 @@ from pydantic import BaseModel
 from microcred.awards import services as awards
 from microcred.organisations import services as organisations
 from microcred.quality import report as qa_report
-from microcred.site.demo import badge_png
-from microcred.site.urls import api
+from microcred.site.urls import api  # the API with every app's routes mounted
 from microcred.vc import Ed25519Multikey
 from microcred.vc import verify as engine_verify
 from microcred.vc.baking import bake
+from microcred.verification.samples import badge_png
 from tests.factories import FIXED_NOW, signed_credential
 from tests.platform.awards.factories import issue, make_issuer
 

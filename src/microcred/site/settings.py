@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "corsheaders",
+    "microcred.core",
     "microcred.accounts",
     "microcred.organisations",
     "microcred.audit",
