@@ -5,6 +5,8 @@ Run alone: ``python -m pytest tests/security/test_api.py``.
 - Cross-origin reads (CORS) are open for the public documents a credential points at, so
   browser-based verifiers can check them, and for nothing that reads the session.
 - Status lists are cached briefly and revalidated by ETag, so a revocation shows within seconds.
+- Every API error, whoever raises it (no route, wrong method, a body too large, a crash), is
+  JSON in one shape; an anonymous write is asked to authenticate (401), not refused for CSRF.
 - The OpenAPI document describes what each operation really returns: no two schemas share a name.
 - ``POST /api/v1/verify`` gives anyone the /verify page's report as JSON; each address may
   send only so many requests, and bad or oversized input gets a JSON error naming the problem.
@@ -34,9 +36,12 @@ from microcred.site.urls import api  # the API with every app's routes mounted
 from microcred.vc import Ed25519Multikey
 from microcred.vc import verify as engine_verify
 from microcred.vc.baking import bake
+from microcred.verification import services as verification
 from microcred.verification.samples import badge_png
 from tests.factories import FIXED_NOW, signed_credential
+from tests.platform.accounts.factories import bearer
 from tests.platform.awards.factories import issue, make_issuer
+from tests.platform.factories import PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -548,3 +553,90 @@ def test_every_operation_documents_the_response_its_handler_returns(client: Clie
             if resolved(content, components) != expected:
                 wrong.append(f"{method.upper()} {path} {status}")
     assert not wrong
+
+
+# -- API errors --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "status", "code"),
+    [
+        ("get", "/api/v1/nope", 404, "not_found"),
+        ("get", "/api/v1/", 404, "not_found"),
+        ("post", "/api/v2/verify", 404, "not_found"),
+        ("get", "/api/v1/verify", 405, "method_not_allowed"),
+        ("delete", "/api/v1/me", 405, "method_not_allowed"),
+        ("put", "/api/v1/orgs", 405, "method_not_allowed"),
+    ],
+)
+def test_errors_outside_the_handlers_are_json_too(
+    client: Client, method: str, path: str, status: int, code: str
+) -> None:
+    response = getattr(client, method)(path)
+    body = assert_error(response, status, code)
+    assert path in body["message"]
+    if status == 405:
+        assert response["Allow"]
+        assert method.upper() not in response["Allow"]
+
+
+def test_a_crash_is_a_json_500_and_gives_nothing_away(
+    key: Ed25519Multikey, address: str, monkeypatch
+) -> None:
+    """A bug in a handler (here: the service raises something nobody expected)."""
+
+    def broken(**arguments: Any) -> None:
+        raise RuntimeError("secret detail from inside")
+
+    monkeypatch.setattr(verification, "verify_payload", broken)
+    client = Client(raise_request_exception=False)
+    response = post(client, json.dumps(signed_credential(key)), "application/json", address)
+    body = assert_error(response, 500, "server.error")
+    assert "secret detail" not in response.content.decode()
+    assert body["data"] == {}
+
+
+def test_a_body_over_the_limit_is_a_json_413_on_any_endpoint(client: Client, settings) -> None:
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    user = make_user()
+    response = client.post(
+        "/api/v1/tokens",
+        json.dumps({"name": "x" * 2000}),
+        content_type="application/json",
+        headers=bearer(user),
+    )
+    body = assert_error(response, 413, "input.too_large", "body")
+    assert body["data"]["limit"] == 1000
+
+
+def test_an_anonymous_write_is_asked_to_authenticate(client: Client) -> None:
+    strict = Client(enforce_csrf_checks=True)
+    for path in ("/api/v1/orgs", "/api/v1/tokens"):
+        response = strict.post(path, "{}", content_type="application/json")
+        assert_error(response, 401, "auth.required")
+
+
+def test_a_session_write_still_needs_the_csrf_token() -> None:
+    user = make_user()
+    browser = Client(enforce_csrf_checks=True)
+    assert browser.login(username=user.username, password=PASSWORD)
+    refused = browser.post("/api/v1/tokens", {"name": "x"}, content_type="application/json")
+    assert_error(refused, 403, "csrf.failed", "X-CSRFToken")
+    browser.get("/studio/tokens")
+    token = browser.cookies["csrftoken"].value
+    allowed = browser.post(
+        "/api/v1/tokens",
+        {"name": "laptop"},
+        content_type="application/json",
+        headers={"x-csrftoken": token},
+    )
+    assert allowed.status_code == 201, allowed.content
+
+
+def test_a_token_write_needs_no_csrf_token() -> None:
+    user = make_user()
+    strict = Client(enforce_csrf_checks=True)
+    response = strict.post(
+        "/api/v1/tokens", {"name": "ci"}, content_type="application/json", headers=bearer(user)
+    )
+    assert response.status_code == 201

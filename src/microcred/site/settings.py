@@ -68,6 +68,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Before anything that answers on its own, so preflight requests get their answer.
     "corsheaders.middleware.CorsMiddleware",
+    # Inside CORS (whose headers it keeps) and around everything that may refuse a request.
+    "microcred.core.api.ApiErrorsAsJson",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

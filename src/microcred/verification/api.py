@@ -14,6 +14,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
+from microcred.core.api import ErrorOut
 from microcred.errors import InvalidInput, TooLarge, UnsupportedMediaType
 from microcred.verification import services
 from microcred.verification.forms import VerifyForm
@@ -98,7 +99,7 @@ REQUEST_BODY = {
 @router.post(
     "/verify",
     auth=None,
-    response=VerificationOut,
+    response={200: VerificationOut, 413: ErrorOut, 415: ErrorOut, 422: ErrorOut, 429: ErrorOut},
     summary="Verify credentials (no account needed)",
     description="Verify every credential in the body and return the report the /verify "
     "page shows. Accepted: "
