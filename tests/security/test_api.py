@@ -14,12 +14,17 @@ Run alone: ``python -m pytest tests/security/test_api.py``.
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import http.server
 import itertools
 import json
 import secrets
 import socket
+import threading
 import typing
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -149,6 +154,50 @@ def test_the_staff_pages_of_an_award_stay_closed(client: Client, issued) -> None
     path = f"/studio/orgs/{organisation.slug}/awards/{award.uuid}"
     response = client.get(path, headers={"origin": OTHER_ORIGIN})
     assert "Access-Control-Allow-Origin" not in response
+
+
+@contextlib.contextmanager
+def other_origin(folder: Path) -> Iterator[str]:
+    """Serve ``folder`` from another origin (another port on this machine); yield its URL."""
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+FETCH = """async ([url, headers]) => {
+    try {
+        const response = await fetch(url, {headers});
+        return {status: response.status, etag: response.headers.get("ETag")};
+    } catch (error) {
+        return {error: String(error)};
+    }
+}"""
+
+
+@pytest.mark.browser
+def test_a_verifier_page_on_another_origin_reads_a_status_list_in_a_browser(
+    page, live_server, issued, tmp_path: Path
+) -> None:
+    """Chromium enforces CORS as verifiers' users meet it: the list is readable, the API is not."""
+    [path, *_] = status_list_paths(issued[3])
+    (tmp_path / "verifier.html").write_text("<!doctype html><title>A verifier</title>")
+    with other_origin(tmp_path) as origin:
+        page.goto(f"{origin}/verifier.html")
+        read = page.evaluate(FETCH, [f"{live_server.url}{path}", {}])
+        assert read["status"] == 200, read
+        assert read["etag"], "the ETag is exposed to scripts"
+        revalidated = page.evaluate(
+            FETCH, [f"{live_server.url}{path}", {"If-None-Match": read["etag"]}]
+        )
+        assert revalidated["status"] in (200, 304), revalidated
+        private = page.evaluate(FETCH, [f"{live_server.url}/api/v1/me", {}])
+        assert "error" in private, private
 
 
 # -- status lists and caches -------------------------------------------------------------------
