@@ -19,6 +19,7 @@ from microcred.vc.http import Fetcher
 from microcred.verification.samples import SAMPLES, demo_dir
 
 __all__ = [
+    "check_verification_rate",
     "get_fetcher",
     "get_sample",
     "get_samples",
