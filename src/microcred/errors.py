@@ -58,3 +58,26 @@ class Conflict(MicrocredError):
     """The request conflicts with the current state (already revoked, already published...)."""
 
     code = "conflict"
+
+
+class TooLarge(InvalidInput):
+    """The input is larger than the limit for it; ``data`` gives the limit in bytes."""
+
+    code = "input.too_large"
+
+
+class UnsupportedMediaType(InvalidInput):
+    """The input comes in a media type that is not read here; ``data`` lists those that are."""
+
+    code = "input.unsupported_media_type"
+
+
+class RateLimited(MicrocredError):
+    """Too many requests from one client; ``retry_after`` is how many seconds to wait."""
+
+    code = "rate_limited"
+
+    def __init__(self, message: str, *, retry_after: int, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.retry_after = retry_after
+        self.data.setdefault("retryAfter", retry_after)

@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.cache import patch_cache_control, patch_vary_headers
-from django.views.decorators.http import require_GET, require_POST
+from django.utils.cache import (
+    get_conditional_response,
+    patch_cache_control,
+    patch_vary_headers,
+    quote_etag,
+)
+from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from microcred.awards import services
 from microcred.awards.forms import IssueForm, StatusChangeForm
@@ -33,8 +40,6 @@ STATUS_CHANGES = {
 }
 # What a grade or score is called on the page when the credential gives it no description.
 RESULT_LABELS = (("score", "Score"), ("grade", "Grade"))
-# Status lists change when a credential is revoked; verifiers may cache them briefly.
-STATUS_LIST_MAX_AGE = 300
 
 
 def not_found(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -140,16 +145,26 @@ def _results(credential: dict[str, Any], issued: dict[str, Any]) -> list[tuple[s
     return rows
 
 
-@require_GET
+@require_safe
 @not_found
 def status_list(request: HttpRequest, organisation: str, list_slug: str) -> HttpResponse:
-    """A signed BitstringStatusListCredential, as stored."""
+    """A signed BitstringStatusListCredential, as stored.
+
+    Cached for ``STATUS_LIST_MAX_AGE`` seconds only, then revalidated: its ETag changes
+    whenever the list is re-signed, so a revocation reaches verifiers within that time
+    and an unchanged list costs a 304.
+    """
     document = services.get_status_list_credential(organisation, list_slug)
     wanted = request.get_preferred_type(["application/json", "application/vc+ld+json"])
-    response = HttpResponse(document, content_type=f"{wanted or 'application/json'}; charset=utf-8")
-    patch_cache_control(response, public=True, max_age=STATUS_LIST_MAX_AGE)
+    content_type = f"{wanted or 'application/json'}; charset=utf-8"
+    response = HttpResponse(document, content_type=content_type)
+    etag = hashlib.sha256(f"{content_type}\n{document}".encode()).hexdigest()
+    response["ETag"] = quote_etag(etag)
+    patch_cache_control(
+        response, public=True, max_age=settings.STATUS_LIST_MAX_AGE, must_revalidate=True
+    )
     patch_vary_headers(response, ["Accept"])
-    return response
+    return get_conditional_response(request, etag=response["ETag"], response=response)
 
 
 # -- staff -----------------------------------------------------------------------------------

@@ -141,7 +141,7 @@ class CreditOut(Schema):
     hours_high: float
 
 
-class FindingOut(Schema):
+class CreditFindingOut(Schema):
     field: str
     message: str
 
@@ -187,7 +187,7 @@ class VersionOut(Schema):
     review_date: date | None
     outcomes: list[OutcomeOut]
     credits: list[CreditOut]
-    credit_findings: list[FindingOut] = Field(
+    credit_findings: list[CreditFindingOut] = Field(
         description="Credit values that disagree with the workload."
     )
     rubric: dict[str, Any] | None

@@ -118,7 +118,6 @@ def achievement(request: HttpRequest, achievement: Any, suffix: str = "") -> Htt
             json_dumps_params={"indent": 2},
         )
         response["Cache-Control"] = f"public, max-age={DOCUMENT_CACHE_SECONDS}"
-        response["Access-Control-Allow-Origin"] = "*"
         response["Vary"] = "Accept"
         return response
     context = _version_context(found)

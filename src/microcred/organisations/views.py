@@ -57,10 +57,10 @@ def organisation_page(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _document(document: dict[str, Any], content_type: str) -> JsonResponse:
-    """Answer a public JSON document: cached briefly, readable by browser-based verifiers."""
+    """Answer a public JSON document, cached briefly (settings.CORS_URLS_REGEX opens it to
+    browser-based verifiers)."""
     response = JsonResponse(document, content_type=content_type, json_dumps_params={"indent": 2})
     response["Cache-Control"] = f"public, max-age={DOCUMENT_CACHE_SECONDS}"
-    response["Access-Control-Allow-Origin"] = "*"
     return response
 
 

@@ -90,7 +90,7 @@ class CommentOut(Schema):
     text: str
 
 
-class ReviewOut(Schema):
+class QAReviewOut(Schema):
     version: int
     attempt: int
     status: str
@@ -279,7 +279,7 @@ def check_version(request: HttpRequest, org: str, slug: str, number: int) -> lis
 
 @router.post(
     VERSION + "/submit",
-    response={201: ReviewOut},
+    response={201: QAReviewOut},
     summary="Submit a draft for quality review (designer); blocking findings return it",
 )
 def submit_version(request: HttpRequest, org: str, slug: str, number: int) -> Status:
@@ -289,14 +289,14 @@ def submit_version(request: HttpRequest, org: str, slug: str, number: int) -> St
     return Status(201, _review(services.submit_version(actor=request.auth, version=version)))
 
 
-@router.get(VERSION + "/review", response=ReviewOut, summary="The version's latest review")
+@router.get(VERSION + "/review", response=QAReviewOut, summary="The version's latest review")
 def get_review(request: HttpRequest, org: str, slug: str, number: int) -> dict[str, Any]:
     return _review(services.access_review(request.auth, org, slug, number))
 
 
 @router.post(
     VERSION + "/review/decision",
-    response=ReviewOut,
+    response=QAReviewOut,
     summary="Approve or return a version in review (QA reviewer, not an author)",
 )
 def decide_review(
@@ -317,7 +317,7 @@ def decide_review(
 
 @router.post(
     VERSION + "/review/invite",
-    response=ReviewOut,
+    response=QAReviewOut,
     summary="Invite a QA agency to review the version (QA reviewer)",
 )
 def invite_agency(

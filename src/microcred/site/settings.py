@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "corsheaders",
     "microcred.core",
     "microcred.accounts",
     "microcred.organisations",
@@ -62,6 +63,10 @@ LOGIN_REDIRECT_URL = "/studio/"
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything that answers on its own, so preflight requests get their answer.
+    "corsheaders.middleware.CorsMiddleware",
+    # Inside CORS (whose headers it keeps) and around everything that may refuse a request.
+    "microcred.core.api.ApiErrorsAsJson",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -167,6 +172,14 @@ VERIFY_MAX_UPLOAD_BYTES = int(os.environ.get("MICROCRED_VERIFY_MAX_UPLOAD_BYTES"
 DATA_UPLOAD_MAX_MEMORY_SIZE = VERIFY_MAX_UPLOAD_BYTES + 64 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = VERIFY_MAX_UPLOAD_BYTES + 64 * 1024
 
+# Anonymous verification through the API is limited per client address ("30/minute", or
+# several limits separated by ";"). The counts live in MICROCRED_RATE_LIMIT_STORAGE:
+# memory:// counts per process; several processes or machines share redis://host:6379/0.
+# Behind N reverse proxies that append to X-Forwarded-For, set MICROCRED_PROXY_COUNT=N.
+VERIFY_RATE_LIMIT = os.environ.get("MICROCRED_VERIFY_RATE_LIMIT", "30/minute")
+RATE_LIMIT_STORAGE = os.environ.get("MICROCRED_RATE_LIMIT_STORAGE", "memory://")
+PROXY_COUNT = int(os.environ.get("MICROCRED_PROXY_COUNT", 0))
+
 # Verification fetches did:web documents and status lists. Private and loopback
 # addresses are refused unless an operator allows them (for an intranet).
 VERIFY_ALLOW_PRIVATE_ADDRESSES = _env_bool("MICROCRED_VERIFY_ALLOW_PRIVATE_ADDRESSES", False)
@@ -175,6 +188,32 @@ VERIFY_FETCH_TIMEOUT = float(os.environ.get("MICROCRED_VERIFY_FETCH_TIMEOUT", 5)
 # credential may need this many documents: a hostile credential cannot hold a worker.
 VERIFY_DEADLINE_SECONDS = float(os.environ.get("MICROCRED_VERIFY_DEADLINE_SECONDS", 8))
 VERIFY_MAX_FETCHES = int(os.environ.get("MICROCRED_VERIFY_MAX_FETCHES", 8))
+
+# Status lists change when a credential is revoked or suspended: caches keep one this many
+# seconds, then ask again with its ETag (a 304 costs nothing).
+STATUS_LIST_MAX_AGE = int(os.environ.get("MICROCRED_STATUS_LIST_MAX_AGE", 30))
+
+# Cross-origin reads (CORS) are open for the public documents that credentials point at,
+# so that browser-based verifiers and wallets on other origins can check them: status lists,
+# credentials, achievements (and their images), issuer DID documents and profiles, QA reports;
+# and the anonymous verification API. Nothing else is opened: no page, form or API that reads
+# the session. Credentials (cookies) are never allowed, so "*" exposes only what any anonymous
+# client sees.
+_UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+_SLUG = r"[-a-zA-Z0-9_]+"
+CORS_URLS_REGEX = (
+    rf"^/(status/{_SLUG}/{_SLUG}"
+    rf"|credentials/{_UUID}(\.json|\.jwt)?"
+    rf"|achievements/{_UUID}(\.json|/image)?"
+    rf"|orgs/{_SLUG}/(did|profile)\.json"
+    rf"|qa/{_SLUG}/{_SLUG}/v[0-9]+(/|\.json)"
+    r"|api/v1/verify)$"
+)
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_METHODS = ("GET", "HEAD", "OPTIONS", "POST")
+CORS_ALLOW_HEADERS = ("accept", "accept-language", "cache-control", "content-type", "if-none-match")
+CORS_EXPOSE_HEADERS = ("ETag",)
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True

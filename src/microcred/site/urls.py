@@ -9,6 +9,7 @@ from microcred.core.api import api
 from microcred.organisations.api import router as organisations_router
 from microcred.quality.api import router as quality_router
 from microcred.site import views
+from microcred.verification.api import router as verification_router
 
 api.add_router("/", accounts_router)
 api.add_router("/", organisations_router)
@@ -16,6 +17,7 @@ api.add_router("/", catalogue_router)
 api.add_router("/", awards_router)
 api.add_router("/", quality_router)
 api.add_router("/", assessment_router)
+api.add_router("/", verification_router)
 
 urlpatterns = [
     path("", views.home, name="home"),

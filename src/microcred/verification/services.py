@@ -1,17 +1,25 @@
-"""Verification for the public pages: the engine, configured from the settings."""
+"""Verification for the public page and the API: the engine, configured from the settings."""
 
 from __future__ import annotations
 
+import functools
+import math
+import time
 from datetime import UTC, datetime
 
 from django.conf import settings
+from limits import parse_many
+from limits.storage import storage_from_string
+from limits.strategies import MovingWindowRateLimiter
 
+from microcred.errors import RateLimited
 from microcred.organisations.services import get_platform_fetcher
 from microcred.vc import VerificationReport, verify
 from microcred.vc.http import Fetcher, FetchLimits
 from microcred.verification.samples import SAMPLES, demo_dir
 
 __all__ = [
+    "check_verification_rate",
     "get_fetcher",
     "get_sample",
     "get_samples",
@@ -37,6 +45,32 @@ def verify_payload(*, data: bytes, source: str) -> list[VerificationReport]:
         seconds=settings.VERIFY_DEADLINE_SECONDS, max_fetches=settings.VERIFY_MAX_FETCHES
     )
     return verify(data, source=source, fetcher=get_fetcher(), now=datetime.now(UTC), limits=limits)
+
+
+def check_verification_rate(*, address: str) -> None:
+    """Count one verification request from ``address``; raise ``RateLimited`` past the limit.
+
+    Every request counts, readable or not, so that garbage cannot keep the verifier busy
+    either. The window moves: a client that waits ``retry_after`` seconds may send again.
+    """
+    limiter = _rate_limiter(settings.RATE_LIMIT_STORAGE)
+    for limit in parse_many(settings.VERIFY_RATE_LIMIT):
+        if limiter.hit(limit, "verify", address):
+            continue
+        reset_at = limiter.get_window_stats(limit, "verify", address).reset_time
+        retry_after = max(1, math.ceil(reset_at - time.time()))
+        raise RateLimited(
+            f"Too many verification requests from your address ({limit} are allowed); "
+            f"try again in {retry_after} seconds.",
+            retry_after=retry_after,
+            data={"limit": str(limit)},
+        )
+
+
+@functools.cache
+def _rate_limiter(storage_uri: str) -> MovingWindowRateLimiter:
+    """Return one limiter per storage, so that its counts outlive a request."""
+    return MovingWindowRateLimiter(storage_from_string(storage_uri))
 
 
 def get_samples() -> list[dict[str, str]]:

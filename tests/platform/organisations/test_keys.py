@@ -193,7 +193,9 @@ def test_the_did_document_page_is_what_did_web_resolution_reads(client: Client, 
     did = services.organisation_did(organisation)
     url = did_web_url(did)
     assert url == "https://microcred.test/orgs/uu/did.json"
-    response = client.get(url.removeprefix("https://microcred.test"))
+    response = client.get(
+        url.removeprefix("https://microcred.test"), headers={"origin": "https://verifier.example"}
+    )
     assert response.status_code == 200
     assert response["Content-Type"] == "application/did+json"
     assert response["Cache-Control"] == "public, max-age=300"

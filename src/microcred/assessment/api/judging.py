@@ -56,7 +56,7 @@ class CriterionOut(Schema):
     levels: list[LevelOut]
 
 
-class EvidenceOut(Schema):
+class ReviewedEvidenceOut(Schema):
     uuid: UUID
     kind: str
     filename: str
@@ -64,13 +64,13 @@ class EvidenceOut(Schema):
     description: str
 
 
-class ComponentOut(Schema):
+class ReviewedComponentOut(Schema):
     key: str
     kind: str
     label: str
     text: str
     answers: list[dict[str, str]]
-    evidence: list[EvidenceOut]
+    evidence: list[ReviewedEvidenceOut]
     result: str | None
 
 
@@ -99,7 +99,7 @@ class ReviewDetailOut(Schema):
     title: str
     learner: str = Field(description="Empty for peers: peer review is anonymous.")
     pass_rule: str
-    components: list[ComponentOut]
+    components: list[ReviewedComponentOut]
     criteria: list[CriterionOut]
     earlier: list[FeedbackOut]
     outcome: str

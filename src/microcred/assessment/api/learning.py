@@ -144,7 +144,7 @@ class AssignIn(Strict):
     assessor: str = Field(description="Username or email of a qualified assessor.")
 
 
-class ReviewOut(Schema):
+class ReviewAssignmentOut(Schema):
     uuid: UUID
     submission: UUID
     title: str
@@ -447,7 +447,7 @@ def end_qualification(request: HttpRequest, org: str, qualification: int) -> Sta
 
 @router.post(
     "/submissions/{uuid}/assessor",
-    response={201: ReviewOut},
+    response={201: ReviewAssignmentOut},
     summary="Assign a qualified assessor by hand (owner)",
 )
 def assign_assessor(request: HttpRequest, uuid: UUID, payload: AssignIn) -> Status:
@@ -460,7 +460,7 @@ def assign_assessor(request: HttpRequest, uuid: UUID, payload: AssignIn) -> Stat
 
 @router.get(
     "/orgs/{org}/assessment/queue",
-    response=list[ReviewOut],
+    response=list[ReviewAssignmentOut],
     summary="Your open reviews in an organisation, soonest due first (assessor)",
 )
 def queue(request: HttpRequest, org: str) -> list[dict[str, Any]]:

@@ -27,7 +27,6 @@ def report(
     wanted = request.get_preferred_type(["text/html", *JSON_TYPES])
     if suffix == ".json" or wanted in JSON_TYPES:
         response: HttpResponse = JsonResponse(found.as_dict(), json_dumps_params={"indent": 2})
-        response["Access-Control-Allow-Origin"] = "*"
     else:
         response = render(request, "quality/public/report.html", {"report": found})
     patch_vary_headers(response, ["Accept"])
