@@ -12,6 +12,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(os.environ.get("MICROCRED_DATA_DIR", "var")).resolve()
@@ -47,6 +48,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # The API's documentation page takes Swagger UI from ninja's static files, not a CDN.
+    "ninja",
     "microcred.accounts",
     "microcred.organisations",
     "microcred.audit",
@@ -64,6 +67,7 @@ LOGIN_REDIRECT_URL = "/studio/"
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "microcred.site.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -161,6 +165,34 @@ CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# Served over HTTPS (behind a TLS proxy that sets X-Forwarded-Proto): cookies only over
+# HTTPS, plain HTTP redirected, and browsers told by HSTS to use nothing else.
+SECURE = _env_bool("MICROCRED_SECURE", False)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = SECURE
+SECURE_SSL_REDIRECT = SECURE
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if SECURE else None
+SECURE_HSTS_SECONDS = int(os.environ.get("MICROCRED_HSTS_SECONDS", 31536000)) if SECURE else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("MICROCRED_HSTS_INCLUDE_SUBDOMAINS", False)
+
+# Every HTML page: scripts and styles only from the site's static files, no inline
+# script or handler, no framing. Responses that are not HTML (badge images, SVG
+# credentials, evidence, JSON) get USER_CONTENT_POLICY instead (microcred.site.security).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+        "upgrade-insecure-requests": SECURE,
+    }
+}
 
 LOGGING = {
     "version": 1,
