@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -50,6 +51,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     # The API's documentation page takes Swagger UI from ninja's static files, not a CDN.
     "ninja",
+    "axes",
     "microcred.accounts",
     "microcred.organisations",
     "microcred.audit",
@@ -64,6 +66,11 @@ INSTALLED_APPS = [
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "/login"
 LOGIN_REDIRECT_URL = "/studio/"
+# django-axes goes first: it refuses a sign-in while its account or address is locked out.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -75,6 +82,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "microcred.site.urls"
@@ -193,6 +201,19 @@ CONTENT_SECURITY_POLICY = {
         "upgrade-insecure-requests": SECURE,
     }
 }
+
+# Sign-in throttling (django-axes): after MICROCRED_LOGIN_FAILURE_LIMIT failed sign-ins for one
+# account, or from one address, further attempts are refused until the lock-out ends.
+AXES_FAILURE_LIMIT = int(os.environ.get("MICROCRED_LOGIN_FAILURE_LIMIT", 10))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("MICROCRED_LOGIN_LOCKOUT_MINUTES", 15)))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "microcred.accounts.views.client_address"
+# Reverse proxies in front of the site (each appends to X-Forwarded-For): 0 when the
+# site is reached directly. Sign-in throttling counts failures by the client's address.
+PROXY_COUNT = int(os.environ.get("MICROCRED_PROXY_COUNT", 0))
+AXES_LOCKOUT_CALLABLE = "microcred.accounts.views.locked_out"
+AXES_VERBOSE = False
 
 LOGGING = {
     "version": 1,
