@@ -32,7 +32,7 @@ test: $(DEV_STAMP)
 	$(BIN)/python -m pytest -q
 	@if pg_isready -q -h 127.0.0.1 2>/dev/null; then \
 		echo "Platform tests on PostgreSQL"; \
-		DATABASE_URL=$(POSTGRES_URL) $(BIN)/python -m pytest -q tests/platform tests/test_verify_page.py; \
+		DATABASE_URL=$(POSTGRES_URL) $(BIN)/python -m pytest -q tests/platform tests/security tests/test_verify_page.py; \
 	else \
 		echo "PostgreSQL is not running here: platform tests ran on SQLite only"; \
 	fi

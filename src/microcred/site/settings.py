@@ -182,6 +182,7 @@ SECURE_SSL_REDIRECT = SECURE
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if SECURE else None
 SECURE_HSTS_SECONDS = int(os.environ.get("MICROCRED_HSTS_SECONDS", 31536000)) if SECURE else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("MICROCRED_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = _env_bool("MICROCRED_HSTS_PRELOAD", False)
 
 # Every HTML page: scripts and styles only from the site's static files, no inline
 # script or handler, no framing. Responses that are not HTML (badge images, SVG
