@@ -27,6 +27,7 @@ from django.test import Client
 import microcred
 from microcred.accounts.models import User
 from microcred.awards.downloads import generated_svg
+from microcred.awards.views import CERTIFICATE_POLICY
 from microcred.catalogue import services as catalogue
 from microcred.site.demo_platform import load_platform_demo
 from microcred.site.security import USER_CONTENT_POLICY
@@ -139,6 +140,9 @@ def check_page(path: str, response: Any) -> list[str]:
             parser = _Links()
             parser.feed(response.content.decode())
             problems += [f"{path}: inline {found}" for found in parser.inline]
+    elif re.fullmatch(r"/credentials/[0-9a-f-]+\.pdf", path):
+        if csp != CERTIFICATE_POLICY:
+            problems.append(f"{path}: the certificate's policy is {csp!r}")
     elif csp != USER_CONTENT_POLICY:
         problems.append(f"{path} ({content_type}): Content-Security-Policy is {csp!r}")
     if response.get("X-Content-Type-Options") != "nosniff":

@@ -13,6 +13,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from microcred.awards.views import CERTIFICATE_POLICY
 from microcred.catalogue.images import SVG_ATTRIBUTES, SVG_ELEMENTS, SVG_NAMESPACE, clean_svg
 from microcred.errors import InvalidInput
 from microcred.site.security import USER_CONTENT_POLICY
@@ -200,6 +201,16 @@ def test_every_credential_download_is_sandboxed(client, suffix: str) -> None:
     _, registrar, version = make_issuer()
     award = issue(registrar, version)
     _assert_sandboxed(client.get(f"/credentials/{award.uuid}.{suffix}"))
+
+
+@pytest.mark.django_db
+def test_the_pdf_certificate_opens_in_the_pdf_viewer_but_runs_nothing_else(client) -> None:
+    """Made by the platform, not uploaded: no sandbox, which Chromium's PDF viewer refuses."""
+    _, registrar, version = make_issuer()
+    response = client.get(f"/credentials/{issue(registrar, version).uuid}.pdf")
+    assert response["Content-Security-Policy"] == CERTIFICATE_POLICY
+    assert "default-src 'none'" in CERTIFICATE_POLICY and "sandbox" not in CERTIFICATE_POLICY
+    assert response["X-Content-Type-Options"] == "nosniff"
 
 
 @pytest.mark.django_db
