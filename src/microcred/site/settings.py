@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     # The API's documentation page takes Swagger UI from ninja's static files, not a CDN.
     "ninja",
     "axes",
+    "microcred.core",
     "microcred.accounts",
     "microcred.organisations",
     "microcred.audit",
