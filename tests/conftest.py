@@ -16,7 +16,7 @@ CHROMIUM = os.environ.get("MICROCRED_CHROMIUM", shutil.which("chromium") or "/us
 
 
 @pytest.fixture(scope="session")
-def browser():
+def chromium():
     """Debian's Chromium, headless, driven by Playwright (its own browser download is not used)."""
     if not Path(CHROMIUM).exists():
         pytest.fail(
@@ -40,6 +40,40 @@ def browser():
         )
         yield browser
         browser.close()
+
+
+@pytest.fixture
+def csp_violations() -> list[str]:
+    """What Chromium reported as Content-Security-Policy violations during the test."""
+    return []
+
+
+@pytest.fixture
+def browser(chromium, csp_violations):
+    """Chromium, whose every page reports CSP violations; the test fails on any it left.
+
+    Chromium logs each violation to the page's console ("Refused to execute inline
+    script because it violates the following Content Security Policy directive...").
+    A test that provokes violations on purpose reads and clears ``csp_violations``.
+    """
+    open_context = chromium.new_context
+
+    def new_context(**options):
+        context = open_context(**options)
+        context.on("console", lambda message: _record_csp_violation(message, csp_violations))
+        return context
+
+    chromium.new_context = new_context
+    try:
+        yield chromium
+    finally:
+        del chromium.new_context
+    assert not csp_violations, f"the pages broke their Content-Security-Policy: {csp_violations}"
+
+
+def _record_csp_violation(message, violations: list[str]) -> None:
+    if "Content Security Policy" in message.text:
+        violations.append(f"{message.location.get('url', '')}: {message.text}")
 
 
 @pytest.fixture

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import math
+from typing import Any
+
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -48,3 +52,16 @@ def revoke_token(request: HttpRequest, token_id: int) -> HttpResponse:
     else:
         messages.success(request, f"The token {token.name!r} is revoked; it no longer works.")
     return redirect("accounts:tokens")
+
+
+def locked_out(
+    request: HttpRequest, response: HttpResponse | None, credentials: Any
+) -> HttpResponse:
+    """Answer a sign-in refused by django-axes: too many failures for the account or address.
+
+    The page says for how long, so that a person who mistyped knows to wait
+    rather than keep trying (each try during the lock-out starts it again).
+    """
+    minutes = math.ceil(settings.AXES_COOLOFF_TIME.total_seconds() / 60)
+    context = {"minutes": minutes, "failure_limit": settings.AXES_FAILURE_LIMIT}
+    return render(request, "accounts/locked_out.html", context, status=429)

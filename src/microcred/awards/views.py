@@ -40,6 +40,10 @@ STATUS_CHANGES = {
 }
 # What a grade or score is called on the page when the credential gives it no description.
 RESULT_LABELS = (("score", "Score"), ("grade", "Grade"))
+# The PDF certificate is made by the platform, not uploaded, and Chromium will not open its
+# PDF viewer in a sandboxed document: it gets this policy instead of the sandbox that
+# every other file is served with (microcred.site.security).
+CERTIFICATE_POLICY = "default-src 'none'; frame-ancestors 'self'"
 
 
 def not_found(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -92,6 +96,8 @@ def credential_download(request: HttpRequest, award_uuid: str, suffix: str) -> H
         content = services.get_baked_image(award, kind=suffix)
     response = HttpResponse(content, content_type=DOWNLOAD_TYPES[suffix])
     response["Content-Disposition"] = f'inline; filename="credential-{award.uuid}.{suffix}"'
+    if suffix == "pdf":
+        response["Content-Security-Policy"] = CERTIFICATE_POLICY
     return response
 
 

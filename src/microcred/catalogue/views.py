@@ -134,7 +134,6 @@ def achievement_image(request: HttpRequest, achievement: Any) -> HttpResponse:
     if image is None:
         raise Http404("This achievement has no image.")
     response = FileResponse(image.open("rb"), content_type=content_type(image.name))
-    response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
     response["Cache-Control"] = f"public, max-age={DOCUMENT_CACHE_SECONDS}"
     return response
 

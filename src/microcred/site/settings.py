@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 
 from microcred.datafiles import PRIVATE_FILE, PRIVATE_FOLDER, generated_secret, private_file
 
@@ -45,6 +47,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "corsheaders",
+    # The API's documentation page takes Swagger UI from ninja's static files, not a CDN.
+    "ninja",
+    "axes",
     "microcred.core",
     "microcred.accounts",
     "microcred.organisations",
@@ -60,6 +65,11 @@ INSTALLED_APPS = [
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "/login"
 LOGIN_REDIRECT_URL = "/studio/"
+# django-axes goes first: it refuses a sign-in while its account or address is locked out.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -67,6 +77,7 @@ MIDDLEWARE = [
     "corsheaders.middleware.CorsMiddleware",
     # Inside CORS (whose headers it keeps) and around everything that may refuse a request.
     "microcred.core.api.ApiErrorsAsJson",
+    "microcred.site.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -75,6 +86,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "microcred.site.urls"
@@ -220,6 +232,45 @@ CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# Served over HTTPS (behind a TLS proxy that sets X-Forwarded-Proto): cookies only over
+# HTTPS, plain HTTP redirected, and browsers told by HSTS to use nothing else.
+SECURE = _env_bool("MICROCRED_SECURE", False)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = SECURE
+SECURE_SSL_REDIRECT = SECURE
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if SECURE else None
+SECURE_HSTS_SECONDS = int(os.environ.get("MICROCRED_HSTS_SECONDS", 31536000)) if SECURE else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("MICROCRED_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = _env_bool("MICROCRED_HSTS_PRELOAD", False)
+
+# Every HTML page: scripts and styles only from the site's static files, no inline
+# script or handler, no framing. Responses that are not HTML (badge images, SVG
+# credentials, evidence, JSON) get USER_CONTENT_POLICY instead (microcred.site.security).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+        "upgrade-insecure-requests": SECURE,
+    }
+}
+
+# Sign-in throttling (django-axes): after MICROCRED_LOGIN_FAILURE_LIMIT failed sign-ins for one
+# account, or from one address, further attempts are refused until the lock-out ends.
+AXES_FAILURE_LIMIT = int(os.environ.get("MICROCRED_LOGIN_FAILURE_LIMIT", 10))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("MICROCRED_LOGIN_LOCKOUT_MINUTES", 15)))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "microcred.core.clients.client_address"
+AXES_LOCKOUT_CALLABLE = "microcred.accounts.views.locked_out"
+AXES_VERBOSE = False
 
 LOGGING = {
     "version": 1,

@@ -7,7 +7,6 @@ compact JWT, a badge image with a credential baked in, or the page's own form fi
 
 from __future__ import annotations
 
-import ipaddress
 from typing import Any, Literal
 
 from django.conf import settings
@@ -15,6 +14,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
 from microcred.core.api import ErrorOut
+from microcred.core.clients import client_address
 from microcred.errors import InvalidInput, TooLarge, UnsupportedMediaType
 from microcred.verification import services
 from microcred.verification.forms import VerifyForm
@@ -39,7 +39,6 @@ RAW_MEDIA_TYPES = (
 )
 FORM_MEDIA_TYPE = "multipart/form-data"
 # An IPv6 client usually holds a whole /64: count it as one address.
-IPV6_CLIENT_PREFIX = 64
 
 
 class VerificationCheckOut(Schema):
@@ -116,28 +115,6 @@ def verify(request: HttpRequest) -> dict[str, Any]:
         "verified": all(report.verified for report in reports),
         "reports": [report.as_dict() for report in reports],
     }
-
-
-def client_address(request: HttpRequest) -> str:
-    """Return the address whose requests are counted together.
-
-    Behind ``PROXY_COUNT`` reverse proxies the client is that many entries from the right
-    of X-Forwarded-For (entries further left are whatever the client claimed). An IPv6
-    client is counted by its /64 network, which one subscriber usually holds whole.
-    """
-    address = request.META.get("REMOTE_ADDR", "")
-    if settings.PROXY_COUNT:
-        forwarded = [part.strip() for part in request.headers.get("x-forwarded-for", "").split(",")]
-        forwarded = [part for part in forwarded if part]
-        if forwarded:
-            address = forwarded[-min(settings.PROXY_COUNT, len(forwarded))]
-    try:
-        parsed = ipaddress.ip_address(address)
-    except ValueError:
-        return address
-    if parsed.version == 6:
-        return str(ipaddress.ip_network(f"{parsed}/{IPV6_CLIENT_PREFIX}", strict=False))
-    return str(parsed)
 
 
 def _submission(request: HttpRequest) -> tuple[bytes, str]:

@@ -141,7 +141,9 @@ def test_a_badge_image_is_served_with_a_sandbox(client: Client) -> None:
     assert response.status_code == 200
     assert response["Content-Type"] == "image/svg+xml"
     assert "sandbox" in response["Content-Security-Policy"]
-    assert b"".join(response.streaming_content) == svg
+    assert b"".join(response.streaming_content) == (
+        b'<svg xmlns="http://www.w3.org/2000/svg"><circle r="4"></circle></svg>'
+    )
 
 
 # -- designing ---------------------------------------------------------------------------------

@@ -217,9 +217,7 @@ def evidence_file(request: HttpRequest, uuid: str) -> HttpResponse:
     response = FileResponse(
         stream, as_attachment=True, filename=item.filename, content_type=item.content_type
     )
-    response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "public, max-age=300" if item.public else "private, no-store"
-    response["Content-Security-Policy"] = "sandbox"
     return response
 
 
