@@ -13,9 +13,9 @@ from microcred.catalogue import services as catalogue
 from microcred.errors import Conflict
 from microcred.organisations import services as organisations
 from microcred.quality import services as quality
-from microcred.site.demo import SAMPLES, load_samples
 from microcred.site.demo_platform import DEMO_PASSWORD, load_platform_demo
 from microcred.vc.baking import unbake
+from microcred.verification.samples import SAMPLES, load_samples
 from tests.ob3_schema import issued_document, schema_errors
 
 

@@ -17,11 +17,11 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict
 
+from microcred.accounts.auth import AUTH
 from microcred.catalogue import services
 from microcred.catalogue.fields import EDITABLE_FIELDS
 from microcred.catalogue.models import MicroCredentialVersion
 from microcred.organisations import services as organisations
-from microcred.site.api import AUTH
 
 router = Router(tags=["catalogue"], auth=AUTH)
 

@@ -44,7 +44,7 @@ from microcred.frameworks.watch import (
     watch_figures,
 )
 from microcred.organisations import services as organisations
-from microcred.organisations.models import Role
+from microcred.organisations.services import Role
 from microcred.vc.ob3_builders import is_quality_report_evidence
 
 WATCHERS = (Role.QA_REVIEWER,)
