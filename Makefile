@@ -44,6 +44,7 @@ lint: $(DEV_STAMP)
 bench: $(DEV_STAMP)
 	$(BIN)/python benchmarks/canonicalize.py
 	$(BIN)/python benchmarks/signing.py
+	$(BIN)/python benchmarks/ob3_builders.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache
