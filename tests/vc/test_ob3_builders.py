@@ -198,3 +198,13 @@ def test_a_wrong_value_is_refused_with_its_field(build, field: str, code: str | 
     assert f"{field}: " in raised.value.message
     assert raised.value.data["problems"][0]["path"] == field
     assert isinstance(raised.value, StructureError)
+
+
+def test_the_schema_check_checks_formats_and_accepts_only_a_proof_object() -> None:
+    """The session-wide check must see a bad date-time (its FormatChecker needs
+    rfc3339-validator) and let through only the proof-object conflict."""
+    built = credential()
+    assert schema_errors({**built, "validFrom": "2026-11-22T12:00:00"}) != []
+    proof = {"type": "DataIntegrityProof", "cryptosuite": "eddsa-rdfc-2022"}
+    assert schema_errors({**built, "proof": proof}) == []
+    assert schema_errors({**built, "proof": [proof], "credentialStatus": [{}]}) != []
