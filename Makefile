@@ -45,6 +45,7 @@ bench: $(DEV_STAMP)
 	$(BIN)/python benchmarks/canonicalize.py
 	$(BIN)/python benchmarks/signing.py
 	$(BIN)/python benchmarks/hostile_inputs.py
+	$(BIN)/python benchmarks/ob3_builders.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -14,6 +14,9 @@ from microcred.errors import Conflict
 from microcred.organisations import services as organisations
 from microcred.quality import services as quality
 from microcred.site.demo_platform import DEMO_PASSWORD, load_platform_demo
+from microcred.vc.baking import unbake
+from microcred.verification.samples import SAMPLES, load_samples
+from tests.ob3_schema import issued_document, schema_errors
 
 
 def signs_in(client: Client, username: str) -> bool:
@@ -57,6 +60,31 @@ def test_the_demo_has_issuers_published_credentials_and_awards_in_every_state(de
         report = awards.verify_award(award)
         assert report.verified is (award.status == "active"), (award.status, report.as_dict())
     assert check_chain().intact
+
+
+def test_every_credential_the_demo_issues_passes_the_open_badges_3_json_schema(
+    demo, settings, tmp_path
+) -> None:
+    """The demo's awards, in every state, and the verification page's samples (JSON, VC-JWT,
+    baked PNG and SVG, tampered and expired)."""
+    settings.DATA_DIR = tmp_path
+    list(load_samples())
+    admin = User.objects.get(username="admin")
+    issued = {
+        f"award {award.uuid} ({award.status}, {award.format})": award.signed_credential
+        for slug in ("northfield", "lakeside")
+        for award in awards.list_awards(actor=admin, organisation_slug=slug)
+    }
+    for name in SAMPLES:
+        data = (tmp_path / "demo" / name).read_bytes()
+        issued[name] = unbake(data).payload if name.endswith((".png", ".svg")) else data.decode()
+    assert len(issued) > len(SAMPLES)
+    failures = {
+        name: errors
+        for name, signed in issued.items()
+        if (errors := schema_errors(issued_document(signed)))
+    }
+    assert failures == {}
 
 
 def test_every_published_demo_version_went_through_quality_assurance(demo) -> None:

@@ -184,7 +184,7 @@ def get_award(request: HttpRequest, award_uuid: str) -> dict[str, Any]:
 
 @router.post("/awards/{award_uuid}/revoke", response=AwardOut, summary="Revoke an award")
 def revoke_award(request: HttpRequest, award_uuid: str, payload: ReasonIn) -> dict[str, Any]:
-    """Revoke for good; the revocation list is re-signed at once."""
+    """Revoke for good; the award's status list is re-signed at once."""
     award = services.get_award(award_uuid)
     return _detail(services.revoke_award(actor=request.auth, award=award, reason=payload.reason))
 

@@ -1,38 +1,24 @@
-"""The unsigned OpenBadgeCredential of an award, built from plain values.
+"""What an award says about its learner and their outcome, as plain values, and the unsigned
+OpenBadgeCredential built from them.
 
 Nothing here reads the database or signs: :mod:`microcred.awards.services`
-gathers the values (issuer profile, achievement, status entries) and signs
-what :func:`build_credential` returns. Property names are those of Open
-Badges 3.0, appendix B (AchievementCredential, AchievementSubject,
-IdentityObject, Result, Evidence).
+gathers the values (issuer profile, achievement, status entry) and signs
+what :func:`build_credential` returns. The Open Badges 3.0 JSON itself is
+written by :mod:`microcred.vc.ob3_builders`, which checks each object as it
+is built.
 """
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from microcred.vc.dates import format_datetime
-from microcred.vc.ob3 import OB3_CONTEXT
-from microcred.vc.statuslist import VC_V2_CONTEXT
+from microcred.vc import ob3_builders as ob3
 
-CONTEXTS = [VC_V2_CONTEXT, OB3_CONTEXT]
-CREDENTIAL_TYPES = ["VerifiableCredential", "OpenBadgeCredential"]
 # Result types of an achievement's resultDescription that a grade or a score refers to.
 GRADE_RESULT_TYPES = ("LetterGrade", "PerformanceLevel")
 SCORE_RESULT_TYPES = ("Percent", "RawScore", "ScaledScore", "GradePointAverage")
-QUALITY_REPORT = "Quality assurance report"
-
-
-def identity_hash(identity: str, salt: str) -> str:
-    """Return the OB 3.0 IdentityHash of ``identity``: ``sha256$`` + hex(SHA-256(identity + salt)).
-
-    Open Badges 3.0 appendix B, IdentityHash; the same form as Open Badges 2.0
-    hashed recipients, so verifiers check it the way they always have.
-    """
-    return "sha256$" + hashlib.sha256((identity + salt).encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -44,40 +30,19 @@ class Learner:
     name: str = ""
     salt: str = ""
 
-    def subject_fields(self) -> dict[str, Any]:
-        """Return ``id`` and/or ``identifier`` of the AchievementSubject.
+    def identity_objects(self) -> list[dict[str, Any]]:
+        """Return the ``identifier`` list of the AchievementSubject.
 
-        A DID identifies the learner directly; otherwise the email address is
-        given as a hashed IdentityObject so that the credential does not leak
-        it. A name, when known, is an IdentityObject of type ``name`` in plain
-        text: it is what people reading the credential expect to see.
+        A DID identifies the learner directly (it is the subject's ``id``);
+        otherwise the email address is given as a hashed IdentityObject so
+        that the credential does not leak it. A name, when known, is an
+        IdentityObject of type ``name`` in plain text: it is what people
+        reading the credential expect to see.
         """
-        fields: dict[str, Any] = {}
-        identifiers = []
-        if self.did:
-            fields["id"] = self.did
-        else:
-            identifiers.append(
-                {
-                    "type": "IdentityObject",
-                    "identityType": "emailAddress",
-                    "hashed": True,
-                    "identityHash": identity_hash(self.email, self.salt),
-                    "salt": self.salt,
-                }
-            )
+        identifiers = [] if self.did else [ob3.build_email_identity(self.email, salt=self.salt)]
         if self.name:
-            identifiers.append(
-                {
-                    "type": "IdentityObject",
-                    "identityType": "name",
-                    "hashed": False,
-                    "identityHash": self.name,
-                }
-            )
-        if identifiers:
-            fields["identifier"] = identifiers
-        return fields
+            identifiers.append(ob3.build_name_identity(self.name))
+        return identifiers
 
 
 @dataclass(frozen=True)
@@ -87,8 +52,10 @@ class Outcome:
     grade: str = ""
     score: str = ""
     narrative: str = ""
+    # OB 3.0 Evidence properties (id, name, narrative, description), without type.
     evidence: list[dict[str, str]] = field(default_factory=list)
-    # OB 3.0 Result objects given as they are, such as rubric levels from an assessment.
+    # OB 3.0 Result properties (resultDescription, achievedLevel, value, status), without
+    # type, such as rubric levels from an assessment.
     rubric_results: list[dict[str, Any]] = field(default_factory=list)
 
     def results(self, achievement: dict[str, Any]) -> list[dict[str, Any]]:
@@ -98,37 +65,38 @@ class Outcome:
         matching ``resultType`` when the achievement declares one, so that
         verifiers know what the value measures.
         """
-        results = [{"type": ["Result"], **result} for result in self.rubric_results]
+        results = [
+            ob3.build_result(
+                result_description=result.get("resultDescription"),
+                achieved_level=result.get("achievedLevel"),
+                value=result.get("value"),
+                status=result.get("status"),
+            )
+            for result in self.rubric_results
+        ]
         for value, result_types in (
             (self.grade, GRADE_RESULT_TYPES),
             (self.score, SCORE_RESULT_TYPES),
         ):
-            if not value:
-                continue
-            result: dict[str, Any] = {"type": ["Result"], "value": value}
-            description = _result_description(achievement, result_types)
-            if description is not None:
-                result["resultDescription"] = description
-            results.append(result)
+            if value:
+                results.append(
+                    ob3.build_result(
+                        value=value,
+                        result_description=_result_description(achievement, result_types),
+                    )
+                )
         return results
 
     def evidence_objects(self) -> list[dict[str, Any]]:
-        return [{"type": ["Evidence"], **item} for item in self.evidence]
-
-
-def quality_report_evidence(url: str) -> dict[str, Any]:
-    """Return the Evidence that points at the public QA report of the achievement's version,
-    so that whoever holds the credential can see how it was checked before it was issued."""
-    return {
-        "id": url,
-        "type": ["Evidence"],
-        "name": QUALITY_REPORT,
-        "genre": QUALITY_REPORT,
-        "description": (
-            "The public report of the quality assurance this micro-credential passed before it "
-            "was published: the automatic checks, the human review and the next review date."
-        ),
-    }
+        return [
+            ob3.build_evidence(
+                id=item.get("id"),
+                name=item.get("name"),
+                narrative=item.get("narrative"),
+                description=item.get("description"),
+            )
+            for item in self.evidence
+        ]
 
 
 def _result_description(achievement: dict[str, Any], result_types: tuple[str, ...]) -> str | None:
@@ -149,33 +117,30 @@ def build_credential(
     outcome: Outcome,
     valid_from: datetime,
     valid_until: datetime | None,
-    credential_status: list[dict[str, Any]],
+    credential_status: dict[str, Any],
     quality_report: str,
 ) -> dict[str, Any]:
-    """Return the unsigned OpenBadgeCredential (OB 3.0 section 4, VC Data Model 2.0).
+    """Return the unsigned OpenBadgeCredential of an award.
 
     ``validFrom`` is the date of issuing that Annex I of the EU Council
     Recommendation asks for; ``evidence`` sits on the credential, where
     appendix B (AchievementCredential) defines it: the learner's evidence,
     then the public QA report (``quality_report``, its URL) of the version.
     """
-    subject: dict[str, Any] = {"type": ["AchievementSubject"], **learner.subject_fields()}
-    subject["achievement"] = achievement
-    if results := outcome.results(achievement):
-        subject["result"] = results
-    if outcome.narrative:
-        subject["narrative"] = outcome.narrative
-    credential: dict[str, Any] = {
-        "@context": list(CONTEXTS),
-        "id": id,
-        "type": list(CREDENTIAL_TYPES),
-        "name": name,
-        "issuer": issuer,
-        "validFrom": format_datetime(valid_from),
-    }
-    if valid_until is not None:
-        credential["validUntil"] = format_datetime(valid_until)
-    credential["credentialSubject"] = subject
-    credential["evidence"] = [*outcome.evidence_objects(), quality_report_evidence(quality_report)]
-    credential["credentialStatus"] = credential_status
-    return credential
+    return ob3.build_achievement_credential(
+        id=id,
+        name=name,
+        issuer=issuer,
+        achievement=achievement,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        subject_id=learner.did or None,
+        identifiers=learner.identity_objects(),
+        results=outcome.results(achievement),
+        narrative=outcome.narrative,
+        evidence=[
+            *outcome.evidence_objects(),
+            ob3.build_quality_report_evidence(quality_report),
+        ],
+        credential_status=credential_status,
+    )

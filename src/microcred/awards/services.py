@@ -38,9 +38,10 @@ from microcred.inputs import clean_text
 from microcred.organisations import services as organisations
 from microcred.organisations.services import Role
 from microcred.vc import VerificationReport, sign, verify
+from microcred.vc import ob3_builders as ob3
+from microcred.vc.errors import OB3ValueError
 from microcred.vc.http import LocalFetcher
 from microcred.vc.jwt import decode_jwt
-from microcred.vc.ob3 import validate_ob3
 from microcred.vc.rdfc import canonicalize
 
 __all__ = [
@@ -81,6 +82,7 @@ ISSUERS = (Role.REGISTRAR,)
 # DID Core section 3.1: did:<method>:<method-specific id>.
 DID_SYNTAX = re.compile(r"^did:[a-z0-9]+:(?:[A-Za-z0-9._%-]*:)*[A-Za-z0-9._%-]+$")
 RESULT_KEYS = ("grade", "score")
+RESULT_PROPERTIES = ("resultDescription", "achievedLevel", "value", "status")
 EVIDENCE_KEYS = ("id", "name", "narrative", "description")
 MAX_REASON = 2000
 STATUS_LIST_PATH = re.compile(r"^/status/(?P<organisation>[a-z0-9-]+)/(?P<list>[a-z0-9-]+)$")
@@ -146,6 +148,13 @@ def issue_award(
     result descriptions) added to the grade and score. An award that follows
     an assessment decision is issued by :func:`issue_decided_award` instead,
     on the authority of that decision.
+
+    In one transaction: take the next index of the organisation's suspension
+    list under a row lock (the credential's one status entry, see
+    :data:`status.ISSUING_PURPOSE`), build the credential, sign it
+    with the organisation's key (``eddsa-rdfc-2022``, or VC-JWT), verify what
+    was signed as any verifier would, store the signed text, write the audit
+    event. A failure anywhere stores nothing.
     """
     organisation = access_issuing(actor, version.microcredential.organisation.slug)
     request = _issue_request(
@@ -251,13 +260,13 @@ def _issue(
         )
     try:
         with transaction.atomic():
-            lists = [status.current_list(organisation, p, now=now) for p in status.PURPOSES]
+            status_list = status.current_list(organisation, status.ISSUING_PURPOSE, now=now)
             # Checked again under the lock: a concurrent call with the same key has committed.
             existing = _issued_before(organisation, request)
             if existing is not None:
                 return existing
             award = _sign_award(
-                organisation, version, request, lists, actor=actor, now=now, decision=decision
+                organisation, version, request, status_list, actor=actor, now=now, decision=decision
             )
     except IntegrityError:
         # The unique idempotency key caught a concurrent issue the lock did not serialise.
@@ -272,13 +281,17 @@ def _sign_award(
     organisation: Any,
     version: Any,
     request: IssueRequest,
-    lists: list[StatusList],
+    status_list: StatusList,
     *,
     actor: Any,
     now: datetime,
     decision: str | None,
 ) -> Award:
-    """Create, sign, verify and store the award; call with ``lists`` locked."""
+    """Create, sign, verify and store the award; call with ``status_list`` locked.
+
+    The credential has one status entry (Open Badges 3.0 allows one), in the
+    organisation's suspension list: see :data:`status.ISSUING_PURPOSE`.
+    """
     valid_until = _add_months(now, version.validity_months) if version.validity_months else None
     award = Award.objects.create(
         organisation=organisation,
@@ -300,22 +313,16 @@ def _sign_award(
         issued_at=now,
         valid_until=valid_until,
     )
-    entries = [status.allocate(award, status_list) for status_list in lists]
-    credential = build_credential(
-        id=credential_url(award),
-        name=version.title,
-        issuer=organisations.get_profile(organisation, embedded=True),
+    entry = status.allocate(award, status_list)
+    credential = _build_credential(
+        award,
+        request,
         achievement=catalogue.get_achievement(version),
-        learner=request.learner,
-        outcome=request.outcome,
-        valid_from=now,
-        valid_until=valid_until,
-        credential_status=entries,
+        credential_status=entry,
         quality_report=public_urls.qa_report_url(
             organisation.slug, version.microcredential.slug, version.number
         ),
     )
-    _check_credential(credential, request.format)
     award.signed_credential = _sign(credential, organisation, request.format, now=now)
     report = verify_award(award, now=now)
     if not report.verified:
@@ -334,7 +341,7 @@ def _sign_award(
         data={
             "version": str(version.achievement_uuid),
             "format": award.format,
-            "statusListIndexes": {e["statusPurpose"]: e["statusListIndex"] for e in entries},
+            "statusListIndexes": {entry["statusPurpose"]: entry["statusListIndex"]},
             **({"decision": decision} if decision else {}),
         },
         now=now,
@@ -427,7 +434,7 @@ def _result_value(result: dict[str, Any] | None, key: str) -> str:
 
 def _results(results: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
     """Return OB 3.0 Result objects as given (without ``type``), each referring to a result
-    description; the credential check validates the rest."""
+    description; the Result builder validates their values."""
     if results is None:
         return []
     if not isinstance(results, list):
@@ -438,6 +445,25 @@ def _results(results: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
                 f"results[{number}] must be an object with a resultDescription.",
                 field=f"results[{number}]",
             )
+        unknown = sorted(set(item) - {"type", *RESULT_PROPERTIES})
+        if unknown:
+            raise InvalidInput(
+                f"results[{number}].{unknown[0]} is not known; a result has "
+                f"{', '.join(RESULT_PROPERTIES)}.",
+                field=f"results[{number}].{unknown[0]}",
+            )
+        try:
+            ob3.build_result(
+                result_description=item["resultDescription"],
+                achieved_level=item.get("achievedLevel"),
+                value=item.get("value"),
+                status=item.get("status"),
+            )
+        except OB3ValueError as error:
+            path = f"results[{number}]{(error.field or '$')[1:]}"
+            raise InvalidInput(
+                f"results[{number}]: {error.message}", field=path, data=error.data
+            ) from None
     return [{key: value for key, value in item.items() if key != "type"} for item in results]
 
 
@@ -454,6 +480,10 @@ def _evidence(evidence: list[Any] | None) -> list[dict[str, str]]:
             item = {"id": item}
         if not isinstance(item, dict):
             raise InvalidInput(f"{path} must be a URL or an object.", field=path)
+        # An Evidence object built by another app carries its type; the builder adds it again.
+        if item.get("type", "Evidence") not in ("Evidence", ["Evidence"]):
+            raise InvalidInput(f"{path}.type must be Evidence.", field=f"{path}.type")
+        item = {key: value for key, value in item.items() if key != "type"}
         unknown = sorted(set(item) - set(EVIDENCE_KEYS))
         if unknown:
             raise InvalidInput(
@@ -503,24 +533,44 @@ def _add_months(moment: datetime, months: int) -> datetime:
     )
 
 
-def _check_credential(credential: dict[str, Any], format: str) -> None:
-    """Refuse a credential that breaks OB 3.0 or would lose data as JSON-LD.
+def _build_credential(
+    award: Award,
+    request: IssueRequest,
+    *,
+    achievement: dict[str, Any],
+    credential_status: dict[str, Any],
+    quality_report: str,
+) -> dict[str, Any]:
+    """Return the award's unsigned credential; refuse one that breaks OB 3.0 or would lose
+    data as JSON-LD.
 
-    Data Integrity signing canonicalizes in safe mode itself; a VC-JWT is
-    never canonicalized, so it is done here: its claims must mean the same
-    to a JSON-LD processor.
+    The builders check every object as it is built. Data Integrity signing
+    canonicalizes in safe mode itself; a VC-JWT is never canonicalized, so it
+    is done here: its claims must mean the same to a JSON-LD processor.
     """
-    errors = [problem for problem in validate_ob3(credential) if problem.severity == "error"]
-    if errors:
-        raise InvalidInput(
-            "The credential would not be valid Open Badges 3.0: "
-            + "; ".join(f"{p.path}: {p.message}" for p in errors),
-            code="award.invalid_credential",
-            field=errors[0].path,
-            data={"problems": [problem.as_dict() for problem in errors]},
+    try:
+        credential = build_credential(
+            id=credential_url(award),
+            name=award.version.title,
+            issuer=organisations.get_profile(award.organisation, embedded=True),
+            achievement=achievement,
+            learner=request.learner,
+            outcome=request.outcome,
+            valid_from=award.issued_at,
+            valid_until=award.valid_until,
+            credential_status=credential_status,
+            quality_report=quality_report,
         )
-    if format == CredentialFormat.VC_JWT:
+    except OB3ValueError as error:
+        raise InvalidInput(
+            f"The credential would not be valid Open Badges 3.0: {error.message}",
+            code="award.invalid_credential",
+            field=error.field,
+            data=error.data,
+        ) from error
+    if request.format == CredentialFormat.VC_JWT:
         canonicalize(credential)
+    return credential
 
 
 def _sign(credential: dict[str, Any], organisation: Any, format: str, *, now: datetime) -> str:
@@ -547,10 +597,11 @@ def _notify_learner(award: Award) -> None:
 
 
 def revoke_award(*, actor: Any, award: Award, reason: str, now: datetime | None = None) -> Award:
-    """Revoke ``award`` for good: set its bit in the revocation list and re-sign the list.
+    """Revoke ``award`` for good: set its status bit and re-sign the list.
 
-    A suspended award may be revoked; its suspension bit is cleared, so the
-    lists say one thing: revoked.
+    The bit is that of its one suspension entry, never to be cleared again;
+    an award issued with a revocation entry too has that bit set and its
+    suspension bit cleared, so the lists say one thing: revoked.
     """
     return _change_status(actor=actor, award=award, reason=reason, now=now, to=AwardStatus.REVOKED)
 
@@ -587,13 +638,10 @@ def _change_status(
         lists = list(status.locked_lists(organisation).filter(entries__award=award))
         award = Award.objects.select_for_update().get(pk=award.pk)
         _check_transition(award, to)
+        wanted_bits = status.wanted_bits({status_list.purpose for status_list in lists}, to)
         for status_list in lists:
             entry = award.status_entries.get(status_list=status_list)
-            wanted = (
-                to == AwardStatus.REVOKED
-                if status_list.purpose == "revocation"
-                else to == AwardStatus.SUSPENDED
-            )
+            wanted = wanted_bits[status_list.purpose]
             bits = status.decoded(status_list)
             if bits.is_set(entry.index) != wanted:
                 bits.set(entry.index, int(wanted))

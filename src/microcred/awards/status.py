@@ -21,8 +21,10 @@ from microcred.organisations import services as organisations
 from microcred.vc import sign
 from microcred.vc import statuslist as bitstring
 
-# Revocation first, then suspension: every transaction locks lists in this order.
-PURPOSES = (StatusPurpose.REVOCATION, StatusPurpose.SUSPENSION)
+# The purpose of the one status entry of a credential issued now (docs/decisions, "one status
+# entry"): a suspension entry, set while the award is suspended and for good once it is
+# revoked. Awards issued before carry a revocation and a suspension entry.
+ISSUING_PURPOSE = StatusPurpose.SUSPENSION
 
 
 def list_url(status_list: StatusList) -> str:
@@ -31,7 +33,8 @@ def list_url(status_list: StatusList) -> str:
 
 
 def locked_lists(organisation: Any) -> QuerySet[StatusList]:
-    """Return the organisation's lists, locked in the fixed order (revocation, then suspension)."""
+    """Return the organisation's lists, locked in the fixed order (revocation, then suspension):
+    every transaction locks lists in this order."""
     return (
         StatusList.objects.select_for_update()
         .filter(organisation=organisation)
@@ -43,7 +46,7 @@ def current_list(organisation: Any, purpose: str, *, now: datetime) -> StatusLis
     """Return the list that hands out the next ``purpose`` index, locked; create it if needed.
 
     An organisation's first award creates its first lists; a full list is
-    left as it is and the next one (``revocation-2``...) takes over. The new
+    left as it is and the next one (``suspension-2``...) takes over. The new
     list is signed before it is used, so credentials never point at a list
     that is not published.
     """
@@ -76,6 +79,24 @@ def allocate(award: Any, status_list: StatusList) -> dict[str, Any]:
     return bitstring.status_entry(
         list_credential_url=list_url(status_list), index=index, purpose=status_list.purpose
     )
+
+
+def wanted_bits(purposes: set[str], award_status: str) -> dict[str, bool]:
+    """Return, for each purpose of the lists an award has an entry in, whether its bit is set.
+
+    With a revocation entry (awards issued before one entry per credential),
+    each list says one thing: revoked, or suspended. With only a suspension
+    entry, its bit says "do not accept": set while suspended and, never to be
+    cleared, once revoked (a revoked award changes no more).
+    """
+    revoked, suspended = award_status == "revoked", award_status == "suspended"
+    wanted = {}
+    if StatusPurpose.REVOCATION in purposes:
+        wanted[StatusPurpose.REVOCATION.value] = revoked
+    if StatusPurpose.SUSPENSION in purposes:
+        alone = StatusPurpose.REVOCATION not in purposes
+        wanted[StatusPurpose.SUSPENSION.value] = suspended or (revoked and alone)
+    return wanted
 
 
 def set_status(entry: StatusEntry, value: bool, *, now: datetime) -> None:

@@ -53,9 +53,8 @@ from microcred.catalogue.models import (
 from microcred.core import public_urls
 from microcred.frameworks.credits import SYSTEMS, credits_for, format_amount
 from microcred.organisations import services as organisations
-from microcred.vc.ob3 import OB3_CONTEXT
+from microcred.vc import ob3_builders as ob3
 
-VC_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 ESCO_FRAMEWORK = "ESCO"
 ESCO_TARGET_TYPE = "ceasn:Competency"
 EQF_FRAMEWORK = "European Qualifications Framework"
@@ -81,42 +80,33 @@ def get_achievement(version: MicroCredentialVersion) -> dict[str, Any]:
     identifier = achievement_id(version)
     organisation = version.microcredential.organisation
     outcomes = list(version.outcomes.prefetch_related("alignments").order_by("position"))
-    achievement: dict[str, Any] = {
-        "id": identifier,
-        "type": ["Achievement"],
-        "achievementType": version.achievement_type,
-        "name": version.title,
-        "description": version.description or version.statement_of_purpose or version.title,
-        "criteria": {"id": version_url(version), "narrative": criteria_narrative(version)},
-        "creator": organisations.get_profile(organisation, embedded=True),
-        "humanCode": version.microcredential.slug,
-        "version": str(version.number),
-    }
-    if alignment := _alignments(version, outcomes):
-        achievement["alignment"] = alignment
-    if ects := next((c.value for c in version.credits.all() if c.system == "ECTS"), None):
-        achievement["creditsAvailable"] = float(ects)
-    if version.field_of_study:
-        achievement["fieldOfStudy"] = version.field_of_study
-    if version.languages:
-        achievement["inLanguage"] = version.languages[0]
-    if version.tags:
-        achievement["tag"] = list(version.tags)
-    if version.image:
-        achievement["image"] = {
-            "id": f"{identifier}/image",
-            "type": "Image",
-            "caption": version.title,
-        }
+    ects = next((c.value for c in version.credits.all() if c.system == "ECTS"), None)
     rubric = Rubric.objects.filter(version=version).first()
-    if rubric is not None:
-        achievement["resultDescription"] = _result_descriptions(version, rubric, identifier)
-    return achievement
+    return ob3.build_achievement(
+        id=identifier,
+        achievement_type=ob3.achievement_type_term(version.achievement_type),
+        name=version.title,
+        description=version.description or version.statement_of_purpose or version.title,
+        criteria_url=version_url(version),
+        criteria_narrative=criteria_narrative(version),
+        creator=organisations.get_profile(organisation, embedded=True),
+        human_code=version.microcredential.slug,
+        version=str(version.number),
+        alignments=_alignments(version, outcomes),
+        credits_available=float(ects) if ects is not None else None,
+        field_of_study=version.field_of_study,
+        in_language=version.languages[0] if version.languages else None,
+        tags=version.tags or (),
+        image=ob3.build_image(id=f"{identifier}/image", caption=version.title)
+        if version.image
+        else None,
+        result_descriptions=_result_descriptions(version, rubric, identifier) if rubric else (),
+    )
 
 
 def get_achievement_document(version: MicroCredentialVersion) -> dict[str, Any]:
     """Return the Achievement as a JSON-LD document of its own, with ``@context``."""
-    return {"@context": [VC_CONTEXT, OB3_CONTEXT], **get_achievement(version)}
+    return ob3.with_context(get_achievement(version))
 
 
 def _alignments(version: MicroCredentialVersion, outcomes: list[Any]) -> list[dict[str, Any]]:
@@ -127,25 +117,24 @@ def _alignments(version: MicroCredentialVersion, outcomes: list[Any]) -> list[di
             if skill.uri in seen:
                 continue
             seen.add(skill.uri)
-            alignment = {
-                "type": ["Alignment"],
-                "targetName": skill.label,
-                "targetUrl": skill.uri,
-                "targetFramework": skill.framework,
-            }
-            if skill.framework == ESCO_FRAMEWORK:
-                alignment["targetType"] = ESCO_TARGET_TYPE
-                alignment["targetCode"] = skill.uri.rstrip("/").rsplit("/", 1)[-1]
-            alignments.append(alignment)
+            esco = skill.framework == ESCO_FRAMEWORK
+            alignments.append(
+                ob3.build_alignment(
+                    target_name=skill.label,
+                    target_url=skill.uri,
+                    target_framework=skill.framework,
+                    target_type=ESCO_TARGET_TYPE if esco else None,
+                    target_code=skill.uri.rstrip("/").rsplit("/", 1)[-1] if esco else None,
+                )
+            )
     if version.eqf_level is not None:
         alignments.append(
-            {
-                "type": ["Alignment"],
-                "targetName": f"EQF level {version.eqf_level}",
-                "targetUrl": EQF_LEVEL_URI.format(level=version.eqf_level),
-                "targetFramework": EQF_FRAMEWORK,
-                "targetCode": str(version.eqf_level),
-            }
+            ob3.build_alignment(
+                target_name=f"EQF level {version.eqf_level}",
+                target_url=EQF_LEVEL_URI.format(level=version.eqf_level),
+                target_framework=EQF_FRAMEWORK,
+                target_code=str(version.eqf_level),
+            )
         )
     return alignments
 
@@ -176,48 +165,44 @@ def _result_descriptions(
     for criterion in rubric.criteria.prefetch_related("levels", "outcomes"):
         levels = list(criterion.levels.all())
         maximum += max((level.points for level in levels), default=0)
-        criterion_id = criterion_result_id(identifier, criterion)
-        description: dict[str, Any] = {
-            "id": criterion_id,
-            "type": ["ResultDescription"],
-            "name": criterion.name,
-            "resultType": "RubricCriterionLevel",
-            "rubricCriterionLevel": [
-                {
-                    "id": level_result_id(identifier, criterion, level),
-                    "type": ["RubricCriterionLevel"],
-                    "name": level.name,
-                    "points": str(level.points),
-                    **({"description": level.description} if level.description else {}),
-                }
-                for level in levels
-            ],
-        }
-        if criterion.minimum_level_id is not None:
-            minimum = next(level for level in levels if level.pk == criterion.minimum_level_id)
-            description["requiredLevel"] = level_result_id(identifier, criterion, minimum)
-        if outcomes := list(criterion.outcomes.order_by("position")):
-            description["alignment"] = [
-                {
-                    "type": ["Alignment"],
-                    "targetName": f"Learning outcome {outcome.position}",
-                    "targetDescription": outcome.text,
-                    "targetUrl": f"{page}#outcome-{outcome.position}",
-                }
-                for outcome in outcomes
-            ]
-        descriptions.append(description)
+        minimum = next((level for level in levels if level.pk == criterion.minimum_level_id), None)
+        descriptions.append(
+            ob3.build_result_description(
+                id=criterion_result_id(identifier, criterion),
+                name=criterion.name,
+                result_type="RubricCriterionLevel",
+                rubric_criterion_levels=[
+                    ob3.build_rubric_criterion_level(
+                        id=level_result_id(identifier, criterion, level),
+                        name=level.name,
+                        points=str(level.points),
+                        description=level.description,
+                    )
+                    for level in levels
+                ],
+                required_level=level_result_id(identifier, criterion, minimum)
+                if minimum is not None
+                else None,
+                alignments=[
+                    ob3.build_alignment(
+                        target_name=f"Learning outcome {outcome.position}",
+                        target_description=outcome.text,
+                        target_url=f"{page}#outcome-{outcome.position}",
+                    )
+                    for outcome in criterion.outcomes.order_by("position")
+                ],
+            )
+        )
     if rubric.pass_points is not None:
         descriptions.append(
-            {
-                "id": total_result_id(identifier),
-                "type": ["ResultDescription"],
-                "name": "Total points",
-                "resultType": "RubricScore",
-                "valueMin": "0",
-                "valueMax": str(maximum),
-                "requiredValue": str(rubric.pass_points),
-            }
+            ob3.build_result_description(
+                id=total_result_id(identifier),
+                name="Total points",
+                result_type="RubricScore",
+                value_min="0",
+                value_max=str(maximum),
+                required_value=str(rubric.pass_points),
+            )
         )
     return descriptions
 

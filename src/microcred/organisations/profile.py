@@ -16,9 +16,9 @@ from django.core.validators import URLValidator, validate_email
 from microcred.errors import InvalidInput
 from microcred.inputs import clean_text
 from microcred.organisations.models import Organisation, OrganisationType
-from microcred.vc.ob3 import EXTENSION_PREFIX, IDENTIFIER_TYPES, OB3_CONTEXT
+from microcred.vc import ob3_builders as ob3
+from microcred.vc.ob3 import EXTENSION_PREFIX, IDENTIFIER_TYPES
 
-VC_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 PROFILE_FIELDS = (
     "name",
     "legal_name",
@@ -170,33 +170,21 @@ def profile_document(
     """Return the organisation as an Open Badges 3.0 ``Profile`` (appendix B, Profile).
 
     ``id`` is the organisation's DID, so that credentials naming this profile
-    as ``issuer`` are checked against the keys of its DID document. The
-    country goes into ``addressCountry`` as the ISO 3166-1 alpha-2 code
-    schema.org recommends, and into ``addressCountryCode``. ``embedded``
-    leaves out ``@context``, for a profile inside a credential.
+    as ``issuer`` are checked against the keys of its DID document.
+    ``embedded`` leaves out ``@context``, for a profile inside a credential.
     """
-    address = {
-        "type": ["Address"],
-        "addressCountry": organisation.country,
-        "addressCountryCode": organisation.country,
-    }
-    if organisation.region:
-        address["addressRegion"] = organisation.region
-    profile: dict[str, Any] = {
-        "id": did,
-        "type": ["Profile"],
-        "name": organisation.name,
-        "url": organisation.url or page_url,
-    }
-    if organisation.email:
-        profile["email"] = organisation.email
-    if organisation.description:
-        profile["description"] = organisation.description
-    profile["address"] = address
-    if organisation.identifiers:
-        profile["otherIdentifier"] = [
-            {"type": "IdentifierEntry", **entry} for entry in organisation.identifiers
-        ]
-    if embedded:
-        return profile
-    return {"@context": [VC_CONTEXT, OB3_CONTEXT], **profile}
+    profile = ob3.build_profile(
+        id=did,
+        name=organisation.name,
+        url=organisation.url or page_url,
+        email=organisation.email,
+        description=organisation.description,
+        address=ob3.build_address(country_code=organisation.country, region=organisation.region),
+        other_identifiers=[
+            ob3.build_identifier_entry(
+                identifier=entry["identifier"], identifier_type=entry["identifierType"]
+            )
+            for entry in organisation.identifiers
+        ],
+    )
+    return profile if embedded else ob3.with_context(profile)

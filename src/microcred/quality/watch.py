@@ -33,7 +33,6 @@ from django.urls import reverse
 from microcred.accounts.services import check_platform_admin
 from microcred.assessment import figures as assessment
 from microcred.awards import services as awards
-from microcred.awards.credential import QUALITY_REPORT
 from microcred.catalogue import services as catalogue
 from microcred.frameworks.watch import (
     Alert,
@@ -46,6 +45,7 @@ from microcred.frameworks.watch import (
 )
 from microcred.organisations import services as organisations
 from microcred.organisations.services import Role
+from microcred.vc.ob3_builders import is_quality_report_evidence
 
 WATCHERS = (Role.QA_REVIEWER,)
 
@@ -205,9 +205,7 @@ def has_learner_evidence(credential: dict[str, Any]) -> bool:
     """Return whether the credential carries evidence other than its QA report reference."""
     evidence = credential.get("evidence") or []
     entries = evidence if isinstance(evidence, list) else [evidence]
-    return any(
-        not (isinstance(entry, dict) and entry.get("genre") == QUALITY_REPORT) for entry in entries
-    )
+    return not all(is_quality_report_evidence(entry) for entry in entries)
 
 
 def _catalogue_url(organisation: str, slug: str) -> str:

@@ -70,6 +70,16 @@ class StructureError(VCError):
     code = "structure.invalid"
 
 
+class OB3ValueError(StructureError):
+    """A value cannot go into an Open Badges 3.0 object: ``field`` is its JSON path there.
+
+    Raised by the builders of :mod:`microcred.vc.ob3_builders`; ``data["problems"]``
+    lists every problem found, ``data["object"]`` names the class being built.
+    """
+
+    code = "ob3.invalid_value"
+
+
 class StatusError(VCError):
     """A status list entry or status list credential cannot be used."""
 

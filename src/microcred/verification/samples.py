@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import json
+import secrets
 import uuid
 import zlib
 from collections.abc import Iterator
@@ -21,6 +22,7 @@ import png
 from django.conf import settings
 
 from microcred.datafiles import generated_secret
+from microcred.vc import ob3_builders as ob3
 from microcred.vc import sign
 from microcred.vc.baking import bake
 from microcred.vc.keys import generate_key_file, read_key_file
@@ -76,48 +78,24 @@ def sample_credential(
     *, issuer: str, valid_from: datetime, valid_until: datetime | None = None
 ) -> dict[str, Any]:
     """Return an unsigned Open Badges 3.0 credential for the educator micro-credential."""
-    credential: dict[str, Any] = {
-        "@context": [
-            "https://www.w3.org/ns/credentials/v2",
-            "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
-        ],
-        "id": f"urn:uuid:{uuid.uuid4()}",
-        "type": ["VerifiableCredential", "OpenBadgeCredential"],
-        "name": "Assessment Literacy for Educators",
-        "issuer": {
-            "id": issuer,
-            "type": ["Profile"],
-            "name": "Demo Institute for Professional Learning",
-        },
-        "validFrom": valid_from.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "credentialSubject": {
-            "type": ["AchievementSubject"],
-            "identifier": [
-                {
-                    "type": "IdentityObject",
-                    "identityHash": "learner@example.org",
-                    "identityType": "emailAddress",
-                    "hashed": False,
-                }
-            ],
-            "achievement": {
-                "id": "urn:uuid:4f6f8e53-4d3b-4b36-9c59-7d3a5c1f0a11",
-                "type": ["Achievement"],
-                "achievementType": "MicroCredential",
-                "name": "Assessment Literacy for Educators",
-                "description": "Designs valid, reliable classroom assessments and uses their "
-                "results to improve learning.",
-                "criteria": {
-                    "narrative": "A portfolio of three assessments designed and used in the "
-                    "participant's own teaching, with a reflection on the evidence they "
-                    "produced, judged against the programme rubric."
-                },
-            },
-        },
-    }
-    if valid_until is not None:
-        credential["validUntil"] = valid_until.strftime("%Y-%m-%dT%H:%M:%SZ")
-    return credential
+    return ob3.build_achievement_credential(
+        id=f"urn:uuid:{uuid.uuid4()}",
+        name="Assessment Literacy for Educators",
+        issuer=ob3.build_profile(id=issuer, name="Demo Institute for Professional Learning"),
+        achievement=ob3.build_achievement(
+            id="urn:uuid:4f6f8e53-4d3b-4b36-9c59-7d3a5c1f0a11",
+            achievement_type="MicroCredential",
+            name="Assessment Literacy for Educators",
+            description="Designs valid, reliable classroom assessments and uses their results "
+            "to improve learning.",
+            criteria_narrative="A portfolio of three assessments designed and used in the "
+            "participant's own teaching, with a reflection on the evidence they produced, "
+            "judged against the programme rubric.",
+        ),
+        identifiers=[ob3.build_email_identity("learner@example.org", salt=secrets.token_hex(8))],
+        valid_from=valid_from,
+        valid_until=valid_until,
+    )
 
 
 def badge_png(size: int = 128) -> bytes:

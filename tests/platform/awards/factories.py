@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import itertools
+import json
 from typing import Any
 
-from microcred.awards import services
+from django.db import transaction
+
+from microcred.awards import services, status
+from microcred.awards.models import CredentialFormat, StatusPurpose
 from microcred.catalogue import services as catalogue
 from microcred.catalogue.models import MicroCredentialVersion
+from microcred.organisations import services as organisations
 from microcred.organisations.models import Organisation, Role
+from microcred.vc import sign
+from tests.ob3_schema import ISSUED_WITH_TWO_STATUS_ENTRIES
 from tests.platform.factories import add_member, make_organisation, make_user
 from tests.platform.quality.factories import publish
 
@@ -71,3 +78,30 @@ def make_issuer(**fields: Any) -> tuple[Organisation, Any, MicroCredentialVersio
 def issue(actor: Any, version: MicroCredentialVersion, **arguments: Any):
     arguments.setdefault("learner_email", f"learner{next(_numbers)}@example.org")
     return services.issue_award(actor=actor, version=version, **arguments)
+
+
+def issue_with_two_status_entries(actor: Any, version: MicroCredentialVersion, **arguments: Any):
+    """Return an award as the platform issued them before one status entry per credential:
+    signed with a revocation entry and a suspension entry, each backed by its StatusEntry row.
+    """
+    award = issue(actor, version, **arguments)
+    with transaction.atomic():
+        revocation_list = status.current_list(
+            award.organisation, StatusPurpose.REVOCATION, now=award.issued_at
+        )
+        revocation = status.allocate(award, revocation_list)
+    credential = services.get_credential_document(award)
+    credential.pop("proof", None)
+    credential["credentialStatus"] = [revocation, credential["credentialStatus"]]
+    key, method = organisations.get_signer(award.organisation)
+    if award.format == CredentialFormat.VC_JWT:
+        signed = sign(
+            credential, key=key, suite="vc-jwt", verification_method=method, created=award.issued_at
+        )
+    else:
+        document = sign(credential, key=key, verification_method=method, created=award.issued_at)
+        signed = json.dumps(document, ensure_ascii=False, indent=2)
+    award.signed_credential = signed
+    award.save(update_fields=["signed_credential"])
+    ISSUED_WITH_TWO_STATUS_ENTRIES.add(str(award.uuid))
+    return award

@@ -258,7 +258,6 @@ def test_status_lists_are_listed_for_the_staff(client, issuer) -> None:
         (item["slug"], item["purpose"], item["size"], item["used"], item["url"])
         for item in response.json()
     ] == [
-        ("revocation-1", "revocation", 131_072, 2, "https://microcred.test/status/uu/revocation-1"),
         ("suspension-1", "suspension", 131_072, 2, "https://microcred.test/status/uu/suspension-1"),
     ]
     assert Api(client, make_issuer()[1]).get("/orgs/uu/status-lists").status_code == 404

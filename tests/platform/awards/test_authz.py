@@ -91,7 +91,7 @@ ROUTES = [
     Route("GET", "/credentials/{award}.json", public(), prepare=an_award),
     Route("GET", "/credentials/{award}.png", public(), prepare=an_award),
     Route("GET", "/credentials/{award}.pdf", public(), prepare=an_award),
-    Route("GET", "/status/{org}/revocation-1", public(), prepare=an_award),
+    Route("GET", "/status/{org}/suspension-1", public(), prepare=an_award),
 ]
 
 

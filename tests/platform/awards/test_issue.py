@@ -17,6 +17,7 @@ from microcred.errors import Conflict, Forbidden, InvalidInput, MicrocredError, 
 from microcred.organisations import services as organisations
 from microcred.organisations.models import Role
 from microcred.vc.jwt import decode_jwt
+from tests.ob3_schema import issued_document, schema_errors
 from tests.platform.awards.factories import issue, make_issuer, make_version
 from tests.platform.awards.verifying import verify_offline, verify_with_cli
 from tests.platform.factories import add_member, make_user
@@ -35,7 +36,6 @@ def test_an_issued_credential_verifies_with_the_engine_and_the_command_line(
     assert {check.id for check in report.checks} >= {
         "proof.signature",
         "issuer.key",
-        "status.revocation",
         "status.suspension",
     }
     exit_code, [cli_report] = verify_with_cli(award, tmp_path)
@@ -88,13 +88,37 @@ def test_the_credential_is_open_badges_3_with_the_issuer_profile_and_a_hashed_em
     achievement = subject["achievement"]
     assert achievement["id"] == f"https://microcred.test/achievements/{version.achievement_uuid}"
     assert achievement["name"] == version.title
-    assert [entry["statusPurpose"] for entry in credential["credentialStatus"]] == [
-        "revocation",
-        "suspension",
-    ]
-    assert credential["credentialStatus"][0]["statusListCredential"] == (
-        "https://microcred.test/status/uu/revocation-1"
+    assert credential["credentialStatus"] == {
+        "id": "https://microcred.test/status/uu/suspension-1#0",
+        "type": "BitstringStatusListEntry",
+        "statusPurpose": "suspension",
+        "statusListIndex": "0",
+        "statusListCredential": "https://microcred.test/status/uu/suspension-1",
+    }
+
+
+@pytest.mark.parametrize("format", ["ldp", "jwt"])
+@pytest.mark.parametrize(
+    ("achievement_type", "term"),
+    [("MicroCredential", "MicroCredential"), ("Module", "ext:Module")],
+)
+def test_the_credential_passes_the_open_badges_3_json_schema(
+    format: str, achievement_type: str, term: str
+) -> None:
+    """One status entry, and an achievement type outside OB 3.0's vocabulary marked ext:."""
+    organisation, registrar, _ = make_issuer()
+    version = make_version(organisation, achievement_type=achievement_type)
+    award = issue(
+        registrar,
+        version,
+        format=format,
+        result={"grade": "B"},
+        evidence=["https://example.org/portfolio"],
     )
+    document = issued_document(award.signed_credential)
+    assert schema_errors(document) == []
+    assert document["credentialSubject"]["achievement"]["achievementType"] == term
+    assert isinstance(document["credentialStatus"], dict)
 
 
 def test_a_learner_with_a_did_is_the_subject() -> None:
@@ -195,7 +219,7 @@ def test_issuing_is_audited_and_the_learner_is_emailed_after_commit(
     event = AuditEvent.objects.get(action="award.issue")
     assert event.target_id == str(award.uuid)
     assert event.organisation == organisation
-    assert event.data["statusListIndexes"] == {"revocation": "0", "suspension": "0"}
+    assert event.data["statusListIndexes"] == {"suspension": "0"}
     assert check_chain().intact
 
 
@@ -221,7 +245,7 @@ def test_issuing_twice_returns_the_same_award_and_issues_nothing(
     assert again.pk == first.pk
     assert again.signed_credential == first.signed_credential
     assert Award.objects.count() == 1
-    assert StatusEntry.objects.count() == 2
+    assert StatusEntry.objects.count() == 1
     assert AuditEvent.objects.filter(action="award.issue").count() == 1
     assert len(mailoutbox) == 1
 
@@ -320,14 +344,11 @@ def test_two_threads_issuing_with_the_same_key_make_one_award(settings) -> None:
 def test_indexes_are_handed_out_in_order_and_never_twice() -> None:
     organisation, registrar, version = make_issuer()
     awards = [issue(registrar, version, format=("ldp", "jwt")[n % 2]) for n in range(5)]
-    for purpose in ("revocation", "suspension"):
-        indexes = sorted(
-            StatusEntry.objects.filter(status_list__purpose=purpose).values_list("index", flat=True)
-        )
-        assert indexes == [0, 1, 2, 3, 4]
+    indexes = sorted(StatusEntry.objects.values_list("index", flat=True))
+    assert indexes == [0, 1, 2, 3, 4]
     assert list(
         StatusList.objects.filter(organisation=organisation).values_list("slug", "next_index")
-    ) == [("revocation-1", 5), ("suspension-1", 5)]
+    ) == [("suspension-1", 5)]
     assert all(services.verify_award(award).verified for award in awards)
 
 
@@ -338,33 +359,30 @@ def test_each_organisation_has_its_own_lists() -> None:
     list_a = {entry["url"] for entry in services.get_status_entries(a)}
     list_b = {entry["url"] for entry in services.get_status_entries(b)}
     assert not list_a & list_b
-    assert StatusEntry.objects.filter(index=0).count() == 4
+    assert StatusEntry.objects.filter(index=0).count() == 2
 
 
 def test_a_full_list_is_followed_by_the_next_one() -> None:
     organisation, registrar, version = make_issuer()
     issue(registrar, version)
-    StatusList.objects.filter(organisation=organisation, purpose="revocation").update(
+    StatusList.objects.filter(organisation=organisation, purpose="suspension").update(
         next_index=131_071
     )
     last = issue(registrar, version)
     after = issue(registrar, version)
     assert [
         (e["url"].rsplit("/", 1)[1], e["index"]) for e in services.get_status_entries(last)
-    ] == [
-        ("revocation-1", 131_071),
-        ("suspension-1", 1),
-    ]
+    ] == [("suspension-1", 131_071)]
     assert [
         (e["url"].rsplit("/", 1)[1], e["index"]) for e in services.get_status_entries(after)
-    ] == [
-        ("revocation-2", 0),
-        ("suspension-1", 2),
-    ]
+    ] == [("suspension-2", 0)]
     assert services.verify_award(after).verified
 
 
 # -- bad input, failures and authorization ---------------------------------------------------
+
+
+RESULT = "https://microcred.test/achievements/x#criterion-1"
 
 
 @pytest.mark.parametrize(
@@ -383,6 +401,16 @@ def test_a_full_list_is_followed_by_the_next_one() -> None:
         ({"evidence": [{"name": "no URL, no narrative"}]}, "evidence[0]"),
         ({"evidence": [{"id": "https://example.org", "secret": 1}]}, "evidence[0].secret"),
         ({"evidence": "https://example.org"}, "evidence"),
+        ({"evidence": [{"id": "https://example.org", "type": "Badge"}]}, "evidence[0].type"),
+        (
+            {"results": [{"resultDescription": "https://x.org/#c", "colour": 1}]},
+            "results[0].colour",
+        ),
+        (
+            {"results": [{"resultDescription": "https://x.org/#c", "status": "Passed"}]},
+            "results[0].status",
+        ),
+        ({"results": [{"resultDescription": "https://x.org/#c", "value": 3}]}, "results[0].value"),
         ({"idempotency_key": "k" * 201}, "idempotency_key"),
         ({"learner_name": 42}, "learner_name"),
     ],
@@ -435,7 +463,7 @@ def test_a_credential_that_does_not_verify_after_signing_is_not_stored(monkeypat
     assert raised.value.code == "award.verification_failed"
     assert "proof.signature" in {failure["id"] for failure in raised.value.data["failures"]}
     assert Award.objects.count() == 1
-    assert StatusEntry.objects.count() == 2
+    assert StatusEntry.objects.count() == 1
     assert list(StatusList.objects.values_list("slug", "next_index", "signed_credential")) == before
     assert AuditEvent.objects.count() == events
 

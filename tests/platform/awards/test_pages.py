@@ -166,7 +166,8 @@ def test_a_revoked_credential_keeps_its_page_which_says_revoked(client, issued) 
     assert "This credential has been revoked" in text
     assert "Reason: Plagiarism found." in text
     assert 'data-verified="false"' in text
-    assert "The issuer has revoked this credential." in text
+    # Its one status entry is a suspension entry, set for good: what any verifier reads.
+    assert "The issuer has suspended this credential." in text
     assert "linkedin.com" not in text
 
 
@@ -315,11 +316,11 @@ def pdf_text(pdf: bytes) -> str:
 
 
 def test_status_lists_are_served_signed_with_a_short_cache(client, issued) -> None:
-    response = client.get("/status/uu/revocation-1")
+    response = client.get("/status/uu/suspension-1")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json; charset=utf-8"
     assert "max-age=30," in response["Cache-Control"]
-    assert response.content.decode() == services.get_status_list_credential("uu", "revocation-1")
+    assert response.content.decode() == services.get_status_list_credential("uu", "suspension-1")
     assert json.loads(response.content)["type"][1] == "BitstringStatusListCredential"
     vc = client.get("/status/uu/suspension-1", headers={"accept": "application/vc+ld+json"})
     assert vc["Content-Type"] == "application/vc+ld+json; charset=utf-8"

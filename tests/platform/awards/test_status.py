@@ -13,7 +13,7 @@ from microcred.awards.models import StatusList
 from microcred.errors import Conflict, Forbidden, InvalidInput, NotFound
 from microcred.organisations.models import Role
 from microcred.vc import statuslist
-from tests.platform.awards.factories import issue, make_issuer
+from tests.platform.awards.factories import issue, issue_with_two_status_entries, make_issuer
 from tests.platform.awards.verifying import verify_offline, verify_with_cli
 from tests.platform.factories import add_member, make_user
 
@@ -41,10 +41,11 @@ def test_a_revoked_credential_stops_verifying(format: str, tmp_path: Path) -> No
     assert revoked.status == "revoked"
     assert revoked.status_reason == "Plagiarism found."
     assert revoked.status_changed_at is not None
-    assert failed_checks(award) == {"status.revocation"}
+    # Its one status entry is in the suspension list: set, for good (see the ADR).
+    assert failed_checks(award) == {"status.suspension"}
     exit_code, [report] = verify_with_cli(award, tmp_path / "revoked")
     assert exit_code == 1 and not report["verified"]
-    assert list_bits(award, "revocation") == {1}
+    assert list_bits(award, "suspension") == {1}
     assert verify_offline(keep).verified
     exit_code, _ = verify_with_cli(keep, tmp_path / "kept")
     assert exit_code == 0
@@ -68,14 +69,57 @@ def test_a_suspended_credential_fails_until_it_is_unsuspended(format: str, tmp_p
     assert list_bits(award, "suspension") == set()
 
 
-def test_revoking_a_suspended_credential_leaves_only_the_revocation() -> None:
+def test_a_credential_has_one_status_entry_in_the_suspension_list() -> None:
+    """Open Badges 3.0 allows one credentialStatus; independent verifiers refuse a credential
+    whose suspension bit is set, whether it is suspended or revoked."""
+    _, registrar, version = make_issuer()
+    award = issue(registrar, version)
+    entry = services.get_credential_document(award)["credentialStatus"]
+    assert entry["type"] == "BitstringStatusListEntry"
+    assert entry["statusPurpose"] == "suspension"
+    assert [e["purpose"] for e in services.get_status_entries(award)] == ["suspension"]
+
+
+def test_revoking_a_suspended_credential_keeps_its_bit_set_for_good() -> None:
     _, registrar, version = make_issuer()
     award = issue(registrar, version)
     services.suspend_award(actor=registrar, award=award, reason="Investigating.")
     services.revoke_award(actor=registrar, award=award, reason="Confirmed: cheating.")
+    assert list_bits(award, "suspension") == {0}
+    assert failed_checks(award) == {"status.suspension"}
+    with pytest.raises(Conflict):
+        services.unsuspend_award(actor=registrar, award=award, reason="Try to lift it.")
+    assert list_bits(award, "suspension") == {0}
+
+
+@pytest.mark.parametrize("format", ["ldp", "jwt"])
+def test_credentials_issued_with_two_status_entries_still_verify_and_change_status(
+    format: str, tmp_path: Path
+) -> None:
+    """Awards issued before one entry per credential keep their revocation entry: each list
+    still says one thing, as it did."""
+    _, registrar, version = make_issuer()
+    award = issue_with_two_status_entries(registrar, version, format=format)
+    assert [
+        e["statusPurpose"] for e in services.get_credential_document(award)["credentialStatus"]
+    ] == [
+        "revocation",
+        "suspension",
+    ]
+    assert verify_offline(award).verified
+    assert verify_with_cli(award, tmp_path / "active")[0] == 0
+
+    services.suspend_award(actor=registrar, award=award, reason="Investigating.")
+    assert failed_checks(award) == {"status.suspension"}
+    services.unsuspend_award(actor=registrar, award=award, reason="Cleared.")
+    assert verify_offline(award).verified
+
+    services.suspend_award(actor=registrar, award=award, reason="Investigating again.")
+    services.revoke_award(actor=registrar, award=award, reason="Confirmed: cheating.")
     assert list_bits(award, "revocation") == {0}
     assert list_bits(award, "suspension") == set()
     assert failed_checks(award) == {"status.revocation"}
+    assert verify_with_cli(award, tmp_path / "revoked")[0] == 1
 
 
 def test_each_change_is_audited_with_its_reason() -> None:
@@ -96,9 +140,9 @@ def test_each_change_is_audited_with_its_reason() -> None:
 def test_the_status_list_credential_is_re_signed_and_verifies() -> None:
     organisation, registrar, version = make_issuer()
     award = issue(registrar, version)
-    before = services.get_status_list_credential(organisation.slug, "revocation-1")
+    before = services.get_status_list_credential(organisation.slug, "suspension-1")
     services.revoke_award(actor=registrar, award=award, reason="Withdrawn by the board.")
-    after = services.get_status_list_credential(organisation.slug, "revocation-1")
+    after = services.get_status_list_credential(organisation.slug, "suspension-1")
     assert after != before
     document = json.loads(after)
     assert document["type"] == ["VerifiableCredential", "BitstringStatusListCredential"]

@@ -65,6 +65,7 @@ from microcred.frameworks import rubric as rules
 from microcred.inputs import clean_text
 from microcred.organisations import services as organisations
 from microcred.organisations.services import Role
+from microcred.vc import ob3_builders as ob3
 
 __all__ = [
     "ASSESSOR_ROLES",
@@ -557,10 +558,10 @@ def _decided_award(submission: Submission) -> awards.DecidedAward:
     identifier = achievement_id(version)
     deciding = _deciding_review(submission)
     results = [
-        {
-            "resultDescription": criterion_result_id(identifier, score.criterion),
-            "achievedLevel": level_result_id(identifier, score.criterion, score.level),
-        }
+        ob3.build_result(
+            result_description=criterion_result_id(identifier, score.criterion),
+            achieved_level=level_result_id(identifier, score.criterion, score.level),
+        )
         for score in deciding.scores.select_related("criterion", "level").order_by(
             "criterion__position"
         )
@@ -569,15 +570,17 @@ def _decided_award(submission: Submission) -> awards.DecidedAward:
     total = str(submission.total_points or 0)
     score = None
     if rubric is not None and rubric.pass_points is not None:
-        results.append({"resultDescription": total_result_id(identifier), "value": total})
+        results.append(
+            ob3.build_result(result_description=total_result_id(identifier), value=total)
+        )
     else:
         score = {"score": total}
     evidence = [
-        {
-            "id": public_evidence_url(item),
-            "name": item.filename or item.url,
-            **({"description": item.description} if item.description else {}),
-        }
+        ob3.build_evidence(
+            id=public_evidence_url(item),
+            name=item.filename or item.url,
+            description=item.description,
+        )
         for item in submission.evidence.filter(public=True).order_by("created_at")
     ]
     return awards.DecidedAward(
