@@ -13,6 +13,14 @@ Each rule turns an accepted input into the value the model stores, or raises
 :class:`InvalidInput` naming the field (and the item, as in ``tags[2]``). A
 draft may leave the mandatory elements empty; :func:`missing_elements` says
 what publishing still needs.
+
+Adding a field: declare it in :data:`SPECIFICATION`; add its column to
+:class:`~microcred.catalogue.models.MicroCredentialVersion` and make the
+migration; add it to the quality checks' typed
+:class:`~microcred.frameworks.quality.Specification` (and to the format in
+that package's docstring), which cannot import this module. The tests of
+this declaration fail, naming the field, until the three agree. The Open
+Badges Achievement and the demo data take it only if they should.
 """
 
 from __future__ import annotations
@@ -87,6 +95,11 @@ class AnnexI(enum.Enum):
 Rule = Callable[["SpecField", Any], Any]
 
 
+def _empty(value: Any) -> bool:
+    """Whether a stored value states nothing: ``None``, ``""`` or ``[]``."""
+    return value in (None, "", [])
+
+
 def _text(field: SpecField, value: Any) -> str:
     """A text field: a string, trimmed, within the field's length."""
     name, limit = field.name, field.max_length
@@ -144,7 +157,7 @@ class SpecField:
 
     def display(self, value: Any) -> str:
         """Return a stored value in words for a page; ``when_blank`` when it is empty."""
-        if value in (None, "", []):
+        if _empty(value):
             return self.when_blank
         if self.choices:
             return dict(self.choices).get(value, str(value))
@@ -552,15 +565,10 @@ MANDATORY_ELEMENTS: tuple[tuple[str, str], ...] = tuple(
 )
 
 
-def is_blank(version: MicroCredentialVersion, name: str) -> bool:
-    """Whether ``version`` leaves the field ``name`` empty (``None``, ``""`` or ``[]``)."""
-    return getattr(version, name) in (None, "", [])
-
-
 def missing_elements(version: MicroCredentialVersion, *, outcome_count: int) -> list[str]:
     """Return the fields of the mandatory Annex I elements that ``version`` leaves empty."""
     return [
         name
         for name, _ in MANDATORY_ELEMENTS
-        if (outcome_count == 0 if name == OUTCOMES else is_blank(version, name))
+        if (outcome_count == 0 if name == OUTCOMES else _empty(getattr(version, name)))
     ]
