@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from microcred.site.demo import sample_credential
 from microcred.vc import Ed25519Multikey, sign
+from microcred.verification.samples import sample_credential
 
 FIXED_NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 

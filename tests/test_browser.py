@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from microcred.site.demo import badge_png
 from microcred.vc import Ed25519Multikey
 from microcred.vc.baking import bake
+from microcred.verification.samples import badge_png
 from tests.factories import signed_credential
 
 pytestmark = pytest.mark.browser

@@ -13,8 +13,8 @@ import pytest
 from typer.testing import CliRunner
 
 from microcred.cli import app
-from microcred.site.demo import badge_png
 from microcred.vc.keys import generate_key_file, read_key_file
+from microcred.verification.samples import badge_png
 from tests import conformance
 from tests.factories import unsigned_credential
 

@@ -8,9 +8,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from microcred.site.demo import badge_png
 from microcred.vc import Ed25519Multikey
 from microcred.vc.baking import bake
+from microcred.verification.samples import badge_png
 from tests.factories import signed_credential
 
 
@@ -110,7 +110,7 @@ def test_pasting_and_uploading_at_once_is_refused(client: Client, key: Ed25519Mu
 
 def test_samples_are_served_by_exact_name_only(client: Client, settings, tmp_path) -> None:
     settings.DATA_DIR = tmp_path
-    from microcred.site.demo import load_samples
+    from microcred.verification.samples import load_samples
 
     list(load_samples())
     page = client.get("/verify").content.decode()
@@ -124,7 +124,7 @@ def test_samples_are_served_by_exact_name_only(client: Client, settings, tmp_pat
 
 def test_demo_samples_verify_as_described(client: Client, settings, tmp_path) -> None:
     settings.DATA_DIR = tmp_path
-    from microcred.site.demo import load_samples
+    from microcred.verification.samples import load_samples
 
     list(load_samples())
     folder = tmp_path / "demo"

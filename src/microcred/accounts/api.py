@@ -1,4 +1,7 @@
-"""API routes of the accounts app: who am I, and personal API tokens."""
+"""API routes of the accounts app: personal API tokens.
+
+``/me`` (the account with its memberships) is the organisations app's: it lists memberships.
+"""
 
 from __future__ import annotations
 
@@ -8,26 +11,9 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
 from microcred.accounts import services
-from microcred.organisations import services as organisations
-from microcred.site.api import AUTH
+from microcred.accounts.auth import AUTH
 
 router = Router(tags=["accounts"], auth=AUTH)
-
-
-class MembershipOut(Schema):
-    organisation: str
-    name: str
-    did: str
-    roles: list[str]
-
-
-class MeOut(Schema):
-    username: str
-    email: str
-    display_name: str
-    did: str
-    platform_admin: bool
-    memberships: list[MembershipOut]
 
 
 class TokenOut(Schema):
@@ -45,27 +31,6 @@ class NewTokenOut(TokenOut):
 
 class TokenIn(Schema):
     name: str
-
-
-@router.get("/me", response=MeOut, summary="Who am I: my account and my roles")
-def me(request: HttpRequest) -> dict:
-    user = request.auth
-    return {
-        "username": user.get_username(),
-        "email": user.email,
-        "display_name": user.display_name,
-        "did": user.did,
-        "platform_admin": services.is_platform_admin(user),
-        "memberships": [
-            {
-                "organisation": entry.organisation.slug,
-                "name": entry.organisation.name,
-                "did": organisations.organisation_did(entry.organisation),
-                "roles": list(entry.roles),
-            }
-            for entry in organisations.get_memberships(user)
-        ],
-    }
 
 
 @router.get("/tokens", response=list[TokenOut], summary="My API tokens (never their secrets)")

@@ -18,6 +18,18 @@ from microcred.accounts.models import ApiToken, User
 from microcred.audit.services import record_event
 from microcred.errors import Conflict, Forbidden, InvalidInput, NotFound
 
+__all__ = [
+    "TOKEN_PREFIX",
+    "User",
+    "check_platform_admin",
+    "create_api_token",
+    "find_user",
+    "get_api_tokens",
+    "get_user_for_token",
+    "is_platform_admin",
+    "revoke_api_token",
+]
+
 TOKEN_PREFIX = "mct_"
 TOKEN_NAME_MAX_LENGTH = ApiToken._meta.get_field("name").max_length
 

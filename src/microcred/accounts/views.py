@@ -10,8 +10,8 @@ from django.views.decorators.http import require_POST
 
 from microcred.accounts import services
 from microcred.accounts.forms import TokenForm
+from microcred.core.pages import add_error, studio_page
 from microcred.errors import Conflict, InvalidInput
-from microcred.studio.pages import add_error, studio_page
 
 
 @studio_page

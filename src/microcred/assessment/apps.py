@@ -6,8 +6,8 @@ class AssessmentConfig(AppConfig):
     verbose_name = "Assessment"
 
     def ready(self) -> None:
-        from microcred.organisations.models import Role
-        from microcred.studio.pages import register_area
+        from microcred.core.pages import register_area
+        from microcred.organisations.services import Role
 
         register_area(
             label="Assessors and assignment", url_name="assessment:assessors", roles=(Role.OWNER,)

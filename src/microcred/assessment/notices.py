@@ -17,6 +17,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from microcred.assessment.models import Enrolment, Review, ReviewRole, Submission
+from microcred.core import public_urls
 
 __all__ = [
     "award_issued",
@@ -125,7 +126,7 @@ def award_issued(enrolment: Enrolment) -> None:
         {
             "name": learner.get_full_name() or learner.get_username(),
             "version": enrolment.version,
-            "url": _url("assessment:dashboard"),
-            "credential_url": f"{settings.PUBLIC_URL}/credentials/{award.uuid}",
+            "url": public_urls.learner_dashboard_url(),
+            "credential_url": public_urls.credential_url(award.uuid),
         },
     )

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from microcred.audit.models import AuditEvent
-from microcred.site.admin import ReadOnlyAdmin
+from microcred.core.admin import ReadOnlyAdmin
 
 
 @admin.register(AuditEvent)

@@ -16,6 +16,12 @@ from django.db import transaction
 
 from microcred.audit.models import AuditEvent
 
+__all__ = [
+    "ChainCheck",
+    "check_chain",
+    "record_event",
+]
+
 GENESIS_HASH = "0" * 64
 
 

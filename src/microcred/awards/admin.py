@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from microcred.awards.models import Award, StatusList
-from microcred.site.admin import ReadOnlyAdmin
+from microcred.core.admin import ReadOnlyAdmin
 
 
 @admin.register(Award)

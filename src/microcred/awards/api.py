@@ -10,9 +10,9 @@ from django.http import HttpRequest
 from ninja import Field, Header, Query, Router, Schema, Status
 from pydantic import ConfigDict
 
+from microcred.accounts.auth import AUTH
 from microcred.awards import services
 from microcred.errors import InvalidInput
-from microcred.site.api import AUTH
 
 router = Router(tags=["awards"], auth=AUTH)
 

@@ -7,9 +7,9 @@ class AwardsConfig(AppConfig):
 
     def ready(self) -> None:
         from microcred.awards import services
+        from microcred.core.pages import register_area
         from microcred.organisations.services import register_local_document
         from microcred.organisations.signals import signing_key_replaced
-        from microcred.studio.pages import register_area
 
         register_local_document("/status/", services.local_status_list)
         signing_key_replaced.connect(services.resign_status_lists, dispatch_uid="awards-resign")

@@ -32,16 +32,49 @@ from microcred.awards import downloads, status
 from microcred.awards.credential import Learner, Outcome, build_credential
 from microcred.awards.models import Award, AwardStatus, CredentialFormat, StatusList
 from microcred.catalogue import services as catalogue
+from microcred.core import public_urls
 from microcred.errors import Conflict, Forbidden, InvalidInput, MicrocredError, NotFound
 from microcred.inputs import clean_text
 from microcred.organisations import services as organisations
-from microcred.organisations.models import Role
-from microcred.quality import report as qa_report
+from microcred.organisations.services import Role
 from microcred.vc import VerificationReport, sign, verify
 from microcred.vc.http import LocalFetcher
 from microcred.vc.jwt import decode_jwt
 from microcred.vc.ob3 import validate_ob3
 from microcred.vc.rdfc import canonicalize
+
+__all__ = [
+    "IssueRequest",
+    "access_award",
+    "access_issuing",
+    "access_staff",
+    "allowed_status_changes",
+    "can_issue",
+    "credential_url",
+    "find_version",
+    "get_award",
+    "get_baked_image",
+    "get_certificate_pdf",
+    "get_certified_elements",
+    "get_credential_document",
+    "get_issuable_versions",
+    "get_issued_awards",
+    "get_learner_awards",
+    "get_linkedin_url",
+    "get_status_entries",
+    "get_status_list_credential",
+    "issue_award",
+    "learner_label",
+    "list_awards",
+    "list_status_lists",
+    "local_status_list",
+    "resign_status_lists",
+    "revoke_award",
+    "status_list_url",
+    "suspend_award",
+    "unsuspend_award",
+    "verify_award",
+]
 
 ISSUERS = (Role.REGISTRAR,)
 # DID Core section 3.1: did:<method>:<method-specific id>.
@@ -204,7 +237,9 @@ def _sign_award(
         valid_from=now,
         valid_until=valid_until,
         credential_status=entries,
-        quality_report=qa_report.report_url(version),
+        quality_report=public_urls.qa_report_url(
+            organisation.slug, version.microcredential.slug, version.number
+        ),
     )
     _check_credential(credential, request.format)
     award.signed_credential = _sign(credential, organisation, request.format, now=now)
@@ -523,7 +558,7 @@ def _check_transition(award: Award, to: AwardStatus) -> None:
 
 def credential_url(award: Award) -> str:
     """Return the credential's id: the URL of its public page."""
-    return f"{settings.PUBLIC_URL}/credentials/{award.uuid}"
+    return public_urls.credential_url(award.uuid)
 
 
 def get_award(award_uuid: uuid.UUID | str) -> Award:

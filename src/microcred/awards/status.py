@@ -13,10 +13,10 @@ import json
 from datetime import datetime
 from typing import Any
 
-from django.conf import settings
 from django.db.models import QuerySet
 
 from microcred.awards.models import StatusEntry, StatusList, StatusPurpose
+from microcred.core import public_urls
 from microcred.organisations import services as organisations
 from microcred.vc import sign
 from microcred.vc import statuslist as bitstring
@@ -27,7 +27,7 @@ PURPOSES = (StatusPurpose.REVOCATION, StatusPurpose.SUSPENSION)
 
 def list_url(status_list: StatusList) -> str:
     """Return the URL the list is published at; credentials name it in statusListCredential."""
-    return f"{settings.PUBLIC_URL}/status/{status_list.organisation.slug}/{status_list.slug}"
+    return public_urls.status_list_url(status_list.organisation.slug, status_list.slug)
 
 
 def locked_lists(organisation: Any) -> QuerySet[StatusList]:

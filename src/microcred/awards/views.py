@@ -16,8 +16,8 @@ from django.views.decorators.http import require_GET, require_POST
 from microcred.awards import services
 from microcred.awards.forms import IssueForm, StatusChangeForm
 from microcred.awards.models import AwardStatus, CredentialFormat
+from microcred.core.pages import studio_page
 from microcred.errors import Conflict, InvalidInput, NotFound
-from microcred.studio.pages import studio_page
 
 JSON_TYPES = ("application/json", "application/ld+json")
 DOWNLOAD_TYPES = {

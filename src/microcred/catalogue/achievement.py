@@ -45,14 +45,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
-from django.urls import reverse
-
 from microcred.catalogue.models import (
     MicroCredentialVersion,
     ParticipationForm,
     Rubric,
 )
+from microcred.core import public_urls
 from microcred.frameworks.credits import SYSTEMS, credits_for, format_amount
 from microcred.organisations import services as organisations
 from microcred.vc.ob3 import OB3_CONTEXT
@@ -67,20 +65,14 @@ NOT_STATED = "Not stated"
 
 def achievement_id(version: MicroCredentialVersion) -> str:
     """Return the version's stable Achievement id, a URL that serves it."""
-    return f"{settings.PUBLIC_URL}/achievements/{version.achievement_uuid}"
+    return public_urls.achievement_id(version.achievement_uuid)
 
 
 def version_url(version: MicroCredentialVersion) -> str:
     """Return the address of the version's page in the public catalogue."""
-    path = reverse(
-        "catalogue:version",
-        kwargs={
-            "organisation": version.microcredential.organisation.slug,
-            "slug": version.microcredential.slug,
-            "number": version.number,
-        },
+    return public_urls.catalogue_url(
+        version.microcredential.organisation.slug, version.microcredential.slug, version.number
     )
-    return f"{settings.PUBLIC_URL}{path}"
 
 
 def get_achievement(version: MicroCredentialVersion) -> dict[str, Any]:

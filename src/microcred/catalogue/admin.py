@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from microcred.catalogue.models import MicroCredential, MicroCredentialVersion
-from microcred.site.admin import ReadOnlyAdmin
+from microcred.core.admin import ReadOnlyAdmin
 
 
 @admin.register(MicroCredential)

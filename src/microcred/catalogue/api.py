@@ -18,11 +18,11 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict, create_model
 
+from microcred.accounts.auth import AUTH
 from microcred.catalogue import services
 from microcred.catalogue.fields import SPECIFICATION, Kind, SpecField
 from microcred.catalogue.models import MicroCredentialVersion
 from microcred.organisations import services as organisations
-from microcred.site.api import AUTH
 
 router = Router(tags=["catalogue"], auth=AUTH)
 

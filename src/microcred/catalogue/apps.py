@@ -6,6 +6,6 @@ class CatalogueConfig(AppConfig):
     verbose_name = "Catalogue"
 
     def ready(self) -> None:
-        from microcred.studio.pages import register_area
+        from microcred.core.pages import register_area
 
         register_area(label="Micro-credentials", url_name="catalogue:studio-list")

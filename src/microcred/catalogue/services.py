@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from microcred.audit.services import record_event
-from microcred.catalogue import parts
+from microcred.catalogue import gates, parts
 from microcred.catalogue.achievement import (
     achievement_id,
     annex_elements,
@@ -46,6 +46,7 @@ from microcred.catalogue.models import (
     LearningOutcome,
     MicroCredential,
     MicroCredentialVersion,
+    ParticipationForm,
     Rubric,
     RubricCriterion,
     RubricLevel,
@@ -63,11 +64,13 @@ from microcred.frameworks.credits import (
     format_range,
 )
 from microcred.organisations import services as organisations
-from microcred.organisations.models import Organisation, Role
-from microcred.quality import services as quality
+from microcred.organisations.services import Organisation, Role
 
 __all__ = [
     "DESIGN_ROLES",
+    "PUBLIC_STATUSES",
+    "MicroCredentialVersion",
+    "ParticipationForm",
     "access_microcredential",
     "access_version",
     "achievement_id",
@@ -332,8 +335,8 @@ def publish_version(
 
     Otherwise raise :class:`InvalidInput` (code ``version.incomplete``) whose
     ``data["missing"]`` lists each missing element with its field name, or
-    :class:`Conflict` from :func:`microcred.quality.services.check_publishable`
-    (``qa.not_approved``, ``qa.changed_since_review``, ``organisation.not_vetted``).
+    :class:`Conflict` from a registered gate (quality assurance:
+    ``qa.not_approved``, ``qa.changed_since_review``, ``organisation.not_vetted``).
     """
     with transaction.atomic():
         draft = _draft_for_update(actor, version)
@@ -346,11 +349,11 @@ def publish_version(
                 field=missing[0]["field"],
                 data={"missing": missing},
             )
-        quality.check_publishable(draft)
+        gates.check_publishable(draft)
         draft.status = VersionStatus.PUBLISHED
         draft.published_at = now or timezone.now()
         draft.save(update_fields=["status", "published_at", "updated_at"])
-        quality.mark_published(draft, now=draft.published_at)
+        gates.mark_published(draft, now=draft.published_at)
         record_event(
             actor=actor,
             action="version.publish",
@@ -506,7 +509,7 @@ def _draft_for_update(actor: Any, version: MicroCredentialVersion) -> MicroCrede
 def _draft_to_change(actor: Any, version: MicroCredentialVersion) -> MicroCredentialVersion:
     """Return the locked draft if it may change now: not while it is in quality review."""
     draft = _draft_for_update(actor, version)
-    quality.check_editable(draft)
+    gates.check_editable(draft)
     return draft
 
 

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from microcred.catalogue import services
+from microcred.catalogue import gates, services
 from microcred.catalogue.forms import (
     DesignForms,
     NewMicroCredentialForm,
@@ -22,11 +22,9 @@ from microcred.catalogue.forms import (
 )
 from microcred.catalogue.images import content_type
 from microcred.catalogue.models import MicroCredentialVersion, VersionStatus
+from microcred.core.pages import add_error, studio_page
 from microcred.errors import Conflict, InvalidInput, NotFound
 from microcred.organisations import services as organisations
-from microcred.quality import report as qa_report
-from microcred.quality import services as quality
-from microcred.studio.pages import add_error, studio_page
 
 JSON_TYPES = ("application/ld+json", "application/json")
 DOCUMENT_CACHE_SECONDS = 300
@@ -100,7 +98,7 @@ def _version_context(version: MicroCredentialVersion) -> dict[str, Any]:
         "achievement_id": services.achievement_id(version),
         "public_versions": published,
         "withdrawn": version.status == VersionStatus.WITHDRAWN,
-        "qa_summary": qa_report.get_quality_summary(version),
+        **gates.public_context(version),
     }
 
 
@@ -239,9 +237,7 @@ def studio_version(request: HttpRequest, slug: str, credential: str, number: int
         missing=services.get_missing_elements(version),
         can_design=services.can_design(request.user, version.microcredential.organisation),
         withdraw_form=WithdrawForm(),
-        quality=(
-            quality.get_quality_status(version) if version.status == VersionStatus.DRAFT else None
-        ),
+        **(gates.studio_context(version) if version.status == VersionStatus.DRAFT else {}),
     )
     return render(request, "catalogue/studio/version.html", context)
 
@@ -254,7 +250,7 @@ def studio_edit(request: HttpRequest, slug: str, credential: str, number: int) -
         messages.error(request, "A published version cannot change; create a new version.")
         return redirect(_studio_version_url(version))
     try:
-        quality.check_editable(version)
+        gates.check_editable(version)
     except Conflict as in_review:
         messages.error(request, in_review.message)
         return redirect(_studio_version_url(version))
@@ -284,8 +280,8 @@ def studio_edit(request: HttpRequest, slug: str, credential: str, number: int) -
             "outcomes": outcomes,
             "findings": services.check_version_credits(version),
             "missing": services.get_missing_elements(version),
-            "quality": quality.get_quality_status(version),
             "can_design": True,
+            **gates.studio_context(version),
         },
         status=status,
     )
@@ -377,7 +373,7 @@ def studio_publish(request: HttpRequest, slug: str, credential: str, number: int
             "organisation": version.microcredential.organisation,
             "missing": services.get_missing_elements(version),
             "problem": problem,
-            "quality": quality.get_quality_status(version),
+            **gates.studio_context(version),
         },
         status=status,
     )

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
+from microcred.core.admin import ReadOnlyAdmin
 from microcred.organisations.models import Membership, Organisation, SigningKey
-from microcred.site.admin import ReadOnlyAdmin
 
 
 @admin.register(Organisation)

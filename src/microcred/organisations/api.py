@@ -12,12 +12,50 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
+from microcred.accounts import services as accounts
+from microcred.accounts.auth import AUTH
 from microcred.organisations import services
 from microcred.organisations.models import Organisation, SigningKey
 from microcred.organisations.profile import PROFILE_FIELDS
-from microcred.site.api import AUTH
 
 router = Router(tags=["organisations"], auth=AUTH)
+
+
+class MembershipOut(Schema):
+    organisation: str
+    name: str
+    did: str
+    roles: list[str]
+
+
+class MeOut(Schema):
+    username: str
+    email: str
+    display_name: str
+    did: str
+    platform_admin: bool
+    memberships: list[MembershipOut]
+
+
+@router.get("/me", response=MeOut, tags=["accounts"], summary="Who am I: my account and my roles")
+def me(request: HttpRequest) -> dict:
+    user = request.auth
+    return {
+        "username": user.get_username(),
+        "email": user.email,
+        "display_name": user.display_name,
+        "did": user.did,
+        "platform_admin": accounts.is_platform_admin(user),
+        "memberships": [
+            {
+                "organisation": entry.organisation.slug,
+                "name": entry.organisation.name,
+                "did": services.organisation_did(entry.organisation),
+                "roles": list(entry.roles),
+            }
+            for entry in services.get_memberships(user)
+        ],
+    }
 
 
 class Accreditation(Schema):

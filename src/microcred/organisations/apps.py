@@ -6,8 +6,8 @@ class OrganisationsConfig(AppConfig):
     verbose_name = "Organisations"
 
     def ready(self) -> None:
+        from microcred.core.pages import register_area
         from microcred.organisations import services
-        from microcred.studio.pages import register_area
 
         services.register_local_document("/orgs/", services.local_did_document)
         register_area(label="Overview", url_name="organisations:studio-overview")

@@ -12,7 +12,6 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote, urlsplit
 
 from django.conf import settings
 from django.db import transaction
@@ -21,6 +20,7 @@ from django.utils.text import slugify
 
 from microcred.accounts.services import check_platform_admin, find_user, is_platform_admin
 from microcred.audit.services import record_event
+from microcred.core import public_urls
 from microcred.errors import Conflict, Forbidden, InvalidInput, NotFound
 from microcred.organisations.fetcher import LocalResolver, PlatformFetcher
 from microcred.organisations.keystore import decrypt_secret, encrypt_secret
@@ -28,6 +28,7 @@ from microcred.organisations.models import (
     KeyStatus,
     Membership,
     Organisation,
+    OrganisationType,
     Role,
     SigningKey,
 )
@@ -35,6 +36,41 @@ from microcred.organisations.profile import clean_profile, profile_document
 from microcred.organisations.signals import signing_key_replaced
 from microcred.vc.http import Fetcher, HttpFetcher
 from microcred.vc.keys import Ed25519Multikey
+
+__all__ = [
+    "Member",
+    "Organisation",
+    "OrganisationRoles",
+    "OrganisationType",
+    "Role",
+    "access_organisation",
+    "add_member",
+    "change_member_roles",
+    "create_organisation",
+    "get_active_key",
+    "get_did_document",
+    "get_did_document_url",
+    "get_keys",
+    "get_members",
+    "get_memberships",
+    "get_organisation",
+    "get_organisations",
+    "get_platform_fetcher",
+    "get_profile",
+    "get_profile_url",
+    "get_roles",
+    "get_signer",
+    "local_did_document",
+    "mark_key_compromised",
+    "organisation_did",
+    "register_local_document",
+    "register_organisation",
+    "remove_member",
+    "role_labels",
+    "rotate_signing_key",
+    "update_organisation",
+    "verification_method_id",
+]
 
 # DID Core 1.0 and the Multikey context (Controlled Identifiers 1.0, section 2.2.2).
 DID_CONTEXTS = ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"]
@@ -49,30 +85,22 @@ ROLE_ORDER = {role: index for index, role in enumerate(Role.values)}
 
 
 def organisation_did(organisation: Organisation) -> str:
-    """Return the organisation's did:web, from the platform's public address.
-
-    did:web spec, section 3.1: the host (a port percent-encoded), then the
-    path segments joined by colons; ``did:web:<host>:orgs:<slug>`` is read
-    from ``<PUBLIC_URL>/orgs/<slug>/did.json``.
-    """
-    parts = urlsplit(settings.PUBLIC_URL)
-    host = quote(parts.netloc, safe="")
-    path = [segment for segment in parts.path.split("/") if segment]
-    return ":".join(["did:web", host, *path, "orgs", organisation.slug])
+    """Return the organisation's did:web (:func:`microcred.core.public_urls.organisation_did`)."""
+    return public_urls.organisation_did(organisation.slug)
 
 
 def verification_method_id(key: SigningKey) -> str:
-    return f"{organisation_did(key.organisation)}#{key.key_id}"
+    return public_urls.verification_method_id(key.organisation.slug, key.key_id)
 
 
 def get_profile_url(organisation: Organisation) -> str:
     """Return the address of the organisation's public page."""
-    return f"{settings.PUBLIC_URL}/orgs/{organisation.slug}/"
+    return public_urls.profile_url(organisation.slug)
 
 
 def get_did_document_url(organisation: Organisation) -> str:
     """Return the address the platform serves the DID document at (where did:web looks)."""
-    return f"{settings.PUBLIC_URL}/orgs/{organisation.slug}/did.json"
+    return public_urls.did_document_url(organisation.slug)
 
 
 # -- organisations ---------------------------------------------------------------------------

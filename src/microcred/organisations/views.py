@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from microcred.accounts.services import check_platform_admin, is_platform_admin
+from microcred.core.pages import add_error, get_area_links, studio_page
 from microcred.errors import Conflict, InvalidInput, NotFound
 from microcred.organisations import services
 from microcred.organisations.forms import (
@@ -20,7 +21,6 @@ from microcred.organisations.forms import (
     ProfileForm,
 )
 from microcred.organisations.models import Organisation, Role
-from microcred.studio.pages import add_error, get_area_links, studio_page
 
 # Verifiers fetch DID documents often; a short cache spares the platform without
 # hiding a key rotation or a compromised key for long.

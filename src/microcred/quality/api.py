@@ -17,11 +17,11 @@ from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 from pydantic import ConfigDict
 
+from microcred.accounts.auth import AUTH
 from microcred.catalogue import services as catalogue
 from microcred.organisations import services as organisations
 from microcred.quality import report, services
 from microcred.quality.models import QAReview
-from microcred.site.api import AUTH
 
 router = Router(tags=["quality"], auth=AUTH)
 VERSION = "/orgs/{org}/microcredentials/{slug}/versions/{number}"

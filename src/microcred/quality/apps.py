@@ -6,7 +6,11 @@ class QualityConfig(AppConfig):
     verbose_name = "Quality assurance"
 
     def ready(self) -> None:
-        from microcred.studio.pages import register_area
+        from microcred.catalogue.gates import register_gate
+        from microcred.core.pages import register_area
+        from microcred.quality.gate import QualityGate
+
+        register_gate("quality", QualityGate())
 
         register_area(
             label="Quality reviews", url_name="quality:studio-queue", roles=("qa_reviewer",)

@@ -15,13 +15,13 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
 from microcred.assessment import figures as assessment
 from microcred.catalogue import services as catalogue
+from microcred.core import public_urls
 from microcred.errors import NotFound
 from microcred.frameworks import quality as rules
 from microcred.frameworks.credits import format_amount, format_range, hours_for
@@ -29,7 +29,7 @@ from microcred.quality import services
 from microcred.quality.models import QAReview, ReviewStatus
 
 if TYPE_CHECKING:
-    from microcred.organisations.models import Organisation
+    from microcred.organisations.services import Organisation
 
 __all__ = [
     "EQF_LEVELS",
@@ -174,7 +174,9 @@ def report_path(version: Any) -> str:
 
 def report_url(version: Any) -> str:
     """Return the absolute address of a version's public QA report (credentials link to it)."""
-    return f"{settings.PUBLIC_URL}{report_path(version)}"
+    return public_urls.qa_report_url(
+        version.microcredential.organisation.slug, version.microcredential.slug, version.number
+    )
 
 
 def get_report(*, organisation: str, slug: str, number: int) -> QAReport:

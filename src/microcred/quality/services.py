@@ -33,10 +33,11 @@ from microcred.errors import Conflict, Forbidden, InvalidInput, NotFound
 from microcred.frameworks import quality as rules
 from microcred.inputs import clean_text
 from microcred.organisations import services as organisations
-from microcred.organisations.models import Organisation, OrganisationType, Role
+from microcred.organisations.services import Organisation, OrganisationType, Role
 from microcred.quality.models import QAReview, QualitySettings, ReviewStatus
 
 __all__ = [
+    "BLOCKING",
     "REVIEW_ROLES",
     "access_review",
     "check_editable",

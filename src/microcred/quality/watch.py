@@ -45,7 +45,7 @@ from microcred.frameworks.watch import (
     watch_figures,
 )
 from microcred.organisations import services as organisations
-from microcred.organisations.models import Role
+from microcred.organisations.services import Role
 
 WATCHERS = (Role.QA_REVIEWER,)
 

@@ -20,12 +20,12 @@ from typing import Any
 from django.conf import settings
 from django.core.files.base import ContentFile
 
-from microcred.accounts.models import User
+from microcred.accounts.services import User
 from microcred.assessment import services as assessment
 from microcred.awards import services as awards
 from microcred.catalogue import services as catalogue
 from microcred.organisations import services as organisations
-from microcred.organisations.models import Role
+from microcred.organisations.services import Role
 from microcred.quality import services as quality
 
 DEMO_PASSWORD = "microcred-demo"

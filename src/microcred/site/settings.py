@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "microcred.core",
     "microcred.accounts",
     "microcred.organisations",
     "microcred.audit",

@@ -5,10 +5,10 @@ from microcred.accounts.api import router as accounts_router
 from microcred.assessment.api import router as assessment_router
 from microcred.awards.api import router as awards_router
 from microcred.catalogue.api import router as catalogue_router
+from microcred.core.api import api
 from microcred.organisations.api import router as organisations_router
 from microcred.quality.api import router as quality_router
 from microcred.site import views
-from microcred.site.api import api
 
 api.add_router("/", accounts_router)
 api.add_router("/", organisations_router)

@@ -4,7 +4,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 
 from microcred.catalogue import services as catalogue
-from microcred.site.api import api
+from microcred.core.api import api
 
 FEATURED = 6
 

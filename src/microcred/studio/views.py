@@ -6,8 +6,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from microcred.accounts.services import is_platform_admin
+from microcred.core.pages import get_area_links, studio_page
 from microcred.organisations import services as organisations
-from microcred.studio.pages import get_area_links, studio_page
 
 
 @studio_page

@@ -7,6 +7,14 @@ from datetime import UTC, datetime
 from microcred.organisations.services import get_platform_fetcher
 from microcred.vc import VerificationReport, verify
 from microcred.vc.http import Fetcher
+from microcred.verification.samples import SAMPLES, demo_dir
+
+__all__ = [
+    "get_fetcher",
+    "get_sample",
+    "get_samples",
+    "verify_payload",
+]
 
 
 def get_fetcher() -> Fetcher:
@@ -24,8 +32,6 @@ def verify_payload(*, data: bytes, source: str) -> list[VerificationReport]:
 
 def get_samples() -> list[dict[str, str]]:
     """Return the demo samples that exist, for the page's "try a sample" list."""
-    from microcred.site.demo import SAMPLES, demo_dir
-
     folder = demo_dir()
     return [
         {"name": name, "description": description}
@@ -36,8 +42,6 @@ def get_samples() -> list[dict[str, str]]:
 
 def get_sample(name: str) -> bytes | None:
     """Return a demo sample's bytes by its exact name, or None; other files are never served."""
-    from microcred.site.demo import SAMPLES, demo_dir
-
     if name not in SAMPLES:
         return None
     path = demo_dir() / name

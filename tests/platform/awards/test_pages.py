@@ -17,8 +17,8 @@ from microcred.awards.models import Award, StatusList
 from microcred.catalogue import services as catalogue
 from microcred.catalogue.models import RubricCriterion, RubricLevel
 from microcred.organisations.models import Role
-from microcred.site.demo import badge_png
 from microcred.vc.baking import unbake
+from microcred.verification.samples import badge_png
 from tests.platform.awards.factories import issue, make_issuer, make_version
 from tests.platform.factories import add_member, make_user
 

@@ -11,11 +11,11 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from pydantic import ConfigDict
 
+from microcred.accounts.auth import AUTH
 from microcred.assessment import services
 from microcred.awards import services as awards
 from microcred.catalogue import services as catalogue
 from microcred.errors import NotFound
-from microcred.site.api import AUTH
 
 router = Router(tags=["assessment"], auth=AUTH)
 

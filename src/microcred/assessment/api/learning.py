@@ -13,12 +13,12 @@ from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import ConfigDict
 
+from microcred.accounts.auth import AUTH
 from microcred.assessment import services
 from microcred.catalogue import services as catalogue
 from microcred.errors import NotFound
 from microcred.organisations import services as organisations
-from microcred.organisations.models import Role
-from microcred.site.api import AUTH
+from microcred.organisations.services import Role
 
 router = Router(tags=["assessment"], auth=AUTH)
 

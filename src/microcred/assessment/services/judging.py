@@ -20,10 +20,8 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet
-from django.urls import reverse
 from django.utils import timezone
 
 from microcred.assessment import notices
@@ -53,11 +51,12 @@ from microcred.catalogue.achievement import (
     level_result_id,
     total_result_id,
 )
+from microcred.core import public_urls
 from microcred.errors import Conflict, InvalidInput, NotFound
 from microcred.frameworks import rubric as rules
 from microcred.inputs import clean_text
 from microcred.organisations import services as organisations
-from microcred.organisations.models import Role
+from microcred.organisations.services import Role
 
 __all__ = [
     "ASSESSOR_ROLES",
@@ -511,8 +510,7 @@ def public_evidence_url(item: EvidenceItem) -> str:
     """Return the public page of an evidence item the learner made public; a link is itself."""
     if item.url:
         return item.url
-    path = reverse("assessment:public_evidence", kwargs={"uuid": item.uuid})
-    return f"{settings.PUBLIC_URL}{path}"
+    return public_urls.public_evidence_url(item.uuid)
 
 
 def _deciding_review(submission: Submission) -> Review:

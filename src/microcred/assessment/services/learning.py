@@ -41,10 +41,10 @@ from microcred.assessment.uploads import FILE_TYPES, check_upload
 from microcred.audit.services import record_event
 from microcred.awards import services as awards
 from microcred.catalogue import services as catalogue
-from microcred.catalogue.models import MicroCredentialVersion, ParticipationForm
+from microcred.catalogue.services import MicroCredentialVersion, ParticipationForm
 from microcred.errors import Conflict, Forbidden, InvalidInput, NotFound
 from microcred.organisations import services as organisations
-from microcred.organisations.models import Organisation, Role
+from microcred.organisations.services import Organisation, Role
 
 __all__ = [
     "FILE_TYPES",

@@ -14,9 +14,9 @@ from django.urls import path
 from django.views.decorators.http import require_GET, require_POST
 
 from microcred.assessment import services
+from microcred.core.pages import studio_page
 from microcred.errors import Conflict, InvalidInput
 from microcred.organisations import services as organisations
-from microcred.studio.pages import studio_page
 
 STUDIO = "studio/orgs/<slug:slug>/assessment/"
 

@@ -15,11 +15,11 @@ from django.views.decorators.http import require_GET, require_POST
 from microcred.assessment import services
 from microcred.assessment.models import IdentityVerification
 from microcred.catalogue import services as catalogue
-from microcred.catalogue.models import ParticipationForm
+from microcred.catalogue.services import ParticipationForm
+from microcred.core.pages import studio_page
 from microcred.errors import Conflict, InvalidInput, MicrocredError, NotFound
 from microcred.organisations import services as organisations
-from microcred.organisations.models import Role
-from microcred.studio.pages import studio_page
+from microcred.organisations.services import Role
 
 # -- the learner -----------------------------------------------------------------------------
 

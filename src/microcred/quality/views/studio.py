@@ -15,14 +15,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from microcred.catalogue import services as catalogue
 from microcred.catalogue.forms import DesignForms
+from microcred.core.pages import add_error, studio_page
 from microcred.errors import Conflict, InvalidInput, MicrocredError
 from microcred.frameworks import quality as rules
 from microcred.frameworks.quality.specification import FIELDS
 from microcred.organisations import services as organisations
-from microcred.organisations.models import Organisation, OrganisationType, Role
+from microcred.organisations.services import Organisation, OrganisationType, Role
 from microcred.quality import services
 from microcred.quality.models import QAReview
-from microcred.studio.pages import add_error, studio_page
 
 NOTE = forms.Textarea(attrs={"rows": 3})
 COMMENT_ROWS = 3

@@ -12,11 +12,11 @@ from django.shortcuts import redirect, render
 from django.urls import path
 
 from microcred.accounts.services import check_platform_admin
+from microcred.core.pages import add_error, studio_page
 from microcred.errors import InvalidInput
 from microcred.organisations import services as organisations
-from microcred.organisations.models import Organisation
+from microcred.organisations.services import Organisation
 from microcred.quality import services
-from microcred.studio.pages import add_error, studio_page
 
 WHAT = "vet organisations"
 

@@ -9,9 +9,9 @@ from django.shortcuts import render
 from django.urls import path
 from django.views.decorators.http import require_GET
 
+from microcred.core.pages import studio_page
 from microcred.frameworks.watch import MonthCount
 from microcred.quality import watch
-from microcred.studio.pages import studio_page
 
 # The chart's drawing box: one column per month, bars up to the full height; drawn at
 # up to PIXELS_PER_MONTH a month, never wider than the page allows.

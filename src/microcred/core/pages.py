@@ -34,7 +34,7 @@ def studio_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
         except NotFound as error:
             raise Http404(error.message) from error
         except Forbidden as error:
-            return render(request, "studio/forbidden.html", {"message": error.message}, status=403)
+            return render(request, "core/forbidden.html", {"message": error.message}, status=403)
 
     return login_required(page)
 

@@ -1,7 +1,8 @@
-"""The REST API: one django-ninja instance, token authentication, and one error handler.
+"""The REST API: one django-ninja instance and one error handler.
 
-Each app adds its routes in its own ``api.py`` (a ninja ``Router``); handlers
-stay thin and call services. Errors come back as
+Each app adds its routes in its own ``api.py`` (a ninja ``Router``, authenticated
+with :data:`microcred.accounts.auth.AUTH`); the site mounts them. Handlers stay
+thin and call services. Errors come back as
 ``{"code", "message", "field", "data"}`` with the status the error's type
 gives, and nothing changes.
 """
@@ -13,7 +14,6 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
-from ninja.security import HttpBearer, SessionAuth
 
 from microcred.errors import Conflict, Forbidden, InvalidInput, MicrocredError, NotFound
 from microcred.vc.errors import VCError
@@ -26,18 +26,6 @@ STATUS_BY_ERROR: list[tuple[type[MicrocredError], int]] = [
     (VCError, 422),
     (MicrocredError, 400),
 ]
-
-
-class TokenAuth(HttpBearer):
-    """``Authorization: Bearer <token>`` with a personal API token; sessions work too."""
-
-    def authenticate(self, request: HttpRequest, token: str) -> Any:
-        from microcred.accounts.services import get_user_for_token
-
-        user = get_user_for_token(token)
-        if user is not None:
-            request.user = user
-        return user
 
 
 def _field_path(location: Any) -> str | None:
@@ -107,7 +95,3 @@ def authentication_error(request: HttpRequest, error: AuthenticationError) -> Ht
         "auth.required", "Sign in, or send a valid API token as 'Authorization: Bearer <token>'."
     )
     return api.create_response(request, body, status=401)
-
-
-# A token, or the signed-in session (which also checks the CSRF token on changes).
-AUTH = [TokenAuth(), SessionAuth()]
