@@ -24,7 +24,8 @@ from microcred.catalogue.models import MicroCredentialVersion
 from microcred.errors import InvalidInput
 from microcred.frameworks.quality import parse_specification
 from microcred.frameworks.quality.specification import Specification
-from tests.platform.catalogue.factories import make_draft, make_published
+from tests.platform.api import Api
+from tests.platform.catalogue.factories import make_designer, make_draft, make_published
 
 PUBLIC_URL = "https://microcred.test"
 MODEL_FIELD_OF_KIND = {
@@ -58,6 +59,19 @@ BOOKKEEPING = {
     "created_at",
     "updated_at",
     "published_at",
+}
+# With the factory's values, a value for every declared field but the image.
+EVERY_FIELD_STATED = {
+    "awarding_body": "Faculty of Education",
+    "statement_of_purpose": "Better assessment in schools.",
+    "evidence_of_need": "School inspectors' reports.",
+    "delivery_mode": "Weekly seminars",
+    "further_information": "https://example.org/assessment",
+    "duration": "6 weeks",
+    "price_amount": "250",
+    "price_currency": "EUR",
+    "validity_months": 36,
+    "review_date": "2028-06-30",
 }
 NEW_FIELD = SpecField(
     "target_audience",
@@ -110,18 +124,7 @@ def test_publishing_needs_the_mandatory_elements_in_the_recommendations_order() 
 
 
 def test_every_declared_field_reaches_the_form_the_api_and_the_quality_checks() -> None:
-    draft = make_draft(
-        awarding_body="Faculty of Education",
-        statement_of_purpose="Better assessment in schools.",
-        evidence_of_need="School inspectors' reports.",
-        delivery_mode="Weekly seminars",
-        further_information="https://example.org/assessment",
-        duration="6 weeks",
-        price_amount="250",
-        price_currency="EUR",
-        validity_months=36,
-        review_date="2028-06-30",
-    )
+    draft = make_draft(**EVERY_FIELD_STATED)
     form = catalogue_forms.VersionForm()
     specification = services.get_specification(draft)
     parsed = parse_specification(specification)
@@ -137,6 +140,21 @@ def test_every_declared_field_reaches_the_form_the_api_and_the_quality_checks() 
         for schema in (api.VersionPatch, api.MicroCredentialIn, api.VersionOut):
             assert field.name in schema.model_fields, (schema.__name__, field.name)
         assert field.help_text in api.VersionOut.model_fields[field.name].description
+
+
+def test_the_api_writes_and_reads_every_declared_field(client: Client) -> None:
+    stated = make_draft(**EVERY_FIELD_STATED)
+    organisation = stated.microcredential.organisation
+    body = {field.name: field.plain(getattr(stated, field.name)) for field in api.API_FIELDS}
+    body["title"] = "Classroom assessment, again"
+    call = Api(client, make_designer(organisation))
+    created = call("POST", f"/orgs/{organisation.slug}/microcredentials", body)
+    assert created.status_code == 201, created.json()
+    version = MicroCredentialVersion.objects.get(microcredential__slug="classroom-assessment-again")
+    for field in api.API_FIELDS:
+        assert field.plain(getattr(version, field.name)) == body[field.name], field.name
+        shown = created.json()[field.name]
+        assert (float(shown) if field.kind is Kind.DECIMAL else shown) == body[field.name]
 
 
 def test_the_api_schemas_keep_their_shape() -> None:
