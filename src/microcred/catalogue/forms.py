@@ -67,26 +67,17 @@ class NewMicroCredentialForm(forms.Form):
 def version_form_field(field: SpecField) -> forms.Field:
     """Return the design form's field for a declared field of the specification; lists of
     words are written separated by commas."""
-    required = not field.blank
-    if field.choices:
-        choices = choices_of(field)
-        if field.kind is Kind.INTEGER:
-            return forms.TypedChoiceField(
-                label=field.label,
-                help_text=field.help_text,
-                choices=choices,
-                coerce=int,
-                empty_value=None,
-                required=required,
-            )
-        return forms.ChoiceField(
-            label=field.label, help_text=field.help_text, choices=choices, required=required
-        )
     common: dict[str, Any] = {
         "label": field.label,
         "help_text": field.help_text,
-        "required": required,
+        "required": not field.blank,
     }
+    if field.choices and field.kind is Kind.INTEGER:
+        return forms.TypedChoiceField(
+            choices=choices_of(field), coerce=int, empty_value=None, **common
+        )
+    if field.choices:
+        return forms.ChoiceField(choices=choices_of(field), **common)
     match field.kind:
         case Kind.LINE:
             return forms.CharField(max_length=field.max_length, **common)
