@@ -8,6 +8,7 @@ designer's (owners may too). Errors name the field by its JSON path, such as
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Literal
@@ -15,11 +16,11 @@ from uuid import UUID
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
-from pydantic import ConfigDict
+from pydantic import ConfigDict, create_model
 
 from microcred.accounts.auth import AUTH
 from microcred.catalogue import services
-from microcred.catalogue.fields import EDITABLE_FIELDS
+from microcred.catalogue.fields import SPECIFICATION, Kind, SpecField
 from microcred.catalogue.models import MicroCredentialVersion
 from microcred.organisations import services as organisations
 
@@ -63,43 +64,73 @@ class RubricIn(Strict):
     criteria: list[CriterionIn] = Field(description="The criteria, at least one.")
 
 
-class VersionFields(Strict):
+# The declared fields the API's JSON carries; the badge image is uploaded on the design page.
+API_FIELDS = tuple(field for field in SPECIFICATION if field.kind is not Kind.IMAGE)
+# Those a new micro-credential cannot do without: no default stands in for them.
+CREATE_FIELDS = tuple(field for field in API_FIELDS if not field.blank and field.default is None)
+
+
+def input_type(field: SpecField) -> Any:
+    """Return the type the API's input schemas give a declared field, ``None`` aside."""
+    match field.kind:
+        case Kind.LINE | Kind.TEXT if field.schema_lists_choices:
+            return Literal[(*field.choice_values, *([""] if field.blank else []))]
+        case Kind.LINE | Kind.TEXT:
+            return str
+        case Kind.DECIMAL:
+            return Decimal
+        case Kind.INTEGER:
+            return int
+        case Kind.BOOLEAN:
+            return bool
+        case Kind.WORDS:
+            return list[str]
+        case Kind.DATE:
+            return date
+    raise ValueError(f"The API has no type for {field.kind}.")
+
+
+def output_type(field: SpecField) -> Any:
+    """Return the type :class:`VersionOut` gives a declared field: a text (even one of
+    choices) or a list is empty, a number or a date ``None``, when not stated."""
+    if field.kind in (Kind.DECIMAL, Kind.INTEGER, Kind.DATE):
+        return input_type(field) | None
+    if field.kind in (Kind.LINE, Kind.TEXT):
+        return str
+    return input_type(field)
+
+
+def describe(field: SpecField) -> str:
+    """Return a declared field's description in the API document."""
+    words = [field.help_text or f"{field.label}."]
+    if field.annex_i is not None:
+        need = "mandatory" if field.annex_i.mandatory else "optional"
+        words.append(f"Annex I element: {field.annex_i.words} ({need}).")
+    return " ".join(words)
+
+
+def input_fields(fields: Iterable[SpecField], *, optional: bool) -> dict[str, Any]:
+    """Return pydantic definitions of declared fields for an input schema; an optional one
+    may be absent or ``null`` (not changed, or not stated)."""
+    return {
+        field.name: (
+            input_type(field) | None if optional else input_type(field),
+            Field(None if optional else ..., description=describe(field)),
+        )
+        for field in fields
+    }
+
+
+_DeclaredFields = create_model(
+    "DeclaredFields",
+    __base__=Strict,
+    **input_fields((f for f in API_FIELDS if f not in CREATE_FIELDS), optional=True),
+)
+
+
+class VersionFields(_DeclaredFields):
     """A version's fields; every one is optional while it is a draft."""
 
-    awarding_body: str | None = Field(
-        None, description="Annex I awarding body, when it is not the organisation."
-    )
-    country: str | None = Field(None, description="ISO 3166-1 alpha-2 code of the awarding body.")
-    description: str | None = None
-    workload_hours: Decimal | None = Field(None, description="Notional hours of learning.")
-    eqf_level: int | None = Field(None, description="EQF level 1-8, if applicable.")
-    assessment_type: str | None = Field(None, description="Annex I type of assessment.")
-    participation_form: Literal["online", "onsite", "blended", ""] | None = Field(
-        None, description="Annex I form of participation."
-    )
-    supervised: bool | None = Field(None, description="Whether assessment is supervised.")
-    identity_verification: str | None = Field(
-        None, description="How the learner's identity is verified during assessment."
-    )
-    quality_assurance: str | None = Field(None, description="Annex I type of quality assurance.")
-    prerequisites: str | None = None
-    stackability: str | None = Field(None, description="Integration and stackability options.")
-    further_information: str | None = None
-    statement_of_purpose: str | None = None
-    evidence_of_need: str | None = None
-    achievement_type: str | None = Field(
-        None, description="Open Badges 3.0 achievementType, such as MicroCredential."
-    )
-    criteria: str | None = Field(None, description="What a learner must do to earn it.")
-    languages: list[str] | None = Field(None, description="BCP 47 language codes.")
-    delivery_mode: str | None = None
-    duration: str | None = Field(None, description="For example: 6 weeks.")
-    price_amount: Decimal | None = None
-    price_currency: str | None = Field(None, description="ISO 4217 code, such as EUR.")
-    validity_months: int | None = Field(None, description="How long an award stays valid.")
-    tags: list[str] | None = None
-    field_of_study: str | None = None
-    review_date: date | None = None
     outcomes: list[OutcomeIn] | None = Field(
         None, description="The learning outcomes, replacing the current ones."
     )
@@ -111,15 +142,21 @@ class VersionFields(Strict):
     rubric: RubricIn | None = Field(None, description="The rubric, replacing the current one.")
 
 
-class VersionPatch(VersionFields):
-    title: str | None = None
-
-
-class MicroCredentialIn(VersionFields):
-    title: str = Field(description="Annex I title.")
-    slug: str | None = Field(
-        None, description="Lowercase letters, digits and hyphens; made from the title if absent."
-    )
+VersionPatch = create_model(
+    "VersionPatch", __base__=VersionFields, **input_fields(CREATE_FIELDS, optional=True)
+)
+MicroCredentialIn = create_model(
+    "MicroCredentialIn",
+    __base__=VersionFields,
+    **input_fields(CREATE_FIELDS, optional=False),
+    slug=(
+        str | None,
+        Field(
+            None,
+            description="Lowercase letters, digits and hyphens; made from the title if absent.",
+        ),
+    ),
+)
 
 
 class SkillOut(Schema):
@@ -151,40 +188,25 @@ class MissingOut(Schema):
     element: str
 
 
-class VersionOut(Schema):
+class _VersionHead(Schema):
     organisation: str
     microcredential: str
     number: int
     status: str
     achievement_id: str
     page_url: str | None = Field(description="Its catalogue page, once published.")
-    title: str
-    awarding_body: str
-    country: str
-    description: str
-    workload_hours: Decimal | None
-    eqf_level: int | None
-    assessment_type: str
-    participation_form: str
-    supervised: bool
-    identity_verification: str
-    quality_assurance: str
-    prerequisites: str
-    stackability: str
-    further_information: str
-    statement_of_purpose: str
-    evidence_of_need: str
-    achievement_type: str
-    criteria: str
-    languages: list[str]
-    delivery_mode: str
-    duration: str
-    price_amount: Decimal | None
-    price_currency: str
-    validity_months: int | None
-    tags: list[str]
-    field_of_study: str
-    review_date: date | None
+
+
+_VersionOwn = create_model(
+    "VersionOwn",
+    __base__=_VersionHead,
+    **{
+        field.name: (output_type(field), Field(description=describe(field))) for field in API_FIELDS
+    },
+)
+
+
+class VersionOut(_VersionOwn):
     outcomes: list[OutcomeOut]
     credits: list[CreditOut]
     credit_findings: list[CreditFindingOut] = Field(
@@ -255,11 +277,7 @@ class WithdrawIn(Strict):
 
 
 # The version's own columns that VersionOut shows as they are.
-VERSION_FIELDS = tuple(
-    name
-    for name in VersionOut.model_fields
-    if name in EDITABLE_FIELDS or name in ("number", "status", "published_at")
-)
+VERSION_FIELDS = (*(field.name for field in API_FIELDS), "number", "status", "published_at")
 
 
 def _version(version: MicroCredentialVersion) -> dict[str, Any]:

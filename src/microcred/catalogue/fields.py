@@ -1,25 +1,48 @@
-"""Checking what a designer writes into a version, field by field, before it is stored.
+"""One declaration of the fields of a specification version, and the rules that check them.
+
+:data:`SPECIFICATION` declares each field a designer writes once: its name
+(the model's attribute, the form's field, the key in the API's JSON and in the
+quality checks' specification), label, help text, kind, limits, the EU Council
+Recommendation 2022/C 243/02 Annex I element it carries and whether publishing
+needs it, and the rule that checks it. The design form, the API's schemas, the
+specification the quality checks read and the pages' lists of details are
+derived from it; the model keeps its columns written out (Django needs them),
+and a test proves the two agree.
 
 Each rule turns an accepted input into the value the model stores, or raises
 :class:`InvalidInput` naming the field (and the item, as in ``tags[2]``). A
 draft may leave the mandatory elements empty; :func:`missing_elements` says
-what publishing still needs (EU Council Recommendation 2022/C 243/02, Annex I).
+what publishing still needs.
+
+Adding a field: declare it in :data:`SPECIFICATION`; add its column to
+:class:`~microcred.catalogue.models.MicroCredentialVersion` and make the
+migration; add it to the quality checks' typed
+:class:`~microcred.frameworks.quality.Specification` (and to the format in
+that package's docstring), which cannot import this module. The tests of
+this declaration fail, naming the field, until the three agree. The Open
+Badges Achievement and the demo data take it only if they should.
 """
 
 from __future__ import annotations
 
 import datetime
+import enum
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.core.files.base import ContentFile
+
+from microcred.catalogue.images import clean_image
 from microcred.catalogue.models import (
     AchievementType,
     MicroCredentialVersion,
     ParticipationForm,
 )
 from microcred.errors import InvalidInput
+from microcred.frameworks.credits import format_amount
 
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
@@ -28,39 +51,151 @@ MAX_TAG_LENGTH = 50
 MAX_WORKLOAD_HOURS = Decimal("99999.9")
 
 
-def _max_length(name: str) -> int | None:
-    return MicroCredentialVersion._meta.get_field(name).max_length
+class Kind(enum.Enum):
+    """What a field holds; the form, the API's schemas and the quality checks follow it."""
+
+    LINE = "one line of text"
+    TEXT = "text of several lines"
+    DECIMAL = "a decimal number"
+    INTEGER = "a whole number"
+    BOOLEAN = "true or false"
+    WORDS = "a list of short texts"
+    DATE = "a date"
+    IMAGE = "an uploaded image"
 
 
-def text(name: str) -> Callable[[Any], str]:
-    """A text field: a string, trimmed, within the column's length."""
-    limit = _max_length(name)
+class AnnexI(enum.Enum):
+    """The elements of Annex I a specification carries, in the Recommendation's order, each
+    as ``(words, mandatory)``; the learner, the date of issuing and the grade belong to an
+    award. The level is mandatory "if applicable"."""
 
-    def clean(value: Any) -> str:
+    TITLE = ("title", True)
+    COUNTRY = ("country of the awarding body", True)
+    AWARDING_BODY = ("awarding body", True)
+    LEARNING_OUTCOMES = ("learning outcomes", True)
+    WORKLOAD = ("notional workload", True)
+    LEVEL = ("level", True)
+    ASSESSMENT = ("type of assessment", True)
+    PARTICIPATION = ("form of participation", True)
+    QUALITY_ASSURANCE = ("type of quality assurance", True)
+    PREREQUISITES = ("prerequisites", False)
+    SUPERVISION = ("supervision and identity verification", False)
+    STACKABILITY = ("integration and stackability options", False)
+    FURTHER_INFORMATION = ("further information", False)
+
+    @property
+    def words(self) -> str:
+        return self.value[0]
+
+    @property
+    def mandatory(self) -> bool:
+        return self.value[1]
+
+
+Rule = Callable[["SpecField", Any], Any]
+
+
+def _empty(value: Any) -> bool:
+    """Whether a stored value states nothing: ``None``, ``""`` or ``[]``."""
+    return value in (None, "", [])
+
+
+def _text(field: SpecField, value: Any) -> str:
+    """A text field: a string, trimmed, within the field's length."""
+    name, limit = field.name, field.max_length
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise InvalidInput(f"{name} must be text.", field=name)
+    value = value.strip()
+    if limit is not None and len(value) > limit:
+        raise InvalidInput(f"{name} has at most {limit} characters.", field=name)
+    return value
+
+
+@dataclass(frozen=True)
+class SpecField:
+    """One field of a specification version, declared once.
+
+    ``name`` is also its path in the API's JSON, in the quality checks'
+    specification and in their findings. ``blank`` says whether a draft may
+    leave it empty; ``default`` is what a new version holds when the designer
+    gives nothing (a blank field holds its kind's empty value). ``choices``
+    are ``(value, label)`` pairs, offered with ``blank_choice`` first when
+    blank; ``schema_lists_choices`` lets the API's schema refuse other values
+    (otherwise the rule does, listing the choices in its error). A ``listed``
+    field is shown among the details of a version's page (the Annex I elements
+    and the long texts have sections of their own), as ``when_blank`` says
+    when it is empty, or not at all.
+    """
+
+    name: str
+    label: str
+    kind: Kind
+    help_text: str = ""
+    annex_i: AnnexI | None = None
+    publish_needs: bool = False
+    blank: bool = True
+    default: Any = None
+    max_length: int | None = None
+    max_digits: int | None = None
+    decimal_places: int | None = None
+    choices: Sequence[tuple[Any, str]] = ()
+    blank_choice: str = "Not stated"
+    schema_lists_choices: bool = False
+    listed: bool = False
+    when_blank: str = ""
+    rule: Rule = _text
+
+    def clean(self, value: Any) -> Any:
+        """Return ``value`` as the model stores it; raise :class:`InvalidInput` naming the field."""
+        return self.rule(self, value)
+
+    @property
+    def choice_values(self) -> list[Any]:
+        return [value for value, _ in self.choices]
+
+    def display(self, value: Any) -> str:
+        """Return a stored value in words for a page; ``when_blank`` when it is empty."""
+        if _empty(value):
+            return self.when_blank
+        if self.choices:
+            return dict(self.choices).get(value, str(value))
+        match self.kind:
+            case Kind.WORDS:
+                return ", ".join(value)
+            case Kind.DECIMAL:
+                return format_amount(value)
+            case Kind.DATE:
+                return f"{value.day} {value:%B %Y}"
+        return str(value)
+
+    def plain(self, value: Any) -> Any:
+        """Return a stored value as plain JSON data, as the quality checks' specification
+        holds it: numbers as floats, dates in ISO 8601, the image as whether there is one."""
+        if self.kind is Kind.IMAGE:
+            return bool(value)
         if value is None:
-            return ""
-        if not isinstance(value, str):
-            raise InvalidInput(f"{name} must be text.", field=name)
-        value = value.strip()
-        if limit is not None and len(value) > limit:
-            raise InvalidInput(f"{name} has at most {limit} characters.", field=name)
+            return None
+        if self.kind is Kind.DECIMAL:
+            return float(value)
+        if self.kind is Kind.DATE:
+            return value.isoformat()
         return value
 
-    return clean
 
-
-def _title(value: Any) -> str:
-    title = text("title")(value)
+def _title(field: SpecField, value: Any) -> str:
+    title = _text(field, value)
     if not title:
-        raise InvalidInput("The micro-credential needs a title.", field="title")
+        raise InvalidInput("The micro-credential needs a title.", field=field.name)
     return title
 
 
-def _country(value: Any) -> str:
-    country = text("country")(value)
+def _country(field: SpecField, value: Any) -> str:
+    country = _text(field, value)
     if country and not (len(country) == 2 and country.isalpha() and country.isascii()):
         raise InvalidInput(
-            "country must be an ISO 3166-1 alpha-2 code such as NL.", field="country"
+            f"{field.name} must be an ISO 3166-1 alpha-2 code such as NL.", field=field.name
         )
     return country.upper()
 
@@ -79,20 +214,21 @@ def _decimal(value: Any, name: str) -> Decimal | None:
     return number
 
 
-def _workload(value: Any) -> Decimal | None:
-    hours = _decimal(value, "workload_hours")
+def _workload(field: SpecField, value: Any) -> Decimal | None:
+    hours = _decimal(value, field.name)
     if hours is None:
         return None
     if not Decimal(0) < hours <= MAX_WORKLOAD_HOURS:
         raise InvalidInput(
-            f"workload_hours must be more than 0 and at most {MAX_WORKLOAD_HOURS}.",
-            field="workload_hours",
+            f"{field.name} must be more than 0 and at most {MAX_WORKLOAD_HOURS}.",
+            field=field.name,
         )
     return hours.quantize(Decimal("0.1"))
 
 
-def _integer(name: str, low: int, high: int) -> Callable[[Any], int | None]:
-    def clean(value: Any) -> int | None:
+def _integer(low: int, high: int) -> Rule:
+    def clean(field: SpecField, value: Any) -> int | None:
+        name = field.name
         if value is None or value == "":
             return None
         if isinstance(value, bool) or not isinstance(value, int | str):
@@ -110,83 +246,81 @@ def _integer(name: str, low: int, high: int) -> Callable[[Any], int | None]:
     return clean
 
 
-def _choice(name: str, choices: list[str], *, blank: bool) -> Callable[[Any], str]:
-    def clean(value: Any) -> str:
-        if blank and value in (None, ""):
-            return ""
-        if value not in choices:
-            raise InvalidInput(
-                f"{name} must be one of {', '.join(choices)}; got {value!r}.",
-                field=name,
-                data={"choices": choices},
-            )
-        return value
-
-    return clean
-
-
-def _boolean(value: Any) -> bool:
-    if not isinstance(value, bool):
-        raise InvalidInput("supervised must be true or false.", field="supervised")
+def _choice(field: SpecField, value: Any) -> str:
+    if field.blank and value in (None, ""):
+        return ""
+    choices = field.choice_values
+    if value not in choices:
+        raise InvalidInput(
+            f"{field.name} must be one of {', '.join(choices)}; got {value!r}.",
+            field=field.name,
+            data={"choices": choices},
+        )
     return value
 
 
-def _languages(value: Any) -> list[str]:
+def _boolean(field: SpecField, value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise InvalidInput(f"{field.name} must be true or false.", field=field.name)
+    return value
+
+
+def _languages(field: SpecField, value: Any) -> list[str]:
+    name = field.name
     if value is None:
         return []
     if not isinstance(value, list):
         raise InvalidInput(
-            "languages must be a list of language codes such as en or fr-BE.", field="languages"
+            f"{name} must be a list of language codes such as en or fr-BE.", field=name
         )
     languages: list[str] = []
     for index, item in enumerate(value):
         if not isinstance(item, str) or not _LANGUAGE.match(item.strip()):
             raise InvalidInput(
-                f"languages[{index}] must be a BCP 47 language code such as en or fr-BE; "
+                f"{name}[{index}] must be a BCP 47 language code such as en or fr-BE; "
                 f"got {item!r}.",
-                field=f"languages[{index}]",
+                field=f"{name}[{index}]",
             )
         if item.strip() not in languages:
             languages.append(item.strip())
     return languages
 
 
-def _tags(value: Any) -> list[str]:
+def _tags(field: SpecField, value: Any) -> list[str]:
+    name = field.name
     if value is None:
         return []
     if not isinstance(value, list):
-        raise InvalidInput("tags must be a list of words or short phrases.", field="tags")
+        raise InvalidInput(f"{name} must be a list of words or short phrases.", field=name)
     if len(value) > MAX_TAGS:
-        raise InvalidInput(f"At most {MAX_TAGS} tags.", field="tags")
+        raise InvalidInput(f"At most {MAX_TAGS} tags.", field=name)
     tags: list[str] = []
     for index, item in enumerate(value):
         if not isinstance(item, str) or not item.strip() or len(item.strip()) > MAX_TAG_LENGTH:
             raise InvalidInput(
-                f"tags[{index}] must be text of 1 to {MAX_TAG_LENGTH} characters.",
-                field=f"tags[{index}]",
+                f"{name}[{index}] must be text of 1 to {MAX_TAG_LENGTH} characters.",
+                field=f"{name}[{index}]",
             )
         if item.strip() not in tags:
             tags.append(item.strip())
     return tags
 
 
-def _price(value: Any) -> Decimal | None:
-    amount = _decimal(value, "price_amount")
+def _price(field: SpecField, value: Any) -> Decimal | None:
+    amount = _decimal(value, field.name)
     if amount is not None and amount < 0:
-        raise InvalidInput("price_amount cannot be negative.", field="price_amount")
+        raise InvalidInput(f"{field.name} cannot be negative.", field=field.name)
     return None if amount is None else amount.quantize(Decimal("0.01"))
 
 
-def _currency(value: Any) -> str:
-    currency = text("price_currency")(value).upper()
+def _currency(field: SpecField, value: Any) -> str:
+    currency = _text(field, value).upper()
     if currency and not _CURRENCY.match(currency):
-        raise InvalidInput(
-            "price_currency must be an ISO 4217 code such as EUR.", field="price_currency"
-        )
+        raise InvalidInput(f"{field.name} must be an ISO 4217 code such as EUR.", field=field.name)
     return currency
 
 
-def _date(value: Any) -> datetime.date | None:
+def _date(field: SpecField, value: Any) -> datetime.date | None:
     if value is None or value == "":
         return None
     if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
@@ -197,52 +331,212 @@ def _date(value: Any) -> datetime.date | None:
         except ValueError:
             pass
     raise InvalidInput(
-        f"review_date must be a date such as 2027-06-30; got {value!r}.", field="review_date"
+        f"{field.name} must be a date such as 2027-06-30; got {value!r}.", field=field.name
     )
 
 
-RULES: dict[str, Callable[[Any], Any]] = {
-    "title": _title,
-    "awarding_body": text("awarding_body"),
-    "country": _country,
-    "description": text("description"),
-    "workload_hours": _workload,
-    "eqf_level": _integer("eqf_level", 1, 8),
-    "assessment_type": text("assessment_type"),
-    "participation_form": _choice("participation_form", list(ParticipationForm.values), blank=True),
-    "supervised": _boolean,
-    "identity_verification": text("identity_verification"),
-    "quality_assurance": text("quality_assurance"),
-    "prerequisites": text("prerequisites"),
-    "stackability": text("stackability"),
-    "further_information": text("further_information"),
-    "statement_of_purpose": text("statement_of_purpose"),
-    "evidence_of_need": text("evidence_of_need"),
-    "achievement_type": _choice("achievement_type", list(AchievementType.values), blank=False),
-    "criteria": text("criteria"),
-    "languages": _languages,
-    "delivery_mode": text("delivery_mode"),
-    "duration": text("duration"),
-    "price_amount": _price,
-    "price_currency": _currency,
-    "validity_months": _integer("validity_months", 1, 1200),
-    "tags": _tags,
-    "field_of_study": text("field_of_study"),
-    "review_date": _date,
-}
-EDITABLE_FIELDS = (*RULES, "image")
+def _image(field: SpecField, value: Any) -> ContentFile:
+    return clean_image(value)
+
+
+EQF_LEVELS = tuple((level, f"EQF level {level}") for level in range(1, 9))
+
+# In the order the design form shows them.
+SPECIFICATION: tuple[SpecField, ...] = (
+    SpecField(
+        "title",
+        "Title",
+        Kind.LINE,
+        annex_i=AnnexI.TITLE,
+        publish_needs=True,
+        blank=False,
+        max_length=300,
+        rule=_title,
+    ),
+    SpecField(
+        "awarding_body",
+        "Awarding body",
+        Kind.LINE,
+        "The awarding body, when it is not the organisation; leave empty for the organisation.",
+        annex_i=AnnexI.AWARDING_BODY,
+        max_length=300,
+    ),
+    SpecField(
+        "country",
+        "Country",
+        Kind.LINE,
+        "ISO 3166-1 alpha-2 code of the awarding body, such as NL.",
+        annex_i=AnnexI.COUNTRY,
+        publish_needs=True,
+        max_length=2,
+        rule=_country,
+    ),
+    SpecField("description", "Description", Kind.TEXT),
+    SpecField("statement_of_purpose", "Statement of purpose", Kind.TEXT),
+    SpecField("evidence_of_need", "Evidence of need", Kind.TEXT),
+    SpecField(
+        "achievement_type",
+        "Achievement type",
+        Kind.LINE,
+        "Open Badges 3.0 achievementType, such as MicroCredential.",
+        blank=False,
+        default=AchievementType.MICRO_CREDENTIAL.value,
+        max_length=40,
+        choices=AchievementType.choices,
+        listed=True,
+        rule=_choice,
+    ),
+    SpecField("criteria", "Criteria", Kind.TEXT, "What a learner must do to earn it."),
+    SpecField(
+        "workload_hours",
+        "Notional workload (hours)",
+        Kind.DECIMAL,
+        "Notional hours of learning.",
+        annex_i=AnnexI.WORKLOAD,
+        publish_needs=True,
+        max_digits=7,
+        decimal_places=1,
+        rule=_workload,
+    ),
+    SpecField(
+        "eqf_level",
+        "EQF level",
+        Kind.INTEGER,
+        "EQF level 1-8, if applicable.",
+        annex_i=AnnexI.LEVEL,
+        choices=EQF_LEVELS,
+        blank_choice="Not applicable",
+        rule=_integer(1, 8),
+    ),
+    SpecField(
+        "assessment_type",
+        "Type of assessment",
+        Kind.TEXT,
+        "How learners are assessed.",
+        annex_i=AnnexI.ASSESSMENT,
+        publish_needs=True,
+    ),
+    SpecField(
+        "participation_form",
+        "Form of participation",
+        Kind.LINE,
+        annex_i=AnnexI.PARTICIPATION,
+        publish_needs=True,
+        max_length=20,
+        choices=ParticipationForm.choices,
+        schema_lists_choices=True,
+        rule=_choice,
+    ),
+    SpecField(
+        "delivery_mode", "Delivery mode", Kind.LINE, annex_i=AnnexI.PARTICIPATION, max_length=200
+    ),
+    SpecField(
+        "supervised",
+        "Assessment is supervised",
+        Kind.BOOLEAN,
+        "Whether assessment is supervised.",
+        annex_i=AnnexI.SUPERVISION,
+        default=False,
+        rule=_boolean,
+    ),
+    SpecField(
+        "identity_verification",
+        "Identity verification",
+        Kind.LINE,
+        "How the learner's identity is verified during assessment, if it is.",
+        annex_i=AnnexI.SUPERVISION,
+        max_length=200,
+    ),
+    SpecField(
+        "quality_assurance",
+        "Type of quality assurance",
+        Kind.TEXT,
+        annex_i=AnnexI.QUALITY_ASSURANCE,
+        publish_needs=True,
+    ),
+    SpecField("prerequisites", "Prerequisites", Kind.TEXT, annex_i=AnnexI.PREREQUISITES),
+    SpecField(
+        "stackability",
+        "Integration and stackability",
+        Kind.TEXT,
+        "Integration and stackability options.",
+        annex_i=AnnexI.STACKABILITY,
+    ),
+    SpecField(
+        "further_information", "Further information", Kind.TEXT, annex_i=AnnexI.FURTHER_INFORMATION
+    ),
+    SpecField(
+        "languages",
+        "Languages",
+        Kind.WORDS,
+        "BCP 47 language codes, such as en or fr-BE.",
+        listed=True,
+        rule=_languages,
+    ),
+    SpecField(
+        "duration", "Duration", Kind.LINE, "For example: 6 weeks.", max_length=100, listed=True
+    ),
+    SpecField(
+        "price_amount",
+        "Price",
+        Kind.DECIMAL,
+        max_digits=10,
+        decimal_places=2,
+        listed=True,
+        rule=_price,
+    ),
+    SpecField(
+        "price_currency",
+        "Currency",
+        Kind.LINE,
+        "ISO 4217 code, such as EUR.",
+        max_length=3,
+        listed=True,
+        rule=_currency,
+    ),
+    SpecField(
+        "validity_months",
+        "Valid for (months)",
+        Kind.INTEGER,
+        "How long an award stays valid; empty for no expiry.",
+        listed=True,
+        when_blank="No expiry",
+        rule=_integer(1, 1200),
+    ),
+    SpecField(
+        "field_of_study",
+        "Field of study",
+        Kind.LINE,
+        "ISCED-F 2013 field.",
+        max_length=200,
+        listed=True,
+    ),
+    SpecField("tags", "Tags", Kind.WORDS, "Words or short phrases.", listed=True, rule=_tags),
+    SpecField(
+        "review_date",
+        "Review date",
+        Kind.DATE,
+        "When the micro-credential is next reviewed, such as 2027-06-30.",
+        rule=_date,
+    ),
+    SpecField("image", "Badge image (PNG or SVG)", Kind.IMAGE, rule=_image),
+)
+FIELDS_BY_NAME = {field.name: field for field in SPECIFICATION}
+EDITABLE_FIELDS = tuple(FIELDS_BY_NAME)
+# The fields a plain value sets; the image is an upload of its own.
+VALUE_FIELDS = tuple(field.name for field in SPECIFICATION if field.kind is not Kind.IMAGE)
 
 
 def clean_fields(fields: dict[str, Any]) -> dict[str, Any]:
     """Return ``fields`` as the model stores them; raise for an unknown or bad field."""
-    unknown = sorted(set(fields) - set(RULES))
+    unknown = sorted(set(fields) - set(VALUE_FIELDS))
     if unknown:
         raise InvalidInput(
             f"Unknown field {unknown[0]!r} of a micro-credential version.",
             field=unknown[0],
-            data={"fields": sorted(RULES)},
+            data={"fields": sorted(VALUE_FIELDS)},
         )
-    return {name: RULES[name](value) for name, value in fields.items()}
+    return {name: FIELDS_BY_NAME[name].clean(value) for name, value in fields.items()}
 
 
 def check_together(version: MicroCredentialVersion) -> None:
@@ -253,31 +547,28 @@ def check_together(version: MicroCredentialVersion) -> None:
         )
 
 
-# Annex I's mandatory elements that a specification carries, with the field that holds each.
-MANDATORY_ELEMENTS: tuple[tuple[str, str], ...] = (
-    ("title", "title"),
-    ("country", "country of the awarding body"),
-    ("outcomes", "learning outcomes"),
-    ("workload_hours", "notional workload"),
-    ("assessment_type", "type of assessment"),
-    ("participation_form", "form of participation"),
-    ("quality_assurance", "type of quality assurance"),
+# The learning outcomes are a part of their own (:mod:`microcred.catalogue.parts`).
+OUTCOMES = "outcomes"
+
+# Annex I's mandatory elements that publishing needs, in the Recommendation's order, with the
+# field that holds each. The awarding body is the organisation unless the version names
+# another, so it is never missing; the level is mandatory only where applicable.
+MANDATORY_ELEMENTS: tuple[tuple[str, str], ...] = tuple(
+    (name, element.words)
+    for element, name in sorted(
+        [
+            *((field.annex_i, field.name) for field in SPECIFICATION if field.publish_needs),
+            (AnnexI.LEARNING_OUTCOMES, OUTCOMES),
+        ],
+        key=lambda pair: list(AnnexI).index(pair[0]),
+    )
 )
 
 
 def missing_elements(version: MicroCredentialVersion, *, outcome_count: int) -> list[str]:
-    """Return the fields of the mandatory Annex I elements that ``version`` leaves empty.
-
-    The awarding body is the organisation unless the version names another,
-    so it is never missing; the level is mandatory only where applicable.
-    """
-    present = {
-        "title": bool(version.title),
-        "country": bool(version.country),
-        "outcomes": outcome_count > 0,
-        "workload_hours": version.workload_hours is not None,
-        "assessment_type": bool(version.assessment_type),
-        "participation_form": bool(version.participation_form),
-        "quality_assurance": bool(version.quality_assurance),
-    }
-    return [field for field, _ in MANDATORY_ELEMENTS if not present[field]]
+    """Return the fields of the mandatory Annex I elements that ``version`` leaves empty."""
+    return [
+        name
+        for name, _ in MANDATORY_ELEMENTS
+        if (outcome_count == 0 if name == OUTCOMES else _empty(getattr(version, name)))
+    ]

@@ -12,20 +12,22 @@ from typing import Any
 
 from django import forms
 
-from microcred.catalogue.models import (
-    AchievementType,
-    MicroCredentialVersion,
-    ParticipationForm,
-    Rubric,
-)
+from microcred.catalogue.fields import FIELDS_BY_NAME, SPECIFICATION, Kind, SpecField
+from microcred.catalogue.models import MicroCredentialVersion, Rubric
 from microcred.errors import MicrocredError
 from microcred.frameworks.credits import SYSTEMS
 
-EQF_CHOICES = [
-    ("", "Not applicable"),
-    *((str(level), f"EQF level {level}") for level in range(1, 9)),
-]
 TEXT_AREA = forms.Textarea(attrs={"rows": 3})
+
+
+def choices_of(field: SpecField) -> list[tuple[str, str]]:
+    """Return the form's choices of a declared field, the blank one first where it may be
+    left empty."""
+    blank = [("", field.blank_choice)] if field.blank else []
+    return [*blank, *((str(value), label) for value, label in field.choices)]
+
+
+EQF_CHOICES = choices_of(FIELDS_BY_NAME["eqf_level"])
 
 
 def _words(value: str) -> list[str]:
@@ -62,83 +64,73 @@ class NewMicroCredentialForm(forms.Form):
     )
 
 
+def version_form_field(field: SpecField) -> forms.Field:
+    """Return the design form's field for a declared field of the specification; lists of
+    words are written separated by commas."""
+    common: dict[str, Any] = {
+        "label": field.label,
+        "help_text": field.help_text,
+        "required": not field.blank,
+    }
+    if field.choices and field.kind is Kind.INTEGER:
+        return forms.TypedChoiceField(
+            choices=choices_of(field), coerce=int, empty_value=None, **common
+        )
+    if field.choices:
+        return forms.ChoiceField(choices=choices_of(field), **common)
+    match field.kind:
+        case Kind.LINE:
+            return forms.CharField(max_length=field.max_length, **common)
+        case Kind.TEXT:
+            return forms.CharField(widget=TEXT_AREA, max_length=field.max_length, **common)
+        case Kind.DECIMAL:
+            return forms.DecimalField(
+                max_digits=field.max_digits, decimal_places=field.decimal_places, **common
+            )
+        case Kind.INTEGER:
+            return forms.IntegerField(**common)
+        case Kind.BOOLEAN:
+            return forms.BooleanField(**common)
+        case Kind.WORDS:
+            common["help_text"] = " ".join(filter(None, [field.help_text, "Separated by commas."]))
+            return forms.CharField(**common)
+        case Kind.DATE:
+            return forms.DateField(**common)
+        case Kind.IMAGE:
+            return forms.FileField(**common)
+    raise ValueError(f"No form field for {field.kind}.")
+
+
 class VersionForm(forms.Form):
-    """The version's own fields, each an element of Annex I or of Open Badges 3.0."""
+    """The version's own fields, as :data:`~microcred.catalogue.fields.SPECIFICATION` declares
+    them, and a box to remove the badge image."""
 
-    title = forms.CharField(max_length=300)
-    awarding_body = forms.CharField(
-        max_length=300, required=False, help_text="Leave empty when it is the organisation."
-    )
-    country = forms.CharField(
-        max_length=2, required=False, help_text="ISO 3166-1 alpha-2 code, such as NL."
-    )
-    description = forms.CharField(widget=TEXT_AREA, required=False)
-    statement_of_purpose = forms.CharField(widget=TEXT_AREA, required=False)
-    evidence_of_need = forms.CharField(widget=TEXT_AREA, required=False)
-    achievement_type = forms.ChoiceField(choices=AchievementType.choices)
-    criteria = forms.CharField(
-        widget=TEXT_AREA, required=False, help_text="What a learner must do to earn it."
-    )
-    workload_hours = forms.DecimalField(
-        label="Notional workload (hours)", required=False, max_digits=7, decimal_places=1
-    )
-    eqf_level = forms.TypedChoiceField(
-        label="EQF level", choices=EQF_CHOICES, coerce=int, empty_value=None, required=False
-    )
-    assessment_type = forms.CharField(label="Type of assessment", widget=TEXT_AREA, required=False)
-    participation_form = forms.ChoiceField(
-        label="Form of participation",
-        choices=[("", "Not stated"), *ParticipationForm.choices],
-        required=False,
-    )
-    delivery_mode = forms.CharField(max_length=200, required=False)
-    supervised = forms.BooleanField(label="Assessment is supervised", required=False)
-    identity_verification = forms.CharField(
-        max_length=200, required=False, help_text="How the learner's identity is checked, if it is."
-    )
-    quality_assurance = forms.CharField(
-        label="Type of quality assurance", widget=TEXT_AREA, required=False
-    )
-    prerequisites = forms.CharField(widget=TEXT_AREA, required=False)
-    stackability = forms.CharField(
-        label="Integration and stackability", widget=TEXT_AREA, required=False
-    )
-    further_information = forms.CharField(widget=TEXT_AREA, required=False)
-    languages = forms.CharField(
-        required=False, help_text="Language codes separated by commas, such as en, fr-BE."
-    )
-    duration = forms.CharField(max_length=100, required=False, help_text="For example: 6 weeks.")
-    price_amount = forms.DecimalField(
-        label="Price", required=False, max_digits=10, decimal_places=2
-    )
-    price_currency = forms.CharField(
-        label="Currency", max_length=3, required=False, help_text="Such as EUR."
-    )
-    validity_months = forms.IntegerField(
-        label="Valid for (months)", required=False, help_text="Empty for no expiry."
-    )
-    field_of_study = forms.CharField(max_length=200, required=False)
-    tags = forms.CharField(required=False, help_text="Separated by commas.")
-    review_date = forms.DateField(required=False, help_text="Such as 2027-06-30.")
-    image = forms.FileField(label="Badge image (PNG or SVG)", required=False)
-    remove_image = forms.BooleanField(label="Remove the badge image", required=False)
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in SPECIFICATION:
+            self.fields[field.name] = version_form_field(field)
+        self.fields["remove_image"] = forms.BooleanField(
+            label="Remove the badge image", required=False
+        )
 
-    @classmethod
-    def initial_for(cls, version: MicroCredentialVersion) -> dict[str, Any]:
-        initial = {
-            name: getattr(version, name) for name in cls.base_fields if hasattr(version, name)
-        }
-        initial.pop("image", None)
-        initial["languages"] = ", ".join(version.languages)
-        initial["tags"] = ", ".join(version.tags)
+    @staticmethod
+    def initial_for(version: MicroCredentialVersion) -> dict[str, Any]:
+        initial = {}
+        for field in SPECIFICATION:
+            value = getattr(version, field.name)
+            if field.kind is Kind.WORDS:
+                initial[field.name] = ", ".join(value)
+            elif field.kind is not Kind.IMAGE:
+                initial[field.name] = value
         return initial
 
     def changes(self) -> dict[str, Any]:
         """Return the cleaned data as :func:`update_draft` takes it."""
         data = dict(self.cleaned_data)
         image, remove = data.pop("image"), data.pop("remove_image")
-        data["languages"] = _words(data["languages"])
-        data["tags"] = _words(data["tags"])
+        for field in SPECIFICATION:
+            if field.kind is Kind.WORDS:
+                data[field.name] = _words(data[field.name])
         if image:
             data["image"] = image
         elif remove:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -34,12 +34,13 @@ from microcred.catalogue.achievement import (
 )
 from microcred.catalogue.fields import (
     EDITABLE_FIELDS,
+    FIELDS_BY_NAME,
     MANDATORY_ELEMENTS,
+    SPECIFICATION,
     check_together,
     clean_fields,
     missing_elements,
 )
-from microcred.catalogue.images import clean_image
 from microcred.catalogue.models import (
     CreditValue,
     LearningOutcome,
@@ -84,6 +85,7 @@ __all__ = [
     "get_achievement_document",
     "get_conversions",
     "get_credit_values",
+    "get_details",
     "get_image",
     "get_microcredentials",
     "get_missing_elements",
@@ -203,7 +205,9 @@ def _apply(version: MicroCredentialVersion, fields: dict[str, Any]) -> None:
         if "rubric" in fields
         else _UNCHANGED
     )
-    image = clean_image(fields["image"]) if fields.get("image") is not None else None
+    image = (
+        FIELDS_BY_NAME["image"].clean(fields["image"]) if fields.get("image") is not None else None
+    )
     for name, value in cleaned.items():
         setattr(version, name, value)
     check_together(version)
@@ -769,10 +773,23 @@ def can_design(user: Any, organisation: Organisation) -> bool:
     return True
 
 
+def get_details(version: MicroCredentialVersion) -> list[tuple[str, str]]:
+    """Return the version's listed fields (see :class:`~microcred.catalogue.fields.SpecField`)
+    as ``(label, value in words)`` for its page, leaving out those empty and unsaid."""
+    shown = [
+        (field.label, field.display(getattr(version, field.name)))
+        for field in SPECIFICATION
+        if field.listed
+    ]
+    return [(label, words) for label, words in shown if words]
+
+
 def get_specification(version: MicroCredentialVersion) -> dict[str, Any]:
     """Return what a version states as plain JSON data, the input of the quality checks.
 
-    The keys are the version's field names, plus ``outcomes`` (``[{"text",
+    The keys are the names of the fields declared in
+    :data:`~microcred.catalogue.fields.SPECIFICATION` (``image`` says whether
+    there is one), ``number`` and ``status``, plus ``outcomes`` (``[{"text",
     "skills": [{"uri", "label"}]}]``), ``credits`` (``{system: value}``),
     ``rubric`` (``{"pass_rule", "pass_points", "criteria": [{"name",
     "outcomes": [1-based numbers], "levels": [{"name", "points"}]}]}`` or None)
@@ -781,14 +798,13 @@ def get_specification(version: MicroCredentialVersion) -> dict[str, Any]:
     """
     organisation = version.microcredential.organisation
     spec: dict[str, Any] = {
-        name: _plain(getattr(version, name)) for name in EDITABLE_FIELDS if name != "image"
+        field.name: field.plain(getattr(version, field.name)) for field in SPECIFICATION
     }
     rubric = get_rubric(version)
     spec.update(
         {
             "number": version.number,
             "status": version.status,
-            "image": bool(version.image),
             "awarding_body": version.awarding_body or organisation.name,
             "outcomes": [
                 {
@@ -825,14 +841,6 @@ def get_specification(version: MicroCredentialVersion) -> dict[str, Any]:
         }
     )
     return spec
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return float(value)
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
 
 
 def get_image(version: MicroCredentialVersion) -> File | None:

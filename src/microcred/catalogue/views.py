@@ -89,6 +89,7 @@ def _version_context(version: MicroCredentialVersion) -> dict[str, Any]:
         "version": version,
         "organisation": version.microcredential.organisation,
         "annex": services.annex_elements(version),
+        "details": services.get_details(version),
         "outcomes": services.get_outcomes(version),
         "credits": services.get_credit_values(version),
         "conversions": services.get_conversions(version),

@@ -9,8 +9,8 @@ is complete and coherent is what the rules judge.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -18,46 +18,7 @@ from typing import Any
 from microcred.errors import InvalidInput
 from microcred.frameworks.credits import get_system
 
-TEXT_FIELDS = (
-    "title",
-    "awarding_body",
-    "country",
-    "description",
-    "assessment_type",
-    "participation_form",
-    "identity_verification",
-    "quality_assurance",
-    "prerequisites",
-    "stackability",
-    "further_information",
-    "statement_of_purpose",
-    "evidence_of_need",
-    "achievement_type",
-    "criteria",
-    "delivery_mode",
-    "duration",
-    "price_currency",
-    "field_of_study",
-    "status",
-)
 PARTICIPATION_FORMS = ("online", "onsite", "blended")
-OTHER_FIELDS = (
-    "workload_hours",
-    "eqf_level",
-    "supervised",
-    "languages",
-    "price_amount",
-    "validity_months",
-    "tags",
-    "review_date",
-    "outcomes",
-    "credits",
-    "rubric",
-    "organisation",
-    "number",
-    "image",
-)
-FIELDS = TEXT_FIELDS + OTHER_FIELDS
 
 
 @dataclass(frozen=True)
@@ -161,7 +122,9 @@ def parse_specification(data: Any) -> Specification:
     """Return the :class:`Specification` that ``data`` describes, or raise naming the bad field.
 
     Missing keys and ``null`` mean "not stated"; unknown keys are refused so a
-    misspelt field is not silently ignored.
+    misspelt field is not silently ignored. Each field is read by its type in
+    :class:`Specification` (the parts by :data:`_PARTS`), then checked by its
+    rule in :data:`_RULES`, if it has one.
     """
     if isinstance(data, Specification):
         return data
@@ -170,40 +133,37 @@ def parse_specification(data: Any) -> Specification:
     unknown = sorted(str(key) for key in data if key not in FIELDS)
     if unknown:
         raise _invalid(unknown[0], f"unknown field; the fields are {', '.join(FIELDS)}")
-    values: dict[str, Any] = {name: _text(data, name) for name in TEXT_FIELDS}
-    if values["participation_form"] and values["participation_form"] not in PARTICIPATION_FORMS:
+    values: dict[str, Any] = {}
+    for name, type_name in _TYPES.items():
+        read = _PARTS.get(name) or _READERS[type_name]
+        values[name] = read(data.get(name), name)
+        if rule := _RULES.get(name):
+            rule(values[name])
+    return Specification(**values)
+
+
+def _participation_form(value: str) -> None:
+    if value and value not in PARTICIPATION_FORMS:
         raise _invalid("participation_form", f"must be one of {', '.join(PARTICIPATION_FORMS)}")
-    supervised = data.get("supervised", False)
-    if supervised is None:
-        supervised = False
-    if not isinstance(supervised, bool):
-        raise _invalid("supervised", "must be true or false")
-    image = data.get("image", False)
-    if not isinstance(image, bool | None):
-        raise _invalid("image", "must be true or false (whether the version has a badge image)")
-    eqf_level = _integer(data.get("eqf_level"), "eqf_level")
-    if eqf_level is not None and not 1 <= eqf_level <= 8:
+
+
+def _eqf_level(value: int | None) -> None:
+    if value is not None and not 1 <= value <= 8:
         raise _invalid("eqf_level", "must be an EQF level from 1 to 8")
-    return Specification(
-        **values,
-        workload_hours=_number(data.get("workload_hours"), "workload_hours"),
-        eqf_level=eqf_level,
-        supervised=supervised,
-        languages=_texts(data.get("languages"), "languages"),
-        price_amount=_number(data.get("price_amount"), "price_amount"),
-        validity_months=_integer(data.get("validity_months"), "validity_months"),
-        tags=_texts(data.get("tags"), "tags"),
-        review_date=_date(data.get("review_date"), "review_date"),
-        outcomes=tuple(
-            _outcome(item, f"outcomes[{index}]")
-            for index, item in enumerate(_list(data.get("outcomes"), "outcomes"))
-        ),
-        credits=_credits(data.get("credits")),
-        rubric=_rubric(data.get("rubric")),
-        organisation=_organisation(data.get("organisation")),
-        number=_integer(data.get("number"), "number"),
-        image=bool(image),
-    )
+
+
+def _flag(value: Any, path: str) -> bool:
+    if value is None:
+        return False
+    if not isinstance(value, bool):
+        raise _invalid(path, "must be true or false")
+    return value
+
+
+def _image(value: Any, path: str) -> bool:
+    if not isinstance(value, bool | None):
+        raise _invalid(path, "must be true or false (whether the version has a badge image)")
+    return bool(value)
 
 
 def _invalid(path: str, problem: str) -> InvalidInput:
@@ -211,12 +171,15 @@ def _invalid(path: str, problem: str) -> InvalidInput:
     return InvalidInput(f"{where}: {problem}.", code="quality.invalid_specification", field=path)
 
 
-def _text(data: Mapping[str, Any], key: str, path: str | None = None) -> str:
-    value = data.get(key)
+def _text(data: Mapping[str, Any], key: str, path: str) -> str:
+    return _text_value(data.get(key), path)
+
+
+def _text_value(value: Any, path: str) -> str:
     if value is None:
         return ""
     if not isinstance(value, str):
-        raise _invalid(path or key, "must be text")
+        raise _invalid(path, "must be text")
     return value
 
 
@@ -293,30 +256,36 @@ def _outcome(value: Any, path: str) -> Outcome:
     return Outcome(text=_text(item, "text", f"{path}.text"), skills=tuple(skills))
 
 
-def _credits(value: Any) -> dict[str, float]:
+def _outcomes(value: Any, path: str) -> tuple[Outcome, ...]:
+    return tuple(
+        _outcome(item, f"{path}[{index}]") for index, item in enumerate(_list(value, path))
+    )
+
+
+def _credits(value: Any, path: str) -> dict[str, float]:
     if value is None:
         return {}
-    values = _mapping(value, "credits")
+    values = _mapping(value, path)
     credits = {}
     for system, raw in values.items():
         try:
             get_system(system)
         except InvalidInput as error:
-            raise _invalid(f"credits.{system}", error.message.rstrip(".")) from None
-        amount = _number(raw, f"credits.{system}")
+            raise _invalid(f"{path}.{system}", error.message.rstrip(".")) from None
+        amount = _number(raw, f"{path}.{system}")
         if amount is None:
-            raise _invalid(f"credits.{system}", "must be a number")
+            raise _invalid(f"{path}.{system}", "must be a number")
         credits[system] = amount
     return credits
 
 
-def _rubric(value: Any) -> Rubric | None:
+def _rubric(value: Any, path: str) -> Rubric | None:
     if value is None:
         return None
-    rubric = _mapping(value, "rubric")
+    rubric = _mapping(value, path)
     criteria = []
-    for index, raw in enumerate(_list(rubric.get("criteria"), "rubric.criteria")):
-        where = f"rubric.criteria[{index}]"
+    for index, raw in enumerate(_list(rubric.get("criteria"), f"{path}.criteria")):
+        where = f"{path}.criteria[{index}]"
         criterion = _mapping(raw, where)
         numbers = _list(criterion.get("outcomes"), f"{where}.outcomes")
         for position, number in enumerate(numbers):
@@ -336,18 +305,43 @@ def _rubric(value: Any) -> Rubric | None:
             )
         )
     return Rubric(
-        pass_rule=_text(rubric, "pass_rule", "rubric.pass_rule"),
-        pass_points=_number(rubric.get("pass_points"), "rubric.pass_points"),
+        pass_rule=_text(rubric, "pass_rule", f"{path}.pass_rule"),
+        pass_points=_number(rubric.get("pass_points"), f"{path}.pass_points"),
         criteria=tuple(criteria),
     )
 
 
-def _organisation(value: Any) -> Organisation | None:
+def _organisation(value: Any, path: str) -> Organisation | None:
     if value is None:
         return None
-    item = _mapping(value, "organisation")
+    item = _mapping(value, path)
     return Organisation(
-        name=_text(item, "name", "organisation.name"),
-        type=_text(item, "type", "organisation.type"),
-        country=_text(item, "country", "organisation.country"),
+        name=_text(item, "name", f"{path}.name"),
+        type=_text(item, "type", f"{path}.type"),
+        country=_text(item, "country", f"{path}.country"),
     )
+
+
+# How each field is read: by the type :class:`Specification` gives it, or as a part of its own.
+_READERS: dict[str, Callable[[Any, str], Any]] = {
+    "str": _text_value,
+    "float | None": _number,
+    "int | None": _integer,
+    "bool": _flag,
+    "tuple[str, ...]": _texts,
+    "date | None": _date,
+}
+_PARTS: dict[str, Callable[[Any, str], Any]] = {
+    "outcomes": _outcomes,
+    "credits": _credits,
+    "rubric": _rubric,
+    "organisation": _organisation,
+    "image": _image,
+}
+_RULES: dict[str, Callable[[Any], None]] = {
+    "participation_form": _participation_form,
+    "eqf_level": _eqf_level,
+}
+# Each field of a Specification with its type as written there (annotations are strings here).
+_TYPES = {attribute.name: str(attribute.type) for attribute in fields(Specification)}
+FIELDS = tuple(_TYPES)
