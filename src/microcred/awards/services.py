@@ -148,13 +148,6 @@ def issue_award(
     result descriptions) added to the grade and score. An award that follows
     an assessment decision is issued by :func:`issue_decided_award` instead,
     on the authority of that decision.
-
-    In one transaction: take the next index of the organisation's suspension
-    list under a row lock (the credential's one status entry, see
-    :data:`status.ISSUING_PURPOSE`), build the credential, sign it
-    with the organisation's key (``eddsa-rdfc-2022``, or VC-JWT), verify what
-    was signed as any verifier would, store the signed text, write the audit
-    event. A failure anywhere stores nothing.
     """
     organisation = access_issuing(actor, version.microcredential.organisation.slug)
     request = _issue_request(
@@ -242,8 +235,9 @@ def _issue(
 ) -> Award:
     """Issue an authorised request, or return the award issued with its key before.
 
-    In one transaction: take the next index of the organisation's revocation
-    and suspension lists under a row lock, build the credential, sign it
+    In one transaction: take the next index of the organisation's suspension
+    list under a row lock (the credential's one status entry, see
+    :data:`status.ISSUING_PURPOSE`), build the credential, sign it
     with the organisation's key (``eddsa-rdfc-2022``, or VC-JWT), verify what
     was signed as any verifier would, store the signed text, write the audit
     event. A failure anywhere stores nothing.
