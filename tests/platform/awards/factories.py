@@ -93,12 +93,13 @@ def issue_with_two_status_entries(actor: Any, version: MicroCredentialVersion, *
     credential = services.get_credential_document(award)
     credential.pop("proof", None)
     credential["credentialStatus"] = [revocation, credential["credentialStatus"]]
-    key, method = organisations.get_signer(award.organisation)
     if award.format == CredentialFormat.VC_JWT:
+        key, kid = organisations.get_jwt_signer(award.organisation)
         signed = sign(
-            credential, key=key, suite="vc-jwt", verification_method=method, created=award.issued_at
+            credential, key=key, suite="vc-jwt", verification_method=kid, created=award.issued_at
         )
     else:
+        key, method = organisations.get_signer(award.organisation)
         document = sign(credential, key=key, verification_method=method, created=award.issued_at)
         signed = json.dumps(document, ensure_ascii=False, indent=2)
     award.signed_credential = signed
