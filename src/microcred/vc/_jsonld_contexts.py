@@ -42,7 +42,7 @@ class UnsupportedFeature(Exception):
     pyld's expansion must do it (see :mod:`microcred.vc.rdfc`)."""
 
 
-class Processor(pyld.JsonLdProcessor):
+class Processor(pyld.JsonLdProcessor):  # type: ignore[misc]  # pyld has no type hints
     """pyld's processor, with two seams changed for safe mode.
 
     - A term that looks like a keyword (``@foo``) is refused, where pyld warns
@@ -163,7 +163,8 @@ class ActiveContext:
     def expand_iri(self, value: str, *, vocab: bool) -> str | None:
         """Expand an IRI reference as pyld does, but leave it relative where pyld would
         resolve it against its made-up default base (the caller then refuses it)."""
-        return self.cache.processor._expand_iri(self.active, value, vocab=vocab, base="")
+        iri: str | None = self.cache.processor._expand_iri(self.active, value, vocab=vocab, base="")
+        return iri
 
     def with_document_context(self, local: Any, *, path: str) -> ActiveContext:
         """Return this context updated by a ``@context`` found in a document."""

@@ -32,6 +32,7 @@ from microcred.vc._jsonld_contexts import (
     is_absolute_iri,
 )
 from microcred.vc.errors import JsonLdError
+from microcred.vc.jsontypes import JSONObject
 
 # Keywords that stay scalar when added to an expanded object (pyld's add_value).
 _SINGLE_VALUED = frozenset(("@index", "@id", "@type", "@value", "@language"))
@@ -183,6 +184,7 @@ def _expand_entries(
             if term_ctx.term(key).reverse:
                 raise UnsupportedFeature("@reverse")
         container = term.container
+        expanded: JSONObject | list[Any] | None
         if "@language" in container and isinstance(value, dict):
             expanded = _language_map(term_ctx, value, term.direction, key_path)
         elif isinstance(value, dict) and (

@@ -38,7 +38,8 @@ def expand(document: Any, cache: ContextCache) -> list[Any]:
     try:
         # pyld's caches are not thread-safe; this path is rare enough to take turns.
         with cache.lock:
-            return processor.expand(document, options)
+            expanded: list[Any] = processor.expand(document, options)
+            return expanded
     except pyld.JsonLdError as error:
         raise translate_pyld_error(error, path=processor.path()) from error
     except JsonLdError as error:

@@ -19,7 +19,7 @@ import hashlib
 import time
 from collections.abc import Callable, Sequence
 from itertools import permutations
-from typing import Any
+from typing import Protocol
 
 from microcred.vc._nquads import Quad, serialize
 from microcred.vc.errors import JsonLdError
@@ -58,13 +58,21 @@ class _Issuer:
         return _Issuer(self.prefix, dict(self.issued))
 
 
+class _Hash(Protocol):
+    """What the algorithm needs of a hashlib object."""
+
+    def update(self, data: bytes, /) -> None: ...
+
+    def hexdigest(self) -> str: ...
+
+
 class _State:
     """The canonicalization state (section 4.2) for one dataset."""
 
     def __init__(self, quads: Sequence[Quad], hash_algorithm: str) -> None:
         if hash_algorithm not in HASH_ALGORITHMS:
             raise ValueError(f"unsupported hash algorithm {hash_algorithm!r}")
-        self.new_hash: Callable[[], Any] = getattr(hashlib, hash_algorithm)
+        self.new_hash: Callable[..., _Hash] = getattr(hashlib, hash_algorithm)
         self.quads_of: dict[str, list[Quad]] = {}
         for quad in quads:
             subject, _, object_, graph = quad

@@ -92,7 +92,7 @@ def _credential_text(credential: str | dict[str, Any]) -> tuple[str, bool]:
         return text, True
     try:
         value = json.loads(text)
-    except ValueError as exc:
+    except json.JSONDecodeError as exc:
         raise BakingError(
             f"The credential is neither JSON nor a compact JWS: {exc.msg} "
             f"(line {exc.lineno}, column {exc.colno})."

@@ -232,11 +232,13 @@ def key_from_verification_method(method: dict[str, Any], *, vm_id: str) -> Publi
     JsonWebKey ``publicKeyJwk``.
     """
     kind = method.get("type")
+    # Missing reads as "": the key readers refuse it as they refuse any non-multibase value.
+    multibase = method.get("publicKeyMultibase", "")
     try:
         if kind == "Multikey":
-            return public_key_from_multibase(method.get("publicKeyMultibase"))
+            return public_key_from_multibase(multibase)
         if kind == "Ed25519VerificationKey2020":
-            return Ed25519PublicMultikey.from_multibase(method.get("publicKeyMultibase"))
+            return Ed25519PublicMultikey.from_multibase(multibase)
         if kind == "Ed25519VerificationKey2018":
             return _ed25519_from_base58(method.get("publicKeyBase58"))
         if kind in ("JsonWebKey2020", "JsonWebKey"):

@@ -69,7 +69,7 @@ Resolver = Callable[[str], list[str]]
 
 def resolve_host(host: str) -> list[str]:
     """Return every address ``host`` resolves to, by the system resolver."""
-    return [info[4][0] for info in socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)]
+    return [str(info[4][0]) for info in socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)]
 
 
 def out_of_time(url: str, seconds: float | None = None) -> FetchError:
@@ -184,7 +184,8 @@ class HttpFetcher:
         own_deadline = time.monotonic() + self.timeout
         cut_by = self.timeout if deadline is None or own_deadline < deadline else None
         deadline = min(deadline or math.inf, own_deadline)
-        request_url, headers, extensions = url, {"Accept": "application/json, */*"}, {}
+        extensions: dict[str, Any] = {}
+        request_url, headers = url, {"Accept": "application/json, */*"}
         if not self.allow_private:
             address = self._public_address(parts.hostname, url)
             request_url, headers, extensions = _pinned(parts, address, headers)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -99,7 +100,7 @@ def _read_json_lines(text: str, container: str | None) -> list[Presented]:
             continue
         try:
             value = parse_json(line)
-        except ValueError as exc:
+        except json.JSONDecodeError as exc:
             if number == 1:
                 raise InputError(
                     f"The input is not JSON, JSON Lines or a compact JWT: {exc.msg} "
@@ -130,6 +131,7 @@ def check_depth(value: Any) -> None:
     pending = [(value, 1)]
     while pending:
         item, depth = pending.pop()
+        children: Iterable[Any]
         if isinstance(item, dict):
             children = item.values()
         elif isinstance(item, list):

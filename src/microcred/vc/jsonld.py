@@ -17,15 +17,17 @@ from importlib import resources
 from typing import Any
 
 from microcred.vc.errors import DocumentLoaderError
+from microcred.vc.jsontypes import JSONObject
 
 CONTEXTS_PACKAGE = "microcred.vc.contexts"
 
 
 @cache
-def bundled_index() -> dict[str, Any]:
+def bundled_index() -> JSONObject:
     """Return ``index.json`` of the bundled contexts: URL -> file, sha256, source, licence."""
     text = resources.files(CONTEXTS_PACKAGE).joinpath("index.json").read_text("utf-8")
-    return json.loads(text)
+    index: JSONObject = json.loads(text)
+    return index
 
 
 @cache

@@ -323,7 +323,7 @@ def _finding(status: CheckStatus, message: str, **data: Any) -> Check:
 
 
 def _check_algorithm(header: dict[str, Any]) -> str:
-    algorithm = header["alg"]
+    algorithm: str = header["alg"]
     if algorithm == "none" or algorithm.upper().startswith("HS"):
         why = (
             "it carries no signature"

@@ -21,6 +21,7 @@ raises :class:`InvalidSignature`; every private key has ``sign(data)`` and
 from __future__ import annotations
 
 import json
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from typing import Any, ClassVar, Protocol
 
@@ -45,6 +46,9 @@ P256_SECRET_HEADER = b"\x86\x26"
 P256_COORDINATE_BYTES = 32
 RSA_MIN_BITS = 2048
 
+# A JWK as joserfc writes it: string members, and ``key_ops`` a list (RFC 7517 section 4.3).
+JWK = dict[str, str | list[str]]
+
 
 class PublicKey(Protocol):
     """What verifiers need of a public key, whatever its type."""
@@ -53,7 +57,7 @@ class PublicKey(Protocol):
     jws_algorithm: str
 
     @property
-    def jwk(self) -> dict[str, str]: ...
+    def jwk(self) -> JWK: ...
 
     def verify(self, signature: bytes, data: bytes) -> None:
         """Raise :class:`InvalidSignature` unless ``signature`` signs ``data``."""
@@ -63,11 +67,13 @@ class PrivateKey(Protocol):
     """What signers need of a key pair, whatever its type."""
 
     algorithm: str
-    public: PublicKey
+
+    @property
+    def public(self) -> PublicKey: ...
 
     def sign(self, data: bytes) -> bytes: ...
 
-    def private_jwk(self) -> dict[str, str]: ...
+    def private_jwk(self) -> JWK: ...
 
 
 def multibase_decode(value: str, *, field: str | None = None) -> bytes:
@@ -92,11 +98,15 @@ def multibase_encode(data: bytes) -> str:
     return "z" + base58.b58encode(data).decode("ascii")
 
 
-class _PublicMultikey:
+class _PublicMultikey(ABC):
     """What every public Multikey derives from its encoding: did:key and its method."""
 
     header: ClassVar[bytes]
-    raw: bytes
+
+    @property
+    @abstractmethod
+    def raw(self) -> bytes:
+        """The key's bytes as its Multikey carries them, after the multicodec header."""
 
     @property
     def public_key_multibase(self) -> str:
@@ -144,7 +154,7 @@ class Ed25519PublicMultikey(_PublicMultikey):
         return self.key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
 
     @property
-    def jwk(self) -> dict[str, str]:
+    def jwk(self) -> JWK:
         return OKPKey.import_key(self.key).as_dict(private=False)
 
     def verify(self, signature: bytes, data: bytes) -> None:
@@ -207,7 +217,7 @@ class Ed25519Multikey:
     def sign(self, data: bytes) -> bytes:
         return self.key.sign(data)
 
-    def private_jwk(self) -> dict[str, str]:
+    def private_jwk(self) -> JWK:
         return OKPKey.import_key(self.key).as_dict(private=True)
 
 
@@ -247,7 +257,7 @@ class P256PublicMultikey(_PublicMultikey):
         )
 
     @property
-    def jwk(self) -> dict[str, str]:
+    def jwk(self) -> JWK:
         return ECKey.import_key(self.key).as_dict(private=False)
 
     def verify(self, signature: bytes, data: bytes) -> None:
@@ -303,7 +313,7 @@ class P256Multikey:
         r, s = decode_dss_signature(self.key.sign(data, ec.ECDSA(hashes.SHA256())))
         return r.to_bytes(P256_COORDINATE_BYTES, "big") + s.to_bytes(P256_COORDINATE_BYTES, "big")
 
-    def private_jwk(self) -> dict[str, str]:
+    def private_jwk(self) -> JWK:
         return ECKey.import_key(self.key).as_dict(private=True)
 
 
@@ -324,7 +334,7 @@ class RsaPublicKey:
         self.key = key
 
     @property
-    def jwk(self) -> dict[str, str]:
+    def jwk(self) -> JWK:
         return RSAKey.import_key(self.key).as_dict(private=False)
 
     def verify(self, signature: bytes, data: bytes) -> None:
@@ -351,7 +361,7 @@ class RsaKey:
     def sign(self, data: bytes) -> bytes:
         return self.key.sign(data, padding.PKCS1v15(), hashes.SHA256())
 
-    def private_jwk(self) -> dict[str, str]:
+    def private_jwk(self) -> JWK:
         return RSAKey.import_key(self.key).as_dict(private=True)
 
 
@@ -406,7 +416,7 @@ def same_public_key(first: PublicKey, second: PublicKey) -> bool:
     return _key_material(first.jwk) == _key_material(second.jwk)
 
 
-def _key_material(jwk: dict[str, str]) -> dict[str, str]:
+def _key_material(jwk: JWK) -> JWK:
     return {name: jwk[name] for name in JWK_KEY_MEMBERS if name in jwk}
 
 
@@ -419,17 +429,24 @@ def private_key_from_jwk(jwk: Any, *, field: str = "secretKeyJwk") -> PrivateKey
         return Ed25519Multikey(private)
     if isinstance(private, ec.EllipticCurvePrivateKey):
         return P256Multikey(private)
-    return RsaKey(private)
+    if isinstance(private, rsa.RSAPrivateKey):
+        return RsaKey(private)
+    raise KeyFormatError(f"{field} is not a key microcred can use.", field=field)
 
 
-JWK_TYPES = {("OKP", "Ed25519"): OKPKey, ("EC", "P-256"): ECKey, ("RSA", None): RSAKey}
-JWK_KEY_MEMBERS = ("kty", "crv", "x", "y", "n", "e", "d", "p", "q", "dp", "dq", "qi")
+JWK_TYPES: dict[tuple[str | None, str | None], type[OKPKey] | type[ECKey] | type[RSAKey]] = {
+    ("OKP", "Ed25519"): OKPKey,
+    ("EC", "P-256"): ECKey,
+    ("RSA", None): RSAKey,
+}
+# The JWK members that must be strings when a JWK is read (public and private).
+JWK_STRING_MEMBERS = ("kty", "crv", "x", "y", "n", "e", "d", "p", "q", "dp", "dq", "qi")
 
 
 def _import_jwk(jwk: Any, *, field: str) -> OKPKey | ECKey | RSAKey:
     if not isinstance(jwk, dict):
         raise KeyFormatError(f"{field} must be a JSON object (a JWK).", field=field)
-    for name in JWK_KEY_MEMBERS:
+    for name in JWK_STRING_MEMBERS:
         if name in jwk and not isinstance(jwk[name], str):
             raise KeyFormatError(f"{field}.{name} must be a string.", field=f"{field}.{name}")
     kty, crv = jwk.get("kty"), jwk.get("crv")
@@ -490,8 +507,8 @@ def dump_key_file(key: PrivateKey) -> str:
     section 2.2.2); RSA keys as a JsonWebKey with ``publicKeyJwk`` and
     ``secretKeyJwk`` (section 2.2.3).
     """
-    public = key.public
-    if isinstance(public, _PublicMultikey):
+    if isinstance(key, Ed25519Multikey | P256Multikey):
+        public = key.public
         document: dict[str, Any] = {
             "type": "Multikey",
             "id": public.did_key_verification_method,
@@ -502,7 +519,7 @@ def dump_key_file(key: PrivateKey) -> str:
     else:
         document = {
             "type": "JsonWebKey",
-            "publicKeyJwk": public.jwk,
+            "publicKeyJwk": key.public.jwk,
             "secretKeyJwk": key.private_jwk(),
         }
     return json.dumps(document, indent=2)

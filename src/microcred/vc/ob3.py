@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Annotated, Any, Literal, TypeVar, get_args
+from typing import TYPE_CHECKING, Annotated, Any, Generic, Literal, TypeVar, get_args
 
 from pydantic import (
     AfterValidator,
@@ -190,7 +190,7 @@ def _compact_jws(value: str) -> str:
     return value
 
 
-class TypeIncluding:
+class _TypeIncluding:
     """``type: TypeIncluding[Literal["Profile"]]``: one or more strings, "Profile" among them.
 
     A literal of several names means any one of them will do.
@@ -208,6 +208,15 @@ class TypeIncluding:
             return values
 
         return Annotated[list[str], BeforeValidator(as_list), AfterValidator(check)]
+
+
+_Names = TypeVar("_Names")
+
+if TYPE_CHECKING:
+    # What a type checker sees: a list of strings, whose parameter names the ones it includes.
+    class TypeIncluding(list[str], Generic[_Names]): ...
+else:
+    TypeIncluding = _TypeIncluding
 
 
 URI = Annotated[str, AfterValidator(_uri)]

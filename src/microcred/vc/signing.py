@@ -46,7 +46,7 @@ def sign(
 def default_verification_method(key: Any) -> str:
     """Return the did:key verification method of an Ed25519 key; other keys need one given."""
     public = getattr(key, "public", None)
-    method = getattr(public, "did_key_verification_method", None)
+    method: str | None = getattr(public, "did_key_verification_method", None)
     if method is None:
         raise ProofError(
             "This key has no did:key form; give --verification-method (the URL where verifiers "

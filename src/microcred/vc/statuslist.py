@@ -80,7 +80,7 @@ class StatusList:
 
     @classmethod
     def decode(
-        cls, encoded_list: str, *, purpose: str = "revocation", status_size: int = 1
+        cls, encoded_list: object, *, purpose: str = "revocation", status_size: int = 1
     ) -> StatusList:
         """Return the list an ``encodedList`` holds (Bitstring Expansion Algorithm, 3.4).
 

@@ -278,7 +278,7 @@ class Verifier:
                 self._check_issuer_key(
                     report,
                     method=result.verification_method,
-                    resolved=self._keys.get(result.verification_method),
+                    resolved=self._keys.get(result.verification_method or ""),
                 )
 
     def _resolve_key(self, verification_method: str) -> did.ResolvedKey:
@@ -307,7 +307,7 @@ class Verifier:
         controller = resolved.controller if resolved else None
         controller_verified = bool(resolved and resolved.controller_verified)
         issuer = report.issuer
-        if issuer is None or controller is None:
+        if issuer is None or resolved is None or controller is None:
             report.warning("issuer.key", "Nothing links the signing key to the issuer.")
         elif controller != issuer and issuer.startswith(RESOLVABLE_ISSUERS):
             report.failed(
@@ -484,10 +484,11 @@ class Verifier:
             return StatusError(
                 f"the status list credential at {url} does not verify: {reasons}", data={"url": url}
             )
-        return list_report.credential
+        status_list: dict[str, Any] = list_report.credential
+        return status_list
 
     def _check_revocation_list(
-        self, report: VerificationReport, credential: dict[str, Any], entry: dict
+        self, report: VerificationReport, credential: dict[str, Any], entry: dict[str, Any]
     ) -> None:
         try:
             result = statuslist.check_1edtech_revocation(
@@ -527,7 +528,7 @@ class Verifier:
                 inner_report = self.verify_credential(inner, source=path)
             report.nested.append(inner_report)
         if nested:
-            bad = [r.source for r in report.nested if not r.verified]
+            bad = [str(r.source) for r in report.nested if not r.verified]
             if bad:
                 report.failed(
                     "clr.nested", f"Nested credentials that do not verify: {', '.join(bad)}."

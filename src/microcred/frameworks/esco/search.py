@@ -17,7 +17,7 @@ import itertools
 import math
 import re
 from array import array
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -110,7 +110,7 @@ class SkillIndex:
         frequency = Counter(term for vector in vectors for term in vector)
         count = len(self.skills)
         self._idf = {term: math.log((count + 1) / (df + 0.5)) for term, df in frequency.items()}
-        self._postings: dict[str, tuple[array, array]] = {}
+        self._postings: dict[str, tuple[array[int], array[float]]] = {}
         for position, vector in enumerate(vectors):
             weights = {term: weight * self._idf[term] for term, weight in vector.items()}
             norm = math.sqrt(sum(weight * weight for weight in weights.values())) or 1.0
@@ -122,7 +122,7 @@ class SkillIndex:
     @staticmethod
     def _terms_of(skill: Skill) -> dict[str, float]:
         """Return a skill's terms with their weight: log-scaled counts, per field."""
-        weights: Counter[str] = Counter()
+        weights: defaultdict[str, float] = defaultdict(float)
         label, alt = terms(skill.label), terms(skill.alt_labels)
         for field, weight in (
             (label, LABEL_WEIGHT),

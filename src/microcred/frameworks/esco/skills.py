@@ -110,7 +110,8 @@ def load_esco_csv(path: Path) -> list[Skill]:
                     code="esco.csv_columns",
                     field=missing[0],
                 )
-            skills, seen = [], set()
+            skills: list[Skill] = []
+            seen: set[str] = set()
             for row in reader:
                 skills.append(_csv_skill(row, f"{name}, row {reader.line_num}", seen))
     except (OSError, UnicodeDecodeError, csv.Error) as error:

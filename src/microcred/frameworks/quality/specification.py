@@ -203,9 +203,9 @@ def _number(value: Any, path: str) -> float | None:
 def _integer(value: Any, path: str) -> int | None:
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise _invalid(path, "must be a whole number of 0 or more")
-    return value
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return value
+    raise _invalid(path, "must be a whole number of 0 or more")
 
 
 def _list(value: Any, path: str) -> list[Any]:

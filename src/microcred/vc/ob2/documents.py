@@ -60,7 +60,7 @@ def read(session: Session, value: dict[str, Any] | str) -> Presented:
         return Presented(document, url=text)
     try:
         document = json.loads(text)
-    except ValueError as exc:
+    except json.JSONDecodeError as exc:
         raise InputError(
             f"The Open Badges 2.0 input is not JSON, a compact JWS or a URL: {exc.msg}."
         ) from exc

@@ -90,7 +90,7 @@ def check_origin(
     if issuer is None or not isinstance(url, str):
         session.skip("ob2.allowed_origins", "Without the issuer, its policy cannot be applied.")
         return
-    policy = next(
+    policy: dict[str, Any] = next(
         (
             node["verification"]
             for node in (issuer, badge or {})
