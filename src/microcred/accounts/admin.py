@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from microcred.accounts import services
+from microcred.accounts.auth import AuthenticatedHttpRequest
 from microcred.accounts.models import ApiToken, User
 
 
@@ -48,7 +49,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
         return False
 
     @admin.action(description="Revoke the selected tokens")
-    def revoke(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
+    def revoke(self, request: AuthenticatedHttpRequest, queryset: QuerySet[ApiToken]) -> None:
         live = list(queryset.filter(revoked_at__isnull=True).values_list("pk", flat=True))
         for token_id in live:
             services.revoke_api_token(actor=request.user, token_id=token_id)

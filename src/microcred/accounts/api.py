@@ -7,11 +7,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
 from microcred.accounts import services
-from microcred.accounts.auth import AUTH
+from microcred.accounts.auth import AUTH, AuthenticatedHttpRequest
 
 router = Router(tags=["accounts"], auth=AUTH)
 
@@ -34,7 +33,7 @@ class TokenIn(Schema):
 
 
 @router.get("/tokens", response=list[TokenOut], summary="My API tokens (never their secrets)")
-def list_tokens(request: HttpRequest) -> list:
+def list_tokens(request: AuthenticatedHttpRequest) -> list:
     return services.get_api_tokens(request.auth)
 
 
@@ -43,12 +42,12 @@ def list_tokens(request: HttpRequest) -> list:
     response={201: NewTokenOut},
     summary="Create an API token; its secret is in this answer only",
 )
-def create_token(request: HttpRequest, payload: TokenIn) -> Status:
+def create_token(request: AuthenticatedHttpRequest, payload: TokenIn) -> Status:
     token, secret = services.create_api_token(actor=request.auth, name=payload.name)
     return Status(201, {**TokenOut.model_validate(token).model_dump(), "token": secret})
 
 
 @router.delete("/tokens/{token_id}", response={204: None}, summary="Revoke one of my API tokens")
-def revoke_token(request: HttpRequest, token_id: int) -> Status:
+def revoke_token(request: AuthenticatedHttpRequest, token_id: int) -> Status:
     services.revoke_api_token(actor=request.auth, token_id=token_id)
     return Status(204, None)

@@ -2,20 +2,30 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.http import HttpRequest
 from ninja import security
 from ninja.utils import check_csrf
 
-from microcred.accounts.services import get_user_for_token
+from microcred.accounts.services import User, get_user_for_token
 from microcred.errors import Forbidden
+
+
+class AuthenticatedHttpRequest(HttpRequest):
+    """The request of a signed-in user, for type checkers: a studio page (``login_required``)
+    or an API route behind ``AUTH``, where ``user`` and ``auth`` are the :class:`User` acting.
+
+    Handlers annotate ``request`` with it so that they pass ``request.user`` or
+    ``request.auth`` as an ``actor: User`` without a cast; nothing creates one.
+    """
+
+    user: User
+    auth: User
 
 
 class TokenAuth(security.HttpBearer):
     """``Authorization: Bearer <token>`` with a personal API token; sessions work too."""
 
-    def authenticate(self, request: HttpRequest, token: str) -> Any:
+    def authenticate(self, request: HttpRequest, token: str) -> User | None:
         user = get_user_for_token(token)
         if user is not None:
             request.user = user
@@ -32,7 +42,7 @@ class SessionAuth(security.SessionAuth):
     def __init__(self) -> None:
         super().__init__(csrf=False)
 
-    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+    def authenticate(self, request: HttpRequest, key: str | None) -> User | None:
         if not request.user.is_authenticated:
             return None
         if check_csrf(request) is not None:

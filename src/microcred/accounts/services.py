@@ -9,8 +9,8 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import UTC, datetime
-from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.db.models import Q
 
@@ -21,6 +21,7 @@ from microcred.errors import Conflict, Forbidden, InvalidInput, NotFound
 __all__ = [
     "TOKEN_PREFIX",
     "User",
+    "UserOrAnonymous",
     "check_platform_admin",
     "create_api_token",
     "find_user",
@@ -30,6 +31,9 @@ __all__ = [
     "revoke_api_token",
 ]
 
+# Who a page open to everyone acts for: the signed-in user, or the anonymous visitor.
+UserOrAnonymous = User | AnonymousUser
+
 TOKEN_PREFIX = "mct_"
 TOKEN_NAME_MAX_LENGTH = ApiToken._meta.get_field("name").max_length
 
@@ -38,12 +42,12 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def is_platform_admin(user: Any) -> bool:
+def is_platform_admin(user: UserOrAnonymous) -> bool:
     """Return whether ``user`` runs the platform (an active staff user)."""
     return bool(getattr(user, "is_staff", False) and getattr(user, "is_active", False))
 
 
-def check_platform_admin(actor: Any, what: str) -> None:
+def check_platform_admin(actor: User, what: str) -> None:
     """Raise :class:`Forbidden` unless ``actor`` is a platform admin; ``what`` says what they
     tried, as in "register organisations"."""
     if not is_platform_admin(actor):
@@ -108,7 +112,7 @@ def revoke_api_token(*, actor: User, token_id: int) -> ApiToken:
     return token
 
 
-def get_user_for_token(secret: str) -> Any:
+def get_user_for_token(secret: str) -> User | None:
     """Return the active user a live token belongs to, or None."""
     token = (
         ApiToken.objects.select_related("user")

@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from microcred.accounts import services
+from microcred.accounts.auth import AuthenticatedHttpRequest
 from microcred.accounts.forms import TokenForm
 from microcred.core.pages import add_error, studio_page
 from microcred.errors import Conflict, InvalidInput
@@ -20,7 +21,7 @@ from microcred.errors import Conflict, InvalidInput
 
 @studio_page
 @never_cache
-def tokens(request: HttpRequest) -> HttpResponse:
+def tokens(request: AuthenticatedHttpRequest) -> HttpResponse:
     """List the user's tokens and create one; a new token's secret is shown in this answer only."""
     form = TokenForm(request.POST if request.method == "POST" else None)
     secret = None
@@ -44,7 +45,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
 
 @studio_page
 @require_POST
-def revoke_token(request: HttpRequest, token_id: int) -> HttpResponse:
+def revoke_token(request: AuthenticatedHttpRequest, token_id: int) -> HttpResponse:
     try:
         token = services.revoke_api_token(actor=request.user, token_id=token_id)
     except Conflict as error:

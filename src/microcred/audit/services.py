@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import connection, transaction
 
 from microcred.audit.models import AuditEvent
@@ -90,7 +91,7 @@ def _payload(event: AuditEvent) -> dict[str, Any]:
 
 def record_event(
     *,
-    actor: Any,
+    actor: AbstractBaseUser | None,
     action: str,
     organisation: Any = None,
     target: Any = None,
@@ -115,7 +116,7 @@ def record_event(
         event = AuditEvent(
             sequence=(last.sequence + 1) if last else 1,
             created_at=now or datetime.now(UTC),
-            actor=actor if getattr(actor, "pk", None) else None,
+            actor_id=getattr(actor, "pk", None) or None,
             actor_label=_actor_label(actor),
             organisation=organisation,
             action=action,
@@ -131,7 +132,7 @@ def record_event(
         return event
 
 
-def _actor_label(actor: Any) -> str:
+def _actor_label(actor: AbstractBaseUser | None) -> str:
     if actor is None:
         return "system"
     if getattr(actor, "pk", None):

@@ -6,11 +6,10 @@ import uuid
 from datetime import datetime
 from typing import Any, Literal
 
-from django.http import HttpRequest
 from ninja import Field, Header, Query, Router, Schema, Status
 from pydantic import ConfigDict
 
-from microcred.accounts.auth import AUTH
+from microcred.accounts.auth import AUTH, AuthenticatedHttpRequest
 from microcred.awards import services
 from microcred.errors import InvalidInput
 
@@ -128,7 +127,7 @@ def _detail(award: Any) -> dict[str, Any]:
 
 @router.post("/orgs/{org}/awards", response={201: AwardOut}, summary="Issue a credential")
 def issue_award(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     org: str,
     payload: IssueIn,
     idempotency_key: str | None = Header(None, alias="Idempotency-Key"),
@@ -161,7 +160,7 @@ def issue_award(
 
 @router.get("/orgs/{org}/awards", response=list[AwardSummary], summary="List awards")
 def list_awards(
-    request: HttpRequest, org: str, filters: Query[AwardFilters]
+    request: AuthenticatedHttpRequest, org: str, filters: Query[AwardFilters]
 ) -> list[dict[str, Any]]:
     """The organisation's awards, newest first; for its staff."""
     version = None
@@ -178,31 +177,37 @@ def list_awards(
 
 
 @router.get("/awards/{award_uuid}", response=AwardOut, summary="Get an award")
-def get_award(request: HttpRequest, award_uuid: str) -> dict[str, Any]:
+def get_award(request: AuthenticatedHttpRequest, award_uuid: str) -> dict[str, Any]:
     return _detail(services.access_award(request.auth, award_uuid))
 
 
 @router.post("/awards/{award_uuid}/revoke", response=AwardOut, summary="Revoke an award")
-def revoke_award(request: HttpRequest, award_uuid: str, payload: ReasonIn) -> dict[str, Any]:
+def revoke_award(
+    request: AuthenticatedHttpRequest, award_uuid: str, payload: ReasonIn
+) -> dict[str, Any]:
     """Revoke for good; the award's status list is re-signed at once."""
     award = services.get_award(award_uuid)
     return _detail(services.revoke_award(actor=request.auth, award=award, reason=payload.reason))
 
 
 @router.post("/awards/{award_uuid}/suspend", response=AwardOut, summary="Suspend an award")
-def suspend_award(request: HttpRequest, award_uuid: str, payload: ReasonIn) -> dict[str, Any]:
+def suspend_award(
+    request: AuthenticatedHttpRequest, award_uuid: str, payload: ReasonIn
+) -> dict[str, Any]:
     award = services.get_award(award_uuid)
     return _detail(services.suspend_award(actor=request.auth, award=award, reason=payload.reason))
 
 
 @router.post("/awards/{award_uuid}/unsuspend", response=AwardOut, summary="Lift a suspension")
-def unsuspend_award(request: HttpRequest, award_uuid: str, payload: ReasonIn) -> dict[str, Any]:
+def unsuspend_award(
+    request: AuthenticatedHttpRequest, award_uuid: str, payload: ReasonIn
+) -> dict[str, Any]:
     award = services.get_award(award_uuid)
     return _detail(services.unsuspend_award(actor=request.auth, award=award, reason=payload.reason))
 
 
 @router.get("/orgs/{org}/status-lists", response=list[StatusListOut], summary="List status lists")
-def list_status_lists(request: HttpRequest, org: str) -> list[dict[str, Any]]:
+def list_status_lists(request: AuthenticatedHttpRequest, org: str) -> list[dict[str, Any]]:
     """The organisation's revocation and suspension lists and how many entries each has used."""
     return [
         {

@@ -27,6 +27,7 @@ from django.db.models import Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from microcred.accounts.services import User
 from microcred.audit.services import record_event
 from microcred.awards import downloads, status
 from microcred.awards.credential import Learner, Outcome, build_credential
@@ -120,7 +121,7 @@ class IssueRequest:
 
 def issue_award(
     *,
-    actor: Any,
+    actor: User,
     version: Any,
     learner_email: str | None = None,
     learner_did: str | None = None,
@@ -229,7 +230,7 @@ def _issue(
     version: Any,
     request: IssueRequest,
     *,
-    actor: Any,
+    actor: User,
     now: datetime,
     decision: str | None = None,
 ) -> Award:
@@ -277,7 +278,7 @@ def _sign_award(
     request: IssueRequest,
     status_list: StatusList,
     *,
-    actor: Any,
+    actor: User,
     now: datetime,
     decision: str | None,
 ) -> Award:
@@ -590,7 +591,7 @@ def _notify_learner(award: Award) -> None:
 # -- revocation and suspension -----------------------------------------------------------
 
 
-def revoke_award(*, actor: Any, award: Award, reason: str, now: datetime | None = None) -> Award:
+def revoke_award(*, actor: User, award: Award, reason: str, now: datetime | None = None) -> Award:
     """Revoke ``award`` for good: set its status bit and re-sign the list.
 
     The bit is that of its one suspension entry, never to be cleared again;
@@ -600,14 +601,16 @@ def revoke_award(*, actor: Any, award: Award, reason: str, now: datetime | None 
     return _change_status(actor=actor, award=award, reason=reason, now=now, to=AwardStatus.REVOKED)
 
 
-def suspend_award(*, actor: Any, award: Award, reason: str, now: datetime | None = None) -> Award:
+def suspend_award(*, actor: User, award: Award, reason: str, now: datetime | None = None) -> Award:
     """Suspend ``award`` until it is unsuspended: set its bit in the suspension list."""
     return _change_status(
         actor=actor, award=award, reason=reason, now=now, to=AwardStatus.SUSPENDED
     )
 
 
-def unsuspend_award(*, actor: Any, award: Award, reason: str, now: datetime | None = None) -> Award:
+def unsuspend_award(
+    *, actor: User, award: Award, reason: str, now: datetime | None = None
+) -> Award:
     """Lift a suspension: clear the award's bit in the suspension list."""
     return _change_status(actor=actor, award=award, reason=reason, now=now, to=AwardStatus.ACTIVE)
 
@@ -620,7 +623,7 @@ ACTIONS = {
 
 
 def _change_status(
-    *, actor: Any, award: Award, reason: str, now: datetime | None, to: AwardStatus
+    *, actor: User, award: Award, reason: str, now: datetime | None, to: AwardStatus
 ) -> Award:
     now = now or timezone.now()
     organisation = organisations.access_organisation(actor, award.organisation.slug, roles=ISSUERS)
@@ -689,7 +692,7 @@ def get_award(award_uuid: uuid.UUID | str) -> Award:
         raise NotFound(f"No credential {award_uuid}.", field="uuid") from None
 
 
-def access_award(actor: Any, award_uuid: uuid.UUID | str) -> Award:
+def access_award(actor: User, award_uuid: uuid.UUID | str) -> Award:
     """Return the award if ``actor`` is on the staff of its organisation (any role)."""
     award = get_award(award_uuid)
     try:
@@ -712,7 +715,7 @@ def get_learner_awards(user: Any, *, microcredential: Any = None) -> list[Award]
 
 def list_awards(
     *,
-    actor: Any,
+    actor: User,
     organisation_slug: str,
     search: str = "",
     status: str = "",
@@ -755,7 +758,7 @@ def get_issued_awards(organisation: Any = None) -> QuerySet[Award]:
     return awards.order_by("issued_at", "pk")
 
 
-def list_status_lists(*, actor: Any, organisation_slug: str) -> QuerySet[StatusList]:
+def list_status_lists(*, actor: User, organisation_slug: str) -> QuerySet[StatusList]:
     organisation = organisations.access_organisation(actor, organisation_slug)
     return StatusList.objects.filter(organisation=organisation).order_by("purpose", "id")
 
@@ -842,12 +845,12 @@ def find_version(*, organisation_slug: str, reference: uuid.UUID | str) -> Any:
 # -- staff pages -----------------------------------------------------------------------------
 
 
-def access_issuing(actor: Any, organisation_slug: str) -> Any:
+def access_issuing(actor: User, organisation_slug: str) -> Any:
     """Return the organisation if ``actor`` may issue, revoke and suspend its awards."""
     return organisations.access_organisation(actor, organisation_slug, roles=ISSUERS)
 
 
-def can_issue(actor: Any, organisation_slug: str) -> bool:
+def can_issue(actor: User, organisation_slug: str) -> bool:
     try:
         access_issuing(actor, organisation_slug)
     except (NotFound, Forbidden):
@@ -855,7 +858,7 @@ def can_issue(actor: Any, organisation_slug: str) -> bool:
     return True
 
 
-def allowed_status_changes(actor: Any, award: Award) -> list[str]:
+def allowed_status_changes(actor: User, award: Award) -> list[str]:
     """Return the status changes ``actor`` may make to ``award`` now, in the order to offer them."""
     if not can_issue(actor, award.organisation.slug):
         return []

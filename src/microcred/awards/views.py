@@ -20,6 +20,7 @@ from django.utils.cache import (
 )
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
+from microcred.accounts.auth import AuthenticatedHttpRequest
 from microcred.awards import services
 from microcred.awards.forms import IssueForm, StatusChangeForm
 from microcred.awards.models import AwardStatus, CredentialFormat
@@ -178,7 +179,7 @@ def status_list(request: HttpRequest, organisation: str, list_slug: str) -> Http
 
 @studio_page
 @require_GET
-def studio_list(request: HttpRequest, slug: str) -> HttpResponse:
+def studio_list(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     search = request.GET.get("q", "")
     wanted_status = request.GET.get("status", "")
     if wanted_status not in ("", *AwardStatus.values):
@@ -198,7 +199,7 @@ def studio_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @studio_page
-def studio_issue(request: HttpRequest, slug: str) -> HttpResponse:
+def studio_issue(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """The issue form; a posted form is authorised by ``issue_award`` alone, or, when it is
     not valid and nothing is issued, by ``access_issuing`` before it is shown again."""
     if request.method != "POST":
@@ -230,7 +231,7 @@ def _issue_page(
 
 @studio_page
 @require_GET
-def studio_detail(request: HttpRequest, slug: str, award_uuid: str) -> HttpResponse:
+def studio_detail(request: AuthenticatedHttpRequest, slug: str, award_uuid: str) -> HttpResponse:
     award = _in_organisation(slug, services.access_award(request.user, award_uuid))
     return render(request, "awards/studio/detail.html", _detail_context(request, award))
 
@@ -238,7 +239,7 @@ def studio_detail(request: HttpRequest, slug: str, award_uuid: str) -> HttpRespo
 @studio_page
 @require_POST
 def studio_change_status(
-    request: HttpRequest, slug: str, award_uuid: str, action: str
+    request: AuthenticatedHttpRequest, slug: str, award_uuid: str, action: str
 ) -> HttpResponse:
     """Revoke, suspend or unsuspend: the change authorises; a form that is not valid is shown
     again once ``access_award`` has."""
@@ -270,7 +271,9 @@ def _in_organisation(slug: str, award: Any) -> Any:
 
 
 def _detail_context(
-    request: HttpRequest, award: Any, failed: tuple[str, StatusChangeForm] | None = None
+    request: AuthenticatedHttpRequest,
+    award: Any,
+    failed: tuple[str, StatusChangeForm] | None = None,
 ) -> dict[str, Any]:
     """Return the detail page's context; ``failed`` is a status change form that was refused."""
     forms = dict([failed]) if failed else {}

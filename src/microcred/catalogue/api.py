@@ -18,7 +18,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict, create_model
 
-from microcred.accounts.auth import AUTH
+from microcred.accounts.auth import AUTH, AuthenticatedHttpRequest
 from microcred.catalogue import services
 from microcred.catalogue.fields import SPECIFICATION, Kind, SpecField
 from microcred.catalogue.models import MicroCredentialVersion
@@ -379,7 +379,7 @@ def catalogue(request: HttpRequest, query: Query[CatalogueQuery]) -> dict[str, A
     response=list[MicroCredentialOut],
     summary="The organisation's micro-credentials (members)",
 )
-def list_microcredentials(request: HttpRequest, org: str) -> list[dict[str, Any]]:
+def list_microcredentials(request: AuthenticatedHttpRequest, org: str) -> list[dict[str, Any]]:
     organisation = organisations.access_organisation(request.auth, org)
     return [
         _microcredential(entry.microcredential)
@@ -411,7 +411,9 @@ def _microcredential(microcredential: Any) -> dict[str, Any]:
     response={201: VersionOut},
     summary="Create a micro-credential with its first draft version (designer)",
 )
-def create_microcredential(request: HttpRequest, org: str, payload: MicroCredentialIn) -> Status:
+def create_microcredential(
+    request: AuthenticatedHttpRequest, org: str, payload: MicroCredentialIn
+) -> Status:
     organisation = organisations.access_organisation(request.auth, org, roles=services.DESIGN_ROLES)
     version = services.create_microcredential(
         actor=request.auth, organisation=organisation, **_fields(payload)
@@ -424,7 +426,7 @@ def create_microcredential(request: HttpRequest, org: str, payload: MicroCredent
     response=MicroCredentialOut,
     summary="A micro-credential and its versions (members)",
 )
-def get_microcredential(request: HttpRequest, org: str, slug: str) -> dict[str, Any]:
+def get_microcredential(request: AuthenticatedHttpRequest, org: str, slug: str) -> dict[str, Any]:
     return _microcredential(services.access_microcredential(request.auth, org, slug))
 
 
@@ -433,7 +435,7 @@ def get_microcredential(request: HttpRequest, org: str, slug: str) -> dict[str, 
     response={201: VersionOut},
     summary="Start a new draft version, copied from the latest (designer)",
 )
-def create_version(request: HttpRequest, org: str, slug: str) -> Status:
+def create_version(request: AuthenticatedHttpRequest, org: str, slug: str) -> Status:
     microcredential = services.access_microcredential(
         request.auth, org, slug, roles=services.DESIGN_ROLES
     )
@@ -446,7 +448,9 @@ def create_version(request: HttpRequest, org: str, slug: str) -> Status:
     response=VersionOut,
     summary="A version, drafts included (members)",
 )
-def get_version(request: HttpRequest, org: str, slug: str, number: int) -> dict[str, Any]:
+def get_version(
+    request: AuthenticatedHttpRequest, org: str, slug: str, number: int
+) -> dict[str, Any]:
     return _version(services.access_version(request.auth, org, slug, number))
 
 
@@ -456,7 +460,7 @@ def get_version(request: HttpRequest, org: str, slug: str, number: int) -> dict[
     summary="Change a draft version (designer); a published version answers 409",
 )
 def update_version(
-    request: HttpRequest, org: str, slug: str, number: int, payload: VersionPatch
+    request: AuthenticatedHttpRequest, org: str, slug: str, number: int, payload: VersionPatch
 ) -> dict[str, Any]:
     version = services.access_version(request.auth, org, slug, number, roles=services.DESIGN_ROLES)
     return _version(services.update_draft(actor=request.auth, version=version, **_fields(payload)))
@@ -467,7 +471,9 @@ def update_version(
     response=VersionOut,
     summary="Publish a draft and freeze it (designer); 422 lists missing Annex I elements",
 )
-def publish_version(request: HttpRequest, org: str, slug: str, number: int) -> dict[str, Any]:
+def publish_version(
+    request: AuthenticatedHttpRequest, org: str, slug: str, number: int
+) -> dict[str, Any]:
     version = services.access_version(request.auth, org, slug, number, roles=services.DESIGN_ROLES)
     return _version(services.publish_version(actor=request.auth, version=version))
 
@@ -478,7 +484,7 @@ def publish_version(request: HttpRequest, org: str, slug: str, number: int) -> d
     summary="Withdraw a published version from the catalogue (designer)",
 )
 def withdraw_version(
-    request: HttpRequest, org: str, slug: str, number: int, payload: WithdrawIn
+    request: AuthenticatedHttpRequest, org: str, slug: str, number: int, payload: WithdrawIn
 ) -> dict[str, Any]:
     version = services.access_version(request.auth, org, slug, number, roles=services.DESIGN_ROLES)
     return _version(

@@ -23,6 +23,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
 
+from microcred.accounts.services import User
 from microcred.audit.services import record_event
 from microcred.catalogue import gates, parts
 from microcred.catalogue.achievement import (
@@ -119,7 +120,7 @@ _UNCHANGED = object()
 
 def create_microcredential(
     *,
-    actor: Any,
+    actor: User,
     organisation: Organisation,
     title: str,
     slug: str | None = None,
@@ -175,7 +176,7 @@ def _slug(organisation: Organisation, slug: str | None, title: str) -> str:
 
 
 def update_draft(
-    *, actor: Any, version: MicroCredentialVersion, **fields: Any
+    *, actor: User, version: MicroCredentialVersion, **fields: Any
 ) -> MicroCredentialVersion:
     """Change fields of a draft version and return it; a published one is refused, and so is
     one in quality review (:class:`Conflict` ``qa.in_review``).
@@ -284,7 +285,7 @@ def _replace_rubric(version: MicroCredentialVersion, rubric: parts.RubricInput |
 
 def add_skill(
     *,
-    actor: Any,
+    actor: User,
     version: MicroCredentialVersion,
     outcome: int,
     uri: str,
@@ -306,7 +307,7 @@ def add_skill(
     return alignment
 
 
-def remove_skill(*, actor: Any, version: MicroCredentialVersion, outcome: int, uri: str) -> None:
+def remove_skill(*, actor: User, version: MicroCredentialVersion, outcome: int, uri: str) -> None:
     """Remove a skill from learning outcome number ``outcome`` of a draft."""
     with transaction.atomic():
         draft = _draft_to_change(actor, version)
@@ -328,7 +329,7 @@ def _outcome(version: MicroCredentialVersion, number: Any) -> LearningOutcome:
 
 
 def publish_version(
-    *, actor: Any, version: MicroCredentialVersion, now: datetime | None = None
+    *, actor: User, version: MicroCredentialVersion, now: datetime | None = None
 ) -> MicroCredentialVersion:
     """Publish a draft and freeze it, if it carries every mandatory Annex I element and
     passed quality assurance.
@@ -365,7 +366,7 @@ def publish_version(
 
 
 def withdraw_version(
-    *, actor: Any, version: MicroCredentialVersion, reason: str = ""
+    *, actor: User, version: MicroCredentialVersion, reason: str = ""
 ) -> MicroCredentialVersion:
     """Withdraw a published version from the catalogue; its achievement stays readable."""
     with transaction.atomic():
@@ -389,7 +390,7 @@ def withdraw_version(
     return locked
 
 
-def create_new_version(*, actor: Any, microcredential: MicroCredential) -> MicroCredentialVersion:
+def create_new_version(*, actor: User, microcredential: MicroCredential) -> MicroCredentialVersion:
     """Copy the latest version into a new draft (the next number) and return it.
 
     Refused with :class:`Conflict` while a draft exists: edit that one.
@@ -480,7 +481,7 @@ def _event_data(version: MicroCredentialVersion) -> dict[str, Any]:
 
 
 def lock_version(
-    actor: Any, version: MicroCredentialVersion, *, roles: Iterable[str] = DESIGN_ROLES
+    actor: User, version: MicroCredentialVersion, *, roles: Iterable[str] = DESIGN_ROLES
 ) -> MicroCredentialVersion:
     """Return the version's row locked until the transaction ends, if ``actor`` holds one of
     ``roles`` (designer by default) in its organisation."""
@@ -493,7 +494,7 @@ def lock_version(
     return locked
 
 
-def _draft_for_update(actor: Any, version: MicroCredentialVersion) -> MicroCredentialVersion:
+def _draft_for_update(actor: User, version: MicroCredentialVersion) -> MicroCredentialVersion:
     locked = lock_version(actor, version)
     if locked.status != VersionStatus.DRAFT:
         raise Conflict(
@@ -506,14 +507,14 @@ def _draft_for_update(actor: Any, version: MicroCredentialVersion) -> MicroCrede
     return locked
 
 
-def _draft_to_change(actor: Any, version: MicroCredentialVersion) -> MicroCredentialVersion:
+def _draft_to_change(actor: User, version: MicroCredentialVersion) -> MicroCredentialVersion:
     """Return the locked draft if it may change now: not while it is in quality review."""
     draft = _draft_for_update(actor, version)
     gates.check_editable(draft)
     return draft
 
 
-def _user(actor: Any) -> Any:
+def _user(actor: User) -> Any:
     return actor if getattr(actor, "pk", None) else None
 
 
@@ -616,7 +617,7 @@ def get_version_by_achievement(achievement_uuid: uuid.UUID | str) -> MicroCreden
 
 
 def access_microcredential(
-    actor: Any, organisation: str, slug: str, *, roles: Iterable[str] = ()
+    actor: User, organisation: str, slug: str, *, roles: Iterable[str] = ()
 ) -> MicroCredential:
     """Return an organisation's micro-credential for a member holding one of ``roles``."""
     owner = organisations.access_organisation(actor, organisation, roles=roles)
@@ -629,7 +630,7 @@ def access_microcredential(
 
 
 def access_version(
-    actor: Any, organisation: str, slug: str, number: int, *, roles: Iterable[str] = ()
+    actor: User, organisation: str, slug: str, number: int, *, roles: Iterable[str] = ()
 ) -> MicroCredentialVersion:
     """Return any version (drafts too) of an organisation's micro-credential, for its members."""
     microcredential = access_microcredential(actor, organisation, slug, roles=roles)

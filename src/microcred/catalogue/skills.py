@@ -8,11 +8,11 @@ file at its next search).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 
+from microcred.accounts.services import User
 from microcred.audit.services import record_event
 from microcred.frameworks import esco
 
@@ -36,10 +36,11 @@ def get_skill(uri: str) -> esco.Skill | None:
     return get_skill_index().get(uri)
 
 
-def import_esco(*, actor: Any, path: Path) -> int:
+def import_esco(*, actor: User | None, path: Path) -> int:
     """Replace the installation's skills with those of an official ESCO CSV; return how many.
 
-    The file is read and checked first, so a bad file changes nothing.
+    The file is read and checked first, so a bad file changes nothing. ``actor`` is None
+    when an operator imports from the command line: the audit log names the system.
     """
     skills = esco.load_esco_csv(path)
     with transaction.atomic():

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from microcred.accounts.auth import AuthenticatedHttpRequest
 from microcred.catalogue import gates, services
 from microcred.catalogue.forms import (
     DesignForms,
@@ -147,7 +148,7 @@ def _posted(request: HttpRequest) -> Any:
 
 
 def _version_for(
-    request: HttpRequest, slug: str, credential: str, number: int, *, design: bool
+    request: AuthenticatedHttpRequest, slug: str, credential: str, number: int, *, design: bool
 ) -> MicroCredentialVersion:
     roles = services.DESIGN_ROLES if design else ()
     return services.access_version(request.user, slug, credential, number, roles=roles)
@@ -166,7 +167,7 @@ def _studio_version_url(version: MicroCredentialVersion, name: str = "studio-ver
 
 @studio_page
 @require_GET
-def studio_list(request: HttpRequest, slug: str) -> HttpResponse:
+def studio_list(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     organisation = organisations.access_organisation(request.user, slug)
     return render(
         request,
@@ -181,7 +182,7 @@ def studio_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 @studio_page
 @require_http_methods(["GET", "POST"])
-def studio_new(request: HttpRequest, slug: str) -> HttpResponse:
+def studio_new(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     organisation = organisations.access_organisation(
         request.user, slug, roles=services.DESIGN_ROLES
     )
@@ -210,7 +211,9 @@ def studio_new(request: HttpRequest, slug: str) -> HttpResponse:
 
 @studio_page
 @require_GET
-def studio_credential(request: HttpRequest, slug: str, credential: str) -> HttpResponse:
+def studio_credential(
+    request: AuthenticatedHttpRequest, slug: str, credential: str
+) -> HttpResponse:
     microcredential = services.access_microcredential(request.user, slug, credential)
     versions = services.get_versions(microcredential)
     return render(
@@ -228,7 +231,9 @@ def studio_credential(request: HttpRequest, slug: str, credential: str) -> HttpR
 
 @studio_page
 @require_GET
-def studio_version(request: HttpRequest, slug: str, credential: str, number: int) -> HttpResponse:
+def studio_version(
+    request: AuthenticatedHttpRequest, slug: str, credential: str, number: int
+) -> HttpResponse:
     version = _version_for(request, slug, credential, number, design=False)
     context = _version_context(version)
     context.update(
@@ -242,7 +247,9 @@ def studio_version(request: HttpRequest, slug: str, credential: str, number: int
 
 @studio_page
 @require_http_methods(["GET", "POST"])
-def studio_edit(request: HttpRequest, slug: str, credential: str, number: int) -> HttpResponse:
+def studio_edit(
+    request: AuthenticatedHttpRequest, slug: str, credential: str, number: int
+) -> HttpResponse:
     version = _version_for(request, slug, credential, number, design=True)
     if version.status != VersionStatus.DRAFT:
         messages.error(request, "A published version cannot change; create a new version.")
@@ -288,7 +295,7 @@ def studio_edit(request: HttpRequest, slug: str, credential: str, number: int) -
 @studio_page
 @require_http_methods(["GET", "POST"])
 def studio_skills(
-    request: HttpRequest, slug: str, credential: str, number: int, outcome: int
+    request: AuthenticatedHttpRequest, slug: str, credential: str, number: int, outcome: int
 ) -> HttpResponse:
     """A learning outcome's skills: suggestions for its text (or a search), add and remove."""
     version = _version_for(request, slug, credential, number, design=True)
@@ -337,7 +344,10 @@ def studio_skills(
 
 
 def _change_skill(
-    request: HttpRequest, version: MicroCredentialVersion, outcome: int, data: dict[str, Any]
+    request: AuthenticatedHttpRequest,
+    version: MicroCredentialVersion,
+    outcome: int,
+    data: dict[str, Any],
 ) -> None:
     if data["action"] == "add":
         alignment = services.add_skill(
@@ -351,7 +361,9 @@ def _change_skill(
 
 @studio_page
 @require_http_methods(["GET", "POST"])
-def studio_publish(request: HttpRequest, slug: str, credential: str, number: int) -> HttpResponse:
+def studio_publish(
+    request: AuthenticatedHttpRequest, slug: str, credential: str, number: int
+) -> HttpResponse:
     version = _version_for(request, slug, credential, number, design=True)
     problem = None
     status = 200
@@ -379,7 +391,9 @@ def studio_publish(request: HttpRequest, slug: str, credential: str, number: int
 
 @studio_page
 @require_POST
-def studio_new_version(request: HttpRequest, slug: str, credential: str) -> HttpResponse:
+def studio_new_version(
+    request: AuthenticatedHttpRequest, slug: str, credential: str
+) -> HttpResponse:
     microcredential = services.access_microcredential(
         request.user, slug, credential, roles=services.DESIGN_ROLES
     )
@@ -394,7 +408,9 @@ def studio_new_version(request: HttpRequest, slug: str, credential: str) -> Http
 
 @studio_page
 @require_POST
-def studio_withdraw(request: HttpRequest, slug: str, credential: str, number: int) -> HttpResponse:
+def studio_withdraw(
+    request: AuthenticatedHttpRequest, slug: str, credential: str, number: int
+) -> HttpResponse:
     version = _version_for(request, slug, credential, number, design=True)
     form = WithdrawForm(request.POST)
     if not form.is_valid():

@@ -13,7 +13,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
 from microcred.accounts import services as accounts
-from microcred.accounts.auth import AUTH
+from microcred.accounts.auth import AUTH, AuthenticatedHttpRequest
 from microcred.organisations import services
 from microcred.organisations.models import Organisation, SigningKey
 from microcred.organisations.profile import PROFILE_FIELDS
@@ -38,7 +38,7 @@ class MeOut(Schema):
 
 
 @router.get("/me", response=MeOut, tags=["accounts"], summary="Who am I: my account and my roles")
-def me(request: HttpRequest) -> dict:
+def me(request: AuthenticatedHttpRequest) -> dict:
     user = request.auth
     return {
         "username": user.get_username(),
@@ -196,7 +196,7 @@ def list_organisations(request: HttpRequest) -> list[dict[str, Any]]:
 @router.post(
     "/orgs", response={201: OrganisationOut}, summary="Register an organisation (platform admin)"
 )
-def register_organisation(request: HttpRequest, payload: OrganisationIn) -> Status:
+def register_organisation(request: AuthenticatedHttpRequest, payload: OrganisationIn) -> Status:
     organisation = services.register_organisation(actor=request.auth, **payload.model_dump())
     return Status(201, _organisation(organisation))
 
@@ -207,7 +207,9 @@ def get_organisation(request: HttpRequest, slug: str) -> dict[str, Any]:
 
 
 @router.patch("/orgs/{slug}", response=OrganisationOut, summary="Change the profile (owner)")
-def update_organisation(request: HttpRequest, slug: str, payload: OrganisationPatch) -> dict:
+def update_organisation(
+    request: AuthenticatedHttpRequest, slug: str, payload: OrganisationPatch
+) -> dict:
     organisation = services.update_organisation(
         actor=request.auth,
         organisation=services.access_organisation(request.auth, slug),
@@ -217,13 +219,13 @@ def update_organisation(request: HttpRequest, slug: str, payload: OrganisationPa
 
 
 @router.get("/orgs/{slug}/members", response=list[MemberOut], summary="Members and their roles")
-def list_members(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
+def list_members(request: AuthenticatedHttpRequest, slug: str) -> list[dict[str, Any]]:
     organisation = services.access_organisation(request.auth, slug)
     return [_member(member) for member in services.get_members(organisation)]
 
 
 @router.post("/orgs/{slug}/members", response={201: MemberOut}, summary="Add a member (owner)")
-def add_member(request: HttpRequest, slug: str, payload: MemberIn) -> Status:
+def add_member(request: AuthenticatedHttpRequest, slug: str, payload: MemberIn) -> Status:
     member = services.add_member(
         actor=request.auth,
         organisation=services.access_organisation(request.auth, slug),
@@ -238,7 +240,9 @@ def add_member(request: HttpRequest, slug: str, payload: MemberIn) -> Status:
     response=MemberOut,
     summary="Give a member exactly these roles (owner)",
 )
-def change_member_roles(request: HttpRequest, slug: str, username: str, payload: RolesIn) -> dict:
+def change_member_roles(
+    request: AuthenticatedHttpRequest, slug: str, username: str, payload: RolesIn
+) -> dict:
     member = services.change_member_roles(
         actor=request.auth,
         organisation=services.access_organisation(request.auth, slug),
@@ -251,7 +255,7 @@ def change_member_roles(request: HttpRequest, slug: str, username: str, payload:
 @router.delete(
     "/orgs/{slug}/members/{username}", response={204: None}, summary="Remove a member (owner)"
 )
-def remove_member(request: HttpRequest, slug: str, username: str) -> Status:
+def remove_member(request: AuthenticatedHttpRequest, slug: str, username: str) -> Status:
     services.remove_member(
         actor=request.auth,
         organisation=services.access_organisation(request.auth, slug),
@@ -261,7 +265,7 @@ def remove_member(request: HttpRequest, slug: str, username: str) -> Status:
 
 
 @router.get("/orgs/{slug}/keys", response=list[KeyOut], summary="Signing keys (public parts)")
-def list_keys(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
+def list_keys(request: AuthenticatedHttpRequest, slug: str) -> list[dict[str, Any]]:
     organisation = services.access_organisation(request.auth, slug)
     return [_key(key) for key in services.get_keys(organisation)]
 
@@ -271,7 +275,7 @@ def list_keys(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
     response={201: KeyOut},
     summary="Retire the active key and make a new one (owner)",
 )
-def rotate_key(request: HttpRequest, slug: str) -> Status:
+def rotate_key(request: AuthenticatedHttpRequest, slug: str) -> Status:
     key = services.rotate_signing_key(
         actor=request.auth, organisation=services.access_organisation(request.auth, slug)
     )
@@ -283,7 +287,9 @@ def rotate_key(request: HttpRequest, slug: str) -> Status:
     response=KeyOut,
     summary="Mark a key compromised: what it signed stops verifying (owner)",
 )
-def compromise_key(request: HttpRequest, slug: str, key_id: str, payload: CompromiseIn) -> dict:
+def compromise_key(
+    request: AuthenticatedHttpRequest, slug: str, key_id: str, payload: CompromiseIn
+) -> dict:
     key = services.mark_key_compromised(
         actor=request.auth,
         organisation=services.access_organisation(request.auth, slug),

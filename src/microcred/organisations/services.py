@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from microcred.accounts.services import check_platform_admin, find_user, is_platform_admin
+from microcred.accounts.services import User, check_platform_admin, find_user, is_platform_admin
 from microcred.audit.services import record_event
 from microcred.core import public_urls
 from microcred.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -111,7 +111,7 @@ def get_did_document_url(organisation: Organisation) -> str:
 
 def create_organisation(
     *,
-    actor: Any,
+    actor: User,
     name: str,
     type: str,
     country: str,
@@ -143,14 +143,14 @@ def create_organisation(
     return organisation
 
 
-def register_organisation(*, actor: Any, owner: str | None = None, **fields: Any) -> Organisation:
+def register_organisation(*, actor: User, owner: str | None = None, **fields: Any) -> Organisation:
     """Register an organisation for its first owner (username or email; default: the actor).
 
     Only platform admins register organisations: an issuer's DID and keys
     speak for it, so someone vets it first.
     """
     check_platform_admin(actor, "register organisations")
-    first_owner = actor
+    first_owner: User | None = actor
     if owner:
         first_owner = find_user(owner)
         if first_owner is None:
@@ -174,7 +174,7 @@ def _clean_slug(slug: Any) -> str:
     return slug
 
 
-def update_organisation(*, actor: Any, organisation: Organisation, **changes: Any) -> Organisation:
+def update_organisation(*, actor: User, organisation: Organisation, **changes: Any) -> Organisation:
     """Change the organisation's public profile (owner).
 
     The slug never changes: the organisation's DID, and so every credential
@@ -238,7 +238,7 @@ def get_roles(user: Any, organisation: Organisation) -> set[str]:
     )
 
 
-def access_organisation(actor: Any, slug: str, *, roles: Iterable[str] = ()) -> Organisation:
+def access_organisation(actor: User, slug: str, *, roles: Iterable[str] = ()) -> Organisation:
     """Return the organisation if ``actor`` holds one of ``roles`` in it (any role if empty).
 
     Owners may do everything. Platform admins (``is_staff``) pass too. A
@@ -250,7 +250,7 @@ def access_organisation(actor: Any, slug: str, *, roles: Iterable[str] = ()) -> 
     return organisation
 
 
-def _authorise(actor: Any, organisation: Organisation, roles: Iterable[str]) -> None:
+def _authorise(actor: User, organisation: Organisation, roles: Iterable[str]) -> None:
     if is_platform_admin(actor):
         return
     held = get_roles(actor, organisation)
@@ -319,7 +319,7 @@ def get_memberships(user: Any) -> list[OrganisationRoles]:
 
 
 def add_member(
-    *, actor: Any, organisation: Organisation, user: str, roles: Iterable[str]
+    *, actor: User, organisation: Organisation, user: str, roles: Iterable[str]
 ) -> Member:
     """Make someone (by username or email address) a member with ``roles`` (owner)."""
     _authorise(actor, organisation, [Role.OWNER])
@@ -340,7 +340,7 @@ def add_member(
 
 
 def change_member_roles(
-    *, actor: Any, organisation: Organisation, user: str, roles: Iterable[str]
+    *, actor: User, organisation: Organisation, user: str, roles: Iterable[str]
 ) -> Member:
     """Give a member exactly ``roles`` (owner); the organisation keeps at least one owner."""
     _authorise(actor, organisation, [Role.OWNER])
@@ -351,7 +351,7 @@ def change_member_roles(
         return _replace_roles(actor, organisation, person, before, wanted)
 
 
-def remove_member(*, actor: Any, organisation: Organisation, user: str) -> None:
+def remove_member(*, actor: User, organisation: Organisation, user: str) -> None:
     """Take every role from a member (owner); the organisation keeps at least one owner."""
     _authorise(actor, organisation, [Role.OWNER])
     with transaction.atomic():
@@ -391,7 +391,7 @@ def _member(organisation: Organisation, user: str) -> tuple[Any, frozenset[str]]
 
 
 def _replace_roles(
-    actor: Any,
+    actor: User,
     organisation: Organisation,
     person: Any,
     before: frozenset[str],
@@ -501,7 +501,7 @@ def get_public_jwk(organisation: Organisation, key_id: str) -> dict[str, Any]:
     }
 
 
-def rotate_signing_key(*, actor: Any, organisation: Organisation) -> SigningKey:
+def rotate_signing_key(*, actor: User, organisation: Organisation) -> SigningKey:
     """Retire the active key and make a new one active (owner); return the new key.
 
     The retired key stays in the DID document, so what it signed still verifies.
@@ -526,7 +526,7 @@ def rotate_signing_key(*, actor: Any, organisation: Organisation) -> SigningKey:
 
 
 def mark_key_compromised(
-    *, actor: Any, organisation: Organisation, key_id: str, reason: str
+    *, actor: User, organisation: Organisation, key_id: str, reason: str
 ) -> SigningKey:
     """Mark a key compromised (owner); return it. An active key is replaced by a new one.
 

@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from microcred.accounts.auth import AuthenticatedHttpRequest
 from microcred.accounts.services import check_platform_admin, is_platform_admin
 from microcred.core.pages import add_error, get_area_links, studio_page
 from microcred.errors import Conflict, InvalidInput, NotFound
@@ -99,7 +100,7 @@ def _can_manage(request: HttpRequest, organisation: Organisation) -> bool:
 
 
 @studio_page
-def studio_new(request: HttpRequest) -> HttpResponse:
+def studio_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Platform admins register organisations; everyone else learns how to ask for one."""
     admin = is_platform_admin(request.user)
     form = NewOrganisationForm(_posted(request))
@@ -126,7 +127,7 @@ def _render_new(
 
 
 @studio_page
-def studio_overview(request: HttpRequest, slug: str) -> HttpResponse:
+def studio_overview(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     organisation = services.access_organisation(request.user, slug)
     roles = services.get_roles(request.user, organisation)
     return render(
@@ -144,7 +145,7 @@ def studio_overview(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @studio_page
-def studio_profile(request: HttpRequest, slug: str) -> HttpResponse:
+def studio_profile(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     organisation = services.access_organisation(request.user, slug, roles=[Role.OWNER])
     form = ProfileForm(_posted(request), initial=ProfileForm.initial_for(organisation))
     if request.method == "POST":
@@ -173,14 +174,14 @@ def _render_profile(
     )
 
 
-def _access(request: HttpRequest, slug: str) -> Organisation:
+def _access(request: AuthenticatedHttpRequest, slug: str) -> Organisation:
     """Let any member see a staff page of the organisation; only owners send its forms."""
     roles = [Role.OWNER] if request.method == "POST" else []
     return services.access_organisation(request.user, slug, roles=roles)
 
 
 @studio_page
-def studio_members(request: HttpRequest, slug: str) -> HttpResponse:
+def studio_members(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """List the members; owners add someone with roles."""
     organisation = _access(request, slug)
     form = AddMemberForm(_posted(request))
@@ -201,7 +202,7 @@ def studio_members(request: HttpRequest, slug: str) -> HttpResponse:
 
 @studio_page
 @require_POST
-def studio_member(request: HttpRequest, slug: str, username: str) -> HttpResponse:
+def studio_member(request: AuthenticatedHttpRequest, slug: str, username: str) -> HttpResponse:
     """Change a member's roles, or remove them (``action=remove``)."""
     organisation = _access(request, slug)
     try:
@@ -258,7 +259,7 @@ def _render_members(
 
 
 @studio_page
-def studio_keys(request: HttpRequest, slug: str) -> HttpResponse:
+def studio_keys(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     return _render_keys(request, services.access_organisation(request.user, slug))
 
 
@@ -295,7 +296,7 @@ def _render_keys(
 
 @studio_page
 @require_POST
-def studio_rotate_key(request: HttpRequest, slug: str) -> HttpResponse:
+def studio_rotate_key(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     organisation = _access(request, slug)
     key = services.rotate_signing_key(actor=request.user, organisation=organisation)
     messages.success(request, f"{key.key_id} is the active key now; the previous key is retired.")
@@ -304,7 +305,9 @@ def studio_rotate_key(request: HttpRequest, slug: str) -> HttpResponse:
 
 @studio_page
 @require_POST
-def studio_compromise_key(request: HttpRequest, slug: str, key_id: str) -> HttpResponse:
+def studio_compromise_key(
+    request: AuthenticatedHttpRequest, slug: str, key_id: str
+) -> HttpResponse:
     organisation = _access(request, slug)
     form = CompromiseForm(request.POST, auto_id=f"id_{key_id}_%s")
     try:

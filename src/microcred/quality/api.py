@@ -17,7 +17,7 @@ from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 from pydantic import ConfigDict
 
-from microcred.accounts.auth import AUTH
+from microcred.accounts.auth import AUTH, AuthenticatedHttpRequest
 from microcred.catalogue import services as catalogue
 from microcred.organisations import services as organisations
 from microcred.quality import report, services
@@ -220,7 +220,7 @@ def check_specification(request: HttpRequest, payload: CheckIn) -> list[dict[str
     response=list[QueueEntryOut],
     summary="Reviews waiting for the organisation (QA reviewer)",
 )
-def review_queue(request: HttpRequest, org: str) -> list[dict[str, Any]]:
+def review_queue(request: AuthenticatedHttpRequest, org: str) -> list[dict[str, Any]]:
     organisation = organisations.access_organisation(request.auth, org, roles=services.REVIEW_ROLES)
     return [
         {
@@ -241,7 +241,9 @@ def review_queue(request: HttpRequest, org: str) -> list[dict[str, Any]]:
     response=list[DueOut],
     summary="Published versions whose review date has come (QA reviewer)",
 )
-def reviews_due(request: HttpRequest, org: str, today: date | None = None) -> list[dict[str, Any]]:
+def reviews_due(
+    request: AuthenticatedHttpRequest, org: str, today: date | None = None
+) -> list[dict[str, Any]]:
     organisation = organisations.access_organisation(request.auth, org, roles=services.REVIEW_ROLES)
     return [
         {
@@ -257,14 +259,16 @@ def reviews_due(request: HttpRequest, org: str, today: date | None = None) -> li
 
 
 @router.get("/orgs/{org}/qa/settings", response=SettingsOut, summary="Quality settings (member)")
-def get_settings(request: HttpRequest, org: str) -> dict[str, Any]:
+def get_settings(request: AuthenticatedHttpRequest, org: str) -> dict[str, Any]:
     return _settings(organisations.access_organisation(request.auth, org))
 
 
 @router.put(
     "/orgs/{org}/qa/settings", response=SettingsOut, summary="Change quality settings (owner)"
 )
-def update_settings(request: HttpRequest, org: str, payload: SettingsIn) -> dict[str, Any]:
+def update_settings(
+    request: AuthenticatedHttpRequest, org: str, payload: SettingsIn
+) -> dict[str, Any]:
     organisation = organisations.access_organisation(request.auth, org)
     given = payload.model_dump(exclude_unset=True)
     services.update_quality_settings(actor=request.auth, organisation=organisation, **given)
@@ -272,7 +276,9 @@ def update_settings(request: HttpRequest, org: str, payload: SettingsIn) -> dict
 
 
 @router.get(VERSION + "/checks", response=list[FindingOut], summary="Run the quality checks")
-def check_version(request: HttpRequest, org: str, slug: str, number: int) -> list[dict[str, Any]]:
+def check_version(
+    request: AuthenticatedHttpRequest, org: str, slug: str, number: int
+) -> list[dict[str, Any]]:
     version = catalogue.access_version(request.auth, org, slug, number)
     return services.get_findings(version)
 
@@ -282,7 +288,7 @@ def check_version(request: HttpRequest, org: str, slug: str, number: int) -> lis
     response={201: QAReviewOut},
     summary="Submit a draft for quality review (designer); blocking findings return it",
 )
-def submit_version(request: HttpRequest, org: str, slug: str, number: int) -> Status:
+def submit_version(request: AuthenticatedHttpRequest, org: str, slug: str, number: int) -> Status:
     version = catalogue.access_version(
         request.auth, org, slug, number, roles=catalogue.DESIGN_ROLES
     )
@@ -290,7 +296,9 @@ def submit_version(request: HttpRequest, org: str, slug: str, number: int) -> St
 
 
 @router.get(VERSION + "/review", response=QAReviewOut, summary="The version's latest review")
-def get_review(request: HttpRequest, org: str, slug: str, number: int) -> dict[str, Any]:
+def get_review(
+    request: AuthenticatedHttpRequest, org: str, slug: str, number: int
+) -> dict[str, Any]:
     return _review(services.access_review(request.auth, org, slug, number))
 
 
@@ -300,7 +308,7 @@ def get_review(request: HttpRequest, org: str, slug: str, number: int) -> dict[s
     summary="Approve or return a version in review (QA reviewer, not an author)",
 )
 def decide_review(
-    request: HttpRequest, org: str, slug: str, number: int, payload: DecisionIn
+    request: AuthenticatedHttpRequest, org: str, slug: str, number: int, payload: DecisionIn
 ) -> dict[str, Any]:
     review = services.access_review(request.auth, org, slug, number)
     return _review(
@@ -321,7 +329,7 @@ def decide_review(
     summary="Invite a QA agency to review the version (QA reviewer)",
 )
 def invite_agency(
-    request: HttpRequest, org: str, slug: str, number: int, payload: InviteIn
+    request: AuthenticatedHttpRequest, org: str, slug: str, number: int, payload: InviteIn
 ) -> dict[str, Any]:
     review = services.access_review(request.auth, org, slug, number)
     return _review(

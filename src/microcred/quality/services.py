@@ -26,7 +26,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from microcred.accounts.services import check_platform_admin
+from microcred.accounts.services import User, check_platform_admin
 from microcred.audit.services import record_event
 from microcred.catalogue import services as catalogue
 from microcred.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -98,7 +98,7 @@ def get_profiles_for(organisation: Organisation) -> list[str]:
 
 def update_quality_settings(
     *,
-    actor: Any,
+    actor: User,
     organisation: Organisation,
     profiles: list[str] | None = None,
     qa_process: str | None = None,
@@ -178,7 +178,7 @@ def _clean_accreditations(accreditations: Any) -> list[dict[str, str]]:
 
 def vet_organisation(
     *,
-    actor: Any,
+    actor: User,
     organisation: Organisation,
     track_record: str,
     subject_expertise: str,
@@ -274,7 +274,7 @@ def _fingerprint(version: Any) -> str:
 # -- the workflow ----------------------------------------------------------------------------
 
 
-def submit_version(*, actor: Any, version: Any, now: datetime | None = None) -> QAReview:
+def submit_version(*, actor: User, version: Any, now: datetime | None = None) -> QAReview:
     """Submit a draft for review; return the review.
 
     The automatic checks run at once: with any blocking error the review is
@@ -337,7 +337,7 @@ def submit_version(*, actor: Any, version: Any, now: datetime | None = None) -> 
 
 
 def invite_external_review(
-    *, actor: Any, review: QAReview, agency: str, now: datetime | None = None
+    *, actor: User, review: QAReview, agency: str, now: datetime | None = None
 ) -> QAReview:
     """Invite a QA agency (an organisation of type ``qa_agency``) to review this version too."""
     with transaction.atomic():
@@ -370,7 +370,7 @@ def invite_external_review(
 
 def decide_review(
     *,
-    actor: Any,
+    actor: User,
     review: QAReview,
     decision: str,
     checklist: Mapping[str, Mapping[str, Any]] | None = None,
@@ -444,7 +444,7 @@ def decide_review(
     return locked
 
 
-def _authorise_reviewer(actor: Any, review: QAReview, *, external: bool) -> None:
+def _authorise_reviewer(actor: User, review: QAReview, *, external: bool) -> None:
     version = review.version
     reviewing = review.external_agency if external else version.microcredential.organisation
     organisations.access_organisation(actor, reviewing.slug, roles=REVIEW_ROLES)
@@ -577,7 +577,7 @@ def get_reviews(version: Any) -> list[QAReview]:
 
 
 def access_review(
-    actor: Any, organisation: str, slug: str, number: int, *, roles: tuple[str, ...] = ()
+    actor: User, organisation: str, slug: str, number: int, *, roles: tuple[str, ...] = ()
 ) -> QAReview:
     """Return the latest review of a version for a member of its organisation, or of the
     agency invited to review it."""
@@ -594,7 +594,7 @@ def access_review(
     return review
 
 
-def _invited_review(actor: Any, organisation: str, slug: str, number: int) -> QAReview | None:
+def _invited_review(actor: User, organisation: str, slug: str, number: int) -> QAReview | None:
     if not getattr(actor, "is_authenticated", False):
         return None
     review = (
@@ -749,7 +749,7 @@ def notify_reviews_due(*, today: date, now: datetime | None = None) -> list[Orga
 # -- helpers ---------------------------------------------------------------------------------
 
 
-def _locked_version(actor: Any, version: Any, *, roles: tuple[str, ...]) -> Any:
+def _locked_version(actor: User, version: Any, *, roles: tuple[str, ...]) -> Any:
     return catalogue.lock_version(actor, version, roles=roles)
 
 
@@ -761,7 +761,7 @@ def _review_for_update(review: QAReview) -> QAReview:
     )
 
 
-def _locked_review(actor: Any, review: QAReview, *, roles: tuple[str, ...]) -> QAReview:
+def _locked_review(actor: User, review: QAReview, *, roles: tuple[str, ...]) -> QAReview:
     locked = _review_for_update(review)
     organisations.access_organisation(
         actor, locked.version.microcredential.organisation.slug, roles=roles
@@ -778,5 +778,5 @@ def _event_data(review: QAReview) -> dict[str, Any]:
     }
 
 
-def _user(actor: Any) -> Any:
+def _user(actor: User) -> Any:
     return actor if getattr(actor, "pk", None) else None

@@ -30,7 +30,7 @@ from typing import Any
 from django.db.models import prefetch_related_objects
 from django.urls import reverse
 
-from microcred.accounts.services import check_platform_admin
+from microcred.accounts.services import User, check_platform_admin
 from microcred.assessment import figures as assessment
 from microcred.awards import services as awards
 from microcred.catalogue import services as catalogue
@@ -94,13 +94,13 @@ class Watch:
     duplicates: list[DuplicatePair]
 
 
-def access_organisation_watch(actor: Any, slug: str) -> Watch:
+def access_organisation_watch(actor: User, slug: str) -> Watch:
     """Return the watch of organisation ``slug`` for its QA reviewers and owners."""
     organisation = organisations.access_organisation(actor, slug, roles=WATCHERS)
     return get_watch(organisation)
 
 
-def access_platform_watch(actor: Any) -> Watch:
+def access_platform_watch(actor: User) -> Watch:
     """Return the watch of the whole platform, for platform admins."""
     check_platform_admin(actor, "see the credential inflation watch of the whole platform")
     return get_watch(None)

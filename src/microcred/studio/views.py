@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from typing import Any
+
+from django.http import HttpResponse
 from django.shortcuts import render
 
+from microcred.accounts.auth import AuthenticatedHttpRequest
 from microcred.accounts.services import is_platform_admin
 from microcred.core.pages import get_area_links, studio_page
 from microcred.organisations import services as organisations
 
 
 @studio_page
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     admin = is_platform_admin(request.user)
-    entries = [
+    entries: list[dict[str, Any]] = [
         {
             "organisation": membership.organisation,
             "roles": organisations.role_labels(membership.roles),

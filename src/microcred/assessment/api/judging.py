@@ -7,11 +7,10 @@ from datetime import datetime
 from typing import Any, Literal
 from uuid import UUID
 
-from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from pydantic import ConfigDict
 
-from microcred.accounts.auth import AUTH
+from microcred.accounts.auth import AUTH, AuthenticatedHttpRequest
 from microcred.assessment import services
 from microcred.awards import services as awards
 from microcred.catalogue import services as catalogue
@@ -245,7 +244,7 @@ def _decision(submission: Any) -> dict[str, Any]:
     response=ReviewDetailOut,
     summary="A review assigned to you: the submission, the rubric, earlier reviews",
 )
-def get_review(request: HttpRequest, uuid: UUID) -> dict[str, Any]:
+def get_review(request: AuthenticatedHttpRequest, uuid: UUID) -> dict[str, Any]:
     return _review(services.access_review(request.auth, uuid))
 
 
@@ -254,7 +253,9 @@ def get_review(request: HttpRequest, uuid: UUID) -> dict[str, Any]:
     response=ReviewDetailOut,
     summary="Score the rubric: a level and feedback per criterion, overall feedback",
 )
-def score_review(request: HttpRequest, uuid: UUID, payload: ScoresIn) -> dict[str, Any]:
+def score_review(
+    request: AuthenticatedHttpRequest, uuid: UUID, payload: ScoresIn
+) -> dict[str, Any]:
     scored = services.score_review(
         actor=request.auth,
         review=services.get_review(uuid),
@@ -270,7 +271,7 @@ def score_review(request: HttpRequest, uuid: UUID, payload: ScoresIn) -> dict[st
     response=list[FeedbackOut],
     summary="Feedback on your attempt, without reviewers' names (learner)",
 )
-def get_feedback(request: HttpRequest, uuid: UUID) -> list[Any]:
+def get_feedback(request: AuthenticatedHttpRequest, uuid: UUID) -> list[Any]:
     submission = services.access_submission_for_feedback(request.auth, uuid)
     return services.get_feedback(request.auth, submission)
 
@@ -280,7 +281,7 @@ def get_feedback(request: HttpRequest, uuid: UUID) -> list[Any]:
     response=list[ModeratedOut],
     summary="Second-marked attempts and their reviews (assessor)",
 )
-def moderation(request: HttpRequest, org: str) -> list[dict[str, Any]]:
+def moderation(request: AuthenticatedHttpRequest, org: str) -> list[dict[str, Any]]:
     return [
         {
             "submission": row.submission.uuid,
@@ -300,7 +301,7 @@ def moderation(request: HttpRequest, org: str) -> list[dict[str, Any]]:
     response={201: ModerationReviewOut},
     summary="Assign a moderator when the markers disagree and none is assigned (assessor)",
 )
-def find_moderator(request: HttpRequest, uuid: UUID) -> Status:
+def find_moderator(request: AuthenticatedHttpRequest, uuid: UUID) -> Status:
     submission = services.access_moderation(request.auth, uuid)
     review = services.find_moderator(actor=request.auth, submission=submission)
     return Status(201, _moderation_review(review))
@@ -311,7 +312,7 @@ def find_moderator(request: HttpRequest, uuid: UUID) -> Status:
     response=list[SignoffOut],
     summary="Passes awaiting sign-off before their award is issued (registrar)",
 )
-def signoff_list(request: HttpRequest, org: str) -> list[dict[str, Any]]:
+def signoff_list(request: AuthenticatedHttpRequest, org: str) -> list[dict[str, Any]]:
     return [
         {
             **_decision(submission),
@@ -329,7 +330,7 @@ def signoff_list(request: HttpRequest, org: str) -> list[dict[str, Any]]:
     response=DecisionOut,
     summary="Sign off a pass and issue its award (registrar)",
 )
-def sign_off(request: HttpRequest, uuid: UUID) -> dict[str, Any]:
+def sign_off(request: AuthenticatedHttpRequest, uuid: UUID) -> dict[str, Any]:
     submission = services.get_submission(uuid)
     return _decision(services.sign_off(actor=request.auth, submission=submission))
 
@@ -339,7 +340,9 @@ def sign_off(request: HttpRequest, uuid: UUID) -> dict[str, Any]:
     response=ResultsOut,
     summary="Enter exam or coursework results from CSV; all rows or none (assessor)",
 )
-def upload_results(request: HttpRequest, org: str, payload: ResultsIn) -> dict[str, Any]:
+def upload_results(
+    request: AuthenticatedHttpRequest, org: str, payload: ResultsIn
+) -> dict[str, Any]:
     version = catalogue.get_version_by_achievement(payload.achievement)
     if version.microcredential.organisation.slug != org:
         raise NotFound(f"No published achievement {payload.achievement}.", field="achievement")

@@ -8,12 +8,11 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
-from django.http import HttpRequest
 from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import ConfigDict
 
-from microcred.accounts.auth import AUTH
+from microcred.accounts.auth import AUTH, AuthenticatedHttpRequest
 from microcred.assessment import services
 from microcred.catalogue import services as catalogue
 from microcred.errors import NotFound
@@ -203,7 +202,7 @@ def _evidence(item: Any) -> dict[str, Any]:
     }
 
 
-def _submission(request: HttpRequest, submission: Any) -> dict[str, Any]:
+def _submission(request: AuthenticatedHttpRequest, submission: Any) -> dict[str, Any]:
     learner = submission.enrolment.learner
     return {
         **_summary(submission),
@@ -271,7 +270,7 @@ def _review(review: Any) -> dict[str, Any]:
 
 
 @router.post("/enrolments", response={201: EnrolmentOut}, summary="Enrol in a published version")
-def enrol(request: HttpRequest, payload: EnrolIn) -> Status:
+def enrol(request: AuthenticatedHttpRequest, payload: EnrolIn) -> Status:
     version = catalogue.get_version_by_achievement(payload.achievement)
     enrolment = services.enrol(
         actor=request.auth,
@@ -287,7 +286,7 @@ def enrol(request: HttpRequest, payload: EnrolIn) -> Status:
     response=list[EnrolmentOut],
     summary="Your enrolments: attempts, what is due, what was decided, awards",
 )
-def list_enrolments(request: HttpRequest) -> list[dict[str, Any]]:
+def list_enrolments(request: AuthenticatedHttpRequest) -> list[dict[str, Any]]:
     return [_enrolment(entry) for entry in services.get_dashboard(request.auth)]
 
 
@@ -297,7 +296,7 @@ def list_enrolments(request: HttpRequest) -> list[dict[str, Any]]:
     summary="Record how the learner's identity was verified (assessor, registrar, owner)",
 )
 def record_identity_verification(
-    request: HttpRequest, uuid: UUID, payload: IdentityIn
+    request: AuthenticatedHttpRequest, uuid: UUID, payload: IdentityIn
 ) -> dict[str, Any]:
     enrolment = services.record_identity_verification(
         actor=request.auth, enrolment=services.get_enrolment(uuid), method=payload.method
@@ -311,12 +310,14 @@ def record_identity_verification(
     response=SubmissionOut,
     summary="A submission (its learner, its reviewers, the organisation's assessors)",
 )
-def get_submission(request: HttpRequest, uuid: UUID) -> dict[str, Any]:
+def get_submission(request: AuthenticatedHttpRequest, uuid: UUID) -> dict[str, Any]:
     return _submission(request, services.access_submission(request.auth, uuid))
 
 
 @router.patch("/submissions/{uuid}", response=SubmissionOut, summary="Save texts in your draft")
-def save_submission(request: HttpRequest, uuid: UUID, payload: TextsIn) -> dict[str, Any]:
+def save_submission(
+    request: AuthenticatedHttpRequest, uuid: UUID, payload: TextsIn
+) -> dict[str, Any]:
     submission = services.access_submission(request.auth, uuid)
     saved = services.save_submission(actor=request.auth, submission=submission, texts=payload.texts)
     return _submission(request, saved)
@@ -327,7 +328,7 @@ def save_submission(request: HttpRequest, uuid: UUID, payload: TextsIn) -> dict[
     response=SubmissionOut,
     summary="Submit your draft; 422 names the missing component",
 )
-def submit_submission(request: HttpRequest, uuid: UUID) -> dict[str, Any]:
+def submit_submission(request: AuthenticatedHttpRequest, uuid: UUID) -> dict[str, Any]:
     submission = services.access_submission(request.auth, uuid)
     return _submission(
         request, services.submit_submission(actor=request.auth, submission=submission)
@@ -344,7 +345,7 @@ OPTIONAL_FILE = File(None)
     summary="Add a file (multipart) or a link to a component of your draft",
 )
 def add_evidence(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     uuid: UUID,
     component: Form[str],
     url: Form[str] = "",
@@ -368,7 +369,9 @@ def add_evidence(
 @router.patch(
     "/evidence/{uuid}", response=EvidenceOut, summary="Show evidence on your credential, or not"
 )
-def set_evidence_public(request: HttpRequest, uuid: UUID, payload: PublicIn) -> dict[str, Any]:
+def set_evidence_public(
+    request: AuthenticatedHttpRequest, uuid: UUID, payload: PublicIn
+) -> dict[str, Any]:
     item = services.access_evidence(request.auth, uuid)
     return _evidence(
         services.set_evidence_public(actor=request.auth, item=item, public=payload.public)
@@ -376,7 +379,7 @@ def set_evidence_public(request: HttpRequest, uuid: UUID, payload: PublicIn) -> 
 
 
 @router.delete("/evidence/{uuid}", response={204: None}, summary="Remove evidence from a draft")
-def remove_evidence(request: HttpRequest, uuid: UUID) -> Status:
+def remove_evidence(request: AuthenticatedHttpRequest, uuid: UUID) -> Status:
     services.remove_evidence(actor=request.auth, item=services.access_evidence(request.auth, uuid))
     return Status(204, None)
 
@@ -387,7 +390,7 @@ PLAN = "/orgs/{org}/microcredentials/{slug}/versions/{number}/assessment-plan"
 
 
 @router.get(PLAN, response=PlanOut, summary="A version's assessment plan (members)")
-def get_plan(request: HttpRequest, org: str, slug: str, number: int) -> dict[str, Any]:
+def get_plan(request: AuthenticatedHttpRequest, org: str, slug: str, number: int) -> dict[str, Any]:
     version = catalogue.access_version(request.auth, org, slug, number)
     plan = services.get_plan(version)
     if plan is None:
@@ -397,7 +400,7 @@ def get_plan(request: HttpRequest, org: str, slug: str, number: int) -> dict[str
 
 @router.put(PLAN, response=PlanOut, summary="Set a draft version's assessment plan (designer)")
 def put_plan(
-    request: HttpRequest, org: str, slug: str, number: int, payload: PlanIn
+    request: AuthenticatedHttpRequest, org: str, slug: str, number: int, payload: PlanIn
 ) -> dict[str, Any]:
     version = catalogue.access_version(
         request.auth, org, slug, number, roles=catalogue.DESIGN_ROLES
@@ -413,7 +416,7 @@ def put_plan(
     response=list[QualificationOut],
     summary="Assessor qualifications of an organisation (owner)",
 )
-def list_qualifications(request: HttpRequest, org: str) -> list[dict[str, Any]]:
+def list_qualifications(request: AuthenticatedHttpRequest, org: str) -> list[dict[str, Any]]:
     organisation = organisations.access_organisation(request.auth, org, roles=(Role.OWNER,))
     return [_qualification(q) for q in services.get_qualifications(organisation)]
 
@@ -423,7 +426,9 @@ def list_qualifications(request: HttpRequest, org: str) -> list[dict[str, Any]]:
     response={201: QualificationOut},
     summary="Record an assessor's qualification (owner)",
 )
-def qualify_assessor(request: HttpRequest, org: str, payload: QualificationIn) -> Status:
+def qualify_assessor(
+    request: AuthenticatedHttpRequest, org: str, payload: QualificationIn
+) -> Status:
     organisation = organisations.access_organisation(request.auth, org, roles=(Role.OWNER,))
     qualification = services.qualify_assessor(
         actor=request.auth, organisation=organisation, **payload.dict()
@@ -436,7 +441,7 @@ def qualify_assessor(request: HttpRequest, org: str, payload: QualificationIn) -
     response={204: None},
     summary="End an assessor's qualification (owner)",
 )
-def end_qualification(request: HttpRequest, org: str, qualification: int) -> Status:
+def end_qualification(request: AuthenticatedHttpRequest, org: str, qualification: int) -> Status:
     organisation = organisations.access_organisation(request.auth, org, roles=(Role.OWNER,))
     services.end_qualification(
         actor=request.auth,
@@ -450,7 +455,7 @@ def end_qualification(request: HttpRequest, org: str, qualification: int) -> Sta
     response={201: ReviewAssignmentOut},
     summary="Assign a qualified assessor by hand (owner)",
 )
-def assign_assessor(request: HttpRequest, uuid: UUID, payload: AssignIn) -> Status:
+def assign_assessor(request: AuthenticatedHttpRequest, uuid: UUID, payload: AssignIn) -> Status:
     submission = services.access_submission(request.auth, uuid)
     review = services.assign_assessor(
         actor=request.auth, submission=submission, assessor=payload.assessor
@@ -463,6 +468,6 @@ def assign_assessor(request: HttpRequest, uuid: UUID, payload: AssignIn) -> Stat
     response=list[ReviewAssignmentOut],
     summary="Your open reviews in an organisation, soonest due first (assessor)",
 )
-def queue(request: HttpRequest, org: str) -> list[dict[str, Any]]:
+def queue(request: AuthenticatedHttpRequest, org: str) -> list[dict[str, Any]]:
     organisation = organisations.access_organisation(request.auth, org, roles=(Role.ASSESSOR,))
     return [_review(review) for review in services.get_queue(request.auth, organisation)]

@@ -32,6 +32,7 @@ from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
+from microcred.accounts.services import User
 from microcred.assessment import notices
 from microcred.assessment.models import (
     AssessmentPlan,
@@ -116,7 +117,7 @@ logger = logging.getLogger(__name__)
 # -- reviews ---------------------------------------------------------------------------------
 
 
-def access_review(actor: Any, review_uuid: Any) -> Review:
+def access_review(actor: User, review_uuid: Any) -> Review:
     """Return the review if ``actor`` is its reviewer (and, for staff reviews, still an
     assessor of the organisation); anyone else gets :class:`NotFound`, so a peer cannot find
     what they were not given."""
@@ -198,7 +199,7 @@ def get_review_page(review: Review) -> ReviewPage:
 
 def score_review(
     *,
-    actor: Any,
+    actor: User,
     review: Review,
     scores: dict[Any, Any],
     feedback: str = "",
@@ -350,7 +351,7 @@ def _rule(rubric: Any) -> rules.Rule:
 
 
 def _advance(
-    submission: Submission, review: Review, rubric: Any, *, actor: Any, now: datetime
+    submission: Submission, review: Review, rubric: Any, *, actor: User, now: datetime
 ) -> None:
     """Move ``submission`` to its next stage after ``review`` was completed."""
     if review.role == ReviewRole.PEER:
@@ -404,7 +405,7 @@ def _advance(
         _decide(submission, review, actor=actor, now=now)
 
 
-def _decide(submission: Submission, review: Review, *, actor: Any, now: datetime) -> None:
+def _decide(submission: Submission, review: Review, *, actor: User, now: datetime) -> None:
     """Take ``review``'s outcome; a pass waits for the registrar when the organisation asks."""
     submission.outcome = review.outcome
     submission.total_points = review.total_points
@@ -426,7 +427,7 @@ def _decide(submission: Submission, review: Review, *, actor: Any, now: datetime
     _finish(submission, actor=actor, now=now)
 
 
-def _finish(submission: Submission, *, actor: Any, now: datetime) -> None:
+def _finish(submission: Submission, *, actor: User, now: datetime) -> None:
     """Close the attempt: a pass is recorded and its award issued once this transaction
     commits, a resubmit opens the next attempt with the texts copied, a fail closes the
     enrolment."""
@@ -649,7 +650,7 @@ def _completed(submission: Submission, role: str) -> Review:
     )
 
 
-def find_moderator(*, actor: Any, submission: Submission, now: datetime | None = None) -> Review:
+def find_moderator(*, actor: User, submission: Submission, now: datetime | None = None) -> Review:
     """Assign a moderator to an attempt whose markers disagree and that has none yet, once a
     qualified assessor is free; for the organisation's assessors."""
     now = now or timezone.now()
@@ -688,7 +689,7 @@ def _needs_moderator(submission: Submission) -> bool:
 # -- sign-off -----------------------------------------------------------------------------
 
 
-def sign_off(*, actor: Any, submission: Submission, now: datetime | None = None) -> Submission:
+def sign_off(*, actor: User, submission: Submission, now: datetime | None = None) -> Submission:
     """Sign off a pass as a registrar: the decision is final, and its award is issued once
     the sign-off is committed."""
     now = now or timezone.now()
@@ -711,7 +712,7 @@ def sign_off(*, actor: Any, submission: Submission, now: datetime | None = None)
     return locked
 
 
-def get_signoff_list(*, actor: Any, organisation_slug: str) -> QuerySet[Submission]:
+def get_signoff_list(*, actor: User, organisation_slug: str) -> QuerySet[Submission]:
     """Return the organisation's passes awaiting sign-off, oldest decision first."""
     organisation = organisations.access_organisation(
         actor, organisation_slug, roles=REGISTRAR_ROLES
@@ -764,7 +765,7 @@ class Moderated:
         return outcomes[ReviewRole.ASSESSOR] == outcomes[ReviewRole.SECOND]
 
 
-def access_moderation(actor: Any, submission_uuid: Any) -> Submission:
+def access_moderation(actor: User, submission_uuid: Any) -> Submission:
     """Return a second-marked submission for an assessor of its organisation."""
     submission = (
         Submission.objects.select_related(*_SUBMISSION_RELATED)
@@ -777,7 +778,7 @@ def access_moderation(actor: Any, submission_uuid: Any) -> Submission:
     return submission
 
 
-def get_moderation(*, actor: Any, organisation_slug: str) -> list[Moderated]:
+def get_moderation(*, actor: User, organisation_slug: str) -> list[Moderated]:
     """Return the organisation's second-marked attempts, those in moderation first, with
     the assessor's, the second marker's and the moderator's reviews."""
     organisation = organisations.access_organisation(actor, organisation_slug, roles=ASSESSOR_ROLES)
@@ -816,7 +817,7 @@ class Feedback:
     scores: list[dict[str, str]] = field(default_factory=list)
 
 
-def access_submission_for_feedback(actor: Any, submission_uuid: Any) -> Submission:
+def access_submission_for_feedback(actor: User, submission_uuid: Any) -> Submission:
     """Return the learner's own submission; anyone else gets :class:`NotFound`."""
     submission = (
         Submission.objects.select_related(*_SUBMISSION_RELATED)
@@ -828,7 +829,7 @@ def access_submission_for_feedback(actor: Any, submission_uuid: Any) -> Submissi
     return submission
 
 
-def get_feedback(actor: Any, submission: Submission) -> list[Feedback]:
+def get_feedback(actor: User, submission: Submission) -> list[Feedback]:
     """Return the feedback the learner may see on their attempt: each peer's as soon as it is
     given, the assessor's (or the moderator's) once decided; no reviewer is named."""
     if submission.enrolment.learner_id != getattr(actor, "pk", None):
@@ -904,7 +905,7 @@ class _Row:
     value: Decimal
 
 
-def get_result_versions(*, actor: Any, organisation_slug: str) -> list[Any]:
+def get_result_versions(*, actor: User, organisation_slug: str) -> list[Any]:
     """Return the organisation's published versions whose plan asks for instructor results."""
     organisation = organisations.access_organisation(actor, organisation_slug, roles=ASSESSOR_ROLES)
     plans = AssessmentPlan.objects.filter(
@@ -917,7 +918,7 @@ def get_result_versions(*, actor: Any, organisation_slug: str) -> list[Any]:
     ]
 
 
-def check_results_csv(*, actor: Any, version: Any, content: bytes | str) -> list[RowError]:
+def check_results_csv(*, actor: User, version: Any, content: bytes | str) -> list[RowError]:
     """Return every problem of a CSV of instructor results, with its line; empty when valid.
 
     The CSV has a header with the columns ``learner`` (the enrolled learner's email
@@ -928,7 +929,7 @@ def check_results_csv(*, actor: Any, version: Any, content: bytes | str) -> list
 
 
 def apply_results_csv(
-    *, actor: Any, version: Any, content: bytes | str, now: datetime | None = None
+    *, actor: User, version: Any, content: bytes | str, now: datetime | None = None
 ) -> int:
     """Enter every result of the CSV on each learner's open attempt, and return how many.
 
@@ -966,7 +967,7 @@ def apply_results_csv(
 
 
 def _read_results(
-    actor: Any, version: Any, content: bytes | str, *, lock: bool = False
+    actor: User, version: Any, content: bytes | str, *, lock: bool = False
 ) -> tuple[list[_Row], list[RowError]]:
     organisations.access_organisation(
         actor, version.microcredential.organisation.slug, roles=ASSESSOR_ROLES
@@ -1061,7 +1062,7 @@ def _number(value: Decimal) -> str:
 # -- helpers ---------------------------------------------------------------------------------
 
 
-def _lock(actor: Any, submission: Submission, *, roles: tuple[str, ...]) -> Submission:
+def _lock(actor: User, submission: Submission, *, roles: tuple[str, ...]) -> Submission:
     """Lock the attempt until the transaction ends, once the actor has one of ``roles`` in its
     organisation: staff decisions on one attempt then happen one after the other."""
     locked = (

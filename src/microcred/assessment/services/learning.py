@@ -20,7 +20,7 @@ from django.db import transaction
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from microcred.accounts.services import find_user, is_platform_admin
+from microcred.accounts.services import User, UserOrAnonymous, find_user, is_platform_admin
 from microcred.assessment import notices
 from microcred.assessment.models import (
     AssessmentPlan,
@@ -105,7 +105,7 @@ def get_plan(version: MicroCredentialVersion) -> AssessmentPlan | None:
 
 def save_plan(
     *,
-    actor: Any,
+    actor: User,
     version: MicroCredentialVersion,
     components: Any,
     peer_reviews: Any = 0,
@@ -274,7 +274,7 @@ def _clean_prerequisites(references: Any, version: MicroCredentialVersion) -> li
 
 def enrol(
     *,
-    actor: Any,
+    actor: User,
     version: MicroCredentialVersion,
     participation_form: str = "",
     now: datetime | None = None,
@@ -334,7 +334,7 @@ def enrol(
     return enrolment
 
 
-def _signed_in(actor: Any) -> Any:
+def _signed_in(actor: User) -> Any:
     if actor is None or not getattr(actor, "is_authenticated", False):
         raise Forbidden("Sign in first.", code="auth.required")
     return actor
@@ -376,7 +376,7 @@ def _prerequisites_met(learner: Any, plan: AssessmentPlan) -> list[dict[str, str
     return met
 
 
-def record_identity_verification(*, actor: Any, enrolment: Enrolment, method: str) -> Enrolment:
+def record_identity_verification(*, actor: User, enrolment: Enrolment, method: str) -> Enrolment:
     """Record how the learner's identity was verified (none, document check, supervised,
     institutional login), for an assessor, registrar or owner of the organisation: the
     award states it, as the EU standard asks."""
@@ -411,14 +411,14 @@ def get_enrolment(enrolment_uuid: uuid.UUID | str) -> Enrolment:
         raise NotFound(f"No enrolment {enrolment_uuid}.", field="enrolment") from None
 
 
-def can_verify_identity(actor: Any, enrolment: Enrolment) -> bool:
+def can_verify_identity(actor: User, enrolment: Enrolment) -> bool:
     """Whether ``actor`` may record how the learner's identity was verified."""
     organisation = enrolment.version.microcredential.organisation
     roles = organisations.get_roles(actor, organisation)
     return is_platform_admin(actor) or bool(roles & {Role.OWNER, Role.ASSESSOR, Role.REGISTRAR})
 
 
-def access_enrolment(actor: Any, enrolment_uuid: uuid.UUID | str) -> Enrolment:
+def access_enrolment(actor: User, enrolment_uuid: uuid.UUID | str) -> Enrolment:
     """Return the actor's own enrolment; anybody else's is not found."""
     try:
         return _enrolments().get(uuid=uuid.UUID(str(enrolment_uuid)), learner=_signed_in(actor))
@@ -443,7 +443,7 @@ def _submissions() -> QuerySet[Submission]:
     )
 
 
-def access_submission(actor: Any, submission_uuid: uuid.UUID | str) -> Submission:
+def access_submission(actor: User, submission_uuid: uuid.UUID | str) -> Submission:
     """Return a submission to its learner, to a reviewer assigned to it, to an assessor,
     registrar or owner of its organisation, or a platform admin; anyone else is told it
     does not exist."""
@@ -466,7 +466,7 @@ def _organisation(submission: Submission) -> Organisation:
     return submission.enrolment.version.microcredential.organisation
 
 
-def _is_reviewer(actor: Any, submission: Submission) -> bool:
+def _is_reviewer(actor: User, submission: Submission) -> bool:
     return (
         submission.reviews.filter(reviewer_id=actor.pk)
         .exclude(status=ReviewStatus.CANCELLED)
@@ -474,7 +474,7 @@ def _is_reviewer(actor: Any, submission: Submission) -> bool:
     )
 
 
-def can_see_learner(actor: Any, submission: Submission) -> bool:
+def can_see_learner(actor: User, submission: Submission) -> bool:
     """Whether ``actor`` may see who the learner is: everyone who may see the submission
     except a peer (peers review anonymously)."""
     if submission.enrolment.learner_id == actor.pk:
@@ -487,7 +487,7 @@ def can_see_learner(actor: Any, submission: Submission) -> bool:
     return not roles or roles != {ReviewRole.PEER}
 
 
-def _own_draft(actor: Any, submission: Submission) -> Submission:
+def _own_draft(actor: User, submission: Submission) -> Submission:
     """Return the submission locked, if it is the actor's own draft."""
     locked = _submissions().select_for_update(of=("self",)).get(pk=submission.pk)
     if locked.enrolment.learner_id != getattr(actor, "pk", None):
@@ -518,7 +518,7 @@ def _text_keys(plan: AssessmentPlan) -> dict[str, str]:
     return keys
 
 
-def save_submission(*, actor: Any, submission: Submission, texts: dict[str, Any]) -> Submission:
+def save_submission(*, actor: User, submission: Submission, texts: dict[str, Any]) -> Submission:
     """Save the learner's texts in their draft; empty texts clear, unnamed ones stay."""
     with transaction.atomic():
         locked = _own_draft(actor, submission)
@@ -546,7 +546,7 @@ def save_submission(*, actor: Any, submission: Submission, texts: dict[str, Any]
 
 
 def submit_submission(
-    *, actor: Any, submission: Submission, now: datetime | None = None
+    *, actor: User, submission: Submission, now: datetime | None = None
 ) -> Submission:
     """Submit the learner's draft once every required component is there, assign its
     reviewers and tell the learner it was received.
@@ -677,7 +677,7 @@ def get_components(submission: Submission) -> list[ComponentView]:
 
 def add_evidence(
     *,
-    actor: Any,
+    actor: User,
     submission: Submission,
     component: str,
     file: File | None = None,
@@ -756,12 +756,12 @@ def _clean_url(url: str) -> str:
     return url
 
 
-def _own_item(actor: Any, item: EvidenceItem) -> tuple[EvidenceItem, Submission]:
+def _own_item(actor: User, item: EvidenceItem) -> tuple[EvidenceItem, Submission]:
     submission = _own_draft(actor, item.submission)
     return EvidenceItem.objects.get(pk=item.pk), submission
 
 
-def remove_evidence(*, actor: Any, item: EvidenceItem) -> None:
+def remove_evidence(*, actor: User, item: EvidenceItem) -> None:
     """Remove an evidence item from the learner's draft, and its file."""
     with transaction.atomic():
         locked, submission = _own_item(actor, item)
@@ -778,7 +778,7 @@ def remove_evidence(*, actor: Any, item: EvidenceItem) -> None:
             transaction.on_commit(lambda: locked.file.storage.delete(stored))
 
 
-def can_choose_public(actor: Any, submission: Submission) -> bool:
+def can_choose_public(actor: User, submission: Submission) -> bool:
     """Whether ``actor`` may still choose which evidence of ``submission`` is public: its
     learner, until the attempt is decided (the award carries the evidence as it was then)."""
     return submission.enrolment.learner_id == getattr(actor, "pk", None) and not _settled(
@@ -790,7 +790,7 @@ def _settled(submission: Submission) -> bool:
     return submission.decided_at is not None or submission.enrolment.award_id is not None
 
 
-def set_evidence_public(*, actor: Any, item: EvidenceItem, public: bool) -> EvidenceItem:
+def set_evidence_public(*, actor: User, item: EvidenceItem, public: bool) -> EvidenceItem:
     """Let the learner choose whether an item shows on their credential (and to anyone).
 
     Refused once the attempt is decided (:class:`Conflict` ``evidence.decided``): the
@@ -820,7 +820,7 @@ def set_evidence_public(*, actor: Any, item: EvidenceItem, public: bool) -> Evid
     return locked
 
 
-def access_evidence(actor: Any, evidence_uuid: uuid.UUID | str) -> EvidenceItem:
+def access_evidence(actor: UserOrAnonymous | None, evidence_uuid: uuid.UUID | str) -> EvidenceItem:
     """Return an evidence item to whoever may read it: anyone for public evidence; else
     its learner, a reviewer assigned to its submission, or an owner of the organisation.
     Anyone else is told it does not exist, so guessing ids reveals nothing."""
@@ -832,7 +832,7 @@ def access_evidence(actor: Any, evidence_uuid: uuid.UUID | str) -> EvidenceItem:
         raise NotFound(f"No evidence {evidence_uuid}.", field="evidence") from None
     if item.public:
         return item
-    if actor is not None and getattr(actor, "is_authenticated", False):
+    if isinstance(actor, User):  # signed in: the anonymous visitor is no User
         submission = item.submission
         if (
             submission.enrolment.learner_id == actor.pk
@@ -855,7 +855,7 @@ def open_evidence(item: EvidenceItem) -> File:
 
 def qualify_assessor(
     *,
-    actor: Any,
+    actor: User,
     organisation: Organisation,
     user: str,
     microcredential: str = "",
@@ -928,7 +928,7 @@ def get_qualification(organisation: Organisation, qualification_id: Any) -> Asse
         raise NotFound(f"No qualification {qualification_id}.", field="qualification") from None
 
 
-def end_qualification(*, actor: Any, qualification: AssessorQualification) -> None:
+def end_qualification(*, actor: User, qualification: AssessorQualification) -> None:
     """Remove a qualification record; the assessor's finished reviews stay."""
     organisation = qualification.organisation
     organisations.access_organisation(actor, organisation.slug, roles=(Role.OWNER,))
@@ -1108,7 +1108,7 @@ def _fill_earlier_peers(submission: Submission, *, now: datetime) -> list[Review
 
 
 def assign_assessor(
-    *, actor: Any, submission: Submission, assessor: Any, now: datetime | None = None
+    *, actor: User, submission: Submission, assessor: Any, now: datetime | None = None
 ) -> Review:
     """Assign ``assessor`` (a user or a username) by hand, for an owner of the organisation;
     refused unless they are qualified today. An open assessor review by someone else is

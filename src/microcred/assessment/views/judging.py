@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.http import require_GET, require_POST
 
+from microcred.accounts.auth import AuthenticatedHttpRequest
 from microcred.assessment import services
 from microcred.core.pages import studio_page
 from microcred.errors import Conflict, InvalidInput
@@ -23,7 +24,7 @@ STUDIO = "studio/orgs/<slug:slug>/assessment/"
 
 @studio_page
 @require_GET
-def queue(request: HttpRequest, slug: str) -> HttpResponse:
+def queue(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """The reviews assigned to the signed-in assessor, soonest due first."""
     organisation = organisations.access_organisation(
         request.user, slug, roles=services.ASSESSOR_ROLES
@@ -36,7 +37,7 @@ def queue(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @studio_page
-def review(request: HttpRequest, review_uuid: str) -> HttpResponse:
+def review(request: AuthenticatedHttpRequest, review_uuid: str) -> HttpResponse:
     """The submission and the rubric as a form: a level and feedback per criterion, overall
     feedback. Peers reach it from their dashboard, staff from their queue."""
     error = None
@@ -106,7 +107,7 @@ def _posted_scores(request: HttpRequest) -> dict[str, Any]:
 
 @studio_page
 @require_GET
-def moderation(request: HttpRequest, slug: str) -> HttpResponse:
+def moderation(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """Second-marked attempts: the assessor's, second marker's and moderator's outcomes."""
     rows = services.get_moderation(actor=request.user, organisation_slug=slug)
     context = {"organisation": organisations.get_organisation(slug), "rows": rows}
@@ -115,7 +116,9 @@ def moderation(request: HttpRequest, slug: str) -> HttpResponse:
 
 @studio_page
 @require_POST
-def find_moderator(request: HttpRequest, slug: str, submission_uuid: str) -> HttpResponse:
+def find_moderator(
+    request: AuthenticatedHttpRequest, slug: str, submission_uuid: str
+) -> HttpResponse:
     submission = services.access_moderation(request.user, submission_uuid)
     try:
         review = services.find_moderator(actor=request.user, submission=submission)
@@ -129,7 +132,7 @@ def find_moderator(request: HttpRequest, slug: str, submission_uuid: str) -> Htt
 
 @studio_page
 @require_GET
-def signoff_list(request: HttpRequest, slug: str) -> HttpResponse:
+def signoff_list(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """Passes waiting for a registrar's sign-off before their award is issued."""
     submissions = services.get_signoff_list(actor=request.user, organisation_slug=slug)
     context = {"organisation": organisations.get_organisation(slug), "submissions": submissions}
@@ -138,7 +141,7 @@ def signoff_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 @studio_page
 @require_POST
-def sign_off(request: HttpRequest, slug: str, submission_uuid: str) -> HttpResponse:
+def sign_off(request: AuthenticatedHttpRequest, slug: str, submission_uuid: str) -> HttpResponse:
     submission = services.get_submission(submission_uuid)
     try:
         signed = services.sign_off(actor=request.user, submission=submission)
@@ -158,7 +161,7 @@ def sign_off(request: HttpRequest, slug: str, submission_uuid: str) -> HttpRespo
 
 
 @studio_page
-def results(request: HttpRequest, slug: str) -> HttpResponse:
+def results(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """Upload a CSV of exam or coursework results: every row is checked, then all applied."""
     versions = services.get_result_versions(actor=request.user, organisation_slug=slug)
     errors: list[Any] = []
@@ -197,7 +200,7 @@ def results(request: HttpRequest, slug: str) -> HttpResponse:
 
 @studio_page
 @require_GET
-def feedback(request: HttpRequest, submission_uuid: str) -> HttpResponse:
+def feedback(request: AuthenticatedHttpRequest, submission_uuid: str) -> HttpResponse:
     """The learner's feedback on one attempt: peers by number, the decision's reviewer by role."""
     submission = services.access_submission_for_feedback(request.user, submission_uuid)
     context = {

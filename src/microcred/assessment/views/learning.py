@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.http import require_GET, require_POST
 
+from microcred.accounts.auth import AuthenticatedHttpRequest
 from microcred.assessment import services
 from microcred.assessment.models import IdentityVerification
 from microcred.catalogue import services as catalogue
@@ -26,7 +27,7 @@ from microcred.organisations.services import Role
 
 @require_GET
 @studio_page
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     """What the learner is working on, what is due, what was decided, and their awards."""
     return render(
         request,
@@ -39,7 +40,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @studio_page
-def enrol(request: HttpRequest, achievement: str) -> HttpResponse:
+def enrol(request: AuthenticatedHttpRequest, achievement: str) -> HttpResponse:
     """Enrol in a published version: choose the form of participation, then start."""
     version = catalogue.get_version_by_achievement(achievement)
     error = None
@@ -70,7 +71,7 @@ def enrol(request: HttpRequest, achievement: str) -> HttpResponse:
 
 
 @studio_page
-def submission(request: HttpRequest, uuid: str) -> HttpResponse:
+def submission(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
     """A submission: the learner edits and submits a draft; anyone allowed reads it."""
     item = services.access_submission(request.user, uuid)
     error = None
@@ -96,7 +97,7 @@ def submission(request: HttpRequest, uuid: str) -> HttpResponse:
 
 
 def _submission_page(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     item: Any,
     *,
     error: MicrocredError | None = None,
@@ -138,7 +139,7 @@ def _submission_page(
 
 @require_POST
 @studio_page
-def add_evidence(request: HttpRequest, uuid: str) -> HttpResponse:
+def add_evidence(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
     item = services.access_submission(request.user, uuid)
     try:
         services.add_evidence(
@@ -158,7 +159,7 @@ def add_evidence(request: HttpRequest, uuid: str) -> HttpResponse:
 
 @require_POST
 @studio_page
-def change_evidence(request: HttpRequest, uuid: str, change: str) -> HttpResponse:
+def change_evidence(request: AuthenticatedHttpRequest, uuid: str, change: str) -> HttpResponse:
     """Remove an evidence item, or make it public or private."""
     item = services.access_evidence(request.user, uuid)
     submission = services.access_submission(request.user, item.submission.uuid)
@@ -179,7 +180,7 @@ def change_evidence(request: HttpRequest, uuid: str, change: str) -> HttpRespons
 
 @require_POST
 @studio_page
-def identity(request: HttpRequest, uuid: str) -> HttpResponse:
+def identity(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
     """Record how the learner's identity was verified (staff), back to the submission."""
     item = services.access_submission(request.user, uuid)
     try:
@@ -225,7 +226,9 @@ def evidence_file(request: HttpRequest, uuid: str) -> HttpResponse:
 
 
 @studio_page
-def plan(request: HttpRequest, slug: str, credential: str, number: int) -> HttpResponse:
+def plan(
+    request: AuthenticatedHttpRequest, slug: str, credential: str, number: int
+) -> HttpResponse:
     """Edit a draft version's assessment plan (read it once published)."""
     version = catalogue.access_version(
         request.user, slug, credential, number, roles=catalogue.DESIGN_ROLES
@@ -299,7 +302,7 @@ def _plan_values(current: Any) -> dict[str, str]:
 
 
 @studio_page
-def assessors(request: HttpRequest, slug: str) -> HttpResponse:
+def assessors(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """Assessor qualifications of an organisation: list, record and end them (owners)."""
     organisation = organisations.access_organisation(request.user, slug, roles=(Role.OWNER,))
     error = None
@@ -343,7 +346,7 @@ def assessors(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_POST
 @studio_page
-def assign(request: HttpRequest, slug: str, uuid: str) -> HttpResponse:
+def assign(request: AuthenticatedHttpRequest, slug: str, uuid: str) -> HttpResponse:
     """Assign an assessor to a submission by hand (owners)."""
     organisations.access_organisation(request.user, slug, roles=(Role.OWNER,))
     item = services.access_submission(request.user, uuid)

@@ -13,6 +13,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from microcred.accounts.auth import AuthenticatedHttpRequest
 from microcred.catalogue import services as catalogue
 from microcred.catalogue.forms import DesignForms
 from microcred.core.pages import add_error, studio_page
@@ -203,7 +204,7 @@ def _design_url(slug: str, credential: str, number: int) -> str:
 
 @studio_page
 @require_GET
-def queue(request: HttpRequest, slug: str) -> HttpResponse:
+def queue(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     organisation = organisations.access_organisation(
         request.user, slug, roles=services.REVIEW_ROLES
     )
@@ -223,7 +224,9 @@ def queue(request: HttpRequest, slug: str) -> HttpResponse:
 
 @studio_page
 @require_http_methods(["GET", "POST"])
-def review(request: HttpRequest, slug: str, credential: str, number: int) -> HttpResponse:
+def review(
+    request: AuthenticatedHttpRequest, slug: str, credential: str, number: int
+) -> HttpResponse:
     """One version's review: the findings, the checklist, comments per element, the decision."""
     found = services.access_review(request.user, slug, credential, number)
     form = ReviewForm(_posted(request), items=services.get_checklist(found.profiles))
@@ -278,7 +281,9 @@ def _queue_of(request: HttpRequest, review: QAReview) -> Organisation:
 
 @studio_page
 @require_POST
-def invite(request: HttpRequest, slug: str, credential: str, number: int) -> HttpResponse:
+def invite(
+    request: AuthenticatedHttpRequest, slug: str, credential: str, number: int
+) -> HttpResponse:
     found = services.access_review(request.user, slug, credential, number)
     form = InviteForm(request.POST)
     if not form.is_valid():
@@ -300,7 +305,9 @@ def invite(request: HttpRequest, slug: str, credential: str, number: int) -> Htt
 
 @studio_page
 @require_POST
-def submit(request: HttpRequest, slug: str, credential: str, number: int) -> HttpResponse:
+def submit(
+    request: AuthenticatedHttpRequest, slug: str, credential: str, number: int
+) -> HttpResponse:
     """The designer's "Submit for quality review": blocking findings return it at once."""
     version = catalogue.access_version(
         request.user, slug, credential, number, roles=catalogue.DESIGN_ROLES
@@ -324,7 +331,9 @@ def submit(request: HttpRequest, slug: str, credential: str, number: int) -> Htt
 
 @studio_page
 @require_POST
-def draft_findings(request: HttpRequest, slug: str, credential: str, number: int) -> HttpResponse:
+def draft_findings(
+    request: AuthenticatedHttpRequest, slug: str, credential: str, number: int
+) -> HttpResponse:
     """The findings the design form's current, unsaved values would have: the panel beside the
     form refreshes with them while the designer edits."""
     version = catalogue.access_version(
@@ -354,7 +363,7 @@ def draft_findings(request: HttpRequest, slug: str, credential: str, number: int
 
 @studio_page
 @require_http_methods(["GET", "POST"])
-def quality_settings(request: HttpRequest, slug: str) -> HttpResponse:
+def quality_settings(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     organisation = organisations.access_organisation(request.user, slug, roles=(Role.OWNER,))
     current = services.get_quality_settings(organisation)
     form = SettingsForm(

@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 
+from microcred.accounts.auth import AuthenticatedHttpRequest
 from microcred.accounts.services import check_platform_admin
 from microcred.core.pages import add_error, studio_page
 from microcred.errors import InvalidInput
@@ -57,7 +58,7 @@ class VettingForm(forms.Form):
 
 
 @studio_page
-def vetting_list(request: HttpRequest) -> HttpResponse:
+def vetting_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """List every organisation with its vetting status, the unvetted first."""
     check_platform_admin(request.user, WHAT)
     found = organisations.get_organisations()
@@ -71,7 +72,7 @@ def vetting_list(request: HttpRequest) -> HttpResponse:
 
 
 @studio_page
-def vetting_organisation(request: HttpRequest, slug: str) -> HttpResponse:
+def vetting_organisation(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """Show what the platform knows of an organisation and record (or renew) its vetting."""
     check_platform_admin(request.user, WHAT)
     organisation = organisations.get_organisation(slug)

@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.urls import path
 from django.views.decorators.http import require_GET
 
+from microcred.accounts.auth import AuthenticatedHttpRequest
 from microcred.core.pages import studio_page
 from microcred.frameworks.watch import MonthCount
 from microcred.quality import watch
@@ -56,13 +57,13 @@ def _render(request: HttpRequest, result: watch.Watch) -> HttpResponse:
 
 @studio_page
 @require_GET
-def organisation_watch(request: HttpRequest, slug: str) -> HttpResponse:
+def organisation_watch(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     return _render(request, watch.access_organisation_watch(request.user, slug))
 
 
 @studio_page
 @require_GET
-def platform_watch(request: HttpRequest) -> HttpResponse:
+def platform_watch(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _render(request, watch.access_platform_watch(request.user))
 
 
