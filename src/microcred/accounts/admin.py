@@ -20,7 +20,7 @@ from microcred.accounts.models import ApiToken, User
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     fieldsets = (
-        *DjangoUserAdmin.fieldsets,
+        *(DjangoUserAdmin.fieldsets or ()),
         ("microcred", {"fields": ("display_name", "did")}),
     )
     add_fieldsets = (

@@ -21,11 +21,14 @@ class User(AbstractUser):
         return self.display_name or self.get_full_name() or self.username
 
 
+TOKEN_NAME_MAX_LENGTH = 100
+
+
 class ApiToken(models.Model):
     """A personal API token. Only its SHA-256 is stored; the token is shown once."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
-    name = models.CharField(max_length=100)
+    name = models.CharField(max_length=TOKEN_NAME_MAX_LENGTH)
     prefix = models.CharField(
         max_length=12, help_text="The token's first characters, to recognise it."
     )

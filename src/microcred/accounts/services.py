@@ -14,7 +14,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.db.models import Q
 
-from microcred.accounts.models import ApiToken, User
+from microcred.accounts.models import TOKEN_NAME_MAX_LENGTH, ApiToken, User
 from microcred.audit.services import record_event
 from microcred.errors import Conflict, Forbidden, InvalidInput, NotFound
 
@@ -35,7 +35,6 @@ __all__ = [
 UserOrAnonymous = User | AnonymousUser
 
 TOKEN_PREFIX = "mct_"
-TOKEN_NAME_MAX_LENGTH = ApiToken._meta.get_field("name").max_length
 
 
 def _hash(token: str) -> str:

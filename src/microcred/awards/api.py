@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 from typing import Any, Literal
+from uuid import UUID
 
 from ninja import Field, Header, Query, Router, Schema, Status
 from pydantic import ConfigDict
@@ -58,10 +59,10 @@ class ReasonIn(Schema):
 
 
 class AwardSummary(Schema):
-    uuid: uuid.UUID
+    uuid: UUID
     url: str
     organisation: str
-    version: uuid.UUID
+    version: UUID
     title: str
     status: str
     status_reason: str

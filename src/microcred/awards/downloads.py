@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urlencode
 from xml.sax.saxutils import escape
 
@@ -82,11 +82,11 @@ def baked_image(*, kind: str, signed_credential: str, title: str, image: bytes |
     the kind asked for, else a badge is generated.
     """
     if kind == "png":
-        usable = image is not None and image.startswith(PNG_SIGNATURE)
-        base = image if usable else generated_png(title)
+        base = (
+            image if image is not None and image.startswith(PNG_SIGNATURE) else generated_png(title)
+        )
     else:
-        usable = image is not None and b"<svg" in image[:2048]
-        base = image if usable else generated_svg(title)
+        base = image if image is not None and b"<svg" in image[:2048] else generated_svg(title)
     return bake(base, signed_credential)
 
 
@@ -204,7 +204,12 @@ def _shortened(text: str, limit: int = 300) -> str:
 
 
 def _style(
-    size: int, color: str, *, bold: bool = False, align: int = 1, leading: float | None = None
+    size: int,
+    color: str,
+    *,
+    bold: bool = False,
+    align: Literal[0, 1, 2] = 1,
+    leading: float | None = None,
 ) -> ParagraphStyle:
     return ParagraphStyle(
         name=f"s{size}{bold}{align}",

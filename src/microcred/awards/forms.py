@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -67,12 +67,13 @@ class IssueForm(forms.Form):
     def __init__(self, *args: Any, versions: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.versions = {version.pk: version for version in versions}
-        self.fields["version"].choices = [("", "Choose a published micro-credential")] + [
-            (version.pk, f"{version.title} (version {version.number})") for version in versions
-        ]
+        cast(forms.ChoiceField, self.fields["version"]).choices = [
+            ("", "Choose a published micro-credential")
+        ] + [(version.pk, f"{version.title} (version {version.number})") for version in versions]
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if not self.errors and not cleaned.get("learner_email") and not cleaned.get("learner_did"):
             self.add_error("learner_email", "Give the learner's email address or DID.")
         return cleaned

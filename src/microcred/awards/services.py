@@ -132,7 +132,7 @@ def issue_award(
     format: str = CredentialFormat.DATA_INTEGRITY,
     idempotency_key: str | None = None,
     now: datetime | None = None,
-    learner: Any = None,
+    learner: User | None = None,
     results: list[dict[str, Any]] | None = None,
 ) -> Award:
     """Issue ``version`` to a learner as a signed OpenBadgeCredential and return the award.
@@ -181,9 +181,9 @@ class DecidedAward:
 
     decision: str
     version: Any
-    learner: Any
+    learner: User
     learner_name: str
-    decided_by: Any
+    decided_by: User | None
     results: list[dict[str, Any]]
     score: dict[str, str] | None
     evidence: list[dict[str, str]]
@@ -230,11 +230,13 @@ def _issue(
     version: Any,
     request: IssueRequest,
     *,
-    actor: User,
+    actor: User | None,
     now: datetime,
     decision: str | None = None,
 ) -> Award:
     """Issue an authorised request, or return the award issued with its key before.
+
+    ``actor`` is who issues, or who decided the pass that issues (None if no one did).
 
     In one transaction: take the next index of the organisation's suspension
     list under a row lock (the credential's one status entry, see
@@ -278,7 +280,7 @@ def _sign_award(
     request: IssueRequest,
     status_list: StatusList,
     *,
-    actor: User,
+    actor: User | None,
     now: datetime,
     decision: str | None,
 ) -> Award:
@@ -702,7 +704,7 @@ def access_award(actor: User, award_uuid: uuid.UUID | str) -> Award:
     return award
 
 
-def get_learner_awards(user: Any, *, microcredential: Any = None) -> list[Award]:
+def get_learner_awards(user: User, *, microcredential: Any = None) -> list[Award]:
     """Return the awards made to ``user`` (linked, or issued to their email address), newest
     first; only those of ``microcredential`` when given."""
     awards = Award.objects.select_related("organisation", "version").filter(
@@ -862,11 +864,12 @@ def allowed_status_changes(actor: User, award: Award) -> list[str]:
     """Return the status changes ``actor`` may make to ``award`` now, in the order to offer them."""
     if not can_issue(actor, award.organisation.slug):
         return []
-    return {
+    changes: dict[str, list[str]] = {
         AwardStatus.ACTIVE: ["suspend", "revoke"],
         AwardStatus.SUSPENDED: ["unsuspend", "revoke"],
         AwardStatus.REVOKED: [],
-    }[award.status]
+    }
+    return changes[award.status]
 
 
 def get_status_entries(award: Award) -> list[dict[str, Any]]:
@@ -952,7 +955,7 @@ def get_certificate_pdf(award: Award) -> bytes:
     ]
     if award.valid_until:
         elements.append(("Valid until", f"{award.valid_until:%d %B %Y}"))
-    notes = {
+    notes: dict[str, str] = {
         AwardStatus.REVOKED: f"Revoked: {award.status_reason}",
         AwardStatus.SUSPENDED: f"Suspended: {award.status_reason}",
     }

@@ -16,8 +16,8 @@ from django.utils.cache import (
     get_conditional_response,
     patch_cache_control,
     patch_vary_headers,
-    quote_etag,
 )
+from django.utils.http import quote_etag
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from microcred.accounts.auth import AuthenticatedHttpRequest
@@ -142,7 +142,9 @@ def _results(credential: dict[str, Any], issued: dict[str, Any]) -> list[tuple[s
     for result in subject.get("result") or []:
         description = descriptions.get(result.get("resultDescription")) or {}
         levels = description.get("rubricCriterionLevel") or []
-        level = next((item for item in levels if item.get("id") == result.get("achievedLevel")), {})
+        level: dict[str, Any] = next(
+            (item for item in levels if item.get("id") == result.get("achievedLevel")), {}
+        )
         value = str(result.get("value") or "")
         achieved = level.get("name") or value
         if value and description.get("valueMax"):
@@ -171,7 +173,8 @@ def status_list(request: HttpRequest, organisation: str, list_slug: str) -> Http
         response, public=True, max_age=settings.STATUS_LIST_MAX_AGE, must_revalidate=True
     )
     patch_vary_headers(response, ["Accept"])
-    return get_conditional_response(request, etag=response["ETag"], response=response)
+    # Django answers the response it was given unless the request's condition is met.
+    return get_conditional_response(request, etag=response["ETag"], response=response) or response
 
 
 # -- staff -----------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
 
-from microcred.accounts.services import User
+from microcred.accounts.services import User, UserOrAnonymous
 from microcred.audit.services import record_event
 from microcred.catalogue import gates, parts
 from microcred.catalogue.achievement import (
@@ -765,8 +765,10 @@ def get_missing_elements(version: MicroCredentialVersion) -> list[dict[str, str]
     ]
 
 
-def can_design(user: Any, organisation: Organisation) -> bool:
+def can_design(user: UserOrAnonymous, organisation: Organisation) -> bool:
     """Whether to offer ``user`` the design actions; the acts check again when used."""
+    if not isinstance(user, User):  # the anonymous visitor designs nothing
+        return False
     try:
         organisations.access_organisation(user, organisation.slug, roles=DESIGN_ROLES)
     except (NotFound, Forbidden):

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
+from django.db import models
 
 from microcred.errors import InvalidInput
 from microcred.inputs import clean_text
@@ -37,7 +38,8 @@ _web_address = URLValidator(schemes=["http", "https"])
 
 
 def _max_length(field: str) -> int | None:
-    return Organisation._meta.get_field(field).max_length
+    model_field = Organisation._meta.get_field(field)
+    return model_field.max_length if isinstance(model_field, models.Field) else None
 
 
 def _url(value: Any, field: str) -> str:

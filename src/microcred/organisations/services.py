@@ -18,7 +18,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from microcred.accounts.services import User, check_platform_admin, find_user, is_platform_admin
+from microcred.accounts.services import (
+    User,
+    UserOrAnonymous,
+    check_platform_admin,
+    find_user,
+    is_platform_admin,
+)
 from microcred.audit.services import record_event
 from microcred.core import public_urls
 from microcred.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -228,8 +234,8 @@ def _lock(organisation: Organisation) -> Organisation:
 # -- roles and access ------------------------------------------------------------------------
 
 
-def get_roles(user: Any, organisation: Organisation) -> set[str]:
-    if user is None or not getattr(user, "is_authenticated", False):
+def get_roles(user: UserOrAnonymous | None, organisation: Organisation) -> set[str]:
+    if not isinstance(user, User):  # the anonymous visitor holds no role
         return set()
     return set(
         Membership.objects.filter(organisation=organisation, user=user).values_list(
@@ -271,7 +277,7 @@ def _authorise(actor: User, organisation: Organisation, roles: Iterable[str]) ->
 class Member:
     """A person and the roles they hold in one organisation."""
 
-    user: Any
+    user: User
     roles: tuple[str, ...]
 
 
@@ -304,9 +310,9 @@ def get_members(organisation: Organisation) -> list[Member]:
     return [Member(user, _ordered(held)) for user, held in roles.items()]
 
 
-def get_memberships(user: Any) -> list[OrganisationRoles]:
+def get_memberships(user: UserOrAnonymous | None) -> list[OrganisationRoles]:
     """Return the organisations ``user`` belongs to, by name, with the roles held in each."""
-    if user is None or not getattr(user, "is_authenticated", False):
+    if not isinstance(user, User):  # the anonymous visitor holds no role
         return []
     roles: dict[Organisation, list[str]] = {}
     for membership in (
@@ -382,10 +388,10 @@ def _roles_of(organisation: Organisation, person: Any) -> frozenset[str]:
     )
 
 
-def _member(organisation: Organisation, user: str) -> tuple[Any, frozenset[str]]:
+def _member(organisation: Organisation, user: str) -> tuple[User, frozenset[str]]:
     person = find_user(user)
     before = _roles_of(organisation, person) if person is not None else frozenset()
-    if not before:
+    if person is None or not before:
         raise NotFound(f"{user!r} is not a member of {organisation.name}.", field="user")
     return person, before
 

@@ -18,6 +18,7 @@ from ninja import Field, Router, Schema, Status
 from pydantic import ConfigDict
 
 from microcred.accounts.auth import AUTH, AuthenticatedHttpRequest
+from microcred.accounts.services import User
 from microcred.catalogue import services as catalogue
 from microcred.organisations import services as organisations
 from microcred.quality import report, services
@@ -200,7 +201,7 @@ def _settings(organisation: Any) -> dict[str, Any]:
     }
 
 
-def _name(user: Any) -> str | None:
+def _name(user: User | None) -> str | None:
     return str(user) if user is not None else None
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal, overload
 
 from microcred.vc import dataintegrity
 from microcred.vc import jwt as vcjwt
@@ -11,6 +11,31 @@ from microcred.vc.errors import ProofError
 from microcred.vc.jsonld import DEFAULT_LOADER, ContextLoader
 
 VC_JWT = "vc-jwt"
+
+
+# A compact JWS for vc-jwt, so that callers who ask for one need not check.
+@overload
+def sign(
+    credential: dict[str, Any],
+    *,
+    key: Any,
+    suite: Literal["vc-jwt"],
+    verification_method: str | None = None,
+    created: datetime | None = None,
+    loader: ContextLoader = DEFAULT_LOADER,
+) -> str: ...
+
+
+@overload
+def sign(
+    credential: dict[str, Any],
+    *,
+    key: Any,
+    suite: str = "eddsa-rdfc-2022",
+    verification_method: str | None = None,
+    created: datetime | None = None,
+    loader: ContextLoader = DEFAULT_LOADER,
+) -> dict[str, Any] | str: ...
 
 
 def sign(

@@ -598,7 +598,7 @@ def _decided_award(submission: Submission) -> awards.DecidedAward:
     )
 
 
-def _decider(submission: Submission) -> Any:
+def _decider(submission: Submission) -> User | None:
     """Return who made the pass final: the registrar who signed it off, else the reviewer
     whose completed review decided it (the assessor, an agreeing second marker, the
     moderator)."""

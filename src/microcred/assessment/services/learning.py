@@ -340,7 +340,7 @@ def _signed_in(actor: User) -> Any:
     return actor
 
 
-def _prerequisites_met(learner: Any, plan: AssessmentPlan) -> list[dict[str, str]]:
+def _prerequisites_met(learner: User, plan: AssessmentPlan) -> list[dict[str, str]]:
     """Return how each prerequisite is met: an active award of any version of that
     micro-credential held by the learner; raise naming the first one not held."""
     met = []
@@ -951,7 +951,7 @@ def get_qualifications(organisation: Organisation) -> list[AssessorQualification
     )
 
 
-def get_qualified_assessors(submission: Submission, *, today: date | None = None) -> list[Any]:
+def get_qualified_assessors(submission: Submission, *, today: date | None = None) -> list[User]:
     """Return the people qualified today to judge ``submission``, least open load first
     (ties by name), excluding its learner and anyone reviewing it already."""
     today = today or timezone.localdate()
@@ -986,7 +986,7 @@ def get_qualified_assessors(submission: Submission, *, today: date | None = None
 
 
 def _review(
-    submission: Submission, reviewer: Any, role: str, *, now: datetime, by: Any = None
+    submission: Submission, reviewer: User, role: str, *, now: datetime, by: User | None = None
 ) -> Review:
     review = Review.objects.create(
         submission=submission,
@@ -1165,7 +1165,7 @@ def _assign_staff(submission: Submission, role: str, *, now: datetime | None) ->
     return _review(submission, candidates[0], role, now=now) if candidates else None
 
 
-def get_queue(user: Any, organisation: Organisation) -> list[Review]:
+def get_queue(user: User, organisation: Organisation) -> list[Review]:
     """Return the reviews assigned to ``user`` in the organisation and not done, soonest
     due first."""
     return list(
@@ -1179,7 +1179,7 @@ def get_queue(user: Any, organisation: Organisation) -> list[Review]:
     )
 
 
-def get_peer_reviews(user: Any) -> list[Review]:
+def get_peer_reviews(user: User) -> list[Review]:
     """Return the peer reviews asked of a learner and not done yet, soonest due first."""
     return list(
         Review.objects.filter(reviewer=user, role=ReviewRole.PEER, status=ReviewStatus.ASSIGNED)
@@ -1234,7 +1234,7 @@ class DashboardEntry:
         return "Awaiting the decision"
 
 
-def get_dashboard(user: Any) -> list[DashboardEntry]:
+def get_dashboard(user: User) -> list[DashboardEntry]:
     """Return the learner's enrolments, newest first, with their attempts and awards.
 
     Each attempt has ``feedback_given``, non-zero when it has feedback the learner may read
