@@ -29,6 +29,7 @@ POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/microcred
 
 test: $(DEV_STAMP)
 	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
 	@if pg_isready -q -h 127.0.0.1 2>/dev/null; then \
 		echo "Platform tests on PostgreSQL"; \
@@ -37,9 +38,11 @@ test: $(DEV_STAMP)
 		echo "PostgreSQL is not running here: platform tests ran on SQLite only"; \
 	fi
 
+# mypy reads its settings (and its cache in .venv) from pyproject.toml.
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/mypy
 
 bench: $(DEV_STAMP)
 	$(BIN)/python benchmarks/canonicalize.py

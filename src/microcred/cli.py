@@ -199,7 +199,7 @@ def _json_lines(text: str, name: str) -> Iterator[tuple[str, dict[str, Any]]]:
             value = parse_json(line)
         except MicrocredError as error:
             fail(f"{where}: {error.message}")
-        except ValueError as exc:
+        except json.JSONDecodeError as exc:
             fail(f"{where}: not JSON ({exc.msg})")
         if not isinstance(value, dict):
             fail(f"{where}: expected a JSON object (a credential)")

@@ -115,7 +115,7 @@ class _Judgement:
 
     learner: int
     outcome: str
-    submitted_at: datetime
+    submitted_at: datetime | None  # never None: the queries count submitted attempts only
     decided_at: datetime | None
     agreement: bool | None
 
@@ -129,7 +129,11 @@ def _summarise(judgements: Iterable[_Judgement]) -> AssessmentFigures:
     judgements = list(judgements)
     decided = [j for j in judgements if j.outcome and j.decided_at is not None]
     outcomes = [j.outcome for j in decided]
-    days = [(j.decided_at - j.submitted_at).total_seconds() / SECONDS_PER_DAY for j in decided]
+    days = [
+        (j.decided_at - j.submitted_at).total_seconds() / SECONDS_PER_DAY
+        for j in decided
+        if j.decided_at is not None and j.submitted_at is not None
+    ]
     marked = [j.agreement for j in judgements if j.agreement is not None]
     return AssessmentFigures(
         learners=len({j.learner for j in judgements}),
@@ -196,7 +200,8 @@ def get_microcredential_figures(organisation: Any = None) -> list[MicroCredentia
     grouped: dict[int, list[_Judgement]] = defaultdict(list)
     names: dict[int, tuple[str, str, str, str]] = {}
     for pk, learner, microcredential, *name, outcome, submitted, decided in attempts:
-        names[microcredential] = tuple(name)
+        organisation_slug, organisation_name, slug, title = name
+        names[microcredential] = (organisation_slug, organisation_name, slug, title)
         grouped[microcredential].append(
             _Judgement(learner, outcome, submitted, decided, _agreement(marks.get(pk, {})))
         )

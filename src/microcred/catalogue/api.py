@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from uuid import UUID
 
 from django.http import HttpRequest
@@ -121,11 +121,16 @@ def input_fields(fields: Iterable[SpecField], *, optional: bool) -> dict[str, An
     }
 
 
-_DeclaredFields = create_model(
-    "DeclaredFields",
-    __base__=Strict,
-    **input_fields((f for f in API_FIELDS if f not in CREATE_FIELDS), optional=True),
-)
+# The schemas of declared fields are built from catalogue.fields.SPECIFICATION when the module
+# loads; a type checker sees each as its base.
+if TYPE_CHECKING:
+    _DeclaredFields = Strict
+else:
+    _DeclaredFields = create_model(
+        "DeclaredFields",
+        __base__=Strict,
+        **input_fields((f for f in API_FIELDS if f not in CREATE_FIELDS), optional=True),
+    )
 
 
 class VersionFields(_DeclaredFields):
@@ -142,21 +147,25 @@ class VersionFields(_DeclaredFields):
     rubric: RubricIn | None = Field(None, description="The rubric, replacing the current one.")
 
 
-VersionPatch = create_model(
-    "VersionPatch", __base__=VersionFields, **input_fields(CREATE_FIELDS, optional=True)
-)
-MicroCredentialIn = create_model(
-    "MicroCredentialIn",
-    __base__=VersionFields,
-    **input_fields(CREATE_FIELDS, optional=False),
-    slug=(
-        str | None,
-        Field(
-            None,
-            description="Lowercase letters, digits and hyphens; made from the title if absent.",
+if TYPE_CHECKING:
+    VersionPatch = VersionFields
+    MicroCredentialIn = VersionFields
+else:
+    VersionPatch = create_model(
+        "VersionPatch", __base__=VersionFields, **input_fields(CREATE_FIELDS, optional=True)
+    )
+    MicroCredentialIn = create_model(
+        "MicroCredentialIn",
+        __base__=VersionFields,
+        **input_fields(CREATE_FIELDS, optional=False),
+        slug=(
+            str | None,
+            Field(
+                None,
+                description="Lowercase letters, digits and hyphens; made from the title if absent.",
+            ),
         ),
-    ),
-)
+    )
 
 
 class SkillOut(Schema):
@@ -197,13 +206,17 @@ class _VersionHead(Schema):
     page_url: str | None = Field(description="Its catalogue page, once published.")
 
 
-_VersionOwn = create_model(
-    "VersionOwn",
-    __base__=_VersionHead,
-    **{
-        field.name: (output_type(field), Field(description=describe(field))) for field in API_FIELDS
-    },
-)
+if TYPE_CHECKING:
+    _VersionOwn = _VersionHead
+else:
+    _VersionOwn = create_model(
+        "VersionOwn",
+        __base__=_VersionHead,
+        **{
+            field.name: (output_type(field), Field(description=describe(field)))
+            for field in API_FIELDS
+        },
+    )
 
 
 class VersionOut(_VersionOwn):

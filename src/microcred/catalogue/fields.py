@@ -557,7 +557,11 @@ MANDATORY_ELEMENTS: tuple[tuple[str, str], ...] = tuple(
     (name, element.words)
     for element, name in sorted(
         [
-            *((field.annex_i, field.name) for field in SPECIFICATION if field.publish_needs),
+            *(
+                (field.annex_i, field.name)
+                for field in SPECIFICATION
+                if field.publish_needs and field.annex_i is not None
+            ),
             (AnnexI.LEARNING_OUTCOMES, OUTCOMES),
         ],
         key=lambda pair: list(AnnexI).index(pair[0]),

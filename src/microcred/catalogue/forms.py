@@ -48,7 +48,8 @@ class SearchForm(forms.Form):
     tag = forms.CharField(label="Tag", required=False, max_length=50)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         low, high = data.get("credits_min"), data.get("credits_max")
         if low is not None and high is not None and low > high:
             self.add_error("credits_max", "The upper end is below the lower end.")

@@ -112,7 +112,6 @@ __all__ = [
 DESIGN_ROLES = (Role.DESIGNER,)
 PUBLIC_STATUSES = (VersionStatus.PUBLISHED, VersionStatus.WITHDRAWN)
 _PARTS = ("outcomes", "credits", "rubric")
-_UNCHANGED = object()
 
 
 # -- designing -------------------------------------------------------------------------------
@@ -204,7 +203,7 @@ def _apply(version: MicroCredentialVersion, fields: dict[str, Any]) -> None:
     rubric = (
         parts.clean_rubric(fields["rubric"], outcome_count=outcome_count)
         if "rubric" in fields
-        else _UNCHANGED
+        else None
     )
     image = (
         FIELDS_BY_NAME["image"].clean(fields["image"]) if fields.get("image") is not None else None
@@ -226,7 +225,7 @@ def _apply(version: MicroCredentialVersion, fields: dict[str, Any]) -> None:
             CreditValue(version=version, system=system, value=value)
             for system, value in credits.items()
         )
-    if rubric is not _UNCHANGED:
+    if "rubric" in fields:
         _replace_rubric(version, rubric)
 
 
@@ -405,7 +404,7 @@ def create_new_version(*, actor: User, microcredential: MicroCredential) -> Micr
                 code="version.draft_exists",
                 data={"version": draft.number},
             )
-        latest = locked.versions.order_by("-number").first()
+        latest = locked.versions.latest("number")
         copy = MicroCredentialVersion(
             microcredential=locked,
             number=latest.number + 1,
@@ -514,7 +513,7 @@ def _draft_to_change(actor: User, version: MicroCredentialVersion) -> MicroCrede
     return draft
 
 
-def _user(actor: User) -> Any:
+def _user(actor: User) -> User | None:
     return actor if getattr(actor, "pk", None) else None
 
 

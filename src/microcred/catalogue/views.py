@@ -124,18 +124,18 @@ def achievement(request: HttpRequest, achievement: Any, suffix: str = "") -> Htt
         return response
     context = _version_context(found)
     context["document"] = json.dumps(services.get_achievement(found), indent=2, ensure_ascii=False)
-    response = render(request, "catalogue/achievement.html", context)
-    response["Vary"] = "Accept"
-    return response
+    page = render(request, "catalogue/achievement.html", context)
+    page["Vary"] = "Accept"
+    return page
 
 
 @require_GET
-def achievement_image(request: HttpRequest, achievement: Any) -> HttpResponse:
+def achievement_image(request: HttpRequest, achievement: Any) -> FileResponse:
     found = _public(services.get_version_by_achievement, achievement_uuid=achievement)
     image = services.get_image(found)
     if image is None:
         raise Http404("This achievement has no image.")
-    response = FileResponse(image.open("rb"), content_type=content_type(image.name))
+    response = FileResponse(image.open("rb"), content_type=content_type(image.name or ""))
     response["Cache-Control"] = f"public, max-age={DOCUMENT_CACHE_SECONDS}"
     return response
 

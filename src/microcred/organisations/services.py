@@ -122,7 +122,7 @@ def create_organisation(
     type: str,
     country: str,
     slug: str | None = None,
-    owner: Any = None,
+    owner: User | None = None,
     **profile: Any,
 ) -> Organisation:
     """Create an organisation with its first signing key; ``owner`` (default: actor) owns it.

@@ -24,7 +24,7 @@ from microcred.catalogue import services as catalogue
 from microcred.core import public_urls
 from microcred.errors import NotFound
 from microcred.frameworks import quality as rules
-from microcred.frameworks.credits import format_amount, format_range, hours_for
+from microcred.frameworks.credits import credits_for, format_amount, format_range, hours_for
 from microcred.quality import services
 from microcred.quality.models import QAReview, ReviewStatus
 
@@ -213,7 +213,9 @@ def get_report(*, organisation: str, slug: str, number: int) -> QAReport:
         next_review=version.review_date,
         profiles=_profiles(review) if review else (),
         internal_review=_internal(review, owner) if review else None,
-        external_review=_external(review) if review and review.external_agency else None,
+        external_review=(
+            _external(review, review.external_agency) if review and review.external_agency else None
+        ),
     )
 
 
@@ -306,8 +308,7 @@ def _internal(review: QAReview, organisation: Organisation) -> HumanReview:
     )
 
 
-def _external(review: QAReview) -> HumanReview:
-    agency = review.external_agency
+def _external(review: QAReview, agency: Organisation) -> HumanReview:
     return HumanReview(
         stage="external",
         reviewer=f"A QA reviewer of {agency.name}, an external quality assurance agency",
@@ -527,7 +528,7 @@ def _size(version: Any) -> str:
         credits = (
             f"{format_amount(ects)} ECTS credits"
             if ects is not None
-            else f"About {format_amount(catalogue.ects_of(version))} ECTS credits"
+            else f"About {format_amount(credits_for('ECTS', version.workload_hours))} ECTS credits"
         )
         return f"{credits}, {format_amount(version.workload_hours)} hours of learning."
     if ects is not None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -374,7 +374,7 @@ def decide_review(
     review: QAReview,
     decision: str,
     checklist: Mapping[str, Mapping[str, Any]] | None = None,
-    comments: list[Mapping[str, str]] | None = None,
+    comments: Sequence[Mapping[str, str]] | None = None,
     note: str = "",
     now: datetime | None = None,
 ) -> QAReview:
@@ -447,6 +447,7 @@ def decide_review(
 def _authorise_reviewer(actor: User, review: QAReview, *, external: bool) -> None:
     version = review.version
     reviewing = review.external_agency if external else version.microcredential.organisation
+    assert reviewing is not None, "an external review is one with an invited agency"
     organisations.access_organisation(actor, reviewing.slug, roles=REVIEW_ROLES)
     # An author who also serves the invited agency still may not judge their own work.
     authors = {version.created_by_id, version.microcredential.created_by_id, review.submitted_by_id}
@@ -486,7 +487,7 @@ def _clean_checklist(
     return walked
 
 
-def _clean_comments(comments: list[Mapping[str, str]] | None) -> list[dict[str, str]]:
+def _clean_comments(comments: Sequence[Mapping[str, str]] | None) -> list[dict[str, str]]:
     if comments is None:
         return []
     if not isinstance(comments, list):
@@ -608,8 +609,9 @@ def _invited_review(actor: User, organisation: str, slug: str, number: int) -> Q
         .order_by("-attempt")
         .first()
     )
-    if review is None or not (
-        organisations.get_roles(actor, review.external_agency) & {Role.QA_REVIEWER, Role.OWNER}
+    agency = review.external_agency if review is not None else None
+    if agency is None or not (
+        organisations.get_roles(actor, agency) & {Role.QA_REVIEWER, Role.OWNER}
     ):
         return None
     return review

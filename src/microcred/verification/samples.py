@@ -22,10 +22,11 @@ import png
 from django.conf import settings
 
 from microcred.datafiles import generated_secret
+from microcred.errors import InvalidInput
 from microcred.vc import ob3_builders as ob3
 from microcred.vc import sign
 from microcred.vc.baking import bake
-from microcred.vc.keys import generate_key_file, read_key_file
+from microcred.vc.keys import Ed25519Multikey, generate_key_file, read_key_file
 
 SAMPLES = {
     "assessment-literacy.json": "A valid Open Badges 3.0 credential (eddsa-rdfc-2022)",
@@ -53,6 +54,11 @@ def load_samples() -> Iterator[str]:
         yield f"Demo samples are in {folder}"
         return
     now = datetime.now(UTC).replace(microsecond=0)
+    if not isinstance(key, Ed25519Multikey):
+        raise InvalidInput(
+            "The demo issuer key must be an Ed25519 key: the samples are issued by its did:key.",
+            field="issuer-key.json",
+        )
     issuer = key.public.did_key
     credential = sample_credential(issuer=issuer, valid_from=now - timedelta(days=1))
     signed = sign(credential, key=key)

@@ -100,7 +100,7 @@ ASSESSOR_ROLES = (Role.ASSESSOR,)
 REGISTRAR_ROLES = (Role.REGISTRAR,)
 STAFF_REVIEWS = (ReviewRole.ASSESSOR, ReviewRole.SECOND, ReviewRole.MODERATOR)
 # The stage a submission is in while a review of each role is open.
-STAGE_OF_ROLE = {
+STAGE_OF_ROLE: dict[str, str] = {
     ReviewRole.PEER: SubmissionStatus.PEER_REVIEW,
     ReviewRole.ASSESSOR: SubmissionStatus.ASSESSMENT,
     ReviewRole.SECOND: SubmissionStatus.MODERATION,
@@ -389,6 +389,7 @@ def _advance(
             _decide(submission, review, actor=actor, now=now)
     elif review.role == ReviewRole.SECOND:
         first = _completed(submission, ReviewRole.ASSESSOR)
+        assert first is not None, "a second marker is asked only after a completed assessment"
         if first.outcome == review.outcome:
             _decide(submission, first, actor=actor, now=now)
         elif learning.assign_moderator(submission, now=now) is None:
@@ -558,6 +559,7 @@ def _decided_award(submission: Submission) -> awards.DecidedAward:
     learner = enrolment.learner
     identifier = achievement_id(version)
     deciding = _deciding_review(submission)
+    assert deciding is not None, "a recorded pass was decided by a completed review"
     results = [
         ob3.build_result(
             result_description=criterion_result_id(identifier, score.criterion),
@@ -636,13 +638,13 @@ def public_evidence_url(item: EvidenceItem) -> str:
     return public_urls.public_evidence_url(item.uuid)
 
 
-def _deciding_review(submission: Submission) -> Review:
+def _deciding_review(submission: Submission) -> Review | None:
     return _completed(submission, ReviewRole.MODERATOR) or _completed(
         submission, ReviewRole.ASSESSOR
     )
 
 
-def _completed(submission: Submission, role: str) -> Review:
+def _completed(submission: Submission, role: str) -> Review | None:
     return (
         submission.reviews.filter(role=role, status=ReviewStatus.COMPLETED)
         .order_by("-completed_at")
@@ -996,9 +998,9 @@ def _read_results(
     if lock:
         enrolments = enrolments.select_for_update(of=("self",))
     learners: dict[str, Enrolment] = {}
-    for enrolment in enrolments:
-        learners[enrolment.learner.email.lower()] = enrolment
-        learners[enrolment.learner.get_username().lower()] = enrolment
+    for candidate in enrolments:
+        learners[candidate.learner.email.lower()] = candidate
+        learners[candidate.learner.get_username().lower()] = candidate
     rows: list[_Row] = []
     errors: list[RowError] = []
     seen: dict[tuple[int, str], int] = {}
@@ -1036,7 +1038,7 @@ def _read_results(
                 )
             seen[(enrolment.pk, key)] = line
         errors += [RowError(line, column, message) for column, message in problems]
-        if not problems:
+        if not problems and enrolment is not None and value is not None:
             rows.append(_Row(line, enrolment, key, value))
     if not rows and not errors:
         errors.append(RowError(1, "", "The file has no rows."))

@@ -120,7 +120,7 @@ def save_plan(
     The plan is part of the specification: once the version is published it is frozen
     (:class:`Conflict` ``version.not_draft``), like the rest of the version.
     """
-    cleaned = {
+    cleaned: dict[str, Any] = {
         "components": _clean_components(components),
         "peer_reviews": _whole(peer_reviews, "peer_reviews", 0, MAX_PEER_REVIEWS),
         "max_attempts": _whole(max_attempts, "max_attempts", 1, MAX_ATTEMPTS),
@@ -1108,7 +1108,7 @@ def _fill_earlier_peers(submission: Submission, *, now: datetime) -> list[Review
 
 
 def assign_assessor(
-    *, actor: User, submission: Submission, assessor: Any, now: datetime | None = None
+    *, actor: User, submission: Submission, assessor: User | str, now: datetime | None = None
 ) -> Review:
     """Assign ``assessor`` (a user or a username) by hand, for an owner of the organisation;
     refused unless they are qualified today. An open assessor review by someone else is
@@ -1116,7 +1116,7 @@ def assign_assessor(
     now = now or timezone.now()
     organisation = _organisation(submission)
     organisations.access_organisation(actor, organisation.slug, roles=(Role.OWNER,))
-    person = assessor if getattr(assessor, "pk", None) else find_user(str(assessor or ""))
+    person = assessor if isinstance(assessor, User) else find_user(assessor)
     if person is None:
         raise InvalidInput(f"No user {assessor!r}.", field="assessor")
     with transaction.atomic():
@@ -1252,12 +1252,12 @@ def get_dashboard(user: User) -> list[DashboardEntry]:
     )
     entries = []
     for enrolment in enrolments:
-        attempts = list(enrolment.submissions.all())
+        tried = list(enrolment.submissions.all())
         entries.append(
             DashboardEntry(
                 enrolment=enrolment,
-                current=attempts[-1] if attempts else None,
-                decided=[s for s in attempts if s.decided_at],
+                current=tried[-1] if tried else None,
+                decided=[s for s in tried if s.decided_at],
             )
         )
     return entries

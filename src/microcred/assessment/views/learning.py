@@ -78,7 +78,7 @@ def submission(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
     texts = None
     if request.method == "POST":
         texts = {
-            key.removeprefix("texts:"): value
+            key.removeprefix("texts:"): str(value)
             for key, value in request.POST.items()
             if key.startswith("texts:")
         }
@@ -208,7 +208,7 @@ def evidence(request: HttpRequest, uuid: str) -> HttpResponse:
 
 
 @require_GET
-def evidence_file(request: HttpRequest, uuid: str) -> HttpResponse:
+def evidence_file(request: HttpRequest, uuid: str) -> FileResponse:
     """Stream an evidence file, only after :func:`services.access_evidence` allows it."""
     try:
         item = services.access_evidence(request.user, uuid)
@@ -234,7 +234,7 @@ def plan(
         request.user, slug, credential, number, roles=catalogue.DESIGN_ROLES
     )
     current = services.get_plan(version)
-    error = None
+    error: MicrocredError | None = None
     values = _plan_values(current)
     if request.method == "POST":
         values = {name: request.POST.get(name, "") for name in values}

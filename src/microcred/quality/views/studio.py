@@ -3,7 +3,7 @@ and the designer's submit button and live findings; each calls services and rend
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
@@ -96,7 +96,8 @@ class CommentForm(forms.Form):
     text = forms.CharField(label="Comment", required=False, widget=NOTE, max_length=5000)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("text") and not data.get("field"):
             self.add_error("field", "Choose the element this comment is about.")
         if data.get("field") and not data.get("text"):
@@ -120,7 +121,7 @@ class InviteForm(forms.Form):
 
     def __init__(self, data: Any = None) -> None:
         super().__init__(data)
-        self.fields["agency"].choices = [
+        cast(forms.ChoiceField, self.fields["agency"]).choices = [
             (organisation.slug, organisation.name)
             for organisation in organisations.get_organisations()
             if organisation.type == OrganisationType.QA_AGENCY
@@ -144,7 +145,7 @@ class SettingsForm(forms.Form):
     def __init__(self, data: Any = None, *, initial: dict[str, Any] | None = None) -> None:
         super().__init__(data, initial=initial)
         required = set(services.required_profiles())
-        self.fields["profiles"].choices = [
+        cast(forms.MultipleChoiceField, self.fields["profiles"]).choices = [
             (profile_id, profile.name)
             for profile_id, profile in rules.PROFILES.items()
             if profile_id not in required
@@ -296,10 +297,9 @@ def invite(
     except (InvalidInput, Conflict) as error:
         messages.error(request, error.message)
     else:
-        messages.success(
-            request,
-            f"{invited.external_agency.name} is invited; it reviews after your approval.",
-        )
+        agency = invited.external_agency
+        assert agency is not None, "an invited review names its agency"
+        messages.success(request, f"{agency.name} is invited; it reviews after your approval.")
     return redirect(_review_url(found))
 
 
