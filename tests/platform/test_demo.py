@@ -10,11 +10,12 @@ from microcred.assessment import services as assessment
 from microcred.audit.services import check_chain
 from microcred.awards import services as awards
 from microcred.catalogue import services as catalogue
-from microcred.errors import Conflict
+from microcred.errors import Conflict, InvalidInput
 from microcred.organisations import services as organisations
 from microcred.quality import services as quality
 from microcred.site.demo_platform import DEMO_PASSWORD, load_platform_demo
 from microcred.vc.baking import unbake
+from microcred.vc.keys import generate_key_file
 from microcred.verification.samples import SAMPLES, load_samples
 from tests.ob3_schema import issued_document, schema_errors
 
@@ -299,3 +300,13 @@ def test_the_demo_prints_the_assessment_logins(demo, client) -> None:
     for username in ("northfield-assessor", "eva", "farid"):
         assert username in logins
         assert signs_in(client, username), username
+
+
+def test_the_samples_need_an_ed25519_issuer_key(settings, tmp_path) -> None:
+    """The samples are issued by the demo key's did:key, which an RSA key does not have."""
+    settings.DATA_DIR = tmp_path
+    (tmp_path / "demo").mkdir()
+    (tmp_path / "demo" / "issuer-key.json").write_text(generate_key_file("rsa"))
+    with pytest.raises(InvalidInput, match="must be an Ed25519 key") as caught:
+        list(load_samples())
+    assert caught.value.field == "issuer-key.json"
