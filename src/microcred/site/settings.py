@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "microcred.studio",
     "microcred.quality",
     "microcred.assessment",
+    "microcred.pathways",
 ]
 
 AUTH_USER_MODEL = "accounts.User"
