@@ -138,6 +138,9 @@ def print_report(out: Console, report: Any, indent: str = "") -> None:
         out.print(f"{indent}  issuer:  {issuer}", markup=False)
     if report.subject:
         out.print(f"{indent}  subject: {report.subject}", markup=False)
+    if indent and report.source:
+        # A credential nested in a CLR: where in the CLR it is.
+        out.print(f"{indent}  at:      {report.source}", markup=False)
     for check in report.checks:
         style = STATUS_STYLE[str(check.status)]
         out.print(f"{indent}  [{style}]{check.status:>7}[/] {check.id}: ", end="")
