@@ -30,6 +30,7 @@ LAYERS = (
     "assessment",
     "quality",
     "verification",
+    "recognition",
     "studio",
     "site",
 )

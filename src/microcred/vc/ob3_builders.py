@@ -402,10 +402,15 @@ def build_achievement_credential(
     narrative: str | None = None,
     evidence: Iterable[dict[str, Any]] = (),
     credential_status: dict[str, Any] | None = None,
+    learning_setting: str | None = None,
 ) -> dict[str, Any]:
     """Return the unsigned ``OpenBadgeCredential`` (OB 3.0 section 4, VC Data Model 2.0).
 
-    ``validFrom`` is the date of issuing. ``credential_status`` is one entry:
+    ``validFrom`` is the date of issuing. ``learning_setting`` (``non-formal`` or
+    ``informal``, the European Learning Model's ``learningSetting``) says how the learning
+    was acquired when it was recognised rather than assessed; Open Badges 3.0 has no term
+    for it, so it is an extension of the AchievementSubject, read through the VC 2.0 base
+    context's ``@vocab``. ``credential_status`` is one entry:
     the data model (appendix B, AchievementCredential) allows at most one, and
     1EdTech's JSON Schema refuses a list. The whole credential is checked as
     :func:`~microcred.vc.ob3.validate_ob3` checks a received one, results
@@ -425,6 +430,7 @@ def build_achievement_credential(
         achievement=achievement,
         result=list(results),
         narrative=narrative,
+        learningSetting=learning_setting,
     )
     credential = _present(
         **{"@context": list(CONTEXTS)},
