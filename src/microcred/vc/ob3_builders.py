@@ -48,6 +48,11 @@ from microcred.vc.ob3 import (
 )
 
 CONTEXTS = (VC_V2_CONTEXT, OB3_CONTEXT)
+# The European Learning Model's learningSetting (formal, non-formal, informal learning), which
+# Open Badges 3.0 lacks; a local context is an additional @context item the OB 3.0 schema allows.
+LEARNING_SETTING_CONTEXT = {
+    "learningSetting": "http://data.europa.eu/snb/model/elm/learningSetting"
+}
 CREDENTIAL_TYPES = ("VerifiableCredential", "OpenBadgeCredential")
 # The genre of the Evidence that points at a version's public quality assurance report.
 QUALITY_REPORT = "Quality assurance report"
@@ -409,8 +414,9 @@ def build_achievement_credential(
     ``validFrom`` is the date of issuing. ``learning_setting`` (``non-formal`` or
     ``informal``, the European Learning Model's ``learningSetting``) says how the learning
     was acquired when it was recognised rather than assessed; Open Badges 3.0 has no term
-    for it, so it is an extension of the AchievementSubject, read through the VC 2.0 base
-    context's ``@vocab``. ``credential_status`` is one entry:
+    for it, so it is an extension of the AchievementSubject, defined by a local context
+    (:data:`LEARNING_SETTING_CONTEXT`) that maps it to ELM's property: a term no context
+    defines would be dropped from the signed data. ``credential_status`` is one entry:
     the data model (appendix B, AchievementCredential) allows at most one, and
     1EdTech's JSON Schema refuses a list. The whole credential is checked as
     :func:`~microcred.vc.ob3.validate_ob3` checks a received one, results
@@ -433,7 +439,11 @@ def build_achievement_credential(
         learningSetting=learning_setting,
     )
     credential = _present(
-        **{"@context": list(CONTEXTS)},
+        **{
+            "@context": [*CONTEXTS, LEARNING_SETTING_CONTEXT]
+            if learning_setting
+            else list(CONTEXTS)
+        },
         id=id,
         type=list(CREDENTIAL_TYPES),
         name=name,
