@@ -64,6 +64,17 @@ class Award(models.Model):
     )
     issued_at = models.DateTimeField()
     valid_until = models.DateTimeField(null=True, blank=True)
+    granted_through = models.CharField(
+        max_length=20,
+        blank=True,
+        help_text="How the award was granted when not by assessment: recognition (of prior "
+        "learning).",
+    )
+    learning_setting = models.CharField(
+        max_length=20,
+        blank=True,
+        help_text="For recognised learning: non-formal or informal, as the credential states.",
+    )
 
     class Meta:
         constraints = [

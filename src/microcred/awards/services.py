@@ -108,6 +108,10 @@ EVIDENCE_KEYS = ("id", "name", "narrative", "description")
 MAX_REASON = 2000
 STATUS_LIST_PATH = re.compile(r"^/status/(?P<organisation>[a-z0-9-]+)/(?P<list>[a-z0-9-]+)$")
 MAX_NARRATIVE = 10_000
+# How an award may be granted other than by assessment: recognition of prior learning, with
+# the learning setting (European Learning Model) the learning took place in.
+GRANTED_THROUGH = ("recognition",)
+LEARNING_SETTINGS = ("non-formal", "informal")
 
 
 # -- issuing -------------------------------------------------------------------------------
@@ -123,18 +127,21 @@ class IssueRequest:
     outcome: Outcome
     idempotency_key: str
     learner_user_id: int | None = None
+    granted_through: str = ""
 
     def fingerprint(self) -> str:
         learner = {"email": self.learner.email, "did": self.learner.did, "name": self.learner.name}
         outcome = asdict(self.outcome)
-        if not outcome["rubric_results"]:
-            # Left out when empty, so awards issued before results existed keep their hash.
-            del outcome["rubric_results"]
+        # Left out when empty, so awards issued before these existed keep their hash.
+        for key in ("rubric_results", "learning_setting"):
+            if not outcome[key]:
+                del outcome[key]
         data = {
             "version": self.version_id,
             "format": self.format,
             "learner": learner,
             "outcome": outcome,
+            **({"grantedThrough": self.granted_through} if self.granted_through else {}),
         }
         return hashlib.sha256(json.dumps(data, sort_keys=True).encode("utf-8")).hexdigest()
 
@@ -197,6 +204,8 @@ class DecidedAward:
     which version, which learner, the results, the public evidence, how the learner was
     assessed, and the idempotency key that makes a retry return the award issued first.
     ``decision`` is the id of the deciding record, named in the award's audit event.
+    ``granted_through`` is ``recognition`` for an award granted by recognition of prior
+    learning, with the ``learning_setting`` (non-formal or informal) the credential states.
     """
 
     decision: str
@@ -209,6 +218,8 @@ class DecidedAward:
     evidence: list[dict[str, str]]
     narrative: str
     idempotency_key: str
+    granted_through: str = ""
+    learning_setting: str = ""
 
 
 def issue_decided_award(decision: DecidedAward, *, now: datetime | None = None) -> Award:
@@ -234,6 +245,8 @@ def issue_decided_award(decision: DecidedAward, *, now: datetime | None = None) 
         idempotency_key=decision.idempotency_key,
         results=decision.results,
         learner_user_id=decision.learner.pk,
+        granted_through=decision.granted_through,
+        learning_setting=decision.learning_setting,
     )
     return _issue(
         version.microcredential.organisation,
@@ -327,6 +340,8 @@ def _sign_award(
         issued_by=actor if getattr(actor, "pk", None) else None,
         issued_at=now,
         valid_until=valid_until,
+        granted_through=request.granted_through,
+        learning_setting=request.outcome.learning_setting,
     )
     entry = status.allocate(award, status_list)
     credential = _build_credential(
@@ -358,6 +373,7 @@ def _sign_award(
             "format": award.format,
             "statusListIndexes": {entry["statusPurpose"]: entry["statusListIndex"]},
             **({"decision": decision} if decision else {}),
+            **({"grantedThrough": award.granted_through} if award.granted_through else {}),
         },
         now=now,
     )
@@ -379,8 +395,21 @@ def _issue_request(
     idempotency_key: str | None,
     results: list[dict[str, Any]] | None = None,
     learner_user_id: int | None = None,
+    granted_through: str = "",
+    learning_setting: str = "",
 ) -> IssueRequest:
     """Check the caller's input and return it normalised; raise InvalidInput naming the field."""
+    if granted_through and granted_through not in GRANTED_THROUGH:
+        raise InvalidInput(
+            f"Unknown way of granting {granted_through!r}; choose {', '.join(GRANTED_THROUGH)}.",
+            field="granted_through",
+        )
+    if learning_setting and learning_setting not in LEARNING_SETTINGS:
+        raise InvalidInput(
+            f"Unknown learning setting {learning_setting!r}; choose "
+            f"{' or '.join(LEARNING_SETTINGS)}.",
+            field="learning_setting",
+        )
     if format not in CredentialFormat.values:
         raise InvalidInput(
             f"Unknown format {format!r}; choose ldp (a Data Integrity proof) or jwt (VC-JWT).",
@@ -418,6 +447,7 @@ def _issue_request(
         narrative=clean_text(narrative, "narrative", limit=MAX_NARRATIVE),
         evidence=_evidence(evidence),
         rubric_results=_results(results),
+        learning_setting=learning_setting,
     )
     learner = Learner(email=email, did=did, name=name, salt="" if did else secrets.token_hex(16))
     return IssueRequest(
@@ -427,6 +457,7 @@ def _issue_request(
         outcome=outcome,
         idempotency_key=key,
         learner_user_id=learner_user_id,
+        granted_through=granted_through,
     )
 
 

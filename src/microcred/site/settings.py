@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "microcred.catalogue",
     "microcred.awards",
     "microcred.verification",
+    "microcred.recognition",
     "microcred.studio",
     "microcred.quality",
     "microcred.assessment",

@@ -48,6 +48,11 @@ from microcred.vc.ob3 import (
 )
 
 CONTEXTS = (VC_V2_CONTEXT, OB3_CONTEXT)
+# The European Learning Model's learningSetting (formal, non-formal, informal learning), which
+# Open Badges 3.0 lacks; a local context is an additional @context item the OB 3.0 schema allows.
+LEARNING_SETTING_CONTEXT = {
+    "learningSetting": "http://data.europa.eu/snb/model/elm/learningSetting"
+}
 CREDENTIAL_TYPES = ("VerifiableCredential", "OpenBadgeCredential")
 # The genre of the Evidence that points at a version's public quality assurance report.
 QUALITY_REPORT = "Quality assurance report"
@@ -411,10 +416,16 @@ def build_achievement_credential(
     narrative: str | None = None,
     evidence: Iterable[dict[str, Any]] = (),
     credential_status: dict[str, Any] | None = None,
+    learning_setting: str | None = None,
 ) -> dict[str, Any]:
     """Return the unsigned ``OpenBadgeCredential`` (OB 3.0 section 4, VC Data Model 2.0).
 
-    ``validFrom`` is the date of issuing. ``credential_status`` is one entry:
+    ``validFrom`` is the date of issuing. ``learning_setting`` (``non-formal`` or
+    ``informal``, the European Learning Model's ``learningSetting``) says how the learning
+    was acquired when it was recognised rather than assessed; Open Badges 3.0 has no term
+    for it, so it is an extension of the AchievementSubject, defined by a local context
+    (:data:`LEARNING_SETTING_CONTEXT`) that maps it to ELM's property: a term no context
+    defines would be dropped from the signed data. ``credential_status`` is one entry:
     the data model (appendix B, AchievementCredential) allows at most one, and
     1EdTech's JSON Schema refuses a list. The whole credential is checked as
     :func:`~microcred.vc.ob3.validate_ob3` checks a received one, results
@@ -434,9 +445,19 @@ def build_achievement_credential(
         achievement=achievement,
         result=list(results),
         narrative=narrative,
+        learningSetting=learning_setting,
     )
+<<<<<<< HEAD
     credential = present(
         **{"@context": list(CONTEXTS)},
+=======
+    credential = _present(
+        **{
+            "@context": [*CONTEXTS, LEARNING_SETTING_CONTEXT]
+            if learning_setting
+            else list(CONTEXTS)
+        },
+>>>>>>> wp-recognition
         id=id,
         type=list(CREDENTIAL_TYPES),
         name=name,
