@@ -2,9 +2,9 @@
 
 A pathway's rules are the engine's JSON (:mod:`microcred.frameworks.pathways`); this app
 stores them, resolves their components against the catalogue, gathers what a learner holds
-(the platform's awards, credentials from other issuers the learner added, transfer values
-and credits granted through recognition) and asks the engine what is met. Requesting the
-stacked credential verifies every component credential again, as any verifier would,
+(the platform's awards, credentials from other issuers the learner added, and the transfer
+values published toward the target through recognition) and asks the engine what is met.
+Requesting the stacked credential verifies every component credential again, as any verifier would,
 because the database may say an award is active while its signed status says otherwise.
 
 ``create_*``, ``update_*``, ``publish_*``, ``add_*``, ``request_*`` and ``issue_*`` act:
@@ -51,6 +51,7 @@ from microcred.pathways.models import (
     RequestStatus,
     StackedCredentialRequest,
 )
+from microcred.recognition import services as recognition
 from microcred.vc import VerificationReport, verify
 from microcred.verification import services as verification
 
@@ -537,7 +538,7 @@ def _progress(
 
 def _transfer_values(pathway: Pathway) -> list[TransferValue]:
     """Return the transfer values published toward the pathway's target version."""
-    return []
+    return recognition.get_transfer_values(target_version=pathway.target)
 
 
 def _used_by_component(progress: Progress) -> dict[str, tuple[str, ...]]:

@@ -447,17 +447,12 @@ def build_achievement_credential(
         narrative=narrative,
         learningSetting=learning_setting,
     )
-<<<<<<< HEAD
     credential = present(
-        **{"@context": list(CONTEXTS)},
-=======
-    credential = _present(
         **{
             "@context": [*CONTEXTS, LEARNING_SETTING_CONTEXT]
             if learning_setting
             else list(CONTEXTS)
         },
->>>>>>> wp-recognition
         id=id,
         type=list(CREDENTIAL_TYPES),
         name=name,
