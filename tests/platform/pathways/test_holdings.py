@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from microcred.awards import services as awards
 from microcred.errors import InvalidInput
 from microcred.organisations.models import Role
