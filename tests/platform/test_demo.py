@@ -90,7 +90,7 @@ def test_every_credential_the_demo_issues_passes_the_open_badges_3_json_schema(
 def test_every_published_demo_version_went_through_quality_assurance(demo) -> None:
     admin = User.objects.get(username="admin")
     published = catalogue.get_published_versions()
-    assert len(published) == 5
+    assert len(published) == 8
     for organisation in {version.microcredential.organisation for version in published}:
         vetting = quality.get_quality_settings(organisation)
         assert vetting.vetted_by == admin and vetting.terms_agreed
@@ -299,3 +299,26 @@ def test_the_demo_prints_the_assessment_logins(demo, client) -> None:
     for username in ("northfield-assessor", "eva", "farid"):
         assert username in logins
         assert signs_in(client, username), username
+
+
+# -- pathways --------------------------------------------------------------------------------
+
+
+def test_the_demo_pathway_has_a_learner_two_thirds_through_and_one_who_completed_it(
+    demo, client: Client
+) -> None:
+    from microcred.pathways import services as pathways
+
+    pathway = pathways.get_pathway("lakeside", "data-science-foundations")
+    assert len(pathway.rules["children"]) == 3
+    gina, hugo = User.objects.get(username="gina"), User.objects.get(username="hugo")
+    halfway = pathways.get_progress(gina, pathway)
+    assert (halfway.done, halfway.percent, halfway.met) == (2, 67, False)
+    [request] = pathways.get_learner_requests(hugo, pathway)
+    assert request.status == "issued" and awards.verify_award(request.award).verified
+    [record] = hugo.learner_records.all()
+    assert record.awards.count() == 4
+    assert any("Data Science Foundations" in line for line in demo)
+    assert signs_in(client, "hugo")
+    page = client.get("/pathways/lakeside/data-science-foundations/").content.decode()
+    assert page.count('class="pathway-component done"') == 3

@@ -75,6 +75,7 @@ __all__ = [
     "get_progress",
     "get_published_pathways",
     "get_registrar_view",
+    "issue_pathway_clr",
     "publish_pathway",
     "request_stacked_credential",
     "update_pathway",
@@ -807,6 +808,48 @@ def _evidence(component: dict[str, Any]) -> dict[str, str]:
 def credential_id(request: StackedCredentialRequest) -> str | None:
     """Return the id of the stacked credential a request issued, if it issued one."""
     return awards.credential_url(request.award) if request.award_id else None
+
+
+def issue_pathway_clr(
+    *, actor: User, pathway: Pathway, learner: User, now: datetime | None = None
+) -> Any:
+    """Issue a learner record (CLR 2.0) of the learner's stacked credential and its components.
+
+    A registrar of the pathway's organisation issues it (``awards.issue_clr`` authorises and
+    audits). It nests the stacked credential and the component awards the organisation made
+    (another issuer's credentials are not its to sign for), with associations that express
+    the pathway: each component ``isChildOf`` the target, the target ``isParentOf`` each.
+    """
+    request = _open_request(pathway, learner)
+    if request is None or not request.award_id:
+        raise InvalidInput(
+            f"{learner} holds no stacked credential of {pathway.name} yet.",
+            code="pathway.not_issued",
+            field="learner",
+        )
+    component_ids = {entry["id"] for entry in request.components}
+    nested = [
+        award
+        for award in awards.get_learner_awards(learner)
+        if award.organisation_id == pathway.organisation_id
+        and awards.credential_url(award) in component_ids
+    ]
+    target = catalogue.achievement_id(pathway.target)
+    associations = []
+    for award in nested:
+        achievement = catalogue.achievement_id(award.version)
+        associations += [
+            awards.ClrAssociation(achievement, target, "isChildOf"),
+            awards.ClrAssociation(target, achievement, "isParentOf"),
+        ]
+    return awards.issue_clr(
+        actor=actor,
+        organisation=pathway.organisation,
+        learner=learner,
+        awards=[request.award, *nested],
+        associations=associations,
+        now=now,
+    )
 
 
 def get_learner_requests(learner: User, pathway: Pathway) -> list[StackedCredentialRequest]:
