@@ -264,7 +264,7 @@ def _record(record: Any) -> dict[str, Any]:
         "organisation": record.organisation.slug,
         "origin": record.origin,
         "partial": record.partial,
-        "awards": [award.uuid for award in record.awards.all()],
+        "awards": [award.uuid for award in services.get_record_awards(record)],
         "created_at": record.created_at,
         "credential": json.loads(record.signed_credential),
     }

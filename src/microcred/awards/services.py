@@ -77,6 +77,7 @@ __all__ = [
     "get_learner_record",
     "get_learner_record_organisations",
     "get_linkedin_url",
+    "get_record_awards",
     "get_status_entries",
     "get_status_list_credential",
     "issue_award",
@@ -1253,7 +1254,8 @@ def _chosen_awards(
     *,
     now: datetime,
 ) -> list[Award]:
-    """Return ``awards`` as stored now; raise InvalidInput naming the first that cannot go in."""
+    """Return ``awards`` as stored now, oldest first; raise InvalidInput naming the first that
+    cannot go in."""
     if not awards:
         raise InvalidInput(
             "Choose at least one credential for the learner record.",
@@ -1281,7 +1283,8 @@ def _chosen_awards(
                 field=field,
             )
         chosen.append(current[award.pk])
-    return chosen
+    # Nested in the order they were issued, as a transcript reads.
+    return sorted(chosen, key=lambda award: (award.issued_at, award.pk))
 
 
 def _why_not_in_record(organisation: Any, learner: User, award: Award, *, now: datetime) -> str:
@@ -1402,6 +1405,11 @@ def get_learner_record(record_uuid: uuid.UUID | str) -> LearnerRecord:
         )
     except (ValueError, LearnerRecord.DoesNotExist):
         raise NotFound(f"No learner record {record_uuid}.", field="uuid") from None
+
+
+def get_record_awards(record: LearnerRecord) -> list[Award]:
+    """Return the awards ``record`` nests, in the order it nests them (oldest first)."""
+    return list(record.awards.select_related("version").order_by("issued_at", "pk"))
 
 
 def verify_learner_record(
