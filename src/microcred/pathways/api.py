@@ -189,3 +189,30 @@ def request_stacked_credential(
         "refusal": result.refusal,
         "components": result.components,
     }
+
+
+class RecordIn(Strict):
+    learner: str = Field(description="The learner (username or email) holding the credential.")
+
+
+class RecordOut(Schema):
+    id: str = Field(description="The learner record's id: the URL that serves the signed CLR.")
+    awards: int
+
+
+@router.post(
+    "/pathways/{org}/{slug}/clr",
+    response={201: RecordOut},
+    summary="Issue a learner record (CLR) of the pathway",
+)
+def issue_pathway_clr(request: HttpRequest, org: str, slug: str, payload: RecordIn) -> Status:
+    """A registrar issues a CLR 2.0 of the learner's stacked credential and its components,
+    with associations expressing the pathway."""
+    pathway = services.get_pathway(org, slug)
+    # Only a registrar may name a learner; outsiders learn nothing of who exists.
+    organisations.access_organisation(request.auth, org, roles=services.REGISTRARS)
+    learner = find_user(payload.learner)
+    if learner is None:
+        raise InvalidInput(f"No learner {payload.learner!r}.", field="learner")
+    record = services.issue_pathway_clr(actor=request.auth, pathway=pathway, learner=learner)
+    return Status(201, {"id": services.record_id(record), "awards": record.awards.count()})

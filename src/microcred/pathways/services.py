@@ -77,6 +77,7 @@ __all__ = [
     "get_registrar_view",
     "issue_pathway_clr",
     "publish_pathway",
+    "record_id",
     "request_stacked_credential",
     "update_pathway",
 ]
@@ -488,6 +489,11 @@ class PathwayProgress:
     holdings: list[Holding] = field(default_factory=list)
 
     @property
+    def stacked(self) -> StackedCredentialRequest | None:
+        """The issued request of the stacked credential, if the learner holds it."""
+        return _open_request(self.pathway, self.learner)
+
+    @property
     def met(self) -> bool:
         return self.progress.met
 
@@ -850,6 +856,11 @@ def issue_pathway_clr(
         associations=associations,
         now=now,
     )
+
+
+def record_id(record: Any) -> str:
+    """Return a learner record's id: the public URL that serves the signed CLR."""
+    return public_urls.learner_record_url(record.uuid)
 
 
 def get_learner_requests(learner: User, pathway: Pathway) -> list[StackedCredentialRequest]:

@@ -22,4 +22,5 @@ urlpatterns = [
         views.studio_request,
         name="studio-request",
     ),
+    path(STUDIO + "<slug:pathway>/learners/<str:learner>/clr", views.studio_clr, name="studio-clr"),
 ]

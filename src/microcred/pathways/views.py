@@ -224,3 +224,20 @@ def studio_request(request: HttpRequest, slug: str, pathway: str, learner: str) 
         else:
             messages.error(request, result.refusal)
     return redirect(reverse("pathways:studio-learners", args=[slug]))
+
+
+@studio_page
+@require_POST
+def studio_clr(request: HttpRequest, slug: str, pathway: str, learner: str) -> HttpResponse:
+    """A registrar issues a learner record (CLR) of a learner's stacked credential."""
+    item = services.access_pathway(request.user, slug, pathway, roles=services.REGISTRARS)
+    holder = find_user(learner)
+    if holder is None:
+        raise Http404("No such learner.")
+    try:
+        record = services.issue_pathway_clr(actor=request.user, pathway=item, learner=holder)
+    except InvalidInput as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"Learner record issued: {services.record_id(record)}")
+    return redirect(reverse("pathways:studio-learners", args=[slug]))

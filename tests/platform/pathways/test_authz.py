@@ -6,6 +6,9 @@ from typing import Any
 
 import pytest
 
+from microcred.accounts.services import find_user
+from microcred.awards import services as awards
+from microcred.catalogue import services as catalogue
 from microcred.organisations.models import Role
 from microcred.pathways import services
 from tests.platform.authz import Route, World, api, cases, check, page, public, signed_in
@@ -38,6 +41,20 @@ def a_pathway(world: World, *, publish: bool = True) -> dict[str, Any]:
     }
 
 
+def a_completed_pathway(world: World) -> dict[str, Any]:
+    """A pathway whose learner holds its stacked credential."""
+    values = a_pathway(world)
+    pathway = services.get_pathway(world.organisation.slug, values["slug"])
+    learner = find_user(values["learner"])
+    component = pathway.rules["children"][0]["achievement"]
+    version = catalogue.get_version_by_achievement(component.rsplit("/", 1)[1])
+    awards.issue_award(
+        actor=world.users["owner"], version=version, learner=learner, learner_email=learner.email
+    )
+    services.request_stacked_credential(actor=learner, pathway=pathway, learner=learner)
+    return values
+
+
 def a_draft(world: World) -> dict[str, Any]:
     return a_pathway(world, publish=False)
 
@@ -62,6 +79,14 @@ ROUTES = [
         api(),
         role=REGISTRAR,
         prepare=a_pathway,
+        body={"learner": "{learner}"},
+    ),
+    Route(
+        "POST",
+        "/api/v1/pathways/{org}/{slug}/clr",
+        api(201),
+        role=REGISTRAR,
+        prepare=a_completed_pathway,
         body={"learner": "{learner}"},
     ),
     Route(
@@ -118,6 +143,13 @@ ROUTES = [
         page(302),
         role=REGISTRAR,
         prepare=a_pathway,
+    ),
+    Route(
+        "POST",
+        STUDIO + "{slug}/learners/{learner}/clr",
+        page(302),
+        role=REGISTRAR,
+        prepare=a_completed_pathway,
     ),
 ]
 

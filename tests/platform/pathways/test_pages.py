@@ -150,3 +150,10 @@ def test_the_registrar_sees_progress_and_requests_for_a_learner(client) -> None:
     assert "was issued" in text(response)
     [request] = services.get_learner_requests(done, world.pathway)
     assert awards.verify_award(request.award).verified
+    assert "Issue a learner record (CLR)" in text(response)
+    record = client.post(
+        f"/studio/orgs/{world.organisation.slug}/pathways/{world.pathway.slug}/learners/"
+        f"{done.username}/clr",
+        follow=True,
+    )
+    assert "Learner record issued: https://" in text(record)
