@@ -32,6 +32,7 @@ from microcred.catalogue import services as catalogue
 from microcred.catalogue.services import MicroCredentialVersion
 from microcred.core import public_urls
 from microcred.errors import Conflict, InvalidInput, NotFound
+from microcred.frameworks import ctdl
 from microcred.frameworks.pathways import (
     HeldCredential,
     HeldResult,
@@ -352,16 +353,19 @@ def get_pathways_with(version: MicroCredentialVersion) -> list[Pathway]:
 
 
 def get_ctdl(pathway: Pathway) -> dict[str, Any]:
-    """Return the pathway as Credential Engine's CTDL ``Pathway`` with its components."""
-    from microcred.frameworks import ctdl  # TEMP until wp-rules ships ctdl
-
-    return ctdl.pathway_document(
-        pathway.rules,
+    """Return the pathway as Credential Engine's CTDL ``Pathway`` with its components and
+    ``ComponentCondition`` objects (JSON-LD)."""
+    return ctdl.pathway_graph(
         url=public_urls.absolute(f"/pathways/{pathway.organisation.slug}/{pathway.slug}/"),
         name=pathway.name,
-        description=pathway.description,
-        owner=organisations.organisation_did(pathway.organisation),
-        destination=catalogue.achievement_id(pathway.target),
+        description=pathway.description or None,
+        rule=parse_pathway(pathway.rules),
+        destination=ctdl.Reference(
+            url=catalogue.achievement_id(pathway.target),
+            name=pathway.target.title,
+            type="ceterms:MicroCredential",
+        ),
+        owner=public_urls.profile_url(pathway.organisation.slug),
     )
 
 

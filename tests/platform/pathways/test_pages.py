@@ -6,9 +6,11 @@ import json
 
 from microcred.awards import services as awards
 from microcred.catalogue import services as catalogue
+from microcred.frameworks.ctdl import vocabulary_problems
 from microcred.pathways import services
 from microcred.pathways.models import Pathway
-from tests.platform.pathways.factories import make_world
+from tests import conformance
+from tests.platform.pathways.factories import all_of, component, make_world
 
 
 def text(response) -> str:
@@ -52,12 +54,40 @@ def test_a_learner_who_completed_it_requests_and_receives_the_credential(client)
     assert f"/credentials/{request.award.uuid}" in text(response)
 
 
-def test_the_ctdl_export_is_json_ld(client) -> None:
-    world = make_world()
+def test_the_ctdl_export_passes_the_vocabulary_check(client) -> None:
+    world = make_world(publish=False)
+    rules = all_of(*world.versions[:2])
+    rules["children"].append(
+        {
+            "kind": "group",
+            "key": "electives",
+            "name": "Electives",
+            "require": {"credits": {"value": 5, "system": "ECTS"}},
+            "minimumLevel": 6,
+            "within": {"months": 36},
+            "children": [component(world.versions[2])],
+            "alternatives": [
+                {
+                    "kind": "component",
+                    "key": "external-exam",
+                    "name": "Data Literacy Exam",
+                    "achievement": "https://example.org/achievements/exam",
+                    "issuer": "did:web:example.org",
+                    "credits": {"ECTS": 5},
+                }
+            ],
+        }
+    )
+    services.update_pathway(actor=world.designer, pathway=world.pathway, rules=rules)
+    services.publish_pathway(actor=world.designer, pathway=world.pathway)
     response = client.get(f"/pathways/{world.organisation.slug}/{world.pathway.slug}/ctdl.json")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/ld+json")
-    assert "@context" in response.json()
+    document = response.json()
+    assert vocabulary_problems(document, conformance.load_json("ctdl", "ctdl", "schema.json")) == []
+    types = [resource["@type"] for resource in document["@graph"]]
+    assert types[0] == "ceterms:Pathway"
+    assert types.count("ceterms:CredentialComponent") == 1 + 4
 
 
 def test_a_draft_pathway_has_no_public_page(client) -> None:
