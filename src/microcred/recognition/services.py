@@ -77,6 +77,7 @@ __all__ = [
     "get_granted_credits",
     "get_learner_requests",
     "get_queue",
+    "get_request",
     "get_transfer_value_records",
     "get_transfer_values",
     "propose_decision",
@@ -308,6 +309,14 @@ def access_request(actor: Any, request_uuid: Any) -> RecognitionRequest:
     except NotFound:
         raise NotFound(f"No recognition request {request_uuid}.", field="request") from None
     return request
+
+
+def get_request(organisation_slug: str, request_uuid: Any) -> RecognitionRequest:
+    """Return a request made to ``organisation_slug`` for the action that authorises it."""
+    try:
+        return _requests().get(uuid=request_uuid, organisation__slug=organisation_slug)
+    except (RecognitionRequest.DoesNotExist, ValueError, ValidationError):
+        raise NotFound(f"No recognition request {request_uuid}.", field="request") from None
 
 
 def get_comparison(request: RecognitionRequest) -> dict[str, Any]:
