@@ -60,13 +60,13 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, ClassVar, Literal
 
 from microcred.errors import InvalidInput
-from microcred.frameworks.credits import SYSTEMS
+from microcred.frameworks.credits import ROUNDING, SYSTEMS, convert, format_amount
 
 __all__ = [
     "MAX_DEPTH",
@@ -78,10 +78,14 @@ __all__ = [
     "HeldResult",
     "MinimumResult",
     "Node",
+    "Outcome",
     "PathwayRule",
+    "Progress",
     "Requirement",
     "TransferValue",
     "Window",
+    "evaluate",
+    "from_badgr",
     "parse_pathway",
 ]
 
@@ -620,3 +624,609 @@ def _as_number(text: str) -> float | None:
 
 def _number_text(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
+
+
+# ---------------------------------------------------------------------------------------------
+# Evaluation
+
+# The system credits are reported in where no credit group says otherwise: Annex I of the EU
+# Council Recommendation asks for workload "in ECTS, wherever possible".
+DEFAULT_SYSTEM = "ECTS"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one rule says about a learner's credentials.
+
+    ``credits`` are counted in ``system`` (the group's own system for a credit group, else
+    that of the nearest credit group above, else ECTS). ``credential_ids`` are the
+    credentials the rule used; ``missing`` names what is still to do; ``fraction`` is the
+    share done, from 0 to 1, for a progress bar.
+    """
+
+    key: str
+    name: str
+    kind: Literal["component", "group"]
+    met: bool
+    message: str
+    credits: float
+    system: str
+    credential_ids: tuple[str, ...] = ()
+    missing: tuple[str, ...] = ()
+    credits_missing: float = 0.0
+    transfer_used: bool = False
+    alternative_used: str | None = None
+    fraction: float = 0.0
+    children: tuple[Outcome, ...] = ()
+
+    def walk(self) -> Iterable[Outcome]:
+        """Yield this outcome and every outcome beneath it, depth first."""
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the outcome as the API and pages show it (camelCase, like the rules)."""
+        return {
+            "key": self.key,
+            "name": self.name,
+            "kind": self.kind,
+            "met": self.met,
+            "message": self.message,
+            "credits": {"value": round(self.credits, 2), "system": self.system},
+            "credentialIds": list(self.credential_ids),
+            "missing": list(self.missing),
+            "creditsMissing": round(self.credits_missing, 2),
+            "transferUsed": self.transfer_used,
+            "alternativeUsed": self.alternative_used,
+            "fraction": round(self.fraction, 4),
+            "children": [child.to_json() for child in self.children],
+        }
+
+
+@dataclass(frozen=True)
+class Progress:
+    """A learner's progress on a pathway: the outcome of the root rule and all beneath it."""
+
+    root: Outcome
+
+    @property
+    def met(self) -> bool:
+        return self.root.met
+
+    @property
+    def fraction(self) -> float:
+        return self.root.fraction
+
+    @property
+    def message(self) -> str:
+        return self.root.message
+
+    def __getitem__(self, key: str) -> Outcome:
+        """Return the outcome of the rule ``key``; raise KeyError when there is none."""
+        for outcome in self.root.walk():
+            if outcome.key == key:
+                return outcome
+        raise KeyError(key)
+
+    def to_json(self) -> dict[str, Any]:
+        return self.root.to_json()
+
+
+@dataclass(frozen=True)
+class _Limits:
+    """The constraints of the groups above a node, which every credential counted must meet."""
+
+    level: int | None = None
+    results: tuple[MinimumResult, ...] = ()
+    windows: tuple[Window, ...] = ()
+
+    def within(self, group: Group) -> _Limits:
+        level = self.level
+        if group.minimum_level is not None:
+            level = max(level or 0, group.minimum_level)
+        results = self.results + ((group.minimum_result,) if group.minimum_result else ())
+        windows = self.windows + ((group.within,) if group.within else ())
+        return _Limits(level, results, windows)
+
+
+def evaluate(
+    rule: PathwayRule,
+    held: Iterable[HeldCredential],
+    *,
+    on: date,
+    transfer_values: Iterable[TransferValue] = (),
+) -> Progress:
+    """Return which rules of ``rule`` the credentials ``held`` meet on the day ``on``.
+
+    ``held`` are verified, valid credentials (the caller verifies; nothing is checked
+    here). A credential whose achievement matches a ``transfer_values`` entry counts as
+    the components that entry names and brings its credits to credit groups; the
+    recognition decision behind a transfer value has judged its level and result already,
+    so only time windows apply to it.
+    """
+    evaluation = _Evaluation(tuple(held), tuple(transfer_values), on)
+    root_system = rule.require.system or DEFAULT_SYSTEM
+    return Progress(evaluation.node(rule, _Limits(), frozenset(), root_system))
+
+
+class _Evaluation:
+    def __init__(
+        self, held: tuple[HeldCredential, ...], transfers: tuple[TransferValue, ...], on: date
+    ) -> None:
+        self.held = held
+        self.transfers = transfers
+        self.on = on
+
+    def node(self, node: Node, limits: _Limits, taken: frozenset[str], system: str) -> Outcome:
+        if isinstance(node, Group):
+            return self.group(node, limits, taken, system)
+        return self.component(node, limits, taken, system)
+
+    # -- components ----------------------------------------------------------------------
+
+    def component(
+        self, component: Component, limits: _Limits, taken: frozenset[str], system: str
+    ) -> Outcome:
+        reasons: list[str] = []
+        for credential, transfer in self._candidates(component):
+            if credential.id in taken:
+                reasons.append(f"your {credential.name} already counts for another rule here")
+                continue
+            problem = self._problem(credential, component, limits, transferred=transfer is not None)
+            if problem:
+                reasons.append(problem)
+                continue
+            credits = _credit_value(
+                credential.credits or (transfer.credits if transfer else {}) or component.credits,
+                system,
+            )
+            if transfer is not None:
+                message = f"Done: {component.name}, recognised from your {credential.name}."
+            else:
+                message = f"Done: {component.name} ({credential.awarded.isoformat()})."
+            return Outcome(
+                key=component.key,
+                name=component.name,
+                kind="component",
+                met=True,
+                message=message,
+                credits=credits,
+                system=system,
+                credential_ids=(credential.id,),
+                transfer_used=transfer is not None,
+                fraction=1.0,
+            )
+        message = f"Still to do: {component.name}."
+        if reasons:
+            message = f"Still to do: {component.name}: {reasons[0]}."
+        return Outcome(
+            key=component.key,
+            name=component.name,
+            kind="component",
+            met=False,
+            message=message,
+            credits=0.0,
+            system=system,
+            missing=(component.name,),
+        )
+
+    def _candidates(
+        self, component: Component
+    ) -> list[tuple[HeldCredential, TransferValue | None]]:
+        """Return the credentials that could stand for ``component``, best first.
+
+        The learner's own credential of the achievement comes before a recognised one,
+        and a recent one before an older one.
+        """
+        direct = [
+            (credential, None)
+            for credential in self.held
+            if credential.achievement_id == component.achievement
+            and (component.issuer is None or credential.issuer_id == component.issuer)
+            and (
+                component.achievement_type is None
+                or credential.achievement_type == component.achievement_type
+            )
+        ]
+        transferred = [
+            (credential, transfer)
+            for transfer in self.transfers
+            if component.key in transfer.counts_as
+            for credential in self.held
+            if transfer.matches(credential)
+        ]
+        direct.sort(key=lambda pair: pair[0].awarded, reverse=True)
+        transferred.sort(key=lambda pair: pair[0].awarded, reverse=True)
+        return [*direct, *transferred]
+
+    def _problem(
+        self,
+        credential: HeldCredential,
+        component: Component | None,
+        limits: _Limits,
+        *,
+        transferred: bool,
+    ) -> str | None:
+        """Return why ``credential`` may not count under ``limits``, or None when it may."""
+        for window in limits.windows:
+            problem = _window_problem(credential, window, self.on)
+            if problem:
+                return problem
+        if transferred:
+            return None
+        if limits.level is not None:
+            if credential.level is None:
+                return (
+                    f"your {credential.name} states no EQF level; "
+                    f"level {limits.level} or higher is needed"
+                )
+            if credential.level < limits.level:
+                return (
+                    f"your {credential.name} is at EQF level {credential.level}; "
+                    f"level {limits.level} or higher is needed"
+                )
+        minimums = limits.results
+        if component is not None and component.minimum_result is not None:
+            minimums = (*minimums, component.minimum_result)
+        for minimum in minimums:
+            problem = _result_problem(credential, minimum)
+            if problem:
+                return problem
+        return None
+
+    # -- groups --------------------------------------------------------------------------
+
+    def group(self, group: Group, limits: _Limits, taken: frozenset[str], system: str) -> Outcome:
+        limits = limits.within(group)
+        own_system = group.require.system or system
+        used = set(taken)
+        outcomes = []
+        for child in group.children:
+            outcome = self.node(child, limits, frozenset(used), own_system)
+            outcomes.append(outcome)
+            if outcome.met:
+                used.update(outcome.credential_ids)
+        children = tuple(outcomes)
+        done = [child for child in children if child.met]
+        ids = [i for child in done for i in child.credential_ids]
+        transfer_used = any(child.transfer_used for child in done)
+        credits = sum(_convert(child.credits, child.system, own_system) for child in done)
+        if group.require.credits is not None:
+            for credential, transfer in self._loose_transfers(limits, frozenset(used)):
+                used.add(credential.id)
+                ids.append(credential.id)
+                credits += _credit_value(transfer.credits, own_system)
+                transfer_used = True
+        met, fraction, message = _judge(group, children, credits)
+        missing = tuple(child.name for child in children if not child.met)
+        outcome = Outcome(
+            key=group.key,
+            name=group.name,
+            kind="group",
+            met=met,
+            message=message,
+            credits=credits,
+            system=own_system,
+            credential_ids=tuple(ids),
+            missing=() if met else missing,
+            credits_missing=(
+                max(0.0, group.require.credits - credits)
+                if group.require.credits is not None and not met
+                else 0.0
+            ),
+            transfer_used=transfer_used,
+            fraction=fraction,
+            children=children,
+        )
+        if met:
+            return outcome
+        for alternative in group.alternatives:
+            shortcut = self.component(alternative, limits, taken, own_system)
+            if shortcut.met:
+                return Outcome(
+                    key=group.key,
+                    name=group.name,
+                    kind="group",
+                    met=True,
+                    message=(
+                        f"Done: {group.name}, through {alternative.name}, "
+                        "which stands for the whole group."
+                    ),
+                    credits=shortcut.credits,
+                    system=own_system,
+                    credential_ids=shortcut.credential_ids,
+                    transfer_used=shortcut.transfer_used,
+                    alternative_used=alternative.key,
+                    fraction=1.0,
+                    children=children,
+                )
+        return outcome
+
+    def _loose_transfers(
+        self, limits: _Limits, taken: frozenset[str]
+    ) -> list[tuple[HeldCredential, TransferValue]]:
+        """Return credentials recognised for credits only (no component), not yet counted."""
+        found = []
+        seen = set(taken)
+        for transfer in self.transfers:
+            if transfer.counts_as or not transfer.credits:
+                continue
+            for credential in self.held:
+                if credential.id in seen or not transfer.matches(credential):
+                    continue
+                if self._problem(credential, None, limits, transferred=True):
+                    continue
+                seen.add(credential.id)
+                found.append((credential, transfer))
+        return found
+
+
+def _judge(group: Group, children: tuple[Outcome, ...], credits: float) -> tuple[bool, float, str]:
+    """Return whether ``group`` is met by ``children``, the share done and the message."""
+    require = group.require
+    done = sum(1 for child in children if child.met)
+    todo = [child.name for child in children if not child.met]
+    if require.credits is not None:
+        system = require.system or DEFAULT_SYSTEM
+        needed = require.credits
+        met = credits + ROUNDING >= needed
+        counted = f"{format_amount(credits)} of {format_amount(needed)} {_unit(system)}"
+        if met:
+            return True, 1.0, f"Done: {counted}."
+        more = f"{format_amount(needed - credits)} more needed"
+        if todo:
+            more += f", from {_join(todo, 'or')}"
+        return False, min(1.0, credits / needed), f"{counted}: {more}."
+    if require.at_least is not None:
+        needed = require.at_least
+        if done >= needed:
+            return True, 1.0, f"Done: {done} of the {len(children)} options ({needed} needed)."
+        best = sorted((child.fraction for child in children), reverse=True)[:needed]
+        return (
+            False,
+            sum(best) / needed,
+            f"{done} of {needed} done: choose {needed - done} more from {_join(todo, 'or')}.",
+        )
+    if not todo:
+        return True, 1.0, f"Done: all {len(children)} of {group.name}."
+    fraction = sum(child.fraction for child in children) / len(children)
+    return (
+        False,
+        fraction,
+        f"{done} of {len(children)} done: still missing {_join(todo, 'and')}.",
+    )
+
+
+def _window_problem(credential: HeldCredential, window: Window, on: date) -> str | None:
+    start, end = window.start, window.end
+    if window.months is not None:
+        start, end = _months_before(on, window.months), None
+        if credential.awarded < start:
+            return (
+                f"your {credential.name} of {credential.awarded.isoformat()} is older than "
+                f"the {window.months} months this pathway accepts"
+            )
+        return None
+    if start is not None and credential.awarded < start:
+        return (
+            f"your {credential.name} of {credential.awarded.isoformat()} is from before "
+            f"{start.isoformat()}"
+        )
+    if end is not None and credential.awarded > end:
+        return (
+            f"your {credential.name} of {credential.awarded.isoformat()} is from after "
+            f"{end.isoformat()}"
+        )
+    return None
+
+
+def _result_problem(credential: HeldCredential, minimum: MinimumResult) -> str | None:
+    result = credential.result
+    need = f"{minimum.required_value}{'%' if minimum.result_type == 'Percent' else ''}"
+    if result is None:
+        return f"your {credential.name} records no result; {need} or better is needed"
+    if result.result_type is not None and result.result_type != minimum.result_type:
+        return (
+            f"your {credential.name} records a {result.result_type} result, "
+            f"not the {minimum.result_type} needed"
+        )
+    if minimum.allowed_value:
+        scale = minimum.allowed_value
+        if result.value not in scale:
+            return (
+                f"your {credential.name} has {result.value}, which is not on the scale "
+                f"{', '.join(scale)}"
+            )
+        if scale.index(result.value) < scale.index(minimum.required_value):
+            return f"your {credential.name} has {result.value}; {need} or better is needed"
+        return None
+    if minimum.numeric:
+        value = _as_number(result.value)
+        required = _as_number(minimum.required_value)
+        if value is None:
+            return f"your {credential.name} has {result.value!r}, which is not a number"
+        if required is not None and value < required:
+            return f"your {credential.name} has {result.value}; {need} or more is needed"
+        return None
+    if result.value != minimum.required_value:
+        return f"your {credential.name} has {result.value}; {need} is needed"
+    return None
+
+
+def _months_before(day: date, months: int) -> date:
+    """Return the day ``months`` calendar months before ``day`` (clamped to the month's end)."""
+    index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(index, 12)
+    month += 1
+    following = date(year + (month == 12), month % 12 + 1, 1)
+    last_day = (following - date(year, month, 1)).days
+    return date(year, month, min(day.day, last_day))
+
+
+def _credit_value(values: Mapping[str, float], system: str) -> float:
+    """Return ``values`` (system to credits) as credits of ``system``: stated, else converted."""
+    if not values:
+        return 0.0
+    if system in values:
+        return float(values[system])
+    source, value = next(iter(values.items()))
+    return convert(value, source, system)
+
+
+def _convert(value: float, source: str, target: str) -> float:
+    return convert(value, source, target) if value else 0.0
+
+
+def _unit(system: str) -> str:
+    return SYSTEMS[system].name
+
+
+def _join(names: Sequence[str], word: str) -> str:
+    """Join names for people: "A", "A and B", "A, B and C"."""
+    if len(names) <= 1:
+        return "".join(names)
+    return f"{', '.join(names[:-1])} {word} {names[-1]}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Badgr pathways
+
+_BADGR_JUNCTIONS = {"BadgeJunction": "badges", "ElementJunction": "elements"}
+
+
+def from_badgr(
+    export: Mapping[str, Any], *, names: Mapping[str, str] | None = None
+) -> dict[str, Any]:
+    """Return the rule tree (JSON, ready for :func:`parse_pathway`) of a Badgr pathway export.
+
+    ``export`` is a pathway as Badgr's pathway API gives it with its structure: ``rootElement``
+    (the root element's ``@id``) and ``elements``, each with ``@id``, ``slug``, ``name``,
+    ``children``, an optional ``completionBadge`` and optional ``requirements``:
+    ``{"@type": "BadgeJunction" | "ElementJunction", "junctionConfig": {"@type":
+    "Conjunction" | "Disjunction", "requiredNumber": N}, "badges" | "elements": [...]}``.
+    A Conjunction needs every listed item, a Disjunction ``requiredNumber`` of them.
+
+    Elements become groups, listed badges components. The ``completionBadge`` of an element
+    below the root is a shortcut: holding it stands for the whole element, so it becomes the
+    group's alternative. The root's ``completionBadge`` (the pathway's own badge) is the
+    target credential, which the caller keeps beside the rules. ``names`` gives the name of
+    a badge by its id; without one a name is made from the end of the badge's URL.
+    Raise :class:`InvalidInput` naming the element that cannot be converted.
+    """
+    names = names or {}
+    elements = export.get("elements")
+    if not isinstance(elements, list):
+        raise InvalidInput("A Badgr pathway export lists its elements.", field="elements")
+    by_id: dict[str, tuple[int, Mapping[str, Any]]] = {}
+    for index, element in enumerate(elements):
+        if not isinstance(element, Mapping) or not isinstance(element.get("@id"), str):
+            raise InvalidInput("Every element needs an @id.", field=f"elements[{index}].@id")
+        by_id[element["@id"]] = (index, element)
+    root_id = export.get("rootElement")
+    if root_id not in by_id:
+        raise InvalidInput("rootElement is not one of the elements.", field="rootElement")
+    keys: set[str] = set()
+
+    def badge(url: Any, where: str) -> dict[str, Any]:
+        if not isinstance(url, str) or not url:
+            raise InvalidInput("A badge is identified by its URL.", field=where)
+        return {
+            "kind": "component",
+            "key": _unique_key(url, keys),
+            "name": names.get(url) or _name_from_url(url),
+            "achievement": url,
+        }
+
+    def group(element_id: str, depth: int) -> dict[str, Any]:
+        index, element = by_id[element_id]
+        where = f"elements[{index}]"
+        if depth > MAX_DEPTH:
+            raise InvalidInput(f"Elements nest deeper than {MAX_DEPTH}.", field=where)
+        requirements = element.get("requirements")
+        shortcut = element.get("completionBadge") if depth > 1 else None
+        if not requirements:
+            if shortcut:
+                # A leaf element without requirements is done by earning its badge.
+                return badge(shortcut, f"{where}.completionBadge")
+            raise InvalidInput(
+                "This element has neither requirements nor a completion badge.",
+                field=f"{where}.requirements",
+            )
+        listed = _BADGR_JUNCTIONS.get(requirements.get("@type"))
+        if listed is None:
+            raise InvalidInput(
+                f"Unknown requirements @type {requirements.get('@type')!r}; "
+                "Badgr uses BadgeJunction or ElementJunction.",
+                field=f"{where}.requirements.@type",
+            )
+        items = requirements.get(listed)
+        if not isinstance(items, list) or not items:
+            raise InvalidInput(
+                f"The requirements list no {listed}.", field=f"{where}.requirements.{listed}"
+            )
+        if listed == "badges":
+            children = [
+                badge(url, f"{where}.requirements.badges[{i}]") for i, url in enumerate(items)
+            ]
+        else:
+            children = []
+            for i, child_id in enumerate(items):
+                if child_id not in by_id:
+                    raise InvalidInput(
+                        "This element is not in the pathway.",
+                        field=f"{where}.requirements.elements[{i}]",
+                    )
+                children.append(group(child_id, depth + 1))
+        junction = requirements.get("junctionConfig") or {}
+        if junction.get("@type") == "Disjunction":
+            number = junction.get("requiredNumber")
+            try:
+                number = int(number)
+            except (TypeError, ValueError):
+                raise InvalidInput(
+                    f"requiredNumber must be a whole number; got {number!r}.",
+                    field=f"{where}.requirements.junctionConfig.requiredNumber",
+                ) from None
+            require: dict[str, Any] = {"atLeast": number}
+        elif junction.get("@type") == "Conjunction":
+            require = {"all": True}
+        else:
+            raise InvalidInput(
+                f"Unknown junctionConfig @type {junction.get('@type')!r}; "
+                "Badgr uses Conjunction or Disjunction.",
+                field=f"{where}.requirements.junctionConfig.@type",
+            )
+        rule: dict[str, Any] = {
+            "kind": "group",
+            "key": _unique_key(str(element.get("slug") or element_id), keys),
+            "name": element.get("name") or _name_from_url(element_id),
+            "require": require,
+            "children": children,
+        }
+        if shortcut:
+            rule["alternatives"] = [badge(shortcut, f"{where}.completionBadge")]
+        return rule
+
+    root = group(root_id, 1)
+    if root["kind"] != "group":
+        raise InvalidInput("The root element has no requirements.", field="rootElement")
+    return root
+
+
+def _unique_key(text: str, taken: set[str]) -> str:
+    """Return a rule key made from ``text`` (the end of a URL or a slug), unique in ``taken``."""
+    base = re.sub(r"[^A-Za-z0-9_.:-]+", "-", text.rstrip("/").rsplit("/", 1)[-1]).strip("-._:")
+    base = (base or "rule")[:90]
+    key, number = base, 1
+    while key in taken:
+        number += 1
+        key = f"{base}-{number}"
+    taken.add(key)
+    return key
+
+
+def _name_from_url(url: str) -> str:
+    """Return a name from the end of a URL: ".../badge-of-testing" gives "Badge of testing"."""
+    words = re.sub(r"[-_]+", " ", url.rstrip("/").rsplit("/", 1)[-1]).strip()
+    return (words[:1].upper() + words[1:]) if words else url
