@@ -266,3 +266,73 @@ def transfer_values(request: HttpRequest, org: str) -> list[dict[str, Any]]:
         _transfer_value(value)
         for value in services.get_transfer_value_records(organisation=organisation)
     ]
+
+
+class GradingTableIn(Strict):
+    field_of_study: str = Field(description="The reference group, such as an ISCED-F code.")
+    grading_system: str
+    grades: list[tuple[str, float]] = Field(
+        description="Passing grades best first, each with its percentage of passing grades."
+    )
+
+
+class GradingTableOut(Schema):
+    uuid: uuid.UUID
+    organisation: str
+    field_of_study: str
+    grading_system: str
+    grades: list[tuple[str, float]]
+
+
+class ConversionOut(Schema):
+    grade: str
+    converted: str
+    shares: dict[str, float]
+    band: tuple[float, float]
+    message: str
+
+
+def _grading_table(table: Any) -> dict[str, Any]:
+    return {
+        "uuid": table.uuid,
+        "organisation": table.organisation.slug,
+        "field_of_study": table.field_of_study,
+        "grading_system": table.grading_system,
+        "grades": table.grades,
+    }
+
+
+@router.post(
+    "/orgs/{org}/grading-tables",
+    response={201: GradingTableOut},
+    summary="Publish a grading table (evaluator)",
+)
+def create_grading_table(request: HttpRequest, org: str, payload: GradingTableIn) -> Status:
+    table = services.create_grading_table(
+        actor=request.auth,
+        organisation_slug=org,
+        field_of_study=payload.field_of_study,
+        grading_system=payload.grading_system,
+        grades=[list(pair) for pair in payload.grades],
+    )
+    return Status(201, _grading_table(table))
+
+
+@router.get("/grading-tables", response=list[GradingTableOut], auth=None, summary="Grading tables")
+def grading_tables(request: HttpRequest) -> list[dict[str, Any]]:
+    return [_grading_table(table) for table in services.get_grading_tables()]
+
+
+@router.get("/grades/convert", response=ConversionOut, auth=None, summary="Convert a grade")
+def convert_grade(
+    request: HttpRequest, source: uuid.UUID, target: uuid.UUID, grade: str
+) -> dict[str, Any]:
+    """Convert ``grade`` of the table ``source`` to the table ``target`` (the ECTS method)."""
+    conversion = services.convert_grade(source=source, target=target, grade=grade)
+    return {
+        "grade": conversion.grade,
+        "converted": conversion.main,
+        "shares": dict(conversion.shares),
+        "band": conversion.band,
+        "message": conversion.message,
+    }

@@ -129,3 +129,47 @@ class TransferValueForm(forms.Form):
         self.fields["target_version"].choices = [
             (str(version.achievement_uuid), version.title) for version in versions
         ]
+
+
+class ConvertForm(forms.Form):
+    source = forms.ChoiceField(label="From the grading table")
+    grade = forms.CharField(label="Grade", max_length=50)
+    target = forms.ChoiceField(label="To the grading table")
+
+    def __init__(self, *args: Any, tables: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [
+            (
+                str(table.uuid),
+                f"{table.organisation.name}: {table.field_of_study} ({table.grading_system})",
+            )
+            for table in tables
+        ]
+        self.fields["source"].choices = choices
+        self.fields["target"].choices = choices
+
+
+class GradingTableForm(forms.Form):
+    field_of_study = forms.CharField(
+        max_length=200, help_text="The reference group: an ISCED-F field, such as 0613."
+    )
+    grading_system = forms.CharField(max_length=200, help_text="Such as: Dutch 1-10.")
+    grades = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="One passing grade a line, best first, with its percentage of all passing "
+        "grades: for example '10 2.5'.",
+    )
+
+    def clean_grades(self) -> list[list[Any]]:
+        pairs = []
+        for number, line in enumerate(self.cleaned_data["grades"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            grade, _, share = line.strip().rpartition(" ")
+            try:
+                pairs.append([grade.strip(), float(share)])
+            except ValueError:
+                raise forms.ValidationError(
+                    f"Line {number}: write the grade, a space, and its percentage."
+                ) from None
+        return pairs

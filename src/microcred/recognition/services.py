@@ -42,13 +42,14 @@ from microcred.audit.services import record_event
 from microcred.awards import services as awards
 from microcred.catalogue import services as catalogue
 from microcred.errors import Conflict, Forbidden, InvalidInput, NotFound
-from microcred.frameworks import pathways
+from microcred.frameworks import grades, pathways
 from microcred.frameworks.credits import SYSTEMS
 from microcred.inputs import clean_text
 from microcred.organisations import services as organisations
 from microcred.organisations.services import Organisation, Role
 from microcred.recognition.models import (
     Decision,
+    GradingTable,
     LearningSetting,
     RecognitionRequest,
     RequestStatus,
@@ -61,6 +62,7 @@ from microcred.verification.services import verify_payload
 __all__ = [
     "EVALUATORS",
     "Decision",
+    "GradingTable",
     "LearningSetting",
     "RecognitionRequest",
     "RequestStatus",
@@ -70,10 +72,13 @@ __all__ = [
     "access_request",
     "apply_for_recognition",
     "can_evaluate",
+    "convert_grade",
+    "create_grading_table",
     "create_transfer_value",
     "decide_recognition",
     "get_comparison",
     "get_credential_worth",
+    "get_grading_tables",
     "get_granted_credits",
     "get_learner_requests",
     "get_queue",
@@ -849,3 +854,76 @@ def _date(text: str) -> date:
         return date.fromisoformat(text[:10])
     except ValueError:
         return timezone.now().date()
+
+
+# -- grading tables --------------------------------------------------------------------------
+
+
+def create_grading_table(
+    *,
+    actor: Any,
+    organisation_slug: str,
+    field_of_study: str,
+    grading_system: str,
+    grades: list[Any],
+    now: datetime | None = None,
+) -> GradingTable:
+    """Publish the distribution of the organisation's passing grades in one field, best grade
+    first (``[[grade, percentage], ...]``), replacing the table of that field and system.
+
+    Checked as :class:`microcred.frameworks.grades.GradingTable` checks it: percentages add
+    up to 100 within rounding, no grade twice.
+    """
+    now = now or timezone.now()
+    organisation = access_evaluating(actor, organisation_slug)
+    table = _table(
+        clean_text(grading_system, "grading_system", required=True, limit=200),
+        clean_text(field_of_study, "field_of_study", required=True, limit=200),
+        grades,
+    )
+    with transaction.atomic():
+        record, _ = GradingTable.objects.update_or_create(
+            organisation=organisation,
+            field_of_study=table.field,
+            grading_system=table.system,
+            defaults={
+                "grades": [list(pair) for pair in table.grades],
+                "published": True,
+                "created_by": actor,
+                "created_at": now,
+            },
+        )
+        record_event(
+            actor=actor,
+            action="recognition.grading_table",
+            organisation=organisation,
+            target=record,
+            data={"field": table.field, "system": table.system, "grades": record.grades},
+            now=now,
+        )
+    return record
+
+
+def _table(system: str, field: str, pairs: Any) -> grades.GradingTable:
+    if not isinstance(pairs, list):
+        raise InvalidInput("grades must be a list of [grade, percentage] pairs.", field="grades")
+    return grades.GradingTable(system=system, field=field, grades=tuple(pairs))
+
+
+def get_grading_tables() -> list[GradingTable]:
+    """Return the published grading tables of every organisation."""
+    return list(GradingTable.objects.filter(published=True).select_related("organisation"))
+
+
+def convert_grade(*, source: Any, target: Any, grade: str) -> grades.Conversion:
+    """Convert ``grade`` of the published table ``source`` to the table ``target`` (UUIDs) by
+    matching percentile bands (the ECTS grading-table method)."""
+    tables = []
+    for name, reference in (("source", source), ("target", target)):
+        try:
+            record = GradingTable.objects.get(uuid=reference, published=True)
+        except (GradingTable.DoesNotExist, ValueError, ValidationError):
+            raise NotFound(f"No published grading table {reference}.", field=name) from None
+        tables.append(_table(record.grading_system, record.field_of_study, record.grades))
+    grade = clean_text(grade, "grade", required=True, limit=50)
+    return grades.convert(grade, tables[0], tables[1])

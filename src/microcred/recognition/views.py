@@ -12,11 +12,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from microcred.catalogue import services as catalogue
 from microcred.core.pages import add_error, studio_page
-from microcred.errors import Conflict, Forbidden, InvalidInput
+from microcred.errors import Conflict, Forbidden, InvalidInput, NotFound
 from microcred.recognition import services
 from microcred.recognition.forms import (
     ApplyForm,
+    ConvertForm,
     DecisionForm,
+    GradingTableForm,
     ProposalForm,
     TransferValueForm,
 )
@@ -216,6 +218,66 @@ def studio_transfer_values(request: HttpRequest, slug: str) -> HttpResponse:
             "organisation": organisation,
             "form": form,
             "values": services.get_transfer_value_records(organisation=organisation),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@studio_page
+def studio_grading_tables(request: HttpRequest, slug: str) -> HttpResponse:
+    """Publish the distribution of the organisation's passing grades in a field."""
+    organisation = services.access_evaluating(request.user, slug)
+    form = GradingTableForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.create_grading_table(
+                actor=request.user, organisation_slug=slug, **form.cleaned_data
+            )
+        except InvalidInput as error:
+            add_error(form, error)
+        else:
+            messages.success(request, "Grading table published.")
+            return redirect("recognition:studio-grading-tables", slug=slug)
+    return render(
+        request,
+        "recognition/studio/grading_tables.html",
+        {
+            "organisation": organisation,
+            "form": form,
+            "tables": [
+                table
+                for table in services.get_grading_tables()
+                if table.organisation_id == organisation.pk
+            ],
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+# -- public ----------------------------------------------------------------------------------
+
+
+@require_GET
+def convert(request: HttpRequest) -> HttpResponse:
+    """Convert a grade between two published grading tables, showing how."""
+    tables = services.get_grading_tables()
+    form = ConvertForm(request.GET or None, tables=tables)
+    conversion = None
+    if form.is_bound and form.is_valid():
+        try:
+            conversion = services.convert_grade(**form.cleaned_data)
+        except (InvalidInput, NotFound) as error:
+            add_error(form, error)
+    return render(
+        request,
+        "recognition/public/convert.html",
+        {
+            "form": form,
+            "tables": tables,
+            "conversion": conversion,
+            "shares": [(grade, f"{share * 100:.1f}%") for grade, share in conversion.shares.items()]
+            if conversion
+            else [],
         },
         status=400 if form.errors else 200,
     )

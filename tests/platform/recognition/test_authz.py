@@ -47,6 +47,21 @@ def a_proposal(world: World) -> dict[str, Any]:
     return values
 
 
+def two_tables(world: World) -> dict[str, Any]:
+    owner = world.organisation.memberships.filter(role=Role.OWNER).first().user
+    tables = [
+        services.create_grading_table(
+            actor=owner,
+            organisation_slug=world.organisation.slug,
+            field_of_study="0613",
+            grading_system=system,
+            grades=grades,
+        )
+        for system, grades in (("ECTS", [["A", 10], ["B", 90]]), ("Dutch", [["8", 40], ["7", 60]]))
+    ]
+    return {"source": tables[0].uuid, "target": tables[1].uuid}
+
+
 APPLY = {
     "version": "{version}",
     "statement": "Two years of newsroom dashboards.",
@@ -139,6 +154,33 @@ ROUTES = [
         },
     ),
     Route("GET", "/api/v1/orgs/{org}/transfer-values", public()),
+    Route("GET", STUDIO + "grading-tables", page(), role=EVALUATOR),
+    Route(
+        "POST",
+        STUDIO + "grading-tables",
+        page(302),
+        role=EVALUATOR,
+        body={"field_of_study": "0613", "grading_system": "Dutch", "grades": "8 40\n7 60"},
+    ),
+    Route(
+        "POST",
+        "/api/v1/orgs/{org}/grading-tables",
+        api(201),
+        role=EVALUATOR,
+        body={
+            "field_of_study": "0613",
+            "grading_system": "Dutch",
+            "grades": [["8", 40], ["7", 60]],
+        },
+    ),
+    Route("GET", "/api/v1/grading-tables", public()),
+    Route("GET", "/grades/convert", public()),
+    Route(
+        "GET",
+        "/api/v1/grades/convert?source={source}&target={target}&grade=A",
+        public(),
+        prepare=two_tables,
+    ),
 ]
 
 
