@@ -27,6 +27,7 @@ from microcred.catalogue import services as catalogue
 from microcred.organisations import services as organisations
 from microcred.organisations.services import Role
 from microcred.quality import services as quality
+from microcred.recognition.demo import load_recognition_demo
 
 DEMO_PASSWORD = "microcred-demo"
 
@@ -551,6 +552,13 @@ def _load(*, now: datetime | None) -> Iterator[str]:
     )
     yield f"Awards: {len(issued)} issued, one revoked, one suspended."
     yield from _assess(owners["northfield"], institute, staff["northfield"], versions[0], now=now)
+    yield from load_recognition_demo(
+        now=now,
+        user=_user,
+        publish=lambda org, spec: _publish(
+            staff[org.slug], _draft(org, staff[org.slug], spec, review_date), now=now
+        ),
+    )
     yield (
         f"Sign in at /login as northfield-registrar, northfield-designer, lakeside-registrar, "
         f"northfield-reviewer or lakeside-reviewer (QA reviewers), meridian-reviewer (QA agency), "
