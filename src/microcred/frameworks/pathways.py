@@ -989,6 +989,8 @@ def _judge(group: Group, children: tuple[Outcome, ...], credits: float) -> tuple
             f"{done} of {needed} done: choose {needed - done} more from {_join(todo, 'or')}.",
         )
     if not todo:
+        if len(children) == 1:
+            return True, 1.0, f"Done: {group.name}."
         return True, 1.0, f"Done: all {len(children)} of {group.name}."
     fraction = sum(child.fraction for child in children) / len(children)
     return (
