@@ -41,8 +41,9 @@ from django.utils import timezone
 from microcred.audit.services import record_event
 from microcred.awards import services as awards
 from microcred.catalogue import services as catalogue
+from microcred.core import public_urls
 from microcred.errors import Conflict, Forbidden, InvalidInput, NotFound
-from microcred.frameworks import grades, pathways
+from microcred.frameworks import ctdl, grades, pathways
 from microcred.frameworks.credits import SYSTEMS
 from microcred.inputs import clean_text
 from microcred.organisations import services as organisations
@@ -83,6 +84,8 @@ __all__ = [
     "get_learner_requests",
     "get_queue",
     "get_request",
+    "get_transfer_value_document",
+    "get_transfer_value_profile",
     "get_transfer_value_records",
     "get_transfer_values",
     "propose_decision",
@@ -760,16 +763,64 @@ def get_transfer_values(
 ) -> list[pathways.TransferValue]:
     """Return the published transfer values as the pathway engine reads them."""
     return [
-        pathways.TransferValue(
-            achievement=value.source_achievement,
-            issuer=value.source_issuer or None,
-            counts_as=(value.component,) if value.component else (),
-            credits=dict(value.credits),
-        )
+        _engine_value(value)
         for value in get_transfer_value_records(
             target_version=target_version, organisation=organisation
         )
     ]
+
+
+def _engine_value(value: TransferValue) -> pathways.TransferValue:
+    return pathways.TransferValue(
+        achievement=value.source_achievement,
+        issuer=value.source_issuer or None,
+        counts_as=(value.component,) if value.component else (),
+        credits=dict(value.credits),
+    )
+
+
+def get_transfer_value_document(organisation_slug: str) -> dict[str, Any]:
+    """Return the organisation's published transfer values as one CTDL graph of
+    ``ceterms:TransferValueProfile`` resources (public, for registries)."""
+    organisation = organisations.get_organisation(organisation_slug)
+    url = public_urls.absolute(reverse("recognition:ctdl", kwargs={"org": organisation.slug}))
+    resources = [
+        resource
+        for value in get_transfer_value_records(organisation=organisation)
+        for resource in _profile(value)["@graph"]
+    ]
+    return ctdl.graph(url, resources)
+
+
+def get_transfer_value_profile(organisation_slug: str, value_uuid: Any) -> dict[str, Any]:
+    """Return one published transfer value as a CTDL graph (its profile's own document)."""
+    try:
+        value = get_transfer_value_records().get(
+            organisation__slug=organisation_slug, uuid=value_uuid
+        )
+    except (TransferValue.DoesNotExist, ValueError, ValidationError):
+        raise NotFound(f"No transfer value {value_uuid}.", field="transfer_value") from None
+    return _profile(value)
+
+
+def _profile(value: TransferValue) -> dict[str, Any]:
+    target = value.target_version
+    url = public_urls.absolute(
+        reverse(
+            "recognition:ctdl-profile",
+            kwargs={"org": value.organisation.slug, "uuid": value.uuid},
+        )
+    )
+    return ctdl.transfer_value_profile(
+        url=url,
+        name=f"{value.source_name} toward {target.title}",
+        transfer=_engine_value(value),
+        source=ctdl.Reference(value.source_achievement, value.source_name),
+        targets=[ctdl.Reference(catalogue.achievement_id(target), target.title)],
+        owner=public_urls.profile_url(value.organisation.slug),
+        description=value.description or None,
+        start=value.created_at.date(),
+    )
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,12 @@ urlpatterns = [
     path("me/recognition/worth", views.worth, name="worth"),
     path("me/recognition/<uuid:uuid>", views.request_page, name="request"),
     path("grades/convert", views.convert, name="convert"),
+    path("orgs/<slug:org>/transfer-values.json", views.transfer_values_ctdl, name="ctdl"),
+    path(
+        "orgs/<slug:org>/transfer-values/<uuid:uuid>.json",
+        views.transfer_value_ctdl,
+        name="ctdl-profile",
+    ),
     path(STUDIO, views.studio_queue, name="studio-queue"),
     path(f"{STUDIO}transfer-values", views.studio_transfer_values, name="studio-transfer-values"),
     path(f"{STUDIO}grading-tables", views.studio_grading_tables, name="studio-grading-tables"),

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
@@ -281,3 +281,26 @@ def convert(request: HttpRequest) -> HttpResponse:
         },
         status=400 if form.errors else 200,
     )
+
+
+@require_GET
+def transfer_values_ctdl(request: HttpRequest, org: str) -> HttpResponse:
+    """The organisation's published transfer values as CTDL TransferValueProfiles (JSON-LD)."""
+    try:
+        document = services.get_transfer_value_document(org)
+    except NotFound as error:
+        raise Http404(error.message) from error
+    return _json_ld(document)
+
+
+@require_GET
+def transfer_value_ctdl(request: HttpRequest, org: str, uuid: str) -> HttpResponse:
+    try:
+        document = services.get_transfer_value_profile(org, uuid)
+    except NotFound as error:
+        raise Http404(error.message) from error
+    return _json_ld(document)
+
+
+def _json_ld(document: dict[str, Any]) -> HttpResponse:
+    return JsonResponse(document, content_type="application/ld+json")

@@ -175,6 +175,7 @@ ROUTES = [
     ),
     Route("GET", "/api/v1/grading-tables", public()),
     Route("GET", "/grades/convert", public()),
+    Route("GET", "/orgs/{org}/transfer-values.json", public()),
     Route(
         "GET",
         "/api/v1/grades/convert?source={source}&target={target}&grade=A",
