@@ -100,6 +100,9 @@ MAX_EVIDENCE = 20
 # Where a credential states its workload in credits: an OB 3.0 achievement's creditsAvailable
 # (a number, no system), or an alignment to a credit system's framework.
 CREDIT_SYSTEM_NAMES = {system.name.lower(): code for code, system in SYSTEMS.items()}
+# Words in an alignment's targetFramework that make it a level: EQF, a national
+# qualifications framework, a level descriptor.
+LEVEL_FRAMEWORK_WORDS = ("qualifications framework", "eqf", "level")
 
 
 # -- applying --------------------------------------------------------------------------------
@@ -349,36 +352,35 @@ def get_comparison(request: RecognitionRequest) -> dict[str, Any]:
 
 
 def _achievement_facts(achievement: dict[str, Any]) -> dict[str, Any]:
-    """Return an OB 3.0 achievement's name, description, criteria, level and credits."""
+    """Return an OB 3.0 achievement's name, description, criteria, level, credits and skills.
+
+    A level is an alignment to a qualifications framework (EQF or a national one), credits
+    are ``creditsAvailable`` (OB 3.0 names no system) or an alignment to a credit system,
+    skills the other alignments (ESCO and the like).
+    """
     criteria = achievement.get("criteria") or {}
-    alignments = [item for item in achievement.get("alignment") or [] if isinstance(item, dict)]
-    levels = [
-        f"{item.get('targetName')} ({item.get('targetFramework')})"
-        for item in alignments
-        if "level" in str(item.get("targetFramework", "")).lower()
-        or "eqf" in str(item.get("targetFramework", "")).lower()
-    ]
-    credits = []
+    levels, credits, skills = [], [], []
     if achievement.get("creditsAvailable") is not None:
         credits.append(f"{achievement['creditsAvailable']} credits (creditsAvailable)")
-    credits += [
-        f"{item.get('targetName')} ({item.get('targetFramework')})"
-        for item in alignments
-        if str(item.get("targetFramework", "")).lower() in CREDIT_SYSTEM_NAMES
-        or "credit" in str(item.get("targetFramework", "")).lower()
-    ]
+    for item in achievement.get("alignment") or []:
+        if not isinstance(item, dict):
+            continue
+        framework = str(item.get("targetFramework") or "")
+        label = f"{item.get('targetName') or item.get('targetUrl')} ({framework or 'no framework'})"
+        if any(word in framework.lower() for word in LEVEL_FRAMEWORK_WORDS):
+            levels.append(label)
+        elif framework.lower() in CREDIT_SYSTEM_NAMES or "credit" in framework.lower():
+            credits.append(label)
+        else:
+            skills.append(label)
     return {
         "name": achievement.get("name") or "",
         "description": achievement.get("description") or "",
         "criteria": criteria.get("narrative") or criteria.get("id") or "",
-        "levels": levels
-        + ([achievement["fieldOfStudy"]] if achievement.get("fieldOfStudy") else []),
+        "levels": levels,
         "credits": credits,
-        "skills": [
-            item.get("targetName") or item.get("targetUrl")
-            for item in alignments
-            if item not in levels and "esco" in str(item.get("targetFramework", "")).lower()
-        ],
+        "skills": skills,
+        "field": achievement.get("fieldOfStudy") or "",
     }
 
 
