@@ -13,6 +13,7 @@ from microcred.catalogue import services as catalogue
 from microcred.errors import Conflict
 from microcred.organisations import services as organisations
 from microcred.quality import services as quality
+from microcred.recognition import services as recognition
 from microcred.site.demo_platform import DEMO_PASSWORD, load_platform_demo
 from microcred.vc.baking import unbake
 from microcred.verification.samples import SAMPLES, load_samples
@@ -90,7 +91,9 @@ def test_every_credential_the_demo_issues_passes_the_open_badges_3_json_schema(
 def test_every_published_demo_version_went_through_quality_assurance(demo) -> None:
     admin = User.objects.get(username="admin")
     published = catalogue.get_published_versions()
-    assert len(published) == 8
+    # Five, the three of the pathway Data Science Foundations, and the institute's
+    # equivalent for the transfer value.
+    assert len(published) == 9
     for organisation in {version.microcredential.organisation for version in published}:
         vetting = quality.get_quality_settings(organisation)
         assert vetting.vetted_by == admin and vetting.terms_agreed
@@ -322,3 +325,28 @@ def test_the_demo_pathway_has_a_learner_two_thirds_through_and_one_who_completed
     assert signs_in(client, "hugo")
     page = client.get("/pathways/lakeside/data-science-foundations/").content.decode()
     assert page.count('class="pathway-component done"') == 3
+
+
+def test_the_demo_has_a_transfer_value_a_waiting_application_and_grading_tables(
+    demo, client
+) -> None:
+    lakeside = organisations.get_organisation("lakeside")
+    target = catalogue.get_version(organisation="lakeside", slug="data-science-foundations")
+    [value] = recognition.get_transfer_values(target_version=target)
+    equivalent = catalogue.get_version(organisation="northfield", slug="visualising-school-data")
+    assert value.achievement == catalogue.achievement_id(equivalent)
+    assert value.counts_as == ("data-visualisation",) and dict(value.credits) == {"ECTS": 5.0}
+
+    evaluator = User.objects.get(username="lakeside-evaluator")
+    queue = recognition.get_queue(actor=evaluator, organisation_slug=lakeside.slug)
+    [waiting] = queue["submitted"]
+    assert waiting.learner.username == "ben" and waiting.credentials.get().verified
+    assert signs_in(client, "lakeside-evaluator")
+    page = client.get(f"/studio/orgs/lakeside/recognition/{waiting.uuid}")
+    assert page.status_code == 200 and "Data Analysis with Python" in page.text
+
+    tables = {table.organisation.slug: table for table in recognition.get_grading_tables()}
+    conversion = recognition.convert_grade(
+        source=tables["lakeside"].uuid, target=tables["northfield"].uuid, grade="9"
+    )
+    assert conversion.main == "Distinction"

@@ -41,14 +41,16 @@ from django.utils import timezone
 from microcred.audit.services import record_event
 from microcred.awards import services as awards
 from microcred.catalogue import services as catalogue
+from microcred.core import public_urls
 from microcred.errors import Conflict, Forbidden, InvalidInput, NotFound
-from microcred.frameworks import pathways
+from microcred.frameworks import ctdl, grades, pathways
 from microcred.frameworks.credits import SYSTEMS
 from microcred.inputs import clean_text
 from microcred.organisations import services as organisations
 from microcred.organisations.services import Organisation, Role
 from microcred.recognition.models import (
     Decision,
+    GradingTable,
     LearningSetting,
     RecognitionRequest,
     RequestStatus,
@@ -61,6 +63,7 @@ from microcred.verification.services import verify_payload
 __all__ = [
     "EVALUATORS",
     "Decision",
+    "GradingTable",
     "LearningSetting",
     "RecognitionRequest",
     "RequestStatus",
@@ -70,13 +73,19 @@ __all__ = [
     "access_request",
     "apply_for_recognition",
     "can_evaluate",
+    "convert_grade",
+    "create_grading_table",
     "create_transfer_value",
     "decide_recognition",
     "get_comparison",
     "get_credential_worth",
+    "get_grading_tables",
     "get_granted_credits",
     "get_learner_requests",
     "get_queue",
+    "get_request",
+    "get_transfer_value_document",
+    "get_transfer_value_profile",
     "get_transfer_value_records",
     "get_transfer_values",
     "propose_decision",
@@ -91,6 +100,9 @@ MAX_EVIDENCE = 20
 # Where a credential states its workload in credits: an OB 3.0 achievement's creditsAvailable
 # (a number, no system), or an alignment to a credit system's framework.
 CREDIT_SYSTEM_NAMES = {system.name.lower(): code for code, system in SYSTEMS.items()}
+# Words in an alignment's targetFramework that make it a level: EQF, a national
+# qualifications framework, a level descriptor.
+LEVEL_FRAMEWORK_WORDS = ("qualifications framework", "eqf", "level")
 
 
 # -- applying --------------------------------------------------------------------------------
@@ -310,6 +322,14 @@ def access_request(actor: Any, request_uuid: Any) -> RecognitionRequest:
     return request
 
 
+def get_request(organisation_slug: str, request_uuid: Any) -> RecognitionRequest:
+    """Return a request made to ``organisation_slug`` for the action that authorises it."""
+    try:
+        return _requests().get(uuid=request_uuid, organisation__slug=organisation_slug)
+    except (RecognitionRequest.DoesNotExist, ValueError, ValidationError):
+        raise NotFound(f"No recognition request {request_uuid}.", field="request") from None
+
+
 def get_comparison(request: RecognitionRequest) -> dict[str, Any]:
     """Return what an evaluator compares: the version's outcomes, level and workload beside
     each submitted credential's achievement (name, description, criteria, level, credits,
@@ -332,36 +352,35 @@ def get_comparison(request: RecognitionRequest) -> dict[str, Any]:
 
 
 def _achievement_facts(achievement: dict[str, Any]) -> dict[str, Any]:
-    """Return an OB 3.0 achievement's name, description, criteria, level and credits."""
+    """Return an OB 3.0 achievement's name, description, criteria, level, credits and skills.
+
+    A level is an alignment to a qualifications framework (EQF or a national one), credits
+    are ``creditsAvailable`` (OB 3.0 names no system) or an alignment to a credit system,
+    skills the other alignments (ESCO and the like).
+    """
     criteria = achievement.get("criteria") or {}
-    alignments = [item for item in achievement.get("alignment") or [] if isinstance(item, dict)]
-    levels = [
-        f"{item.get('targetName')} ({item.get('targetFramework')})"
-        for item in alignments
-        if "level" in str(item.get("targetFramework", "")).lower()
-        or "eqf" in str(item.get("targetFramework", "")).lower()
-    ]
-    credits = []
+    levels, credits, skills = [], [], []
     if achievement.get("creditsAvailable") is not None:
         credits.append(f"{achievement['creditsAvailable']} credits (creditsAvailable)")
-    credits += [
-        f"{item.get('targetName')} ({item.get('targetFramework')})"
-        for item in alignments
-        if str(item.get("targetFramework", "")).lower() in CREDIT_SYSTEM_NAMES
-        or "credit" in str(item.get("targetFramework", "")).lower()
-    ]
+    for item in achievement.get("alignment") or []:
+        if not isinstance(item, dict):
+            continue
+        framework = str(item.get("targetFramework") or "")
+        label = f"{item.get('targetName') or item.get('targetUrl')} ({framework or 'no framework'})"
+        if any(word in framework.lower() for word in LEVEL_FRAMEWORK_WORDS):
+            levels.append(label)
+        elif framework.lower() in CREDIT_SYSTEM_NAMES or "credit" in framework.lower():
+            credits.append(label)
+        else:
+            skills.append(label)
     return {
         "name": achievement.get("name") or "",
         "description": achievement.get("description") or "",
         "criteria": criteria.get("narrative") or criteria.get("id") or "",
-        "levels": levels
-        + ([achievement["fieldOfStudy"]] if achievement.get("fieldOfStudy") else []),
+        "levels": levels,
         "credits": credits,
-        "skills": [
-            item.get("targetName") or item.get("targetUrl")
-            for item in alignments
-            if item not in levels and "esco" in str(item.get("targetFramework", "")).lower()
-        ],
+        "skills": skills,
+        "field": achievement.get("fieldOfStudy") or "",
     }
 
 
@@ -746,16 +765,64 @@ def get_transfer_values(
 ) -> list[pathways.TransferValue]:
     """Return the published transfer values as the pathway engine reads them."""
     return [
-        pathways.TransferValue(
-            achievement=value.source_achievement,
-            issuer=value.source_issuer or None,
-            counts_as=(value.component,) if value.component else (),
-            credits=dict(value.credits),
-        )
+        _engine_value(value)
         for value in get_transfer_value_records(
             target_version=target_version, organisation=organisation
         )
     ]
+
+
+def _engine_value(value: TransferValue) -> pathways.TransferValue:
+    return pathways.TransferValue(
+        achievement=value.source_achievement,
+        issuer=value.source_issuer or None,
+        counts_as=(value.component,) if value.component else (),
+        credits=dict(value.credits),
+    )
+
+
+def get_transfer_value_document(organisation_slug: str) -> dict[str, Any]:
+    """Return the organisation's published transfer values as one CTDL graph of
+    ``ceterms:TransferValueProfile`` resources (public, for registries)."""
+    organisation = organisations.get_organisation(organisation_slug)
+    url = public_urls.absolute(reverse("recognition:ctdl", kwargs={"org": organisation.slug}))
+    resources = [
+        resource
+        for value in get_transfer_value_records(organisation=organisation)
+        for resource in _profile(value)["@graph"]
+    ]
+    return ctdl.graph(url, resources)
+
+
+def get_transfer_value_profile(organisation_slug: str, value_uuid: Any) -> dict[str, Any]:
+    """Return one published transfer value as a CTDL graph (its profile's own document)."""
+    try:
+        value = get_transfer_value_records().get(
+            organisation__slug=organisation_slug, uuid=value_uuid
+        )
+    except (TransferValue.DoesNotExist, ValueError, ValidationError):
+        raise NotFound(f"No transfer value {value_uuid}.", field="transfer_value") from None
+    return _profile(value)
+
+
+def _profile(value: TransferValue) -> dict[str, Any]:
+    target = value.target_version
+    url = public_urls.absolute(
+        reverse(
+            "recognition:ctdl-profile",
+            kwargs={"org": value.organisation.slug, "uuid": value.uuid},
+        )
+    )
+    return ctdl.transfer_value_profile(
+        url=url,
+        name=f"{value.source_name} toward {target.title}",
+        transfer=_engine_value(value),
+        source=ctdl.Reference(value.source_achievement, value.source_name),
+        targets=[ctdl.Reference(catalogue.achievement_id(target), target.title)],
+        owner=public_urls.profile_url(value.organisation.slug),
+        description=value.description or None,
+        start=value.created_at.date(),
+    )
 
 
 @dataclass(frozen=True)
@@ -840,3 +907,76 @@ def _date(text: str) -> date:
         return date.fromisoformat(text[:10])
     except ValueError:
         return timezone.now().date()
+
+
+# -- grading tables --------------------------------------------------------------------------
+
+
+def create_grading_table(
+    *,
+    actor: Any,
+    organisation_slug: str,
+    field_of_study: str,
+    grading_system: str,
+    grades: list[Any],
+    now: datetime | None = None,
+) -> GradingTable:
+    """Publish the distribution of the organisation's passing grades in one field, best grade
+    first (``[[grade, percentage], ...]``), replacing the table of that field and system.
+
+    Checked as :class:`microcred.frameworks.grades.GradingTable` checks it: percentages add
+    up to 100 within rounding, no grade twice.
+    """
+    now = now or timezone.now()
+    organisation = access_evaluating(actor, organisation_slug)
+    table = _table(
+        clean_text(grading_system, "grading_system", required=True, limit=200),
+        clean_text(field_of_study, "field_of_study", required=True, limit=200),
+        grades,
+    )
+    with transaction.atomic():
+        record, _ = GradingTable.objects.update_or_create(
+            organisation=organisation,
+            field_of_study=table.field,
+            grading_system=table.system,
+            defaults={
+                "grades": [list(pair) for pair in table.grades],
+                "published": True,
+                "created_by": actor,
+                "created_at": now,
+            },
+        )
+        record_event(
+            actor=actor,
+            action="recognition.grading_table",
+            organisation=organisation,
+            target=record,
+            data={"field": table.field, "system": table.system, "grades": record.grades},
+            now=now,
+        )
+    return record
+
+
+def _table(system: str, field: str, pairs: Any) -> grades.GradingTable:
+    if not isinstance(pairs, list):
+        raise InvalidInput("grades must be a list of [grade, percentage] pairs.", field="grades")
+    return grades.GradingTable(system=system, field=field, grades=tuple(pairs))
+
+
+def get_grading_tables() -> list[GradingTable]:
+    """Return the published grading tables of every organisation."""
+    return list(GradingTable.objects.filter(published=True).select_related("organisation"))
+
+
+def convert_grade(*, source: Any, target: Any, grade: str) -> grades.Conversion:
+    """Convert ``grade`` of the published table ``source`` to the table ``target`` (UUIDs) by
+    matching percentile bands (the ECTS grading-table method)."""
+    tables = []
+    for name, reference in (("source", source), ("target", target)):
+        try:
+            record = GradingTable.objects.get(uuid=reference, published=True)
+        except (GradingTable.DoesNotExist, ValueError, ValidationError):
+            raise NotFound(f"No published grading table {reference}.", field=name) from None
+        tables.append(_table(record.grading_system, record.field_of_study, record.grades))
+    grade = clean_text(grade, "grade", required=True, limit=50)
+    return grades.convert(grade, tables[0], tables[1])

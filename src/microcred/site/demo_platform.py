@@ -28,6 +28,7 @@ from microcred.organisations import services as organisations
 from microcred.organisations.services import Role
 from microcred.pathways.demo import load_pathways_demo
 from microcred.quality import services as quality
+from microcred.recognition.demo import load_recognition_demo
 
 DEMO_PASSWORD = "microcred-demo"
 
@@ -608,6 +609,13 @@ def _load(*, now: datetime | None) -> Iterator[str]:
     yield from _assess(owners["northfield"], institute, staff["northfield"], versions[0], now=now)
     yield from load_pathways_demo(
         now=now, halfway=_user("gina", "Gina Marsh"), completed=_user("hugo", "Hugo Lind")
+    )
+    yield from load_recognition_demo(
+        now=now,
+        user=_user,
+        publish=lambda org, spec: _publish(
+            staff[org.slug], _draft(org, staff[org.slug], spec, review_date), now=now
+        ),
     )
     yield (
         f"Sign in at /login as northfield-registrar, northfield-designer, lakeside-registrar, "

@@ -9,6 +9,7 @@ from microcred.core.api import api
 from microcred.organisations.api import router as organisations_router
 from microcred.pathways.api import router as pathways_router
 from microcred.quality.api import router as quality_router
+from microcred.recognition.api import router as recognition_router
 from microcred.site import views
 from microcred.verification.api import router as verification_router
 
@@ -20,6 +21,7 @@ api.add_router("/", quality_router)
 api.add_router("/", assessment_router)
 api.add_router("/", verification_router)
 api.add_router("/", pathways_router)
+api.add_router("/", recognition_router)
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -31,6 +33,7 @@ urlpatterns = [
     path("", include("microcred.quality.urls")),
     path("", include("microcred.assessment.urls")),
     path("", include("microcred.pathways.urls")),
+    path("", include("microcred.recognition.urls")),
     path("studio/", include("microcred.studio.urls")),
     path("api/v1/", api.urls),
     path("api/openapi.json", views.openapi, name="openapi"),

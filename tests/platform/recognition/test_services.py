@@ -231,6 +231,7 @@ def test_the_comparison_puts_the_version_beside_each_credential() -> None:
     [credential] = comparison["credentials"]
     assert credential["name"].startswith("Data Stewardship")
     assert credential["criteria"]
+    assert credential["levels"] == ["EQF level 6 (European Qualifications Framework)"]
 
 
 def test_the_learner_and_evaluators_see_a_request_others_do_not() -> None:
