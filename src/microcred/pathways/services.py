@@ -390,9 +390,8 @@ class Holding:
 
     def verify(self, now: datetime) -> VerificationReport:
         """Verify the signed credential again, with its status, as any verifier would."""
-        if self.award is not None:
+        if self.external is None:
             return awards.verify_award(self.award, now=now)
-        assert self.external is not None
         [report] = verify(
             self.external.document.encode("utf-8"),
             source=self.external.credential_id,
