@@ -642,7 +642,8 @@ def request_stacked_credential(
     verified ones only. If the pathway is met, the target version is issued with
     ``evidence`` naming each component credential; if a component would be met but its
     credential is revoked, suspended, expired or does not verify, the request is refused,
-    recorded and audited, naming that component. Asking again once issued returns the
+    recorded and audited, naming that component (and, when the pathway is simply not met
+    yet, refused saying what is missing). Asking again once issued returns the
     issued request: the credential is issued once per learner and pathway.
     """
     if not can_request(actor, pathway, learner):
@@ -667,7 +668,8 @@ def request_stacked_credential(
 
 @dataclass
 class _Checked:
-    progress: PathwayProgress
+    """Each component credential verified again, and the reason to refuse (empty if none)."""
+
     components: list[dict[str, Any]]
     refusal: str
 
@@ -675,7 +677,7 @@ class _Checked:
 def _verified_components(pathway: Pathway, learner: User, *, now: datetime) -> _Checked:
     """Verify each credential the learner holds for this pathway; decide on the verified."""
     holdings = _holdings(learner, valid_only=False, now=now)
-    relevant = _relevant(pathway, holdings)
+    relevant = _relevant(pathway)
     components, verified, failed = [], [], []
     for holding in holdings:
         if holding.credential.achievement_id not in relevant:
@@ -694,7 +696,7 @@ def _verified_components(pathway: Pathway, learner: User, *, now: datetime) -> _
     used = {c for ids in _used_by_component(progress.progress).values() for c in ids}
     components = [entry for entry in components if entry["id"] in used or not entry["verified"]]
     if progress.met:
-        return _Checked(progress, components, "")
+        return _Checked(components, "")
     refusal = progress.progress.message
     if failed:
         refusal = "These component credentials did not verify: " + "; ".join(
@@ -702,10 +704,10 @@ def _verified_components(pathway: Pathway, learner: User, *, now: datetime) -> _
             for entry in components
             if not entry["verified"]
         )
-    return _Checked(progress, components, refusal)
+    return _Checked(components, refusal)
 
 
-def _relevant(pathway: Pathway, holdings: list[Holding]) -> set[str]:
+def _relevant(pathway: Pathway) -> set[str]:
     """Return the achievement ids that may count: components and transfer value sources."""
     achievements = {component.get("achievement", "") for _, component in _components(pathway.rules)}
     for value in _transfer_values(pathway):
