@@ -49,7 +49,7 @@ class PathwayOut(Schema):
     url: str
 
 
-class ComponentOut(Schema):
+class PathwayComponentOut(Schema):
     key: str
     name: str
     achievement: str
@@ -62,27 +62,27 @@ class ProgressOut(Schema):
     met: bool
     percent: int
     message: str
-    components: list[ComponentOut]
+    components: list[PathwayComponentOut]
 
 
-class RequestIn(Strict):
+class StackedCredentialRequestIn(Strict):
     learner: str | None = Field(
         None, description="A registrar asks for this learner (username or email); else yourself."
     )
 
 
-class ComponentCheckOut(Schema):
+class PathwayComponentCheckOut(Schema):
     id: str
     name: str
     verified: bool
     problems: list[str]
 
 
-class RequestOut(Schema):
+class StackedCredentialRequestOut(Schema):
     status: str
     award: str | None = Field(description="The issued credential's id.")
     refusal: str
-    components: list[ComponentCheckOut]
+    components: list[PathwayComponentCheckOut]
 
 
 def _out(pathway: services.Pathway) -> dict[str, Any]:
@@ -165,10 +165,12 @@ def get_progress(request: HttpRequest, org: str, slug: str) -> dict[str, Any]:
 
 
 @router.post(
-    "/pathways/{org}/{slug}/request", response=RequestOut, summary="Request the stacked credential"
+    "/pathways/{org}/{slug}/request",
+    response=StackedCredentialRequestOut,
+    summary="Request the stacked credential",
 )
 def request_stacked_credential(
-    request: HttpRequest, org: str, slug: str, payload: RequestIn | None = None
+    request: HttpRequest, org: str, slug: str, payload: StackedCredentialRequestIn | None = None
 ) -> dict[str, Any]:
     """Verify every component credential again and issue the pathway's target credential;
     ``status`` is ``refused`` with the reason when a component does not verify."""
@@ -191,21 +193,23 @@ def request_stacked_credential(
     }
 
 
-class RecordIn(Strict):
+class PathwayRecordIn(Strict):
     learner: str = Field(description="The learner (username or email) holding the credential.")
 
 
-class RecordOut(Schema):
+class PathwayRecordOut(Schema):
     id: str = Field(description="The learner record's id: the URL that serves the signed CLR.")
     awards: int
 
 
 @router.post(
     "/pathways/{org}/{slug}/clr",
-    response={201: RecordOut},
+    response={201: PathwayRecordOut},
     summary="Issue a learner record (CLR) of the pathway",
 )
-def issue_pathway_clr(request: HttpRequest, org: str, slug: str, payload: RecordIn) -> Status:
+def issue_pathway_clr(
+    request: HttpRequest, org: str, slug: str, payload: PathwayRecordIn
+) -> Status:
     """A registrar issues a CLR 2.0 of the learner's stacked credential and its components,
     with associations expressing the pathway."""
     pathway = services.get_pathway(org, slug)
