@@ -924,6 +924,14 @@ def test_a_badgr_export_that_cannot_convert_names_the_element(
     assert raised.value.field == field
 
 
+def test_a_required_number_written_as_text_is_read_as_badgr_reads_it() -> None:
+    rules = from_badgr(_badgr(2, junctionConfig={"@type": "Disjunction", "requiredNumber": "2"}))
+    assert rules["children"][1]["require"] == {"atLeast": 2}
+    with pytest.raises(InvalidInput) as raised:
+        from_badgr(_badgr(2, junctionConfig={"@type": "Disjunction", "requiredNumber": "two"}))
+    assert raised.value.field == "elements[2].requirements.junctionConfig.requiredNumber"
+
+
 def test_a_converted_disjunction_beyond_its_badges_is_refused_by_the_parser() -> None:
     with pytest.raises(InvalidInput) as raised:
         parse_pathway(

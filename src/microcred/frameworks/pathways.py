@@ -473,7 +473,8 @@ def _optional_text(value: Any, path: str, *, limit: int) -> str | None:
 def _positive_int(value: Any, path: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise InvalidInput(f"must be a whole number of 1 or more; got {value!r}.", field=path)
-    return value
+    number: int = value
+    return number
 
 
 def _number(value: Any, path: str) -> float:
@@ -481,7 +482,9 @@ def _number(value: Any, path: str) -> float:
         raise InvalidInput(f"must be a number; got {value!r}.", field=path)
     if value <= 0:
         raise InvalidInput(f"must be more than 0; got {value!r}.", field=path)
-    return value
+    # Kept as given (an int stays an int), so the rules serialise as they were written.
+    number: float = value
+    return number
 
 
 def _system(value: Any, path: str) -> str:
@@ -542,7 +545,8 @@ def _level(value: Any, path: str) -> int | None:
         return None
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 8:
         raise InvalidInput(f"must be an EQF level from 1 to 8; got {value!r}.", field=path)
-    return value
+    level: int = value
+    return level
 
 
 def _minimum_result(value: Any, path: str) -> MinimumResult | None:
@@ -1182,15 +1186,16 @@ def from_badgr(
                 children.append(group(child_id, depth + 1))
         junction = requirements.get("junctionConfig") or {}
         if junction.get("@type") == "Disjunction":
-            number = junction.get("requiredNumber")
-            try:
-                number = int(number)
-            except (TypeError, ValueError):
+            raw = junction.get("requiredNumber")
+            # Badgr reads requiredNumber with int(), so "2" is as good as 2.
+            if isinstance(raw, str) and raw.strip().isdigit():
+                raw = int(raw)
+            if isinstance(raw, bool) or not isinstance(raw, int):
                 raise InvalidInput(
-                    f"requiredNumber must be a whole number; got {number!r}.",
+                    f"requiredNumber must be a whole number; got {raw!r}.",
                     field=f"{where}.requirements.junctionConfig.requiredNumber",
-                ) from None
-            require: dict[str, Any] = {"atLeast": number}
+                )
+            require: dict[str, Any] = {"atLeast": raw}
         elif junction.get("@type") == "Conjunction":
             require = {"all": True}
         else:
