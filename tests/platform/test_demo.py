@@ -11,12 +11,14 @@ from microcred.audit.services import check_chain
 from microcred.awards import services as awards
 from microcred.catalogue import services as catalogue
 from microcred.errors import Conflict
+from microcred.frameworks.ctdl import vocabulary_problems
 from microcred.organisations import services as organisations
 from microcred.quality import services as quality
 from microcred.recognition import services as recognition
 from microcred.site.demo_platform import DEMO_PASSWORD, load_platform_demo
 from microcred.vc.baking import unbake
 from microcred.verification.samples import SAMPLES, load_samples
+from tests import conformance
 from tests.ob3_schema import issued_document, schema_errors
 
 
@@ -336,6 +338,8 @@ def test_the_demo_has_a_transfer_value_a_waiting_application_and_grading_tables(
     equivalent = catalogue.get_version(organisation="northfield", slug="visualising-school-data")
     assert value.achievement == catalogue.achievement_id(equivalent)
     assert value.counts_as == ("data-visualisation",) and dict(value.credits) == {"ECTS": 5.0}
+    document = recognition.get_transfer_value_document("lakeside")
+    assert vocabulary_problems(document, conformance.load_json("ctdl", "ctdl", "schema.json")) == []
 
     evaluator = User.objects.get(username="lakeside-evaluator")
     queue = recognition.get_queue(actor=evaluator, organisation_slug=lakeside.slug)

@@ -29,32 +29,32 @@ class Strict(Schema):
     model_config = ConfigDict(extra="forbid")
 
 
-class CredentialIn(Strict):
+class SubmittedCredentialIn(Strict):
     document: str | None = Field(None, description="The credential: JSON or a compact JWT.")
     image: str | None = Field(None, description="A baked PNG or SVG badge, base64-encoded.")
 
 
-class EvidenceIn(Strict):
+class RecognitionEvidenceIn(Strict):
     url: str | None = Field(None, description="A web address of the evidence.")
     text: str | None = Field(None, description="What the evidence shows.")
 
 
-class ApplyIn(Strict):
+class RecognitionApplyIn(Strict):
     version: uuid.UUID = Field(description="The published version (its achievement UUID).")
     statement: str = Field(description="What you learned, where and how.")
     learning_setting: Literal["non-formal", "informal"]
-    credentials: list[CredentialIn] = Field(default_factory=list, max_length=10)
-    evidence: list[EvidenceIn] = Field(default_factory=list, max_length=20)
+    credentials: list[SubmittedCredentialIn] = Field(default_factory=list, max_length=10)
+    evidence: list[RecognitionEvidenceIn] = Field(default_factory=list, max_length=20)
 
 
-class ProposalIn(Strict):
+class RecognitionProposalIn(Strict):
     decision: Literal["full", "partial", "refused"]
     reasons: str
     credit_value: Decimal | None = Field(None, description="Credits granted (partial).")
     credit_system: str = Field("", description="Their system, such as ECTS (partial).")
 
 
-class DecisionIn(Strict):
+class RecognitionDecisionIn(Strict):
     confirm: bool = Field(description="True confirms the proposal; false returns it.")
     note: str = Field("", description="Why the proposal goes back (required to return).")
 
@@ -68,7 +68,7 @@ class SubmittedOut(Schema):
     credential_id: str
 
 
-class RequestOut(Schema):
+class RecognitionRequestOut(Schema):
     uuid: uuid.UUID
     organisation: str
     version: uuid.UUID
@@ -162,8 +162,10 @@ def _version(reference: uuid.UUID, field: str) -> Any:
         raise NotFound(error.message, field=field) from None
 
 
-@router.post("/recognition/requests", response={201: RequestOut}, summary="Apply for recognition")
-def apply(request: HttpRequest, payload: ApplyIn) -> Status:
+@router.post(
+    "/recognition/requests", response={201: RecognitionRequestOut}, summary="Apply for recognition"
+)
+def apply(request: HttpRequest, payload: RecognitionApplyIn) -> Status:
     """Apply to the version's organisation; each credential is verified as it is submitted."""
     version = _version(payload.version, "version")
     created = services.apply_for_recognition(
@@ -180,12 +182,12 @@ def apply(request: HttpRequest, payload: ApplyIn) -> Status:
     return Status(201, _request(created))
 
 
-@router.get("/recognition/requests", response=list[RequestOut], summary="My requests")
+@router.get("/recognition/requests", response=list[RecognitionRequestOut], summary="My requests")
 def my_requests(request: HttpRequest) -> list[dict[str, Any]]:
     return [_request(item) for item in services.get_learner_requests(request.auth)]
 
 
-@router.get(ORG + "/requests", response=list[RequestOut], summary="Requests (evaluator)")
+@router.get(ORG + "/requests", response=list[RecognitionRequestOut], summary="Requests (evaluator)")
 def queue(request: HttpRequest, org: str) -> list[dict[str, Any]]:
     """The organisation's requests, waiting ones first."""
     by_status = services.get_queue(actor=request.auth, organisation_slug=org)
@@ -194,11 +196,11 @@ def queue(request: HttpRequest, org: str) -> list[dict[str, Any]]:
 
 @router.post(
     ORG + "/requests/{request_uuid}/proposal",
-    response=RequestOut,
+    response=RecognitionRequestOut,
     summary="Propose a decision (evaluator)",
 )
 def propose(
-    request: HttpRequest, org: str, request_uuid: uuid.UUID, payload: ProposalIn
+    request: HttpRequest, org: str, request_uuid: uuid.UUID, payload: RecognitionProposalIn
 ) -> dict[str, Any]:
     target = services.get_request(org, request_uuid)
     return _request(
@@ -215,11 +217,11 @@ def propose(
 
 @router.post(
     ORG + "/requests/{request_uuid}/decision",
-    response=RequestOut,
+    response=RecognitionRequestOut,
     summary="Confirm or return a proposal (a second evaluator)",
 )
 def decide(
-    request: HttpRequest, org: str, request_uuid: uuid.UUID, payload: DecisionIn
+    request: HttpRequest, org: str, request_uuid: uuid.UUID, payload: RecognitionDecisionIn
 ) -> dict[str, Any]:
     target = services.get_request(org, request_uuid)
     return _request(
@@ -284,7 +286,7 @@ class GradingTableOut(Schema):
     grades: list[tuple[str, float]]
 
 
-class ConversionOut(Schema):
+class GradeConversionOut(Schema):
     grade: str
     converted: str
     shares: dict[str, float]
@@ -323,7 +325,7 @@ def grading_tables(request: HttpRequest) -> list[dict[str, Any]]:
     return [_grading_table(table) for table in services.get_grading_tables()]
 
 
-@router.get("/grades/convert", response=ConversionOut, auth=None, summary="Convert a grade")
+@router.get("/grades/convert", response=GradeConversionOut, auth=None, summary="Convert a grade")
 def convert_grade(
     request: HttpRequest, source: uuid.UUID, target: uuid.UUID, grade: str
 ) -> dict[str, Any]:

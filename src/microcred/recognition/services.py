@@ -58,7 +58,7 @@ from microcred.recognition.models import (
     TransferValue,
 )
 from microcred.vc.errors import VCError
-from microcred.verification.services import verify_payload
+from microcred.verification.services import check_verification_rate, verify_payload
 
 __all__ = [
     "EVALUATORS",
@@ -150,7 +150,9 @@ def apply_for_recognition(
     reports: evaluators see what was verified when, and a credential that does not verify
     stays in the request as evidence, marked unverified. Verification runs before the
     transaction (it may fetch issuers' documents); an unreadable credential refuses the
-    whole request, naming it.
+    whole request, naming it. Each credential counts against the learner's verification rate
+    limit, as the public verifier counts each request, so that applications cannot keep the
+    verifier busy.
     """
     now = now or timezone.now()
     if not getattr(actor, "is_authenticated", False):
@@ -176,6 +178,8 @@ def apply_for_recognition(
         raise InvalidInput(
             "Bring at least one credential or one piece of evidence.", field="credentials"
         )
+    for _ in credentials:
+        check_verification_rate(address=f"user:{actor.pk}")
     verified = [_verified(submission, index) for index, submission in enumerate(credentials)]
     with transaction.atomic():
         request = RecognitionRequest.objects.create(

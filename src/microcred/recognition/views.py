@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from microcred.catalogue import services as catalogue
 from microcred.core.pages import add_error, studio_page
-from microcred.errors import Conflict, Forbidden, InvalidInput, NotFound
+from microcred.errors import Conflict, Forbidden, InvalidInput, NotFound, RateLimited
 from microcred.recognition import services
 from microcred.recognition.forms import (
     ApplyForm,
@@ -56,7 +56,7 @@ def apply(request: HttpRequest) -> HttpResponse:
                 ],
                 evidence=form.evidence_items(),
             )
-        except InvalidInput as error:
+        except (InvalidInput, RateLimited) as error:
             add_error(form, error)
         else:
             messages.success(request, "Your request is with the evaluators.")

@@ -82,10 +82,12 @@ def test_evaluators_compare_propose_and_confirm_with_four_eyes(client) -> None:
     assert "Full recognition" in mine.text and f"/credentials/{request.award.uuid}" in mine.text
 
 
-def test_the_queue_lists_waiting_requests(client) -> None:
+def test_the_queue_lists_waiting_requests_and_the_dashboard_links_it(client) -> None:
     setting = make_setting()
     apply(setting, external_credential(setting.learner))
     client.force_login(setting.first)
+    dashboard = client.get("/studio/")
+    assert f"/studio/orgs/{setting.organisation.slug}/recognition/" in dashboard.text
     page = client.get(f"/studio/orgs/{setting.organisation.slug}/recognition/")
     assert page.status_code == 200 and "Ada Lovelace" in page.text
 

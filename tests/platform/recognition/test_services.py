@@ -8,8 +8,9 @@ import pytest
 
 from microcred.audit.models import AuditEvent
 from microcred.awards import services as awards
-from microcred.errors import Conflict, Forbidden, InvalidInput, NotFound
+from microcred.errors import Conflict, Forbidden, InvalidInput, NotFound, RateLimited
 from microcred.recognition import services
+from microcred.recognition.services import RecognitionRequest
 from tests.ob3_schema import schema_errors
 from tests.platform.awards.verifying import verify_offline
 from tests.platform.factories import make_user
@@ -242,3 +243,13 @@ def test_the_learner_and_evaluators_see_a_request_others_do_not() -> None:
     with pytest.raises(NotFound):
         services.access_request(make_user(password=None), request.uuid)
     assert json.dumps(services.get_learner_requests(setting.learner)[0].evidence) == "[]"
+
+
+def test_submitted_credentials_count_against_the_verification_rate(settings) -> None:
+    settings.VERIFY_RATE_LIMIT = "2/minute"
+    setting = make_setting()
+    credential = external_credential(setting.learner)
+    apply(setting, credential, credential)
+    with pytest.raises(RateLimited):
+        apply(setting, credential)
+    assert RecognitionRequest.objects.count() == 1
