@@ -213,6 +213,7 @@ def test_the_command_line_lists_every_nested_credential(key, tmp_path: Path) -> 
     result = CliRunner().invoke(app, ["verify", str(path), "--offline"])
     assert result.exit_code == 0
     assert result.stdout.count("VERIFIED") == 3
+    assert f"issuer:  Demo Institute ({key.public.did_key})" in result.stdout
     assert "at:      $.credentialSubject.verifiableCredential[1]" in result.stdout
 
 

@@ -244,6 +244,11 @@ class LearnerRecordIn(Schema):
     associations: list[AssociationIn] = Field(
         default_factory=list, description="How the achievements of the credentials relate."
     )
+    achievements: list[uuid.UUID] = Field(
+        default_factory=list,
+        description="Further achievements the associations may name (such as a pathway's "
+        "goal): published versions of this organisation, by achievement UUID.",
+    )
 
 
 class LearnerRecordOut(Schema):
@@ -288,6 +293,7 @@ def issue_clr(request: HttpRequest, org: str, payload: LearnerRecordIn) -> Statu
             )
             for item in payload.associations
         ],
+        achievements=payload.achievements,
     )
     return Status(201, _record(record))
 

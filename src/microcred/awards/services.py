@@ -1093,10 +1093,12 @@ def issue_clr_request(
     learner: str,
     awards: Sequence[uuid.UUID | str],
     associations: Sequence[ClrAssociation] = (),
+    achievements: Sequence[uuid.UUID | str] = (),
     now: datetime | None = None,
 ) -> LearnerRecord:
     """Issue a learner record as :func:`issue_clr` does, the learner and awards given by
-    reference (a username or email address, award UUIDs), as the API and the studio do.
+    reference (a username or email address, award UUIDs), as the API and the studio do;
+    ``achievements`` are the achievement UUIDs of the organisation's published versions.
 
     They are looked up only once the actor is authorised, so that nobody but a
     registrar learns from the answer whether an account exists.
@@ -1114,6 +1116,17 @@ def issue_clr_request(
                 code="clr.unknown_award",
                 field=f"awards[{number}]",
             ) from None
+    goals = []
+    for number, reference in enumerate(achievements):
+        try:
+            version = find_version(organisation_slug=organisation.slug, reference=reference)
+        except InvalidInput as error:
+            raise InvalidInput(
+                f"achievements[{number}]: {error.message}",
+                code=error.code,
+                field=f"achievements[{number}]",
+            ) from None
+        goals.append(catalogue.get_achievement(version))
     return _issue_clr(
         organisation,
         person,
@@ -1121,7 +1134,7 @@ def issue_clr_request(
         actor=actor,
         origin=RecordOrigin.ISSUED,
         associations=associations,
-        achievements=(),
+        achievements=goals,
         now=now,
     )
 

@@ -390,12 +390,38 @@ def test_a_registrar_issues_through_the_api(client, world: dict[str, Any]) -> No
     assert public.content.decode() == record.signed_credential
 
 
+def test_the_api_takes_a_goal_achievement_for_the_associations(
+    client, world: dict[str, Any]
+) -> None:
+    goal = make_version(world["organisation"])
+    goal_id = catalogue.get_achievement(goal)["id"]
+    body = {
+        "learner": world["learner"].username,
+        "awards": [str(world["awards"][0].uuid)],
+        "achievements": [str(goal.achievement_uuid)],
+        "associations": [
+            {
+                "sourceId": achievement_id(world["awards"][0]),
+                "targetId": goal_id,
+                "associationType": "isChildOf",
+            }
+        ],
+    }
+    path = f"/orgs/{world['organisation'].slug}/clr"
+    response = Api(client, world["registrar"])("POST", path, body)
+    assert response.status_code == 201, response.content
+    subject = response.json()["credential"]["credentialSubject"]
+    assert [achievement["id"] for achievement in subject["achievement"]] == [goal_id]
+    assert subject["association"][0]["targetId"] == goal_id
+
+
 @pytest.mark.parametrize(
     ("changes", "status", "field"),
     [
         ({"learner": "nobody@example.org"}, 422, "learner"),
         ({"awards": ["8c1a7a4e-6f0e-4f4e-9d7e-000000000000"]}, 422, "awards[0]"),
         ({"awards": []}, 422, "awards"),
+        ({"achievements": ["8c1a7a4e-6f0e-4f4e-9d7e-000000000000"]}, 422, "achievements[0]"),
         ({"awards": ["not-a-uuid"]}, 422, "awards.0"),
         (
             {
