@@ -30,6 +30,8 @@ LAYERS = (
     "assessment",
     "quality",
     "verification",
+    "recognition",
+    "pathways",
     "studio",
     "site",
 )

@@ -31,7 +31,7 @@ app.add_typer(keys_app, name="keys")
 qa_app = typer.Typer(help="Check specifications against quality profiles.", no_args_is_help=True)
 app.add_typer(qa_app, name="qa")
 
-stderr = Console(stderr=True, highlight=False, soft_wrap=True)
+stderr = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
 
 EXIT_BAD_INPUT = 2
 
@@ -117,7 +117,8 @@ def verify(
         )
     except MicrocredError as error:
         fail(f"{input}: {error.message}")
-    out = Console(highlight=False, soft_wrap=True)
+    # No emoji codes: "did:key:z6Mk..." would print as "did🔑z6Mk...".
+    out = Console(highlight=False, soft_wrap=True, emoji=False)
     for report in reports:
         if json_output:
             print(report.to_json())
@@ -138,6 +139,9 @@ def print_report(out: Console, report: Any, indent: str = "") -> None:
         out.print(f"{indent}  issuer:  {issuer}", markup=False)
     if report.subject:
         out.print(f"{indent}  subject: {report.subject}", markup=False)
+    if indent and report.source:
+        # A credential nested in a CLR: where in the CLR it is.
+        out.print(f"{indent}  at:      {report.source}", markup=False)
     for check in report.checks:
         style = STATUS_STYLE[str(check.status)]
         out.print(f"{indent}  [{style}]{check.status:>7}[/] {check.id}: ", end="")
@@ -396,7 +400,7 @@ def qa_check(
         }
         print(json.dumps(report, indent=2, ensure_ascii=False))
     else:
-        print_findings(Console(highlight=False, soft_wrap=True), findings, met)
+        print_findings(Console(highlight=False, soft_wrap=True, emoji=False), findings, met)
     raise typer.Exit(1 if blocked else 0)
 
 

@@ -17,6 +17,7 @@ from microcred.organisations import services as organisations
 from tests.platform.api import Api
 from tests.platform.assessment.judging import PASS, assessed, scored, scores, with_assessor
 from tests.platform.awards.factories import issue, make_issuer, make_registrar
+from tests.platform.factories import make_user
 
 
 class Checks:
@@ -114,3 +115,17 @@ def test_a_sign_off_and_its_award_are_authorised_once(
     assert response.status_code == 200, response.content
     assert checks.made == 1
     assert Award.objects.get().issued_by == registrar
+
+
+def test_issuing_a_learner_record_through_the_api_authorises_once(
+    client: Client, checks: Checks
+) -> None:
+    organisation, registrar, version = make_issuer()
+    learner = make_user()
+    award = issue(registrar, version, learner_email=learner.email)
+    api = Api(client, registrar)
+    checks.made = 0
+    body = {"learner": learner.username, "awards": [str(award.uuid)]}
+    response = api("POST", f"/orgs/{organisation.slug}/clr", body)
+    assert response.status_code == 201, response.content
+    assert checks.made == 1

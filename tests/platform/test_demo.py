@@ -11,12 +11,15 @@ from microcred.audit.services import check_chain
 from microcred.awards import services as awards
 from microcred.catalogue import services as catalogue
 from microcred.errors import Conflict, InvalidInput
+from microcred.frameworks.ctdl import vocabulary_problems
 from microcred.organisations import services as organisations
 from microcred.quality import services as quality
+from microcred.recognition import services as recognition
 from microcred.site.demo_platform import DEMO_PASSWORD, load_platform_demo
 from microcred.vc.baking import unbake
 from microcred.vc.keys import generate_key_file
 from microcred.verification.samples import SAMPLES, load_samples
+from tests import conformance
 from tests.ob3_schema import issued_document, schema_errors
 
 
@@ -91,7 +94,9 @@ def test_every_credential_the_demo_issues_passes_the_open_badges_3_json_schema(
 def test_every_published_demo_version_went_through_quality_assurance(demo) -> None:
     admin = User.objects.get(username="admin")
     published = catalogue.get_published_versions()
-    assert len(published) == 5
+    # Five, the three of the pathway Data Science Foundations, and the institute's
+    # equivalent for the transfer value.
+    assert len(published) == 9
     for organisation in {version.microcredential.organisation for version in published}:
         vetting = quality.get_quality_settings(organisation)
         assert vetting.vetted_by == admin and vetting.terms_agreed
@@ -310,3 +315,53 @@ def test_the_samples_need_an_ed25519_issuer_key(settings, tmp_path) -> None:
     with pytest.raises(InvalidInput, match="must be an Ed25519 key") as caught:
         list(load_samples())
     assert caught.value.field == "issuer-key.json"
+
+
+# -- pathways --------------------------------------------------------------------------------
+
+
+def test_the_demo_pathway_has_a_learner_two_thirds_through_and_one_who_completed_it(
+    demo, client: Client
+) -> None:
+    from microcred.pathways import services as pathways
+
+    pathway = pathways.get_pathway("lakeside", "data-science-foundations")
+    assert len(pathway.rules["children"]) == 3
+    gina, hugo = User.objects.get(username="gina"), User.objects.get(username="hugo")
+    halfway = pathways.get_progress(gina, pathway)
+    assert (halfway.done, halfway.percent, halfway.met) == (2, 67, False)
+    [request] = pathways.get_learner_requests(hugo, pathway)
+    assert request.status == "issued" and awards.verify_award(request.award).verified
+    [record] = hugo.learner_records.all()
+    assert record.awards.count() == 4
+    assert any("Data Science Foundations" in line for line in demo)
+    assert signs_in(client, "hugo")
+    page = client.get("/pathways/lakeside/data-science-foundations/").content.decode()
+    assert page.count('class="pathway-component done"') == 3
+
+
+def test_the_demo_has_a_transfer_value_a_waiting_application_and_grading_tables(
+    demo, client
+) -> None:
+    lakeside = organisations.get_organisation("lakeside")
+    target = catalogue.get_version(organisation="lakeside", slug="data-science-foundations")
+    [value] = recognition.get_transfer_values(target_version=target)
+    equivalent = catalogue.get_version(organisation="northfield", slug="visualising-school-data")
+    assert value.achievement == catalogue.achievement_id(equivalent)
+    assert value.counts_as == ("data-visualisation",) and dict(value.credits) == {"ECTS": 5.0}
+    document = recognition.get_transfer_value_document("lakeside")
+    assert vocabulary_problems(document, conformance.load_json("ctdl", "ctdl", "schema.json")) == []
+
+    evaluator = User.objects.get(username="lakeside-evaluator")
+    queue = recognition.get_queue(actor=evaluator, organisation_slug=lakeside.slug)
+    [waiting] = queue["submitted"]
+    assert waiting.learner.username == "ben" and waiting.credentials.get().verified
+    assert signs_in(client, "lakeside-evaluator")
+    page = client.get(f"/studio/orgs/lakeside/recognition/{waiting.uuid}")
+    assert page.status_code == 200 and "Data Analysis with Python" in page.text
+
+    tables = {table.organisation.slug: table for table in recognition.get_grading_tables()}
+    conversion = recognition.convert_grade(
+        source=tables["lakeside"].uuid, target=tables["northfield"].uuid, grade="9"
+    )
+    assert conversion.main == "Distinction"

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from microcred.awards.models import Award, StatusList
+from microcred.awards.models import Award, LearnerRecord, StatusList
 from microcred.core.admin import ReadOnlyAdmin
 
 
@@ -14,3 +14,10 @@ class AwardAdmin(ReadOnlyAdmin):
 @admin.register(StatusList)
 class StatusListAdmin(ReadOnlyAdmin):
     list_display = ("organisation", "slug", "purpose", "next_index", "updated_at")
+
+
+@admin.register(LearnerRecord)
+class LearnerRecordAdmin(ReadOnlyAdmin):
+    list_display = ("uuid", "organisation", "origin", "partial", "created_at")
+    list_filter = ("origin",)
+    search_fields = ("uuid", "learner__email")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import datetime
 from typing import Any, Literal
@@ -13,6 +14,7 @@ from pydantic import ConfigDict
 from microcred.accounts.auth import AUTH, AuthenticatedHttpRequest
 from microcred.awards import services
 from microcred.errors import InvalidInput
+from microcred.organisations import services as organisations
 
 router = Router(tags=["awards"], auth=AUTH)
 
@@ -221,3 +223,89 @@ def list_status_lists(request: AuthenticatedHttpRequest, org: str) -> list[dict[
         }
         for status_list in services.list_status_lists(actor=request.auth, organisation_slug=org)
     ]
+
+
+# -- learner records (CLR 2.0) -----------------------------------------------------------------
+
+
+class AssociationIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    sourceId: str = Field(description="The id of the source achievement.")
+    targetId: str = Field(description="The id of the target achievement.")
+    associationType: str = Field(
+        description="A CLR 2.0 AssociationType: isChildOf, isParentOf, isPartOf, precedes..."
+    )
+
+
+class LearnerRecordIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    learner: str = Field(
+        min_length=1, max_length=254, description="The learner's username or email address."
+    )
+    awards: list[uuid.UUID] = Field(
+        description="The learner's credentials from this organisation to nest, by UUID."
+    )
+    associations: list[AssociationIn] = Field(
+        default_factory=list, description="How the achievements of the credentials relate."
+    )
+    achievements: list[uuid.UUID] = Field(
+        default_factory=list,
+        description="Further achievements the associations may name (such as a pathway's "
+        "goal): published versions of this organisation, by achievement UUID.",
+    )
+
+
+class LearnerRecordOut(Schema):
+    uuid: uuid.UUID
+    url: str
+    organisation: str
+    origin: str
+    partial: bool
+    awards: list[uuid.UUID]
+    created_at: datetime
+    credential: Any = Field(description="The ClrCredential exactly as signed (JSON).")
+
+
+def _record(record: Any) -> dict[str, Any]:
+    return {
+        "uuid": record.uuid,
+        "url": services.learner_record_url(record),
+        "organisation": record.organisation.slug,
+        "origin": record.origin,
+        "partial": record.partial,
+        "awards": [award.uuid for award in services.get_record_awards(record)],
+        "created_at": record.created_at,
+        "credential": json.loads(record.signed_credential),
+    }
+
+
+@router.post(
+    "/orgs/{org}/clr", response={201: LearnerRecordOut}, summary="Issue a learner record (CLR)"
+)
+def issue_clr(request: HttpRequest, org: str, payload: LearnerRecordIn) -> Status:
+    """Sign a CLR 2.0 ClrCredential that nests the learner's credentials; for registrars."""
+    record = services.issue_clr_request(
+        actor=request.auth,
+        organisation_slug=org,
+        learner=payload.learner,
+        awards=payload.awards,
+        associations=[
+            services.ClrAssociation(
+                source_id=item.sourceId,
+                target_id=item.targetId,
+                association_type=item.associationType,
+            )
+            for item in payload.associations
+        ],
+        achievements=payload.achievements,
+    )
+    return Status(201, _record(record))
+
+
+@router.get("/orgs/{org}/clr", response=LearnerRecordOut, summary="Get my learner record (CLR)")
+def learner_clr(request: HttpRequest, org: str) -> dict[str, Any]:
+    """The caller's own learner record of every valid credential the organisation gave them."""
+    organisation = organisations.get_organisation(org)
+    return _record(services.learner_clr(actor=request.auth, organisation=organisation))

@@ -57,6 +57,8 @@ class Outcome:
     # OB 3.0 Result properties (resultDescription, achievedLevel, value, status), without
     # type, such as rubric levels from an assessment.
     rubric_results: list[dict[str, Any]] = field(default_factory=list)
+    # How learning recognised without assessment was acquired: non-formal or informal.
+    learning_setting: str = ""
 
     def results(self, achievement: dict[str, Any]) -> list[dict[str, Any]]:
         """Return the subject's ``result`` list (appendix B, Result).
@@ -143,4 +145,5 @@ def build_credential(
             ob3.build_quality_report_evidence(quality_report),
         ],
         credential_status=credential_status,
+        learning_setting=outcome.learning_setting or None,
     )

@@ -105,3 +105,37 @@ class StatusChangeForm(forms.Form):
         help_text="Recorded in the audit log; for revocation and suspension, shown on the "
         "credential's page.",
     )
+
+
+class LearnerForm(forms.Form):
+    """Step one of issuing a learner record: whose credentials to choose from."""
+
+    learner = forms.CharField(
+        label="Learner's username or email address",
+        max_length=254,
+        help_text="The learner's account; their credentials from this organisation are listed.",
+    )
+
+
+class LearnerRecordForm(forms.Form):
+    """Step two: which of the learner's credentials the record nests."""
+
+    learner = forms.CharField(max_length=254, widget=forms.HiddenInput)
+    awards = forms.MultipleChoiceField(
+        label="Credentials to include",
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Each is nested exactly as it was signed. Valid credentials only.",
+    )
+
+    def __init__(self, *args: Any, awards: list[Any] | None = None, **kwargs: Any) -> None:
+        """``awards`` are the credentials to offer; a posted form accepts the UUIDs posted,
+        which the issuing service checks (it alone authorises the request)."""
+        super().__init__(*args, **kwargs)
+        if awards is not None:
+            self.fields["awards"].choices = [
+                (str(award.uuid), f"{award.version.title} (issued {award.issued_at:%d %B %Y})")
+                for award in awards
+            ]
+        elif self.is_bound:
+            posted = self.data.getlist("awards")
+            self.fields["awards"].choices = [(value, value) for value in posted]

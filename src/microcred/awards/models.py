@@ -64,6 +64,17 @@ class Award(models.Model):
     )
     issued_at = models.DateTimeField()
     valid_until = models.DateTimeField(null=True, blank=True)
+    granted_through = models.CharField(
+        max_length=20,
+        blank=True,
+        help_text="How the award was granted when not by assessment: recognition (of prior "
+        "learning).",
+    )
+    learning_setting = models.CharField(
+        max_length=20,
+        blank=True,
+        help_text="For recognised learning: non-formal or informal, as the credential states.",
+    )
 
     class Meta:
         constraints = [
@@ -124,3 +135,47 @@ class StatusEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.status_list} #{self.index}"
+
+
+class RecordOrigin(models.TextChoices):
+    ISSUED = "issued", "Issued by a registrar"
+    DOWNLOADED = "downloaded", "Downloaded by the learner"
+
+
+class LearnerRecord(models.Model):
+    """A signed Comprehensive Learner Record 2.0 (``ClrCredential``) of one learner.
+
+    It nests the learner's signed awards exactly as they were signed, and is
+    kept exactly as it was signed (``signed_credential``), like an award: the
+    public address ``/records/<uuid>`` serves these bytes.
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="learner_records"
+    )
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="learner_records",
+    )
+    awards = models.ManyToManyField(Award, related_name="learner_records")
+    origin = models.CharField(max_length=20, choices=RecordOrigin.choices)
+    format = models.CharField(
+        max_length=10, choices=CredentialFormat.choices, default=CredentialFormat.DATA_INTEGRITY
+    )
+    partial = models.BooleanField(
+        help_text="True when it leaves out valid awards the organisation made to the learner."
+    )
+    signed_credential = models.TextField(help_text="The ClrCredential exactly as signed (JSON).")
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Learner record {self.uuid} ({self.organisation.slug})"

@@ -1,4 +1,5 @@
-"""Issuing awards as signed Open Badges 3.0 credentials, and revoking or suspending them.
+"""Issuing awards as signed Open Badges 3.0 credentials, and revoking or suspending them;
+issuing learner records (CLR 2.0) that carry them.
 
 ``issue_award`` and ``revoke_award`` / ``suspend_award`` / ``unsuspend_award``
 act: they validate, authorise, change state and write an audit event in one
@@ -14,6 +15,7 @@ import json
 import re
 import secrets
 import uuid
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
@@ -27,11 +29,18 @@ from django.db.models import Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from microcred.accounts.services import User
+from microcred.accounts.services import User, find_user
 from microcred.audit.services import record_event
 from microcred.awards import downloads, status
 from microcred.awards.credential import Learner, Outcome, build_credential
-from microcred.awards.models import Award, AwardStatus, CredentialFormat, StatusList
+from microcred.awards.models import (
+    Award,
+    AwardStatus,
+    CredentialFormat,
+    LearnerRecord,
+    RecordOrigin,
+    StatusList,
+)
 from microcred.catalogue import services as catalogue
 from microcred.core import public_urls
 from microcred.errors import Conflict, Forbidden, InvalidInput, MicrocredError, NotFound
@@ -39,17 +48,20 @@ from microcred.inputs import clean_text
 from microcred.organisations import services as organisations
 from microcred.organisations.services import Role
 from microcred.vc import VerificationReport, sign, verify
+from microcred.vc import clr_builders as clr
 from microcred.vc import ob3_builders as ob3
-from microcred.vc.errors import OB3ValueError
+from microcred.vc.errors import ClrValueError, OB3ValueError
 from microcred.vc.http import LocalFetcher
 from microcred.vc.jwt import decode_jwt
 from microcred.vc.rdfc import canonicalize
 
 __all__ = [
+    "ClrAssociation",
     "DecidedAward",
     "IssueRequest",
     "access_award",
     "access_issuing",
+    "access_learner_awards",
     "allowed_status_changes",
     "can_issue",
     "credential_url",
@@ -62,13 +74,21 @@ __all__ = [
     "get_issuable_versions",
     "get_issued_awards",
     "get_learner_awards",
+    "get_learner_record",
+    "get_learner_record_organisations",
     "get_linkedin_url",
+    "get_record_awards",
     "get_status_entries",
     "get_status_list_credential",
     "issue_award",
+    "issue_clr",
+    "issue_clr_request",
     "issue_decided_award",
+    "learner_clr",
     "learner_label",
+    "learner_record_url",
     "list_awards",
+    "list_learner_records",
     "list_status_lists",
     "local_status_list",
     "resign_status_lists",
@@ -77,6 +97,7 @@ __all__ = [
     "suspend_award",
     "unsuspend_award",
     "verify_award",
+    "verify_learner_record",
 ]
 
 ISSUERS = (Role.REGISTRAR,)
@@ -88,6 +109,10 @@ EVIDENCE_KEYS = ("id", "name", "narrative", "description")
 MAX_REASON = 2000
 STATUS_LIST_PATH = re.compile(r"^/status/(?P<organisation>[a-z0-9-]+)/(?P<list>[a-z0-9-]+)$")
 MAX_NARRATIVE = 10_000
+# How an award may be granted other than by assessment: recognition of prior learning, with
+# the learning setting (European Learning Model) the learning took place in.
+GRANTED_THROUGH = ("recognition",)
+LEARNING_SETTINGS = ("non-formal", "informal")
 
 
 # -- issuing -------------------------------------------------------------------------------
@@ -103,18 +128,21 @@ class IssueRequest:
     outcome: Outcome
     idempotency_key: str
     learner_user_id: int | None = None
+    granted_through: str = ""
 
     def fingerprint(self) -> str:
         learner = {"email": self.learner.email, "did": self.learner.did, "name": self.learner.name}
         outcome = asdict(self.outcome)
-        if not outcome["rubric_results"]:
-            # Left out when empty, so awards issued before results existed keep their hash.
-            del outcome["rubric_results"]
+        # Left out when empty, so awards issued before these existed keep their hash.
+        for key in ("rubric_results", "learning_setting"):
+            if not outcome[key]:
+                del outcome[key]
         data = {
             "version": self.version_id,
             "format": self.format,
             "learner": learner,
             "outcome": outcome,
+            **({"grantedThrough": self.granted_through} if self.granted_through else {}),
         }
         return hashlib.sha256(json.dumps(data, sort_keys=True).encode("utf-8")).hexdigest()
 
@@ -177,6 +205,8 @@ class DecidedAward:
     which version, which learner, the results, the public evidence, how the learner was
     assessed, and the idempotency key that makes a retry return the award issued first.
     ``decision`` is the id of the deciding record, named in the award's audit event.
+    ``granted_through`` is ``recognition`` for an award granted by recognition of prior
+    learning, with the ``learning_setting`` (non-formal or informal) the credential states.
     """
 
     decision: str
@@ -189,6 +219,8 @@ class DecidedAward:
     evidence: list[dict[str, str]]
     narrative: str
     idempotency_key: str
+    granted_through: str = ""
+    learning_setting: str = ""
 
 
 def issue_decided_award(decision: DecidedAward, *, now: datetime | None = None) -> Award:
@@ -214,6 +246,8 @@ def issue_decided_award(decision: DecidedAward, *, now: datetime | None = None) 
         idempotency_key=decision.idempotency_key,
         results=decision.results,
         learner_user_id=decision.learner.pk,
+        granted_through=decision.granted_through,
+        learning_setting=decision.learning_setting,
     )
     return _issue(
         version.microcredential.organisation,
@@ -309,6 +343,8 @@ def _sign_award(
         issued_by=actor if getattr(actor, "pk", None) else None,
         issued_at=now,
         valid_until=valid_until,
+        granted_through=request.granted_through,
+        learning_setting=request.outcome.learning_setting,
     )
     entry = status.allocate(award, status_list)
     credential = _build_credential(
@@ -340,6 +376,7 @@ def _sign_award(
             "format": award.format,
             "statusListIndexes": {entry["statusPurpose"]: entry["statusListIndex"]},
             **({"decision": decision} if decision else {}),
+            **({"grantedThrough": award.granted_through} if award.granted_through else {}),
         },
         now=now,
     )
@@ -361,8 +398,21 @@ def _issue_request(
     idempotency_key: str | None,
     results: list[dict[str, Any]] | None = None,
     learner_user_id: int | None = None,
+    granted_through: str = "",
+    learning_setting: str = "",
 ) -> IssueRequest:
     """Check the caller's input and return it normalised; raise InvalidInput naming the field."""
+    if granted_through and granted_through not in GRANTED_THROUGH:
+        raise InvalidInput(
+            f"Unknown way of granting {granted_through!r}; choose {', '.join(GRANTED_THROUGH)}.",
+            field="granted_through",
+        )
+    if learning_setting and learning_setting not in LEARNING_SETTINGS:
+        raise InvalidInput(
+            f"Unknown learning setting {learning_setting!r}; choose "
+            f"{' or '.join(LEARNING_SETTINGS)}.",
+            field="learning_setting",
+        )
     if format not in CredentialFormat.values:
         raise InvalidInput(
             f"Unknown format {format!r}; choose ldp (a Data Integrity proof) or jwt (VC-JWT).",
@@ -400,6 +450,7 @@ def _issue_request(
         narrative=clean_text(narrative, "narrative", limit=MAX_NARRATIVE),
         evidence=_evidence(evidence),
         rubric_results=_results(results),
+        learning_setting=learning_setting,
     )
     learner = Learner(email=email, did=did, name=name, salt="" if did else secrets.token_hex(16))
     return IssueRequest(
@@ -409,6 +460,7 @@ def _issue_request(
         outcome=outcome,
         idempotency_key=key,
         learner_user_id=learner_user_id,
+        granted_through=granted_through,
     )
 
 
@@ -707,12 +759,15 @@ def access_award(actor: User, award_uuid: uuid.UUID | str) -> Award:
 def get_learner_awards(user: User, *, microcredential: Any = None) -> list[Award]:
     """Return the awards made to ``user`` (linked, or issued to their email address), newest
     first; only those of ``microcredential`` when given."""
-    awards = Award.objects.select_related("organisation", "version").filter(
-        Q(learner=user) | Q(learner_email__iexact=user.email) if user.email else Q(learner=user)
-    )
+    awards = Award.objects.select_related("organisation", "version").filter(_held_by(user))
     if microcredential is not None:
         awards = awards.filter(version__microcredential=microcredential)
     return list(awards)
+
+
+def _held_by(user: Any) -> Q:
+    """Return the condition of an award made to ``user``: linked, or issued to their email."""
+    return Q(learner=user) | Q(learner_email__iexact=user.email) if user.email else Q(learner=user)
 
 
 def list_awards(
@@ -808,13 +863,13 @@ def verify_award(award: Award, *, now: datetime | None = None) -> VerificationRe
     over HTTP (the platform answers its own URLs), and nothing else is
     fetched: an award of this platform needs nothing from elsewhere.
     """
+    return _verify_stored(award.signed_credential, source=credential_url(award), now=now)
+
+
+def _verify_stored(signed: str, *, source: str, now: datetime | None) -> VerificationReport:
+    """Verify a credential the platform signed, answering the platform's own URLs locally."""
     fetcher = organisations.get_platform_fetcher(fallback=LocalFetcher({}))
-    [report] = verify(
-        award.signed_credential,
-        source=credential_url(award),
-        fetcher=fetcher,
-        now=now or timezone.now(),
-    )
+    [report] = verify(signed, source=source, fetcher=fetcher, now=now or timezone.now())
     return report
 
 
@@ -981,3 +1036,433 @@ def resign_status_lists(*, organisation: Any, now: datetime, **_signal: Any) -> 
     """
     for status_list in status.locked_lists(organisation):
         status.publish(status_list, now=now)
+
+
+# -- learner records (Comprehensive Learner Record 2.0) --------------------------------------
+
+
+@dataclass(frozen=True)
+class ClrAssociation:
+    """How one achievement relates to another in a learner record (CLR 2.0 ``Association``).
+
+    ``source_id`` and ``target_id`` are achievement ids (the ``achievement.id`` of a nested
+    award, or of an achievement given with it); ``association_type`` is one of CLR 2.0's
+    AssociationType: ``isChildOf``, ``isParentOf``, ``isPartOf``, ``precedes``...
+    """
+
+    source_id: str
+    target_id: str
+    association_type: str
+
+
+def issue_clr(
+    *,
+    actor: User,
+    organisation: Any,
+    learner: User,
+    awards: Sequence[Award],
+    associations: Sequence[ClrAssociation] = (),
+    achievements: Sequence[dict[str, Any]] = (),
+    now: datetime | None = None,
+) -> LearnerRecord:
+    """Issue a signed learner record (a CLR 2.0 ``ClrCredential``) of ``awards`` to ``learner``.
+
+    The actor needs the registrar (or owner) role in ``organisation``, checked
+    here and nowhere else. Each award must be the learner's, made by this
+    organisation, active and unexpired; each is nested exactly as it was
+    signed, so it still verifies on its own. ``associations`` say how their
+    achievements relate (a pathway's structure); ``achievements`` are further
+    OB 3.0 Achievements (without ``@context``) that associations may name,
+    such as the goal of a pathway. The record is signed with the
+    organisation's key (``eddsa-rdfc-2022``), verified as any verifier would
+    verify it, nested credentials included, stored and audited; it is
+    ``partial`` when it leaves out valid awards the learner holds.
+    """
+    organisation = access_issuing(actor, organisation.slug)
+    return _issue_clr(
+        organisation,
+        learner,
+        awards,
+        actor=actor,
+        origin=RecordOrigin.ISSUED,
+        associations=associations,
+        achievements=achievements,
+        now=now or timezone.now(),
+    )
+
+
+def issue_clr_request(
+    *,
+    actor: User,
+    organisation_slug: str,
+    learner: str,
+    awards: Sequence[uuid.UUID | str],
+    associations: Sequence[ClrAssociation] = (),
+    achievements: Sequence[uuid.UUID | str] = (),
+    now: datetime | None = None,
+) -> LearnerRecord:
+    """Issue a learner record as :func:`issue_clr` does, the learner and awards given by
+    reference (a username or email address, award UUIDs), as the API and the studio do;
+    ``achievements`` are the achievement UUIDs of the organisation's published versions.
+
+    They are looked up only once the actor is authorised, so that nobody but a
+    registrar learns from the answer whether an account exists.
+    """
+    organisation = access_issuing(actor, organisation_slug)
+    now = now or timezone.now()
+    person = _record_learner(organisation, learner, now=now)
+    chosen = []
+    for number, reference in enumerate(awards):
+        try:
+            chosen.append(get_award(reference))
+        except NotFound:
+            raise InvalidInput(
+                f"awards[{number}]: there is no credential {reference}.",
+                code="clr.unknown_award",
+                field=f"awards[{number}]",
+            ) from None
+    goals = []
+    for number, reference in enumerate(achievements):
+        try:
+            version = find_version(organisation_slug=organisation.slug, reference=reference)
+        except InvalidInput as error:
+            raise InvalidInput(
+                f"achievements[{number}]: {error.message}",
+                code=error.code,
+                field=f"achievements[{number}]",
+            ) from None
+        goals.append(catalogue.get_achievement(version))
+    return _issue_clr(
+        organisation,
+        person,
+        chosen,
+        actor=actor,
+        origin=RecordOrigin.ISSUED,
+        associations=associations,
+        achievements=goals,
+        now=now,
+    )
+
+
+def learner_clr(*, actor: User, organisation: Any, now: datetime | None = None) -> LearnerRecord:
+    """Return the signed learner record of every valid award ``organisation`` made to ``actor``.
+
+    The learner downloads their own record, signed with the organisation's key.
+    It is stored and reused: while the learner's valid awards of the
+    organisation are the same and the stored record still verifies, the same
+    record (same id, same bytes) is returned, so downloading twice signs and
+    audits nothing twice; once an award is added, revoked, suspended or
+    expired, or the key that signed it is replaced, a new record is issued.
+    """
+    if not getattr(actor, "is_authenticated", False):
+        raise Forbidden("Sign in to download your learner record.")
+    now = now or timezone.now()
+    held = _valid_awards(organisation, actor, now=now)
+    if not held:
+        raise NotFound(
+            f"You hold no valid credential of {organisation.name}.", field="organisation"
+        )
+    previous = (
+        LearnerRecord.objects.filter(
+            organisation=organisation, learner=actor, origin=RecordOrigin.DOWNLOADED
+        )
+        .prefetch_related("awards")
+        .first()
+    )
+    if (
+        previous is not None
+        and {award.pk for award in previous.awards.all()} == {award.pk for award in held}
+        and verify_learner_record(previous, now=now).verified
+    ):
+        return previous
+    return _issue_clr(
+        organisation,
+        actor,
+        held,
+        actor=actor,
+        origin=RecordOrigin.DOWNLOADED,
+        associations=(),
+        achievements=(),
+        now=now,
+    )
+
+
+def _issue_clr(
+    organisation: Any,
+    learner: User,
+    awards: Sequence[Award],
+    *,
+    actor: User,
+    origin: str,
+    associations: Sequence[ClrAssociation],
+    achievements: Sequence[dict[str, Any]],
+    now: datetime,
+) -> LearnerRecord:
+    """Build, sign, verify, store and audit an authorised learner record."""
+    valid = _valid_awards(organisation, learner, now=now)
+    chosen = _chosen_awards(organisation, learner, awards, valid, now=now)
+    record = LearnerRecord(
+        organisation=organisation,
+        learner=learner,
+        origin=origin,
+        format=CredentialFormat.DATA_INTEGRITY,
+        partial=len(chosen) < len(valid),
+        issued_by=actor,
+        created_at=now,
+    )
+    credential = _build_clr(record, learner, chosen, associations, achievements)
+    record.signed_credential = _sign(credential, organisation, record.format, now=now)
+    report = verify_learner_record(record, now=now)
+    if not report.verified:
+        failures = [check for inner in [report, *report.nested] for check in inner.failures]
+        raise MicrocredError(
+            "The learner record did not verify right after signing, so it was not issued: "
+            + "; ".join(check.message for check in failures),
+            code="clr.verification_failed",
+            data={"failures": [check.as_dict() for check in failures]},
+        )
+    with transaction.atomic():
+        record.save()
+        record.awards.set(chosen)
+        record_event(
+            actor=actor,
+            action="clr.issue",
+            organisation=organisation,
+            target=record,
+            data={
+                "origin": origin,
+                "learner": learner.pk,
+                "awards": [str(award.uuid) for award in chosen],
+                "associations": len(associations),
+                "partial": record.partial,
+            },
+            now=now,
+        )
+    return record
+
+
+def _valid_awards(organisation: Any, learner: User, *, now: datetime) -> list[Award]:
+    """Return the awards ``organisation`` made to ``learner`` that are active and unexpired."""
+    return list(
+        Award.objects.select_related("organisation", "version")
+        .filter(_held_by(learner), organisation=organisation, status=AwardStatus.ACTIVE)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gt=now))
+        .order_by("issued_at", "pk")
+    )
+
+
+def _record_learner(organisation: Any, login: str, *, now: datetime) -> User:
+    """Return the learner named by ``login`` who holds a valid award of ``organisation``."""
+    person = find_user(clean_text(login, "learner", limit=254))
+    if person is None or not _valid_awards(organisation, person, now=now):
+        raise InvalidInput(
+            f"No learner {login!r} holds a valid credential of {organisation.name}; give the "
+            "username or email address of the learner's account.",
+            code="clr.unknown_learner",
+            field="learner",
+        )
+    return person
+
+
+def _chosen_awards(
+    organisation: Any,
+    learner: User,
+    awards: Sequence[Award],
+    valid: list[Award],
+    *,
+    now: datetime,
+) -> list[Award]:
+    """Return ``awards`` as stored now, oldest first; raise InvalidInput naming the first that
+    cannot go in."""
+    if not awards:
+        raise InvalidInput(
+            "Choose at least one credential for the learner record.",
+            code="clr.no_awards",
+            field="awards",
+        )
+    current = {award.pk: award for award in valid}
+    chosen: list[Award] = []
+    for number, award in enumerate(awards):
+        field = f"awards[{number}]"
+        if not isinstance(award, Award):
+            raise InvalidInput(f"{field} is not an award.", field=field)
+        if award.pk in {item.pk for item in chosen}:
+            raise InvalidInput(
+                f"{field}: the credential {award.uuid} is given twice.",
+                code="clr.award_repeated",
+                field=field,
+            )
+        if award.pk not in current:
+            raise InvalidInput(
+                f"{field}: the credential {award.uuid} "
+                f"{_why_not_in_record(organisation, learner, award, now=now)}; a learner record "
+                f"holds only valid credentials of {organisation.name} to this learner.",
+                code="clr.award_not_valid",
+                field=field,
+            )
+        chosen.append(current[award.pk])
+    # Nested in the order they were issued, as a transcript reads.
+    return sorted(chosen, key=lambda award: (award.issued_at, award.pk))
+
+
+def _why_not_in_record(organisation: Any, learner: User, award: Award, *, now: datetime) -> str:
+    award = Award.objects.get(pk=award.pk)
+    if award.organisation_id != organisation.pk:
+        return "was issued by another organisation"
+    if not Award.objects.filter(_held_by(learner), pk=award.pk).exists():
+        return "was not issued to this learner"
+    if award.status != AwardStatus.ACTIVE:
+        return f"is {award.get_status_display().lower()}"
+    return f"expired on {award.valid_until:%d %B %Y}"
+
+
+def _build_clr(
+    record: LearnerRecord,
+    learner: User,
+    awards: list[Award],
+    associations: Sequence[ClrAssociation],
+    achievements: Sequence[dict[str, Any]],
+) -> dict[str, Any]:
+    """Return the unsigned ClrCredential; raise InvalidInput naming the field that breaks it.
+
+    Each award goes in as it was signed: JSON with its proof, or a VC-JWT
+    enveloped. The learner is the subject: by the DID their awards were
+    issued to, or by their email address hidden behind a salted hash, and by
+    name.
+    """
+    built_associations = []
+    for number, association in enumerate(associations):
+        if not isinstance(association, ClrAssociation):
+            raise InvalidInput(
+                f"associations[{number}] must give a source, a target and a type.",
+                field=f"associations[{number}]",
+            )
+        try:
+            built_associations.append(
+                clr.build_association(
+                    association_type=association.association_type,
+                    source_id=association.source_id,
+                    target_id=association.target_id,
+                )
+            )
+        except ClrValueError as error:
+            raise _clr_input_error(error, f"associations[{number}]") from error
+    dids = {award.learner_did for award in awards}
+    did = dids.pop() if len(dids) == 1 else ""
+    name = learner.get_full_name() or next((a.learner_name for a in awards if a.learner_name), "")
+    identifiers = []
+    if not did and learner.email:
+        identifiers.append(
+            ob3.build_email_identity(learner.email.lower(), salt=secrets.token_hex(16))
+        )
+    if name:
+        identifiers.append(ob3.build_name_identity(name))
+    try:
+        subject = clr.build_clr_subject(
+            id=did or None,
+            identifiers=identifiers,
+            verifiable_credentials=[_nested_credential(award) for award in awards],
+            achievements=[
+                {key: value for key, value in achievement.items() if key != "@context"}
+                for achievement in achievements
+            ],
+            associations=built_associations,
+        )
+        return clr.build_clr_credential(
+            id=learner_record_url(record),
+            name=f"Learner record from {record.organisation.name}",
+            description=(
+                f"Credentials {record.organisation.name} awarded, each signed by its issuer, "
+                "and how their achievements relate."
+            ),
+            issuer=organisations.get_profile(record.organisation, embedded=True),
+            subject=subject,
+            valid_from=record.created_at,
+            partial=record.partial,
+        )
+    except ClrValueError as error:
+        raise _clr_input_error(error, None) from error
+
+
+# Where a path inside the ClrSubject points among issue_clr's arguments.
+_CLR_ARGUMENTS = {"association": "associations", "achievement": "achievements"}
+
+
+def _clr_input_error(error: ClrValueError, argument: str | None) -> InvalidInput:
+    """Return the builder's error as InvalidInput naming the argument (``associations[1]...``)."""
+    path = error.field or "$"
+    if argument is None:
+        match = re.match(r"^\$\.(?:credentialSubject\.)?(association|achievement)(.*)$", path)
+        field = f"{_CLR_ARGUMENTS[match[1]]}{match[2]}" if match else "awards"
+    else:
+        field = f"{argument}{path[1:]}"
+    return InvalidInput(
+        f"The learner record would not be valid CLR 2.0: {error.message}",
+        code="clr.invalid_record",
+        field=field,
+        data=error.data,
+    )
+
+
+def _nested_credential(award: Award) -> dict[str, Any]:
+    if award.format == CredentialFormat.VC_JWT:
+        return clr.build_enveloped_credential(award.signed_credential)
+    return json.loads(award.signed_credential)
+
+
+def learner_record_url(record: LearnerRecord) -> str:
+    """Return the record's id: the URL that serves it as signed."""
+    return public_urls.learner_record_url(record.uuid)
+
+
+def get_learner_record(record_uuid: uuid.UUID | str) -> LearnerRecord:
+    """Return the learner record with this UUID (public, as credentials are)."""
+    try:
+        return LearnerRecord.objects.select_related("organisation").get(
+            uuid=uuid.UUID(str(record_uuid))
+        )
+    except (ValueError, LearnerRecord.DoesNotExist):
+        raise NotFound(f"No learner record {record_uuid}.", field="uuid") from None
+
+
+def get_record_awards(record: LearnerRecord) -> list[Award]:
+    """Return the awards ``record`` nests, in the order it nests them (oldest first)."""
+    return list(record.awards.select_related("version").order_by("issued_at", "pk"))
+
+
+def verify_learner_record(
+    record: LearnerRecord, *, now: datetime | None = None
+) -> VerificationReport:
+    """Verify the stored record and every credential in it, as any verifier would."""
+    return _verify_stored(record.signed_credential, source=learner_record_url(record), now=now)
+
+
+def get_learner_record_organisations(user: User, *, now: datetime | None = None) -> list[Any]:
+    """Return the organisations whose valid awards ``user`` holds, by name: each offers the
+    learner a record to download."""
+    awards = (
+        Award.objects.select_related("organisation")
+        .filter(_held_by(user), status=AwardStatus.ACTIVE)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gt=now or timezone.now()))
+    )
+    held = {award.organisation.pk: award.organisation for award in awards}
+    return sorted(held.values(), key=lambda organisation: (organisation.name, organisation.slug))
+
+
+def access_learner_awards(
+    actor: User, organisation_slug: str, learner: str, *, now: datetime | None = None
+) -> tuple[User, list[Award]]:
+    """Return the learner named by ``learner`` (username or email address) and the valid
+    awards the organisation made to them, if ``actor`` may issue its learner records."""
+    organisation = access_issuing(actor, organisation_slug)
+    now = now or timezone.now()
+    person = _record_learner(organisation, learner, now=now)
+    return person, _valid_awards(organisation, person, now=now)
+
+
+def list_learner_records(*, actor: User, organisation_slug: str) -> QuerySet[LearnerRecord]:
+    """Return the learner records the organisation signed, newest first, for its staff."""
+    organisation = organisations.access_organisation(actor, organisation_slug)
+    return LearnerRecord.objects.filter(organisation=organisation).select_related(
+        "learner", "issued_by"
+    )

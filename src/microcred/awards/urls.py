@@ -14,8 +14,12 @@ urlpatterns = [
         name="credential-download",
     ),
     path("status/<slug:organisation>/<slug:list_slug>", views.status_list, name="status-list"),
+    path("records/<uuid:record_uuid>", views.learner_record, name="learner-record"),
+    path("me/records/<slug:organisation>", views.my_learner_record, name="my-learner-record"),
     path(STUDIO, views.studio_list, name="studio-list"),
     path(f"{STUDIO}issue", views.studio_issue, name="studio-issue"),
+    path(f"{STUDIO}records/", views.studio_records, name="studio-records"),
+    path(f"{STUDIO}records/issue", views.studio_issue_record, name="studio-issue-record"),
     path(f"{STUDIO}<uuid:award_uuid>", views.studio_detail, name="studio-detail"),
     path(
         f"{STUDIO}<uuid:award_uuid>/<slug:action>",

@@ -6,6 +6,7 @@ import functools
 import hashlib
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -22,7 +23,7 @@ from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from microcred.accounts.auth import AuthenticatedHttpRequest
 from microcred.awards import services
-from microcred.awards.forms import IssueForm, StatusChangeForm
+from microcred.awards.forms import IssueForm, LearnerForm, LearnerRecordForm, StatusChangeForm
 from microcred.awards.models import AwardStatus, CredentialFormat
 from microcred.core.pages import studio_page
 from microcred.errors import Conflict, InvalidInput, NotFound
@@ -177,6 +178,27 @@ def status_list(request: HttpRequest, organisation: str, list_slug: str) -> Http
     return get_conditional_response(request, etag=response["ETag"], response=response) or response
 
 
+@require_GET
+@not_found
+def learner_record(request: HttpRequest, record_uuid: str) -> HttpResponse:
+    """A signed learner record (CLR 2.0 ClrCredential), exactly as signed: JSON, for machines."""
+    record = services.get_learner_record(record_uuid)
+    return HttpResponse(record.signed_credential, content_type="application/json; charset=utf-8")
+
+
+@require_GET
+@studio_page
+def my_learner_record(request: HttpRequest, organisation: str) -> HttpResponse:
+    """The signed-in learner's record of every valid credential ``organisation`` gave them."""
+    issuer = organisations.get_organisation(organisation)
+    record = services.learner_clr(actor=request.user, organisation=issuer)
+    response = HttpResponse(
+        record.signed_credential, content_type="application/json; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="learner-record-{issuer.slug}.json"'
+    return response
+
+
 # -- staff -----------------------------------------------------------------------------------
 
 
@@ -294,3 +316,82 @@ def _detail_context(
 
 def _detail_url(slug: str, award: Any) -> str:
     return reverse("awards:studio-detail", kwargs={"slug": slug, "award_uuid": award.uuid})
+
+
+@studio_page
+@require_GET
+def studio_records(request: HttpRequest, slug: str) -> HttpResponse:
+    """The learner records the organisation signed, newest first."""
+    records = services.list_learner_records(actor=request.user, organisation_slug=slug)
+    context = {
+        "organisation": organisations.get_organisation(slug),
+        "records": [(record, services.learner_record_url(record)) for record in records[:200]],
+        "can_issue": services.can_issue(request.user, slug),
+    }
+    return render(request, "awards/studio/records.html", context)
+
+
+@studio_page
+def studio_issue_record(request: HttpRequest, slug: str) -> HttpResponse:
+    """Issue a learner record: name the learner, choose their credentials, sign.
+
+    Without a learner, the page asks for one; with one, it lists their valid
+    credentials (``access_learner_awards`` authorises that). A posted choice is
+    authorised by ``issue_clr_request`` alone; when it is refused, the page
+    for that learner is shown again with the reason.
+    """
+    if request.method == "POST":
+        form = LearnerRecordForm(request.POST)
+        if not form.is_valid():
+            return _choose_awards(request, slug, request.POST.get("learner", ""), form=form)
+        try:
+            record = services.issue_clr_request(
+                actor=request.user,
+                organisation_slug=slug,
+                learner=form.cleaned_data["learner"],
+                awards=form.cleaned_data["awards"],
+            )
+        except InvalidInput as error:
+            # Raised once issue_clr_request has authorised the actor.
+            messages.error(request, error.message)
+            query = urlencode({"learner": form.cleaned_data["learner"]})
+            return redirect(f"{reverse('awards:studio-issue-record', args=[slug])}?{query}")
+        messages.success(
+            request, f"The learner record was signed: {services.learner_record_url(record)}"
+        )
+        return redirect("awards:studio-records", slug=slug)
+    learner = LearnerForm(request.GET or None)
+    if not learner.is_valid():
+        issuer = services.access_issuing(request.user, slug)
+        context = {"organisation": issuer, "learner_form": learner}
+        return render(request, "awards/studio/issue_record.html", context)
+    return _choose_awards(request, slug, learner.cleaned_data["learner"])
+
+
+def _choose_awards(
+    request: HttpRequest, slug: str, login: str, *, form: LearnerRecordForm | None = None
+) -> HttpResponse:
+    """Show the learner's valid credentials to choose from, or ask again for the learner."""
+    try:
+        person, awards = services.access_learner_awards(request.user, slug, login)
+    except InvalidInput as error:
+        learner_form = LearnerForm({"learner": login})
+        learner_form.is_valid()
+        learner_form.add_error("learner", error.message)
+        context = {
+            "organisation": organisations.get_organisation(slug),
+            "learner_form": learner_form,
+        }
+        return render(request, "awards/studio/issue_record.html", context, status=400)
+    if form is None:
+        form = LearnerRecordForm(awards=awards, initial={"learner": login})
+    else:
+        form.fields["awards"].choices = LearnerRecordForm(awards=awards).fields["awards"].choices
+    context = {
+        "organisation": organisations.get_organisation(slug),
+        "person": person,
+        "form": form,
+    }
+    return render(
+        request, "awards/studio/issue_record.html", context, status=400 if form.errors else 200
+    )

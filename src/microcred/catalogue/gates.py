@@ -18,7 +18,7 @@ class VersionGate(Protocol):
     """What a gate answers about a version. Each method may raise a ``MicrocredError``."""
 
     #: The template fragment the version's staff pages include to show the gate's state;
-    #: it reads what :meth:`studio_context` gives.
+    #: it reads what :meth:`studio_context` gives. Empty for a gate that shows staff nothing.
     studio_panel: str
 
     def check_editable(self, version: Any) -> None:
@@ -63,7 +63,9 @@ def mark_published(version: Any, *, now: datetime) -> None:
 def studio_context(version: Any) -> dict[str, Any]:
     """Return the context the gates give a version's staff pages, with ``panels``: the
     template fragments that show it."""
-    context: dict[str, Any] = {"panels": [gate.studio_panel for gate in _GATES.values()]}
+    context: dict[str, Any] = {
+        "panels": [gate.studio_panel for gate in _GATES.values() if gate.studio_panel]
+    }
     for gate in _GATES.values():
         context.update(gate.studio_context(version))
     return context

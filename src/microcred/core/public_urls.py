@@ -22,6 +22,7 @@ __all__ = [
     "credential_url",
     "did_document_url",
     "learner_dashboard_url",
+    "learner_record_url",
     "organisation_did",
     "profile_url",
     "public_evidence_url",
@@ -40,6 +41,11 @@ def absolute(path: str) -> str:
 def credential_url(award_uuid: UUID | str) -> str:
     """Return an award's credential id: the URL of its public page."""
     return absolute(f"/credentials/{award_uuid}")
+
+
+def learner_record_url(record_uuid: UUID | str) -> str:
+    """Return a signed learner record's id (CLR 2.0 ``ClrCredential``): the URL serving it."""
+    return absolute(f"/records/{record_uuid}")
 
 
 def achievement_id(achievement_uuid: UUID | str) -> str:

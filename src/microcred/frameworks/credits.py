@@ -116,6 +116,20 @@ def credits_for(system: str, hours: Number) -> float:
     return _amount(hours, "hours") / get_system(system).hours_central
 
 
+def convert(value: Number, source: str, target: str) -> float:
+    """Return ``value`` credits of ``source`` as credits of ``target``, through central hours.
+
+    Credits of different systems are only comparable through the notional hours they stand
+    for; the central value of each system is used, so 10 UK credits (100 hours) are about
+    3.6 ECTS credits (at 27.5 hours each).
+    """
+    amount = _amount(value, "value")
+    if source == target:
+        get_system(source)
+        return amount
+    return credits_for(target, amount * get_system(source).hours_central)
+
+
 def credits_range(system: str, hours: Number) -> tuple[float, float]:
     """Return the lowest and highest credit values of ``system`` that agree with ``hours``."""
     definition = get_system(system)

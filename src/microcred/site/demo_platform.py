@@ -26,7 +26,9 @@ from microcred.awards import services as awards
 from microcred.catalogue import services as catalogue
 from microcred.organisations import services as organisations
 from microcred.organisations.services import Role
+from microcred.pathways.demo import load_pathways_demo
 from microcred.quality import services as quality
+from microcred.recognition.demo import load_recognition_demo
 
 DEMO_PASSWORD = "microcred-demo"
 
@@ -188,6 +190,60 @@ UNIVERSITY_CREDENTIALS = [
         "tags": ["research", "data"],
         "field_of_study": "Information and communication technologies",
         "rubric": _graded_rubric(project=[1, 2], examination=[3]),
+    },
+    # The components and the target of the pathway "Data Science Foundations" (pathways.demo).
+    {
+        "slug": "statistical-modelling",
+        "title": "Statistical Modelling",
+        "description": "Builds, checks and interprets regression models of real data.",
+        "criteria": "Pass the modelling project and the final examination (grade 6.0 or higher).",
+        "outcomes": [
+            "Fit linear and logistic regression models to data.",
+            "Check a model's assumptions and diagnose its problems.",
+            "Report what a model shows, and its uncertainty, to a general audience.",
+        ],
+        "workload_hours": Decimal("140"),
+        "credits": {"ECTS": "5", "HOURS": "140"},
+        "eqf_level": 6,
+        "tags": ["data", "statistics"],
+        "field_of_study": "Statistics",
+        "rubric": _graded_rubric(project=[1, 3], examination=[2]),
+    },
+    {
+        "slug": "data-visualisation",
+        "title": "Data Visualisation",
+        "description": "Designs honest, readable charts and dashboards from data.",
+        "criteria": "Pass the dashboard project and the final examination (grade 6.0 or higher).",
+        "outcomes": [
+            "Choose the chart that answers a question about a data set.",
+            "Design dashboards that people with impaired sight can read.",
+            "Critique visualisations that mislead.",
+        ],
+        "workload_hours": Decimal("140"),
+        "credits": {"ECTS": "5", "HOURS": "140"},
+        "eqf_level": 6,
+        "tags": ["data", "visualisation"],
+        "field_of_study": "Statistics",
+        "rubric": _graded_rubric(project=[1, 2], examination=[3]),
+    },
+    {
+        "slug": "data-science-foundations",
+        "title": "Data Science Foundations",
+        "description": "The stacked credential of three data science micro-credentials: "
+        "programming, modelling and visualisation.",
+        "criteria": "Hold Data Analysis with Python, Statistical Modelling and Data "
+        "Visualisation (or a recognised equivalent), each verified when requested.",
+        "outcomes": [
+            "Analyse a data set end to end with Python.",
+            "Model data statistically and judge the model's quality.",
+            "Communicate findings with sound visualisations.",
+        ],
+        "workload_hours": Decimal("420"),
+        "credits": {"ECTS": "15", "HOURS": "420"},
+        "eqf_level": 6,
+        "tags": ["data", "stacked"],
+        "field_of_study": "Statistics",
+        "rubric": _graded_rubric(project=[1, 3], examination=[2]),
     },
 ]
 
@@ -551,11 +607,23 @@ def _load(*, now: datetime | None) -> Iterator[str]:
     )
     yield f"Awards: {len(issued)} issued, one revoked, one suspended."
     yield from _assess(owners["northfield"], institute, staff["northfield"], versions[0], now=now)
+    yield from load_pathways_demo(
+        now=now, halfway=_user("gina", "Gina Marsh"), completed=_user("hugo", "Hugo Lind")
+    )
+    yield from load_recognition_demo(
+        now=now,
+        user=_user,
+        publish=lambda org, spec: _publish(
+            staff[org.slug], _draft(org, staff[org.slug], spec, review_date), now=now
+        ),
+    )
     yield (
         f"Sign in at /login as northfield-registrar, northfield-designer, lakeside-registrar, "
         f"northfield-reviewer or lakeside-reviewer (QA reviewers), meridian-reviewer (QA agency), "
         f"northfield-assessor (assessor), admin (platform admin), learner aoife, or learners eva "
-        f"(assessed and awarded) and farid (awaiting the decision); password: {DEMO_PASSWORD}"
+        f"(assessed and awarded) and farid (awaiting the decision), gina (two-thirds through the "
+        f"pathway Data Science Foundations) and hugo (holds its stacked credential); password: "
+        f"{DEMO_PASSWORD}"
     )
 
 

@@ -57,9 +57,11 @@ INSTALLED_APPS = [
     "microcred.catalogue",
     "microcred.awards",
     "microcred.verification",
+    "microcred.recognition",
     "microcred.studio",
     "microcred.quality",
     "microcred.assessment",
+    "microcred.pathways",
 ]
 
 AUTH_USER_MODEL = "accounts.User"

@@ -7,7 +7,9 @@ from microcred.awards.api import router as awards_router
 from microcred.catalogue.api import router as catalogue_router
 from microcred.core.api import api
 from microcred.organisations.api import router as organisations_router
+from microcred.pathways.api import router as pathways_router
 from microcred.quality.api import router as quality_router
+from microcred.recognition.api import router as recognition_router
 from microcred.site import views
 from microcred.verification.api import router as verification_router
 
@@ -18,6 +20,8 @@ api.add_router("/", awards_router)
 api.add_router("/", quality_router)
 api.add_router("/", assessment_router)
 api.add_router("/", verification_router)
+api.add_router("/", pathways_router)
+api.add_router("/", recognition_router)
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -28,6 +32,8 @@ urlpatterns = [
     path("", include("microcred.awards.urls")),
     path("", include("microcred.quality.urls")),
     path("", include("microcred.assessment.urls")),
+    path("", include("microcred.pathways.urls")),
+    path("", include("microcred.recognition.urls")),
     path("studio/", include("microcred.studio.urls")),
     path("api/v1/", api.urls),
     path("api/openapi.json", views.openapi, name="openapi"),

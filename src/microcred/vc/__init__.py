@@ -11,6 +11,7 @@ The machinery lives in the modules; the rest of microcred uses these names.
 """
 
 from microcred.vc.errors import (
+    ClrValueError,
     DocumentLoaderError,
     FetchError,
     InputError,
@@ -41,6 +42,7 @@ from microcred.vc.verify import verify
 __all__ = [
     "Check",
     "CheckStatus",
+    "ClrValueError",
     "ContextLoader",
     "DocumentLoaderError",
     "Ed25519Multikey",

@@ -25,6 +25,8 @@ from microcred.vc.datamodel import (
     is_compact_jws,
     items_with_paths,
 )
+from microcred.vc.errors import InputError
+from microcred.vc.jwt import decode_jwt
 from microcred.vc.ob3 import (
     URI,
     Achievement,
@@ -121,11 +123,14 @@ def association_problems(subject: dict[str, Any], path: str) -> list[Problem]:
 
     ``associationType`` comes from the AssociationType vocabulary, and
     ``sourceId`` and ``targetId`` name achievements: those of the subject or
-    of its credentials. A credential given as a JWS or in an envelope is not
-    decoded here, so its achievement is unknown; references are then not
-    checked.
+    of its credentials. A VC-JWT (bare or enveloped) is decoded, without
+    verifying it, to read its achievement; when a credential cannot be read
+    so, its achievement is unknown and references are not checked.
     """
-    nested = [credential for _, credential in nested_credentials({"credentialSubject": subject})]
+    nested = [
+        _readable(credential)
+        for _, credential in nested_credentials({"credentialSubject": subject})
+    ]
     achievements = [
         achievement
         for credential in nested
@@ -186,6 +191,17 @@ def nested_credentials(document: dict[str, Any]) -> list[tuple[str, dict[str, An
             elif isinstance(item, dict) or is_compact_jws(item):
                 found.append((item_path, item))
     return found
+
+
+def _readable(credential: dict[str, Any] | str) -> dict[str, Any] | str:
+    """Return a nested VC-JWT's credential, decoded but not verified, to read what it says;
+    anything else as it is."""
+    if not isinstance(credential, str):
+        return credential
+    try:
+        return decode_jwt(credential)[2]
+    except InputError:
+        return credential
 
 
 def _enveloped_jwt(url: Any) -> str | None:

@@ -80,6 +80,16 @@ class OB3ValueError(StructureError):
     code = "ob3.invalid_value"
 
 
+class ClrValueError(OB3ValueError):
+    """A value cannot go into a CLR 2.0 object: ``field`` is its JSON path there.
+
+    Raised by the builders of :mod:`microcred.vc.clr_builders`. CLR 2.0 is
+    built on Open Badges 3.0, so whoever handles one handles the other.
+    """
+
+    code = "clr.invalid_value"
+
+
 class StatusError(VCError):
     """A status list entry or status list credential cannot be used."""
 

@@ -48,6 +48,11 @@ from microcred.vc.ob3 import (
 )
 
 CONTEXTS = (VC_V2_CONTEXT, OB3_CONTEXT)
+# The European Learning Model's learningSetting (formal, non-formal, informal learning), which
+# Open Badges 3.0 lacks; a local context is an additional @context item the OB 3.0 schema allows.
+LEARNING_SETTING_CONTEXT = {
+    "learningSetting": "http://data.europa.eu/snb/model/elm/learningSetting"
+}
 CREDENTIAL_TYPES = ("VerifiableCredential", "OpenBadgeCredential")
 # The genre of the Evidence that points at a version's public quality assurance report.
 QUALITY_REPORT = "Quality assurance report"
@@ -66,21 +71,27 @@ def _checked(model: type[BaseModel], built: dict[str, Any]) -> dict[str, Any]:
         for problem in advisory_problems(built, ROOT, prefix="ob3")
         if problem.code in _VOCABULARY_CODES
     ]
-    _raise_for(model.__name__, problems)
+    raise_for(model.__name__, problems)
     return built
 
 
 def _refuse(name: str, path: str, message: str, code: str) -> None:
     """Raise :class:`OB3ValueError` for a rule the models of :mod:`~microcred.vc.ob3` leave out."""
-    _raise_for(name, [Problem(path, message, code)])
+    raise_for(name, [Problem(path, message, code)])
 
 
-def _raise_for(name: str, problems: list[Problem]) -> None:
+def raise_for(
+    name: str, problems: list[Problem], error: type[OB3ValueError] = OB3ValueError
+) -> None:
+    """Raise ``error`` naming every error among ``problems`` of the ``name`` being built.
+
+    Shared with the CLR 2.0 builders (:mod:`microcred.vc.clr_builders`).
+    """
     errors = [problem for problem in problems if problem.severity == "error"]
     if not errors:
         return
     first = errors[0]
-    raise OB3ValueError(
+    raise error(
         f"{name}: {'; '.join(f'{p.path}: {p.message}' for p in errors)}",
         code=first.code,
         field=first.path,
@@ -88,8 +99,11 @@ def _raise_for(name: str, problems: list[Problem]) -> None:
     )
 
 
-def _present(**values: Any) -> dict[str, Any]:
-    """Return the values that are given: None, empty strings and empty lists are left out."""
+def present(**values: Any) -> dict[str, Any]:
+    """Return the values that are given: None, empty strings and empty lists are left out.
+
+    Shared with the CLR 2.0 builders, so both leave out the same absent values.
+    """
     return {key: value for key, value in values.items() if value not in (None, "", [], ())}
 
 
@@ -107,7 +121,7 @@ def build_address(*, country_code: str, region: str | None = None) -> dict[str, 
     The code goes into ``addressCountry`` as schema.org recommends, and into
     ``addressCountryCode``.
     """
-    return _present(
+    return present(
         type=["Address"],
         addressCountry=country_code,
         addressCountryCode=country_code,
@@ -134,7 +148,7 @@ def build_profile(
 
     ``id`` is what verifiers check keys against (a DID, for an issuer).
     """
-    profile = _present(
+    profile = present(
         id=id,
         type=["Profile"],
         name=name,
@@ -160,7 +174,7 @@ def build_alignment(
     target_description: str | None = None,
 ) -> dict[str, Any]:
     """Return an ``Alignment`` to a skill, a framework level or an outcome (appendix B)."""
-    alignment = _present(
+    alignment = present(
         type=["Alignment"],
         targetName=target_name,
         targetUrl=target_url,
@@ -176,7 +190,7 @@ def build_rubric_criterion_level(
     *, id: str, name: str, points: str | None = None, description: str | None = None
 ) -> dict[str, Any]:
     """Return a ``RubricCriterionLevel``; a Result's ``achievedLevel`` names its ``id``."""
-    level = _present(
+    level = present(
         id=id, type=["RubricCriterionLevel"], name=name, points=points, description=description
     )
     return _checked(RubricCriterionLevel, level)
@@ -199,7 +213,7 @@ def build_result_description(
     ``required_level`` must be the id of one of ``rubric_criterion_levels``.
     """
     levels = list(rubric_criterion_levels)
-    description = _present(
+    description = present(
         id=id,
         type=["ResultDescription"],
         name=name,
@@ -224,7 +238,7 @@ def build_result_description(
 
 def build_image(*, id: str, caption: str | None = None) -> dict[str, Any]:
     """Return an ``Image`` object (OB 3.0 expects the object, not a bare URL)."""
-    return _present(id=id, type="Image", caption=caption)
+    return present(id=id, type="Image", caption=caption)
 
 
 def achievement_type_term(name: str) -> str:
@@ -266,13 +280,13 @@ def build_achievement(
             "criteria need an id (a page describing them) or a narrative.",
             "ob3.criteria.empty",
         )
-    achievement = _present(
+    achievement = present(
         id=id,
         type=["Achievement"],
         achievementType=achievement_type,
         name=name,
         description=description,
-        criteria=_present(id=criteria_url, narrative=criteria_narrative),
+        criteria=present(id=criteria_url, narrative=criteria_narrative),
         creator=creator,
         humanCode=human_code,
         version=version,
@@ -302,7 +316,7 @@ def build_result(
     ``result_description`` is the id of one of the achievement's result
     descriptions; the credential builder checks that it is.
     """
-    result = _present(
+    result = present(
         type=["Result"],
         resultDescription=result_description,
         achievedLevel=achieved_level,
@@ -323,7 +337,7 @@ def build_evidence(
     """Return an ``Evidence`` (appendix B): a URL (``id``) or a narrative, or both."""
     if not id and not narrative:
         _refuse("Evidence", ROOT, "evidence needs a URL (id) or a narrative.", "ob3.evidence.empty")
-    evidence = _present(
+    evidence = present(
         id=id,
         type=["Evidence"],
         name=name,
@@ -402,10 +416,16 @@ def build_achievement_credential(
     narrative: str | None = None,
     evidence: Iterable[dict[str, Any]] = (),
     credential_status: dict[str, Any] | None = None,
+    learning_setting: str | None = None,
 ) -> dict[str, Any]:
     """Return the unsigned ``OpenBadgeCredential`` (OB 3.0 section 4, VC Data Model 2.0).
 
-    ``validFrom`` is the date of issuing. ``credential_status`` is one entry:
+    ``validFrom`` is the date of issuing. ``learning_setting`` (``non-formal`` or
+    ``informal``, the European Learning Model's ``learningSetting``) says how the learning
+    was acquired when it was recognised rather than assessed; Open Badges 3.0 has no term
+    for it, so it is an extension of the AchievementSubject, defined by a local context
+    (:data:`LEARNING_SETTING_CONTEXT`) that maps it to ELM's property: a term no context
+    defines would be dropped from the signed data. ``credential_status`` is one entry:
     the data model (appendix B, AchievementCredential) allows at most one, and
     1EdTech's JSON Schema refuses a list. The whole credential is checked as
     :func:`~microcred.vc.ob3.validate_ob3` checks a received one, results
@@ -418,16 +438,21 @@ def build_achievement_credential(
             "credentialStatus must be one status entry (an object): Open Badges 3.0 allows one.",
             "ob3.credentialStatus.not_one",
         )
-    subject = _present(
+    subject = present(
         type=["AchievementSubject"],
         id=subject_id,
         identifier=list(identifiers),
         achievement=achievement,
         result=list(results),
         narrative=narrative,
+        learningSetting=learning_setting,
     )
-    credential = _present(
-        **{"@context": list(CONTEXTS)},
+    credential = present(
+        **{
+            "@context": [*CONTEXTS, LEARNING_SETTING_CONTEXT]
+            if learning_setting
+            else list(CONTEXTS)
+        },
         id=id,
         type=list(CREDENTIAL_TYPES),
         name=name,
@@ -438,5 +463,5 @@ def build_achievement_credential(
         evidence=list(evidence),
         credentialStatus=credential_status,
     )
-    _raise_for("AchievementCredential", validate_ob3(credential))
+    raise_for("AchievementCredential", validate_ob3(credential))
     return credential

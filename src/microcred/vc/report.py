@@ -32,6 +32,7 @@ SUMMARY_SENTENCES = (
     ("status.revocation", "the credential is not revoked"),
     ("status.suspension", "it is not suspended"),
     ("validity.expired", "it has not expired"),
+    ("clr.nested", "every credential inside it verifies"),
 )
 
 

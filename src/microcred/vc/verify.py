@@ -546,9 +546,9 @@ def documents_needed(item: Presented) -> list[str]:
     """Return the URLs verifying ``item`` will fetch, as far as can be told before checking.
 
     Status lists, the issuer's did:web document and the documents of the
-    keys named by proofs or the JWT header: these are fetched together
-    before the checks start. Whatever cannot be told here is fetched when a
-    check asks for it.
+    keys named by proofs or the JWT header, and those of each credential a
+    CLR nests: these are fetched together before the checks start. Whatever
+    cannot be told here is fetched when a check asks for it.
     """
     if item.kind == "vc" and isinstance(item.value, dict):
         credential, methods = (
@@ -588,6 +588,10 @@ def documents_needed(item: Presented) -> list[str]:
                 continue
         elif base.startswith(("https://", "http://")) and name is not issuer:
             urls.append(base)
+    if "ClrCredential" in _as_list(credential.get("type")):
+        for _, inner in clr.nested_credentials(credential):
+            kind = "jwt" if isinstance(inner, str) else "vc"
+            urls += [url for url in documents_needed(Presented(kind, inner)) if url not in urls]
     return [url for url in urls if isinstance(url, str)]
 
 

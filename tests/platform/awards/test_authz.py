@@ -10,6 +10,7 @@ from microcred.awards import services
 from microcred.organisations.models import Role
 from tests.platform.authz import Route, World, api, cases, check, page, public
 from tests.platform.awards.factories import make_version
+from tests.platform.factories import make_user
 
 REGISTRAR = Role.REGISTRAR
 
@@ -34,7 +35,31 @@ def a_suspended_award(world: World) -> dict[str, Any]:
     return values
 
 
+def a_learner_award(world: World) -> dict[str, Any]:
+    learner = make_user(password=None)
+    award = services.issue_award(
+        actor=world.users["owner"],
+        version=make_version(world.organisation),
+        learner_email=learner.email,
+    )
+    return {"learner": learner.username, "award": str(award.uuid)}
+
+
+def a_record(world: World) -> dict[str, Any]:
+    values = a_learner_award(world)
+    record = services.issue_clr_request(
+        actor=world.users["owner"],
+        organisation_slug=world.organisation.slug,
+        learner=values["learner"],
+        awards=[values["award"]],
+    )
+    return {**values, "record": str(record.uuid)}
+
+
 ISSUE = {"version": "{version}", "learner_email": "grace@example.org"}
+RECORD = {"learner": "{learner}", "awards": ["{award}"]}
+# A learner's own record: none of the callers holds a credential of the organisation.
+OWN_RECORD = {**public(404), "anonymous": 401}
 REASON = {"reason": "Checked by the board."}
 
 ROUTES = [
@@ -92,6 +117,34 @@ ROUTES = [
     Route("GET", "/credentials/{award}.png", public(), prepare=an_award),
     Route("GET", "/credentials/{award}.pdf", public(), prepare=an_award),
     Route("GET", "/status/{org}/suspension-1", public(), prepare=an_award),
+    Route(
+        "POST",
+        "/api/v1/orgs/{org}/clr",
+        api(201),
+        role=REGISTRAR,
+        prepare=a_learner_award,
+        body=RECORD,
+    ),
+    Route("GET", "/api/v1/orgs/{org}/clr", OWN_RECORD, prepare=a_record),
+    Route("GET", "/records/{record}", public(), prepare=a_record),
+    Route("GET", "/me/records/{org}", {**OWN_RECORD, "anonymous": 302}, prepare=a_record),
+    Route("GET", "/studio/orgs/{org}/awards/records/", page(needs_role=False), prepare=a_record),
+    Route("GET", "/studio/orgs/{org}/awards/records/issue", page(), role=REGISTRAR),
+    Route(
+        "GET",
+        "/studio/orgs/{org}/awards/records/issue?learner={learner}",
+        page(),
+        role=REGISTRAR,
+        prepare=a_learner_award,
+    ),
+    Route(
+        "POST",
+        "/studio/orgs/{org}/awards/records/issue",
+        page(302),
+        role=REGISTRAR,
+        prepare=a_learner_award,
+        body=RECORD,
+    ),
 ]
 
 

@@ -17,6 +17,7 @@ from microcred.awards import services as awards
 from microcred.core import public_urls
 from microcred.vc.did import did_web_url
 from tests.platform.awards.factories import issue, make_issuer
+from tests.platform.factories import make_user
 
 BUILDERS = sorted(public_urls.__all__)
 
@@ -30,15 +31,17 @@ def _path(url: str) -> str:
 @pytest.fixture
 def issued():
     organisation, registrar, version = make_issuer()
-    award = issue(registrar, version)
+    learner = make_user()
+    award = issue(registrar, version, learner_email=learner.email)
+    awards.issue_clr(actor=registrar, organisation=organisation, learner=learner, awards=[award])
     return organisation, version, award
 
 
 def built_addresses(organisation, version, award) -> dict[str, str]:
     """Return one address of each builder, for real records."""
-    [status_list, *_] = awards.list_status_lists(
-        actor=organisation.memberships.first().user, organisation_slug=organisation.slug
-    )
+    staff = organisation.memberships.first().user
+    [status_list, *_] = awards.list_status_lists(actor=staff, organisation_slug=organisation.slug)
+    [record] = awards.list_learner_records(actor=staff, organisation_slug=organisation.slug)
     slug, credential_slug = organisation.slug, version.microcredential.slug
     return {
         "absolute": public_urls.absolute("/catalogue/"),
@@ -47,6 +50,7 @@ def built_addresses(organisation, version, award) -> dict[str, str]:
         "credential_url": public_urls.credential_url(award.uuid),
         "did_document_url": public_urls.did_document_url(slug),
         "learner_dashboard_url": public_urls.learner_dashboard_url(),
+        "learner_record_url": public_urls.learner_record_url(record.uuid),
         "organisation_did": did_web_url(public_urls.organisation_did(slug)),
         "profile_url": public_urls.profile_url(slug),
         "public_evidence_url": public_urls.public_evidence_url(uuid4()),
@@ -76,6 +80,7 @@ def test_every_address_resolves_to_a_view(issued, builder: str) -> None:
         "catalogue_url",
         "credential_url",
         "did_document_url",
+        "learner_record_url",
         "organisation_did",
         "profile_url",
         "public_key_url",

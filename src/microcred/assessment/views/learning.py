@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from microcred.accounts.auth import AuthenticatedHttpRequest
 from microcred.assessment import services
 from microcred.assessment.models import IdentityVerification
+from microcred.awards import services as awards
 from microcred.catalogue import services as catalogue
 from microcred.catalogue.services import ParticipationForm
 from microcred.core.pages import studio_page
@@ -35,6 +36,7 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
         {
             "entries": services.get_dashboard(request.user),
             "peer_reviews": services.get_peer_reviews(request.user),
+            "record_organisations": awards.get_learner_record_organisations(request.user),
         },
     )
 

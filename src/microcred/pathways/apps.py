@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+
+
+class PathwaysConfig(AppConfig):
+    name = "microcred.pathways"
+    verbose_name = "Pathways"
+
+    def ready(self) -> None:
+        from microcred.catalogue.gates import register_gate
+        from microcred.core.pages import register_area
+        from microcred.pathways.gate import PathwaysGate
+
+        register_gate("pathways", PathwaysGate())
+        register_area(label="Pathways", url_name="pathways:studio-list", roles=("designer",))
+        register_area(
+            label="Pathway progress", url_name="pathways:studio-learners", roles=("registrar",)
+        )

@@ -1,0 +1,145 @@
+"""The pathway editor's form: one group of components, or the whole rule tree as JSON.
+
+Most pathways are one group ("all of these", "at least two of these"): the form builds
+that tree from chosen published versions and external achievements. A pathway with nested
+groups, credits, levels or time windows is written as the engine's JSON in ``rules``,
+which then wins; the engine's errors name the field in that JSON.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django import forms
+from django.utils.text import slugify
+
+from microcred.catalogue import services as catalogue
+from microcred.organisations import services as organisations
+
+REQUIREMENTS = (("all", "All of the components"), ("atLeast", "At least a number of them"))
+EXTERNAL_HELP = (
+    "One external achievement a line: achievement id | issuer DID | achievement type | name, "
+    "for example https://example.org/achievements/42 | did:web:example.org | Course | Statistics."
+)
+
+
+class PathwayForm(forms.Form):
+    name = forms.CharField(max_length=200)
+    slug = forms.SlugField(
+        max_length=80, required=False, help_text="Its address; made from the name when empty."
+    )
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    target = forms.TypedChoiceField(
+        coerce=int, help_text="The published micro-credential a learner who completes it receives."
+    )
+    requirement = forms.ChoiceField(choices=REQUIREMENTS, initial="all")
+    at_least = forms.IntegerField(
+        min_value=1, required=False, help_text="How many, when at least a number of them."
+    )
+    components = forms.TypedMultipleChoiceField(
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Published micro-credentials of this platform, of any organisation.",
+    )
+    external = forms.CharField(
+        label="External achievements",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=EXTERNAL_HELP,
+    )
+    rules = forms.CharField(
+        label="Rules as JSON",
+        widget=forms.Textarea(attrs={"rows": 8}),
+        required=False,
+        help_text="Nested groups, credits, levels, results and time windows, in the engine's "
+        "format; when given it replaces the group above.",
+    )
+
+    def __init__(self, *args: Any, organisation: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.versions = {version.pk: version for version in catalogue.get_published_versions()}
+        self.fields["target"].choices = [
+            (pk, f"{version.title} (v{version.number})")
+            for pk, version in self.versions.items()
+            if version.microcredential.organisation_id == organisation.pk
+        ]
+        self.fields["components"].choices = [
+            (pk, f"{version.title} · {version.microcredential.organisation.name}")
+            for pk, version in self.versions.items()
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if self.errors:
+            return data
+        if data.get("rules", "").strip():
+            return data
+        children = [self._platform(self.versions[pk]) for pk in data.get("components", [])]
+        for number, line in enumerate(data.get("external", "").splitlines(), start=1):
+            if line.strip():
+                children.append(self._external(number, line))
+        if not children:
+            self.add_error("components", "Choose at least one component, or write the rules.")
+            return data
+        require: dict[str, Any] = {"all": True}
+        if data["requirement"] == "atLeast":
+            if not data.get("at_least"):
+                self.add_error("at_least", "Say how many of the components are needed.")
+                return data
+            require = {"atLeast": data["at_least"]}
+        data["rules"] = json.dumps(
+            {
+                "kind": "group",
+                "key": "pathway",
+                "name": data["name"],
+                "require": require,
+                "children": children,
+            }
+        )
+        return data
+
+    @staticmethod
+    def _platform(version: Any) -> dict[str, Any]:
+        return {
+            "kind": "component",
+            "key": version.microcredential.slug,
+            "name": version.title,
+            "achievement": catalogue.achievement_id(version),
+            "issuer": organisations.organisation_did(version.microcredential.organisation),
+            "achievementType": version.achievement_type,
+        }
+
+    def _external(self, number: int, line: str) -> dict[str, Any]:
+        parts = [part.strip() for part in line.split("|")]
+        if len(parts) != 4 or not all(parts):
+            self.add_error("external", f"Line {number} needs four parts separated by |.")
+            return {}
+        achievement, issuer, kind, name = parts
+        return {
+            "kind": "component",
+            "key": slugify(name)[:60] or f"external-{number}",
+            "name": name,
+            "achievement": achievement,
+            "issuer": issuer,
+            "achievementType": kind,
+        }
+
+    def service_arguments(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "name": data["name"],
+            "slug": data["slug"] or None,
+            "description": data["description"],
+            "target": self.versions[data["target"]],
+            "rules": data["rules"],
+        }
+
+
+class ExternalCredentialForm(forms.Form):
+    document = forms.CharField(
+        label="Credential",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="Paste the signed credential (JSON or a VC-JWT) as your issuer gave it.",
+    )

@@ -1,0 +1,243 @@
+"""Pathway pages: the public list and diagram, the CTDL export, the learner's and the staff's.
+
+Thin: each view parses, calls one service with an explicit actor, and renders.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from microcred.accounts.services import find_user
+from microcred.core.pages import add_error, studio_page
+from microcred.errors import InvalidInput, MicrocredError, NotFound
+from microcred.organisations import services as organisations
+from microcred.pathways import services
+from microcred.pathways.forms import ExternalCredentialForm, PathwayForm
+
+
+def _public(organisation: str, slug: str) -> services.Pathway:
+    try:
+        return services.get_pathway(organisation, slug)
+    except NotFound as error:
+        raise Http404(error.message) from error
+
+
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    organisation = request.GET.get("organisation", "")
+    pathways = services.get_published_pathways(organisation)
+    return render(request, "pathways/index.html", {"pathways": pathways})
+
+
+@require_GET
+def detail(request: HttpRequest, organisation: str, slug: str) -> HttpResponse:
+    """The pathway's diagram; a signed-in learner sees what they have done and what is missing."""
+    pathway = _public(organisation, slug)
+    return render(request, "pathways/detail.html", _detail_context(request, pathway))
+
+
+def _detail_context(request: HttpRequest, pathway: services.Pathway) -> dict[str, Any]:
+    context: dict[str, Any] = {"pathway": pathway, "tree": pathway.rules}
+    if request.user.is_authenticated:
+        progress = services.get_progress(request.user, pathway)
+        requests = services.get_learner_requests(request.user, pathway)
+        context.update(
+            progress=progress,
+            tree=_with_states(pathway.rules, progress.components),
+            issued=next((item for item in requests if item.award_id), None),
+            refused=next((item for item in requests if item.status == "refused"), None),
+        )
+    return context
+
+
+def _with_states(node: dict[str, Any], states: dict[str, Any]) -> dict[str, Any]:
+    """Return a copy of the rule tree whose components carry the learner's state."""
+    if node.get("kind") == "component":
+        return {**node, "state": states.get(node["key"])}
+    return {
+        **node,
+        "children": [_with_states(child, states) for child in node.get("children", [])],
+        "alternatives": [_with_states(child, states) for child in node.get("alternatives", [])],
+    }
+
+
+@require_GET
+def ctdl(request: HttpRequest, organisation: str, slug: str) -> JsonResponse:
+    """The pathway as Credential Engine's CTDL JSON-LD."""
+    document = services.get_ctdl(_public(organisation, slug))
+    return JsonResponse(
+        document, content_type="application/ld+json", json_dumps_params={"indent": 2}
+    )
+
+
+@login_required
+@require_POST
+def request_credential(request: HttpRequest, organisation: str, slug: str) -> HttpResponse:
+    """The learner asks for the stacked credential of a pathway they completed."""
+    pathway = _public(organisation, slug)
+    try:
+        result = services.request_stacked_credential(
+            actor=request.user, pathway=pathway, learner=request.user
+        )
+    except InvalidInput as error:
+        messages.error(request, error.message)
+    else:
+        if result.award_id:
+            messages.success(request, "Your stacked credential was issued.")
+        else:
+            messages.error(request, result.refusal)
+    return redirect("pathways:detail", organisation, slug)
+
+
+@login_required
+def credentials(request: HttpRequest) -> HttpResponse:
+    """The learner's credentials from other issuers, added to count toward pathways."""
+    form = ExternalCredentialForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                external = services.add_external_credential(
+                    actor=request.user, document=form.cleaned_data["document"]
+                )
+            except MicrocredError as error:
+                add_error(form, error)
+                status = 400
+            else:
+                if external.verified:
+                    messages.success(request, f"{external} verified and was added.")
+                else:
+                    messages.error(request, f"{external} did not verify; it counts toward nothing.")
+                return redirect("pathways:credentials")
+        else:
+            status = 400
+    context = {"form": form, "credentials": services.get_external_credentials(request.user)}
+    return render(request, "pathways/credentials.html", context, status=status)
+
+
+# -- staff pages ------------------------------------------------------------------------------
+
+
+@studio_page
+def studio_list(request: HttpRequest, slug: str) -> HttpResponse:
+    """The organisation's pathways and the form for a new one; designers and owners."""
+    organisation = organisations.access_organisation(request.user, slug, roles=services.DESIGNERS)
+    form = PathwayForm(request.POST or None, organisation=organisation)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                pathway = services.create_pathway(
+                    actor=request.user, organisation=organisation, **form.service_arguments()
+                )
+            except MicrocredError as error:
+                add_error(form, error)
+            else:
+                messages.success(request, f"{pathway.name} was created as a draft.")
+                return redirect("pathways:studio-edit", slug, pathway.slug)
+        status = 400
+    context = {
+        "organisation": organisation,
+        "pathways": services.get_organisation_pathways(organisation),
+        "form": form,
+    }
+    return render(request, "pathways/studio/list.html", context, status=status)
+
+
+@studio_page
+def studio_edit(request: HttpRequest, slug: str, pathway: str) -> HttpResponse:
+    """Edit a pathway's name, target and rules; designers and owners."""
+    item = services.access_pathway(request.user, slug, pathway, roles=services.DESIGNERS)
+    initial = {
+        "name": item.name,
+        "slug": item.slug,
+        "description": item.description,
+        "target": item.target_id,
+        "rules": json.dumps(item.rules, indent=2),
+    }
+    form = PathwayForm(request.POST or None, organisation=item.organisation, initial=initial)
+    form.fields["slug"].disabled = True
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            arguments = form.service_arguments()
+            del arguments["slug"]
+            try:
+                services.update_pathway(actor=request.user, pathway=item, **arguments)
+            except MicrocredError as error:
+                add_error(form, error)
+            else:
+                messages.success(request, "The pathway was saved.")
+                return redirect("pathways:studio-edit", slug, item.slug)
+        status = 400
+    context = {"organisation": item.organisation, "pathway": item, "form": form}
+    return render(request, "pathways/studio/edit.html", context, status=status)
+
+
+@studio_page
+@require_POST
+def studio_publish(request: HttpRequest, slug: str, pathway: str) -> HttpResponse:
+    item = services.access_pathway(request.user, slug, pathway)
+    try:
+        services.publish_pathway(actor=request.user, pathway=item)
+    except InvalidInput as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"{item.name} is published.")
+    return redirect("pathways:studio-edit", slug, item.slug)
+
+
+@studio_page
+@require_GET
+def studio_learners(request: HttpRequest, slug: str) -> HttpResponse:
+    """The registrar's view: each learner's progress through each published pathway."""
+    view = services.get_registrar_view(request.user, slug)
+    context = {"organisation": organisations.get_organisation(slug), "view": view}
+    return render(request, "pathways/studio/learners.html", context)
+
+
+@studio_page
+@require_POST
+def studio_request(request: HttpRequest, slug: str, pathway: str, learner: str) -> HttpResponse:
+    """A registrar asks for a learner's stacked credential."""
+    item = services.access_pathway(request.user, slug, pathway)
+    holder = find_user(learner)
+    if holder is None:
+        raise Http404("No such learner.")
+    try:
+        result = services.request_stacked_credential(
+            actor=request.user, pathway=item, learner=holder
+        )
+    except InvalidInput as error:
+        messages.error(request, error.message)
+    else:
+        if result.award_id:
+            messages.success(request, f"The stacked credential was issued to {holder}.")
+        else:
+            messages.error(request, result.refusal)
+    return redirect(reverse("pathways:studio-learners", args=[slug]))
+
+
+@studio_page
+@require_POST
+def studio_clr(request: HttpRequest, slug: str, pathway: str, learner: str) -> HttpResponse:
+    """A registrar issues a learner record (CLR) of a learner's stacked credential."""
+    item = services.access_pathway(request.user, slug, pathway, roles=services.REGISTRARS)
+    holder = find_user(learner)
+    if holder is None:
+        raise Http404("No such learner.")
+    try:
+        record = services.issue_pathway_clr(actor=request.user, pathway=item, learner=holder)
+    except InvalidInput as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"Learner record issued: {services.record_id(record)}")
+    return redirect(reverse("pathways:studio-learners", args=[slug]))

@@ -1,0 +1,175 @@
+"""Forms of the recognition pages: apply, propose, decide, publish a transfer value."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+
+from microcred.frameworks.credits import SYSTEMS
+from microcred.recognition.models import Decision, LearningSetting
+
+
+class ApplyForm(forms.Form):
+    version = forms.ChoiceField(label="Recognise my learning as")
+    statement = forms.CharField(
+        label="What you learned, where and how",
+        widget=forms.Textarea,
+        max_length=10_000,
+        help_text="Say which learning outcomes your experience covers.",
+    )
+    learning_setting = forms.ChoiceField(
+        label="Where the learning happened",
+        choices=LearningSetting.choices,
+        help_text="Non-formal: organised learning outside a qualification (a course, a workshop). "
+        "Informal: learning from work or life.",
+    )
+    credential = forms.CharField(
+        label="Paste a credential",
+        required=False,
+        widget=forms.Textarea(attrs={"spellcheck": "false", "placeholder": "JSON or eyJ..."}),
+        help_text="An Open Badges credential in JSON, or a VC-JWT. It is verified as you submit.",
+    )
+    file = forms.FileField(
+        label="…and/or upload one",
+        required=False,
+        help_text="A .json or .jwt file, or a badge image (PNG or SVG) with a credential inside.",
+    )
+    evidence = forms.CharField(
+        label="Other evidence",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="One item per line: a web address, or a few words on what shows your learning.",
+    )
+
+    def __init__(self, *args: Any, versions: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["version"].choices = [
+            (
+                str(version.achievement_uuid),
+                f"{version.title} ({version.microcredential.organisation.name})",
+            )
+            for version in versions
+        ]
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data.get("file")
+        if upload is not None and upload.size > settings.VERIFY_MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                f"Files up to {settings.VERIFY_MAX_UPLOAD_BYTES:,} bytes are accepted."
+            )
+        return upload
+
+    def submissions(self) -> list[tuple[bytes, str]]:
+        """Return the credentials given, as bytes and where each came from."""
+        given = []
+        if text := self.cleaned_data.get("credential", "").strip():
+            given.append((text.encode("utf-8"), "pasted text"))
+        if upload := self.cleaned_data.get("file"):
+            given.append((upload.read(), upload.name))
+        return given
+
+    def evidence_items(self) -> list[dict[str, str]]:
+        items = []
+        for line in self.cleaned_data.get("evidence", "").splitlines():
+            if line := line.strip():
+                is_url = line.startswith(("http://", "https://"))
+                items.append({"url": line if is_url else "", "text": "" if is_url else line})
+        return items
+
+
+class ProposalForm(forms.Form):
+    decision = forms.ChoiceField(choices=Decision.choices, widget=forms.RadioSelect)
+    reasons = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="The learner reads these: name the outcomes met, or missing.",
+    )
+    credit_value = forms.DecimalField(
+        label="Credits granted (partial recognition)", required=False, min_value=0
+    )
+    credit_system = forms.ChoiceField(
+        label="Credit system",
+        required=False,
+        choices=[("", "—"), *((code, system.name) for code, system in SYSTEMS.items())],
+    )
+
+
+class DecisionForm(forms.Form):
+    confirm = forms.ChoiceField(
+        choices=[("yes", "Confirm the proposal"), ("no", "Return it to the queue")],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Required when you return it: what should be looked at again.",
+    )
+
+
+class TransferValueForm(forms.Form):
+    target_version = forms.ChoiceField(label="Counts toward")
+    source_achievement = forms.CharField(
+        label="Achievement id", max_length=500, help_text="The OB 3.0 achievement's id (a URL)."
+    )
+    source_issuer = forms.CharField(
+        label="Issuer id", max_length=500, required=False, help_text="Its issuer's DID or URL."
+    )
+    source_name = forms.CharField(label="Achievement name", max_length=300)
+    credits = forms.DecimalField(label="Credits", required=False, min_value=0)
+    credit_system = forms.ChoiceField(
+        required=False,
+        choices=[("", "—"), *((code, system.name) for code, system in SYSTEMS.items())],
+    )
+    component = forms.CharField(label="Counts as pathway component", max_length=100, required=False)
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def __init__(self, *args: Any, versions: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["target_version"].choices = [
+            (str(version.achievement_uuid), version.title) for version in versions
+        ]
+
+
+class ConvertForm(forms.Form):
+    source = forms.ChoiceField(label="From the grading table")
+    grade = forms.CharField(label="Grade", max_length=50)
+    target = forms.ChoiceField(label="To the grading table")
+
+    def __init__(self, *args: Any, tables: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [
+            (
+                str(table.uuid),
+                f"{table.organisation.name}: {table.field_of_study} ({table.grading_system})",
+            )
+            for table in tables
+        ]
+        self.fields["source"].choices = choices
+        self.fields["target"].choices = choices
+
+
+class GradingTableForm(forms.Form):
+    field_of_study = forms.CharField(
+        max_length=200, help_text="The reference group: an ISCED-F field, such as 0613."
+    )
+    grading_system = forms.CharField(max_length=200, help_text="Such as: Dutch 1-10.")
+    grades = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="One passing grade a line, best first, with its percentage of all passing "
+        "grades: for example '10 2.5'.",
+    )
+
+    def clean_grades(self) -> list[list[Any]]:
+        pairs = []
+        for number, line in enumerate(self.cleaned_data["grades"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            grade, _, share = line.strip().rpartition(" ")
+            try:
+                pairs.append([grade.strip(), float(share)])
+            except ValueError:
+                raise forms.ValidationError(
+                    f"Line {number}: write the grade, a space, and its percentage."
+                ) from None
+        return pairs

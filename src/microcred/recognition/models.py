@@ -1,0 +1,181 @@
+"""Recognition of prior learning and credit transfer.
+
+A :class:`RecognitionRequest` is a learner's application to an organisation to have
+learning done elsewhere recognised as one of its published versions; the credentials it
+brings are kept as submitted (:class:`SubmittedCredential`), each with the report of its
+verification on submission. A :class:`TransferValue` is an organisation's standing rule that
+an external achievement (or a version of this platform) counts for credits or for a
+component toward one of its versions. A :class:`GradingTable` is the distribution of an
+organisation's passing grades in one field, used to convert grades (EGRACONS).
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+
+class RequestStatus(models.TextChoices):
+    SUBMITTED = "submitted", "Waiting for an evaluator"
+    PROPOSED = "proposed", "Proposed, waiting for a second evaluator"
+    DECIDED = "decided", "Decided"
+
+
+class Decision(models.TextChoices):
+    FULL = "full", "Full recognition"
+    PARTIAL = "partial", "Partial recognition (credits)"
+    REFUSED = "refused", "Refused"
+
+
+class LearningSetting(models.TextChoices):
+    NON_FORMAL = "non-formal", "Non-formal learning"
+    INFORMAL = "informal", "Informal learning"
+
+
+class RecognitionRequest(models.Model):
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="recognition_requests"
+    )
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="recognition_requests"
+    )
+    version = models.ForeignKey(
+        "catalogue.MicroCredentialVersion",
+        on_delete=models.PROTECT,
+        related_name="recognition_requests",
+    )
+    statement = models.TextField(help_text="The learner's account of what they learned, and how.")
+    learning_setting = models.CharField(max_length=20, choices=LearningSetting.choices)
+    evidence = models.JSONField(
+        default=list, blank=True, help_text="Other evidence: [{'url': ..., 'text': ...}]."
+    )
+    status = models.CharField(
+        max_length=20, choices=RequestStatus.choices, default=RequestStatus.SUBMITTED
+    )
+    submitted_at = models.DateTimeField()
+    # The first evaluator's proposal.
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    proposed_at = models.DateTimeField(null=True, blank=True)
+    decision = models.CharField(max_length=20, choices=Decision.choices, blank=True)
+    reasons = models.TextField(blank=True)
+    credit_value = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
+    credit_system = models.CharField(max_length=20, blank=True)
+    # The second evaluator's confirmation, or the note with which they returned the proposal.
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    return_note = models.TextField(blank=True)
+    award = models.ForeignKey(
+        "awards.Award", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-submitted_at"]
+
+    def __str__(self) -> str:
+        return f"{self.learner} → {self.version} ({self.status})"
+
+
+class SubmittedCredential(models.Model):
+    """A credential as the learner gave it, and what verifying it on submission found."""
+
+    request = models.ForeignKey(
+        RecognitionRequest, on_delete=models.CASCADE, related_name="credentials"
+    )
+    position = models.PositiveSmallIntegerField()
+    data = models.BinaryField(help_text="The bytes as submitted: JSON, a JWT or a baked image.")
+    source = models.CharField(max_length=300, help_text="A file name, or 'pasted text'.")
+    verified = models.BooleanField(default=False)
+    summary = models.CharField(max_length=500)
+    reports = models.JSONField(default=list, help_text="The verification reports, as dicts.")
+    credential_id = models.CharField(max_length=500, blank=True)
+    issuer_id = models.CharField(max_length=500, blank=True)
+    issuer_name = models.CharField(max_length=300, blank=True)
+    name = models.CharField(max_length=300, blank=True)
+    achievement = models.JSONField(
+        default=dict, blank=True, help_text="The credential's achievement, for comparison."
+    )
+    results = models.JSONField(default=list, blank=True)
+    valid_from = models.CharField(max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["position"]
+
+    def __str__(self) -> str:
+        return f"{self.name or self.source} ({'verified' if self.verified else 'not verified'})"
+
+
+class TransferValue(models.Model):
+    """This external achievement (or platform version) counts toward that version."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="transfer_values"
+    )
+    source_version = models.ForeignKey(
+        "catalogue.MicroCredentialVersion",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="transfer_values_from",
+    )
+    source_achievement = models.CharField(max_length=500, help_text="The achievement's id.")
+    source_issuer = models.CharField(max_length=500, blank=True)
+    source_type = models.CharField(max_length=100, blank=True)
+    source_name = models.CharField(max_length=300)
+    target_version = models.ForeignKey(
+        "catalogue.MicroCredentialVersion",
+        on_delete=models.PROTECT,
+        related_name="transfer_values_for",
+    )
+    credits = models.JSONField(default=dict, blank=True, help_text="{system: value}")
+    component = models.CharField(
+        max_length=100, blank=True, help_text="Key of the pathway component it counts as."
+    )
+    description = models.TextField(blank=True)
+    published = models.BooleanField(default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["source_name", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.source_name} → {self.target_version}"
+
+
+class GradingTable(models.Model):
+    """The distribution of an organisation's passing grades in one field (EGRACONS)."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="grading_tables"
+    )
+    field_of_study = models.CharField(max_length=200)
+    grading_system = models.CharField(max_length=200)
+    grades = models.JSONField(help_text="[[grade, percentage of passing grades], ...] best first")
+    published = models.BooleanField(default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["organisation__name", "field_of_study", "grading_system"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "field_of_study", "grading_system"],
+                name="one_grading_table_per_field_and_system",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation}: {self.field_of_study} ({self.grading_system})"

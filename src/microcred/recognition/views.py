@@ -1,0 +1,306 @@
+"""Pages of recognition: the learner's requests and what their credentials are worth, the
+evaluators' queue, comparison and decisions, transfer values. They call services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from microcred.catalogue import services as catalogue
+from microcred.core.pages import add_error, studio_page
+from microcred.errors import Conflict, Forbidden, InvalidInput, NotFound, RateLimited
+from microcred.recognition import services
+from microcred.recognition.forms import (
+    ApplyForm,
+    ConvertForm,
+    DecisionForm,
+    GradingTableForm,
+    ProposalForm,
+    TransferValueForm,
+)
+
+# -- the learner -----------------------------------------------------------------------------
+
+
+@require_GET
+@studio_page
+def my_requests(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "recognition/learner/requests.html",
+        {"requests": services.get_learner_requests(request.user)},
+    )
+
+
+@studio_page
+def apply(request: HttpRequest) -> HttpResponse:
+    """Apply for recognition of prior learning as a published version."""
+    versions = catalogue.get_published_versions()
+    initial = {"version": request.GET.get("version", "")}
+    form = ApplyForm(
+        request.POST or None, request.FILES or None, versions=versions, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = services.apply_for_recognition(
+                actor=request.user,
+                version=catalogue.get_version_by_achievement(form.cleaned_data["version"]),
+                statement=form.cleaned_data["statement"],
+                learning_setting=form.cleaned_data["learning_setting"],
+                credentials=[
+                    services.Submission(data, source) for data, source in form.submissions()
+                ],
+                evidence=form.evidence_items(),
+            )
+        except (InvalidInput, RateLimited) as error:
+            add_error(form, error)
+        else:
+            messages.success(request, "Your request is with the evaluators.")
+            return redirect("recognition:request", uuid=created.uuid)
+    return render(request, "recognition/learner/apply.html", {"form": form})
+
+
+@require_GET
+@studio_page
+def request_page(request: HttpRequest, uuid: str) -> HttpResponse:
+    """A request as its learner sees it: what was submitted, how it verified, the decision."""
+    item = services.access_request(request.user, uuid)
+    return render(request, "recognition/learner/request.html", {"item": item})
+
+
+@require_GET
+@studio_page
+def worth(request: HttpRequest) -> HttpResponse:
+    """What my credentials are worth at each organisation that publishes transfer values."""
+    return render(
+        request,
+        "recognition/learner/worth.html",
+        {"organisations": services.get_credential_worth(request.user)},
+    )
+
+
+# -- evaluators ------------------------------------------------------------------------------
+
+
+@require_GET
+@studio_page
+def studio_queue(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation = services.access_evaluating(request.user, slug)
+    return render(
+        request,
+        "recognition/studio/queue.html",
+        {
+            "organisation": organisation,
+            "queue": services.get_queue(actor=request.user, organisation_slug=slug),
+        },
+    )
+
+
+@require_GET
+@studio_page
+def studio_request(request: HttpRequest, slug: str, uuid: str) -> HttpResponse:
+    services.access_evaluating(request.user, slug)
+    return _request_page(request, services.get_request(slug, uuid))
+
+
+def _request_page(
+    request: HttpRequest,
+    item: Any,
+    *,
+    proposal: ProposalForm | None = None,
+    decision: DecisionForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    return render(
+        request,
+        "recognition/studio/request.html",
+        {
+            "organisation": item.organisation,
+            "item": item,
+            "comparison": services.get_comparison(item),
+            "proposal": proposal or ProposalForm(),
+            "decision": decision or DecisionForm(),
+            "can_confirm": item.proposed_by_id != request.user.pk,
+        },
+        status=status,
+    )
+
+
+@require_POST
+@studio_page
+def studio_propose(request: HttpRequest, slug: str, uuid: str) -> HttpResponse:
+    item = services.get_request(slug, uuid)
+    form = ProposalForm(request.POST)
+    if form.is_valid():
+        try:
+            services.propose_decision(
+                actor=request.user,
+                request=item,
+                decision=form.cleaned_data["decision"],
+                reasons=form.cleaned_data["reasons"],
+                credit_value=form.cleaned_data["credit_value"],
+                credit_system=form.cleaned_data["credit_system"],
+            )
+        except (InvalidInput, Conflict) as error:
+            add_error(form, error)
+        else:
+            messages.success(request, "Proposed; a second evaluator confirms it.")
+            return redirect("recognition:studio-request", slug=slug, uuid=item.uuid)
+    else:
+        # Authorise before showing the page again with the errors.
+        services.access_evaluating(request.user, slug)
+    return _request_page(request, item, proposal=form, status=400)
+
+
+@require_POST
+@studio_page
+def studio_decide(request: HttpRequest, slug: str, uuid: str) -> HttpResponse:
+    item = services.get_request(slug, uuid)
+    form = DecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.decide_recognition(
+                actor=request.user,
+                request=item,
+                confirm=form.cleaned_data["confirm"] == "yes",
+                note=form.cleaned_data["note"],
+            )
+        except (InvalidInput, Conflict) as error:
+            add_error(form, error)
+        except Forbidden as error:
+            if error.code != "recognition.four_eyes":
+                raise
+            add_error(form, error)
+        else:
+            messages.success(
+                request, "Decided." if form.cleaned_data["confirm"] == "yes" else "Returned."
+            )
+            return redirect("recognition:studio-request", slug=slug, uuid=item.uuid)
+    else:
+        services.access_evaluating(request.user, slug)
+    return _request_page(request, item, decision=form, status=400)
+
+
+@studio_page
+def studio_transfer_values(request: HttpRequest, slug: str) -> HttpResponse:
+    """The organisation's transfer values, and a form to publish one more."""
+    organisation = services.access_evaluating(request.user, slug)
+    versions = catalogue.get_published_versions(organisation=slug)
+    form = TransferValueForm(request.POST or None, versions=versions)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        credits = {data["credit_system"]: data["credits"]} if data["credits"] else {}
+        try:
+            services.create_transfer_value(
+                actor=request.user,
+                organisation_slug=slug,
+                target_version=catalogue.get_version_by_achievement(data["target_version"]),
+                source_achievement=data["source_achievement"],
+                source_issuer=data["source_issuer"],
+                source_name=data["source_name"],
+                credits=credits,
+                component=data["component"],
+                description=data["description"],
+            )
+        except InvalidInput as error:
+            add_error(form, error)
+        else:
+            messages.success(request, "Transfer value published.")
+            return redirect("recognition:studio-transfer-values", slug=slug)
+    return render(
+        request,
+        "recognition/studio/transfer_values.html",
+        {
+            "organisation": organisation,
+            "form": form,
+            "values": services.get_transfer_value_records(organisation=organisation),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@studio_page
+def studio_grading_tables(request: HttpRequest, slug: str) -> HttpResponse:
+    """Publish the distribution of the organisation's passing grades in a field."""
+    organisation = services.access_evaluating(request.user, slug)
+    form = GradingTableForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.create_grading_table(
+                actor=request.user, organisation_slug=slug, **form.cleaned_data
+            )
+        except InvalidInput as error:
+            add_error(form, error)
+        else:
+            messages.success(request, "Grading table published.")
+            return redirect("recognition:studio-grading-tables", slug=slug)
+    return render(
+        request,
+        "recognition/studio/grading_tables.html",
+        {
+            "organisation": organisation,
+            "form": form,
+            "tables": [
+                table
+                for table in services.get_grading_tables()
+                if table.organisation_id == organisation.pk
+            ],
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+# -- public ----------------------------------------------------------------------------------
+
+
+@require_GET
+def convert(request: HttpRequest) -> HttpResponse:
+    """Convert a grade between two published grading tables, showing how."""
+    tables = services.get_grading_tables()
+    form = ConvertForm(request.GET or None, tables=tables)
+    conversion = None
+    if form.is_bound and form.is_valid():
+        try:
+            conversion = services.convert_grade(**form.cleaned_data)
+        except (InvalidInput, NotFound) as error:
+            add_error(form, error)
+    return render(
+        request,
+        "recognition/public/convert.html",
+        {
+            "form": form,
+            "tables": tables,
+            "conversion": conversion,
+            "shares": [(grade, f"{share * 100:.1f}%") for grade, share in conversion.shares.items()]
+            if conversion
+            else [],
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@require_GET
+def transfer_values_ctdl(request: HttpRequest, org: str) -> HttpResponse:
+    """The organisation's published transfer values as CTDL TransferValueProfiles (JSON-LD)."""
+    try:
+        document = services.get_transfer_value_document(org)
+    except NotFound as error:
+        raise Http404(error.message) from error
+    return _json_ld(document)
+
+
+@require_GET
+def transfer_value_ctdl(request: HttpRequest, org: str, uuid: str) -> HttpResponse:
+    try:
+        document = services.get_transfer_value_profile(org, uuid)
+    except NotFound as error:
+        raise Http404(error.message) from error
+    return _json_ld(document)
+
+
+def _json_ld(document: dict[str, Any]) -> HttpResponse:
+    return JsonResponse(document, content_type="application/ld+json")
