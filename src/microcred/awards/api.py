@@ -244,7 +244,7 @@ class LearnerRecordIn(Schema):
     learner: str = Field(
         min_length=1, max_length=254, description="The learner's username or email address."
     )
-    awards: list[uuid.UUID] = Field(
+    awards: list[UUID] = Field(
         description="The learner's credentials from this organisation to nest, by UUID."
     )
     associations: list[AssociationIn] = Field(
@@ -258,12 +258,12 @@ class LearnerRecordIn(Schema):
 
 
 class LearnerRecordOut(Schema):
-    uuid: uuid.UUID
+    uuid: UUID
     url: str
     organisation: str
     origin: str
     partial: bool
-    awards: list[uuid.UUID]
+    awards: list[UUID]
     created_at: datetime
     credential: Any = Field(description="The ClrCredential exactly as signed (JSON).")
 
@@ -284,7 +284,7 @@ def _record(record: Any) -> dict[str, Any]:
 @router.post(
     "/orgs/{org}/clr", response={201: LearnerRecordOut}, summary="Issue a learner record (CLR)"
 )
-def issue_clr(request: HttpRequest, org: str, payload: LearnerRecordIn) -> Status:
+def issue_clr(request: AuthenticatedHttpRequest, org: str, payload: LearnerRecordIn) -> Status:
     """Sign a CLR 2.0 ClrCredential that nests the learner's credentials; for registrars."""
     record = services.issue_clr_request(
         actor=request.auth,
@@ -305,7 +305,7 @@ def issue_clr(request: HttpRequest, org: str, payload: LearnerRecordIn) -> Statu
 
 
 @router.get("/orgs/{org}/clr", response=LearnerRecordOut, summary="Get my learner record (CLR)")
-def learner_clr(request: HttpRequest, org: str) -> dict[str, Any]:
+def learner_clr(request: AuthenticatedHttpRequest, org: str) -> dict[str, Any]:
     """The caller's own learner record of every valid credential the organisation gave them."""
     organisation = organisations.get_organisation(org)
     return _record(services.learner_clr(actor=request.auth, organisation=organisation))

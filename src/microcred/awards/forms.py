@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
+from django.http import QueryDict
 
 from microcred.awards.models import CredentialFormat
 
@@ -132,10 +133,12 @@ class LearnerRecordForm(forms.Form):
         which the issuing service checks (it alone authorises the request)."""
         super().__init__(*args, **kwargs)
         if awards is not None:
-            self.fields["awards"].choices = [
+            cast(forms.MultipleChoiceField, self.fields["awards"]).choices = [
                 (str(award.uuid), f"{award.version.title} (issued {award.issued_at:%d %B %Y})")
                 for award in awards
             ]
         elif self.is_bound:
-            posted = self.data.getlist("awards")
-            self.fields["awards"].choices = [(value, value) for value in posted]
+            posted = cast(QueryDict, self.data).getlist("awards")
+            cast(forms.MultipleChoiceField, self.fields["awards"]).choices = [
+                (value, value) for value in posted
+            ]

@@ -5,11 +5,12 @@ from __future__ import annotations
 import functools
 import hashlib
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
+from django.forms import MultipleChoiceField
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -188,7 +189,7 @@ def learner_record(request: HttpRequest, record_uuid: str) -> HttpResponse:
 
 @require_GET
 @studio_page
-def my_learner_record(request: HttpRequest, organisation: str) -> HttpResponse:
+def my_learner_record(request: AuthenticatedHttpRequest, organisation: str) -> HttpResponse:
     """The signed-in learner's record of every valid credential ``organisation`` gave them."""
     issuer = organisations.get_organisation(organisation)
     record = services.learner_clr(actor=request.user, organisation=issuer)
@@ -320,7 +321,7 @@ def _detail_url(slug: str, award: Any) -> str:
 
 @studio_page
 @require_GET
-def studio_records(request: HttpRequest, slug: str) -> HttpResponse:
+def studio_records(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """The learner records the organisation signed, newest first."""
     records = services.list_learner_records(actor=request.user, organisation_slug=slug)
     context = {
@@ -332,7 +333,7 @@ def studio_records(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @studio_page
-def studio_issue_record(request: HttpRequest, slug: str) -> HttpResponse:
+def studio_issue_record(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """Issue a learner record: name the learner, choose their credentials, sign.
 
     Without a learner, the page asks for one; with one, it lists their valid
@@ -369,7 +370,11 @@ def studio_issue_record(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _choose_awards(
-    request: HttpRequest, slug: str, login: str, *, form: LearnerRecordForm | None = None
+    request: AuthenticatedHttpRequest,
+    slug: str,
+    login: str,
+    *,
+    form: LearnerRecordForm | None = None,
 ) -> HttpResponse:
     """Show the learner's valid credentials to choose from, or ask again for the learner."""
     try:
@@ -386,7 +391,9 @@ def _choose_awards(
     if form is None:
         form = LearnerRecordForm(awards=awards, initial={"learner": login})
     else:
-        form.fields["awards"].choices = LearnerRecordForm(awards=awards).fields["awards"].choices
+        cast(MultipleChoiceField, form.fields["awards"]).choices = cast(
+            MultipleChoiceField, LearnerRecordForm(awards=awards).fields["awards"]
+        ).choices
     context = {
         "organisation": organisations.get_organisation(slug),
         "person": person,

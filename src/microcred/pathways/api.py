@@ -9,8 +9,8 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from pydantic import ConfigDict
 
-from microcred.accounts.auth import AUTH
-from microcred.accounts.services import find_user
+from microcred.accounts.auth import AUTH, AuthenticatedHttpRequest
+from microcred.accounts.services import User, find_user
 from microcred.catalogue import services as catalogue
 from microcred.errors import InvalidInput, NotFound
 from microcred.organisations import services as organisations
@@ -119,7 +119,7 @@ def get_pathway(request: HttpRequest, org: str, slug: str) -> dict[str, Any]:
 
 
 @router.post("/orgs/{org}/pathways", response={201: PathwayOut}, summary="Create a pathway")
-def create_pathway(request: HttpRequest, org: str, payload: PathwayIn) -> Status:
+def create_pathway(request: AuthenticatedHttpRequest, org: str, payload: PathwayIn) -> Status:
     """A draft pathway; designers and owners."""
     pathway = services.create_pathway(
         actor=request.auth,
@@ -135,7 +135,7 @@ def create_pathway(request: HttpRequest, org: str, payload: PathwayIn) -> Status
 
 @router.patch("/orgs/{org}/pathways/{slug}", response=PathwayOut, summary="Change a pathway")
 def update_pathway(
-    request: HttpRequest, org: str, slug: str, payload: PathwayChangeIn
+    request: AuthenticatedHttpRequest, org: str, slug: str, payload: PathwayChangeIn
 ) -> dict[str, Any]:
     pathway = services.access_pathway(request.auth, org, slug)
     changes = payload.model_dump(exclude_unset=True)
@@ -145,13 +145,13 @@ def update_pathway(
 
 
 @router.post("/orgs/{org}/pathways/{slug}/publish", response=PathwayOut, summary="Publish")
-def publish_pathway(request: HttpRequest, org: str, slug: str) -> dict[str, Any]:
+def publish_pathway(request: AuthenticatedHttpRequest, org: str, slug: str) -> dict[str, Any]:
     pathway = services.access_pathway(request.auth, org, slug)
     return _out(services.publish_pathway(actor=request.auth, pathway=pathway))
 
 
 @router.get("/pathways/{org}/{slug}/progress", response=ProgressOut, summary="My progress")
-def get_progress(request: HttpRequest, org: str, slug: str) -> dict[str, Any]:
+def get_progress(request: AuthenticatedHttpRequest, org: str, slug: str) -> dict[str, Any]:
     """What the signed-in learner has done of the pathway and what is missing."""
     pathway = services.get_pathway(org, slug)
     progress = services.get_progress(request.auth, pathway)
@@ -170,11 +170,15 @@ def get_progress(request: HttpRequest, org: str, slug: str) -> dict[str, Any]:
     summary="Request the stacked credential",
 )
 def request_stacked_credential(
-    request: HttpRequest, org: str, slug: str, payload: StackedCredentialRequestIn | None = None
+    request: AuthenticatedHttpRequest,
+    org: str,
+    slug: str,
+    payload: StackedCredentialRequestIn | None = None,
 ) -> dict[str, Any]:
     """Verify every component credential again and issue the pathway's target credential;
     ``status`` is ``refused`` with the reason when a component does not verify."""
     pathway = services.get_pathway(org, slug)
+    learner: User | None
     learner = request.auth
     if payload is not None and payload.learner:
         # Only a registrar may name someone else; outsiders learn nothing of who exists.
@@ -208,7 +212,7 @@ class PathwayRecordOut(Schema):
     summary="Issue a learner record (CLR) of the pathway",
 )
 def issue_pathway_clr(
-    request: HttpRequest, org: str, slug: str, payload: PathwayRecordIn
+    request: AuthenticatedHttpRequest, org: str, slug: str, payload: PathwayRecordIn
 ) -> Status:
     """A registrar issues a CLR 2.0 of the learner's stacked credential and its components,
     with associations expressing the pathway."""

@@ -9,7 +9,7 @@ which then wins; the engine's errors name the field in that JSON.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.text import slugify
@@ -60,18 +60,20 @@ class PathwayForm(forms.Form):
     def __init__(self, *args: Any, organisation: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.versions = {version.pk: version for version in catalogue.get_published_versions()}
-        self.fields["target"].choices = [
+        cast(forms.TypedChoiceField, self.fields["target"]).choices = [
             (pk, f"{version.title} (v{version.number})")
             for pk, version in self.versions.items()
             if version.microcredential.organisation_id == organisation.pk
         ]
-        self.fields["components"].choices = [
+        cast(forms.TypedMultipleChoiceField, self.fields["components"]).choices = [
             (pk, f"{version.title} · {version.microcredential.organisation.name}")
             for pk, version in self.versions.items()
         ]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        if data is None:  # a Form's clean() returns its cleaned_data
+            raise ValueError("The form has no cleaned data.")
         if self.errors:
             return data
         if data.get("rules", "").strip():

@@ -678,7 +678,9 @@ def _verified_components(pathway: Pathway, learner: User, *, now: datetime) -> _
     """Verify each credential the learner holds for this pathway; decide on the verified."""
     holdings = _holdings(learner, valid_only=False, now=now)
     relevant = _relevant(pathway)
-    components, verified, failed = [], [], []
+    components: list[dict[str, Any]] = []
+    verified: list[Holding] = []
+    failed: list[Holding] = []
     for holding in holdings:
         if holding.credential.achievement_id not in relevant:
             continue
@@ -753,6 +755,7 @@ def _record_decision(
     actor: User, pathway: Pathway, learner: User, checked: _Checked, *, now: datetime
 ) -> StackedCredentialRequest:
     """Record that every component verified: the authority the award is issued on."""
+    request: StackedCredentialRequest | None
     try:
         with transaction.atomic():
             request = StackedCredentialRequest.objects.create(
@@ -818,7 +821,9 @@ def _evidence(component: dict[str, Any]) -> dict[str, str]:
 
 def credential_id(request: StackedCredentialRequest) -> str | None:
     """Return the id of the stacked credential a request issued, if it issued one."""
-    return awards.credential_url(request.award) if request.award_id else None
+    if not request.award_id or request.award is None:
+        return None
+    return awards.credential_url(request.award)
 
 
 def issue_pathway_clr(
@@ -832,7 +837,7 @@ def issue_pathway_clr(
     the pathway: each component ``isChildOf`` the target, the target ``isParentOf`` each.
     """
     request = _open_request(pathway, learner)
-    if request is None or not request.award_id:
+    if request is None or not request.award_id or request.award is None:
         raise InvalidInput(
             f"{learner} holds no stacked credential of {pathway.name} yet.",
             code="pathway.not_issued",
@@ -881,13 +886,14 @@ def get_registrar_view(
     now = timezone.now()
     view = []
     for pathway in get_published_pathways(owner.slug):
-        learners = {}
+        learners: dict[int | None, User] = {}
         for _, component in _components(pathway.rules):
             version = _platform_version(component.get("achievement", ""))
             if version is None:
                 continue
             for award in awards.get_issued_awards().filter(version=version, learner__isnull=False):
-                learners[award.learner_id] = award.learner
+                if award.learner is not None:
+                    learners[award.learner_id] = award.learner
         view.append(
             (pathway, [get_progress(learner, pathway, now=now) for learner in learners.values()])
         )

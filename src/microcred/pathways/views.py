@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from microcred.accounts.auth import AuthenticatedHttpRequest
 from microcred.accounts.services import find_user
 from microcred.core.pages import add_error, studio_page
 from microcred.errors import InvalidInput, MicrocredError, NotFound
@@ -80,7 +81,9 @@ def ctdl(request: HttpRequest, organisation: str, slug: str) -> JsonResponse:
 
 @login_required
 @require_POST
-def request_credential(request: HttpRequest, organisation: str, slug: str) -> HttpResponse:
+def request_credential(
+    request: AuthenticatedHttpRequest, organisation: str, slug: str
+) -> HttpResponse:
     """The learner asks for the stacked credential of a pathway they completed."""
     pathway = _public(organisation, slug)
     try:
@@ -98,7 +101,7 @@ def request_credential(request: HttpRequest, organisation: str, slug: str) -> Ht
 
 
 @login_required
-def credentials(request: HttpRequest) -> HttpResponse:
+def credentials(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The learner's credentials from other issuers, added to count toward pathways."""
     form = ExternalCredentialForm(request.POST or None)
     status = 200
@@ -127,7 +130,7 @@ def credentials(request: HttpRequest) -> HttpResponse:
 
 
 @studio_page
-def studio_list(request: HttpRequest, slug: str) -> HttpResponse:
+def studio_list(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """The organisation's pathways and the form for a new one; designers and owners."""
     organisation = organisations.access_organisation(request.user, slug, roles=services.DESIGNERS)
     form = PathwayForm(request.POST or None, organisation=organisation)
@@ -153,7 +156,7 @@ def studio_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @studio_page
-def studio_edit(request: HttpRequest, slug: str, pathway: str) -> HttpResponse:
+def studio_edit(request: AuthenticatedHttpRequest, slug: str, pathway: str) -> HttpResponse:
     """Edit a pathway's name, target and rules; designers and owners."""
     item = services.access_pathway(request.user, slug, pathway, roles=services.DESIGNERS)
     initial = {
@@ -184,7 +187,7 @@ def studio_edit(request: HttpRequest, slug: str, pathway: str) -> HttpResponse:
 
 @studio_page
 @require_POST
-def studio_publish(request: HttpRequest, slug: str, pathway: str) -> HttpResponse:
+def studio_publish(request: AuthenticatedHttpRequest, slug: str, pathway: str) -> HttpResponse:
     item = services.access_pathway(request.user, slug, pathway)
     try:
         services.publish_pathway(actor=request.user, pathway=item)
@@ -197,7 +200,7 @@ def studio_publish(request: HttpRequest, slug: str, pathway: str) -> HttpRespons
 
 @studio_page
 @require_GET
-def studio_learners(request: HttpRequest, slug: str) -> HttpResponse:
+def studio_learners(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """The registrar's view: each learner's progress through each published pathway."""
     view = services.get_registrar_view(request.user, slug)
     context = {"organisation": organisations.get_organisation(slug), "view": view}
@@ -206,7 +209,9 @@ def studio_learners(request: HttpRequest, slug: str) -> HttpResponse:
 
 @studio_page
 @require_POST
-def studio_request(request: HttpRequest, slug: str, pathway: str, learner: str) -> HttpResponse:
+def studio_request(
+    request: AuthenticatedHttpRequest, slug: str, pathway: str, learner: str
+) -> HttpResponse:
     """A registrar asks for a learner's stacked credential."""
     item = services.access_pathway(request.user, slug, pathway)
     holder = find_user(learner)
@@ -228,7 +233,9 @@ def studio_request(request: HttpRequest, slug: str, pathway: str, learner: str) 
 
 @studio_page
 @require_POST
-def studio_clr(request: HttpRequest, slug: str, pathway: str, learner: str) -> HttpResponse:
+def studio_clr(
+    request: AuthenticatedHttpRequest, slug: str, pathway: str, learner: str
+) -> HttpResponse:
     """A registrar issues a learner record (CLR) of a learner's stacked credential."""
     item = services.access_pathway(request.user, slug, pathway, roles=services.REGISTRARS)
     holder = find_user(learner)

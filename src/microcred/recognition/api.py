@@ -6,16 +6,16 @@ evaluator role in the organisation; published transfer values are public.
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, Literal
+from uuid import UUID
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from pydantic import ConfigDict
 
-from microcred.accounts.auth import AUTH
+from microcred.accounts.auth import AUTH, AuthenticatedHttpRequest
 from microcred.catalogue import services as catalogue
 from microcred.errors import NotFound
 from microcred.organisations import services as organisations
@@ -40,7 +40,7 @@ class RecognitionEvidenceIn(Strict):
 
 
 class RecognitionApplyIn(Strict):
-    version: uuid.UUID = Field(description="The published version (its achievement UUID).")
+    version: UUID = Field(description="The published version (its achievement UUID).")
     statement: str = Field(description="What you learned, where and how.")
     learning_setting: Literal["non-formal", "informal"]
     credentials: list[SubmittedCredentialIn] = Field(default_factory=list, max_length=10)
@@ -69,9 +69,9 @@ class SubmittedOut(Schema):
 
 
 class RecognitionRequestOut(Schema):
-    uuid: uuid.UUID
+    uuid: UUID
     organisation: str
-    version: uuid.UUID
+    version: UUID
     title: str
     status: str
     learning_setting: str
@@ -87,8 +87,8 @@ class RecognitionRequestOut(Schema):
 
 
 class TransferValueIn(Strict):
-    target_version: uuid.UUID = Field(description="The organisation's published version.")
-    source_version: uuid.UUID | None = Field(None, description="A version of this platform.")
+    target_version: UUID = Field(description="The organisation's published version.")
+    source_version: UUID | None = Field(None, description="A version of this platform.")
     source_achievement: str = Field("", description="An external achievement's id.")
     source_issuer: str = Field("", description="The external achievement's issuer id.")
     source_type: str = ""
@@ -100,11 +100,11 @@ class TransferValueIn(Strict):
 
 
 class TransferValueOut(Schema):
-    uuid: uuid.UUID
+    uuid: UUID
     source_achievement: str
     source_issuer: str
     source_name: str
-    target_version: uuid.UUID
+    target_version: UUID
     credits: dict[str, float]
     component: str
     published: bool
@@ -155,7 +155,7 @@ def _transfer_value(value: Any) -> dict[str, Any]:
     }
 
 
-def _version(reference: uuid.UUID, field: str) -> Any:
+def _version(reference: UUID, field: str) -> Any:
     try:
         return catalogue.get_version_by_achievement(reference)
     except NotFound as error:
@@ -165,7 +165,7 @@ def _version(reference: uuid.UUID, field: str) -> Any:
 @router.post(
     "/recognition/requests", response={201: RecognitionRequestOut}, summary="Apply for recognition"
 )
-def apply(request: HttpRequest, payload: RecognitionApplyIn) -> Status:
+def apply(request: AuthenticatedHttpRequest, payload: RecognitionApplyIn) -> Status:
     """Apply to the version's organisation; each credential is verified as it is submitted."""
     version = _version(payload.version, "version")
     created = services.apply_for_recognition(
@@ -183,12 +183,12 @@ def apply(request: HttpRequest, payload: RecognitionApplyIn) -> Status:
 
 
 @router.get("/recognition/requests", response=list[RecognitionRequestOut], summary="My requests")
-def my_requests(request: HttpRequest) -> list[dict[str, Any]]:
+def my_requests(request: AuthenticatedHttpRequest) -> list[dict[str, Any]]:
     return [_request(item) for item in services.get_learner_requests(request.auth)]
 
 
 @router.get(ORG + "/requests", response=list[RecognitionRequestOut], summary="Requests (evaluator)")
-def queue(request: HttpRequest, org: str) -> list[dict[str, Any]]:
+def queue(request: AuthenticatedHttpRequest, org: str) -> list[dict[str, Any]]:
     """The organisation's requests, waiting ones first."""
     by_status = services.get_queue(actor=request.auth, organisation_slug=org)
     return [_request(item) for items in by_status.values() for item in items]
@@ -200,7 +200,7 @@ def queue(request: HttpRequest, org: str) -> list[dict[str, Any]]:
     summary="Propose a decision (evaluator)",
 )
 def propose(
-    request: HttpRequest, org: str, request_uuid: uuid.UUID, payload: RecognitionProposalIn
+    request: AuthenticatedHttpRequest, org: str, request_uuid: UUID, payload: RecognitionProposalIn
 ) -> dict[str, Any]:
     target = services.get_request(org, request_uuid)
     return _request(
@@ -221,7 +221,7 @@ def propose(
     summary="Confirm or return a proposal (a second evaluator)",
 )
 def decide(
-    request: HttpRequest, org: str, request_uuid: uuid.UUID, payload: RecognitionDecisionIn
+    request: AuthenticatedHttpRequest, org: str, request_uuid: UUID, payload: RecognitionDecisionIn
 ) -> dict[str, Any]:
     target = services.get_request(org, request_uuid)
     return _request(
@@ -236,7 +236,9 @@ def decide(
     response={201: TransferValueOut},
     summary="Publish a transfer value (evaluator)",
 )
-def create_transfer_value(request: HttpRequest, org: str, payload: TransferValueIn) -> Status:
+def create_transfer_value(
+    request: AuthenticatedHttpRequest, org: str, payload: TransferValueIn
+) -> Status:
     value = services.create_transfer_value(
         actor=request.auth,
         organisation_slug=org,
@@ -279,7 +281,7 @@ class GradingTableIn(Strict):
 
 
 class GradingTableOut(Schema):
-    uuid: uuid.UUID
+    uuid: UUID
     organisation: str
     field_of_study: str
     grading_system: str
@@ -309,7 +311,9 @@ def _grading_table(table: Any) -> dict[str, Any]:
     response={201: GradingTableOut},
     summary="Publish a grading table (evaluator)",
 )
-def create_grading_table(request: HttpRequest, org: str, payload: GradingTableIn) -> Status:
+def create_grading_table(
+    request: AuthenticatedHttpRequest, org: str, payload: GradingTableIn
+) -> Status:
     table = services.create_grading_table(
         actor=request.auth,
         organisation_slug=org,
@@ -326,9 +330,7 @@ def grading_tables(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.get("/grades/convert", response=GradeConversionOut, auth=None, summary="Convert a grade")
-def convert_grade(
-    request: HttpRequest, source: uuid.UUID, target: uuid.UUID, grade: str
-) -> dict[str, Any]:
+def convert_grade(request: HttpRequest, source: UUID, target: UUID, grade: str) -> dict[str, Any]:
     """Convert ``grade`` of the table ``source`` to the table ``target`` (the ECTS method)."""
     conversion = services.convert_grade(source=source, target=target, grade=grade)
     return {

@@ -110,6 +110,8 @@ def load_recognition_demo(
     university = organisations.get_organisation(UNIVERSITY)
     institute = organisations.get_organisation(INSTITUTE)
     owner = find_user(f"{UNIVERSITY}-owner")
+    if owner is None:
+        raise RuntimeError("The site's demo creates the university's owner first.")
     evaluators = [user(username, name) for username, name in EVALUATORS]
     for evaluator in evaluators:
         organisations.add_member(
@@ -130,6 +132,8 @@ def load_recognition_demo(
     )
     for slug, (system, grades) in GRADING_TABLES.items():
         staff = evaluator if slug == UNIVERSITY else find_user(f"{slug}-owner")
+        if staff is None:
+            raise RuntimeError(f"The site's demo creates {slug}'s owner first.")
         services.create_grading_table(
             actor=staff,
             organisation_slug=slug,
@@ -139,6 +143,8 @@ def load_recognition_demo(
             now=now - timedelta(days=40),
         )
     learner = find_user("ben")
+    if learner is None:
+        raise RuntimeError("The site's demo creates the learner ben first.")
     credential = next(
         award for award in awards.get_learner_awards(learner) if award.status == "active"
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -45,7 +45,7 @@ class ApplyForm(forms.Form):
 
     def __init__(self, *args: Any, versions: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["version"].choices = [
+        cast(forms.ChoiceField, self.fields["version"]).choices = [
             (
                 str(version.achievement_uuid),
                 f"{version.title} ({version.microcredential.organisation.name})",
@@ -126,7 +126,7 @@ class TransferValueForm(forms.Form):
 
     def __init__(self, *args: Any, versions: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["target_version"].choices = [
+        cast(forms.ChoiceField, self.fields["target_version"]).choices = [
             (str(version.achievement_uuid), version.title) for version in versions
         ]
 
@@ -145,8 +145,8 @@ class ConvertForm(forms.Form):
             )
             for table in tables
         ]
-        self.fields["source"].choices = choices
-        self.fields["target"].choices = choices
+        cast(forms.ChoiceField, self.fields["source"]).choices = choices
+        cast(forms.ChoiceField, self.fields["target"]).choices = choices
 
 
 class GradingTableForm(forms.Form):

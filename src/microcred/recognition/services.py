@@ -38,6 +38,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from microcred.accounts.services import User
 from microcred.audit.services import record_event
 from microcred.awards import services as awards
 from microcred.catalogue import services as catalogue
@@ -136,7 +137,7 @@ def read_submission(item: Any, index: int) -> Submission:
 
 def apply_for_recognition(
     *,
-    actor: Any,
+    actor: User,
     version: Any,
     statement: str,
     learning_setting: str,
@@ -291,12 +292,12 @@ def get_learner_requests(user: Any) -> list[RecognitionRequest]:
     return list(_requests().filter(learner=user))
 
 
-def access_evaluating(actor: Any, organisation_slug: str) -> Organisation:
+def access_evaluating(actor: User, organisation_slug: str) -> Organisation:
     """Return the organisation if ``actor`` may evaluate its recognition requests."""
     return organisations.access_organisation(actor, organisation_slug, roles=EVALUATORS)
 
 
-def can_evaluate(actor: Any, organisation: Organisation) -> bool:
+def can_evaluate(actor: User, organisation: Organisation) -> bool:
     try:
         access_evaluating(actor, organisation.slug)
     except (NotFound, Forbidden):
@@ -304,14 +305,14 @@ def can_evaluate(actor: Any, organisation: Organisation) -> bool:
     return True
 
 
-def get_queue(*, actor: Any, organisation_slug: str) -> dict[str, list[RecognitionRequest]]:
+def get_queue(*, actor: User, organisation_slug: str) -> dict[str, list[RecognitionRequest]]:
     """Return the organisation's requests by status, oldest first, for its evaluators."""
     organisation = access_evaluating(actor, organisation_slug)
     requests = _requests().filter(organisation=organisation).order_by("submitted_at")
     return {status: [r for r in requests if r.status == status] for status in RequestStatus.values}
 
 
-def access_request(actor: Any, request_uuid: Any) -> RecognitionRequest:
+def access_request(actor: User, request_uuid: Any) -> RecognitionRequest:
     """Return a request to the learner who made it or to an evaluator of its organisation."""
     try:
         request = _requests().get(uuid=request_uuid)
@@ -393,7 +394,7 @@ def _achievement_facts(achievement: dict[str, Any]) -> dict[str, Any]:
 
 def propose_decision(
     *,
-    actor: Any,
+    actor: User,
     request: RecognitionRequest,
     decision: str,
     reasons: str,
@@ -440,7 +441,7 @@ def propose_decision(
 
 def decide_recognition(
     *,
-    actor: Any,
+    actor: User,
     request: RecognitionRequest,
     confirm: bool,
     note: str = "",
@@ -535,7 +536,7 @@ def _check_status(request: RecognitionRequest, wanted: str) -> None:
         )
 
 
-def _not_own(actor: Any, request: RecognitionRequest) -> None:
+def _not_own(actor: User, request: RecognitionRequest) -> None:
     if getattr(actor, "pk", None) == request.learner_id:
         raise Forbidden(
             "This is your own request; other evaluators decide it.", code="recognition.own_request"
@@ -556,7 +557,7 @@ def _decision_data(request: RecognitionRequest) -> dict[str, Any]:
     }
 
 
-def _decided_award(request: RecognitionRequest, actor: Any) -> awards.DecidedAward:
+def _decided_award(request: RecognitionRequest, actor: User) -> awards.DecidedAward:
     """Return the award a full recognition calls for: granted through recognition, in the
     learning setting the learner stated, with evidence naming each submitted credential."""
     evidence = [
@@ -627,6 +628,8 @@ def get_granted_credits(learner: Any, version: Any) -> dict[str, float]:
         status=RequestStatus.DECIDED,
         decision=Decision.PARTIAL,
     ):
+        if request.credit_value is None:  # a partial decision records its credits
+            raise ValueError(f"Recognition request {request.uuid} granted no credits.")
         granted[request.credit_system] = granted.get(request.credit_system, 0.0) + float(
             request.credit_value
         )
@@ -638,7 +641,7 @@ def get_granted_credits(learner: Any, version: Any) -> dict[str, float]:
 
 def create_transfer_value(
     *,
-    actor: Any,
+    actor: User,
     organisation_slug: str,
     target_version: Any,
     source_version: Any = None,
@@ -918,7 +921,7 @@ def _date(text: str) -> date:
 
 def create_grading_table(
     *,
-    actor: Any,
+    actor: User,
     organisation_slug: str,
     field_of_study: str,
     grading_system: str,

@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from microcred.accounts.auth import AuthenticatedHttpRequest
 from microcred.catalogue import services as catalogue
 from microcred.core.pages import add_error, studio_page
 from microcred.errors import Conflict, Forbidden, InvalidInput, NotFound, RateLimited
@@ -28,7 +29,7 @@ from microcred.recognition.forms import (
 
 @require_GET
 @studio_page
-def my_requests(request: HttpRequest) -> HttpResponse:
+def my_requests(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "recognition/learner/requests.html",
@@ -37,7 +38,7 @@ def my_requests(request: HttpRequest) -> HttpResponse:
 
 
 @studio_page
-def apply(request: HttpRequest) -> HttpResponse:
+def apply(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Apply for recognition of prior learning as a published version."""
     versions = catalogue.get_published_versions()
     initial = {"version": request.GET.get("version", "")}
@@ -66,7 +67,7 @@ def apply(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @studio_page
-def request_page(request: HttpRequest, uuid: str) -> HttpResponse:
+def request_page(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
     """A request as its learner sees it: what was submitted, how it verified, the decision."""
     item = services.access_request(request.user, uuid)
     return render(request, "recognition/learner/request.html", {"item": item})
@@ -74,7 +75,7 @@ def request_page(request: HttpRequest, uuid: str) -> HttpResponse:
 
 @require_GET
 @studio_page
-def worth(request: HttpRequest) -> HttpResponse:
+def worth(request: AuthenticatedHttpRequest) -> HttpResponse:
     """What my credentials are worth at each organisation that publishes transfer values."""
     return render(
         request,
@@ -88,7 +89,7 @@ def worth(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @studio_page
-def studio_queue(request: HttpRequest, slug: str) -> HttpResponse:
+def studio_queue(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     organisation = services.access_evaluating(request.user, slug)
     return render(
         request,
@@ -102,13 +103,13 @@ def studio_queue(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_GET
 @studio_page
-def studio_request(request: HttpRequest, slug: str, uuid: str) -> HttpResponse:
+def studio_request(request: AuthenticatedHttpRequest, slug: str, uuid: str) -> HttpResponse:
     services.access_evaluating(request.user, slug)
     return _request_page(request, services.get_request(slug, uuid))
 
 
 def _request_page(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     item: Any,
     *,
     proposal: ProposalForm | None = None,
@@ -132,7 +133,7 @@ def _request_page(
 
 @require_POST
 @studio_page
-def studio_propose(request: HttpRequest, slug: str, uuid: str) -> HttpResponse:
+def studio_propose(request: AuthenticatedHttpRequest, slug: str, uuid: str) -> HttpResponse:
     item = services.get_request(slug, uuid)
     form = ProposalForm(request.POST)
     if form.is_valid():
@@ -158,7 +159,7 @@ def studio_propose(request: HttpRequest, slug: str, uuid: str) -> HttpResponse:
 
 @require_POST
 @studio_page
-def studio_decide(request: HttpRequest, slug: str, uuid: str) -> HttpResponse:
+def studio_decide(request: AuthenticatedHttpRequest, slug: str, uuid: str) -> HttpResponse:
     item = services.get_request(slug, uuid)
     form = DecisionForm(request.POST)
     if form.is_valid():
@@ -186,7 +187,7 @@ def studio_decide(request: HttpRequest, slug: str, uuid: str) -> HttpResponse:
 
 
 @studio_page
-def studio_transfer_values(request: HttpRequest, slug: str) -> HttpResponse:
+def studio_transfer_values(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """The organisation's transfer values, and a form to publish one more."""
     organisation = services.access_evaluating(request.user, slug)
     versions = catalogue.get_published_versions(organisation=slug)
@@ -224,7 +225,7 @@ def studio_transfer_values(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @studio_page
-def studio_grading_tables(request: HttpRequest, slug: str) -> HttpResponse:
+def studio_grading_tables(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """Publish the distribution of the organisation's passing grades in a field."""
     organisation = services.access_evaluating(request.user, slug)
     form = GradingTableForm(request.POST or None)
