@@ -107,11 +107,9 @@ def validation_error(request: HttpRequest, error: ValidationError) -> HttpRespon
         for item in error.errors
     ]
     first = problems[0] if problems else {"field": None, "message": "invalid input"}
+    field, message = first["field"], str(first["message"])
     body = error_body(
-        "input.invalid",
-        f"{first['field']}: {first['message']}" if first["field"] else first["message"],
-        first["field"],
-        {"errors": problems},
+        "input.invalid", f"{field}: {message}" if field else message, field, {"errors": problems}
     )
     return api.create_response(request, body, status=422)
 
