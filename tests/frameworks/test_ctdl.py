@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import re
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -13,14 +14,22 @@ from microcred.frameworks.credits import SYSTEMS
 from microcred.frameworks.ctdl import (
     CONTEXT,
     CREDIT_UNITS,
+    CredentialRecord,
+    OrganisationRecord,
+    Outcome,
     Reference,
+    assessment_method_types,
+    credential_class,
+    credential_resources,
     ctid,
+    graph,
+    organisation_node,
     pathway_graph,
     transfer_value_profile,
     vocabulary_problems,
 )
 from microcred.frameworks.pathways import TransferValue, from_badgr, parse_pathway
-from tests import conformance
+from tests import conformance, ctdl_checks
 from tests.frameworks.badgr_pathway import EXPORT
 from tests.frameworks.test_pathways import FULL
 
@@ -248,3 +257,120 @@ def test_a_subclass_is_in_the_domain_of_its_superclass() -> None:
     assert vocabulary_problems({"@type": "ex:Other", "ex:size": 3}, schema) == [
         "$.ex:size: ex:size is not a property of ex:Other"
     ]
+
+
+ORGANISATION = OrganisationRecord(
+    url=OWNER,
+    name="University of Example",
+    country="NL",
+    type="university",
+    email="registry@uni.example",
+    region="Utrecht",
+)
+CREDENTIAL = CredentialRecord(
+    url="https://microcred.example/catalogue/uni/data-stewardship/",
+    webpage="https://microcred.example/catalogue/uni/data-stewardship/v2/",
+    achievement="https://microcred.example/achievements/5b1e",
+    name="Data Stewardship",
+    version=2,
+    achievement_type="MicroCredential",
+    assessment="A written exam and a data management plan.",
+    participation_form="blended",
+    criteria="Pass the exam and submit a plan that meets the rubric.",
+    description="Plans, documents and shares research data.",
+    published=date(2026, 3, 1),
+    languages=("en", "nl"),
+    keywords=("data", "research"),
+    credits={"ECTS": 2, "HOURS": 55},
+    outcomes=(
+        Outcome("Write a data management plan", (("http://data.europa.eu/esco/skill/1", "x"),)),
+        Outcome("Share data under a licence"),
+    ),
+)
+
+
+def organisation_graph(credential: CredentialRecord = CREDENTIAL) -> dict[str, Any]:
+    resources = credential_resources(credential, owner=OWNER)
+    owner = organisation_node(ORGANISATION, owns=[credential.url], offers=[credential.url])
+    return graph(f"{OWNER}ctdl.json", [owner, *resources])
+
+
+def test_an_organisation_and_its_micro_credential_export_as_clean_ctdl() -> None:
+    document = organisation_graph()
+    ctdl_checks.assert_clean(document)
+    nodes = by_id(document)
+    owner = nodes[OWNER]
+    assert owner["@type"] == "ceterms:CredentialOrganization"
+    assert owner["ceterms:agentType"][0]["ceterms:targetNode"] == "orgType:Postsecondary"
+    assert owner["ceterms:owns"] == owner["ceterms:offers"] == [CREDENTIAL.url]
+    credential = nodes[CREDENTIAL.url]
+    assert credential["@type"] == "ceterms:MicroCredential"
+    assert credential["ceterms:ctid"] == ctid(CREDENTIAL.url)
+    assert credential["ceterms:learningDeliveryType"][0]["ceterms:targetNode"] == (
+        "deliveryType:BlendedDelivery"
+    )
+    [requirements] = credential["ceterms:requires"]
+    assert [value["schema:value"] for value in requirements["ceterms:creditValue"]] == [2, 55]
+    assessment = nodes[f"{CREDENTIAL.url}#assessment"]
+    assert requirements["ceterms:targetAssessment"] == [assessment["@id"]]
+    assert [item["ceterms:targetNode"] for item in assessment["ceterms:assessmentMethodType"]] == [
+        "assessMethod:Exam",
+        "assessMethod:Artifact",
+    ]
+    assert assessment["ceterms:deliveryType"][0]["ceterms:targetNode"] == (
+        "deliveryType:BlendedDelivery"
+    )
+    framework = nodes[f"{CREDENTIAL.url}#outcomes"]
+    assert framework["@type"] == "ceasn:CompetencyFramework"
+    first, second = (nodes[item] for item in framework["ceasn:hasTopChild"])
+    assert first["ceasn:competencyText"] == {"en": "Write a data management plan"}
+    assert first["ceasn:skillEmbodied"] == ["http://data.europa.eu/esco/skill/1"]
+    assert "ceasn:skillEmbodied" not in second
+    assert [item["ceterms:targetNode"] for item in requirements["ceterms:targetCompetency"]] == [
+        first["@id"],
+        second["@id"],
+    ]
+    assert assessment["ceterms:assesses"] == [first["@id"], second["@id"]]
+
+
+@pytest.mark.parametrize(
+    ("kind", "ctdl_class"),
+    [
+        ("MicroCredential", "ceterms:MicroCredential"),
+        ("Certificate", "ceterms:Certificate"),
+        ("Certification", "ceterms:Certification"),
+        ("Badge", "ceterms:OpenBadge"),
+        ("Course", "ceterms:MicroCredential"),
+        ("AssessmentResult", "ceterms:MicroCredential"),
+    ],
+)
+def test_each_achievement_type_is_a_ctdl_class_its_terms_allow(kind: str, ctdl_class: str) -> None:
+    assert credential_class(kind) == ctdl_class
+    document = organisation_graph(replace(CREDENTIAL, achievement_type=kind))
+    assert by_id(document)[CREDENTIAL.url]["@type"] == ctdl_class
+    ctdl_checks.assert_clean(document)
+
+
+@pytest.mark.parametrize(
+    ("assessment", "methods"),
+    [
+        ("Written examination.", ["assessMethod:Exam"]),
+        ("A portfolio of three lessons.", ["assessMethod:PortfolioEvaluation"]),
+        ("An observed practical session.", ["assessMethod:Performance"]),
+        ("A project report.", ["assessMethod:Artifact"]),
+        ("Marked against the rubric.", ["assessMethod:Artifact"]),
+    ],
+)
+def test_assessment_methods_are_read_from_the_description(
+    assessment: str, methods: list[str]
+) -> None:
+    assert assessment_method_types(assessment) == methods
+
+
+def test_a_term_the_context_does_not_define_is_caught_by_the_expansion_count() -> None:
+    """The negative control of the expansion check: a term without a CTDL prefix is dropped."""
+    document = copy.deepcopy(organisation_graph())
+    document["@graph"][1]["colour"] = "blue"
+    assert ctdl_checks.expanded_terms(ctdl_checks.expand(document)) == (
+        ctdl_checks.compact_terms(document) - 1
+    )

@@ -28,6 +28,25 @@ How a pathway maps (CTDL Pathways, ``ceterms:Pathway``):
   is wrapped in a condition needing one of: the group, or any alternative. Levels, results
   and time windows have no CTDL term of their own, so the condition's description says them.
 
+How an organisation and its micro-credentials map (the CTDL handbook's credential shape):
+
+- the organisation is a ``ceterms:CredentialOrganization`` that ``ceterms:owns`` and
+  ``ceterms:offers`` its credentials (and owns its pathways), with its type as an
+  ``orgType`` concept and its country and region as a ``ceterms:Place``;
+- a micro-credential is a ``ceterms:MicroCredential`` (or the CTDL class of its OB 3.0
+  achievement type: ``ceterms:Certificate``, ``ceterms:Certification``, an Open Badge),
+  its CTID that of its catalogue page, so every version updates the same registry record;
+- CTDL puts credits, assessment method and delivery on what a credential requires, not on
+  the credential itself: ``ceterms:requires`` holds a ``ceterms:ConditionProfile`` with
+  the ``ceterms:creditValue`` (``ceterms:ValueProfile`` per credit system), the learning
+  outcomes as ``ceterms:targetCompetency`` and the ``ceterms:targetAssessment``, a
+  ``ceterms:AssessmentProfile`` with ``ceterms:assessmentMethodType`` and
+  ``ceterms:deliveryType``;
+- the learning outcomes are ``ceasn:Competency`` resources of one
+  ``ceasn:CompetencyFramework`` per micro-credential, published in the same graph (as the
+  handbook asks of frameworks and their competencies); an ESCO alignment is a
+  ``ceasn:skillEmbodied``.
+
 A transfer value is a ``ceterms:TransferValueProfile`` with ``ceterms:transferValue``
 (``ceterms:ValueProfile``, a subclass of ``schema:QuantitativeValue``),
 ``ceterms:transferValueFrom`` and ``ceterms:transferValueFor``.
@@ -55,10 +74,19 @@ from microcred.frameworks.pathways import Component, Group, PathwayRule, Transfe
 __all__ = [
     "CONTEXT",
     "CREDIT_UNITS",
+    "DELIVERY_TYPES",
+    "ORGANISATION_TYPES",
+    "CredentialRecord",
+    "OrganisationRecord",
+    "Outcome",
     "Reference",
+    "assessment_method_types",
+    "credential_class",
+    "credential_resources",
     "ctid",
     "graph",
     "node",
+    "organisation_node",
     "pathway_graph",
     "transfer_value_profile",
     "vocabulary_problems",
@@ -104,6 +132,55 @@ _CREDENTIAL_CLASSES = frozenset(
 )
 
 
+# Annex I's form of participation, as CTDL's DeliveryType concepts.
+DELIVERY_TYPES = {
+    "online": "deliveryType:OnlineOnly",
+    "onsite": "deliveryType:InPerson",
+    "blended": "deliveryType:BlendedDelivery",
+}
+
+# The platform's organisation types, as CTDL's OrganizationType concepts ("other" has none).
+ORGANISATION_TYPES = {
+    "university": "orgType:Postsecondary",
+    "vet_provider": "orgType:Technical",
+    "professional_body": "orgType:ProfessionalAssociation",
+    "professional_learning": "orgType:TrainingProvider",
+    "employer": "orgType:Business",
+    "qa_agency": "orgType:QualityAssurance",
+}
+
+# Words in an assessment's description that name a CTDL AssessmentMethod concept.
+_ASSESSMENT_WORDS = (
+    ("assessMethod:Exam", ("exam", "test", "quiz", "multiple choice")),
+    ("assessMethod:PortfolioEvaluation", ("portfolio",)),
+    (
+        "assessMethod:Performance",
+        ("performance", "presentation", "practical", "observ", "demonstrat", "oral"),
+    ),
+    (
+        "assessMethod:Artifact",
+        (
+            "project",
+            "artefact",
+            "artifact",
+            "report",
+            "essay",
+            "assignment",
+            "plan",
+            "product",
+            "evidence",
+        ),
+    ),
+)
+
+# Concept schemes, named on the alignment objects that point into them.
+_SCHEMES = {
+    "assessMethod": ("https://purl.org/ctdl/vocabs/assessMethod/", "Assessment Method"),
+    "deliveryType": ("https://purl.org/ctdl/vocabs/deliveryType/", "Delivery Type"),
+    "orgType": ("https://purl.org/ctdl/vocabs/orgType/", "Organization Type"),
+}
+
+
 @dataclass(frozen=True)
 class Reference:
     """A resource another resource points at: its URL, name and CTDL class."""
@@ -114,6 +191,55 @@ class Reference:
 
     def to_node(self, language: str) -> dict[str, Any]:
         return {"@id": self.url, "@type": self.type, "ceterms:name": {language: self.name}}
+
+
+@dataclass(frozen=True)
+class OrganisationRecord:
+    """What CTDL says of an organisation: its public page (the id), name and contacts."""
+
+    url: str
+    name: str
+    country: str
+    type: str = "other"
+    description: str = ""
+    webpage: str = ""
+    email: str = ""
+    region: str = ""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A learning outcome and the skills (URI, label) it is aligned to."""
+
+    text: str
+    skills: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class CredentialRecord:
+    """What CTDL says of a published micro-credential version.
+
+    ``url`` is the micro-credential's catalogue page: the CTID follows it, not the version,
+    so a new version updates the registry's record instead of adding one. ``webpage`` is the
+    version's own page, ``achievement`` its OB 3.0 achievement id.
+    """
+
+    url: str
+    webpage: str
+    achievement: str
+    name: str
+    version: int
+    achievement_type: str
+    assessment: str
+    participation_form: str
+    criteria: str
+    description: str = ""
+    published: date | None = None
+    languages: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
+    image: str = ""
+    credits: Mapping[str, float] | None = None
+    outcomes: tuple[Outcome, ...] = ()
 
 
 def ctid(url: str) -> str:
@@ -211,6 +337,174 @@ def transfer_value_profile(
         ceterms__transferValueFor=[target.to_node(language) for target in targets],
     )
     return graph(f"{url}#graph", [profile])
+
+
+def organisation_node(
+    record: OrganisationRecord,
+    *,
+    owns: Sequence[str] = (),
+    offers: Sequence[str] = (),
+    language: str = "en",
+) -> dict[str, Any]:
+    """Return the organisation as a ``ceterms:CredentialOrganization`` owning ``owns`` and
+    offering ``offers`` (resource URLs)."""
+    kind = ORGANISATION_TYPES.get(record.type)
+    place = _properties(
+        {
+            "@type": "ceterms:Place",
+            "ceterms__addressCountry": {language: record.country},
+            "ceterms__addressRegion": {language: record.region} if record.region else None,
+        }
+    )
+    return node(
+        "ceterms:CredentialOrganization",
+        record.url,
+        ceterms__name={language: record.name},
+        ceterms__description={language: record.description} if record.description else None,
+        ceterms__subjectWebpage=record.webpage or record.url,
+        ceterms__email=[record.email] if record.email else None,
+        ceterms__agentType=[_alignment(kind, language)] if kind else None,
+        ceterms__address=[place],
+        ceterms__owns=list(owns),
+        ceterms__offers=list(offers),
+    )
+
+
+def credential_class(achievement_type: str) -> str:
+    """Return the CTDL class of a micro-credential of this OB 3.0 achievement type.
+
+    The types that are CTDL credential classes keep their name; a badge is an Open Badge
+    (it is issued as one); anything else (a course, a module, a competency) is what the
+    platform offers it as: a micro-credential.
+    """
+    if achievement_type in _CREDENTIAL_CLASSES:
+        return f"ceterms:{achievement_type}"
+    if achievement_type == "Badge":
+        return "ceterms:OpenBadge"
+    return "ceterms:MicroCredential"
+
+
+def assessment_method_types(assessment: str) -> list[str]:
+    """Return the CTDL assessment methods an assessment's description names, in CTDL's order.
+
+    A description naming none is assessed the platform's way, on evidence the learner
+    submits: an artifact.
+    """
+    text = assessment.lower()
+    found = [concept for concept, words in _ASSESSMENT_WORDS if any(w in text for w in words)]
+    return found or ["assessMethod:Artifact"]
+
+
+def credential_resources(
+    record: CredentialRecord, *, owner: str, language: str = "en"
+) -> list[dict[str, Any]]:
+    """Return a micro-credential's resources: the credential, its assessment profile, and
+    its outcomes as a competency framework with its competencies.
+
+    ``owner`` is the URL of the organisation that owns and offers it.
+    """
+    framework_url = f"{record.url}#outcomes"
+    assessment_url = f"{record.url}#assessment"
+    competencies = [
+        node(
+            "ceasn:Competency",
+            f"{record.url}#outcome-{number}",
+            ceasn__competencyText={language: outcome.text},
+            ceasn__isPartOf=framework_url,
+            ceasn__isTopChildOf=framework_url,
+            ceasn__inLanguage=list(record.languages),
+            ceasn__skillEmbodied=[uri for uri, _ in outcome.skills],
+            ceasn__conceptKeyword={language: [label for _, label in outcome.skills]}
+            if outcome.skills
+            else None,
+        )
+        for number, outcome in enumerate(record.outcomes, start=1)
+    ]
+    framework = node(
+        "ceasn:CompetencyFramework",
+        framework_url,
+        ceasn__name={language: f"Learning outcomes of {record.name}"},
+        ceasn__publisher=[owner],
+        ceasn__creator=[owner],
+        ceasn__inLanguage=list(record.languages),
+        ceasn__publicationStatusType="publicationStatus:Published",
+        ceasn__hasTopChild=[item["@id"] for item in competencies],
+    )
+    delivery = DELIVERY_TYPES.get(record.participation_form)
+    assessment = node(
+        "ceterms:AssessmentProfile",
+        assessment_url,
+        ceterms__name={language: f"Assessment of {record.name}"},
+        ceterms__description={language: record.assessment},
+        ceterms__subjectWebpage=record.webpage,
+        ceterms__ownedBy=[owner],
+        ceterms__offeredBy=[owner],
+        ceterms__inLanguage=list(record.languages),
+        ceterms__assessmentMethodType=[
+            _alignment(concept, language) for concept in assessment_method_types(record.assessment)
+        ],
+        ceterms__assessmentMethodDescription={language: record.assessment},
+        ceterms__deliveryType=[_alignment(delivery, language)] if delivery else None,
+        ceterms__assesses=[item["@id"] for item in competencies],
+    )
+    requirements = _properties(
+        {
+            "@type": "ceterms:ConditionProfile",
+            "ceterms__name": {language: f"Requirements of {record.name}"},
+            "ceterms__description": {language: record.criteria},
+            "ceterms__creditValue": _values(record.credits or {}, language),
+            "ceterms__targetCompetency": [
+                _properties(
+                    {
+                        "@type": "ceterms:CredentialAlignmentObject",
+                        "ceterms__targetNode": item["@id"],
+                        "ceterms__targetNodeName": item["ceasn:competencyText"],
+                        "ceterms__framework": framework_url,
+                        "ceterms__frameworkName": framework["ceasn:name"],
+                    }
+                )
+                for item in competencies
+            ],
+            "ceterms__targetAssessment": [assessment_url],
+        }
+    )
+    credential = node(
+        credential_class(record.achievement_type),
+        record.url,
+        ceterms__name={language: record.name},
+        ceterms__description={language: record.description} if record.description else None,
+        ceterms__subjectWebpage=record.webpage,
+        ceterms__sameAs=[record.achievement],
+        ceterms__versionIdentifier=[
+            {
+                "@type": "ceterms:IdentifierValue",
+                "ceterms:identifierTypeName": {language: "Version"},
+                "ceterms:identifierValueCode": str(record.version),
+            }
+        ],
+        ceterms__ownedBy=[owner],
+        ceterms__offeredBy=[owner],
+        ceterms__dateEffective=record.published.isoformat() if record.published else None,
+        ceterms__inLanguage=list(record.languages),
+        ceterms__keyword={language: list(record.keywords)} if record.keywords else None,
+        ceterms__image=record.image or None,
+        ceterms__learningDeliveryType=[_alignment(delivery, language)] if delivery else None,
+        ceterms__requires=[requirements],
+    )
+    return [credential, assessment, framework, *competencies]
+
+
+def _alignment(concept: str, language: str) -> dict[str, Any]:
+    """Return a concept (``deliveryType:OnlineOnly``) as a CredentialAlignmentObject."""
+    prefix, name = concept.split(":", 1)
+    scheme, scheme_name = _SCHEMES[prefix]
+    return {
+        "@type": "ceterms:CredentialAlignmentObject",
+        "ceterms:framework": scheme,
+        "ceterms:frameworkName": {language: scheme_name},
+        "ceterms:targetNode": concept,
+        "ceterms:targetNodeName": {language: re.sub(r"(?<=[a-z])(?=[A-Z])", " ", name)},
+    }
 
 
 def _component(item: Component, pathway_url: str, parent: str, language: str) -> dict[str, Any]:

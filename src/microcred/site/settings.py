@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "microcred.quality",
     "microcred.assessment",
     "microcred.pathways",
+    "microcred.credentialengine",
 ]
 
 AUTH_USER_MODEL = "accounts.User"
@@ -185,6 +186,12 @@ REQUIRED_QA_PROFILES = os.environ.get(
 VERIFY_MAX_UPLOAD_BYTES = int(os.environ.get("MICROCRED_VERIFY_MAX_UPLOAD_BYTES", 5 * 1024 * 1024))
 DATA_UPLOAD_MAX_MEMORY_SIZE = VERIFY_MAX_UPLOAD_BYTES + 64 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = VERIFY_MAX_UPLOAD_BYTES + 64 * 1024
+
+# Credential Engine's Registry Assistant: where the organisation's CTDL graph is POSTed (its
+# graph publishing endpoint) and the organisation's API key; publishing is off while empty.
+CTDL_REGISTRY_URL = os.environ.get("MICROCRED_CTDL_REGISTRY_URL", "")
+CTDL_API_KEY = os.environ.get("MICROCRED_CTDL_API_KEY", "")
+CTDL_REGISTRY_TIMEOUT = float(os.environ.get("MICROCRED_CTDL_REGISTRY_TIMEOUT", 15))
 
 # Anonymous verification through the API is limited per client address ("30/minute", or
 # several limits separated by ";"). The counts live in MICROCRED_RATE_LIMIT_STORAGE:

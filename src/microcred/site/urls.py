@@ -34,6 +34,7 @@ urlpatterns = [
     path("", include("microcred.assessment.urls")),
     path("", include("microcred.pathways.urls")),
     path("", include("microcred.recognition.urls")),
+    path("", include("microcred.credentialengine.urls")),
     path("studio/", include("microcred.studio.urls")),
     path("api/v1/", api.urls),
     path("api/openapi.json", views.openapi, name="openapi"),

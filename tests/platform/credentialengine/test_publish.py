@@ -1,0 +1,219 @@
+"""Publishing to Credential Engine, against a stand-in registry on a real socket.
+
+The stand-in answers as the Registry Assistant does: it checks the API key in the
+``Authorization`` header, the publishing organisation's CTID and the graph, and replies with
+its envelope (``Successful``, ``Messages``, ``CTID``, ``RegistryEnvelopeIdentifier``).
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from microcred.audit.models import AuditEvent
+from microcred.core import public_urls
+from microcred.credentialengine.models import Publication
+from microcred.frameworks.ctdl import ctid
+from microcred.organisations.models import Role
+from tests import ctdl_checks
+from tests.platform.catalogue.factories import make_published
+from tests.platform.factories import add_member, make_user
+
+API_KEY = "ce-test-key-0451"
+PATH = "/assistant/organization/publishGraph"
+
+
+@dataclass
+class Registry:
+    """What the stand-in received, and what it should answer besides its own checks."""
+
+    url: str
+    requests: list[dict[str, Any]] = field(default_factory=list)
+    refuse: list[str] = field(default_factory=list)
+    raw: tuple[int, bytes] | None = None
+
+    def answer(self, headers: dict[str, str], body: Any) -> tuple[int, bytes]:
+        if self.raw is not None:
+            return self.raw
+        if headers.get("Authorization") != f"ApiToken {API_KEY}":
+            return 401, _envelope(False, ["The API key is missing or not valid."])
+        messages = list(self.refuse)
+        graph = body.get("GraphInput") if isinstance(body, dict) else None
+        if not isinstance(graph, dict) or not isinstance(graph.get("@graph"), list):
+            messages.append("GraphInput must be a CTDL graph document.")
+        elif body.get("PublishForOrganizationIdentifier") not in {
+            item.get("ceterms:ctid") for item in graph["@graph"]
+        }:
+            messages.append("PublishForOrganizationIdentifier is not an organisation of the graph.")
+        if messages:
+            return 200, _envelope(False, messages)
+        return 200, _envelope(True, [], CTID=graph["@graph"][0]["ceterms:ctid"])
+
+
+def _envelope(successful: bool, messages: list[str], **more: Any) -> bytes:
+    reply = {
+        "Successful": successful,
+        "Messages": messages,
+        "RegistryEnvelopeIdentifier": str(uuid.uuid4()) if successful else "",
+        **more,
+    }
+    return json.dumps(reply).encode()
+
+
+@pytest.fixture
+def registry(settings) -> Iterator[Registry]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), BaseHTTPRequestHandler)
+    stand_in = Registry(f"http://127.0.0.1:{server.server_address[1]}{PATH}")
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            raw = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            headers = dict(self.headers.items())
+            try:
+                body = json.loads(raw)
+            except ValueError:
+                body = None
+            stand_in.requests.append(
+                {"method": "POST", "path": self.path, "headers": headers, "body": body}
+            )
+            status, reply = stand_in.answer(headers, body) if self.path == PATH else (404, b"{}")
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(reply)))
+            self.end_headers()
+            self.wfile.write(reply)
+
+        def log_message(self, *args: Any) -> None:
+            """Keep the test output quiet."""
+
+    server.RequestHandlerClass = Handler
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    settings.CTDL_REGISTRY_URL = stand_in.url
+    settings.CTDL_API_KEY = API_KEY
+    try:
+        yield stand_in
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def a_designer_with_a_credential(client: Client) -> tuple[str, Any]:
+    version = make_published(title="Classroom assessment")
+    organisation = version.microcredential.organisation
+    designer = add_member(organisation, make_user(), Role.DESIGNER)
+    client.force_login(designer)
+    return organisation.slug, designer
+
+
+def studio(slug: str) -> str:
+    return f"/studio/orgs/{slug}/credential-engine/"
+
+
+def test_publishing_posts_the_graph_and_shows_the_registrys_reply(
+    client: Client, registry: Registry
+) -> None:
+    slug, designer = a_designer_with_a_credential(client)
+    page = client.get(studio(slug))
+    assert "Publish to Credential Engine" in page.content.decode()
+    assert "Nothing has been published yet." in page.content.decode()
+
+    response = client.post(studio(slug) + "publish", follow=True)
+    assert response.redirect_chain == [(studio(slug), 302)]
+    text = response.content.decode()
+    assert "Credential Engine accepted the graph." in text
+
+    [request] = registry.requests
+    assert request["method"] == "POST"
+    assert request["path"] == PATH
+    assert request["headers"]["Authorization"] == f"ApiToken {API_KEY}"
+    assert request["headers"]["Content-Type"] == "application/json"
+    organisation_ctid = ctid(public_urls.profile_url(slug))
+    assert request["body"]["PublishForOrganizationIdentifier"] == organisation_ctid
+    graph = request["body"]["GraphInput"]
+    assert graph == json.loads(client.get(f"/orgs/{slug}/ctdl.json").content)
+    ctdl_checks.assert_clean(graph)
+
+    [publication] = Publication.objects.all()
+    assert publication.successful
+    assert publication.published_by == designer
+    assert publication.http_status == 200
+    assert publication.organisation_ctid == organisation_ctid
+    assert publication.ctid == organisation_ctid
+    assert publication.resources == len(graph["@graph"])
+    assert publication.envelope and publication.envelope in text
+    assert AuditEvent.objects.filter(action="ctdl.publish").count() == 1
+
+
+def test_a_refusal_is_shown_with_the_registrys_messages_and_recorded(
+    client: Client, registry: Registry
+) -> None:
+    slug, _ = a_designer_with_a_credential(client)
+    registry.refuse = ["ceterms:MicroCredential requires ceterms:inLanguage."]
+    text = client.post(studio(slug) + "publish", follow=True).content.decode()
+    assert (
+        "Credential Engine refused the graph: ceterms:MicroCredential requires "
+        "ceterms:inLanguage." in text
+    )
+    [publication] = Publication.objects.all()
+    assert not publication.successful
+    assert publication.messages == registry.refuse
+    assert publication.reply["Successful"] is False
+    assert "Refused" in client.get(studio(slug)).content.decode()
+    assert AuditEvent.objects.filter(action="ctdl.publish_refused").count() == 1
+
+
+def test_a_wrong_api_key_is_refused_by_the_registry(
+    client: Client, registry: Registry, settings
+) -> None:
+    slug, _ = a_designer_with_a_credential(client)
+    settings.CTDL_API_KEY = "not-the-key"
+    text = client.post(studio(slug) + "publish", follow=True).content.decode()
+    assert "The API key is missing or not valid." in text
+    [publication] = Publication.objects.all()
+    assert (publication.successful, publication.http_status) == (False, 401)
+
+
+def test_an_answer_that_is_no_envelope_is_a_refusal(client: Client, registry: Registry) -> None:
+    slug, _ = a_designer_with_a_credential(client)
+    registry.raw = (502, b"<html>Bad gateway</html>")
+    text = client.post(studio(slug) + "publish", follow=True).content.decode()
+    assert "The registry answered HTTP 502 without a publishing envelope." in text
+    [publication] = Publication.objects.all()
+    assert not publication.successful
+    assert publication.reply == {"body": "<html>Bad gateway</html>"}
+
+
+def test_an_unreachable_registry_is_said_and_nothing_is_recorded(client: Client, settings) -> None:
+    slug, _ = a_designer_with_a_credential(client)
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    settings.CTDL_REGISTRY_URL = f"http://127.0.0.1:{port}{PATH}"
+    settings.CTDL_API_KEY = API_KEY
+    events = AuditEvent.objects.count()
+    text = client.post(studio(slug) + "publish", follow=True).content.decode()
+    assert f"The Credential Engine registry at http://127.0.0.1:{port}{PATH} could not be" in text
+    assert "nothing was published" in text
+    assert not Publication.objects.exists()
+    assert AuditEvent.objects.count() == events
+
+
+def test_without_a_registry_configured_nothing_is_sent(client: Client, settings) -> None:
+    slug, _ = a_designer_with_a_credential(client)
+    settings.CTDL_REGISTRY_URL = ""
+    page = client.get(studio(slug)).content.decode()
+    assert "Publish to Credential Engine" not in page
+    assert "MICROCRED_CTDL_REGISTRY_URL" in page
+    text = client.post(studio(slug) + "publish", follow=True).content.decode()
+    assert "Publishing to Credential Engine is not set up on this platform" in text
+    assert not Publication.objects.exists()
