@@ -28,7 +28,8 @@ class Publication(models.Model):
     successful = models.BooleanField()
     http_status = models.PositiveSmallIntegerField()
     # The registry's envelope: Successful, Messages, CTID, RegistryEnvelopeIdentifier...
-    ctid = models.CharField(max_length=60, blank=True)
+    # (PostgreSQL reserves the column name "ctid", hence "registry_ctid".)
+    registry_ctid = models.CharField(max_length=60, blank=True)
     envelope = models.CharField(max_length=200, blank=True)
     messages = models.JSONField(default=list, blank=True)
     reply = models.JSONField(default=dict, blank=True)

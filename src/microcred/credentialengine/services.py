@@ -208,7 +208,7 @@ def publish(*, actor: User, organisation: str) -> Publication:
             resources=len(document["@graph"]),
             successful=successful,
             http_status=response.status_code,
-            ctid=str(reply.get("CTID") or "")[:60],
+            registry_ctid=str(reply.get("CTID") or "")[:60],
             envelope=str(reply.get("RegistryEnvelopeIdentifier") or "")[:200],
             messages=messages,
             reply=reply,

@@ -148,7 +148,7 @@ def test_publishing_posts_the_graph_and_shows_the_registrys_reply(
     assert publication.published_by == designer
     assert publication.http_status == 200
     assert publication.organisation_ctid == organisation_ctid
-    assert publication.ctid == organisation_ctid
+    assert publication.registry_ctid == organisation_ctid
     assert publication.resources == len(graph["@graph"])
     assert publication.envelope and publication.envelope in text
     assert AuditEvent.objects.filter(action="ctdl.publish").count() == 1
