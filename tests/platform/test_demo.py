@@ -19,7 +19,7 @@ from microcred.site.demo_platform import DEMO_PASSWORD, load_platform_demo
 from microcred.vc.baking import unbake
 from microcred.vc.keys import generate_key_file
 from microcred.verification.samples import SAMPLES, load_samples
-from tests import conformance
+from tests import conformance, ctdl_checks
 from tests.ob3_schema import issued_document, schema_errors
 
 
@@ -365,3 +365,14 @@ def test_the_demo_has_a_transfer_value_a_waiting_application_and_grading_tables(
         source=tables["lakeside"].uuid, target=tables["northfield"].uuid, grade="9"
     )
     assert conversion.main == "Distinction"
+
+
+def test_every_demo_issuer_exports_a_clean_ctdl_graph(demo, client) -> None:
+    for organisation in organisations.get_organisations():
+        response = client.get(f"/orgs/{organisation.slug}/ctdl.json")
+        assert response.status_code == 200
+        document = response.json()
+        ctdl_checks.assert_clean(document)
+        if organisation.slug == "lakeside":
+            types = [item["@type"] for item in document["@graph"]]
+            assert "ceterms:Pathway" in types and "ceasn:CompetencyFramework" in types
