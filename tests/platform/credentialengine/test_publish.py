@@ -9,14 +9,8 @@ from __future__ import annotations
 
 import json
 import socket
-import threading
-import uuid
-from collections.abc import Iterator
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-import pytest
 from django.test import Client
 
 from microcred.audit.models import AuditEvent
@@ -26,85 +20,8 @@ from microcred.frameworks.ctdl import ctid
 from microcred.organisations.models import Role
 from tests import ctdl_checks
 from tests.platform.catalogue.factories import make_published
+from tests.platform.credentialengine.registry import API_KEY, PATH, Registry
 from tests.platform.factories import add_member, make_user
-
-API_KEY = "ce-test-key-0451"
-PATH = "/assistant/organization/publishGraph"
-
-
-@dataclass
-class Registry:
-    """What the stand-in received, and what it should answer besides its own checks."""
-
-    url: str
-    requests: list[dict[str, Any]] = field(default_factory=list)
-    refuse: list[str] = field(default_factory=list)
-    raw: tuple[int, bytes] | None = None
-
-    def answer(self, headers: dict[str, str], body: Any) -> tuple[int, bytes]:
-        if self.raw is not None:
-            return self.raw
-        if headers.get("Authorization") != f"ApiToken {API_KEY}":
-            return 401, _envelope(False, ["The API key is missing or not valid."])
-        messages = list(self.refuse)
-        graph = body.get("GraphInput") if isinstance(body, dict) else None
-        if not isinstance(graph, dict) or not isinstance(graph.get("@graph"), list):
-            messages.append("GraphInput must be a CTDL graph document.")
-        elif body.get("PublishForOrganizationIdentifier") not in {
-            item.get("ceterms:ctid") for item in graph["@graph"]
-        }:
-            messages.append("PublishForOrganizationIdentifier is not an organisation of the graph.")
-        if messages:
-            return 200, _envelope(False, messages)
-        return 200, _envelope(True, [], CTID=graph["@graph"][0]["ceterms:ctid"])
-
-
-def _envelope(successful: bool, messages: list[str], **more: Any) -> bytes:
-    reply = {
-        "Successful": successful,
-        "Messages": messages,
-        "RegistryEnvelopeIdentifier": str(uuid.uuid4()) if successful else "",
-        **more,
-    }
-    return json.dumps(reply).encode()
-
-
-@pytest.fixture
-def registry(settings) -> Iterator[Registry]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), BaseHTTPRequestHandler)
-    stand_in = Registry(f"http://127.0.0.1:{server.server_address[1]}{PATH}")
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            raw = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-            headers = dict(self.headers.items())
-            try:
-                body = json.loads(raw)
-            except ValueError:
-                body = None
-            stand_in.requests.append(
-                {"method": "POST", "path": self.path, "headers": headers, "body": body}
-            )
-            status, reply = stand_in.answer(headers, body) if self.path == PATH else (404, b"{}")
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(reply)))
-            self.end_headers()
-            self.wfile.write(reply)
-
-        def log_message(self, *args: Any) -> None:
-            """Keep the test output quiet."""
-
-    server.RequestHandlerClass = Handler
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    settings.CTDL_REGISTRY_URL = stand_in.url
-    settings.CTDL_API_KEY = API_KEY
-    try:
-        yield stand_in
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def a_designer_with_a_credential(client: Client) -> tuple[str, Any]:
