@@ -27,7 +27,7 @@ from microcred.audit.services import record_event
 from microcred.catalogue import services as catalogue
 from microcred.core import public_urls
 from microcred.credentialengine.models import Publication
-from microcred.errors import InvalidInput, MicrocredError
+from microcred.errors import MicrocredError
 from microcred.frameworks import ctdl
 from microcred.organisations import services as organisations
 from microcred.organisations.services import Organisation, Role
@@ -36,6 +36,7 @@ from microcred.pathways import services as pathways
 __all__ = [
     "PUBLISHERS",
     "Publication",
+    "RegistryNotConfigured",
     "RegistryUnreachable",
     "get_organisation_graph",
     "get_publications",
@@ -49,6 +50,12 @@ PUBLISHERS = (Role.DESIGNER,)
 # A registry's envelope is small; a larger answer is kept only in part.
 MAX_REPLY = 64 * 1024
 MAX_MESSAGES = 50
+
+
+class RegistryNotConfigured(MicrocredError):
+    """No registry URL or API key is set: the platform cannot publish anywhere."""
+
+    code = "registry.not_configured"
 
 
 class RegistryUnreachable(MicrocredError):
@@ -168,13 +175,13 @@ def get_publications(*, actor: User, organisation: str) -> tuple[Organisation, l
 def publish(*, actor: User, organisation: str) -> Publication:
     """Publish the organisation's graph to the configured registry and record its answer.
 
-    Raises :class:`InvalidInput` when no registry is configured, and
+    Raises :class:`RegistryNotConfigured` when no registry is configured, and
     :class:`RegistryUnreachable` when the registry does not answer (nothing is recorded);
     a refusal by the registry is recorded with its messages and returned.
     """
     owner = organisations.access_organisation(actor, organisation, roles=PUBLISHERS)
     if not is_configured():
-        raise InvalidInput(
+        raise RegistryNotConfigured(
             "Publishing to Credential Engine is not set up on this platform: its administrator "
             "sets MICROCRED_CTDL_REGISTRY_URL and MICROCRED_CTDL_API_KEY.",
             field="registry",

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from microcred.accounts.auth import AuthenticatedHttpRequest
 from microcred.core.pages import studio_page
 from microcred.credentialengine import services
-from microcred.errors import InvalidInput, NotFound
+from microcred.errors import NotFound
 
 
 def _json_ld(document: dict[str, Any]) -> JsonResponse:
@@ -61,7 +61,7 @@ def studio(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
 def studio_publish(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     try:
         publication = services.publish(actor=request.user, organisation=slug)
-    except (InvalidInput, services.RegistryUnreachable) as error:
+    except (services.RegistryNotConfigured, services.RegistryUnreachable) as error:
         messages.error(request, error.message)
     else:
         if publication.successful:
