@@ -376,3 +376,7 @@ def test_every_demo_issuer_exports_a_clean_ctdl_graph(demo, client) -> None:
         if organisation.slug == "lakeside":
             types = [item["@type"] for item in document["@graph"]]
             assert "ceterms:Pathway" in types and "ceasn:CompetencyFramework" in types
+    # The README's example.
+    response = client.get("/catalogue/lakeside/data-science-foundations/v1/ctdl.json")
+    assert response.status_code == 200
+    ctdl_checks.assert_clean(response.json())
