@@ -359,6 +359,9 @@ def test_each_achievement_type_is_a_ctdl_class_its_terms_allow(kind: str, ctdl_c
         ("An observed practical session.", ["assessMethod:Performance"]),
         ("A project report.", ["assessMethod:Artifact"]),
         ("Marked against the rubric.", ["assessMethod:Artifact"]),
+        # Words are matched from their start: "attested" names no test.
+        ("Attested work experience.", ["assessMethod:Artifact"]),
+        ("Exam, then an oral presentation.", ["assessMethod:Exam", "assessMethod:Performance"]),
     ],
 )
 def test_assessment_methods_are_read_from_the_description(

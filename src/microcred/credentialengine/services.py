@@ -79,15 +79,17 @@ def get_organisation_graph(organisation_slug: str) -> dict[str, Any]:
     organisation = organisations.get_organisation(organisation_slug)
     owner = public_urls.profile_url(organisation.slug)
     credentials: list[dict[str, Any]] = []
+    offered: list[str] = []
     for version in catalogue.get_published_versions(organisation=organisation.slug):
-        credentials.extend(ctdl.credential_resources(_record(version), owner=owner))
+        resources = ctdl.credential_resources(_record(version), owner=owner)
+        offered.append(resources[0]["@id"])
+        credentials.extend(resources)
     owned_pathways = sorted(
         pathways.get_published_pathways(organisation.slug), key=lambda item: item.slug
     )
     pathway_resources = [
         resource for pathway in owned_pathways for resource in pathways.get_ctdl(pathway)["@graph"]
     ]
-    offered = [item["@id"] for item in credentials if item["@type"] in _CREDENTIAL_TYPES]
     pathway_ids = [item["@id"] for item in pathway_resources if item["@type"] == "ceterms:Pathway"]
     organisation_node = ctdl.organisation_node(
         _organisation_record(organisation), owns=[*offered, *pathway_ids], offers=offered
@@ -108,12 +110,6 @@ def get_version_graph(organisation_slug: str, slug: str, number: int) -> dict[st
         _organisation_record(organisation), owns=[resources[0]["@id"]]
     )
     return ctdl.graph(url, [organisation_node, *resources])
-
-
-_CREDENTIAL_TYPES = frozenset(
-    ctdl.credential_class(kind)
-    for kind in ("MicroCredential", "Certificate", "Certification", "Badge")
-)
 
 
 def _organisation_record(organisation: Organisation) -> ctdl.OrganisationRecord:
@@ -190,7 +186,8 @@ def publish(*, actor: User, organisation: str) -> Publication:
     organisation_ctid = ctdl.ctid(public_urls.profile_url(owner.slug))
     registry = settings.CTDL_REGISTRY_URL
     try:
-        response = httpx.post(
+        with httpx.stream(
+            "POST",
             registry,
             json={"PublishForOrganizationIdentifier": organisation_ctid, "GraphInput": document},
             headers={
@@ -198,14 +195,16 @@ def publish(*, actor: User, organisation: str) -> Publication:
                 "Accept": "application/json",
             },
             timeout=settings.CTDL_REGISTRY_TIMEOUT,
-        )
+        ) as response:
+            status = response.status_code
+            body = _read(response)
     except httpx.HTTPError as error:
         raise RegistryUnreachable(
             f"The Credential Engine registry at {registry} could not be reached "
             f"({type(error).__name__}); nothing was published. Try again later.",
             field="registry",
         ) from error
-    reply, successful, messages = _envelope(response)
+    reply, successful, messages = _envelope(status, body)
     with transaction.atomic():
         publication = Publication.objects.create(
             organisation=owner,
@@ -214,7 +213,7 @@ def publish(*, actor: User, organisation: str) -> Publication:
             organisation_ctid=organisation_ctid,
             resources=len(document["@graph"]),
             successful=successful,
-            http_status=response.status_code,
+            http_status=status,
             registry_ctid=str(reply.get("CTID") or "")[:60],
             envelope=str(reply.get("RegistryEnvelopeIdentifier") or "")[:200],
             messages=messages,
@@ -225,28 +224,39 @@ def publish(*, actor: User, organisation: str) -> Publication:
             action="ctdl.publish" if successful else "ctdl.publish_refused",
             organisation=owner,
             target=publication,
-            data={"registry": registry, "status": response.status_code, "messages": messages},
+            data={"registry": registry, "status": status, "messages": messages},
         )
     return publication
 
 
-def _envelope(response: httpx.Response) -> tuple[dict[str, Any], bool, list[str]]:
+def _read(response: httpx.Response) -> bytes:
+    """Return the answer's first :data:`MAX_REPLY` bytes: an envelope is small, and a registry
+    gone wrong must not fill the memory."""
+    body = b""
+    for chunk in response.iter_bytes():
+        body += chunk
+        if len(body) >= MAX_REPLY:
+            break
+    return body[:MAX_REPLY]
+
+
+def _envelope(status: int, body: bytes) -> tuple[dict[str, Any], bool, list[str]]:
     """Read the registry's envelope: the reply kept, whether it succeeded, its messages."""
-    body = response.content[:MAX_REPLY]
     try:
-        reply = json.loads(body)
+        # PostgreSQL keeps no NUL character in JSON: an answer carrying one keeps U+FFFD instead.
+        reply = json.loads(body.replace(b"\\u0000", b"\\ufffd"))
     except ValueError:
         reply = None
     if not isinstance(reply, dict):
-        text = body.decode("utf-8", "replace")
+        text = body.decode("utf-8", "replace").replace("\x00", "\ufffd")
         return (
             {"body": text},
             False,
-            [f"The registry answered HTTP {response.status_code} without a publishing envelope."],
+            [f"The registry answered HTTP {status} without a publishing envelope."],
         )
     raw = reply.get("Messages")
     messages = [str(item) for item in raw[:MAX_MESSAGES]] if isinstance(raw, list) else []
-    successful = reply.get("Successful") is True and response.is_success
+    successful = reply.get("Successful") is True and 200 <= status < 300
     if not successful and not messages:
-        messages = [f"The registry refused the graph (HTTP {response.status_code})."]
+        messages = [f"The registry refused the graph (HTTP {status})."]
     return reply, successful, messages

@@ -149,7 +149,8 @@ ORGANISATION_TYPES = {
     "qa_agency": "orgType:QualityAssurance",
 }
 
-# Words in an assessment's description that name a CTDL AssessmentMethod concept.
+# Words (or their first letters: "observ" for observed, observation) in an assessment's
+# description that name a CTDL AssessmentMethod concept.
 _ASSESSMENT_WORDS = (
     ("assessMethod:Exam", ("exam", "test", "quiz", "multiple choice")),
     ("assessMethod:PortfolioEvaluation", ("portfolio",)),
@@ -391,7 +392,11 @@ def assessment_method_types(assessment: str) -> list[str]:
     submits: an artifact.
     """
     text = assessment.lower()
-    found = [concept for concept, words in _ASSESSMENT_WORDS if any(w in text for w in words)]
+    found = [
+        concept
+        for concept, words in _ASSESSMENT_WORDS
+        if any(re.search(rf"\b{word}", text) for word in words)
+    ]
     return found or ["assessMethod:Artifact"]
 
 

@@ -16,6 +16,7 @@ from django.test import Client
 from microcred.audit.models import AuditEvent
 from microcred.core import public_urls
 from microcred.credentialengine.models import Publication
+from microcred.credentialengine.services import MAX_REPLY
 from microcred.frameworks.ctdl import ctid
 from microcred.organisations.models import Role
 from tests import ctdl_checks
@@ -108,6 +109,29 @@ def test_an_answer_that_is_no_envelope_is_a_refusal(client: Client, registry: Re
     [publication] = Publication.objects.all()
     assert not publication.successful
     assert publication.reply == {"body": "<html>Bad gateway</html>"}
+
+
+def test_an_endless_answer_is_cut_short(client: Client, registry: Registry) -> None:
+    slug, _ = a_designer_with_a_credential(client)
+    registry.raw = (200, b"{" + b" " * (1024 * 1024))
+    client.post(studio(slug) + "publish")
+    [publication] = Publication.objects.all()
+    assert not publication.successful
+    assert len(publication.reply["body"]) == MAX_REPLY
+
+
+def test_nul_characters_in_an_answer_are_kept_as_replacement_characters(
+    client: Client, registry: Registry
+) -> None:
+    """PostgreSQL stores no NUL in JSON; the answer is kept all the same."""
+    slug, _ = a_designer_with_a_credential(client)
+    registry.raw = (200, b'{"Successful": false, "Messages": ["bad\\u0000byte"]}')
+    client.post(studio(slug) + "publish")
+    registry.raw = (500, b"crash\x00dump")
+    client.post(studio(slug) + "publish")
+    refused, crashed = Publication.objects.order_by("pk")
+    assert refused.messages == ["bad\ufffdbyte"]
+    assert crashed.reply == {"body": "crash\ufffddump"}
 
 
 def test_an_unreachable_registry_is_said_and_nothing_is_recorded(client: Client, settings) -> None:
