@@ -377,3 +377,13 @@ def test_a_term_the_context_does_not_define_is_caught_by_the_expansion_count() -
     assert ctdl_checks.expanded_terms(ctdl_checks.expand(document)) == (
         ctdl_checks.compact_terms(document) - 1
     )
+
+
+def test_a_prefix_the_context_does_not_define_is_caught_after_expansion() -> None:
+    """The other negative control: the term is kept, but its value is no web address."""
+    document = copy.deepcopy(organisation_graph())
+    framework = next(i for i in document["@graph"] if i["@type"] == "ceasn:CompetencyFramework")
+    framework["ceasn:publisher"] = ["publicationStatus:Published"]
+    assert ctdl_checks.unexpanded_iris(ctdl_checks.expand(document)) == {
+        "publicationStatus:Published"
+    }

@@ -432,7 +432,6 @@ def credential_resources(
         ceasn__publisher=[owner],
         ceasn__creator=[owner],
         ceasn__inLanguage=list(record.languages),
-        ceasn__publicationStatusType="publicationStatus:Published",
         ceasn__hasTopChild=[item["@id"] for item in competencies],
     )
     delivery = DELIVERY_TYPES.get(record.participation_form)
