@@ -21,6 +21,7 @@ from typing import Any
 import httpx
 from django.conf import settings
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 
 from microcred.accounts.services import User
 from microcred.audit.services import record_event
@@ -80,7 +81,10 @@ def get_organisation_graph(organisation_slug: str) -> dict[str, Any]:
     owner = public_urls.profile_url(organisation.slug)
     credentials: list[dict[str, Any]] = []
     offered: list[str] = []
-    for version in catalogue.get_published_versions(organisation=organisation.slug):
+    versions = catalogue.get_published_versions(organisation=organisation.slug)
+    # Every version's outcomes and skills in two queries, however many versions there are.
+    prefetch_related_objects(versions, "outcomes__alignments")
+    for version in versions:
         resources = ctdl.credential_resources(_record(version), owner=owner)
         offered.append(resources[0]["@id"])
         credentials.extend(resources)
@@ -152,7 +156,7 @@ def _record(version: catalogue.MicroCredentialVersion) -> ctdl.CredentialRecord:
                 outcome.text,
                 tuple((skill.uri, skill.label) for skill in outcome.alignments.all()),
             )
-            for outcome in catalogue.get_outcomes(version)
+            for outcome in version.outcomes.all()
         ),
     )
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from microcred.catalogue import services as catalogue
 from microcred.core import public_urls
@@ -133,3 +135,17 @@ def test_every_achievement_type_exports_cleanly(client: Client) -> None:
     for kind in ("Certificate", "Badge", "Certification", "Course", "Module"):
         make_version(world.organisation, achievement_type=kind, participation_form="blended")
     ctdl_checks.assert_clean(get_graph(client, world.organisation.slug))
+
+
+def test_the_graphs_queries_do_not_grow_with_its_micro_credentials(client: Client) -> None:
+    version = make_published(title="Classroom assessment")
+    organisation = version.microcredential.organisation
+    with CaptureQueriesContext(connection) as few:
+        get_graph(client, organisation.slug)
+    for number in range(3):
+        make_published(organisation, title=f"Assessment design {number}")
+    with CaptureQueriesContext(connection) as more:
+        document = get_graph(client, organisation.slug)
+    # The organisation, then four credentials with assessment, framework and two outcomes.
+    assert len(document["@graph"]) == 1 + 4 * 5
+    assert len(more.captured_queries) == len(few.captured_queries)
