@@ -114,7 +114,7 @@ def test_a_version_has_its_own_ctdl_record_linked_from_its_pages(client: Client)
     assert f"/orgs/{organisation.slug}/ctdl.json" in profile.content.decode()
 
 
-def test_drafts_and_unknown_organisations_have_no_ctdl(client: Client) -> None:
+def test_drafts_unknown_versions_and_unknown_organisations_have_no_ctdl(client: Client) -> None:
     draft = make_draft(title="Draft only")
     organisation = draft.microcredential.organisation
     assert (
@@ -124,6 +124,10 @@ def test_drafts_and_unknown_organisations_have_no_ctdl(client: Client) -> None:
         == 404
     )
     assert client.get("/orgs/no-such-organisation/ctdl.json").status_code == 404
+    for number in ("0", "2", "99999999999999999999"):
+        path = f"/catalogue/{organisation.slug}/{draft.microcredential.slug}/v{number}/ctdl.json"
+        assert client.get(path).status_code == 404
+    assert client.get(f"/catalogue/{organisation.slug}/no-such/v1/ctdl.json").status_code == 404
     assert (
         json.loads(client.get(f"/orgs/{organisation.slug}/ctdl.json").content)["@graph"][0]["@type"]
         == "ceterms:CredentialOrganization"
