@@ -10,8 +10,10 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from microcred.catalogue import services as catalogue
+from microcred.catalogue.models import ParticipationForm
 from microcred.core import public_urls
-from microcred.frameworks.ctdl import ctid
+from microcred.frameworks.ctdl import DELIVERY_TYPES, ORGANISATION_TYPES, ctid
+from microcred.organisations.models import OrganisationType
 from tests import ctdl_checks
 from tests.platform.awards.factories import make_version
 from tests.platform.catalogue.factories import ESCO_ASSESS_STUDENTS, make_draft, make_published
@@ -153,3 +155,11 @@ def test_the_graphs_queries_do_not_grow_with_its_micro_credentials(client: Clien
     # The organisation, then four credentials with assessment, framework and two outcomes.
     assert len(document["@graph"]) == 1 + 4 * 5
     assert len(more.captured_queries) == len(few.captured_queries)
+
+
+def test_every_form_of_participation_and_organisation_type_has_its_ctdl_concept() -> None:
+    """The platform's choices and the mappings to CTDL concepts cannot drift apart."""
+    assert set(DELIVERY_TYPES) == set(ParticipationForm.values)
+    assert set(ORGANISATION_TYPES) == set(OrganisationType.values) - {OrganisationType.OTHER}
+    concepts = {term["@id"] for term in ctdl_checks.schema()["@graph"]}
+    assert {*DELIVERY_TYPES.values(), *ORGANISATION_TYPES.values()} <= concepts
