@@ -28,6 +28,9 @@ urlpatterns = [
     path("", include("microcred.verification.urls")),
     path("", include("microcred.accounts.urls")),
     path("", include("microcred.organisations.urls")),
+    # Before the catalogue's and the awards' URLs: ``/credentials/<uuid>.elm.json`` would be
+    # taken for an awards download.
+    path("", include("microcred.europass.urls")),
     path("", include("microcred.catalogue.urls")),
     path("", include("microcred.awards.urls")),
     path("", include("microcred.quality.urls")),
