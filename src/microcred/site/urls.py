@@ -6,6 +6,7 @@ from microcred.assessment.api import router as assessment_router
 from microcred.awards.api import router as awards_router
 from microcred.catalogue.api import router as catalogue_router
 from microcred.core.api import api
+from microcred.europass.api import router as europass_router
 from microcred.organisations.api import router as organisations_router
 from microcred.pathways.api import router as pathways_router
 from microcred.quality.api import router as quality_router
@@ -22,6 +23,7 @@ api.add_router("/", assessment_router)
 api.add_router("/", verification_router)
 api.add_router("/", pathways_router)
 api.add_router("/", recognition_router)
+api.add_router("/", europass_router)
 
 urlpatterns = [
     path("", views.home, name="home"),

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from microcred.organisations.models import Role
-from tests.platform.authz import Route, World, cases, check, page, public
+from tests.platform.authz import Route, World, api, cases, check, page, public
 from tests.platform.awards.factories import issue, make_registrar, make_version
 
 
@@ -31,6 +31,14 @@ ROUTES = [
     Route("GET", IMPORT, page(), role=Role.DESIGNER, member_role=Role.ASSESSOR),
     # A form without a file: the holder gets the page back with the error.
     Route("POST", IMPORT, page(400), role=Role.DESIGNER, member_role=Role.ASSESSOR),
+    Route(
+        "POST",
+        "/api/v1/orgs/{org}/elm-imports",
+        api(201),
+        role=Role.DESIGNER,
+        member_role=Role.ASSESSOR,
+        body={"type": "Qualification", "title": {"en": "Imported"}},
+    ),
 ]
 
 

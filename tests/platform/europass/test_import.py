@@ -15,6 +15,7 @@ from microcred.errors import Forbidden, InvalidInput, NotFound
 from microcred.europass import services
 from microcred.organisations.models import Role
 from tests import conformance
+from tests.platform.api import Api
 from tests.platform.awards.factories import issue, make_issuer
 from tests.platform.factories import add_member, make_organisation, make_user
 
@@ -147,3 +148,34 @@ def test_only_designers_of_the_organisation_may_import() -> None:
         services.import_specification(
             actor=designer_of(make_organisation()), organisation_slug=organisation.slug, data=sample
         )
+
+
+def test_the_api_imports_an_elm_document(client: Client) -> None:
+    organisation = make_organisation()
+    api = Api(client, designer_of(organisation))
+    document = conformance.load_json("elm", "ebsi-3.2", "examples", "digicomp-generic.json")
+    response = api("POST", f"/orgs/{organisation.slug}/elm-imports", document)
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["title"] == "Title of Achievement" and body["status"] == "draft"
+    assert body["number"] == 1 and body["left_out"] == []
+    draft = catalogue.get_versions(
+        catalogue.access_microcredential(
+            organisation.memberships.get(role="owner").user, organisation.slug, body["slug"]
+        )
+    )[0]
+    assert draft.eqf_level == 5
+
+
+def test_the_api_refuses_a_bad_body_with_the_error_shape(client: Client) -> None:
+    organisation = make_organisation()
+    api = Api(client, designer_of(organisation))
+    path = f"/api/v1/orgs/{organisation.slug}/elm-imports"
+    response = api("POST", f"/orgs/{organisation.slug}/elm-imports", {"type": "Badge"})
+    assert response.status_code == 422
+    assert response.json()["field"] == "file" and "Qualification" in response.json()["message"]
+    response = client.post(path, b"<xml/>", content_type="application/xml", headers=api.headers)
+    assert response.status_code == 422 and response.json()["field"] == "Content-Type"
+    big = b" " * (services.MAX_UPLOAD_BYTES + 1)
+    response = client.post(path, big, content_type="application/json", headers=api.headers)
+    assert response.status_code == 413 and response.json()["data"]["limit"] == 2 * 1024 * 1024
