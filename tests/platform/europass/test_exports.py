@@ -176,8 +176,12 @@ def test_every_demo_export_conforms(
         document = get_json(client, version_path(version, "json"), "application/json")
         assert edc_schema.errors(without_context(document), f"{document['type']}Type") == []
     issued = list(awards.get_issued_awards())
-    assert issued
+    assert {award.organisation.slug for award in issued} == {"northfield", "lakeside"}
     for award in issued:
         edc = get_json(client, f"/credentials/{award.uuid}.elm.jsonld", "application/ld+json")
-        assert shacl.violations(edc) == sealing(edc), award.uuid
+        # The university of the demo has an eIDAS identifier on its profile.
+        expected = (
+            {Violation(edc["id"], ISSUED)} if award.organisation.eidas_identifier else sealing(edc)
+        )
+        assert shacl.violations(edc) == expected, award.uuid
         assert edc_schema.errors(awards_32(client, award)) == [], award.uuid
