@@ -14,7 +14,7 @@ from typing import Any
 from microcred.awards import services as awards
 from microcred.catalogue import services as catalogue
 from microcred.core import public_urls
-from microcred.errors import InvalidInput, TooLarge
+from microcred.errors import Conflict, InvalidInput, TooLarge
 from microcred.frameworks import elm
 from microcred.organisations import services as organisations
 from microcred.vc.errors import InputError
@@ -93,6 +93,8 @@ def _specification(version: Any) -> elm.Specification:
         grading=rubric["pass_rule"] if rubric else version.criteria,
         stackability=version.stackability,
         further_information=version.further_information,
+        # ELM's learning setting: credit-bearing learning at a university is formal learning
+        # (it leads to a qualification of the education system); the rest is non-formal.
         formal=microcredential.organisation.type == "university" and bool(spec["credits"]),
         modified=version.published_at,
     )
@@ -146,7 +148,18 @@ def get_credential_document(award_uuid: str, *, version: str = "3.1") -> dict[st
 
 
 def get_uploadable_credential(award_uuid: str) -> dict[str, Any]:
-    """Return the award in the form the EU's EDC issuer accepts as an upload (ELM 3.1)."""
+    """Return the award in the form the EU's EDC issuer accepts as an upload (ELM 3.1).
+
+    The EU issuer seals what it is given, so a revoked or suspended award is refused
+    (:class:`Conflict`): sealing it there would issue it again.
+    """
+    award = awards.get_award(award_uuid)
+    if award.status != "active":
+        raise Conflict(
+            f"This credential is {award.status}; it cannot be sent to the EU issuer to be sealed.",
+            code="europass.not_active",
+            field="status",
+        )
     return elm.uploadable(get_credential_document(award_uuid, version="3.1"))
 
 
@@ -221,6 +234,6 @@ def import_specification(*, actor: Any, organisation_slug: str, data: bytes) -> 
     if read.participation_form:
         fields["participation_form"] = read.participation_form
     draft = catalogue.create_microcredential(
-        actor=actor, organisation=organisation, title=read.title[:300], **fields
+        actor=actor, organisation=organisation, title=read.title, **fields
     )
     return Imported(draft, left_out)

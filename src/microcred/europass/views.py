@@ -17,12 +17,13 @@ from django.views.decorators.http import require_GET
 
 from microcred.accounts.auth import AuthenticatedHttpRequest
 from microcred.core.pages import add_error, studio_page
-from microcred.errors import InvalidInput, NotFound
+from microcred.errors import Conflict, InvalidInput, NotFound
 from microcred.europass import services
 from microcred.europass.forms import ImportForm
 from microcred.organisations import services as organisations
 
-# ELM 3.1 is JSON-LD on VC 1.1; ELM 3.2 is plain JSON (VC 2.0, checked by JSON Schema).
+# ELM 3.1 is JSON-LD (VC 1.1, checked as RDF); ELM 3.2 is served as JSON (VC 2.0, checked by
+# JSON Schema).
 SUFFIXES = {"jsonld": ("3.1", "application/ld+json"), "json": ("3.2", "application/json")}
 
 
@@ -39,11 +40,7 @@ def _document(view: Callable[..., dict[str, Any]]) -> Callable[..., HttpResponse
             document = view(request, *args, version=version, **kwargs)
         except NotFound as error:
             raise Http404(error.message) from error
-        response = JsonResponse(
-            document, content_type=content_type, json_dumps_params={"indent": 2}
-        )
-        response["Access-Control-Allow-Origin"] = "*"
-        return response
+        return JsonResponse(document, content_type=content_type, json_dumps_params={"indent": 2})
 
     return page
 
@@ -71,6 +68,8 @@ def credential_uploadable(request: HttpRequest, award_uuid: str) -> HttpResponse
         document = services.get_uploadable_credential(str(award_uuid))
     except NotFound as error:
         raise Http404(error.message) from error
+    except Conflict as error:
+        return HttpResponse(error.message, status=409, content_type="text/plain; charset=utf-8")
     response = JsonResponse(document, json_dumps_params={"indent": 2})
     response["Content-Disposition"] = f'attachment; filename="edc-{award_uuid}.json"'
     return response

@@ -50,6 +50,7 @@ import pycountry
 __all__ = [
     "CONTEXT_31",
     "CONTEXT_32",
+    "VERSIONS",
     "Accreditation",
     "Award",
     "ElmError",
@@ -58,6 +59,7 @@ __all__ = [
     "Outcome",
     "Skill",
     "Specification",
+    "Version",
     "credential_document",
     "read_specification",
     "specification_document",

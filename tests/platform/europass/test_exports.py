@@ -136,6 +136,16 @@ def test_the_uploadable_file_is_the_eu_issuers_form(client: Client, shacl: Shacl
     assert shacl.violations(upload["credential"]) == sealing(upload["credential"])
 
 
+def test_a_revoked_credential_is_not_offered_for_sealing(client: Client) -> None:
+    _, registrar, version = make_issuer()
+    award = awards.revoke_award(actor=registrar, award=issue(registrar, version), reason="Error.")
+    response = client.get(f"/credentials/{award.uuid}.edc-upload.json")
+    assert response.status_code == 409
+    assert "revoked" in response.content.decode()
+    # What it certified stays readable, as its signed credential does.
+    assert client.get(f"/credentials/{award.uuid}.elm.jsonld").status_code == 200
+
+
 def test_the_public_pages_link_the_exports(client: Client) -> None:
     organisation, registrar, version = make_issuer()
     award = issue(registrar, version)
