@@ -8,6 +8,7 @@ other draft.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -163,12 +164,12 @@ def get_uploadable_credential(award_uuid: str) -> dict[str, Any]:
     return elm.uploadable(get_credential_document(award_uuid, version="3.1"))
 
 
+@dataclass(frozen=True)
 class Imported:
     """The draft an import made, and what of the upload it could not keep."""
 
-    def __init__(self, draft: Any, left_out: list[str]) -> None:
-        self.draft = draft
-        self.left_out = left_out
+    draft: Any
+    left_out: list[str]
 
 
 def read_upload(data: bytes) -> elm.ImportedSpecification:
