@@ -33,6 +33,7 @@ LAYERS = (
     "recognition",
     "pathways",
     "credentialengine",
+    "europass",
     "studio",
     "site",
 )

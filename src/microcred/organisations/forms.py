@@ -56,6 +56,13 @@ class ProfileForm(forms.Form):
         ),
     )
 
+    eidas_identifier = forms.CharField(
+        label="eIDAS legal identifier",
+        max_length=200,
+        required=False,
+        help_text="For European Digital Credentials (Europass), such as BE/BE/0123456789.",
+    )
+
     def clean_accreditations(self) -> list[dict[str, str]]:
         return _lines_to_entries(self.cleaned_data["accreditations"], ACCREDITATION_KEYS)
 
@@ -75,6 +82,7 @@ class ProfileForm(forms.Form):
             "description": organisation.description,
             "accreditations": _entries_to_lines(organisation.accreditations, ACCREDITATION_KEYS),
             "identifiers": _entries_to_lines(organisation.identifiers, IDENTIFIER_KEYS),
+            "eidas_identifier": organisation.eidas_identifier,
         }
 
 

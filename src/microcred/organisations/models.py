@@ -40,6 +40,12 @@ class Organisation(models.Model):
         blank=True,
         help_text='[{"identifier", "identifierType"}]: the Profile\'s otherIdentifier.',
     )
+    eidas_identifier = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="eIDAS legal identifier (as on the organisation's qualified seal certificate), "
+        "for European Digital Credentials; empty when it has none.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

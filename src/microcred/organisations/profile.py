@@ -7,6 +7,7 @@ its JSON path inside a list, such as ``identifiers[1].identifierType``).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -31,6 +32,7 @@ PROFILE_FIELDS = (
     "description",
     "accreditations",
     "identifiers",
+    "eidas_identifier",
 )
 ACCREDITATION_KEYS = ("name", "body", "url")
 IDENTIFIER_KEYS = ("identifier", "identifierType")
@@ -138,6 +140,22 @@ def _identifier(entry: dict[str, str], path: str) -> None:
         )
 
 
+EIDAS_IDENTIFIER = re.compile(r"[A-Z]{2}/[A-Z]{2}/[A-Za-z0-9:._+-]{1,180}")
+
+
+def _eidas(value: Any) -> str:
+    """An eIDAS legal person identifier: origin country / destination country / identifier
+    (eIDAS SAML attribute profile, LegalPersonIdentifier), such as BE/BE/0123456789."""
+    text = clean_text(value, "eidas_identifier", limit=_max_length("eidas_identifier"))
+    if text and not EIDAS_IDENTIFIER.fullmatch(text):
+        raise InvalidInput(
+            "eidas_identifier must be an eIDAS legal person identifier such as BE/BE/0123456789 "
+            "(two country codes and the identifier, separated by slashes).",
+            field="eidas_identifier",
+        )
+    return text
+
+
 CLEANERS: dict[str, Callable[[Any], Any]] = {
     "name": _name,
     "legal_name": lambda value: clean_text(value, "legal_name", limit=_max_length("legal_name")),
@@ -151,6 +169,7 @@ CLEANERS: dict[str, Callable[[Any], Any]] = {
         value, "accreditations", ACCREDITATION_KEYS, _accreditation
     ),
     "identifiers": lambda value: _entries(value, "identifiers", IDENTIFIER_KEYS, _identifier),
+    "eidas_identifier": _eidas,
 }
 
 

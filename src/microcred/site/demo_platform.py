@@ -477,6 +477,8 @@ def _load(*, now: datetime | None) -> Iterator[str]:
         email="microcredentials@lakeside.example",
         description="A research university offering ECTS-bearing micro-credentials.",
         accreditations=[{"name": "Institutional accreditation", "body": "NVAO"}],
+        # Its European Digital Credentials name it as its qualified seal will (fictional).
+        eidas_identifier="NL/NL/KVK-00000000",
     )
     agency = organisations.create_organisation(
         actor=admin,

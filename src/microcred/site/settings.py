@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "microcred.assessment",
     "microcred.pathways",
     "microcred.credentialengine",
+    "microcred.europass",
 ]
 
 AUTH_USER_MODEL = "accounts.User"

@@ -7,6 +7,7 @@ from microcred.awards.api import router as awards_router
 from microcred.catalogue.api import router as catalogue_router
 from microcred.core.api import api
 from microcred.credentialengine.api import router as credentialengine_router
+from microcred.europass.api import router as europass_router
 from microcred.organisations.api import router as organisations_router
 from microcred.pathways.api import router as pathways_router
 from microcred.quality.api import router as quality_router
@@ -24,12 +25,16 @@ api.add_router("/", verification_router)
 api.add_router("/", pathways_router)
 api.add_router("/", recognition_router)
 api.add_router("/", credentialengine_router)
+api.add_router("/", europass_router)
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("", include("microcred.verification.urls")),
     path("", include("microcred.accounts.urls")),
     path("", include("microcred.organisations.urls")),
+    # Before the catalogue's and the awards' URLs: ``/credentials/<uuid>.elm.json`` would be
+    # taken for an awards download.
+    path("", include("microcred.europass.urls")),
     path("", include("microcred.catalogue.urls")),
     path("", include("microcred.awards.urls")),
     path("", include("microcred.quality.urls")),
