@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "microcred.quality",
     "microcred.assessment",
     "microcred.pathways",
+    "microcred.wallets",
 ]
 
 AUTH_USER_MODEL = "accounts.User"
