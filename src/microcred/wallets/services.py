@@ -514,15 +514,6 @@ def issue_credential(
         raise OAuthError(
             "invalid_token", "Send the access token as Authorization: Bearer.", status=401
         )
-    if not isinstance(request, dict):
-        raise OAuthError("invalid_credential_request", "The request must be a JSON object.")
-    configuration = request.get("credential_configuration_id")
-    if configuration not in CONFIGURATIONS:
-        raise OAuthError(
-            "unknown_credential_configuration",
-            f"credential_configuration_id must be one of {', '.join(CONFIGURATIONS)}.",
-        )
-    proof_jwt = _proof_jwt(request)
     with transaction.atomic():
         offer = (
             CredentialOffer.objects.select_for_update()
@@ -538,6 +529,15 @@ def issue_credential(
             raise OAuthError(
                 "invalid_token", "The access token is unknown, expired or already used.", status=401
             )
+        if not isinstance(request, dict):
+            raise OAuthError("invalid_credential_request", "The request must be a JSON object.")
+        configuration = request.get("credential_configuration_id")
+        if configuration not in CONFIGURATIONS:
+            raise OAuthError(
+                "unknown_credential_configuration",
+                f"credential_configuration_id must be one of {', '.join(CONFIGURATIONS)}.",
+            )
+        proof_jwt = _proof_jwt(request)
         try:
             proof = verify_proof_jwt(proof_jwt, audience=credential_issuer(), now=now)
         except ProofError as error:
