@@ -76,7 +76,7 @@ class CredentialOffer(models.Model):
     token_digest = models.CharField(max_length=64, unique=True, null=True, blank=True)
     token_expires_at = models.DateTimeField(null=True, blank=True)
     holder = models.CharField(max_length=500, blank=True)
-    credential_format = models.CharField(max_length=20, blank=True)
+    credential_configuration_id = models.CharField(max_length=100, blank=True)
     delivered_credential = models.TextField(blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
 

@@ -40,6 +40,7 @@ from microcred.wallets.models import CredentialOffer, Exchange, ExchangeState, N
 
 __all__ = [
     "CONFIGURATIONS",
+    "WORKFLOW",
     "ExchangeProblem",
     "IssuedOffer",
     "OAuthError",
@@ -552,10 +553,15 @@ def issue_credential(
         )
         offer.completed_at = now
         offer.holder = proof.holder
-        offer.credential_format = configuration
+        offer.credential_configuration_id = configuration
         offer.delivered_credential = credential
         offer.save(
-            update_fields=["completed_at", "holder", "credential_format", "delivered_credential"]
+            update_fields=[
+                "completed_at",
+                "holder",
+                "credential_configuration_id",
+                "delivered_credential",
+            ]
         )
         _record_delivery(offer.award, offer.started_by, proof.holder, "oid4vci", offer.uuid, now)
     delivered: Any = credential if format == "jwt" else json.loads(credential)

@@ -76,3 +76,18 @@ def test_the_offer_page_shows_the_offer_and_its_code_once(client: Client) -> Non
     assert offer["credential_issuer"] == "https://microcred.test"
     qr = html.split('class="wallet-qr" src="data:image/svg+xml;base64,', 1)[1].split('"', 1)[0]
     assert base64.b64decode(qr) == qr_svg(uri)
+
+
+def test_the_demo_learner_sees_add_to_wallet_and_a_delivered_credential(client: Client) -> None:
+    from microcred.site.demo_platform import DEMO_PASSWORD, load_platform_demo
+    from microcred.wallets.models import Exchange
+
+    lines = list(load_platform_demo())
+    assert any(line.startswith("Wallets: ") for line in lines)
+    [exchange] = Exchange.objects.all()
+    assert exchange.state == "complete" and exchange.holder.startswith("did:key:")
+    assert (
+        client.post("/login", {"username": "aoife", "password": DEMO_PASSWORD}).status_code == 302
+    )
+    page = client.get(f"/credentials/{exchange.award.uuid}").content.decode()
+    assert "Add to wallet" in page
