@@ -25,7 +25,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from microcred.accounts.auth import AuthenticatedHttpRequest
 from microcred.core.pages import studio_page
-from microcred.errors import Conflict, MicrocredError
+from microcred.errors import Conflict, NotFound
 from microcred.wallets import services
 from microcred.wallets.services import ExchangeProblem, OAuthError
 
@@ -85,9 +85,11 @@ def protocols(
 ) -> HttpResponse:
     """The interaction URL (``?iuv=1``) and the exchange's protocols: where a wallet goes on."""
     try:
+        if workflow != services.WORKFLOW:
+            raise NotFound(f"No workflow {workflow}.")
         exchange = services.get_exchange(exchange_id)
-    except MicrocredError:
-        return _problem({"type": "not-found", "title": "Exchange not found", "detail": ""}, 404)
+    except NotFound as error:
+        return _problem({"type": "not-found", "title": "Not found", "detail": error.message}, 404)
     return JsonResponse({"protocols": {"vcapi": services.exchange_links(exchange).exchange}})
 
 
