@@ -88,9 +88,12 @@ class CredentialOffer(models.Model):
 
 
 class Nonce(models.Model):
-    """A ``c_nonce`` from the nonce endpoint: fresh, short-lived, accepted once."""
+    """A spent ``c_nonce``, kept until it would have expired so that it is accepted once.
 
-    value = models.CharField(max_length=64, unique=True)
+    Nonces are handed out signed and stored only when spent (see ``services.issue_nonce``).
+    """
+
+    value = models.CharField(max_length=200, unique=True)
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
 

@@ -18,11 +18,12 @@ import json
 import secrets
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import quote, urlencode
 
 from django.conf import settings
+from django.core import signing
 from django.db import transaction
 from django.utils import timezone
 
@@ -62,6 +63,8 @@ EXCHANGE_LIFETIME = timedelta(minutes=15)
 OFFER_LIFETIME = timedelta(minutes=10)
 TOKEN_LIFETIME = timedelta(minutes=5)
 NONCE_LIFETIME = timedelta(minutes=5)
+NONCE_SALT = "microcred.wallets.c_nonce"
+MAX_NONCE_LENGTH = 200
 TX_CODE_LENGTH = 6
 TX_CODE_ATTEMPTS = 3
 WORKFLOW = "credential-delivery"
@@ -490,11 +493,15 @@ def issue_token(*, form: dict[str, str], now: datetime | None = None) -> dict[st
 
 
 def issue_nonce(*, now: datetime | None = None) -> dict[str, str]:
-    """Return a fresh ``c_nonce`` (section 7), accepted once within a few minutes."""
+    """Return a fresh ``c_nonce`` (section 7), accepted once within a few minutes.
+
+    The nonce is signed (Django's signing, keyed by ``SECRET_KEY``) with the time it was
+    made, so the endpoint, which anyone may call, writes nothing: only a nonce that is
+    spent is stored, until it would have expired anyway.
+    """
     now = now or timezone.now()
-    Nonce.objects.filter(expires_at__lte=now - NONCE_LIFETIME).delete()
-    nonce = Nonce.objects.create(value=secrets.token_urlsafe(24), expires_at=now + NONCE_LIFETIME)
-    return {"c_nonce": nonce.value}
+    value = {"t": int(now.timestamp()), "r": secrets.token_urlsafe(16)}
+    return {"c_nonce": signing.dumps(value, salt=NONCE_SALT)}
 
 
 def issue_credential(
@@ -593,9 +600,20 @@ def _proof_jwt(request: dict[str, Any]) -> str:
 
 
 def _use_nonce(value: str, now: datetime) -> bool:
-    """Spend the nonce if it is ours, unused and unexpired; return whether it was."""
-    return bool(
-        Nonce.objects.filter(value=value, used_at__isnull=True, expires_at__gt=now).update(
-            used_at=now
-        )
+    """Spend the nonce if we signed it, it is unexpired and unspent; return whether it was."""
+    if len(value) > MAX_NONCE_LENGTH:
+        return False
+    try:
+        made = signing.loads(value, salt=NONCE_SALT)["t"]
+    except (signing.BadSignature, KeyError, TypeError):
+        return False
+    if not isinstance(made, int) or made > now.timestamp() + 60:
+        return False
+    expires = datetime.fromtimestamp(made, tz=UTC) + NONCE_LIFETIME
+    if expires <= now:
+        return False
+    Nonce.objects.filter(expires_at__lte=now).delete()
+    _, created = Nonce.objects.get_or_create(
+        value=value, defaults={"expires_at": expires, "used_at": now}
     )
+    return created

@@ -141,14 +141,14 @@ def test_the_right_transaction_code_gets_a_token(client: Client) -> None:
 def test_a_stale_nonce_is_refused(client: Client) -> None:
     _, _, wallet, offer = offered(client)
     access_token = token(client, offer).json()["access_token"]
-    c_nonce = nonce(client)
-    Nonce.objects.filter(value=c_nonce).update(expires_at=timezone.now() - timedelta(seconds=1))
+    c_nonce = services.issue_nonce(now=timezone.now() - timedelta(minutes=5, seconds=1))["c_nonce"]
     response = ask(
         client, access_token, request_body(wallet, c_nonce, "OpenBadgeCredential_ldp_vc")
     )
     assert (response.status_code, response.json()["error"]) == (400, "invalid_nonce")
-    # Nor is a nonce of the wallet's own making, nor none at all.
-    for made_up in ("made-up", None):
+    # Nor is a nonce of the wallet's own making, a tampered one, nor none at all.
+    tampered = nonce(client)[:-2] + "xx"
+    for made_up in ("made-up", tampered, None):
         response = ask(
             client, access_token, request_body(wallet, made_up, "OpenBadgeCredential_ldp_vc")
         )
@@ -158,6 +158,7 @@ def test_a_stale_nonce_is_refused(client: Client) -> None:
         client, access_token, request_body(wallet, nonce(client), "OpenBadgeCredential_ldp_vc")
     )
     assert response.status_code == 200
+    assert Nonce.objects.count() == 1
 
 
 def test_a_used_nonce_and_a_used_token_are_refused(client: Client) -> None:
