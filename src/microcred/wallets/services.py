@@ -27,7 +27,7 @@ from django.core import signing
 from django.db import transaction
 from django.utils import timezone
 
-from microcred.accounts.services import User
+from microcred.accounts.services import User, UserOrAnonymous
 from microcred.audit.services import record_event
 from microcred.awards import services as awards
 from microcred.core import public_urls
@@ -51,6 +51,7 @@ __all__ = [
     "credential_issuer",
     "exchange_links",
     "get_exchange",
+    "get_exchange_state",
     "issue_credential",
     "issue_nonce",
     "issue_token",
@@ -196,12 +197,26 @@ def get_exchange(exchange_id: uuid.UUID | str) -> Exchange:
         raise NotFound(f"No exchange {exchange_id}.", field="exchange") from None
 
 
-def access_exchange(actor: User, exchange_id: uuid.UUID | str) -> Exchange:
+def access_exchange(actor: UserOrAnonymous, exchange_id: uuid.UUID | str) -> Exchange:
     """Return the exchange if ``actor`` started it (its page and QR code are theirs)."""
     exchange = get_exchange(exchange_id)
     if getattr(actor, "pk", None) is None or exchange.started_by_id != actor.pk:
         raise NotFound(f"No exchange {exchange_id}.", field="exchange")
     return exchange
+
+
+def get_exchange_state(*, actor: UserOrAnonymous, exchange_id: uuid.UUID | str) -> dict[str, Any]:
+    """Return the exchange as the VC API's GetExchangeResponse, for the one who started it."""
+    exchange = access_exchange(actor, exchange_id)
+    state: dict[str, Any] = {
+        "id": str(exchange.uuid),
+        "sequence": exchange.sequence,
+        "expires": exchange.expires_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "state": exchange.state,
+    }
+    if exchange.last_error:
+        state["lastError"] = exchange.last_error
+    return state
 
 
 def participate(

@@ -21,7 +21,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from microcred.accounts.auth import AuthenticatedHttpRequest
 from microcred.core.pages import studio_page
@@ -60,11 +60,23 @@ def _problem(problem: dict[str, Any], status: int) -> JsonResponse:
 
 
 @csrf_exempt
-@require_POST
+@require_http_methods(["GET", "POST"])
 @_never_cached
 def exchange(request: HttpRequest, workflow: str, exchange_id: str) -> HttpResponse:
-    """participateInExchange: ``{}`` gets the presentation request; a DID-authenticated
-    presentation gets the credential."""
+    """participateInExchange (POST): ``{}`` gets the presentation request; a DID-authenticated
+    presentation gets the credential. getExchangeConfiguration (GET): the exchange's state, for
+    the one who started it (signed in)."""
+    if request.method == "GET":
+        try:
+            if workflow != services.WORKFLOW:
+                raise NotFound(f"No workflow {workflow}.")
+            return JsonResponse(
+                services.get_exchange_state(actor=request.user, exchange_id=exchange_id)
+            )
+        except NotFound as error:
+            return _problem(
+                {"type": "not-found", "title": "Not found", "detail": error.message}, 404
+            )
     try:
         answer = services.participate(
             exchange_id=exchange_id, workflow=workflow, message=_json_body(request)

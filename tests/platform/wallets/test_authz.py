@@ -68,6 +68,12 @@ ROUTES = [
     Route(
         "POST", "/workflows/credential-delivery/exchanges/{exchange}", public(), prepare=an_exchange
     ),
+    Route(
+        "GET",
+        "/workflows/credential-delivery/exchanges/{exchange}",
+        {**STARTER_ONLY, "anonymous": 404},
+        prepare=an_exchange,
+    ),
     Route("GET", "/.well-known/openid-credential-issuer", public()),
     Route("GET", "/.well-known/oauth-authorization-server", public()),
     Route("POST", "/oid4vci/nonce", public()),

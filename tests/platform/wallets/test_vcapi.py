@@ -94,6 +94,12 @@ def test_a_presentation_that_does_not_authenticate_is_refused(
     exchange.refresh_from_db()
     assert exchange.state == "active"
     assert exchange.last_error["type"] == f"{SECURITY}{problem}"
+    # The learner who started it reads the state and the last error (getExchangeConfiguration).
+    client.force_login(exchange.started_by)
+    state = client.get(links.exchange.removeprefix("https://microcred.test")).json()
+    assert (state["id"], state["state"], state["sequence"]) == (str(exchange.uuid), "active", 0)
+    assert state["lastError"]["type"] == f"{SECURITY}{problem}"
+    client.logout()
     assert not AuditEvent.objects.filter(action="wallet.deliver").exists()
     # The exchange stays open: the right presentation still gets the credential.
     response = wallet.post(links.exchange, {"verifiablePresentation": wallet.did_auth(request)})
