@@ -121,8 +121,9 @@ def _digest(secret: str) -> str:
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()
 
 
-def _authorise_delivery(actor: User, award_uuid: uuid.UUID | str) -> Any:
-    """Return the award if ``actor`` is its learner or a registrar of its organisation."""
+def _authorise_delivery(actor: User, award_uuid: uuid.UUID | str, *, now: datetime) -> Any:
+    """Return the award if ``actor`` is its learner or a registrar of its organisation and it
+    is active and unexpired."""
     if not getattr(actor, "is_authenticated", False):
         raise Forbidden("Sign in to send a credential to a wallet.")
     award = awards.get_award(award_uuid)
@@ -133,6 +134,12 @@ def _authorise_delivery(actor: User, award_uuid: uuid.UUID | str) -> Any:
             )
         except NotFound:
             raise NotFound(f"No credential {award_uuid}.", field="award") from None
+    if award.valid_until is not None and award.valid_until <= now:
+        raise Conflict(
+            "The credential has expired; it cannot go into a wallet.",
+            code="wallet.award_not_active",
+            field="award",
+        )
     if award.status != "active":
         raise Conflict(
             f"The credential is {award.status}; it cannot go into a wallet.",
@@ -149,8 +156,8 @@ def start_exchange(
     *, actor: User, award_uuid: uuid.UUID | str, now: datetime | None = None
 ) -> Exchange:
     """Start a single-use exchange that delivers the award to the wallet that joins it."""
-    award = _authorise_delivery(actor, award_uuid)
     now = now or timezone.now()
+    award = _authorise_delivery(actor, award_uuid, now=now)
     return Exchange.objects.create(
         award=award,
         started_by=actor,
@@ -274,9 +281,17 @@ def participate(
             exchange.last_error = problem.problem
             exchange.save(update_fields=["last_error"])
         else:
-            credential = awards.bind_to_holder(
-                exchange.award, holder_did=holder, format="ldp", now=now
-            )
+            try:
+                credential = awards.bind_to_holder(
+                    exchange.award, holder_did=holder, format="ldp", now=now
+                )
+            except Conflict as error:
+                raise ExchangeProblem(
+                    error.message,
+                    problem_type=public_urls.absolute("/workflows#credential-not-deliverable"),
+                    title="Credential not deliverable",
+                    status=409,
+                ) from None
             exchange.state = ExchangeState.COMPLETE
             exchange.sequence += 1
             exchange.holder = holder
@@ -426,8 +441,8 @@ def create_offer(
     (the page shows it beside the QR code, for a phone to scan the code and
     the person to type the digits).
     """
-    award = _authorise_delivery(actor, award_uuid)
     now = now or timezone.now()
+    award = _authorise_delivery(actor, award_uuid, now=now)
     code = secrets.token_urlsafe(32)
     tx_code = (
         "".join(secrets.choice("0123456789") for _ in range(TX_CODE_LENGTH)) if with_tx_code else ""
@@ -570,9 +585,12 @@ def issue_credential(
                 "invalid_nonce", "The proof needs a fresh c_nonce from the nonce endpoint."
             )
         _, format = CONFIGURATIONS[configuration]
-        credential = awards.bind_to_holder(
-            offer.award, holder_did=proof.holder, format=format, now=now
-        )
+        try:
+            credential = awards.bind_to_holder(
+                offer.award, holder_did=proof.holder, format=format, now=now
+            )
+        except Conflict as error:
+            raise OAuthError("credential_request_denied", error.message) from None
         offer.completed_at = now
         offer.holder = proof.holder
         offer.credential_configuration_id = configuration

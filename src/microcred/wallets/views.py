@@ -83,10 +83,6 @@ def exchange(request: HttpRequest, workflow: str, exchange_id: str) -> HttpRespo
         )
     except ExchangeProblem as error:
         return _problem(error.problem, error.status)
-    except Conflict as error:
-        return _problem(
-            {"type": error.code, "title": "Not deliverable", "detail": error.message}, 409
-        )
     return JsonResponse(answer)
 
 
@@ -153,8 +149,6 @@ def credential(request: HttpRequest) -> HttpResponse:
         )
     except OAuthError as error:
         return _oauth_error(error)
-    except Conflict as error:
-        return _oauth_error(OAuthError("credential_request_denied", error.message))
     return JsonResponse(answer)
 
 

@@ -12,6 +12,7 @@ from django.test import Client
 from django.utils import timezone
 
 from microcred.audit.models import AuditEvent
+from microcred.awards import services as awards
 from microcred.vc.jwt import decode_jwt
 from microcred.wallets import services
 from microcred.wallets.models import CredentialOffer, Nonce
@@ -258,3 +259,14 @@ def test_the_credential_endpoint_needs_a_token(client: Client) -> None:
 def test_bad_token_requests_are_refused(client: Client, form: dict[str, str], error: str) -> None:
     response = client.post("/oid4vci/token", form)
     assert (response.status_code, response.json()["error"]) == (400, error)
+
+
+def test_an_award_revoked_after_the_offer_is_not_delivered(client: Client) -> None:
+    award, _, wallet, offer = offered(client)
+    access_token = token(client, offer).json()["access_token"]
+    awards.revoke_award(actor=award.issued_by, award=award, reason="Issued in error.")
+    response = ask(
+        client, access_token, request_body(wallet, nonce(client), "OpenBadgeCredential_ldp_vc")
+    )
+    assert (response.status_code, response.json()["error"]) == (400, "credential_request_denied")
+    assert not AuditEvent.objects.filter(action="wallet.deliver").exists()

@@ -160,3 +160,14 @@ def test_a_revoked_award_starts_no_exchange(client: Client) -> None:
     with pytest.raises(Conflict) as raised:
         services.start_exchange(actor=learner, award_uuid=award.uuid)
     assert raised.value.code == "wallet.award_not_active"
+
+
+def test_an_award_revoked_during_the_exchange_is_not_delivered(client: Client) -> None:
+    award, exchange, links, wallet = started(client)
+    request = wallet.post(links.exchange, {}).json()["verifiablePresentationRequest"]
+    awards.revoke_award(actor=award.issued_by, award=award, reason="Issued in error.")
+    response = wallet.post(links.exchange, {"verifiablePresentation": wallet.did_auth(request)})
+    assert response.status_code == 409
+    assert response.json()["type"] == "https://microcred.test/workflows#credential-not-deliverable"
+    exchange.refresh_from_db()
+    assert (exchange.state, exchange.delivered_credential) == ("active", "")
