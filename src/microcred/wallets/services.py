@@ -196,25 +196,38 @@ def exchange_links(exchange: Exchange) -> ExchangeLinks:
     )
 
 
-def get_exchange(exchange_id: uuid.UUID | str) -> Exchange:
-    """Return the exchange (the unguessable id is the wallet's capability to join it)."""
+def get_exchange(exchange_id: uuid.UUID | str, *, workflow: str = WORKFLOW) -> Exchange:
+    """Return the exchange (its unguessable id is the wallet's capability to join it); raise
+    :class:`ExchangeProblem` (404) for an unknown one."""
+    exchange = _find_exchange(exchange_id) if workflow == WORKFLOW else None
+    if exchange is None:
+        raise _problem_not_found(exchange_id)
+    return exchange
+
+
+def _find_exchange(exchange_id: uuid.UUID | str) -> Exchange | None:
     try:
         return Exchange.objects.select_related("award").get(uuid=uuid.UUID(str(exchange_id)))
     except (ValueError, Exchange.DoesNotExist):
-        raise NotFound(f"No exchange {exchange_id}.", field="exchange") from None
+        return None
 
 
 def access_exchange(actor: UserOrAnonymous, exchange_id: uuid.UUID | str) -> Exchange:
     """Return the exchange if ``actor`` started it (its page and QR code are theirs)."""
-    exchange = get_exchange(exchange_id)
-    if getattr(actor, "pk", None) is None or exchange.started_by_id != actor.pk:
+    exchange = _find_exchange(exchange_id)
+    if exchange is None or getattr(actor, "pk", None) is None or exchange.started_by_id != actor.pk:
         raise NotFound(f"No exchange {exchange_id}.", field="exchange")
     return exchange
 
 
-def get_exchange_state(*, actor: UserOrAnonymous, exchange_id: uuid.UUID | str) -> dict[str, Any]:
-    """Return the exchange as the VC API's GetExchangeResponse, for the one who started it."""
-    exchange = access_exchange(actor, exchange_id)
+def get_exchange_state(
+    *, actor: UserOrAnonymous, exchange_id: uuid.UUID | str, workflow: str = WORKFLOW
+) -> dict[str, Any]:
+    """Return the exchange as the VC API's GetExchangeResponse, for the one who started it;
+    raise :class:`ExchangeProblem` (404) for anyone else."""
+    exchange = get_exchange(exchange_id, workflow=workflow)
+    if getattr(actor, "pk", None) is None or exchange.started_by_id != actor.pk:
+        raise _problem_not_found(exchange_id)
     state: dict[str, Any] = {
         "id": str(exchange.uuid),
         "sequence": exchange.sequence,

@@ -25,7 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from microcred.accounts.auth import AuthenticatedHttpRequest
 from microcred.core.pages import studio_page
-from microcred.errors import Conflict, NotFound
+from microcred.errors import Conflict
 from microcred.wallets import services
 from microcred.wallets.services import ExchangeProblem, OAuthError
 
@@ -66,21 +66,15 @@ def exchange(request: HttpRequest, workflow: str, exchange_id: str) -> HttpRespo
     """participateInExchange (POST): ``{}`` gets the presentation request; a DID-authenticated
     presentation gets the credential. getExchangeConfiguration (GET): the exchange's state, for
     the one who started it (signed in)."""
-    if request.method == "GET":
-        try:
-            if workflow != services.WORKFLOW:
-                raise NotFound(f"No workflow {workflow}.")
-            return JsonResponse(
-                services.get_exchange_state(actor=request.user, exchange_id=exchange_id)
-            )
-        except NotFound as error:
-            return _problem(
-                {"type": "not-found", "title": "Not found", "detail": error.message}, 404
-            )
     try:
-        answer = services.participate(
-            exchange_id=exchange_id, workflow=workflow, message=_json_body(request)
-        )
+        if request.method == "GET":
+            answer = services.get_exchange_state(
+                actor=request.user, exchange_id=exchange_id, workflow=workflow
+            )
+        else:
+            answer = services.participate(
+                exchange_id=exchange_id, workflow=workflow, message=_json_body(request)
+            )
     except ExchangeProblem as error:
         return _problem(error.problem, error.status)
     return JsonResponse(answer)
@@ -93,11 +87,9 @@ def protocols(
 ) -> HttpResponse:
     """The interaction URL (``?iuv=1``) and the exchange's protocols: where a wallet goes on."""
     try:
-        if workflow != services.WORKFLOW:
-            raise NotFound(f"No workflow {workflow}.")
-        exchange = services.get_exchange(exchange_id)
-    except NotFound as error:
-        return _problem({"type": "not-found", "title": "Not found", "detail": error.message}, 404)
+        exchange = services.get_exchange(exchange_id, workflow=workflow)
+    except ExchangeProblem as error:
+        return _problem(error.problem, error.status)
     return JsonResponse({"protocols": {"vcapi": services.exchange_links(exchange).exchange}})
 
 
