@@ -91,3 +91,18 @@ def test_the_demo_learner_sees_add_to_wallet_and_a_delivered_credential(client: 
     )
     page = client.get(f"/credentials/{exchange.award.uuid}").content.decode()
     assert "Add to wallet" in page
+
+
+def test_operators_see_deliveries_read_only_without_their_secrets(client: Client) -> None:
+    from microcred.wallets import services
+
+    learner, _, award = learner_award()
+    exchange = services.start_exchange(actor=learner, award_uuid=award.uuid)
+    offer = services.create_offer(actor=learner, award_uuid=award.uuid, with_tx_code=True).offer
+    client.force_login(make_user(is_staff=True, is_superuser=True))
+    assert client.get("/admin/wallets/exchange/").status_code == 200
+    assert client.get("/admin/wallets/exchange/add/").status_code == 403
+    page = client.get(f"/admin/wallets/exchange/{exchange.pk}/change/").content.decode()
+    assert exchange.challenge not in page
+    page = client.get(f"/admin/wallets/credentialoffer/{offer.pk}/change/").content.decode()
+    assert offer.code_digest not in page and offer.tx_code_digest not in page
