@@ -16,7 +16,7 @@ from typing import Any
 
 from microcred.vc.dataintegrity import verify_proofs
 from microcred.vc.did import resolve_verification_method
-from microcred.vc.errors import ProofError, ResolutionError
+from microcred.vc.errors import DocumentLoaderError, JsonLdError, ProofError, ResolutionError
 from microcred.vc.jsonld import DEFAULT_LOADER, ContextLoader
 
 __all__ = ["did_authentication_request", "verify_did_authentication"]
@@ -118,13 +118,21 @@ def verify_did_authentication(
         except ResolutionError as error:
             raise ProofError(error.message, code="didauth.invalid_proof") from error
 
-    [result] = verify_proofs(
-        presentation,
-        resolve_key=resolve_key,
-        loader=loader,
-        now=now,
-        expected_purpose=AUTHENTICATION,
-    )
+    try:
+        [result] = verify_proofs(
+            presentation,
+            resolve_key=resolve_key,
+            loader=loader,
+            now=now,
+            expected_purpose=AUTHENTICATION,
+        )
+    except (JsonLdError, DocumentLoaderError) as error:
+        # The presentation itself cannot be read as JSON-LD: an unknown @context, a bad term.
+        raise ProofError(
+            f"The presentation is not valid JSON-LD: {error.message}",
+            code="didauth.malformed",
+            field="verifiablePresentation",
+        ) from None
     if not result.verified:
         wrong_purpose = result.error is not None and result.error.code == "proof.wrong_purpose"
         raise ProofError(

@@ -29,6 +29,9 @@ from microcred.errors import Conflict
 from microcred.wallets import services
 from microcred.wallets.services import ExchangeProblem, OAuthError
 
+# A wallet's message is a small presentation or request; anything larger is refused before
+# any JSON-LD processing, which anyone may otherwise make the server do on megabytes.
+MAX_MESSAGE_BYTES = 64 * 1024
 # What a QR code image may do: nothing but be shown.
 QR_POLICY = "default-src 'none'; style-src 'unsafe-inline'"
 
@@ -66,6 +69,15 @@ def exchange(request: HttpRequest, workflow: str, exchange_id: str) -> HttpRespo
     """participateInExchange (POST): ``{}`` gets the presentation request; a DID-authenticated
     presentation gets the credential. getExchangeConfiguration (GET): the exchange's state, for
     the one who started it (signed in)."""
+    if len(request.body) > MAX_MESSAGE_BYTES:
+        return _problem(
+            {
+                "type": "https://w3id.org/security#PARSING_ERROR",
+                "title": "Message too large",
+                "detail": f"A message to an exchange is at most {MAX_MESSAGE_BYTES} bytes.",
+            },
+            413,
+        )
     try:
         if request.method == "GET":
             answer = services.get_exchange_state(
@@ -135,6 +147,14 @@ def nonce(request: HttpRequest) -> HttpResponse:
 @require_POST
 @_never_cached
 def credential(request: HttpRequest) -> HttpResponse:
+    if len(request.body) > MAX_MESSAGE_BYTES:
+        return _oauth_error(
+            OAuthError(
+                "invalid_credential_request",
+                f"A credential request is at most {MAX_MESSAGE_BYTES} bytes.",
+                status=413,
+            )
+        )
     try:
         answer = services.issue_credential(
             authorization=request.headers.get("Authorization", ""), request=_json_body(request)

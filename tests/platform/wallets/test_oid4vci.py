@@ -270,3 +270,11 @@ def test_an_award_revoked_after_the_offer_is_not_delivered(client: Client) -> No
     )
     assert (response.status_code, response.json()["error"]) == (400, "credential_request_denied")
     assert not AuditEvent.objects.filter(action="wallet.deliver").exists()
+
+
+def test_an_oversized_credential_request_is_refused(client: Client) -> None:
+    _, _, wallet, offer = offered(client)
+    access_token = token(client, offer).json()["access_token"]
+    body = {**request_body(wallet, nonce(client), "OpenBadgeCredential_ldp_vc"), "x": "x" * 70_000}
+    response = ask(client, access_token, body)
+    assert (response.status_code, response.json()["error"]) == (413, "invalid_credential_request")

@@ -171,3 +171,17 @@ def test_an_award_revoked_during_the_exchange_is_not_delivered(client: Client) -
     assert response.json()["type"] == "https://microcred.test/workflows#credential-not-deliverable"
     exchange.refresh_from_db()
     assert (exchange.state, exchange.delivered_credential) == ("active", "")
+
+
+def test_a_presentation_with_an_unknown_context_or_too_large_is_refused(client: Client) -> None:
+    _, _, links, wallet = started(client)
+    request = wallet.post(links.exchange, {}).json()["verifiablePresentationRequest"]
+    presentation = wallet.did_auth(request)
+    presentation["@context"].append("https://contexts.example/unknown.jsonld")
+    response = wallet.post(links.exchange, {"verifiablePresentation": presentation})
+    assert response.status_code == 400
+    assert response.json()["type"] == f"{SECURITY}MALFORMED_PROOF_ERROR"
+    padded = {**wallet.did_auth(request), "description": "x" * 70_000}
+    response = wallet.post(links.exchange, {"verifiablePresentation": padded})
+    assert response.status_code == 413
+    assert response.json()["type"] == f"{SECURITY}PARSING_ERROR"
