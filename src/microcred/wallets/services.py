@@ -69,6 +69,8 @@ MAX_NONCE_LENGTH = 200
 TX_CODE_LENGTH = 6
 TX_CODE_ATTEMPTS = 3
 WORKFLOW = "credential-delivery"
+# Where the Learner Credential Wallet takes a request (its app opens this link on a phone).
+LCW_REQUEST = "https://lcw.app/request.html"
 PRE_AUTHORIZED_GRANT = "urn:ietf:params:oauth:grant-type:pre-authorized_code"
 # Data Integrity 1.0 section 2.3, processing errors, as ProblemDetails types.
 SECURITY = "https://w3id.org/security#"
@@ -192,7 +194,7 @@ def exchange_links(exchange: Exchange) -> ExchangeLinks:
     return ExchangeLinks(
         exchange=exchange_url,
         interaction=public_urls.absolute(f"/interactions/{exchange.uuid}?iuv=1"),
-        deep_link=f"https://lcw.app/request?{urlencode({'request': request}, quote_via=quote)}",
+        deep_link=f"{LCW_REQUEST}?{urlencode({'request': request}, quote_via=quote)}",
     )
 
 

@@ -92,7 +92,7 @@ def test_the_learner_starts_deliveries_of_their_own_award(client: Client) -> Non
     api_as_learner = Api(client, learner)
     response = api_as_learner("POST", f"/awards/{award.uuid}/wallet-exchanges")
     assert response.status_code == 201, response.content
-    assert response.json()["deep_link"].startswith("https://lcw.app/request?request=")
+    assert response.json()["deep_link"].startswith("https://lcw.app/request.html?request=")
     response = api_as_learner("POST", f"/awards/{award.uuid}/credential-offers", {})
     assert response.status_code == 201, response.content
     assert response.json()["tx_code"] == ""

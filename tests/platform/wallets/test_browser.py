@@ -36,7 +36,7 @@ def test_the_learner_adds_the_credential_to_a_wallet(browser, live_server, tmp_p
     page.wait_for_url("**/me/wallet/exchanges/*")
     assert page.locator("img.wallet-qr").evaluate("img => img.naturalWidth") > 0
     link = page.locator("a.wallet-deep-link").get_attribute("href")
-    assert link is not None and link.startswith("https://lcw.app/request?request=")
+    assert link is not None and link.startswith("https://lcw.app/request.html?request=")
     exchange_url = json.loads(parse_qs(urlsplit(link).query)["request"][0])["protocols"]["vcapi"]
 
     wallet = HttpWallet(live_server.url)
