@@ -152,3 +152,32 @@ def test_what_is_no_presentation_is_malformed(document: Any) -> None:
     with pytest.raises(ProofError) as raised:
         verify_did_authentication(document, challenge="c-1", domain=ISSUER, now=NOW)
     assert raised.value.code == "didauth.malformed"
+
+
+def test_a_learner_credential_wallet_style_presentation_authenticates() -> None:
+    """The Learner Credential Wallet answers DID Authentication with a VC 1.1 presentation and an
+    Ed25519Signature2020 proof; it must authenticate as well as a Data Integrity one."""
+    key = Ed25519Multikey.generate()
+    document = {
+        "@context": [
+            "https://www.w3.org/2018/credentials/v1",
+            "https://w3id.org/security/suites/ed25519-2020/v1",
+        ],
+        "type": ["VerifiablePresentation"],
+        "holder": key.public.did_key,
+    }
+    signed = sign(
+        document,
+        key=key,
+        suite="Ed25519Signature2020",
+        verification_method=key.public.did_key_verification_method,
+        proof_purpose="authentication",
+        challenge="c-1",
+        domain=ISSUER,
+    )
+    assert signed["proof"]["type"] == "Ed25519Signature2020"
+    holder = verify_did_authentication(signed, challenge="c-1", domain=ISSUER, now=NOW)
+    assert holder == key.public.did_key
+    signed["holder"] = Ed25519Multikey.generate().public.did_key
+    with pytest.raises(ProofError):
+        verify_did_authentication(signed, challenge="c-1", domain=ISSUER, now=NOW)
