@@ -34,6 +34,7 @@ LAYERS = (
     "pathways",
     "credentialengine",
     "europass",
+    "wallets",
     "studio",
     "site",
 )

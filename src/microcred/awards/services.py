@@ -63,6 +63,7 @@ __all__ = [
     "access_issuing",
     "access_learner_awards",
     "allowed_status_changes",
+    "bind_to_holder",
     "can_issue",
     "credential_url",
     "find_version",
@@ -80,6 +81,7 @@ __all__ = [
     "get_record_awards",
     "get_status_entries",
     "get_status_list_credential",
+    "holds_award",
     "issue_award",
     "issue_clr",
     "issue_clr_request",
@@ -642,6 +644,53 @@ def _notify_learner(award: Award) -> None:
     )
 
 
+def bind_to_holder(
+    award: Award, *, holder_did: str, format: str, now: datetime | None = None
+) -> str:
+    """Return the award signed again with ``credentialSubject.id`` = the holder's DID.
+
+    For delivery into a wallet that has proved control of ``holder_did``
+    (docs/decisions/0012-wallet-delivery.md): the same credential (same id,
+    validity, results and status entry, so revoking or suspending the award
+    reaches the copy too) with the subject bound to the wallet's DID, signed
+    now with the organisation's current key in ``format`` and verified as any
+    verifier would before it is handed out. The caller authorises (only an
+    exchange started by the learner or a registrar reaches here) and audits
+    the delivery in the transaction that completes the exchange. Refuse an
+    award that is revoked, suspended or expired: a wallet should not receive
+    a credential that would not verify.
+    """
+    now = now or timezone.now()
+    if not DID_SYNTAX.match(holder_did):
+        raise InvalidInput(f"{holder_did!r} is not a DID.", field="holder")
+    if format not in CredentialFormat.values:
+        raise InvalidInput(f"Unknown format {format!r}.", field="format")
+    award = Award.objects.select_related("organisation", "version").get(pk=award.pk)
+    if award.status != AwardStatus.ACTIVE or (award.valid_until and award.valid_until <= now):
+        state = (
+            award.get_status_display().lower() if award.status != AwardStatus.ACTIVE else "expired"
+        )
+        raise Conflict(
+            f"The credential {award.uuid} is {state}; it cannot go into a wallet.",
+            code="award.not_deliverable",
+            data={"status": state},
+        )
+    credential = {k: v for k, v in get_credential_document(award).items() if k != "proof"}
+    subject = dict(credential["credentialSubject"])
+    subject["id"] = holder_did
+    credential["credentialSubject"] = subject
+    signed = _sign(credential, award.organisation, format, now=now)
+    report = _verify_stored(signed, source=credential_url(award), now=now)
+    if not report.verified:
+        raise MicrocredError(
+            "The credential bound to the wallet did not verify right after signing: "
+            + "; ".join(check.message for check in report.failures),
+            code="award.verification_failed",
+            data={"failures": [check.as_dict() for check in report.failures]},
+        )
+    return signed
+
+
 # -- revocation and suspension -----------------------------------------------------------
 
 
@@ -763,6 +812,13 @@ def get_learner_awards(user: User, *, microcredential: Any = None) -> list[Award
     if microcredential is not None:
         awards = awards.filter(version__microcredential=microcredential)
     return list(awards)
+
+
+def holds_award(user: Any, award: Award) -> bool:
+    """Return whether ``user`` is the learner the award was made to (linked, or by email)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return Award.objects.filter(_held_by(user), pk=award.pk).exists()
 
 
 def _held_by(user: Any) -> Q:

@@ -74,7 +74,8 @@ def credential(request: HttpRequest, award_uuid: str) -> HttpResponse:
     if wanted in (*JSON_TYPES, "application/jwt"):
         response = _signed_credential(award, json_type=wanted)
     else:
-        response = render(request, "awards/credential.html", _page_context(award))
+        context = {**_page_context(award), "is_learner": services.holds_award(request.user, award)}
+        response = render(request, "awards/credential.html", context)
     patch_vary_headers(response, ["Accept"])
     return response
 

@@ -29,6 +29,7 @@ from microcred.organisations.services import Role
 from microcred.pathways.demo import load_pathways_demo
 from microcred.quality import services as quality
 from microcred.recognition.demo import load_recognition_demo
+from microcred.wallets.demo import load_wallets_demo
 
 DEMO_PASSWORD = "microcred-demo"
 
@@ -608,6 +609,7 @@ def _load(*, now: datetime | None) -> Iterator[str]:
         actor=registrar, award=issued[3], reason="Under review after a plagiarism report.", now=now
     )
     yield f"Awards: {len(issued)} issued, one revoked, one suspended."
+    yield from load_wallets_demo(now=now, learner=learners[0])
     yield from _assess(owners["northfield"], institute, staff["northfield"], versions[0], now=now)
     yield from load_pathways_demo(
         now=now, halfway=_user("gina", "Gina Marsh"), completed=_user("hugo", "Hugo Lind")

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "microcred.pathways",
     "microcred.credentialengine",
     "microcred.europass",
+    "microcred.wallets",
 ]
 
 AUTH_USER_MODEL = "accounts.User"

@@ -14,6 +14,7 @@ from microcred.quality.api import router as quality_router
 from microcred.recognition.api import router as recognition_router
 from microcred.site import views
 from microcred.verification.api import router as verification_router
+from microcred.wallets.api import router as wallets_router
 
 api.add_router("/", accounts_router)
 api.add_router("/", organisations_router)
@@ -26,6 +27,7 @@ api.add_router("/", pathways_router)
 api.add_router("/", recognition_router)
 api.add_router("/", credentialengine_router)
 api.add_router("/", europass_router)
+api.add_router("/", wallets_router)
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -42,6 +44,7 @@ urlpatterns = [
     path("", include("microcred.pathways.urls")),
     path("", include("microcred.recognition.urls")),
     path("", include("microcred.credentialengine.urls")),
+    path("", include("microcred.wallets.urls")),
     path("studio/", include("microcred.studio.urls")),
     path("api/v1/", api.urls),
     path("api/openapi.json", views.openapi, name="openapi"),

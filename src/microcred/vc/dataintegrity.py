@@ -96,6 +96,8 @@ def sign(
     loader: ContextLoader = DEFAULT_LOADER,
     previous_proof: str | list[str] | None = None,
     proof_id: str | None = None,
+    challenge: str | None = None,
+    domain: str | None = None,
 ) -> dict[str, Any]:
     """Return a new document: ``document`` with one more proof.
 
@@ -103,8 +105,9 @@ def sign(
     when the document already carries proofs: the new proof then joins them,
     and ``previous_proof`` (the ``id`` of earlier proofs) makes it a link of a
     chain. ``created`` is left out of the proof when None (it is optional);
-    ``proof_id`` gives the proof an ``id`` so later proofs can chain to it.
-    Nested values are shared with ``document``, not copied.
+    ``proof_id`` gives the proof an ``id`` so later proofs can chain to it;
+    ``challenge`` and ``domain`` bind an ``authentication`` proof to one
+    request (section 2.1). Nested values are shared with ``document``, not copied.
     """
     return next(
         sign_many(
@@ -117,6 +120,8 @@ def sign(
             loader=loader,
             previous_proof=previous_proof,
             proof_id=proof_id,
+            challenge=challenge,
+            domain=domain,
         )
     )
 
@@ -132,6 +137,8 @@ def sign_many(
     loader: ContextLoader = DEFAULT_LOADER,
     previous_proof: str | list[str] | None = None,
     proof_id: str | None = None,
+    challenge: str | None = None,
+    domain: str | None = None,
 ) -> Iterator[dict[str, Any]]:
     """Return an iterator of the documents signed, as :func:`sign` would, reusing shared work.
 
@@ -149,6 +156,8 @@ def sign_many(
         proof_purpose=proof_purpose,
         previous_proof=previous_proof,
         proof_id=proof_id,
+        challenge=challenge,
+        domain=domain,
     )
     return map(_Signer(key=key, suite=chosen, options=options, loader=loader).sign, documents)
 
@@ -161,6 +170,8 @@ def proof_options(
     proof_purpose: str,
     previous_proof: str | list[str] | None = None,
     proof_id: str | None = None,
+    challenge: str | None = None,
+    domain: str | None = None,
 ) -> dict[str, Any]:
     """Return the proof options, in the order the W3C vectors write them (DI 1.0 section 2.1)."""
     if not isinstance(verification_method, str) or not verification_method:
@@ -180,6 +191,10 @@ def proof_options(
     options["proofPurpose"] = proof_purpose
     if previous_proof is not None:
         options["previousProof"] = previous_proof
+    if domain is not None:
+        options["domain"] = domain
+    if challenge is not None:
+        options["challenge"] = challenge
     return options
 
 
