@@ -32,6 +32,7 @@ LAYERS = (
     "verification",
     "recognition",
     "pathways",
+    "bulk",
     "studio",
     "site",
 )

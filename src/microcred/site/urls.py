@@ -4,6 +4,7 @@ from django.urls import include, path
 from microcred.accounts.api import router as accounts_router
 from microcred.assessment.api import router as assessment_router
 from microcred.awards.api import router as awards_router
+from microcred.bulk.api import router as bulk_router
 from microcred.catalogue.api import router as catalogue_router
 from microcred.core.api import api
 from microcred.organisations.api import router as organisations_router
@@ -22,6 +23,7 @@ api.add_router("/", assessment_router)
 api.add_router("/", verification_router)
 api.add_router("/", pathways_router)
 api.add_router("/", recognition_router)
+api.add_router("/", bulk_router)
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -34,6 +36,7 @@ urlpatterns = [
     path("", include("microcred.assessment.urls")),
     path("", include("microcred.pathways.urls")),
     path("", include("microcred.recognition.urls")),
+    path("", include("microcred.bulk.urls")),
     path("studio/", include("microcred.studio.urls")),
     path("api/v1/", api.urls),
     path("api/openapi.json", views.openapi, name="openapi"),
