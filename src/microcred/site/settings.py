@@ -72,6 +72,8 @@ INSTALLED_APPS = [
 # Bulk issuing's jobs run on workers of this backend (`microcred manage db_worker`, started by
 # `microcred serve`); they use the platform's database, SQLite or PostgreSQL.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# Rows a bulk worker issues per transaction (and per batch of learner emails).
+BULK_BATCH_SIZE = int(os.environ.get("MICROCRED_BULK_BATCH_SIZE", 50))
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "/login"
