@@ -433,11 +433,19 @@ def serve(
     demo: Annotated[bool, typer.Option(help="Load demo data first.")] = False,
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[
+        int,
+        typer.Option(
+            help="Task workers to run beside the server (bulk issuing); 0 when they run "
+            "elsewhere (`microcred manage db_worker`).",
+            min=0,
+        ),
+    ] = 1,
 ) -> None:
     """Migrate the database, optionally load demo data, and serve the platform."""
     from microcred.site.server import serve as run_server
 
-    run_server(host=host, port=port, demo=demo)
+    run_server(host=host, port=port, demo=demo, workers=workers)
 
 
 @app.command("bulk-issue")
