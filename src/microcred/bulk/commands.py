@@ -39,7 +39,7 @@ def bulk_issue(
     started = services.start_job(
         actor=actor,
         organisation_slug=organisation,
-        rows=services.read_csv(content),
+        rows=lambda: services.read_csv(content),
         name=name,
         format=format,
         good_rows_only=good_rows_only,

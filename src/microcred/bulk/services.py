@@ -41,6 +41,7 @@ __all__ = [
     "JobStart",
     "Progress",
     "RowError",
+    "Rows",
     "access_job",
     "cancel_job",
     "get_progress",
@@ -54,6 +55,8 @@ __all__ = [
     "start_job",
 ]
 
+# Rows as read: each row's line (or number) and its cells by column.
+Rows = Sequence[tuple[int, dict[str, str]]]
 # The columns a row may have; a CSV needs a header naming them (any order).
 COLUMNS = (
     "version",
@@ -139,7 +142,7 @@ class Progress:
 # -- reading rows ----------------------------------------------------------------------------
 
 
-def read_csv(content: bytes) -> list[tuple[int, dict[str, str]]]:
+def read_csv(content: bytes) -> Rows:
     """Return the rows of a CSV file as ``(line, row)``; raise InvalidInput naming ``file``.
 
     UTF-8 (a byte order mark is allowed), a header naming columns of :data:`COLUMNS`, at most
@@ -192,7 +195,7 @@ def read_csv(content: bytes) -> list[tuple[int, dict[str, str]]]:
     return rows
 
 
-def read_rows(rows: Any) -> list[tuple[int, dict[str, str]]]:
+def read_rows(rows: Any) -> Rows:
     """Return rows given as JSON (a list of objects of :data:`COLUMNS`) as ``(number, row)``,
     numbered from 1; raise InvalidInput naming ``rows[n]``."""
     if not isinstance(rows, list) or not rows:
@@ -285,7 +288,7 @@ def start_job(
     *,
     actor: User,
     organisation_slug: str,
-    rows: Sequence[tuple[int, dict[str, str]]],
+    rows: Rows | Callable[[], Rows],
     name: str,
     format: str = "ldp",
     good_rows_only: bool = False,
@@ -293,11 +296,13 @@ def start_job(
 ) -> JobStart:
     """Check every row and start a job issuing them; return it and the rows left out.
 
-    The actor needs the registrar (or owner) role. Any bad row raises InvalidInput (code
-    ``bulk.invalid_rows``) listing each problem with its line in ``data["errors"]``, and
-    nothing is stored; with ``good_rows_only`` the bad rows are stored as failed and only
-    the good ones issued. The same rows in the same format started before return that job,
-    and nothing new is issued.
+    The actor needs the registrar (or owner) role. ``rows`` are ``(line, row)`` pairs, or a
+    function returning them (:func:`read_csv` of an upload) that is called only once the
+    actor is authorised, so that someone not allowed learns nothing about their file. Any
+    bad row raises InvalidInput (code ``bulk.invalid_rows``) listing each problem with its
+    line in ``data["errors"]``, and nothing is stored; with ``good_rows_only`` the bad rows
+    are stored as failed and only the good ones issued. The same rows in the same format
+    started before return that job, and nothing new is issued.
     """
     organisation = awards.access_issuing(actor, organisation_slug)
     if format not in FORMATS:
@@ -306,6 +311,8 @@ def start_job(
             field="format",
         )
     now = now or timezone.now()
+    if callable(rows):
+        rows = rows()
     checked, errors = _check_rows(organisation_slug, rows, format)
     if errors and not good_rows_only:
         raise _invalid_rows(errors, "nothing was issued")
@@ -372,7 +379,7 @@ def _invalid_rows(errors: list[RowError], outcome: str) -> InvalidInput:
 
 
 def _check_rows(
-    organisation_slug: str, rows: Sequence[tuple[int, dict[str, str]]], format: str
+    organisation_slug: str, rows: Rows, format: str
 ) -> tuple[dict[int, Any], list[RowError]]:
     """Return each good row's version by line, and every problem of the rows."""
     versions: dict[str, Any] = {}

@@ -23,8 +23,8 @@ ACTIONS = {"cancel": services.cancel_job, "resume": services.resume_job}
 
 @studio_page
 def studio_list(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
-    """The jobs and the upload form; an upload is authorised by ``start_job``, and a form
-    that is not valid is shown again once ``list_jobs`` has authorised."""
+    """The jobs and the upload form; an upload is authorised by ``start_job`` (before the file
+    is read), and a form that is not valid is shown again once ``list_jobs`` has authorised."""
     if request.method != "POST":
         return _list_page(request, slug, UploadForm())
     form = UploadForm(request.POST, request.FILES)
@@ -36,13 +36,12 @@ def studio_list(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
         started = services.start_job(
             actor=request.user,
             organisation_slug=slug,
-            rows=services.read_csv(upload.read(services.MAX_BYTES + 1)),
+            rows=lambda: services.read_csv(upload.read(services.MAX_BYTES + 1)),
             name=upload.name or "upload.csv",
             format=form.cleaned_data["format"],
             good_rows_only=form.cleaned_data["good_rows_only"],
         )
     except InvalidInput as error:
-        awards.access_issuing(request.user, slug)
         form.add_error("file", error.message)
         errors = error.data.get("errors", [])
         return _list_page(request, slug, form, status=400, errors=errors)

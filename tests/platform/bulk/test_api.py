@@ -6,13 +6,15 @@ from __future__ import annotations
 import csv
 import io
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from microcred.awards.models import Award
 from microcred.bulk import services
 from tests.platform.api import Api
 from tests.platform.awards.factories import make_issuer
-from tests.platform.bulk.factories import rows
+from tests.platform.bulk.factories import csv_file, rows
+from tests.platform.factories import add_member, make_organisation, make_user
 
 
 def test_rows_posted_are_checked_issued_followed_and_reported(client: Client) -> None:
@@ -80,3 +82,33 @@ def test_bad_rows_are_refused_with_every_line(client: Client) -> None:
     assert unknown.status_code == 422 and unknown.json()["field"] == "rows[0].colour"
     missing = api("GET", f"/orgs/{organisation.slug}/bulk-jobs/not-a-uuid")
     assert missing.status_code == 404
+
+
+def test_a_csv_file_starts_a_job_for_registrars_only(client: Client) -> None:
+    organisation, registrar, version = make_issuer()
+    designer = add_member(organisation, make_user(password=None), "designer")
+    outsider = make_user(password=None)
+    make_organisation(outsider)
+    path = f"/orgs/{organisation.slug}/bulk-jobs/csv"
+
+    def upload(user, content: bytes, **fields):
+        data = {"file": SimpleUploadedFile("cohort.csv", content, "text/csv"), **fields}
+        if user is None:
+            return client.post(f"/api/v1{path}", data)
+        return Api(client, user).upload(path, data)
+
+    good = csv_file(rows(version, 2))
+    # Refused before the file is read: a bad file tells an outsider nothing.
+    assert upload(None, good).status_code == 401
+    assert upload(outsider, b"nonsense").status_code == 404
+    assert upload(designer, b"nonsense").status_code == 403
+    bad = upload(registrar, b"version,learner_email\nnonsense,ada@example.org\n")
+    assert bad.status_code == 422
+    assert bad.json()["data"]["errors"][0]["line"] == 2
+    started = upload(registrar, good, format="jwt", good_rows_only="true")
+    assert started.status_code == 201, started.content
+    assert (started.json()["format"], started.json()["good_rows_only"]) == ("jwt", True)
+    assert started.json()["progress"]["remaining"] == 2
+    services.process_job(started.json()["uuid"])
+    assert {award.format for award in Award.objects.all()} == {"jwt"}
+    assert upload(registrar, good, format="jwt", good_rows_only="true").status_code == 200
