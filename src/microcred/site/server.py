@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from urllib.parse import urlsplit
@@ -63,6 +64,8 @@ def serve(*, host: str, port: int, demo: bool, workers: int = 1) -> None:
     # Jobs whose workers stopped with the last run go on where they were.
     requeue_running_jobs()
     started = start_workers(workers)
+    # Stopped with SIGTERM (a service manager), the server stops its workers too.
+    signal.signal(signal.SIGTERM, lambda number, frame: sys.exit(0))
     print(f"microcred is serving on http://{host}:{port}/ (data in {settings.DATA_DIR})")
     try:
         waitress_serve(application, host=host, port=port, threads=8, ident="microcred")
