@@ -49,6 +49,7 @@ bench: $(DEV_STAMP)
 	$(BIN)/python benchmarks/signing.py
 	$(BIN)/python benchmarks/hostile_inputs.py
 	$(BIN)/python benchmarks/ob3_builders.py
+	$(BIN)/python benchmarks/bulk_issue.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache
