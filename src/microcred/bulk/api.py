@@ -35,7 +35,7 @@ class JobIn(Schema):
     )
 
 
-class ProgressOut(Schema):
+class BulkProgressOut(Schema):
     status: str
     total: int
     issued: int
@@ -46,7 +46,7 @@ class ProgressOut(Schema):
     seconds_left: float | None = Field(description="At that rate; null when unknown.")
 
 
-class RowErrorOut(Schema):
+class BulkRowErrorOut(Schema):
     line: int
     column: str
     message: str
@@ -62,8 +62,8 @@ class JobOut(Schema):
     created: bool = Field(
         True, description="False when the same rows were sent before: that job, nothing new."
     )
-    rejected_rows: list[RowErrorOut] = Field(default_factory=list)
-    progress: ProgressOut
+    rejected_rows: list[BulkRowErrorOut] = Field(default_factory=list)
+    progress: BulkProgressOut
     report: str = Field(description="The path of the CSV report of every row's outcome.")
 
 
@@ -155,7 +155,19 @@ def resume_job(request: AuthenticatedHttpRequest, org: str, job: str) -> dict[st
     return _job(services.resume_job(actor=request.auth, job=found))
 
 
-@router.get("/orgs/{org}/bulk-jobs/{job}/report", summary="Download a bulk job's report")
+@router.get(
+    "/orgs/{org}/bulk-jobs/{job}/report",
+    response={200: None},
+    summary="Download a bulk job's report",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The report, as CSV.",
+                "content": {"text/csv": {"schema": {"type": "string"}}},
+            }
+        }
+    },
+)
 def report(request: AuthenticatedHttpRequest, org: str, job: str) -> StreamingHttpResponse:
     """CSV: every row's line, learner, status, credential URL or error."""
     return report_response(services.access_job(request.auth, org, job))
