@@ -50,6 +50,7 @@ bench: $(DEV_STAMP)
 	$(BIN)/python benchmarks/hostile_inputs.py
 	$(BIN)/python benchmarks/ob3_builders.py
 	$(BIN)/python benchmarks/elm_export.py
+	$(BIN)/python benchmarks/bulk_issue.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

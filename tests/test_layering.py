@@ -35,6 +35,7 @@ LAYERS = (
     "credentialengine",
     "europass",
     "wallets",
+    "bulk",
     "studio",
     "site",
 )

@@ -433,11 +433,66 @@ def serve(
     demo: Annotated[bool, typer.Option(help="Load demo data first.")] = False,
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[
+        int,
+        typer.Option(
+            help="Task workers to run beside the server (bulk issuing); 0 when they run "
+            "elsewhere (`microcred manage db_worker`).",
+            min=0,
+        ),
+    ] = 1,
 ) -> None:
     """Migrate the database, optionally load demo data, and serve the platform."""
     from microcred.site.server import serve as run_server
 
-    run_server(host=host, port=port, demo=demo)
+    run_server(host=host, port=port, demo=demo, workers=workers)
+
+
+@app.command("bulk-issue")
+def bulk_issue(
+    organisation: Annotated[str, typer.Argument(help="The organisation's slug.")],
+    file: Annotated[str, typer.Argument(help="A UTF-8 CSV file of rows, or - for stdin.")],
+    user: Annotated[
+        str, typer.Option("--user", help="The registrar who issues (username or email).")
+    ],
+    good_rows: Annotated[
+        bool,
+        typer.Option("--good-rows", help="Issue the good rows and report the bad ones."),
+    ] = False,
+    format: Annotated[str, typer.Option("--format", help="ldp or jwt.")] = "ldp",
+    report: Annotated[
+        Path | None, typer.Option("--report", help="Write every row's outcome to this CSV.")
+    ] = None,
+) -> None:
+    """Issue a CSV of rows as a bulk job, showing progress. Run it again to continue a job
+    that stopped: nothing is issued twice. Exit 0 when every row was issued, 1 when some
+    failed, 2 for a file or row that is wrong (each named by its line)."""
+    choice("--format", format, ("ldp", "jwt"))
+    content = read_input(file)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "microcred.site.settings")
+    import django
+
+    django.setup()
+    from microcred.bulk.commands import bulk_issue as run
+
+    out = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
+    try:
+        code = run(
+            organisation=organisation,
+            content=content,
+            name=Path(file).name if file != "-" else "stdin.csv",
+            user=user,
+            good_rows_only=good_rows,
+            format=format,
+            report=report,
+            out=out,
+        )
+    except MicrocredError as error:
+        stderr.print(f"microcred: {error.message}", markup=False)
+        for row in error.data.get("errors", [])[1:]:
+            stderr.print(f"line {row['line']}, {row['column']}: {row['message']}", markup=False)
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+    raise typer.Exit(code)
 
 
 @app.command(

@@ -129,3 +129,15 @@ def test_issuing_a_learner_record_through_the_api_authorises_once(
     response = api("POST", f"/orgs/{organisation.slug}/clr", body)
     assert response.status_code == 201, response.content
     assert checks.made == 1
+
+
+def test_starting_a_bulk_job_through_the_api_authorises_once(
+    client: Client, checks: Checks
+) -> None:
+    organisation, registrar, version = make_issuer()
+    api = Api(client, registrar)
+    checks.made = 0
+    row = {"version": str(version.achievement_uuid), "learner_email": "ada@example.org"}
+    response = api("POST", f"/orgs/{organisation.slug}/bulk-jobs", {"rows": [row]})
+    assert response.status_code == 201, response.content
+    assert checks.made == 1

@@ -9,6 +9,7 @@ from microcred.accounts.models import User
 from microcred.assessment import services as assessment
 from microcred.audit.services import check_chain
 from microcred.awards import services as awards
+from microcred.bulk import services as bulk
 from microcred.catalogue import services as catalogue
 from microcred.errors import Conflict, InvalidInput
 from microcred.frameworks.ctdl import vocabulary_problems
@@ -380,3 +381,11 @@ def test_every_demo_issuer_exports_a_clean_ctdl_graph(demo, client) -> None:
     response = client.get("/catalogue/lakeside/data-science-foundations/v1/ctdl.json")
     assert response.status_code == 200
     ctdl_checks.assert_clean(response.json())
+def test_the_demo_has_a_finished_bulk_job_with_a_reported_row(demo) -> None:
+    assert any(line.startswith("Bulk issuing: a cohort of 4") for line in demo)
+    registrar = User.objects.get(username="lakeside-registrar")
+    (job,) = bulk.list_jobs(actor=registrar, organisation_slug="lakeside")
+    progress = bulk.get_progress(job)
+    assert (progress.status, progress.issued, progress.failed) == ("finished", 3, 1)
+    outcomes = [row[4] for row in bulk.report_rows(job)][1:]
+    assert outcomes == ["issued", "issued", "issued", "failed"]

@@ -22,7 +22,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, get_connection
 from django.core.validators import URLValidator, validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
@@ -65,6 +65,7 @@ __all__ = [
     "allowed_status_changes",
     "bind_to_holder",
     "can_issue",
+    "check_award_request",
     "credential_url",
     "find_version",
     "get_award",
@@ -83,6 +84,7 @@ __all__ = [
     "get_status_list_credential",
     "holds_award",
     "issue_award",
+    "issue_awards",
     "issue_clr",
     "issue_clr_request",
     "issue_decided_award",
@@ -93,6 +95,7 @@ __all__ = [
     "list_learner_records",
     "list_status_lists",
     "local_status_list",
+    "notify_learners",
     "resign_status_lists",
     "revoke_award",
     "status_list_url",
@@ -197,6 +200,59 @@ def issue_award(
     return _issue(organisation, version, request, actor=actor, now=now or timezone.now())
 
 
+def check_award_request(
+    *,
+    version: Any,
+    learner_email: str | None,
+    learner_did: str | None,
+    learner_name: str | None,
+    result: dict[str, Any] | None,
+    evidence: list[Any] | None,
+    narrative: str | None,
+    idempotency_key: str | None,
+    format: str = CredentialFormat.DATA_INTEGRITY,
+) -> IssueRequest:
+    """Check one award's data as :func:`issue_award` would, and return it as a request for
+    :func:`issue_awards`; raise InvalidInput naming the field.
+
+    Authorises nothing: :func:`issue_awards` does, once per call. A caller checking many rows
+    (a bulk upload) finds every bad row before anything is issued.
+    """
+    return _issue_request(
+        version=version,
+        learner_email=learner_email,
+        learner_did=learner_did,
+        learner_name=learner_name,
+        result=result,
+        evidence=evidence,
+        narrative=narrative,
+        format=format,
+        idempotency_key=idempotency_key,
+    )
+
+
+def issue_awards(
+    *, actor: User, version: Any, requests: Sequence[IssueRequest], now: datetime | None = None
+) -> list[Award]:
+    """Issue each request idempotently by its key, in order; no learner emails (the caller
+    sends them). An already-issued key returns the earlier award; a key reused with other data
+    raises Conflict; the first error raises and nothing of the call is stored (one transaction).
+    """
+    organisation = access_issuing(actor, version.microcredential.organisation.slug)
+    now = now or timezone.now()
+    for number, request in enumerate(requests):
+        if request.version_id != version.pk:
+            raise InvalidInput(
+                f"requests[{number}] is for another version than {version}.",
+                field=f"requests[{number}].version",
+            )
+    with transaction.atomic():
+        return [
+            _issue(organisation, version, request, actor=actor, now=now, notify=False)
+            for request in requests
+        ]
+
+
 @dataclass(frozen=True)
 class DecidedAward:
     """A recorded decision that calls for an award: the authority to issue it, and what the
@@ -269,10 +325,12 @@ def _issue(
     actor: User | None,
     now: datetime,
     decision: str | None = None,
+    notify: bool = True,
 ) -> Award:
     """Issue an authorised request, or return the award issued with its key before.
 
-    ``actor`` is who issues, or who decided the pass that issues (None if no one did).
+    ``actor`` is who issues, or who decided the pass that issues (None if no one did);
+    ``notify`` emails the learner once the award is committed (a bulk caller sends its own).
 
     In one transaction: take the next index of the organisation's suspension
     list under a row lock (the credential's one status entry, see
@@ -301,6 +359,8 @@ def _issue(
             award = _sign_award(
                 organisation, version, request, status_list, actor=actor, now=now, decision=decision
             )
+            if notify and award.learner_email:
+                transaction.on_commit(lambda: notify_learners([award]))
     except IntegrityError:
         # The unique idempotency key caught a concurrent issue the lock did not serialise.
         existing = _issued_before(organisation, request)
@@ -382,8 +442,6 @@ def _sign_award(
         },
         now=now,
     )
-    if award.learner_email:
-        transaction.on_commit(lambda: _notify_learner(award))
     return award
 
 
@@ -634,14 +692,23 @@ def _sign(credential: dict[str, Any], organisation: Any, format: str, *, now: da
     return json.dumps(signed, ensure_ascii=False, indent=2)
 
 
-def _notify_learner(award: Award) -> None:
-    context = {"award": award, "url": credential_url(award)}
-    send_mail(
-        subject=f"Your credential: {award.version.title}",
-        message=render_to_string("awards/email/issued.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=[award.learner_email],
-    )
+def notify_learners(awards: Sequence[Award]) -> None:
+    """Email each learner who has an address that their credential was issued: one message per
+    award, all over one connection. Call once the awards are committed, once per award."""
+    messages = [
+        EmailMessage(
+            subject=f"Your credential: {award.version.title}",
+            body=render_to_string(
+                "awards/email/issued.txt", {"award": award, "url": credential_url(award)}
+            ),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[award.learner_email],
+        )
+        for award in awards
+        if award.learner_email
+    ]
+    if messages:
+        get_connection().send_messages(messages)
 
 
 def bind_to_holder(

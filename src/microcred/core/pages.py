@@ -14,7 +14,8 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 
@@ -23,12 +24,12 @@ from microcred.errors import Forbidden, MicrocredError, NotFound
 OWNER = "owner"
 
 
-def studio_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def studio_page(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     """Require sign-in; answer :class:`NotFound` with 404 and :class:`Forbidden` with a 403
-    page that says which role is needed."""
+    page that says which role is needed. A page may stream (a large CSV download)."""
 
     @wraps(view)
-    def page(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def page(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         try:
             return view(request, *args, **kwargs)
         except NotFound as error:

@@ -23,6 +23,7 @@ from django.core.files.base import ContentFile
 from microcred.accounts.services import User
 from microcred.assessment import services as assessment
 from microcred.awards import services as awards
+from microcred.bulk.demo import load_bulk_demo
 from microcred.catalogue import services as catalogue
 from microcred.organisations import services as organisations
 from microcred.organisations.services import Role
@@ -621,6 +622,7 @@ def _load(*, now: datetime | None) -> Iterator[str]:
             staff[org.slug], _draft(org, staff[org.slug], spec, review_date), now=now
         ),
     )
+    yield from load_bulk_demo(now=now)
     yield (
         f"Sign in at /login as northfield-registrar, northfield-designer, lakeside-registrar, "
         f"northfield-reviewer or lakeside-reviewer (QA reviewers), meridian-reviewer (QA agency), "

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
 import sys
 from urllib.parse import urlsplit
 
@@ -25,7 +27,14 @@ def public_url_warning(public_url: str) -> str | None:
     )
 
 
-def serve(*, host: str, port: int, demo: bool) -> None:
+def start_workers(count: int) -> list[subprocess.Popen[bytes]]:
+    """Start ``count`` workers of the task engine beside the web server (bulk issuing's jobs),
+    each its own process, as on any other machine: ``microcred manage db_worker``."""
+    command = [sys.executable, "-m", "microcred", "manage", "db_worker", "--no-reload"]
+    return [subprocess.Popen(command) for _ in range(count)]
+
+
+def serve(*, host: str, port: int, demo: bool, workers: int = 1) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "microcred.site.settings")
     # DIDs and credential ids name the platform's address: by default, where it serves.
     shown_host = f"[{host}]" if ":" in host else host
@@ -50,5 +59,18 @@ def serve(*, host: str, port: int, demo: bool) -> None:
     warning = public_url_warning(settings.PUBLIC_URL)
     if warning:
         print(warning, file=sys.stderr)
+    from microcred.bulk.services import requeue_running_jobs
+
+    # Jobs whose workers stopped with the last run go on where they were.
+    requeue_running_jobs()
+    started = start_workers(workers)
+    # Stopped with SIGTERM (a service manager), the server stops its workers too.
+    signal.signal(signal.SIGTERM, lambda number, frame: sys.exit(0))
     print(f"microcred is serving on http://{host}:{port}/ (data in {settings.DATA_DIR})")
-    waitress_serve(application, host=host, port=port, threads=8, ident="microcred")
+    try:
+        waitress_serve(application, host=host, port=port, threads=8, ident="microcred")
+    finally:
+        for worker in started:
+            worker.terminate()
+        for worker in started:
+            worker.wait(timeout=30)

@@ -50,6 +50,10 @@ INSTALLED_APPS = [
     # The API's documentation page takes Swagger UI from ninja's static files, not a CDN.
     "ninja",
     "axes",
+    # The task engine of bulk issuing: Django's tasks framework (the backport) with its
+    # database backend (docs/decisions/0011-bulk-jobs-task-engine.md).
+    "django_tasks",
+    "django_tasks_db",
     "microcred.core",
     "microcred.accounts",
     "microcred.organisations",
@@ -65,7 +69,14 @@ INSTALLED_APPS = [
     "microcred.credentialengine",
     "microcred.europass",
     "microcred.wallets",
+    "microcred.bulk",
 ]
+
+# Bulk issuing's jobs run on workers of this backend (`microcred manage db_worker`, started by
+# `microcred serve`); they use the platform's database, SQLite or PostgreSQL.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# Rows a bulk worker issues per transaction (and per batch of learner emails).
+BULK_BATCH_SIZE = int(os.environ.get("MICROCRED_BULK_BATCH_SIZE", 50))
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "/login"

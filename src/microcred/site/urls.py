@@ -4,6 +4,7 @@ from django.urls import include, path
 from microcred.accounts.api import router as accounts_router
 from microcred.assessment.api import router as assessment_router
 from microcred.awards.api import router as awards_router
+from microcred.bulk.api import router as bulk_router
 from microcred.catalogue.api import router as catalogue_router
 from microcred.core.api import api
 from microcred.credentialengine.api import router as credentialengine_router
@@ -28,6 +29,7 @@ api.add_router("/", recognition_router)
 api.add_router("/", credentialengine_router)
 api.add_router("/", europass_router)
 api.add_router("/", wallets_router)
+api.add_router("/", bulk_router)
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -45,6 +47,7 @@ urlpatterns = [
     path("", include("microcred.recognition.urls")),
     path("", include("microcred.credentialengine.urls")),
     path("", include("microcred.wallets.urls")),
+    path("", include("microcred.bulk.urls")),
     path("studio/", include("microcred.studio.urls")),
     path("api/v1/", api.urls),
     path("api/openapi.json", views.openapi, name="openapi"),
