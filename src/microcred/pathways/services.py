@@ -33,6 +33,7 @@ from microcred.catalogue.services import MicroCredentialVersion
 from microcred.core import public_urls
 from microcred.errors import Conflict, InvalidInput, NotFound
 from microcred.frameworks import ctdl
+from microcred.frameworks.achievement_facts import read_achievement
 from microcred.frameworks.pathways import (
     HeldCredential,
     HeldResult,
@@ -429,6 +430,8 @@ def _held_external(external: ExternalCredential) -> Holding:
     issuer = document.get("issuer")
     awarded = str(document.get("validFrom") or document.get("issuanceDate") or "")[:10]
     results = subject.get("result") or []
+    # The credits and level the issuer signed, read as this platform writes its own.
+    facts = read_achievement(achievement)
     return Holding(
         HeldCredential(
             id=external.credential_id,
@@ -437,6 +440,8 @@ def _held_external(external: ExternalCredential) -> Holding:
             achievement_type=achievement.get("achievementType"),
             name=external.name,
             awarded=date.fromisoformat(awarded) if awarded else external.added_at.date(),
+            credits=facts.credits,
+            level=facts.level,
             result=HeldResult(str(results[0]["value"]))
             if results and "value" in results[0]
             else None,
@@ -512,7 +517,8 @@ class PathwayProgress:
 def get_progress(
     learner: User, pathway: Pathway, *, now: datetime | None = None
 ) -> PathwayProgress:
-    """Return how far ``learner`` is through ``pathway``, from what they hold that is valid."""
+    """Return how far ``learner`` is through ``pathway``, from what they hold that is valid
+    and the credits partial recognition granted them toward the pathway's target."""
     now = now or timezone.now()
     return _progress(pathway, _holdings(learner, valid_only=True, now=now), learner, now=now)
 
@@ -527,6 +533,7 @@ def _progress(
         [holding.credential for holding in holdings],
         on=now.date(),
         transfer_values=transfer,
+        granted_credits=recognition.get_granted_credits(learner, pathway.target),
     )
     used = _used_by_component(progress)
     by_id = {holding.id: holding for holding in holdings}
