@@ -15,7 +15,7 @@ import json
 import re
 import secrets
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
@@ -91,6 +91,7 @@ __all__ = [
     "list_learner_records",
     "list_status_lists",
     "local_status_list",
+    "register_clr_associations",
     "resign_status_lists",
     "revoke_award",
     "status_list_url",
@@ -1055,6 +1056,53 @@ class ClrAssociation:
     association_type: str
 
 
+# What an app above this one knows of how a learner's awards relate: given the learner and
+# the awards a record nests, the associations between their achievements and the further
+# achievements (OB 3.0, without ``@context``) those associations name.
+ClrAssociationSource = Callable[
+    [User, Sequence["Award"]], tuple[list[ClrAssociation], list[dict[str, Any]]]
+]
+_ASSOCIATION_SOURCES: dict[str, ClrAssociationSource] = {}
+
+
+def register_clr_associations(name: str, source: ClrAssociationSource) -> None:
+    """Let an app above awards add associations to the records learners download.
+
+    The pathways app knows which achievements are components of which pathway, but sits
+    above awards: it registers here when it starts (as apps register quality gates), so a
+    learner's own record carries the pathway structure without awards importing pathways.
+    Registering a name again replaces its source.
+    """
+    _ASSOCIATION_SOURCES[name] = source
+
+
+def _registered_associations(
+    learner: User, awards: Sequence[Award]
+) -> tuple[list[ClrAssociation], list[dict[str, Any]]]:
+    """Return the associations (once each) and achievements the registered sources give."""
+    associations: list[ClrAssociation] = []
+    achievements: dict[str, dict[str, Any]] = {}
+    for name in sorted(_ASSOCIATION_SOURCES):
+        found, named = _ASSOCIATION_SOURCES[name](learner, awards)
+        associations += [item for item in found if item not in associations]
+        for achievement in named:
+            achievements.setdefault(str(achievement.get("id")), achievement)
+    return associations, list(achievements.values())
+
+
+def _record_associations(record: LearnerRecord) -> set[tuple[Any, Any, Any]]:
+    """Return the associations a stored record carries, as (source, target, type)."""
+    try:
+        subject = json.loads(record.signed_credential).get("credentialSubject") or {}
+    except (ValueError, AttributeError):
+        return set()
+    return {
+        (item.get("sourceId"), item.get("targetId"), item.get("associationType"))
+        for item in subject.get("association") or []
+        if isinstance(item, dict)
+    }
+
+
 def issue_clr(
     *,
     actor: User,
@@ -1063,14 +1111,17 @@ def issue_clr(
     awards: Sequence[Award],
     associations: Sequence[ClrAssociation] = (),
     achievements: Sequence[dict[str, Any]] = (),
+    any_issuer: bool = False,
     now: datetime | None = None,
 ) -> LearnerRecord:
     """Issue a signed learner record (a CLR 2.0 ``ClrCredential``) of ``awards`` to ``learner``.
 
     The actor needs the registrar (or owner) role in ``organisation``, checked
     here and nowhere else. Each award must be the learner's, made by this
-    organisation, active and unexpired; each is nested exactly as it was
-    signed, so it still verifies on its own. ``associations`` say how their
+    organisation (by any organisation of the platform with ``any_issuer``, as a
+    pathway's record nests components other issuers made), active and
+    unexpired; each is nested exactly as it was signed, so it still verifies on
+    its own, whoever signed it. ``associations`` say how their
     achievements relate (a pathway's structure); ``achievements`` are further
     OB 3.0 Achievements (without ``@context``) that associations may name,
     such as the goal of a pathway. The record is signed with the
@@ -1087,6 +1138,7 @@ def issue_clr(
         origin=RecordOrigin.ISSUED,
         associations=associations,
         achievements=achievements,
+        any_issuer=any_issuer,
         now=now or timezone.now(),
     )
 
@@ -1153,6 +1205,11 @@ def learner_clr(*, actor: User, organisation: Any, now: datetime | None = None) 
     record (same id, same bytes) is returned, so downloading twice signs and
     audits nothing twice; once an award is added, revoked, suspended or
     expired, or the key that signed it is replaced, a new record is issued.
+
+    Where the learner's awards are components of a pathway, the record carries the
+    pathway's structure (``isChildOf``/``isParentOf`` to the pathway's goal) from the
+    sources apps registered (:func:`register_clr_associations`); a change there issues a
+    new record too.
     """
     if not getattr(actor, "is_authenticated", False):
         raise Forbidden("Sign in to download your learner record.")
@@ -1162,6 +1219,7 @@ def learner_clr(*, actor: User, organisation: Any, now: datetime | None = None) 
         raise NotFound(
             f"You hold no valid credential of {organisation.name}.", field="organisation"
         )
+    associations, achievements = _registered_associations(actor, held)
     previous = (
         LearnerRecord.objects.filter(
             organisation=organisation, learner=actor, origin=RecordOrigin.DOWNLOADED
@@ -1172,6 +1230,8 @@ def learner_clr(*, actor: User, organisation: Any, now: datetime | None = None) 
     if (
         previous is not None
         and {award.pk for award in previous.awards.all()} == {award.pk for award in held}
+        and _record_associations(previous)
+        == {(a.source_id, a.target_id, a.association_type) for a in associations}
         and verify_learner_record(previous, now=now).verified
     ):
         return previous
@@ -1181,8 +1241,8 @@ def learner_clr(*, actor: User, organisation: Any, now: datetime | None = None) 
         held,
         actor=actor,
         origin=RecordOrigin.DOWNLOADED,
-        associations=(),
-        achievements=(),
+        associations=associations,
+        achievements=achievements,
         now=now,
     )
 
@@ -1197,16 +1257,23 @@ def _issue_clr(
     associations: Sequence[ClrAssociation],
     achievements: Sequence[dict[str, Any]],
     now: datetime,
+    any_issuer: bool = False,
 ) -> LearnerRecord:
-    """Build, sign, verify, store and audit an authorised learner record."""
+    """Build, sign, verify, store and audit an authorised learner record.
+
+    ``partial`` says whether the record leaves out a valid award of its own organisation;
+    awards of other issuers (``any_issuer``) are extra, never missing.
+    """
     valid = _valid_awards(organisation, learner, now=now)
-    chosen = _chosen_awards(organisation, learner, awards, valid, now=now)
+    pool = _valid_awards(None, learner, now=now) if any_issuer else valid
+    chosen = _chosen_awards(organisation, learner, awards, pool, now=now, any_issuer=any_issuer)
+    own = {award.pk for award in valid}
     record = LearnerRecord(
         organisation=organisation,
         learner=learner,
         origin=origin,
         format=CredentialFormat.DATA_INTEGRITY,
-        partial=len(chosen) < len(valid),
+        partial=len(own & {award.pk for award in chosen}) < len(own),
         issued_by=actor,
         created_at=now,
     )
@@ -1242,12 +1309,17 @@ def _issue_clr(
 
 
 def _valid_awards(organisation: Any, learner: User, *, now: datetime) -> list[Award]:
-    """Return the awards ``organisation`` made to ``learner`` that are active and unexpired."""
+    """Return the awards ``organisation`` (any, when None) made to ``learner`` that are active
+    and unexpired."""
+    awards = Award.objects.select_related("organisation", "version").filter(
+        _held_by(learner), status=AwardStatus.ACTIVE
+    )
+    if organisation is not None:
+        awards = awards.filter(organisation=organisation)
     return list(
-        Award.objects.select_related("organisation", "version")
-        .filter(_held_by(learner), organisation=organisation, status=AwardStatus.ACTIVE)
-        .filter(Q(valid_until__isnull=True) | Q(valid_until__gt=now))
-        .order_by("issued_at", "pk")
+        awards.filter(Q(valid_until__isnull=True) | Q(valid_until__gt=now)).order_by(
+            "issued_at", "pk"
+        )
     )
 
 
@@ -1271,6 +1343,7 @@ def _chosen_awards(
     valid: list[Award],
     *,
     now: datetime,
+    any_issuer: bool = False,
 ) -> list[Award]:
     """Return ``awards`` as stored now, oldest first; raise InvalidInput naming the first that
     cannot go in."""
@@ -1293,10 +1366,11 @@ def _chosen_awards(
                 field=field,
             )
         if award.pk not in current:
+            why = _why_not_in_record(organisation, learner, award, now=now, any_issuer=any_issuer)
             raise InvalidInput(
-                f"{field}: the credential {award.uuid} "
-                f"{_why_not_in_record(organisation, learner, award, now=now)}; a learner record "
-                f"holds only valid credentials of {organisation.name} to this learner.",
+                f"{field}: the credential {award.uuid} {why}; a learner record holds only valid "
+                "credentials "
+                f"{'' if any_issuer else f'of {organisation.name} '}to this learner.",
                 code="clr.award_not_valid",
                 field=field,
             )
@@ -1305,9 +1379,11 @@ def _chosen_awards(
     return sorted(chosen, key=lambda award: (award.issued_at, award.pk))
 
 
-def _why_not_in_record(organisation: Any, learner: User, award: Award, *, now: datetime) -> str:
+def _why_not_in_record(
+    organisation: Any, learner: User, award: Award, *, now: datetime, any_issuer: bool
+) -> str:
     award = Award.objects.get(pk=award.pk)
-    if award.organisation_id != organisation.pk:
+    if award.organisation_id != organisation.pk and not any_issuer:
         return "was issued by another organisation"
     if not Award.objects.filter(_held_by(learner), pk=award.pk).exists():
         return "was not issued to this learner"

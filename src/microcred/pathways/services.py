@@ -68,6 +68,7 @@ __all__ = [
     "can_request",
     "create_pathway",
     "credential_id",
+    "get_clr_associations",
     "get_ctdl",
     "get_external_credentials",
     "get_learner_requests",
@@ -839,10 +840,13 @@ def issue_pathway_clr(
     """Issue a learner record (CLR 2.0) of the learner's stacked credential and its components.
 
     A registrar of the pathway's organisation issues it (``awards.issue_clr`` authorises and
-    audits). It nests the stacked credential and the component awards the organisation made
-    (another issuer's credentials are not its to sign for), with associations that express
-    the pathway: each component ``isChildOf`` the target, the target ``isParentOf`` each.
+    audits), signed by that organisation. It nests the stacked credential and every valid
+    award of a component the learner holds on this platform, whichever organisation made
+    it: each is nested as its issuer signed it, so it verifies on its own. Associations
+    express the pathway: each component ``isChildOf`` the target, the target ``isParentOf``
+    each.
     """
+    now = now or timezone.now()
     request = _open_request(pathway, learner)
     if request is None or not request.award_id or request.award is None:
         raise InvalidInput(
@@ -850,29 +854,63 @@ def issue_pathway_clr(
             code="pathway.not_issued",
             field="learner",
         )
-    component_ids = {entry["id"] for entry in request.components}
+    components = {component.get("achievement") for _, component in _components(pathway.rules)}
     nested = [
         award
         for award in awards.get_learner_awards(learner)
-        if award.organisation_id == pathway.organisation_id
-        and awards.credential_url(award) in component_ids
+        if award.pk != request.award_id
+        and _valid_now(award, now)
+        and catalogue.achievement_id(award.version) in components
     ]
     target = catalogue.achievement_id(pathway.target)
     associations = []
-    for award in nested:
-        achievement = catalogue.achievement_id(award.version)
-        associations += [
-            awards.ClrAssociation(achievement, target, "isChildOf"),
-            awards.ClrAssociation(target, achievement, "isParentOf"),
-        ]
+    for achievement in dict.fromkeys(catalogue.achievement_id(award.version) for award in nested):
+        associations += _pathway_associations(achievement, target)
     return awards.issue_clr(
         actor=actor,
         organisation=pathway.organisation,
         learner=learner,
         awards=[request.award, *nested],
         associations=associations,
+        any_issuer=True,
         now=now,
     )
+
+
+def _valid_now(award: Any, now: datetime) -> bool:
+    return award.status == "active" and not (award.valid_until and award.valid_until <= now)
+
+
+def _pathway_associations(component: str, target: str) -> list[Any]:
+    """Return how a component's achievement relates to the pathway's target, both ways."""
+    return [
+        awards.ClrAssociation(component, target, "isChildOf"),
+        awards.ClrAssociation(target, component, "isParentOf"),
+    ]
+
+
+def get_clr_associations(learner: User, nested: Any) -> tuple[list[Any], list[dict[str, Any]]]:
+    """Return the pathway structure among the awards a learner's own record nests.
+
+    For each published pathway one of ``nested`` is a component of, the component
+    ``isChildOf`` the pathway's target and the target ``isParentOf`` it; the target's
+    achievement is added to the record when the learner does not hold it there (a goal
+    not reached yet), so every association names an achievement the record carries.
+    Awards registers this as a source of associations for downloaded records.
+    """
+    held = {catalogue.achievement_id(award.version) for award in nested}
+    associations: list[Any] = []
+    goals: dict[str, dict[str, Any]] = {}
+    for pathway in get_published_pathways():
+        target = catalogue.achievement_id(pathway.target)
+        components = {c.get("achievement") for _, c in _components(pathway.rules)}
+        for achievement in sorted(held & components):
+            for association in _pathway_associations(achievement, target):
+                if association not in associations:
+                    associations.append(association)
+            if target not in held and target not in goals:
+                goals[target] = catalogue.get_achievement(pathway.target)
+    return associations, list(goals.values())
 
 
 def record_id(record: Any) -> str:
