@@ -78,6 +78,7 @@ __all__ = [
     "get_learner_record_organisations",
     "get_linkedin_url",
     "get_record_awards",
+    "get_record_page",
     "get_status_entries",
     "get_status_list_credential",
     "issue_award",
@@ -1499,6 +1500,84 @@ def get_learner_record(record_uuid: uuid.UUID | str) -> LearnerRecord:
         )
     except (ValueError, LearnerRecord.DoesNotExist):
         raise NotFound(f"No learner record {record_uuid}.", field="uuid") from None
+
+
+@dataclass(frozen=True)
+class NestedCredential:
+    """One credential a learner record nests, as its page shows it: what it says and
+    whether it verifies on its own."""
+
+    name: str
+    issuer: str
+    id: str
+    achievement_id: str
+    report: VerificationReport
+
+
+@dataclass(frozen=True)
+class RecordAssociation:
+    """An association of a learner record with its achievements named for people."""
+
+    source: str
+    association_type: str
+    target: str
+
+
+@dataclass(frozen=True)
+class RecordPage:
+    """What a learner record's page shows, read from the signed record, not the database."""
+
+    record: LearnerRecord
+    credential: dict[str, Any]
+    report: VerificationReport
+    nested: list[NestedCredential]
+    associations: list[RecordAssociation]
+
+
+def get_record_page(record: LearnerRecord, *, now: datetime | None = None) -> RecordPage:
+    """Return the record as its page shows it: each nested credential with its own
+    verification, and each association between achievements by their names.
+
+    Everything is read from the signed record and its verification, as a verifier sees it;
+    an achievement an association names but the record does not hold shows as its id.
+    """
+    report = verify_learner_record(record, now=now)
+    credential = json.loads(record.signed_credential)
+    subject = credential.get("credentialSubject") or {}
+    names: dict[str, str] = {}
+    for achievement in subject.get("achievement") or []:
+        if isinstance(achievement, dict) and achievement.get("id"):
+            names[achievement["id"]] = achievement.get("name") or achievement["id"]
+    nested = []
+    for inner in report.nested:
+        document = inner.credential if isinstance(inner.credential, dict) else {}
+        inner_subject = document.get("credentialSubject") or {}
+        if isinstance(inner_subject, list):
+            inner_subject = inner_subject[0] if inner_subject else {}
+        achievement = inner_subject.get("achievement") or {}
+        achievement_id = str(achievement.get("id") or "")
+        name = inner.name or achievement.get("name") or "Credential"
+        if achievement_id:
+            names.setdefault(achievement_id, achievement.get("name") or name)
+        nested.append(
+            NestedCredential(
+                name=name,
+                issuer=inner.issuer_name or inner.issuer or "",
+                id=str(document.get("id") or ""),
+                achievement_id=achievement_id,
+                report=inner,
+            )
+        )
+    associations = [
+        RecordAssociation(
+            source=names.get(str(item.get("sourceId")), str(item.get("sourceId"))),
+            association_type=str(item.get("associationType")),
+            target=names.get(str(item.get("targetId")), str(item.get("targetId"))),
+        )
+        for item in subject.get("association") or []
+        if isinstance(item, dict)
+    ]
+    return RecordPage(record, credential, report, nested, associations)
 
 
 def get_record_awards(record: LearnerRecord) -> list[Award]:

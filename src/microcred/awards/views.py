@@ -182,9 +182,33 @@ def status_list(request: HttpRequest, organisation: str, list_slug: str) -> Http
 @require_GET
 @not_found
 def learner_record(request: HttpRequest, record_uuid: str) -> HttpResponse:
-    """A signed learner record (CLR 2.0 ClrCredential), exactly as signed: JSON, for machines."""
+    """A learner record (CLR 2.0 ClrCredential): the signed JSON for machines, a page for people.
+
+    The record's id is this address, so a client that asks for no type in particular
+    (``*/*``) gets the signed document, as before there was a page; a browser, which
+    prefers HTML, gets the page.
+    """
     record = services.get_learner_record(record_uuid)
-    return HttpResponse(record.signed_credential, content_type="application/json; charset=utf-8")
+    wanted = request.get_preferred_type([*JSON_TYPES, "text/html"])
+    if wanted == "text/html":
+        response = render(
+            request, "awards/learner_record.html", {"page": services.get_record_page(record)}
+        )
+    else:
+        response = _signed_record(record, json_type=wanted or "application/json")
+    patch_vary_headers(response, ["Accept"])
+    return response
+
+
+@require_GET
+@not_found
+def learner_record_json(request: HttpRequest, record_uuid: str) -> HttpResponse:
+    """The learner record exactly as signed, whatever the request accepts (a download link)."""
+    return _signed_record(services.get_learner_record(record_uuid), json_type="application/json")
+
+
+def _signed_record(record: Any, *, json_type: str) -> HttpResponse:
+    return HttpResponse(record.signed_credential, content_type=f"{json_type}; charset=utf-8")
 
 
 @require_GET

@@ -142,3 +142,55 @@ def test_a_downloaded_record_without_pathways_carries_no_associations(client) ->
     response = client.get(f"/me/records/{version.microcredential.organisation.slug}")
     assert response.status_code == 200
     assert "association" not in json.loads(response.content)["credentialSubject"]
+
+
+def test_a_record_page_shows_each_credential_verified_and_the_associations(client) -> None:
+    world, other_registrar, other_version = world_with_another_issuer()
+    learner = world.learner(holds=2)
+    issue(other_registrar, other_version, learner_email=learner.email, learner=learner)
+    services.request_stacked_credential(actor=learner, pathway=world.pathway, learner=learner)
+    record = services.issue_pathway_clr(
+        actor=world.registrar, pathway=world.pathway, learner=learner
+    )
+    path = f"/records/{record.uuid}"
+    page = client.get(path, HTTP_ACCEPT="text/html,application/xhtml+xml,*/*;q=0.8")
+    assert page.status_code == 200
+    assert page["Content-Type"].startswith("text/html")
+    assert "Accept" in page["Vary"]
+    html = page.content.decode()
+    assert html.count('class="nested-credential" data-verified="true"') == 4
+    for version in (*world.versions[:2], other_version, world.target):
+        assert version.title in html
+    assert "Institute of Professional Learning" in html
+    assert html.count('class="association"') == 6
+    assert "isChildOf" in html and "isParentOf" in html
+    assert f'href="/records/{record.uuid}.json"' in html
+    # Machines still get the signed record: by default, by asking for JSON, or by the link.
+    for accept in ("*/*", "application/json", "application/ld+json"):
+        response = client.get(path, HTTP_ACCEPT=accept)
+        assert response.content.decode() == record.signed_credential, accept
+        assert response["Content-Type"].startswith(accept.replace("*/*", "application/json"))
+    download = client.get(f"{path}.json", HTTP_ACCEPT="text/html")
+    assert download["Content-Type"].startswith("application/json")
+    assert download.content.decode() == record.signed_credential
+
+
+def test_a_tampered_record_shows_as_not_verified(client) -> None:
+    world = make_world()
+    learner = world.learner(holds=1)
+    client.force_login(learner)
+    client.get(f"/me/records/{world.organisation.slug}")
+    [record] = LearnerRecord.objects.filter(learner=learner)
+    document = json.loads(record.signed_credential)
+    document["name"] = "Learner record of somebody grander"
+    LearnerRecord.objects.filter(pk=record.pk).update(signed_credential=json.dumps(document))
+    client.logout()
+    html = client.get(f"/records/{record.uuid}", HTTP_ACCEPT="text/html").content.decode()
+    assert 'data-verified="false"' in html
+    assert "Not verified" in html
+
+
+def test_an_unknown_record_page_is_not_found(client) -> None:
+    missing = "/records/00000000-0000-4000-8000-000000000000"
+    assert client.get(missing, HTTP_ACCEPT="text/html").status_code == 404
+    assert client.get(f"{missing}.json").status_code == 404
