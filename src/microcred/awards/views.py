@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.forms import MultipleChoiceField
+from django.forms import ChoiceField
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -358,7 +358,8 @@ def studio_records(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse
 
 @studio_page
 def studio_issue_record(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
-    """Issue a learner record: name the learner, choose their credentials, sign.
+    """Issue a learner record: name the learner, choose their credentials and how their
+    achievements relate (associations), sign.
 
     Without a learner, the page asks for one; with one, it lists their valid
     credentials (``access_learner_awards`` authorises that). A posted choice is
@@ -375,6 +376,10 @@ def studio_issue_record(request: AuthenticatedHttpRequest, slug: str) -> HttpRes
                 organisation_slug=slug,
                 learner=form.cleaned_data["learner"],
                 awards=form.cleaned_data["awards"],
+                associations=[
+                    services.ClrAssociation(source, target, kind)
+                    for source, target, kind in form.associations()
+                ],
             )
         except InvalidInput as error:
             # Raised once issue_clr_request has authorised the actor.
@@ -415,9 +420,10 @@ def _choose_awards(
     if form is None:
         form = LearnerRecordForm(awards=awards, initial={"learner": login})
     else:
-        cast(MultipleChoiceField, form.fields["awards"]).choices = cast(
-            MultipleChoiceField, LearnerRecordForm(awards=awards).fields["awards"]
-        ).choices
+        offered = LearnerRecordForm(awards=awards)
+        for name, field in offered.fields.items():
+            if isinstance(field, ChoiceField):
+                cast(ChoiceField, form.fields[name]).choices = field.choices
     context = {
         "organisation": organisations.get_organisation(slug),
         "person": person,
