@@ -6,11 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from microcred.audit.models import AuditEvent
 from microcred.errors import Conflict, InvalidInput, NotFound
 from microcred.recognition import services
+from tests.platform.api import Api
 from tests.platform.assessment.factories import PDF, PNG
 from tests.platform.factories import make_user
 from tests.platform.recognition.factories import apply, make_setting
@@ -139,3 +141,18 @@ def test_only_the_learner_attaches_and_only_they_and_evaluators_read(client) -> 
         client.get(f"/recognition/{request.uuid}/files/{other.files.get().uuid}").status_code == 404
     )
     assert client.get(f"/recognition/{request.uuid}/files/not-a-uuid").status_code == 404
+
+
+def test_the_api_lists_a_request_s_files_for_the_learner(client) -> None:
+    setting = make_setting()
+    request = apply(setting, evidence=[], files=[upload("certificate.pdf", PDF)])
+    [item] = request.files.all()
+    [listed] = Api(client, setting.learner)("GET", "/recognition/requests").json()
+    assert listed["files"] == [
+        {
+            "filename": "certificate.pdf",
+            "content_type": "application/pdf",
+            "size": len(PDF),
+            "url": f"{settings.PUBLIC_URL}/recognition/{request.uuid}/files/{item.uuid}",
+        }
+    ]
