@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from microcred.errors import InvalidInput
+from microcred.frameworks.credits import convert
 from microcred.frameworks.pathways import (
     MAX_DEPTH,
     MAX_NODES,
@@ -784,6 +785,130 @@ def test_a_transfer_value_for_credits_counts_in_credit_groups() -> None:
     assert late.root.credits_missing == pytest.approx(7)
 
 
+NESTED_CREDITS = group(
+    "programme",
+    {"credits": {"value": 20, "system": "ECTS"}},
+    group(
+        "inner",
+        {"credits": {"value": 5, "system": "ECTS"}},
+        component("cloud", credits={"ECTS": 5}),
+    ),
+    component("ethics", credits={"ECTS": 5}),
+)
+GRANTED = [
+    # (case, rule, held, granted credits, met, the credit rule's key, the learner's message)
+    (
+        "granted credits complete a credit group",
+        CREDITS,
+        ["cloud"],
+        {"ECTS": 9},
+        True,
+        "electives",
+        "Done: 14 of 14 ECTS credits (9 of them granted through recognition of your "
+        "prior learning).",
+    ),
+    (
+        "granted credits fall short and say how many more",
+        CREDITS,
+        ["cloud"],
+        {"ECTS": 4},
+        False,
+        "electives",
+        "9 of 14 ECTS credits (4 of them granted through recognition of your prior "
+        "learning): 5 more needed, from Ethics, Data Law or UX.",
+    ),
+    (
+        "granted credits in another system are converted through notional hours",
+        CREDITS,
+        ["cloud"],
+        {"UK": 55},
+        True,
+        "electives",
+        "Done: 25 of 14 ECTS credits (20 of them granted through recognition of your "
+        "prior learning).",
+    ),
+    (
+        "granted credits count in the outermost credit group only, once",
+        NESTED_CREDITS,
+        ["cloud", "ethics"],
+        {"ECTS": 10},
+        True,
+        "programme",
+        "Done: 20 of 20 ECTS credits (10 of them granted through recognition of your "
+        "prior learning).",
+    ),
+    (
+        "no granted credits: the message is as before",
+        CREDITS,
+        ["cloud"],
+        {},
+        False,
+        "electives",
+        "5 of 14 ECTS credits: 9 more needed, from Ethics, Data Law or UX.",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("rule", "holding", "granted", "met", "key", "message"),
+    [case[1:] for case in GRANTED],
+    ids=[case[0] for case in GRANTED],
+)
+def test_credits_granted_by_recognition_count_in_credit_rules(
+    rule: dict[str, Any],
+    holding: list[str],
+    granted: dict[str, float],
+    met: bool,
+    key: str,
+    message: str,
+) -> None:
+    progress = evaluate(
+        parse_pathway(rule), [held(k) for k in holding], on=TODAY, granted_credits=granted
+    )
+    assert progress.met is met
+    assert progress[key].message == message
+    total = sum(convert(value, system, "ECTS") for system, value in granted.items())
+    assert progress[key].credits_granted == pytest.approx(total)
+    assert progress.to_json()["creditsGranted"] == pytest.approx(
+        total if key == progress.root.key else 0
+    )
+
+
+def test_granted_credits_never_count_twice_in_nested_credit_groups() -> None:
+    progress = evaluate(
+        parse_pathway(NESTED_CREDITS), [held("ethics")], on=TODAY, granted_credits={"ECTS": 10}
+    )
+    # The inner group still needs its own credential: granted credits went to the whole.
+    assert not progress["inner"].met
+    assert progress["inner"].credits_granted == 0
+    assert progress["programme"].credits == pytest.approx(15)
+
+
+def test_granted_credits_without_a_credit_rule_change_nothing() -> None:
+    progress = evaluate(
+        parse_pathway(TWO_OF_THREE), [held("viz")], on=TODAY, granted_credits={"ECTS": 30}
+    )
+    assert not progress.met
+    assert progress.root.credits_granted == 0
+
+
+@pytest.mark.parametrize(
+    ("granted", "field"),
+    [
+        ({"ECTZ": 5}, "granted_credits.ECTZ"),
+        ({"ECTS": 0}, "granted_credits.ECTS"),
+        ({"ECTS": -3}, "granted_credits.ECTS"),
+        ({"ECTS": float("nan")}, "granted_credits.ECTS"),
+        ({"ECTS": "5"}, "granted_credits.ECTS"),
+        ([("ECTS", 5)], "granted_credits"),
+    ],
+)
+def test_bad_granted_credits_name_the_field(granted: Any, field: str) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        evaluate(parse_pathway(CREDITS), [], on=TODAY, granted_credits=granted)
+    assert caught.value.field == field
+
+
 def test_progress_as_json_and_by_key() -> None:
     progress = evaluate(parse_pathway(TWO_OF_THREE), [held("viz")], on=TODAY)
     data = progress.to_json()
@@ -800,6 +925,7 @@ def test_progress_as_json_and_by_key() -> None:
         "credentialIds": ["urn:credential:viz"],
         "missing": [],
         "creditsMissing": 0,
+        "creditsGranted": 0.0,
         "transferUsed": False,
         "alternativeUsed": None,
         "fraction": 1.0,

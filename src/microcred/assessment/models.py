@@ -13,31 +13,11 @@ leads to the award, through the awards service.
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 from django.conf import settings
-from django.core.files.storage import storages
 from django.db import models
 
-
-class _EvidenceStorage:
-    """``STORAGES["evidence"]``, looked up on every use: a field's storage is otherwise fixed
-    when the model is defined, and a deployment or a test could not move the evidence."""
-
-    @property  # type: ignore[misc]  # standing in for the storage's class is the point
-    def __class__(self) -> type:
-        return type(storages["evidence"])
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(storages["evidence"], name)
-
-
-_evidence_storage = _EvidenceStorage()
-
-
-def evidence_storage() -> Any:
-    """Return the storage of learners' evidence: outside the web root, with no public URL."""
-    return _evidence_storage
+from microcred.assessment.uploads import evidence_storage
 
 
 class AssessmentSettings(models.Model):

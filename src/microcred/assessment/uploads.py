@@ -12,13 +12,15 @@ from __future__ import annotations
 
 import io
 import zipfile
+from typing import Any
 
 from django.core.files.base import File
+from django.core.files.storage import storages
 from PIL import Image, UnidentifiedImageError
 
 from microcred.errors import InvalidInput
 
-__all__ = ["FILE_TYPES", "check_upload"]
+__all__ = ["FILE_TYPES", "check_upload", "evidence_storage"]
 
 # Media types a plan may accept, with the file name extensions each may carry.
 FILE_TYPES: dict[str, tuple[str, ...]] = {
@@ -38,6 +40,30 @@ _OOXML_PARTS = {
     "ppt/": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
 }
 MAX_NAME = 200
+
+
+class _EvidenceStorage:
+    """``STORAGES["evidence"]``, looked up on every use: a field's storage is otherwise fixed
+    when the model is defined, and a deployment or a test could not move the evidence."""
+
+    @property  # type: ignore[misc]  # standing in for the storage's class is the point
+    def __class__(self) -> type:
+        return type(storages["evidence"])
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(storages["evidence"], name)
+
+
+_evidence_storage = _EvidenceStorage()
+
+
+def evidence_storage() -> Any:
+    """Return the storage of learners' evidence: outside the web root, with no public URL.
+
+    Here, beside the checks on uploads, so that every app that keeps learners' files
+    (assessment, recognition) uses the one storage of ADR 0004.
+    """
+    return _evidence_storage
 
 
 def check_upload(

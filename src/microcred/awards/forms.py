@@ -8,6 +8,8 @@ from django import forms
 from django.http import QueryDict
 
 from microcred.awards.models import CredentialFormat
+from microcred.catalogue import services as catalogue
+from microcred.vc.clr import ASSOCIATION_TYPES
 
 # Where a service's error field lands in the issue form.
 FORM_FIELDS = {
@@ -119,7 +121,11 @@ class LearnerForm(forms.Form):
 
 
 class LearnerRecordForm(forms.Form):
-    """Step two: which of the learner's credentials the record nests."""
+    """Step two: which of the learner's credentials the record nests, and how their
+    achievements relate (CLR 2.0 associations: source, type, target)."""
+
+    # Rows of associations offered at once; a registrar needing more issues through the API.
+    ASSOCIATION_ROWS = 4
 
     learner = forms.CharField(max_length=254, widget=forms.HiddenInput)
     awards = forms.MultipleChoiceField(
@@ -129,16 +135,88 @@ class LearnerRecordForm(forms.Form):
     )
 
     def __init__(self, *args: Any, awards: list[Any] | None = None, **kwargs: Any) -> None:
-        """``awards`` are the credentials to offer; a posted form accepts the UUIDs posted,
-        which the issuing service checks (it alone authorises the request)."""
+        """``awards`` are the credentials to offer; a posted form accepts the UUIDs and
+        achievement ids posted, which the issuing service checks (it alone authorises the
+        request, and refuses an association naming an achievement the record does not hold)."""
         super().__init__(*args, **kwargs)
+        achievements: list[tuple[str, str]] = []
         if awards is not None:
             cast(forms.MultipleChoiceField, self.fields["awards"]).choices = [
                 (str(award.uuid), f"{award.version.title} (issued {award.issued_at:%d %B %Y})")
                 for award in awards
             ]
+            achievements = list(
+                dict.fromkeys(
+                    (catalogue.achievement_id(award.version), award.version.title)
+                    for award in awards
+                )
+            )
         elif self.is_bound:
-            posted = cast(QueryDict, self.data).getlist("awards")
+            data = cast(QueryDict, self.data)
             cast(forms.MultipleChoiceField, self.fields["awards"]).choices = [
-                (value, value) for value in posted
+                (value, value) for value in data.getlist("awards")
             ]
+            achievements = [
+                (value, value)
+                for row in range(self.ASSOCIATION_ROWS)
+                for end in ("source", "target")
+                if (value := data.get(f"association_{row}_{end}"))
+            ]
+        types = [("", "—"), *((kind, kind) for kind in sorted(ASSOCIATION_TYPES))]
+        for row in range(self.ASSOCIATION_ROWS):
+            for end in ("source", "target"):
+                label = f"Association {row + 1}: {end}"
+                self.fields[f"association_{row}_{end}"] = forms.ChoiceField(
+                    label=label,
+                    required=False,
+                    choices=[("", "—"), *achievements],
+                    widget=forms.Select(attrs={"aria-label": label}),
+                )
+            label = f"Association {row + 1}: type"
+            self.fields[f"association_{row}_type"] = forms.ChoiceField(
+                label=label,
+                required=False,
+                choices=types,
+                widget=forms.Select(attrs={"aria-label": label}),
+            )
+
+    def association_rows(self) -> list[tuple[Any, Any, Any]]:
+        """Return the (source, type, target) fields of each row, for the template."""
+        return [
+            (
+                self[f"association_{row}_source"],
+                self[f"association_{row}_type"],
+                self[f"association_{row}_target"],
+            )
+            for row in range(self.ASSOCIATION_ROWS)
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        for row in range(self.ASSOCIATION_ROWS):
+            source, kind, target = (
+                cleaned.get(f"association_{row}_{part}") for part in ("source", "type", "target")
+            )
+            if not (source or kind or target):
+                continue
+            if not (source and kind and target):
+                self.add_error(
+                    f"association_{row}_type",
+                    "Give a source, a type and a target, or leave the row empty.",
+                )
+            elif source == target:
+                self.add_error(
+                    f"association_{row}_target", "An achievement cannot be associated with itself."
+                )
+        return cleaned
+
+    def associations(self) -> list[tuple[str, str, str]]:
+        """Return the filled rows as (source achievement id, target achievement id, type)."""
+        rows = []
+        for row in range(self.ASSOCIATION_ROWS):
+            source = self.cleaned_data.get(f"association_{row}_source")
+            kind = self.cleaned_data.get(f"association_{row}_type")
+            target = self.cleaned_data.get(f"association_{row}_target")
+            if source and kind and target:
+                rows.append((source, target, kind))
+        return rows

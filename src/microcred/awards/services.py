@@ -15,7 +15,7 @@ import json
 import re
 import secrets
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
@@ -80,6 +80,7 @@ __all__ = [
     "get_learner_record_organisations",
     "get_linkedin_url",
     "get_record_awards",
+    "get_record_page",
     "get_status_entries",
     "get_status_list_credential",
     "holds_award",
@@ -96,6 +97,7 @@ __all__ = [
     "list_status_lists",
     "local_status_list",
     "notify_learners",
+    "register_clr_associations",
     "resign_status_lists",
     "revoke_award",
     "status_list_url",
@@ -1178,6 +1180,53 @@ class ClrAssociation:
     association_type: str
 
 
+# What an app above this one knows of how a learner's awards relate: given the learner and
+# the awards a record nests, the associations between their achievements and the further
+# achievements (OB 3.0, without ``@context``) those associations name.
+ClrAssociationSource = Callable[
+    [User, Sequence["Award"]], tuple[list[ClrAssociation], list[dict[str, Any]]]
+]
+_ASSOCIATION_SOURCES: dict[str, ClrAssociationSource] = {}
+
+
+def register_clr_associations(name: str, source: ClrAssociationSource) -> None:
+    """Let an app above awards add associations to the records learners download.
+
+    The pathways app knows which achievements are components of which pathway, but sits
+    above awards: it registers here when it starts (as apps register quality gates), so a
+    learner's own record carries the pathway structure without awards importing pathways.
+    Registering a name again replaces its source.
+    """
+    _ASSOCIATION_SOURCES[name] = source
+
+
+def _registered_associations(
+    learner: User, awards: Sequence[Award]
+) -> tuple[list[ClrAssociation], list[dict[str, Any]]]:
+    """Return the associations (once each) and achievements the registered sources give."""
+    associations: list[ClrAssociation] = []
+    achievements: dict[str, dict[str, Any]] = {}
+    for name in sorted(_ASSOCIATION_SOURCES):
+        found, named = _ASSOCIATION_SOURCES[name](learner, awards)
+        associations += [item for item in found if item not in associations]
+        for achievement in named:
+            achievements.setdefault(str(achievement.get("id")), achievement)
+    return associations, list(achievements.values())
+
+
+def _record_associations(record: LearnerRecord) -> set[tuple[Any, Any, Any]]:
+    """Return the associations a stored record carries, as (source, target, type)."""
+    try:
+        subject = json.loads(record.signed_credential).get("credentialSubject") or {}
+    except (ValueError, AttributeError):
+        return set()
+    return {
+        (item.get("sourceId"), item.get("targetId"), item.get("associationType"))
+        for item in subject.get("association") or []
+        if isinstance(item, dict)
+    }
+
+
 def issue_clr(
     *,
     actor: User,
@@ -1186,14 +1235,17 @@ def issue_clr(
     awards: Sequence[Award],
     associations: Sequence[ClrAssociation] = (),
     achievements: Sequence[dict[str, Any]] = (),
+    any_issuer: bool = False,
     now: datetime | None = None,
 ) -> LearnerRecord:
     """Issue a signed learner record (a CLR 2.0 ``ClrCredential``) of ``awards`` to ``learner``.
 
     The actor needs the registrar (or owner) role in ``organisation``, checked
     here and nowhere else. Each award must be the learner's, made by this
-    organisation, active and unexpired; each is nested exactly as it was
-    signed, so it still verifies on its own. ``associations`` say how their
+    organisation (by any organisation of the platform with ``any_issuer``, as a
+    pathway's record nests components other issuers made), active and
+    unexpired; each is nested exactly as it was signed, so it still verifies on
+    its own, whoever signed it. ``associations`` say how their
     achievements relate (a pathway's structure); ``achievements`` are further
     OB 3.0 Achievements (without ``@context``) that associations may name,
     such as the goal of a pathway. The record is signed with the
@@ -1210,6 +1262,7 @@ def issue_clr(
         origin=RecordOrigin.ISSUED,
         associations=associations,
         achievements=achievements,
+        any_issuer=any_issuer,
         now=now or timezone.now(),
     )
 
@@ -1276,6 +1329,11 @@ def learner_clr(*, actor: User, organisation: Any, now: datetime | None = None) 
     record (same id, same bytes) is returned, so downloading twice signs and
     audits nothing twice; once an award is added, revoked, suspended or
     expired, or the key that signed it is replaced, a new record is issued.
+
+    Where the learner's awards are components of a pathway, the record carries the
+    pathway's structure (``isChildOf``/``isParentOf`` to the pathway's goal) from the
+    sources apps registered (:func:`register_clr_associations`); a change there issues a
+    new record too.
     """
     if not getattr(actor, "is_authenticated", False):
         raise Forbidden("Sign in to download your learner record.")
@@ -1285,6 +1343,7 @@ def learner_clr(*, actor: User, organisation: Any, now: datetime | None = None) 
         raise NotFound(
             f"You hold no valid credential of {organisation.name}.", field="organisation"
         )
+    associations, achievements = _registered_associations(actor, held)
     previous = (
         LearnerRecord.objects.filter(
             organisation=organisation, learner=actor, origin=RecordOrigin.DOWNLOADED
@@ -1295,6 +1354,8 @@ def learner_clr(*, actor: User, organisation: Any, now: datetime | None = None) 
     if (
         previous is not None
         and {award.pk for award in previous.awards.all()} == {award.pk for award in held}
+        and _record_associations(previous)
+        == {(a.source_id, a.target_id, a.association_type) for a in associations}
         and verify_learner_record(previous, now=now).verified
     ):
         return previous
@@ -1304,8 +1365,8 @@ def learner_clr(*, actor: User, organisation: Any, now: datetime | None = None) 
         held,
         actor=actor,
         origin=RecordOrigin.DOWNLOADED,
-        associations=(),
-        achievements=(),
+        associations=associations,
+        achievements=achievements,
         now=now,
     )
 
@@ -1320,16 +1381,23 @@ def _issue_clr(
     associations: Sequence[ClrAssociation],
     achievements: Sequence[dict[str, Any]],
     now: datetime,
+    any_issuer: bool = False,
 ) -> LearnerRecord:
-    """Build, sign, verify, store and audit an authorised learner record."""
+    """Build, sign, verify, store and audit an authorised learner record.
+
+    ``partial`` says whether the record leaves out a valid award of its own organisation;
+    awards of other issuers (``any_issuer``) are extra, never missing.
+    """
     valid = _valid_awards(organisation, learner, now=now)
-    chosen = _chosen_awards(organisation, learner, awards, valid, now=now)
+    pool = _valid_awards(None, learner, now=now) if any_issuer else valid
+    chosen = _chosen_awards(organisation, learner, awards, pool, now=now, any_issuer=any_issuer)
+    own = {award.pk for award in valid}
     record = LearnerRecord(
         organisation=organisation,
         learner=learner,
         origin=origin,
         format=CredentialFormat.DATA_INTEGRITY,
-        partial=len(chosen) < len(valid),
+        partial=len(own & {award.pk for award in chosen}) < len(own),
         issued_by=actor,
         created_at=now,
     )
@@ -1365,12 +1433,17 @@ def _issue_clr(
 
 
 def _valid_awards(organisation: Any, learner: User, *, now: datetime) -> list[Award]:
-    """Return the awards ``organisation`` made to ``learner`` that are active and unexpired."""
+    """Return the awards ``organisation`` (any, when None) made to ``learner`` that are active
+    and unexpired."""
+    awards = Award.objects.select_related("organisation", "version").filter(
+        _held_by(learner), status=AwardStatus.ACTIVE
+    )
+    if organisation is not None:
+        awards = awards.filter(organisation=organisation)
     return list(
-        Award.objects.select_related("organisation", "version")
-        .filter(_held_by(learner), organisation=organisation, status=AwardStatus.ACTIVE)
-        .filter(Q(valid_until__isnull=True) | Q(valid_until__gt=now))
-        .order_by("issued_at", "pk")
+        awards.filter(Q(valid_until__isnull=True) | Q(valid_until__gt=now)).order_by(
+            "issued_at", "pk"
+        )
     )
 
 
@@ -1394,6 +1467,7 @@ def _chosen_awards(
     valid: list[Award],
     *,
     now: datetime,
+    any_issuer: bool = False,
 ) -> list[Award]:
     """Return ``awards`` as stored now, oldest first; raise InvalidInput naming the first that
     cannot go in."""
@@ -1416,10 +1490,11 @@ def _chosen_awards(
                 field=field,
             )
         if award.pk not in current:
+            why = _why_not_in_record(organisation, learner, award, now=now, any_issuer=any_issuer)
             raise InvalidInput(
-                f"{field}: the credential {award.uuid} "
-                f"{_why_not_in_record(organisation, learner, award, now=now)}; a learner record "
-                f"holds only valid credentials of {organisation.name} to this learner.",
+                f"{field}: the credential {award.uuid} {why}; a learner record holds only valid "
+                "credentials "
+                f"{'' if any_issuer else f'of {organisation.name} '}to this learner.",
                 code="clr.award_not_valid",
                 field=field,
             )
@@ -1428,9 +1503,11 @@ def _chosen_awards(
     return sorted(chosen, key=lambda award: (award.issued_at, award.pk))
 
 
-def _why_not_in_record(organisation: Any, learner: User, award: Award, *, now: datetime) -> str:
+def _why_not_in_record(
+    organisation: Any, learner: User, award: Award, *, now: datetime, any_issuer: bool
+) -> str:
     award = Award.objects.get(pk=award.pk)
-    if award.organisation_id != organisation.pk:
+    if award.organisation_id != organisation.pk and not any_issuer:
         return "was issued by another organisation"
     if not Award.objects.filter(_held_by(learner), pk=award.pk).exists():
         return "was not issued to this learner"
@@ -1546,6 +1623,84 @@ def get_learner_record(record_uuid: uuid.UUID | str) -> LearnerRecord:
         )
     except (ValueError, LearnerRecord.DoesNotExist):
         raise NotFound(f"No learner record {record_uuid}.", field="uuid") from None
+
+
+@dataclass(frozen=True)
+class NestedCredential:
+    """One credential a learner record nests, as its page shows it: what it says and
+    whether it verifies on its own."""
+
+    name: str
+    issuer: str
+    id: str
+    achievement_id: str
+    report: VerificationReport
+
+
+@dataclass(frozen=True)
+class RecordAssociation:
+    """An association of a learner record with its achievements named for people."""
+
+    source: str
+    association_type: str
+    target: str
+
+
+@dataclass(frozen=True)
+class RecordPage:
+    """What a learner record's page shows, read from the signed record, not the database."""
+
+    record: LearnerRecord
+    credential: dict[str, Any]
+    report: VerificationReport
+    nested: list[NestedCredential]
+    associations: list[RecordAssociation]
+
+
+def get_record_page(record: LearnerRecord, *, now: datetime | None = None) -> RecordPage:
+    """Return the record as its page shows it: each nested credential with its own
+    verification, and each association between achievements by their names.
+
+    Everything is read from the signed record and its verification, as a verifier sees it;
+    an achievement an association names but the record does not hold shows as its id.
+    """
+    report = verify_learner_record(record, now=now)
+    credential = json.loads(record.signed_credential)
+    subject = credential.get("credentialSubject") or {}
+    names: dict[str, str] = {}
+    for achievement in subject.get("achievement") or []:
+        if isinstance(achievement, dict) and achievement.get("id"):
+            names[achievement["id"]] = achievement.get("name") or achievement["id"]
+    nested = []
+    for inner in report.nested:
+        document = inner.credential if isinstance(inner.credential, dict) else {}
+        inner_subject = document.get("credentialSubject") or {}
+        if isinstance(inner_subject, list):
+            inner_subject = inner_subject[0] if inner_subject else {}
+        achievement = inner_subject.get("achievement") or {}
+        achievement_id = str(achievement.get("id") or "")
+        name = inner.name or achievement.get("name") or "Credential"
+        if achievement_id:
+            names.setdefault(achievement_id, achievement.get("name") or name)
+        nested.append(
+            NestedCredential(
+                name=name,
+                issuer=inner.issuer_name or inner.issuer or "",
+                id=str(document.get("id") or ""),
+                achievement_id=achievement_id,
+                report=inner,
+            )
+        )
+    associations = [
+        RecordAssociation(
+            source=names.get(str(item.get("sourceId")), str(item.get("sourceId"))),
+            association_type=str(item.get("associationType")),
+            target=names.get(str(item.get("targetId")), str(item.get("targetId"))),
+        )
+        for item in subject.get("association") or []
+        if isinstance(item, dict)
+    ]
+    return RecordPage(record, credential, report, nested, associations)
 
 
 def get_record_awards(record: LearnerRecord) -> list[Award]:

@@ -15,6 +15,7 @@ urlpatterns = [
     ),
     path("status/<slug:organisation>/<slug:list_slug>", views.status_list, name="status-list"),
     path("records/<uuid:record_uuid>", views.learner_record, name="learner-record"),
+    path("records/<uuid:record_uuid>.json", views.learner_record_json, name="learner-record-json"),
     path("me/records/<slug:organisation>", views.my_learner_record, name="my-learner-record"),
     path(STUDIO, views.studio_list, name="studio-list"),
     path(f"{STUDIO}issue", views.studio_issue, name="studio-issue"),

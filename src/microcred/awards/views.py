@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.forms import MultipleChoiceField
+from django.forms import ChoiceField
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -183,9 +183,33 @@ def status_list(request: HttpRequest, organisation: str, list_slug: str) -> Http
 @require_GET
 @not_found
 def learner_record(request: HttpRequest, record_uuid: str) -> HttpResponse:
-    """A signed learner record (CLR 2.0 ClrCredential), exactly as signed: JSON, for machines."""
+    """A learner record (CLR 2.0 ClrCredential): the signed JSON for machines, a page for people.
+
+    The record's id is this address, so a client that asks for no type in particular
+    (``*/*``) gets the signed document, as before there was a page; a browser, which
+    prefers HTML, gets the page.
+    """
     record = services.get_learner_record(record_uuid)
-    return HttpResponse(record.signed_credential, content_type="application/json; charset=utf-8")
+    wanted = request.get_preferred_type([*JSON_TYPES, "text/html"])
+    if wanted == "text/html":
+        response = render(
+            request, "awards/learner_record.html", {"page": services.get_record_page(record)}
+        )
+    else:
+        response = _signed_record(record, json_type=wanted or "application/json")
+    patch_vary_headers(response, ["Accept"])
+    return response
+
+
+@require_GET
+@not_found
+def learner_record_json(request: HttpRequest, record_uuid: str) -> HttpResponse:
+    """The learner record exactly as signed, whatever the request accepts (a download link)."""
+    return _signed_record(services.get_learner_record(record_uuid), json_type="application/json")
+
+
+def _signed_record(record: Any, *, json_type: str) -> HttpResponse:
+    return HttpResponse(record.signed_credential, content_type=f"{json_type}; charset=utf-8")
 
 
 @require_GET
@@ -335,7 +359,8 @@ def studio_records(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse
 
 @studio_page
 def studio_issue_record(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
-    """Issue a learner record: name the learner, choose their credentials, sign.
+    """Issue a learner record: name the learner, choose their credentials and how their
+    achievements relate (associations), sign.
 
     Without a learner, the page asks for one; with one, it lists their valid
     credentials (``access_learner_awards`` authorises that). A posted choice is
@@ -352,6 +377,10 @@ def studio_issue_record(request: AuthenticatedHttpRequest, slug: str) -> HttpRes
                 organisation_slug=slug,
                 learner=form.cleaned_data["learner"],
                 awards=form.cleaned_data["awards"],
+                associations=[
+                    services.ClrAssociation(source, target, kind)
+                    for source, target, kind in form.associations()
+                ],
             )
         except InvalidInput as error:
             # Raised once issue_clr_request has authorised the actor.
@@ -392,9 +421,10 @@ def _choose_awards(
     if form is None:
         form = LearnerRecordForm(awards=awards, initial={"learner": login})
     else:
-        cast(MultipleChoiceField, form.fields["awards"]).choices = cast(
-            MultipleChoiceField, LearnerRecordForm(awards=awards).fields["awards"]
-        ).choices
+        offered = LearnerRecordForm(awards=awards)
+        for name, field in offered.fields.items():
+            if isinstance(field, ChoiceField):
+                cast(ChoiceField, form.fields[name]).choices = field.choices
     context = {
         "organisation": organisations.get_organisation(slug),
         "person": person,

@@ -645,7 +645,8 @@ class Outcome:
     ``credits`` are counted in ``system`` (the group's own system for a credit group, else
     that of the nearest credit group above, else ECTS). ``credential_ids`` are the
     credentials the rule used; ``missing`` names what is still to do; ``fraction`` is the
-    share done, from 0 to 1, for a progress bar.
+    share done, from 0 to 1, for a progress bar; ``credits_granted`` is the part of
+    ``credits`` granted by partial recognition of prior learning.
     """
 
     key: str
@@ -658,6 +659,7 @@ class Outcome:
     credential_ids: tuple[str, ...] = ()
     missing: tuple[str, ...] = ()
     credits_missing: float = 0.0
+    credits_granted: float = 0.0
     transfer_used: bool = False
     alternative_used: str | None = None
     fraction: float = 0.0
@@ -681,6 +683,7 @@ class Outcome:
             "credentialIds": list(self.credential_ids),
             "missing": list(self.missing),
             "creditsMissing": round(self.credits_missing, 2),
+            "creditsGranted": round(self.credits_granted, 2),
             "transferUsed": self.transfer_used,
             "alternativeUsed": self.alternative_used,
             "fraction": round(self.fraction, 4),
@@ -740,6 +743,7 @@ def evaluate(
     *,
     on: date,
     transfer_values: Iterable[TransferValue] = (),
+    granted_credits: Mapping[str, float] | None = None,
 ) -> Progress:
     """Return which rules of ``rule`` the credentials ``held`` meet on the day ``on``.
 
@@ -748,19 +752,57 @@ def evaluate(
     the components that entry names and brings its credits to credit groups; the
     recognition decision behind a transfer value has judged its level and result already,
     so only time windows apply to it.
+
+    ``granted_credits`` (system code to value) are credits granted to the learner toward
+    the pathway by partial recognition of prior learning. They stand for no component, so
+    they count in one credit rule: the first group that counts credits, reading the tree
+    from the root (the outermost, so they count toward the pathway as a whole and never
+    twice). A pathway without a credit rule has nowhere to count them; the credits are
+    converted through notional hours like any others.
     """
-    evaluation = _Evaluation(tuple(held), tuple(transfer_values), on)
+    granted = _granted(granted_credits)
+    target = next(
+        (
+            node.key
+            for node in rule.walk()
+            if isinstance(node, Group) and node.require.credits is not None
+        ),
+        None,
+    )
+    evaluation = _Evaluation(tuple(held), tuple(transfer_values), on, granted, target)
     root_system = rule.require.system or DEFAULT_SYSTEM
     return Progress(evaluation.node(rule, _Limits(), frozenset(), root_system))
 
 
+def _granted(values: Mapping[str, float] | None) -> dict[str, float]:
+    """Return granted credits checked: known systems, positive finite numbers."""
+    if not values:
+        return {}
+    if not isinstance(values, Mapping):
+        raise InvalidInput("must map credit systems to numbers.", field="granted_credits")
+    return {
+        _system(system, f"granted_credits.{system}"): float(
+            _number(value, f"granted_credits.{system}")
+        )
+        for system, value in values.items()
+    }
+
+
 class _Evaluation:
     def __init__(
-        self, held: tuple[HeldCredential, ...], transfers: tuple[TransferValue, ...], on: date
+        self,
+        held: tuple[HeldCredential, ...],
+        transfers: tuple[TransferValue, ...],
+        on: date,
+        granted: Mapping[str, float] | None = None,
+        granted_to: str | None = None,
     ) -> None:
         self.held = held
         self.transfers = transfers
         self.on = on
+        self.granted = granted or {}
+        # The key of the credit group the granted credits count in.
+        self.granted_to = granted_to
 
     def node(self, node: Node, limits: _Limits, taken: frozenset[str], system: str) -> Outcome:
         if isinstance(node, Group):
@@ -902,7 +944,13 @@ class _Evaluation:
                 ids.append(credential.id)
                 credits += _credit_value(transfer.credits, own_system)
                 transfer_used = True
-        met, fraction, message = _judge(group, children, credits)
+        granted = 0.0
+        if group.key == self.granted_to and self.granted:
+            granted = sum(
+                _convert(value, system, own_system) for system, value in self.granted.items()
+            )
+            credits += granted
+        met, fraction, message = _judge(group, children, credits, granted)
         missing = tuple(child.name for child in children if not child.met)
         outcome = Outcome(
             key=group.key,
@@ -919,6 +967,7 @@ class _Evaluation:
                 if group.require.credits is not None and not met
                 else 0.0
             ),
+            credits_granted=granted,
             transfer_used=transfer_used,
             fraction=fraction,
             children=children,
@@ -966,8 +1015,14 @@ class _Evaluation:
         return found
 
 
-def _judge(group: Group, children: tuple[Outcome, ...], credits: float) -> tuple[bool, float, str]:
-    """Return whether ``group`` is met by ``children``, the share done and the message."""
+def _judge(
+    group: Group, children: tuple[Outcome, ...], credits: float, granted: float = 0.0
+) -> tuple[bool, float, str]:
+    """Return whether ``group`` is met by ``children``, the share done and the message.
+
+    ``granted`` is the part of ``credits`` granted by recognition of prior learning, which
+    the message names so that the learner sees where those credits came from.
+    """
     require = group.require
     done = sum(1 for child in children if child.met)
     todo = [child.name for child in children if not child.met]
@@ -976,6 +1031,11 @@ def _judge(group: Group, children: tuple[Outcome, ...], credits: float) -> tuple
         needed = require.credits
         met = credits + ROUNDING >= needed
         counted = f"{format_amount(credits)} of {format_amount(needed)} {_unit(system)}"
+        if granted:
+            counted += (
+                f" ({format_amount(granted)} of them granted through recognition "
+                "of your prior learning)"
+            )
         if met:
             return True, 1.0, f"Done: {counted}."
         more = f"{format_amount(needed - credits)} more needed"

@@ -33,6 +33,7 @@ from microcred.catalogue.services import MicroCredentialVersion
 from microcred.core import public_urls
 from microcred.errors import Conflict, InvalidInput, NotFound
 from microcred.frameworks import ctdl
+from microcred.frameworks.achievement_facts import read_achievement
 from microcred.frameworks.pathways import (
     HeldCredential,
     HeldResult,
@@ -67,6 +68,7 @@ __all__ = [
     "can_request",
     "create_pathway",
     "credential_id",
+    "get_clr_associations",
     "get_ctdl",
     "get_external_credentials",
     "get_learner_requests",
@@ -429,6 +431,8 @@ def _held_external(external: ExternalCredential) -> Holding:
     issuer = document.get("issuer")
     awarded = str(document.get("validFrom") or document.get("issuanceDate") or "")[:10]
     results = subject.get("result") or []
+    # The credits and level the issuer signed, read as this platform writes its own.
+    facts = read_achievement(achievement)
     return Holding(
         HeldCredential(
             id=external.credential_id,
@@ -437,6 +441,8 @@ def _held_external(external: ExternalCredential) -> Holding:
             achievement_type=achievement.get("achievementType"),
             name=external.name,
             awarded=date.fromisoformat(awarded) if awarded else external.added_at.date(),
+            credits=facts.credits,
+            level=facts.level,
             result=HeldResult(str(results[0]["value"]))
             if results and "value" in results[0]
             else None,
@@ -512,7 +518,8 @@ class PathwayProgress:
 def get_progress(
     learner: User, pathway: Pathway, *, now: datetime | None = None
 ) -> PathwayProgress:
-    """Return how far ``learner`` is through ``pathway``, from what they hold that is valid."""
+    """Return how far ``learner`` is through ``pathway``, from what they hold that is valid
+    and the credits partial recognition granted them toward the pathway's target."""
     now = now or timezone.now()
     return _progress(pathway, _holdings(learner, valid_only=True, now=now), learner, now=now)
 
@@ -527,6 +534,7 @@ def _progress(
         [holding.credential for holding in holdings],
         on=now.date(),
         transfer_values=transfer,
+        granted_credits=recognition.get_granted_credits(learner, pathway.target),
     )
     used = _used_by_component(progress)
     by_id = {holding.id: holding for holding in holdings}
@@ -832,10 +840,13 @@ def issue_pathway_clr(
     """Issue a learner record (CLR 2.0) of the learner's stacked credential and its components.
 
     A registrar of the pathway's organisation issues it (``awards.issue_clr`` authorises and
-    audits). It nests the stacked credential and the component awards the organisation made
-    (another issuer's credentials are not its to sign for), with associations that express
-    the pathway: each component ``isChildOf`` the target, the target ``isParentOf`` each.
+    audits), signed by that organisation. It nests the stacked credential and every valid
+    award of a component the learner holds on this platform, whichever organisation made
+    it: each is nested as its issuer signed it, so it verifies on its own. Associations
+    express the pathway: each component ``isChildOf`` the target, the target ``isParentOf``
+    each.
     """
+    now = now or timezone.now()
     request = _open_request(pathway, learner)
     if request is None or not request.award_id or request.award is None:
         raise InvalidInput(
@@ -843,29 +854,63 @@ def issue_pathway_clr(
             code="pathway.not_issued",
             field="learner",
         )
-    component_ids = {entry["id"] for entry in request.components}
+    components = {component.get("achievement") for _, component in _components(pathway.rules)}
     nested = [
         award
         for award in awards.get_learner_awards(learner)
-        if award.organisation_id == pathway.organisation_id
-        and awards.credential_url(award) in component_ids
+        if award.pk != request.award_id
+        and _valid_now(award, now)
+        and catalogue.achievement_id(award.version) in components
     ]
     target = catalogue.achievement_id(pathway.target)
     associations = []
-    for award in nested:
-        achievement = catalogue.achievement_id(award.version)
-        associations += [
-            awards.ClrAssociation(achievement, target, "isChildOf"),
-            awards.ClrAssociation(target, achievement, "isParentOf"),
-        ]
+    for achievement in dict.fromkeys(catalogue.achievement_id(award.version) for award in nested):
+        associations += _pathway_associations(achievement, target)
     return awards.issue_clr(
         actor=actor,
         organisation=pathway.organisation,
         learner=learner,
         awards=[request.award, *nested],
         associations=associations,
+        any_issuer=True,
         now=now,
     )
+
+
+def _valid_now(award: Any, now: datetime) -> bool:
+    return award.status == "active" and not (award.valid_until and award.valid_until <= now)
+
+
+def _pathway_associations(component: str, target: str) -> list[Any]:
+    """Return how a component's achievement relates to the pathway's target, both ways."""
+    return [
+        awards.ClrAssociation(component, target, "isChildOf"),
+        awards.ClrAssociation(target, component, "isParentOf"),
+    ]
+
+
+def get_clr_associations(learner: User, nested: Any) -> tuple[list[Any], list[dict[str, Any]]]:
+    """Return the pathway structure among the awards a learner's own record nests.
+
+    For each published pathway one of ``nested`` is a component of, the component
+    ``isChildOf`` the pathway's target and the target ``isParentOf`` it; the target's
+    achievement is added to the record when the learner does not hold it there (a goal
+    not reached yet), so every association names an achievement the record carries.
+    Awards registers this as a source of associations for downloaded records.
+    """
+    held = {catalogue.achievement_id(award.version) for award in nested}
+    associations: list[Any] = []
+    goals: dict[str, dict[str, Any]] = {}
+    for pathway in get_published_pathways():
+        target = catalogue.achievement_id(pathway.target)
+        components = {c.get("achievement") for _, c in _components(pathway.rules)}
+        for achievement in sorted(held & components):
+            for association in _pathway_associations(achievement, target):
+                if association not in associations:
+                    associations.append(association)
+            if target not in held and target not in goals:
+                goals[target] = catalogue.get_achievement(pathway.target)
+    return associations, list(goals.values())
 
 
 def record_id(record: Any) -> str:

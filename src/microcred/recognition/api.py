@@ -12,11 +12,13 @@ from typing import Any, Literal
 from uuid import UUID
 
 from django.http import HttpRequest
+from django.urls import reverse
 from ninja import Field, Router, Schema, Status
 from pydantic import ConfigDict
 
 from microcred.accounts.auth import AUTH, AuthenticatedHttpRequest
 from microcred.catalogue import services as catalogue
+from microcred.core import public_urls
 from microcred.errors import NotFound
 from microcred.organisations import services as organisations
 from microcred.recognition import services
@@ -68,6 +70,13 @@ class SubmittedOut(Schema):
     credential_id: str
 
 
+class EvidenceFileOut(Schema):
+    filename: str
+    content_type: str
+    size: int
+    url: str = Field(description="Where the learner and the evaluators download it.")
+
+
 class RecognitionRequestOut(Schema):
     uuid: UUID
     organisation: str
@@ -79,6 +88,7 @@ class RecognitionRequestOut(Schema):
     submitted_at: datetime
     credentials: list[SubmittedOut]
     evidence: list[dict[str, str]]
+    files: list[EvidenceFileOut]
     decision: str
     reasons: str
     credits: dict[str, float]
@@ -132,6 +142,17 @@ def _request(request: Any) -> dict[str, Any]:
             for item in request.credentials.all()
         ],
         "evidence": request.evidence,
+        "files": [
+            {
+                "filename": item.filename,
+                "content_type": item.content_type,
+                "size": item.size,
+                "url": public_urls.absolute(
+                    reverse("recognition:evidence-file", args=[request.uuid, item.uuid])
+                ),
+            }
+            for item in request.files.all()
+        ],
         "decision": request.decision,
         "reasons": request.reasons,
         "credits": {request.credit_system: float(request.credit_value)}

@@ -11,6 +11,34 @@ from microcred.frameworks.credits import SYSTEMS
 from microcred.recognition.models import Decision, LearningSetting
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field (Django's documented way); the service checks each one."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": EVIDENCE_ACCEPT}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(item, initial) for item in data]
+        return [super().clean(data, initial)] if data else []
+
+
+EVIDENCE_ACCEPT = ".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg"
+EVIDENCE_FILES_HELP = (
+    "PDF, PNG or JPEG, up to 10 MB each and 5 in all: certificates, pages of a portfolio, "
+    "photographs of your work."
+)
+
+
+class EvidenceFilesForm(forms.Form):
+    evidence_files = MultipleFileField(label="Attach files", help_text=EVIDENCE_FILES_HELP)
+
+
 class ApplyForm(forms.Form):
     version = forms.ChoiceField(label="Recognise my learning as")
     statement = forms.CharField(
@@ -41,6 +69,9 @@ class ApplyForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="One item per line: a web address, or a few words on what shows your learning.",
+    )
+    evidence_files = MultipleFileField(
+        label="Evidence files", required=False, help_text=EVIDENCE_FILES_HELP
     )
 
     def __init__(self, *args: Any, versions: list[Any], **kwargs: Any) -> None:

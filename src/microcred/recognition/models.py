@@ -3,7 +3,8 @@
 A :class:`RecognitionRequest` is a learner's application to an organisation to have
 learning done elsewhere recognised as one of its published versions; the credentials it
 brings are kept as submitted (:class:`SubmittedCredential`), each with the report of its
-verification on submission. A :class:`TransferValue` is an organisation's standing rule that
+verification on submission, and the files it attaches as :class:`EvidenceFile`. A
+:class:`TransferValue` is an organisation's standing rule that
 an external achievement (or a version of this platform) counts for credits or for a
 component toward one of its versions. A :class:`GradingTable` is the distribution of an
 organisation's passing grades in one field, used to convert grades (EGRACONS).
@@ -15,6 +16,8 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+
+from microcred.assessment.uploads import evidence_storage
 
 
 class RequestStatus(models.TextChoices):
@@ -109,6 +112,26 @@ class SubmittedCredential(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name or self.source} ({'verified' if self.verified else 'not verified'})"
+
+
+class EvidenceFile(models.Model):
+    """A file the learner attached to a request (a certificate, a portfolio page, a photo of
+    work): kept in the evidence storage of ADR 0004, under a random name, and served only
+    to the learner and the organisation's evaluators."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    request = models.ForeignKey(RecognitionRequest, on_delete=models.CASCADE, related_name="files")
+    file = models.FileField(upload_to="recognition/%Y/%m/", storage=evidence_storage)
+    filename = models.CharField(max_length=200, help_text="The name the learner gave it.")
+    content_type = models.CharField(max_length=100, help_text="The type its content is.")
+    size = models.PositiveIntegerField()
+    uploaded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.filename
 
 
 class TransferValue(models.Model):

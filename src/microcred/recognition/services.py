@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -30,6 +31,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile, File
 from django.core.mail import send_mail
 from django.core.validators import URLValidator
 from django.db import transaction
@@ -39,6 +41,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from microcred.accounts.services import User
+from microcred.assessment.uploads import FILE_TYPES, check_upload
 from microcred.audit.services import record_event
 from microcred.awards import services as awards
 from microcred.catalogue import services as catalogue
@@ -51,6 +54,7 @@ from microcred.organisations import services as organisations
 from microcred.organisations.services import Organisation, Role
 from microcred.recognition.models import (
     Decision,
+    EvidenceFile,
     GradingTable,
     LearningSetting,
     RecognitionRequest,
@@ -64,6 +68,7 @@ from microcred.verification.services import check_verification_rate, verify_payl
 __all__ = [
     "EVALUATORS",
     "Decision",
+    "EvidenceFile",
     "GradingTable",
     "LearningSetting",
     "RecognitionRequest",
@@ -71,8 +76,11 @@ __all__ = [
     "Submission",
     "TransferValue",
     "access_evaluating",
+    "access_evidence_file",
+    "access_own_request",
     "access_request",
     "apply_for_recognition",
+    "attach_evidence_files",
     "can_evaluate",
     "convert_grade",
     "create_grading_table",
@@ -89,6 +97,7 @@ __all__ = [
     "get_transfer_value_profile",
     "get_transfer_value_records",
     "get_transfer_values",
+    "open_evidence_file",
     "propose_decision",
     "read_submission",
 ]
@@ -98,6 +107,11 @@ MAX_STATEMENT = 10_000
 MAX_REASONS = 5_000
 MAX_CREDENTIALS = 10
 MAX_EVIDENCE = 20
+# Files a learner attaches: documents and pictures of their learning, checked by content
+# (ADR 0004), at most this many per request and this large each.
+EVIDENCE_FILE_TYPES = ["application/pdf", "image/png", "image/jpeg"]
+MAX_EVIDENCE_FILES = 5
+MAX_EVIDENCE_FILE_BYTES = 10 * 1024 * 1024
 # Where a credential states its workload in credits: an OB 3.0 achievement's creditsAvailable
 # (a number, no system), or an alignment to a credit system's framework.
 CREDIT_SYSTEM_NAMES = {system.name.lower(): code for code, system in SYSTEMS.items()}
@@ -143,6 +157,7 @@ def apply_for_recognition(
     learning_setting: str,
     credentials: Sequence[Submission] = (),
     evidence: list[dict[str, Any]] | None = None,
+    files: Sequence[File] = (),
     now: datetime | None = None,
 ) -> RecognitionRequest:
     """Apply to the version's organisation to have prior learning recognised as ``version``.
@@ -153,7 +168,8 @@ def apply_for_recognition(
     transaction (it may fetch issuers' documents); an unreadable credential refuses the
     whole request, naming it. Each credential counts against the learner's verification rate
     limit, as the public verifier counts each request, so that applications cannot keep the
-    verifier busy.
+    verifier busy. ``files`` (PDF, PNG or JPEG) are checked by their content and kept in the
+    evidence storage; one that is refused refuses the request, naming it (``files[1]``).
     """
     now = now or timezone.now()
     if not getattr(actor, "is_authenticated", False):
@@ -175,9 +191,10 @@ def apply_for_recognition(
             f"At most {MAX_CREDENTIALS} credentials per request.", field="credentials"
         )
     items = _evidence(evidence)
-    if not credentials and not items:
+    uploads = _checked_files(files, already=0)
+    if not credentials and not items and not uploads:
         raise InvalidInput(
-            "Bring at least one credential or one piece of evidence.", field="credentials"
+            "Bring at least one credential, file or piece of evidence.", field="credentials"
         )
     for _ in credentials:
         check_verification_rate(address=f"user:{actor.pk}")
@@ -196,6 +213,7 @@ def apply_for_recognition(
             credential.request = request
             credential.position = position
             credential.save()
+        stored = _store_files(request, uploads, now=now)
         record_event(
             actor=actor,
             action="recognition.apply",
@@ -207,10 +225,120 @@ def apply_for_recognition(
                 "credentials": [
                     {"id": item.credential_id, "verified": item.verified} for item in verified
                 ],
+                "files": [str(item.uuid) for item in stored],
             },
             now=now,
         )
     return request
+
+
+@dataclass(frozen=True)
+class _Upload:
+    """A file that passed the checks: its bytes, its type by content, the learner's name."""
+
+    content: bytes
+    content_type: str
+    filename: str
+
+
+def _checked_files(files: Sequence[File], *, already: int) -> list[_Upload]:
+    """Check each file by content before anything is stored; raise naming ``files[i]``."""
+    files = list(files)
+    if already + len(files) > MAX_EVIDENCE_FILES:
+        raise InvalidInput(
+            f"At most {MAX_EVIDENCE_FILES} files per request"
+            + (f"; this one has {already} already." if already else "."),
+            code="recognition.too_many_files",
+            field="files",
+        )
+    uploads = []
+    for index, file in enumerate(files):
+        content, content_type, filename = check_upload(
+            file,
+            allowed_types=EVIDENCE_FILE_TYPES,
+            max_bytes=MAX_EVIDENCE_FILE_BYTES,
+            field=f"files[{index}]",
+        )
+        uploads.append(_Upload(content, content_type, filename))
+    return uploads
+
+
+def _store_files(
+    request: RecognitionRequest, uploads: list[_Upload], *, now: datetime
+) -> list[EvidenceFile]:
+    """Save checked files under random names in the evidence storage (ADR 0004)."""
+    stored = []
+    for upload in uploads:
+        item = EvidenceFile(
+            request=request,
+            filename=upload.filename,
+            content_type=upload.content_type,
+            size=len(upload.content),
+            uploaded_at=now,
+        )
+        extension = FILE_TYPES[upload.content_type][0]
+        item.file.save(f"{uuid.uuid4().hex}{extension}", ContentFile(upload.content), save=False)
+        item.save()
+        stored.append(item)
+    return stored
+
+
+def attach_evidence_files(
+    *,
+    actor: User,
+    request: RecognitionRequest,
+    files: Sequence[File],
+    now: datetime | None = None,
+) -> list[EvidenceFile]:
+    """Attach more files to the learner's own request while it waits for an evaluator.
+
+    Only the learner who made the request attaches files, and only while no proposal is
+    on it (a returned proposal puts it back in the queue): evaluators decide on what they
+    saw. Anyone else is told the request does not exist, as for reading it.
+    """
+    now = now or timezone.now()
+    if getattr(actor, "pk", None) != request.learner_id:
+        raise NotFound(f"No recognition request {request.uuid}.", field="request")
+    if not files:
+        raise InvalidInput("Choose a file to attach.", field="files")
+    with transaction.atomic():
+        locked = RecognitionRequest.objects.select_for_update().get(pk=request.pk)
+        if locked.status != RequestStatus.SUBMITTED:
+            raise Conflict(
+                "An evaluator has proposed a decision on this request; files can be added only "
+                "while it waits for one.",
+                code="recognition.wrong_status",
+                data={"status": locked.status},
+            )
+        uploads = _checked_files(files, already=locked.files.count())
+        stored = _store_files(locked, uploads, now=now)
+        record_event(
+            actor=actor,
+            action="recognition.attach",
+            organisation=locked.organisation,
+            target=locked,
+            data={"request": str(locked.uuid), "files": [str(item.uuid) for item in stored]},
+            now=now,
+        )
+    return stored
+
+
+def access_evidence_file(actor: Any, request_uuid: Any, file_uuid: Any) -> EvidenceFile:
+    """Return a file of a request to its learner or an evaluator of its organisation.
+
+    Anyone else, and a file of another request, is told it does not exist, so guessing
+    ids reveals nothing.
+    """
+    request = access_request(actor, request_uuid)
+    try:
+        return request.files.get(uuid=uuid.UUID(str(file_uuid)))
+    except (ValueError, EvidenceFile.DoesNotExist):
+        raise NotFound(f"No file {file_uuid} in this request.", field="file") from None
+
+
+def open_evidence_file(item: EvidenceFile) -> File:
+    """Open an attached file for reading (call :func:`access_evidence_file` first)."""
+    return item.file.storage.open(item.file.name, "rb")
 
 
 def _verified(submission: Submission, index: int) -> SubmittedCredential:
@@ -284,7 +412,7 @@ def _evidence(evidence: list[dict[str, Any]] | None) -> list[dict[str, str]]:
 def _requests() -> QuerySet[RecognitionRequest]:
     return RecognitionRequest.objects.select_related(
         "learner", "organisation", "version__microcredential__organisation", "award"
-    ).prefetch_related("credentials")
+    ).prefetch_related("credentials", "files")
 
 
 def get_learner_requests(user: Any) -> list[RecognitionRequest]:
@@ -325,6 +453,14 @@ def access_request(actor: User, request_uuid: Any) -> RecognitionRequest:
     except NotFound:
         raise NotFound(f"No recognition request {request_uuid}.", field="request") from None
     return request
+
+
+def access_own_request(actor: Any, request_uuid: Any) -> RecognitionRequest:
+    """Return a request to the learner who made it; anyone else is told it does not exist."""
+    try:
+        return _requests().get(uuid=request_uuid, learner_id=getattr(actor, "pk", None))
+    except (RecognitionRequest.DoesNotExist, ValueError, ValidationError):
+        raise NotFound(f"No recognition request {request_uuid}.", field="request") from None
 
 
 def get_request(organisation_slug: str, request_uuid: Any) -> RecognitionRequest:

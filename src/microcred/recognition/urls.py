@@ -11,6 +11,8 @@ urlpatterns = [
     path("me/recognition/apply", views.apply, name="apply"),
     path("me/recognition/worth", views.worth, name="worth"),
     path("me/recognition/<uuid:uuid>", views.request_page, name="request"),
+    path("me/recognition/<uuid:uuid>/files", views.attach_files, name="attach-files"),
+    path("recognition/<uuid:uuid>/files/<uuid:file>", views.evidence_file, name="evidence-file"),
     path("grades/convert", views.convert, name="convert"),
     path("orgs/<slug:org>/transfer-values.json", views.transfer_values_ctdl, name="ctdl"),
     path(

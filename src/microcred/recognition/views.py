@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
@@ -19,6 +20,7 @@ from microcred.recognition.forms import (
     ApplyForm,
     ConvertForm,
     DecisionForm,
+    EvidenceFilesForm,
     GradingTableForm,
     ProposalForm,
     TransferValueForm,
@@ -56,6 +58,7 @@ def apply(request: AuthenticatedHttpRequest) -> HttpResponse:
                     services.Submission(data, source) for data, source in form.submissions()
                 ],
                 evidence=form.evidence_items(),
+                files=form.cleaned_data["evidence_files"],
             )
         except (InvalidInput, RateLimited) as error:
             add_error(form, error)
@@ -70,7 +73,56 @@ def apply(request: AuthenticatedHttpRequest) -> HttpResponse:
 def request_page(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
     """A request as its learner sees it: what was submitted, how it verified, the decision."""
     item = services.access_request(request.user, uuid)
-    return render(request, "recognition/learner/request.html", {"item": item})
+    return _learner_page(request, item, EvidenceFilesForm())
+
+
+def _learner_page(
+    request: AuthenticatedHttpRequest, item: Any, form: EvidenceFilesForm, status: int = 200
+) -> HttpResponse:
+    context = {"item": item, "files_form": form, "own": item.learner_id == request.user.pk}
+    return render(request, "recognition/learner/request.html", context, status=status)
+
+
+@require_POST
+@studio_page
+def attach_files(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
+    """The learner attaches files to their request while it waits for an evaluator."""
+    item = services.access_own_request(request.user, uuid)
+    form = EvidenceFilesForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.attach_evidence_files(
+                actor=request.user, request=item, files=form.cleaned_data["evidence_files"]
+            )
+        except (InvalidInput, Conflict) as error:
+            add_error(form, error)
+        else:
+            messages.success(request, "The files are attached to your request.")
+            return redirect("recognition:request", uuid=item.uuid)
+    return _learner_page(request, services.access_own_request(request.user, uuid), form, 400)
+
+
+@require_GET
+@login_required
+def evidence_file(
+    request: AuthenticatedHttpRequest, uuid: str, file: str
+) -> FileResponse | HttpResponse:
+    """Send an attached file to the learner or an evaluator, as a download of its checked type
+    (the security middleware adds the sandbox policy every user file is served with)."""
+    try:
+        item = services.access_evidence_file(request.user, uuid, file)
+    except NotFound as error:
+        raise Http404(error.message) from error
+    except Forbidden as error:
+        return render(request, "core/forbidden.html", {"message": error.message}, status=403)
+    response = FileResponse(
+        services.open_evidence_file(item),
+        as_attachment=True,
+        filename=item.filename,
+        content_type=item.content_type,
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @require_GET

@@ -127,6 +127,7 @@ ROUTES = [
     ),
     Route("GET", "/api/v1/orgs/{org}/clr", OWN_RECORD, prepare=a_record),
     Route("GET", "/records/{record}", public(), prepare=a_record),
+    Route("GET", "/records/{record}.json", public(), prepare=a_record),
     Route("GET", "/me/records/{org}", {**OWN_RECORD, "anonymous": 302}, prepare=a_record),
     Route("GET", "/studio/orgs/{org}/awards/records/", page(needs_role=False), prepare=a_record),
     Route("GET", "/studio/orgs/{org}/awards/records/issue", page(), role=REGISTRAR),

@@ -14,6 +14,7 @@ from microcred.organisations.models import Role
 from microcred.pathways import services
 from microcred.recognition import services as recognition
 from microcred.vc import Ed25519Multikey, sign
+from microcred.vc import ob3_builders as ob3
 from microcred.verification.samples import sample_credential
 from tests.platform.awards.factories import issue, make_registrar, make_version
 from tests.platform.factories import add_member, make_organisation, make_user
@@ -112,3 +113,142 @@ def test_another_issuers_award_counts_through_a_transfer_value() -> None:
     )
     assert request.status == "issued"
     assert "Applied Statistics" in {entry["name"] for entry in request.components}
+
+
+def external_with_facts(key: Ed25519Multikey, **achievement: object) -> str:
+    """A signed external credential whose achievement states credits and/or a level."""
+    now = datetime.now(UTC)
+    credential = sample_credential(issuer=key.public.did_key, valid_from=now - timedelta(days=1))
+    credential["credentialSubject"]["achievement"].update(achievement)
+    return json.dumps(sign(credential, key=key))
+
+
+def eqf(level: int) -> dict[str, object]:
+    return ob3.build_alignment(
+        target_name=f"EQF level {level}",
+        target_url=f"http://data.europa.eu/snb/eqf/{level}",
+        target_framework="European Qualifications Framework",
+        target_code=str(level),
+    )
+
+
+def credit_world(key: Ed25519Multikey, value: int = 5):
+    """A pathway asking for ``value`` ECTS at EQF level 6 from one external achievement."""
+    world = make_world(publish=False)
+    rules = {
+        "kind": "group",
+        "key": "pathway",
+        "name": "Data Science Foundations",
+        "require": {"credits": {"value": value, "system": "ECTS"}},
+        "minimumLevel": 6,
+        "children": [
+            {
+                "kind": "component",
+                "key": "assessment-literacy",
+                "name": "Assessment Literacy for Educators",
+                "achievement": EXTERNAL_ACHIEVEMENT,
+                "issuer": key.public.did_key,
+            }
+        ],
+    }
+    services.update_pathway(actor=world.designer, pathway=world.pathway, rules=rules)
+    services.publish_pathway(actor=world.designer, pathway=world.pathway)
+    return world
+
+
+@pytest.mark.parametrize(
+    ("achievement", "met", "message"),
+    [
+        (
+            {"creditsAvailable": 5, "alignment": [eqf(6)]},
+            True,
+            "Done: 5 of 5 ECTS credits.",
+        ),
+        (
+            {
+                "creditsAvailable": 2,
+                "alignment": [
+                    eqf(7),
+                    ob3.build_alignment(
+                        target_name="60 UK credits",
+                        target_url="https://other.example/credits",
+                        target_framework="UK credits",
+                        target_code="60",
+                    ),
+                ],
+            },
+            True,
+            "Done: 21.8 of 5 ECTS credits.",
+        ),
+        (
+            {"creditsAvailable": 5, "alignment": [eqf(4)]},
+            False,
+            "your Assessment Literacy for Educators is at EQF level 4; level 6 or higher",
+        ),
+        (
+            {"creditsAvailable": 5},
+            False,
+            "your Assessment Literacy for Educators states no EQF level",
+        ),
+        (
+            {"alignment": [eqf(6)]},
+            False,
+            "0 of 5 ECTS credits: 5 more needed",
+        ),
+    ],
+    ids=["ects-and-level", "credit-alignment", "level-too-low", "no-level", "no-credits"],
+)
+def test_an_external_credential_brings_the_credits_and_level_it_states(
+    achievement: dict[str, object], met: bool, message: str
+) -> None:
+    key = Ed25519Multikey.generate()
+    world = credit_world(key)
+    learner = world.learner()
+    added = services.add_external_credential(
+        actor=learner, document=external_with_facts(key, **achievement)
+    )
+    assert added.verified
+    progress = services.get_progress(learner, world.pathway)
+    assert progress.met is met
+    messages = " ".join(outcome.message for outcome in progress.progress.root.walk())
+    assert message in messages
+
+
+def test_credits_granted_by_partial_recognition_count_toward_the_pathway() -> None:
+    key = Ed25519Multikey.generate()
+    world = credit_world(key, value=8)
+    first, second = (
+        add_member(world.organisation, make_user(password=None), Role.EVALUATOR) for _ in "12"
+    )
+    learner = world.learner()
+    services.add_external_credential(
+        actor=learner,
+        document=external_with_facts(key, creditsAvailable=5, alignment=[eqf(6)]),
+    )
+    before = services.get_progress(learner, world.pathway)
+    assert not before.met
+    assert before.progress.message == ("5 of 8 ECTS credits: 3 more needed.")
+    request = recognition.apply_for_recognition(
+        actor=learner,
+        version=world.target,
+        statement="Two years of data journalism.",
+        learning_setting="non-formal",
+        evidence=[{"url": "https://portfolio.example/ada", "text": "My portfolio"}],
+    )
+    recognition.propose_decision(
+        actor=first,
+        request=request,
+        decision="partial",
+        reasons="The journalism covers part of the outcomes.",
+        credit_value="90",
+        credit_system="HOURS",
+    )
+    # A proposal grants nothing until a second evaluator confirms it.
+    assert not services.get_progress(learner, world.pathway).met
+    recognition.decide_recognition(actor=second, request=request, confirm=True)
+    after = services.get_progress(learner, world.pathway)
+    assert after.met
+    assert after.progress.message == (
+        "Done: 8.3 of 8 ECTS credits (3.3 of them granted through recognition of your "
+        "prior learning)."
+    )

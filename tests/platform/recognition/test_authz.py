@@ -9,9 +9,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from microcred.organisations.models import Role
 from microcred.recognition import services
+from tests.platform.assessment.factories import PDF
 from tests.platform.authz import Route, World, api, cases, check, page, public, signed_in
 from tests.platform.awards.factories import make_version
 from tests.platform.factories import add_member, make_user
@@ -35,6 +37,19 @@ def a_request(world: World) -> dict[str, Any]:
         evidence=[{"text": "A portfolio of dashboards."}],
     )
     return {**values, "request": str(request.uuid), "request_object": request}
+
+
+def a_request_with_a_file(world: World) -> dict[str, Any]:
+    """A request by a learner who is none of the callers, with a PDF attached."""
+    values = a_version(world)
+    request = services.apply_for_recognition(
+        actor=make_user(password=None),
+        version=values["version_object"],
+        statement="Two years of newsroom dashboards.",
+        learning_setting="informal",
+        files=[SimpleUploadedFile("certificate.pdf", PDF)],
+    )
+    return {**values, "request": str(request.uuid), "file": str(request.files.get().uuid)}
 
 
 def a_proposal(world: World) -> dict[str, Any]:
@@ -83,6 +98,21 @@ ROUTES = [
     ),
     Route("GET", "/me/recognition/worth", signed_in(is_api=False)),
     Route("GET", "/me/recognition/{request}", page(), role=EVALUATOR, prepare=a_request),
+    # Only the learner attaches files: everyone else is told the request is not there.
+    Route(
+        "POST",
+        "/me/recognition/{request}/files",
+        {**public(404), "anonymous": 302},
+        role=EVALUATOR,
+        prepare=a_request,
+    ),
+    Route(
+        "GET",
+        "/recognition/{request}/files/{file}",
+        page(),
+        role=EVALUATOR,
+        prepare=a_request_with_a_file,
+    ),
     Route("GET", STUDIO, page(), role=EVALUATOR, prepare=a_request),
     Route("GET", STUDIO + "{request}", page(), role=EVALUATOR, prepare=a_request),
     Route(
