@@ -1123,3 +1123,26 @@ def test_progress_is_consistent_for_any_pathway(tree: dict[str, Any], holding: s
     # Holding more credentials never undoes a met pathway.
     if progress.met:
         assert evaluate(rule, [held(name) for name in ACHIEVEMENTS], on=TODAY).met
+
+
+def test_a_rule_gives_up_a_credential_another_rule_needs() -> None:
+    """Found by the property test above: the first option of G took A, which the pathway
+    also needs by itself, so holding C as well undid a pathway that A and B met."""
+    tree = group(
+        "root",
+        {"all": True},
+        group(
+            "either",
+            {"atLeast": 1},
+            group("all3", {"all": True}, *map(component, "abc")),
+            component("b2", achievement="urn:achievement:b"),
+        ),
+        component("a2", achievement="urn:achievement:a"),
+    )
+    rule = parse_pathway(tree)
+    assert evaluate(rule, [held("a"), held("b")], on=TODAY).met
+    progress = evaluate(rule, [held("a"), held("b"), held("c")], on=TODAY)
+    assert progress.met
+    assert progress["a2"].credential_ids == ("urn:credential:a",)
+    assert not progress["all3"].met
+    assert "already counts for another rule here" in progress["a"].message

@@ -60,6 +60,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -92,6 +93,8 @@ __all__ = [
 # Limits against hostile or runaway input: a real pathway is a few dozen nodes, a few deep.
 MAX_DEPTH = 10
 MAX_NODES = 500
+# Readings of a pathway tried, at most, when the first reading leaves it unmet (see evaluate).
+SEARCH_BUDGET = 256
 
 # OB 3.0 ResultType values whose results are numbers (B.2.9 ResultType enumeration).
 NUMERIC_RESULT_TYPES = frozenset(
@@ -769,9 +772,37 @@ def evaluate(
         ),
         None,
     )
-    evaluation = _Evaluation(tuple(held), tuple(transfer_values), on, granted, target)
+    held = tuple(held)
+    transfer_values = tuple(transfer_values)
     root_system = rule.require.system or DEFAULT_SYSTEM
-    return Progress(evaluation.node(rule, _Limits(), frozenset(), root_system))
+
+    def run(forbidden: frozenset[tuple[str, str]]) -> _Evaluation:
+        evaluation = _Evaluation(held, transfer_values, on, granted, target, forbidden)
+        evaluation.outcome = evaluation.node(rule, _Limits(), frozenset(), root_system)
+        return evaluation
+
+    first = run(frozenset())
+    if first.outcome.met:
+        return Progress(first.outcome)
+    # Each rule takes the first credential it may count, so one rule can take a credential
+    # that a later rule needs while it could have done without it, and holding more
+    # credentials would then undo a met pathway. Search for a met reading: take a contested
+    # credential away from a rule that used it, breadth first (the fewest changes first).
+    queue = deque([first])
+    seen = {first.forbidden}
+    tried = 1
+    while queue and tried < SEARCH_BUDGET:
+        evaluation = queue.popleft()
+        for forbidden in evaluation.next_readings():
+            if forbidden in seen or tried >= SEARCH_BUDGET:
+                continue
+            seen.add(forbidden)
+            tried += 1
+            candidate = run(forbidden)
+            if candidate.outcome.met:
+                return Progress(candidate.outcome)
+            queue.append(candidate)
+    return Progress(first.outcome)
 
 
 def _granted(values: Mapping[str, float] | None) -> dict[str, float]:
@@ -796,6 +827,7 @@ class _Evaluation:
         on: date,
         granted: Mapping[str, float] | None = None,
         granted_to: str | None = None,
+        forbidden: frozenset[tuple[str, str]] = frozenset(),
     ) -> None:
         self.held = held
         self.transfers = transfers
@@ -803,6 +835,21 @@ class _Evaluation:
         self.granted = granted or {}
         # The key of the credit group the granted credits count in.
         self.granted_to = granted_to
+        # (component key, credential id): this component may not count that credential.
+        self.forbidden = forbidden
+        # Credentials a component could have counted but another rule had taken.
+        self.contested: set[str] = set()
+        self.outcome: Outcome
+
+    def next_readings(self) -> list[frozenset[tuple[str, str]]]:
+        """Return the forbidden sets that free a contested credential from a rule using it."""
+        return [
+            self.forbidden | {(outcome.key, credential_id)}
+            for outcome in self.outcome.walk()
+            if outcome.kind == "component" and outcome.met
+            for credential_id in outcome.credential_ids
+            if credential_id in self.contested
+        ]
 
     def node(self, node: Node, limits: _Limits, taken: frozenset[str], system: str) -> Outcome:
         if isinstance(node, Group):
@@ -816,7 +863,9 @@ class _Evaluation:
     ) -> Outcome:
         reasons: list[str] = []
         for credential, transfer in self._candidates(component):
-            if credential.id in taken:
+            if credential.id in taken or (component.key, credential.id) in self.forbidden:
+                if credential.id in taken:
+                    self.contested.add(credential.id)
                 reasons.append(f"your {credential.name} already counts for another rule here")
                 continue
             problem = self._problem(credential, component, limits, transferred=transfer is not None)
