@@ -762,6 +762,10 @@ def evaluate(
     from the root (the outermost, so they count toward the pathway as a whole and never
     twice). A pathway without a credit rule has nowhere to count them; the credits are
     converted through notional hours like any others.
+
+    A credential counts for one rule only. When the first reading (each rule takes the
+    first credential it may count) leaves the pathway unmet, up to :data:`SEARCH_BUDGET`
+    other readings are tried, so that holding more credentials never undoes a met pathway.
     """
     granted = _granted(granted_credits)
     target = next(
