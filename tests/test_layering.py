@@ -32,6 +32,7 @@ LAYERS = (
     "verification",
     "recognition",
     "pathways",
+    "obapi",
     "studio",
     "site",
 )

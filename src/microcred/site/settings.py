@@ -62,6 +62,9 @@ INSTALLED_APPS = [
     "microcred.quality",
     "microcred.assessment",
     "microcred.pathways",
+    # Before the toolkit, whose templates the Open Badges API's consent page replaces.
+    "microcred.obapi",
+    "oauth2_provider",
 ]
 
 AUTH_USER_MODEL = "accounts.User"
@@ -273,6 +276,28 @@ AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "microcred.core.clients.client_address"
 AXES_LOCKOUT_CALLABLE = "microcred.accounts.views.locked_out"
 AXES_VERBOSE = False
+
+# OAuth 2.0 of the Open Badges 3.0 API (django-oauth-toolkit): authorization code with PKCE,
+# S256 only; a client may ask only for the scopes it registered (microcred.obapi.oauth);
+# refresh tokens rotate, and a refresh token used twice revokes its family.
+OAUTH2_PROVIDER = {
+    "SCOPES_BACKEND_CLASS": "microcred.obapi.oauth.RegisteredScopes",
+    "PKCE_REQUIRED": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https", "http"],
+    "AUTHORIZATION_CODE_EXPIRE_SECONDS": 60,
+    "ACCESS_TOKEN_EXPIRE_SECONDS": int(os.environ.get("MICROCRED_OAUTH_ACCESS_SECONDS", 3600)),
+    "REFRESH_TOKEN_EXPIRE_SECONDS": 180 * 24 * 3600,
+    "ROTATE_REFRESH_TOKEN": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "REQUEST_APPROVAL_PROMPT": "force",
+}
+# Named because obapi's client registrations point at the (swappable) application model.
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
 
 LOGGING = {
     "version": 1,

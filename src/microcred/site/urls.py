@@ -6,6 +6,8 @@ from microcred.assessment.api import router as assessment_router
 from microcred.awards.api import router as awards_router
 from microcred.catalogue.api import router as catalogue_router
 from microcred.core.api import api
+from microcred.obapi.api import ob_api
+from microcred.obapi.urls import oauth_urls
 from microcred.organisations.api import router as organisations_router
 from microcred.pathways.api import router as pathways_router
 from microcred.quality.api import router as quality_router
@@ -34,6 +36,9 @@ urlpatterns = [
     path("", include("microcred.assessment.urls")),
     path("", include("microcred.pathways.urls")),
     path("", include("microcred.recognition.urls")),
+    path("", include("microcred.obapi.urls")),
+    path("oauth/", include(oauth_urls)),
+    path("ims/ob/v3p0/", ob_api.urls),
     path("studio/", include("microcred.studio.urls")),
     path("api/v1/", api.urls),
     path("api/openapi.json", views.openapi, name="openapi"),
