@@ -82,6 +82,7 @@ MIDDLEWARE = [
     "corsheaders.middleware.CorsMiddleware",
     # Inside CORS (whose headers it keeps) and around everything that may refuse a request.
     "microcred.core.api.ApiErrorsAsJson",
+    "microcred.obapi.middleware.ImsxErrors",
     "microcred.site.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

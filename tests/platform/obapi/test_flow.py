@@ -413,3 +413,9 @@ def test_the_credentials_are_the_learners_own(connected: ObClient, held) -> None
     issue(registrar, version, learner=other, learner_email=other.email)
     assert connected.call("GET", "/credentials")["X-Total-Count"] == "3"
     assert len(awards.get_learner_awards(other)) == 1
+
+
+def test_errors_outside_the_routes_are_status_info_too(connected: ObClient) -> None:
+    refused = connected.call("DELETE", "/credentials")
+    assert "GET" in status_info(refused, 405, "not_allowed")
+    status_info(connected.call("GET", "/credentials/1"), 404, "not_found")
