@@ -12,6 +12,7 @@ from oauth2_provider.models import get_application_model
 from microcred.audit.models import AuditEvent
 from microcred.obapi.models import ClientRegistration
 from microcred.obapi.oauth import CREDENTIAL_READONLY
+from tests.platform.factories import make_user
 from tests.platform.obapi.client import ALL_SCOPES, REDIRECT_URI, registration_request
 
 
@@ -111,3 +112,18 @@ def test_the_scopes_registered_are_kept_once_each(client: Client) -> None:
     scope = f"{CREDENTIAL_READONLY} {CREDENTIAL_READONLY}"
     body = register(client, registration_request(scope=scope)).json()
     assert body["scope"] == CREDENTIAL_READONLY
+
+
+def test_operators_see_clients_and_tokens_read_only(client: Client) -> None:
+    register(client, registration_request())
+    client.force_login(make_user(is_staff=True, is_superuser=True))
+    for path in (
+        "/admin/oauth2_provider/application/",
+        "/admin/oauth2_provider/accesstoken/",
+        "/admin/obapi/clientregistration/",
+    ):
+        assert client.get(path).status_code == 200, path
+    application = get_application_model().objects.get()
+    assert client.get("/admin/oauth2_provider/application/add/").status_code == 403
+    change = client.post(f"/admin/oauth2_provider/application/{application.pk}/change/", {})
+    assert change.status_code == 403
