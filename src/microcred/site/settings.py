@@ -289,6 +289,11 @@ OAUTH2_PROVIDER = {
     "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
     "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
     "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    # RFC 9207: the authorization response names this server (iss), against mix-up attacks.
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "OIDC_ISS_ENDPOINT": PUBLIC_URL,
+    # http only for native clients on the loopback interface (RFC 8252 section 7.3):
+    # registration (obapi.services.register_client) refuses any other http redirect URI.
     "ALLOWED_REDIRECT_URI_SCHEMES": ["https", "http"],
     "AUTHORIZATION_CODE_EXPIRE_SECONDS": 60,
     "ACCESS_TOKEN_EXPIRE_SECONDS": int(os.environ.get("MICROCRED_OAUTH_ACCESS_SECONDS", 3600)),
@@ -297,6 +302,9 @@ OAUTH2_PROVIDER = {
     "REFRESH_TOKEN_REUSE_PROTECTION": True,
     "REQUEST_APPROVAL_PROMPT": "force",
 }
+# The toolkit's deployment check warns of http redirect URIs; registration allows them only on
+# the loopback interface, as above.
+SILENCED_SYSTEM_CHECKS = ["oauth2_provider.W008"]
 # Named because obapi's client registrations point at the (swappable) application model.
 OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
 

@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 from django.test import Client
+from oauth2_provider.settings import oauth2_settings
 
 from microcred.obapi.oauth import SCOPES
 
@@ -152,6 +153,9 @@ class ObClient:
         verifier, challenge = pkce_pair()
         query = self.consent(browser, self.authorize_url(challenge, scope=scope))
         assert query["state"] == ["state-1"]
+        # RFC 9207: the answer names the server that gave it (the public address at start-up).
+        assert query["iss"] == [oauth2_settings.OIDC_ISS_ENDPOINT]
+        assert query["iss"][0].startswith("http")
         response = self.token(
             grant_type="authorization_code",
             code=query["code"][0],
