@@ -10,8 +10,6 @@ from django.http.response import HttpResponseBase
 from microcred.obapi.api import status_info
 from microcred.obapi.services import API_PATH
 
-MINOR_BY_STATUS = {404: "not_found", 405: "not_allowed"}
-
 
 class ImsxErrors:
     """Middleware: answer an unknown path (404), a method a route does not take (405) or a
@@ -29,16 +27,16 @@ class ImsxErrors:
         ):
             return response
         status = response.status_code
-        minor = MINOR_BY_STATUS.get(
-            status, "internal_server_error" if status >= 500 else "invalid_data"
-        )
-        description = (
-            f"{request.method} is not allowed on {request.path}; it takes {response['Allow']}."
-            if status == 405 and "Allow" in response
-            else f"Nothing at {request.path}."
-            if status == 404
-            else "The request could not be answered."
-        )
+        if status == 404:
+            minor, description = "not_found", f"Nothing at {request.path}."
+        elif status == 405:
+            allowed = response.get("Allow", "")
+            minor = "not_allowed"
+            description = f"{request.method} is not allowed on {request.path}; it takes {allowed}."
+        elif status >= 500:
+            minor, description = "internal_server_error", "Something went wrong on our side."
+        else:
+            minor, description = "invalid_data", "The request could not be answered."
         replaced = status_info(status, minor, description)
         if "Allow" in response:
             replaced["Allow"] = response["Allow"]

@@ -87,11 +87,17 @@ class RegistrationError(InvalidInput):
     code = "invalid_client_metadata"
 
 
-def _uri(metadata: dict[str, Any], name: str, *, required: bool, code: str) -> str:
-    """Return the absolute https URL of ``name`` (http only on the loopback interface)."""
+def _uri(metadata: dict[str, Any], name: str, *, required: bool) -> str:
+    """Return the URL of ``name`` in ``metadata``; "" when it is absent and not required."""
     value = metadata.get(name)
     if value is None and not required:
         return ""
+    return _check_uri(value, name, code="invalid_client_metadata")
+
+
+def _check_uri(value: Any, name: str, *, code: str) -> str:
+    """Return ``value`` if it is an absolute https URL (http only on the loopback interface)
+    without a fragment; else raise ``code`` naming ``name``."""
     if not isinstance(value, str) or not value.strip():
         raise RegistrationError(f"{name} must be a URL.", code=code, field=name)
     value = value.strip()
@@ -106,9 +112,11 @@ def _uri(metadata: dict[str, Any], name: str, *, required: bool, code: str) -> s
             code=code,
             field=name,
         )
-    if parts.fragment or len(value) > 500:
+    if parts.fragment or " " in value or len(value) > 500:
         raise RegistrationError(
-            f"{name} must have no fragment and at most 500 characters.", code=code, field=name
+            f"{name} must have no fragment or space, and at most 500 characters.",
+            code=code,
+            field=name,
         )
     return value
 
@@ -120,7 +128,9 @@ def _text(metadata: dict[str, Any], name: str, limit: int) -> str:
         raise RegistrationError(error.message, field=name) from None
 
 
-def _choices(metadata: dict[str, Any], name: str, allowed: set[str], default: list[str]) -> list:
+def _choices(
+    metadata: dict[str, Any], name: str, allowed: set[str], default: list[str]
+) -> list[str]:
     values = metadata.get(name, default)
     if not isinstance(values, list) or not all(isinstance(value, str) for value in values):
         raise RegistrationError(f"{name} must be an array of strings.", field=name)
@@ -158,23 +168,13 @@ def register_client(
             field="redirect_uris",
         )
     uris = [
-        _uri(
-            {f"redirect_uris[{index}]": uri},
-            f"redirect_uris[{index}]",
-            required=True,
-            code="invalid_redirect_uri",
-        )
+        _check_uri(uri, f"redirect_uris[{index}]", code="invalid_redirect_uri")
         for index, uri in enumerate(redirect_uris)
     ]
-    if any(" " in uri for uri in uris):
-        raise RegistrationError(
-            "A redirect URI has no spaces.", code="invalid_redirect_uri", field="redirect_uris"
-        )
     name = _text(metadata, "client_name", 255)
-    client_uri = _uri(metadata, "client_uri", required=True, code="invalid_client_metadata")
+    client_uri = _uri(metadata, "client_uri", required=True)
     optional = {
-        key: _uri(metadata, key, required=False, code="invalid_client_metadata")
-        for key in ("logo_uri", "tos_uri", "policy_uri")
+        key: _uri(metadata, key, required=False) for key in ("logo_uri", "tos_uri", "policy_uri")
     }
     software_id = _text(metadata, "software_id", 200)
     software_version = _text(metadata, "software_version", 100)

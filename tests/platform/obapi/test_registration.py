@@ -63,6 +63,7 @@ def test_a_native_client_may_listen_on_loopback(client: Client) -> None:
         ({"redirect_uris": "https://a.example/cb"}, "invalid_redirect_uri", "redirect_uris"),
         ({"redirect_uris": ["http://a.example/cb"]}, "invalid_redirect_uri", "https"),
         ({"redirect_uris": ["https://a.example/cb#x"]}, "invalid_redirect_uri", "fragment"),
+        ({"redirect_uris": ["https://a.example/c b"]}, "invalid_redirect_uri", "space"),
         ({"redirect_uris": ["/callback"]}, "invalid_redirect_uri", "redirect_uris[0]"),
         ({"redirect_uris": [REDIRECT_URI, 7]}, "invalid_redirect_uri", "redirect_uris[1]"),
         ({"redirect_uris": [REDIRECT_URI] * 11}, "invalid_redirect_uri", "at most"),
