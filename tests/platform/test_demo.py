@@ -365,3 +365,14 @@ def test_the_demo_has_a_transfer_value_a_waiting_application_and_grading_tables(
         source=tables["lakeside"].uuid, target=tables["northfield"].uuid, grade="9"
     )
     assert conversion.main == "Distinction"
+
+
+def test_the_demo_learner_hugo_has_a_backpack_connected(demo, client: Client) -> None:
+    from microcred.obapi import services as obapi
+
+    hugo = User.objects.get(username="hugo")
+    [connection] = obapi.get_connections(hugo)
+    assert connection.name == "Demo Backpack"
+    assert signs_in(client, "hugo")
+    assert "Demo Backpack" in client.get("/me/connections/").content.decode()
+    assert any("/me/connections/" in line for line in demo)
