@@ -293,30 +293,25 @@ def get_service_description() -> dict[str, Any]:
         "tags": [{"name": "OpenBadgeCredentials"}, {"name": "Discovery"}],
         "paths": {
             "/credentials": {
-                "get": {
-                    "tags": ["OpenBadgeCredentials"],
-                    "operationId": "getCredentials",
-                    "security": [{"OAuth2ACG": [CREDENTIAL_READONLY]}],
-                },
-                "post": {
-                    "tags": ["OpenBadgeCredentials"],
-                    "operationId": "upsertCredential",
-                    "security": [{"OAuth2ACG": [CREDENTIAL_UPSERT]}],
-                },
+                "get": _operation(
+                    "getCredentials", CREDENTIAL_READONLY, "The learner's credentials"
+                ),
+                "post": _operation(
+                    "upsertCredential", CREDENTIAL_UPSERT, "Add or replace a credential", "201"
+                ),
             },
             "/profile": {
-                "get": {
-                    "tags": ["OpenBadgeCredentials"],
-                    "operationId": "getProfile",
-                    "security": [{"OAuth2ACG": [PROFILE_READONLY]}],
-                },
-                "put": {
-                    "tags": ["OpenBadgeCredentials"],
-                    "operationId": "putProfile",
-                    "security": [{"OAuth2ACG": [PROFILE_UPDATE]}],
-                },
+                "get": _operation("getProfile", PROFILE_READONLY, "The learner's profile"),
+                "put": _operation("putProfile", PROFILE_UPDATE, "Replace the learner's profile"),
             },
-            "/discovery": {"get": {"tags": ["Discovery"], "operationId": "getServiceDescription"}},
+            "/discovery": {
+                "get": {
+                    "tags": ["Discovery"],
+                    "operationId": "getServiceDescription",
+                    "summary": "This service description document",
+                    "responses": {"200": {"description": "The service description document."}},
+                }
+            },
         },
         "components": {
             "securitySchemes": {
@@ -336,6 +331,25 @@ def get_service_description() -> dict[str, Any]:
             },
             "schemas": {},
         },
+    }
+
+
+def _operation(operation_id: str, scope: str, summary: str, *created: str) -> dict[str, Any]:
+    """Return an OpenAPI operation of the API: its scope and the statuses it answers with."""
+    responses = {status: {"description": "Success."} for status in ("200", *created)}
+    responses.update(
+        {
+            "400": {"description": "Bad request: an Imsx_StatusInfo naming the problem."},
+            "401": {"description": "No live access token: an Imsx_StatusInfo."},
+            "403": {"description": "The access token lacks the scope: an Imsx_StatusInfo."},
+        }
+    )
+    return {
+        "tags": ["OpenBadgeCredentials"],
+        "operationId": operation_id,
+        "summary": summary,
+        "security": [{"OAuth2ACG": [scope]}],
+        "responses": responses,
     }
 
 

@@ -104,6 +104,11 @@ def test_the_service_description_names_every_endpoint_absolutely(client: Client)
         for path in description["paths"].values()
         for operation in path.values()
     }
+    for path in description["paths"].values():
+        for operation in path.values():
+            assert "200" in operation["responses"]
+            for requirement in operation.get("security", []):
+                assert set(requirement["OAuth2ACG"]) <= set(ob.flow["scopes"])
     assert operations == {
         "getCredentials",
         "upsertCredential",
