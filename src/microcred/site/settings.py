@@ -225,13 +225,25 @@ CORS_URLS_REGEX = (
     rf"|achievements/{_UUID}(\.json|/image)?"
     rf"|orgs/{_SLUG}/(did|profile)\.json"
     rf"|qa/{_SLUG}/{_SLUG}/v[0-9]+(/|\.json)"
-    r"|api/v1/verify)$"
+    r"|api/v1/verify"
+    # The Open Badges API and the OAuth 2.0 endpoints a browser-based backpack calls: they
+    # read bearer tokens and client credentials, never the session (the consent page does,
+    # and stays closed).
+    r"|ims/ob/v3p0/(discovery|credentials|profile)"
+    r"|oauth/(register|token/|revoke_token/))$"
 )
 CORS_ALLOW_ALL_ORIGINS = True
 CORS_ALLOW_CREDENTIALS = False
-CORS_ALLOW_METHODS = ("GET", "HEAD", "OPTIONS", "POST")
-CORS_ALLOW_HEADERS = ("accept", "accept-language", "cache-control", "content-type", "if-none-match")
-CORS_EXPOSE_HEADERS = ("ETag",)
+CORS_ALLOW_METHODS = ("GET", "HEAD", "OPTIONS", "POST", "PUT")
+CORS_ALLOW_HEADERS = (
+    "accept",
+    "accept-language",
+    "authorization",
+    "cache-control",
+    "content-type",
+    "if-none-match",
+)
+CORS_EXPOSE_HEADERS = ("ETag", "Link", "X-Total-Count")
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True

@@ -424,3 +424,32 @@ def test_errors_outside_the_routes_are_status_info_too(connected: ObClient) -> N
     refused = connected.call("DELETE", "/credentials")
     assert "GET" in status_info(refused, 405, "not_allowed")
     status_info(connected.call("GET", "/credentials/1"), 404, "not_found")
+
+
+def test_a_browser_based_backpack_may_call_the_api_but_not_the_consent_page(
+    connected: ObClient,
+) -> None:
+    origin = "https://backpack.example.org"
+    preflight = connected.http.options(
+        "/ims/ob/v3p0/credentials",
+        headers={
+            "origin": origin,
+            "access-control-request-method": "GET",
+            "access-control-request-headers": "authorization",
+        },
+    )
+    assert preflight["Access-Control-Allow-Origin"] == "*"
+    assert "authorization" in preflight["Access-Control-Allow-Headers"]
+    assert "Access-Control-Allow-Credentials" not in preflight
+    listed = connected.call("GET", "/credentials", content_type="application/json")
+    assert listed.status_code == 200
+    answered = connected.http.get(
+        "/ims/ob/v3p0/credentials",
+        headers={"origin": origin, "Authorization": f"Bearer {connected.access_token}"},
+    )
+    exposed = answered["Access-Control-Expose-Headers"]
+    assert "X-Total-Count" in exposed and "Link" in exposed
+    consent = connected.http.options(
+        "/oauth/authorize/", headers={"origin": origin, "access-control-request-method": "POST"}
+    )
+    assert "Access-Control-Allow-Origin" not in consent
