@@ -426,14 +426,16 @@ def get_credential_page(
     size = min(wanted or MAX_PAGE, MAX_PAGE)
     start = _non_negative(offset, "offset") or 0
     after = _datetime(since, "since") if since is not None else None
+    issued = [award for award in awards.get_learner_awards(learner) if award.signed_credential]
+    # A platform that sends one of our own awards back has sent nothing new: list it once.
+    issued_ids = {awards.credential_url(award) for award in issued}
     held = [
         HeldDocument(award.signed_credential, award.issued_at, f"award:{award.pk}")
-        for award in awards.get_learner_awards(learner)
-        if award.signed_credential
+        for award in issued
     ] + [
         HeldDocument(external.document, external.added_at, f"external:{external.pk}")
         for external in pathways.get_external_credentials(learner)
-        if external.verified
+        if external.verified and external.credential_id not in issued_ids
     ]
     if after is not None:
         held = [item for item in held if item.at > after]

@@ -453,3 +453,11 @@ def test_a_browser_based_backpack_may_call_the_api_but_not_the_consent_page(
         "/oauth/authorize/", headers={"origin": origin, "access-control-request-method": "POST"}
     )
     assert "Access-Control-Allow-Origin" not in consent
+
+
+def test_an_award_of_ours_sent_back_is_listed_once(connected: ObClient, held) -> None:
+    response = connected.call("POST", "/credentials", held[0].signed_credential)
+    assert response.status_code in (200, 201), response.content
+    listed = connected.call("GET", "/credentials")
+    assert listed["X-Total-Count"] == "3"
+    assert listed.json()["credential"].count(json.loads(held[0].signed_credential)) == 1
