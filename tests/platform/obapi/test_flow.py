@@ -461,3 +461,12 @@ def test_an_award_of_ours_sent_back_is_listed_once(connected: ObClient, held) ->
     listed = connected.call("GET", "/credentials")
     assert listed["X-Total-Count"] == "3"
     assert listed.json()["credential"].count(json.loads(held[0].signed_credential)) == 1
+
+
+def test_an_unknown_client_is_told_on_the_page_not_redirected(browser) -> None:
+    ob = ObClient(Client(), client_id="no-such-client")
+    ob.discover()
+    page = browser.get(ob.authorize_url(pkce_pair()[1]))
+    assert page.status_code in (400, 401)
+    assert "This connection cannot be made" in page.content.decode()
+    assert "Location" not in page
