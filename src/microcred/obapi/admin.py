@@ -12,12 +12,18 @@ from django.contrib import admin
 from microcred.core.admin import ReadOnlyAdmin
 from microcred.obapi.models import ClientRegistration, LearnerProfile
 
+
+class ToolkitAdmin(ReadOnlyAdmin):
+    # The toolkit's own application pages (its "view on site") are not mounted here.
+    view_on_site = False
+
+
 TOOLKIT_MODELS = [
     model for model in admin.site._registry if model._meta.app_label == "oauth2_provider"
 ]
 for model in TOOLKIT_MODELS:
     admin.site.unregister(model)
-    admin.site.register(model, ReadOnlyAdmin)
+    admin.site.register(model, ToolkitAdmin)
 
 
 @admin.register(ClientRegistration)

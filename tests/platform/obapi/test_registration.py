@@ -125,6 +125,8 @@ def test_operators_see_clients_and_tokens_read_only(client: Client) -> None:
     ):
         assert client.get(path).status_code == 200, path
     application = get_application_model().objects.get()
+    page = client.get(f"/admin/oauth2_provider/application/{application.pk}/change/")
+    assert page.status_code == 200 and "/admin/r/" not in page.content.decode()
     assert client.get("/admin/oauth2_provider/application/add/").status_code == 403
     change = client.post(f"/admin/oauth2_provider/application/{application.pk}/change/", {})
     assert change.status_code == 403
