@@ -36,6 +36,7 @@ LAYERS = (
     "europass",
     "wallets",
     "bulk",
+    "obapi",
     "studio",
     "site",
 )

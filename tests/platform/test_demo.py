@@ -381,6 +381,8 @@ def test_every_demo_issuer_exports_a_clean_ctdl_graph(demo, client) -> None:
     response = client.get("/catalogue/lakeside/data-science-foundations/v1/ctdl.json")
     assert response.status_code == 200
     ctdl_checks.assert_clean(response.json())
+
+
 def test_the_demo_has_a_finished_bulk_job_with_a_reported_row(demo) -> None:
     assert any(line.startswith("Bulk issuing: a cohort of 4") for line in demo)
     registrar = User.objects.get(username="lakeside-registrar")
@@ -389,3 +391,14 @@ def test_the_demo_has_a_finished_bulk_job_with_a_reported_row(demo) -> None:
     assert (progress.status, progress.issued, progress.failed) == ("finished", 3, 1)
     outcomes = [row[4] for row in bulk.report_rows(job)][1:]
     assert outcomes == ["issued", "issued", "issued", "failed"]
+
+
+def test_the_demo_learner_hugo_has_a_backpack_connected(demo, client: Client) -> None:
+    from microcred.obapi import services as obapi
+
+    hugo = User.objects.get(username="hugo")
+    [connection] = obapi.get_connections(hugo)
+    assert connection.name == "Demo Backpack"
+    assert signs_in(client, "hugo")
+    assert "Demo Backpack" in client.get("/me/connections/").content.decode()
+    assert any("/me/connections/" in line for line in demo)

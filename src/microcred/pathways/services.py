@@ -80,6 +80,7 @@ __all__ = [
     "get_registrar_view",
     "issue_pathway_clr",
     "publish_pathway",
+    "receive_external_credential",
     "record_id",
     "request_stacked_credential",
     "update_pathway",
@@ -588,6 +589,27 @@ def add_external_credential(
     It is verified now through the full pipeline (signature, issuer key, status, dates);
     one that does not verify is kept and shown as such, and counts toward no pathway.
     """
+    return _keep_external_credential(actor=actor, document=document, now=now)[0]
+
+
+def receive_external_credential(
+    *, actor: User, document: str, now: datetime | None = None
+) -> tuple[ExternalCredential, bool]:
+    """Keep a credential another platform sends into the learner's backpack; return it and
+    whether it is new.
+
+    Unlike :func:`add_external_credential`, a credential that does not verify is refused
+    (``InvalidInput`` naming the failed checks) and nothing is kept: a platform pushing
+    credentials must not fill a backpack with forgeries. One without an ``id`` is refused
+    too, since the Open Badges API tells a new credential from a replaced one by its ``id``.
+    A credential with the ``id`` of one already kept replaces it.
+    """
+    return _keep_external_credential(actor=actor, document=document, now=now, verified_only=True)
+
+
+def _keep_external_credential(
+    *, actor: User, document: str, now: datetime | None, verified_only: bool = False
+) -> tuple[ExternalCredential, bool]:
     text = clean_text(document, "document", required=True, limit=MAX_DOCUMENT)
     now = now or timezone.now()
     reports = verification.verify_payload(data=text.encode("utf-8"), source="pathways")
@@ -598,6 +620,19 @@ def add_external_credential(
         )
     [report] = reports
     credential = report.credential if isinstance(report.credential, dict) else {}
+    if verified_only:
+        failed = [check.id for check in report.checks if check.status == "failed"]
+        if not report.verified:
+            raise InvalidInput(
+                "The credential does not verify"
+                + (f" ({', '.join(failed)} failed)" if failed else "")
+                + "; only credentials that verify are kept.",
+                code="credential.not_verified",
+                field="document",
+                data={"report": report.as_dict()},
+            )
+        if not isinstance(credential.get("id"), str) or not credential["id"]:
+            raise InvalidInput("The credential has no id.", field="id")
     credential_id = str(credential.get("id") or f"urn:uuid:{uuid.uuid4()}")[:500]
     summary = report.as_dict()
     summary["credential"] = credential
@@ -621,7 +656,7 @@ def add_external_credential(
             data={"credential": credential_id, "verified": report.verified, "new": created},
             now=now,
         )
-    return external
+    return external, created
 
 
 def get_external_credentials(learner: User) -> list[ExternalCredential]:

@@ -25,6 +25,7 @@ from microcred.assessment import services as assessment
 from microcred.awards import services as awards
 from microcred.bulk.demo import load_bulk_demo
 from microcred.catalogue import services as catalogue
+from microcred.obapi.demo import load_obapi_demo
 from microcred.organisations import services as organisations
 from microcred.organisations.services import Role
 from microcred.pathways.demo import load_pathways_demo
@@ -615,6 +616,7 @@ def _load(*, now: datetime | None) -> Iterator[str]:
     yield from load_pathways_demo(
         now=now, halfway=_user("gina", "Gina Marsh"), completed=_user("hugo", "Hugo Lind")
     )
+    yield from load_obapi_demo(learner=_user("hugo", "Hugo Lind"), now=now)
     yield from load_recognition_demo(
         now=now,
         user=_user,

@@ -70,6 +70,9 @@ INSTALLED_APPS = [
     "microcred.europass",
     "microcred.wallets",
     "microcred.bulk",
+    # Before the toolkit, whose templates the Open Badges API's consent page replaces.
+    "microcred.obapi",
+    "oauth2_provider",
 ]
 
 # Bulk issuing's jobs run on workers of this backend (`microcred manage db_worker`, started by
@@ -93,6 +96,7 @@ MIDDLEWARE = [
     "corsheaders.middleware.CorsMiddleware",
     # Inside CORS (whose headers it keeps) and around everything that may refuse a request.
     "microcred.core.api.ApiErrorsAsJson",
+    "microcred.obapi.middleware.ImsxErrors",
     "microcred.site.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -241,13 +245,25 @@ CORS_URLS_REGEX = (
     rf"|achievements/{_UUID}(\.json|/image)?"
     rf"|orgs/{_SLUG}/(did|profile)\.json"
     rf"|qa/{_SLUG}/{_SLUG}/v[0-9]+(/|\.json)"
-    r"|api/v1/verify)$"
+    r"|api/v1/verify"
+    # The Open Badges API and the OAuth 2.0 endpoints a browser-based backpack calls: they
+    # read bearer tokens and client credentials, never the session (the consent page does,
+    # and stays closed).
+    r"|ims/ob/v3p0/(discovery|credentials|profile)"
+    r"|oauth/(register|token/|revoke_token/))$"
 )
 CORS_ALLOW_ALL_ORIGINS = True
 CORS_ALLOW_CREDENTIALS = False
-CORS_ALLOW_METHODS = ("GET", "HEAD", "OPTIONS", "POST")
-CORS_ALLOW_HEADERS = ("accept", "accept-language", "cache-control", "content-type", "if-none-match")
-CORS_EXPOSE_HEADERS = ("ETag",)
+CORS_ALLOW_METHODS = ("GET", "HEAD", "OPTIONS", "POST", "PUT")
+CORS_ALLOW_HEADERS = (
+    "accept",
+    "accept-language",
+    "authorization",
+    "cache-control",
+    "content-type",
+    "if-none-match",
+)
+CORS_EXPOSE_HEADERS = ("ETag", "Link", "X-Total-Count")
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
@@ -293,6 +309,36 @@ AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "microcred.core.clients.client_address"
 AXES_LOCKOUT_CALLABLE = "microcred.accounts.views.locked_out"
 AXES_VERBOSE = False
+
+# OAuth 2.0 of the Open Badges 3.0 API (django-oauth-toolkit): authorization code with PKCE,
+# S256 only; a client may ask only for the scopes it registered (microcred.obapi.oauth);
+# refresh tokens rotate, and a refresh token used twice revokes its family.
+OAUTH2_PROVIDER = {
+    "SCOPES_BACKEND_CLASS": "microcred.obapi.oauth.RegisteredScopes",
+    "PKCE_REQUIRED": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    # RFC 9207: the authorization response names this server (iss), against mix-up attacks.
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "OIDC_ISS_ENDPOINT": PUBLIC_URL,
+    # http only for native clients on the loopback interface (RFC 8252 section 7.3):
+    # registration (obapi.services.register_client) refuses any other http redirect URI.
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https", "http"],
+    "AUTHORIZATION_CODE_EXPIRE_SECONDS": 60,
+    "ACCESS_TOKEN_EXPIRE_SECONDS": int(os.environ.get("MICROCRED_OAUTH_ACCESS_SECONDS", 3600)),
+    "REFRESH_TOKEN_EXPIRE_SECONDS": 180 * 24 * 3600,
+    "ROTATE_REFRESH_TOKEN": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "REQUEST_APPROVAL_PROMPT": "force",
+}
+# The toolkit's deployment check warns of http redirect URIs; registration allows them only on
+# the loopback interface, as above.
+SILENCED_SYSTEM_CHECKS = ["oauth2_provider.W008"]
+# Named because obapi's client registrations point at the (swappable) application model.
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
 
 LOGGING = {
     "version": 1,

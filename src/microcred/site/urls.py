@@ -9,6 +9,8 @@ from microcred.catalogue.api import router as catalogue_router
 from microcred.core.api import api
 from microcred.credentialengine.api import router as credentialengine_router
 from microcred.europass.api import router as europass_router
+from microcred.obapi.api import ob_api
+from microcred.obapi.urls import oauth_urls
 from microcred.organisations.api import router as organisations_router
 from microcred.pathways.api import router as pathways_router
 from microcred.quality.api import router as quality_router
@@ -48,6 +50,9 @@ urlpatterns = [
     path("", include("microcred.credentialengine.urls")),
     path("", include("microcred.wallets.urls")),
     path("", include("microcred.bulk.urls")),
+    path("", include("microcred.obapi.urls")),
+    path("oauth/", include(oauth_urls)),
+    path("ims/ob/v3p0/", ob_api.urls),
     path("studio/", include("microcred.studio.urls")),
     path("api/v1/", api.urls),
     path("api/openapi.json", views.openapi, name="openapi"),

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ObapiConfig(AppConfig):
+    name = "microcred.obapi"
+    verbose_name = "Open Badges API"
