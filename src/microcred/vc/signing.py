@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import Any, Literal, overload
 
@@ -52,20 +53,54 @@ def sign(
     ``verification_method`` defaults to the key's did:key, so a key from
     ``microcred keys generate`` signs credentials anyone can verify offline.
     """
-    if not isinstance(credential, dict):
-        raise ProofError("Only a JSON object (a credential) can be signed.")
+    return next(
+        sign_many(
+            [credential],
+            key=key,
+            suite=suite,
+            verification_method=verification_method,
+            created=created,
+            loader=loader,
+        )
+    )
+
+
+def sign_many(
+    credentials: Iterable[dict[str, Any]],
+    *,
+    key: Any,
+    suite: str = "eddsa-rdfc-2022",
+    verification_method: str | None = None,
+    created: datetime | None = None,
+    loader: ContextLoader = DEFAULT_LOADER,
+) -> Iterator[dict[str, Any] | str]:
+    """Return an iterator of ``credentials`` signed as :func:`sign` signs one, sharing the work.
+
+    Every proof of the batch has the same configuration, so a Data Integrity
+    suite canonicalizes it once for the batch (per distinct ``@context``)
+    instead of once per credential: for eddsa-rdfc-2022 that is half of the
+    JSON-LD work. Credentials are signed lazily, in order.
+    """
     if suite == VC_JWT:
         # Without a method, sign_jwt names a did:key or embeds the public JWK (RSA).
-        return vcjwt.sign_jwt(credential, key, kid=verification_method, now=created)
-    method = verification_method or default_verification_method(key)
-    return dataintegrity.sign(
-        credential,
+        return (
+            vcjwt.sign_jwt(_credential(credential), key, kid=verification_method, now=created)
+            for credential in credentials
+        )
+    return dataintegrity.sign_many(
+        map(_credential, credentials),
         key=key,
         suite=suite,
-        verification_method=method,
+        verification_method=verification_method or default_verification_method(key),
         created=created,
         loader=loader,
     )
+
+
+def _credential(value: Any) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise ProofError("Only a JSON object (a credential) can be signed.")
+    return value
 
 
 def default_verification_method(key: Any) -> str:

@@ -8,6 +8,7 @@ a skipped check. Only our own errors are caught here: a bug is a bug.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -65,6 +66,34 @@ def verify(
     verifier = Verifier(fetcher=fetcher, loader=loader, now=now or datetime.now(UTC), limits=limits)
     try:
         return [verifier.verify_presented(item, source=source) for item in presented]
+    finally:
+        verifier.close()
+
+
+def verify_batch(
+    inputs: Iterable[tuple[bytes | str | dict[str, Any], str | None]],
+    *,
+    fetcher: Fetcher | None = None,
+    loader: ContextLoader = DEFAULT_LOADER,
+    now: datetime | None = None,
+    limits: FetchLimits = DEFAULT_LIMITS,
+) -> list[list[VerificationReport]]:
+    """Verify each ``(data, source)`` as :func:`verify` would, in one session, and return the
+    reports of each input.
+
+    The session fetches each document, resolves each key and verifies each
+    status list credential once for the whole batch: a batch of credentials
+    from one issuer pays for its DID document and status list once. ``limits``
+    bound the whole session (one deadline), and the count of documents per
+    credential as in :func:`verify`. Raise :class:`InputError` for an input
+    that holds nothing we can read.
+    """
+    verifier = Verifier(fetcher=fetcher, loader=loader, now=now or datetime.now(UTC), limits=limits)
+    try:
+        return [
+            [verifier.verify_presented(item, source=source) for item in read_presented(data)]
+            for data, source in inputs
+        ]
     finally:
         verifier.close()
 
