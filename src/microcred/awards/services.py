@@ -16,7 +16,7 @@ import re
 import secrets
 import uuid
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from functools import partial
 from typing import Any
@@ -531,22 +531,37 @@ def _sign_awards(
                 achievement=achievement,
                 credential_status=slot.entry(),
                 quality_report=quality_report,
-                field=_request_field(number, "", numbered=numbered),
+                where=_request_field(number, "", numbered=numbered),
             )
         )
-    texts = _sign_all(credentials, [award.format for award in awards], organisation, now=now)
+    hashes = _CanonicalHashes()
+    texts = _sign_all(
+        credentials, [award.format for award in awards], organisation, now=now, hashes=hashes
+    )
     for award, text in zip(awards, texts, strict=True):
         award.signed_credential = text
-    _verify_signed(awards, now=now, numbered=numbered)
+    _verify_signed(awards, now=now, numbered=numbered, hashes=hashes)
     return list(zip(awards, reserved, strict=True))
 
 
-def _verify_signed(awards: list[Award], *, now: datetime, numbered: bool) -> None:
+@dataclass
+class _CanonicalHashes:
+    """The canonical hashes of a batch, kept while signing for its verification to reuse."""
+
+    proofs: dict[str, bytes] = field(default_factory=dict)
+    documents: dict[str, bytes] = field(default_factory=dict)
+
+
+def _verify_signed(
+    awards: list[Award], *, now: datetime, numbered: bool, hashes: _CanonicalHashes
+) -> None:
     """Verify each stored text as any verifier would; raise for the first that fails.
 
     One verification session per chunk: the issuer's DID document is read
     and each status list verified once for the chunk, not once per award
-    (issuing changes no bit of them).
+    (issuing changes no bit of them). Every check runs for every credential;
+    only the canonical hashes are taken from the signing of the same JSON
+    (``hashes``), since canonicalizing it again would give the same bytes.
     """
     fetcher = organisations.get_platform_fetcher(fallback=LocalFetcher({}))
     for start in range(0, len(awards), CHUNK):
@@ -555,6 +570,8 @@ def _verify_signed(awards: list[Award], *, now: datetime, numbered: bool) -> Non
             [(award.signed_credential, credential_url(award)) for award in chunk],
             fetcher=fetcher,
             now=now,
+            proof_hashes=hashes.proofs,
+            document_hashes=hashes.documents,
         )
         for number, [report] in enumerate(reports, start):
             if not report.verified:
@@ -813,7 +830,7 @@ def _build_credential(
     achievement: dict[str, Any],
     credential_status: dict[str, Any],
     quality_report: str,
-    field: str = "",
+    where: str = "",
 ) -> dict[str, Any]:
     """Return the award's unsigned credential; refuse one that breaks OB 3.0 or would lose
     data as JSON-LD.
@@ -836,12 +853,11 @@ def _build_credential(
             quality_report=quality_report,
         )
     except OB3ValueError as error:
+        # In a batch the JSON path follows the request: requests[2].credentialSubject...
         raise InvalidInput(
             f"The credential would not be valid Open Badges 3.0: {error.message}",
             code="award.invalid_credential",
-            field=f"{field}{error.field}"
-            if field and error.field
-            else error.field or field or None,
+            field=f"{where}{(error.field or '$')[1:]}" if where else error.field,
             data=error.data,
         ) from error
     if request.format == CredentialFormat.VC_JWT:
@@ -850,13 +866,20 @@ def _build_credential(
 
 
 def _sign_all(
-    credentials: list[dict[str, Any]], formats: list[str], organisation: Any, *, now: datetime
+    credentials: list[dict[str, Any]],
+    formats: list[str],
+    organisation: Any,
+    *,
+    now: datetime,
+    hashes: _CanonicalHashes | None = None,
 ) -> list[str]:
     """Return each credential signed in its format, as the text that is stored and served.
 
     The Data Integrity credentials are signed together, so their shared proof
-    configuration is canonicalized once.
+    configuration is canonicalized once; ``hashes`` keeps the canonical hashes
+    for their verification.
     """
+    hashes = hashes or _CanonicalHashes()
     signed: list[str] = [""] * len(credentials)
     for format in dict.fromkeys(formats):
         numbers = [number for number, wanted in enumerate(formats) if wanted == format]
@@ -873,7 +896,14 @@ def _sign_all(
             key, method = organisations.get_signer(organisation)
             texts = [
                 json.dumps(document, ensure_ascii=False, indent=2)
-                for document in sign_many(chosen, key=key, verification_method=method, created=now)
+                for document in sign_many(
+                    chosen,
+                    key=key,
+                    verification_method=method,
+                    created=now,
+                    proof_hashes=hashes.proofs,
+                    document_hashes=hashes.documents,
+                )
             ]
         for number, text in zip(numbers, texts, strict=True):
             signed[number] = text

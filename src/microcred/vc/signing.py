@@ -10,6 +10,7 @@ from microcred.vc import dataintegrity
 from microcred.vc import jwt as vcjwt
 from microcred.vc.errors import ProofError
 from microcred.vc.jsonld import DEFAULT_LOADER, ContextLoader
+from microcred.vc.suites import DocumentHashes, ProofHashes
 
 VC_JWT = "vc-jwt"
 
@@ -73,13 +74,17 @@ def sign_many(
     verification_method: str | None = None,
     created: datetime | None = None,
     loader: ContextLoader = DEFAULT_LOADER,
+    proof_hashes: ProofHashes | None = None,
+    document_hashes: DocumentHashes | None = None,
 ) -> Iterator[dict[str, Any] | str]:
     """Return an iterator of ``credentials`` signed as :func:`sign` signs one, sharing the work.
 
     Every proof of the batch has the same configuration, so a Data Integrity
     suite canonicalizes it once for the batch (per distinct ``@context``)
     instead of once per credential: for eddsa-rdfc-2022 that is half of the
-    JSON-LD work. Credentials are signed lazily, in order.
+    JSON-LD work. Pass ``proof_hashes`` and ``document_hashes`` (empty dicts)
+    to :func:`microcred.vc.verify_batch` too, and verifying what was just
+    signed canonicalizes nothing again. Credentials are signed lazily, in order.
     """
     if suite == VC_JWT:
         # Without a method, sign_jwt names a did:key or embeds the public JWK (RSA).
@@ -94,6 +99,8 @@ def sign_many(
         verification_method=verification_method or default_verification_method(key),
         created=created,
         loader=loader,
+        proof_hashes=proof_hashes,
+        document_hashes=document_hashes,
     )
 
 
