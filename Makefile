@@ -49,6 +49,7 @@ bench: $(DEV_STAMP)
 	$(BIN)/python benchmarks/signing.py
 	$(BIN)/python benchmarks/hostile_inputs.py
 	$(BIN)/python benchmarks/ob3_builders.py
+	DATABASE_URL=$${DATABASE_URL:-$(POSTGRES_URL)} $(BIN)/python benchmarks/bulk_issuing.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache
