@@ -88,6 +88,8 @@ def requests_for(version: Any, rows: range, run: str) -> list[Any]:
 def worker(arguments: argparse.Namespace) -> None:
     """Issue every ``workers``-th batch of the run, starting at batch ``index``."""
     setup_django()
+    from django.db import connection
+
     from microcred.accounts.models import User
     from microcred.awards import services
     from microcred.catalogue.models import MicroCredentialVersion
@@ -96,15 +98,29 @@ def worker(arguments: argparse.Namespace) -> None:
         pk=arguments.version
     )
     registrar = User.objects.get(pk=arguments.registrar)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        [backend] = cursor.fetchone()
     print("ready", flush=True)
     sys.stdin.readline()
-    started = time.process_time()
+    started, database_started = time.process_time(), _cpu_seconds(backend)
     issued = 0
     for start in range(arguments.index * arguments.batch, arguments.rows, arguments.step):
         rows = range(start, min(start + arguments.batch, arguments.rows))
         requests = requests_for(version, rows, arguments.run)
         issued += len(services.issue_awards(actor=registrar, version=version, requests=requests))
-    print(json.dumps({"issued": issued, "cpu": time.process_time() - started}), flush=True)
+    cpu, database = time.process_time() - started, _cpu_seconds(backend) - database_started
+    print(json.dumps({"issued": issued, "cpu": cpu, "database": database}), flush=True)
+
+
+def _cpu_seconds(pid: int) -> float:
+    """Return the CPU seconds process ``pid`` used so far (the worker's PostgreSQL backend,
+    when the server runs on this machine; 0 when it cannot be read)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def run_workers(
@@ -179,7 +195,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=5000)
     parser.add_argument("--batch", type=int, default=500, help="rows per issue_awards call")
-    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--workers", type=int, nargs="*", default=[1, 2])
     parser.add_argument("--baseline", type=int, default=200, help="awards issued one at a time")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     for name in ("index", "step", "version", "registrar"):
@@ -239,12 +255,16 @@ def main() -> None:
         )
         rate = arguments.rows / seconds
         cpu = 1000 * sum(result["cpu"] for result in results) / arguments.rows
+        database = 1000 * sum(result["database"] for result in results) / arguments.rows
         print(
             f"  issue_awards, {count} worker(s), batches of {arguments.batch}: "
             f"{arguments.rows:,} awards in {seconds:.1f} s = {rate:,.0f} awards/s "
             f"(target {TARGET}/s; {rate / baseline:.1f}x issue_award here, "
-            f"{rate * LANDED_MS_PER_AWARD / 1000:.1f}x the 21 ms before); "
-            f"workers' CPU {cpu:.2f} ms/award ({baseline_cpu / cpu:.1f}x less); load {_load()}"
+            f"{rate * LANDED_MS_PER_AWARD / 1000:.1f}x the 21 ms before); load {_load()}\n"
+            f"    CPU per award: workers {cpu:.2f} ms ({baseline_cpu / cpu:.1f}x less than "
+            f"issue_award), their PostgreSQL backends {database:.2f} ms: "
+            f"{(os.cpu_count() or 1) * 1000 / (cpu + database):,.0f} awards/s on this machine "
+            "were it idle"
         )
         verified, seconds = check_run(organisation, run, arguments.rows)
         print(
