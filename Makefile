@@ -51,6 +51,7 @@ bench: $(DEV_STAMP)
 	$(BIN)/python benchmarks/ob3_builders.py
 	$(BIN)/python benchmarks/elm_export.py
 	$(BIN)/python benchmarks/bulk_issue.py
+	DATABASE_URL=$${DATABASE_URL:-$(POSTGRES_URL)} $(BIN)/python benchmarks/bulk_issuing.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -20,7 +20,7 @@ import hashlib
 import hmac
 import json
 import secrets
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
@@ -37,10 +37,12 @@ from microcred.datafiles import generated_secret, private_file
 __all__ = [
     "ChainCheck",
     "Checkpoint",
+    "NewEvent",
     "audit_key",
     "check_chain",
     "event_hash",
     "record_event",
+    "record_events",
     "write_checkpoint",
 ]
 
@@ -89,6 +91,17 @@ def _payload(event: AuditEvent) -> dict[str, Any]:
     }
 
 
+@dataclass(frozen=True)
+class NewEvent:
+    """An event to append: who did what, in which organisation, to what, with what data."""
+
+    actor: AbstractBaseUser | None
+    action: str
+    organisation: Any = None
+    target: Any = None
+    data: dict[str, Any] | None = None
+
+
 def record_event(
     *,
     actor: AbstractBaseUser | None,
@@ -99,37 +112,57 @@ def record_event(
     now: datetime | None = None,
 ) -> AuditEvent:
     """Append an event to the chain; call it inside the transaction that makes the change,
-    after any slow work such as signing.
+    after any slow work such as signing (see :func:`record_events`)."""
+    [event] = record_events(
+        [NewEvent(actor, action, organisation=organisation, target=target, data=data)], now=now
+    )
+    return event
 
-    Appends are serialised by a transaction-level advisory lock on PostgreSQL (SQLite
-    takes its one write lock when the transaction begins). The lock is taken here, just
-    before the newest event is read, and held until the caller's transaction ends, so
-    the next writer reads this event once it is committed and chains after it: no hot
-    row, no duplicate sequence. Everything the transaction does after this call delays
-    every other audited write, hence "after signing".
+
+def record_events(events: Sequence[NewEvent], *, now: datetime | None = None) -> list[AuditEvent]:
+    """Append ``events`` to the chain in order, in one locked step, and return them.
+
+    Call it inside the transaction that makes the changes, after any slow work
+    such as signing. Appends are serialised by a transaction-level advisory lock
+    on PostgreSQL (SQLite takes its one write lock when the transaction begins).
+    The lock is taken here, just before the newest event is read, and held until
+    the caller's transaction ends, so the next writer reads these events once they
+    are committed and chains after them: no hot row, no duplicate sequence.
+    Everything the transaction does after this call delays every other audited
+    write, hence "after signing". A batch pays for the lock, the read of the
+    newest event and the insert once, whatever its size.
     """
+    created_at = now or datetime.now(UTC)
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [APPEND_LOCK])
         last = AuditEvent.objects.order_by("-sequence").only("sequence", "hash").first()
-        event = AuditEvent(
-            sequence=(last.sequence + 1) if last else 1,
-            created_at=now or datetime.now(UTC),
-            actor_id=getattr(actor, "pk", None) or None,
-            actor_label=_actor_label(actor),
-            organisation=organisation,
-            action=action,
-            target_type=type(target).__name__ if target is not None else "",
-            target_id=str(getattr(target, "uuid", None) or getattr(target, "pk", "") or "")
-            if target is not None
-            else "",
-            data=data or {},
-            previous_hash=last.hash if last else GENESIS_HASH,
-        )
-        event.hash = event_hash(event)
-        event.save()
-        return event
+        sequence, previous_hash = (last.sequence, last.hash) if last else (0, GENESIS_HASH)
+        appended = []
+        for new in events:
+            sequence += 1
+            event = AuditEvent(
+                sequence=sequence,
+                created_at=created_at,
+                actor_id=getattr(new.actor, "pk", None) or None,
+                actor_label=_actor_label(new.actor),
+                organisation=new.organisation,
+                action=new.action,
+                target_type=type(new.target).__name__ if new.target is not None else "",
+                target_id=_target_id(new.target),
+                data=new.data or {},
+                previous_hash=previous_hash,
+            )
+            event.hash = previous_hash = event_hash(event)
+            appended.append(event)
+        return AuditEvent.objects.bulk_create(appended)
+
+
+def _target_id(target: Any) -> str:
+    if target is None:
+        return ""
+    return str(getattr(target, "uuid", None) or getattr(target, "pk", "") or "")
 
 
 def _actor_label(actor: AbstractBaseUser | None) -> str:

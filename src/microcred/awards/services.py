@@ -16,8 +16,9 @@ import re
 import secrets
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -30,7 +31,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from microcred.accounts.services import User, find_user
-from microcred.audit.services import record_event
+from microcred.audit.services import NewEvent, record_event, record_events
 from microcred.awards import downloads, status
 from microcred.awards.credential import Learner, Outcome, build_credential
 from microcred.awards.models import (
@@ -39,6 +40,7 @@ from microcred.awards.models import (
     CredentialFormat,
     LearnerRecord,
     RecordOrigin,
+    StatusEntry,
     StatusList,
 )
 from microcred.catalogue import services as catalogue
@@ -47,7 +49,7 @@ from microcred.errors import Conflict, Forbidden, InvalidInput, MicrocredError, 
 from microcred.inputs import clean_text
 from microcred.organisations import services as organisations
 from microcred.organisations.services import Role
-from microcred.vc import VerificationReport, sign, verify
+from microcred.vc import VerificationReport, sign_many, verify, verify_batch
 from microcred.vc import clr_builders as clr
 from microcred.vc import ob3_builders as ob3
 from microcred.vc.errors import ClrValueError, OB3ValueError
@@ -199,27 +201,25 @@ def issue_award(
         results=results,
         learner_user_id=getattr(learner, "pk", None),
     )
-    return _issue(organisation, version, request, actor=actor, now=now or timezone.now())
+    [issued] = _issue(organisation, version, [request], actor=actor, now=now or timezone.now())
+    _notify_new([issued])
+    return issued.award
 
 
 def check_award_request(
     *,
     version: Any,
-    learner_email: str | None,
-    learner_did: str | None,
-    learner_name: str | None,
-    result: dict[str, Any] | None,
-    evidence: list[Any] | None,
-    narrative: str | None,
-    idempotency_key: str | None,
+    learner_email: str | None = None,
+    learner_did: str | None = None,
+    learner_name: str | None = None,
+    result: dict[str, Any] | None = None,
+    evidence: list[Any] | None = None,
+    narrative: str | None = None,
+    idempotency_key: str | None = None,
     format: str = CredentialFormat.DATA_INTEGRITY,
 ) -> IssueRequest:
-    """Check one award's data as :func:`issue_award` would, and return it as a request for
-    :func:`issue_awards`; raise InvalidInput naming the field.
-
-    Authorises nothing: :func:`issue_awards` does, once per call. A caller checking many rows
-    (a bulk upload) finds every bad row before anything is issued.
-    """
+    """Check one award request as :func:`issue_award` does and return it normalised, for
+    :func:`issue_awards`; raise InvalidInput naming the field."""
     return _issue_request(
         version=version,
         learner_email=learner_email,
@@ -234,25 +234,38 @@ def check_award_request(
 
 
 def issue_awards(
-    *, actor: User, version: Any, requests: Sequence[IssueRequest], now: datetime | None = None
+    *,
+    actor: User,
+    version: Any,
+    requests: Sequence[IssueRequest],
+    now: datetime | None = None,
 ) -> list[Award]:
     """Issue each request idempotently by its key, in order; no learner emails (the caller
     sends them). An already-issued key returns the earlier award; a key reused with other data
     raises Conflict; the first error raises and nothing of the call is stored (one transaction).
+
+    The actor needs the registrar (or owner) role in the version's
+    organisation; each request comes from :func:`check_award_request` for
+    this version. Errors name the request (``requests[3].idempotency_key``).
+    The batch is issued as one: its status-list indexes are reserved in one
+    locked step, its credentials signed with one canonical proof
+    configuration and verified in one session (the issuer's DID document and
+    status list checked once), and its awards, status entries and audit
+    events written in bulk. Call it outside a transaction, so that the
+    reservation commits at once and other issuers need not wait for this
+    batch to be signed (inside one, the list stays locked until the caller
+    commits).
     """
     organisation = access_issuing(actor, version.microcredential.organisation.slug)
-    now = now or timezone.now()
-    for number, request in enumerate(requests):
-        if request.version_id != version.pk:
-            raise InvalidInput(
-                f"requests[{number}] is for another version than {version}.",
-                field=f"requests[{number}].version",
-            )
-    with transaction.atomic():
-        return [
-            _issue(organisation, version, request, actor=actor, now=now, notify=False)
-            for request in requests
-        ]
+    issued = _issue(
+        organisation,
+        version,
+        requests,
+        actor=actor,
+        now=now or timezone.now(),
+        numbered=True,
+    )
+    return [item.award for item in issued]
 
 
 @dataclass(frozen=True)
@@ -309,142 +322,328 @@ def issue_decided_award(decision: DecidedAward, *, now: datetime | None = None) 
         granted_through=decision.granted_through,
         learning_setting=decision.learning_setting,
     )
-    return _issue(
+    [issued] = _issue(
         version.microcredential.organisation,
         version,
-        request,
+        [request],
         actor=decision.decided_by,
         now=now or timezone.now(),
         decision=decision.decision,
     )
+    _notify_new([issued])
+    return issued.award
+
+
+# How often a batch is tried again when a concurrent call stored one of its keys first.
+ISSUE_ATTEMPTS = 3
+# Awards per verification session and per query of keys issued before.
+CHUNK = 500
+
+
+@dataclass(frozen=True)
+class _Issued:
+    award: Award
+    new: bool
 
 
 def _issue(
     organisation: Any,
     version: Any,
-    request: IssueRequest,
+    requests: Sequence[IssueRequest],
     *,
     actor: User | None,
     now: datetime,
     decision: str | None = None,
-    notify: bool = True,
-) -> Award:
-    """Issue an authorised request, or return the award issued with its key before.
+    numbered: bool = False,
+) -> list[_Issued]:
+    """Issue authorised requests in order, or return the awards issued with their keys before.
 
-    ``actor`` is who issues, or who decided the pass that issues (None if no one did);
-    ``notify`` emails the learner once the award is committed (a bulk caller sends its own).
+    ``actor`` is who issues, or who decided the pass that issues (None if no
+    one did); ``decision`` names that decision in the audit event.
+    ``numbered`` names the request in errors (``requests[2].idempotency_key``).
 
-    In one transaction: take the next index of the organisation's suspension
-    list under a row lock (the credential's one status entry, see
-    :data:`status.ISSUING_PURPOSE`), build the credential, sign it
-    with the organisation's key (``eddsa-rdfc-2022``, or VC-JWT), verify what
-    was signed as any verifier would, store the signed text, write the audit
-    event. A failure anywhere stores nothing.
+    Reserve the status-list indexes of the new awards (their one status
+    entry, see :data:`status.ISSUING_PURPOSE`; the reservation commits at once
+    outside a transaction), build the credentials, sign them with the
+    organisation's key (``eddsa-rdfc-2022``, or VC-JWT), verify what was
+    signed as any verifier would, then store the signed text, status entries
+    and audit events in one transaction. A failure anywhere stores no award.
+    When a concurrent call stores one of the keys first, the unique key
+    refuses this batch and it is tried again: the awards issued meanwhile are
+    returned, the rest issued.
     """
-    existing = _issued_before(organisation, request)
-    if existing is not None:
-        return existing
-    if version.status != "published":
-        raise InvalidInput(
-            f"{version} is not published (it is {version.status}); only published versions "
-            "are issued.",
-            code="award.version_not_published",
-            field="version",
-        )
-    try:
-        with transaction.atomic():
-            status_list = status.current_list(organisation, status.ISSUING_PURPOSE, now=now)
-            # Checked again under the lock: a concurrent call with the same key has committed.
-            existing = _issued_before(organisation, request)
-            if existing is not None:
-                return existing
-            award = _sign_award(
-                organisation, version, request, status_list, actor=actor, now=now, decision=decision
+    requests = _checked_requests(version, requests, numbered=numbered)
+    for attempt in range(1, ISSUE_ATTEMPTS + 1):
+        earlier = _issued_before(organisation, requests, numbered=numbered)
+        pending: dict[str, IssueRequest] = {}
+        for request in requests:
+            if request.idempotency_key not in earlier:
+                pending.setdefault(request.idempotency_key, request)
+        if not pending:
+            return [_Issued(earlier[request.idempotency_key], False) for request in requests]
+        if version.status != "published":
+            raise InvalidInput(
+                f"{version} is not published (it is {version.status}); only published "
+                "versions are issued.",
+                code="award.version_not_published",
+                field="version",
             )
-            if notify and award.learner_email:
-                transaction.on_commit(lambda: notify_learners([award]))
-    except IntegrityError:
-        # The unique idempotency key caught a concurrent issue the lock did not serialise.
-        existing = _issued_before(organisation, request)
-        if existing is None:
-            raise
-        return existing
-    return award
+        signed = _sign_awards(
+            organisation, version, list(pending.values()), actor=actor, now=now, numbered=numbered
+        )
+        try:
+            _store(signed, organisation=organisation, actor=actor, now=now, decision=decision)
+        except IntegrityError:
+            # The unique idempotency key caught a concurrent issue: look the keys up again.
+            if attempt == ISSUE_ATTEMPTS:
+                raise
+            continue
+        awards = {**earlier, **{award.idempotency_key: award for award, _ in signed}}
+        fresh = set(pending)
+        issued = []
+        for request in requests:
+            key = request.idempotency_key
+            # A key given twice in the call is new once: its learner is emailed once.
+            issued.append(_Issued(awards[key], key in fresh))
+            fresh.discard(key)
+        return issued
+    raise AssertionError("unreachable: the last attempt returns or raises")
 
 
-def _sign_award(
+def _checked_requests(
+    version: Any, requests: Sequence[IssueRequest], *, numbered: bool
+) -> list[IssueRequest]:
+    """Return the requests as a list; raise InvalidInput for one that is not a checked request
+    for ``version``, Conflict for a key given twice with other data."""
+    if isinstance(requests, IssueRequest | str | bytes) or not isinstance(requests, Sequence):
+        raise InvalidInput("requests must be a list of award requests.", field="requests")
+    fingerprints: dict[str, str] = {}
+    for number, request in enumerate(requests):
+        where = _request_field(number, "", numbered=numbered) or "request"
+        if not isinstance(request, IssueRequest):
+            raise InvalidInput(
+                f"{where} is not an award request (see check_award_request).", field=where
+            )
+        if request.version_id != version.pk:
+            raise InvalidInput(
+                f"{where} was checked for another version than {version}.",
+                code="award.other_version",
+                field=where,
+            )
+        fingerprint = fingerprints.setdefault(request.idempotency_key, request.fingerprint())
+        if fingerprint != request.fingerprint():
+            raise Conflict(
+                f"{where} repeats the idempotency key of an earlier request with other data; "
+                "give each award its own key.",
+                code="award.idempotency_conflict",
+                field=_request_field(number, "idempotency_key", numbered=numbered),
+            )
+    return list(requests)
+
+
+def _request_field(number: int, name: str, *, numbered: bool) -> str:
+    """Return the field an error names: ``requests[2].name`` in a batch, ``name`` alone else."""
+    if not numbered:
+        return name
+    return f"requests[{number}].{name}" if name else f"requests[{number}]"
+
+
+def _issued_before(
+    organisation: Any, requests: Sequence[IssueRequest], *, numbered: bool
+) -> dict[str, Award]:
+    """Return the awards issued with these keys, by key; raise Conflict for a key that was
+    issued for other data."""
+    keys = list(dict.fromkeys(request.idempotency_key for request in requests))
+    found: dict[str, Award] = {}
+    for start in range(0, len(keys), CHUNK):
+        found.update(
+            (award.idempotency_key, award)
+            for award in Award.objects.select_related("organisation", "version").filter(
+                organisation=organisation, idempotency_key__in=keys[start : start + CHUNK]
+            )
+        )
+    for number, request in enumerate(requests):
+        award = found.get(request.idempotency_key)
+        if award is not None and award.request_hash != request.fingerprint():
+            raise Conflict(
+                f"An award ({award.uuid}) was issued with this idempotency key for other data; "
+                "use a new key to issue another award.",
+                code="award.idempotency_conflict",
+                field=_request_field(number, "idempotency_key", numbered=numbered),
+                data={"award": str(award.uuid)},
+            )
+    return found
+
+
+def _sign_awards(
     organisation: Any,
     version: Any,
-    request: IssueRequest,
-    status_list: StatusList,
+    requests: list[IssueRequest],
     *,
     actor: User | None,
     now: datetime,
-    decision: str | None,
-) -> Award:
-    """Create, sign, verify and store the award; call with ``status_list`` locked.
+    numbered: bool,
+) -> list[tuple[Award, status.Reserved]]:
+    """Return the awards of new requests, signed and verified but not stored, with their
+    reserved status-list indexes.
 
-    The credential has one status entry (Open Badges 3.0 allows one), in the
-    organisation's suspension list: see :data:`status.ISSUING_PURPOSE`.
+    What every credential of the batch shares (the achievement, the issuer
+    profile, the signing key, the proof configuration) is read and
+    canonicalized once.
     """
+    achievement = catalogue.get_achievement(version)
+    issuer = organisations.get_profile(organisation, embedded=True)
+    quality_report = public_urls.qa_report_url(
+        organisation.slug, version.microcredential.slug, version.number
+    )
     valid_until = _add_months(now, version.validity_months) if version.validity_months else None
-    award = Award.objects.create(
-        organisation=organisation,
-        version=version,
-        learner_id=request.learner_user_id,
-        learner_name=request.learner.name,
-        learner_email=request.learner.email,
-        learner_did=request.learner.did,
-        identity_salt=request.learner.salt,
-        idempotency_key=request.idempotency_key,
-        request_hash=request.fingerprint(),
-        format=request.format,
-        result={
-            key: value
-            for key, value in (("grade", request.outcome.grade), ("score", request.outcome.score))
-            if value
-        },
-        issued_by=actor if getattr(actor, "pk", None) else None,
-        issued_at=now,
-        valid_until=valid_until,
-        granted_through=request.granted_through,
-        learning_setting=request.outcome.learning_setting,
-    )
-    entry = status.allocate(award, status_list)
-    credential = _build_credential(
-        award,
-        request,
-        achievement=catalogue.get_achievement(version),
-        credential_status=entry,
-        quality_report=public_urls.qa_report_url(
-            organisation.slug, version.microcredential.slug, version.number
-        ),
-    )
-    award.signed_credential = _sign(credential, organisation, request.format, now=now)
-    report = verify_award(award, now=now)
-    if not report.verified:
-        raise MicrocredError(
-            "The credential did not verify right after signing, so it was not issued: "
-            + "; ".join(check.message for check in report.failures),
-            code="award.verification_failed",
-            data={"failures": [check.as_dict() for check in report.failures]},
+    issued_by = actor if getattr(actor, "pk", None) else None
+    reserved = status.reserve_indexes(organisation, len(requests), now=now)
+    awards = []
+    credentials = []
+    for number, (request, slot) in enumerate(zip(requests, reserved, strict=True)):
+        award = Award(
+            organisation=organisation,
+            version=version,
+            learner_id=request.learner_user_id,
+            learner_name=request.learner.name,
+            learner_email=request.learner.email,
+            learner_did=request.learner.did,
+            identity_salt=request.learner.salt,
+            idempotency_key=request.idempotency_key,
+            request_hash=request.fingerprint(),
+            format=request.format,
+            result={
+                key: value
+                for key, value in (
+                    ("grade", request.outcome.grade),
+                    ("score", request.outcome.score),
+                )
+                if value
+            },
+            issued_by=issued_by,
+            issued_at=now,
+            valid_until=valid_until,
+            granted_through=request.granted_through,
+            learning_setting=request.outcome.learning_setting,
         )
-    award.save(update_fields=["signed_credential"])
-    record_event(
-        actor=actor,
-        action="award.issue",
-        organisation=organisation,
-        target=award,
-        data={
-            "version": str(version.achievement_uuid),
-            "format": award.format,
-            "statusListIndexes": {entry["statusPurpose"]: entry["statusListIndex"]},
-            **({"decision": decision} if decision else {}),
-            **({"grantedThrough": award.granted_through} if award.granted_through else {}),
-        },
-        now=now,
+        awards.append(award)
+        credentials.append(
+            _build_credential(
+                award,
+                request,
+                issuer=issuer,
+                achievement=achievement,
+                credential_status=slot.entry(),
+                quality_report=quality_report,
+                where=_request_field(number, "", numbered=numbered),
+            )
+        )
+    hashes = _CanonicalHashes()
+    texts = _sign_all(
+        credentials, [award.format for award in awards], organisation, now=now, hashes=hashes
     )
-    return award
+    for award, text in zip(awards, texts, strict=True):
+        award.signed_credential = text
+    _verify_signed(awards, now=now, numbered=numbered, hashes=hashes)
+    return list(zip(awards, reserved, strict=True))
+
+
+@dataclass
+class _CanonicalHashes:
+    """The canonical hashes of a batch, kept while signing for its verification to reuse."""
+
+    proofs: dict[str, bytes] = field(default_factory=dict)
+    documents: dict[str, bytes] = field(default_factory=dict)
+
+
+def _verify_signed(
+    awards: list[Award], *, now: datetime, numbered: bool, hashes: _CanonicalHashes
+) -> None:
+    """Verify each stored text as any verifier would; raise for the first that fails.
+
+    One verification session per chunk: the issuer's DID document is read
+    and each status list verified once for the chunk, not once per award
+    (issuing changes no bit of them). Every check runs for every credential;
+    only the canonical hashes are taken from the signing of the same JSON
+    (``hashes``), since canonicalizing it again would give the same bytes.
+    """
+    fetcher = organisations.get_platform_fetcher(fallback=LocalFetcher({}))
+    for start in range(0, len(awards), CHUNK):
+        chunk = awards[start : start + CHUNK]
+        reports = verify_batch(
+            [(award.signed_credential, credential_url(award)) for award in chunk],
+            fetcher=fetcher,
+            now=now,
+            proof_hashes=hashes.proofs,
+            document_hashes=hashes.documents,
+        )
+        for number, [report] in enumerate(reports, start):
+            if not report.verified:
+                where = _request_field(number, "", numbered=numbered)
+                raise MicrocredError(
+                    (f"{where}: " if where else "")
+                    + "The credential did not verify right after signing, so it was not "
+                    + "issued: "
+                    + "; ".join(check.message for check in report.failures),
+                    code="award.verification_failed",
+                    data={"failures": [check.as_dict() for check in report.failures]},
+                )
+
+
+def _store(
+    signed: list[tuple[Award, status.Reserved]],
+    *,
+    organisation: Any,
+    actor: User | None,
+    now: datetime,
+    decision: str | None,
+) -> None:
+    """Write the awards, their status entries and their audit events in one transaction.
+
+    The audit chain's lock is taken last, so it is held only for the insert
+    of the events and the commit.
+    """
+    awards = [award for award, _ in signed]
+    with transaction.atomic():
+        Award.objects.bulk_create(awards, batch_size=CHUNK)
+        StatusEntry.objects.bulk_create(
+            [
+                StatusEntry(award=award, status_list=slot.status_list, index=slot.index)
+                for award, slot in signed
+            ],
+            batch_size=CHUNK,
+        )
+        record_events(
+            [
+                NewEvent(
+                    actor,
+                    "award.issue",
+                    organisation=organisation,
+                    target=award,
+                    data={
+                        "version": str(award.version.achievement_uuid),
+                        "format": award.format,
+                        "statusListIndexes": {slot.status_list.purpose: str(slot.index)},
+                        **({"decision": decision} if decision else {}),
+                        **(
+                            {"grantedThrough": award.granted_through}
+                            if award.granted_through
+                            else {}
+                        ),
+                    },
+                )
+                for award, slot in signed
+            ],
+            now=now,
+        )
+
+
+def _notify_new(issued: Sequence[_Issued]) -> None:
+    """Email each learner of a new award with an email address, once the transaction commits."""
+    new = [item.award for item in issued if item.new and item.award.learner_email]
+    if new:
+        transaction.on_commit(partial(notify_learners, new))
 
 
 def _issue_request(
@@ -619,22 +818,6 @@ def _evidence(evidence: list[Any] | None) -> list[dict[str, str]]:
     return items
 
 
-def _issued_before(organisation: Any, request: IssueRequest) -> Award | None:
-    """Return the award issued with this key, or None; raise Conflict if it was other data."""
-    award = Award.objects.filter(
-        organisation=organisation, idempotency_key=request.idempotency_key
-    ).first()
-    if award is not None and award.request_hash != request.fingerprint():
-        raise Conflict(
-            f"An award ({award.uuid}) was issued with this idempotency key for other data; "
-            "use a new key to issue another award.",
-            code="award.idempotency_conflict",
-            field="idempotency_key",
-            data={"award": str(award.uuid)},
-        )
-    return award
-
-
 def _add_months(moment: datetime, months: int) -> datetime:
     """Return ``moment`` plus ``months`` calendar months (the 31st becomes the month's last day)."""
     index = moment.month - 1 + months
@@ -648,9 +831,11 @@ def _build_credential(
     award: Award,
     request: IssueRequest,
     *,
+    issuer: dict[str, Any],
     achievement: dict[str, Any],
     credential_status: dict[str, Any],
     quality_report: str,
+    where: str = "",
 ) -> dict[str, Any]:
     """Return the award's unsigned credential; refuse one that breaks OB 3.0 or would lose
     data as JSON-LD.
@@ -663,7 +848,7 @@ def _build_credential(
         credential = build_credential(
             id=credential_url(award),
             name=award.version.title,
-            issuer=organisations.get_profile(award.organisation, embedded=True),
+            issuer=issuer,
             achievement=achievement,
             learner=request.learner,
             outcome=request.outcome,
@@ -673,10 +858,11 @@ def _build_credential(
             quality_report=quality_report,
         )
     except OB3ValueError as error:
+        # In a batch the JSON path follows the request: requests[2].credentialSubject...
         raise InvalidInput(
             f"The credential would not be valid Open Badges 3.0: {error.message}",
             code="award.invalid_credential",
-            field=error.field,
+            field=f"{where}{(error.field or '$')[1:]}" if where else error.field,
             data=error.data,
         ) from error
     if request.format == CredentialFormat.VC_JWT:
@@ -684,14 +870,49 @@ def _build_credential(
     return credential
 
 
-def _sign(credential: dict[str, Any], organisation: Any, format: str, *, now: datetime) -> str:
-    """Return the signed credential as the text that is stored and served."""
-    if format == CredentialFormat.VC_JWT:
-        key, kid = organisations.get_jwt_signer(organisation)
-        return sign(credential, key=key, suite="vc-jwt", verification_method=kid, created=now)
-    key, method = organisations.get_signer(organisation)
-    signed = sign(credential, key=key, verification_method=method, created=now)
-    return json.dumps(signed, ensure_ascii=False, indent=2)
+def _sign_all(
+    credentials: list[dict[str, Any]],
+    formats: list[str],
+    organisation: Any,
+    *,
+    now: datetime,
+    hashes: _CanonicalHashes | None = None,
+) -> list[str]:
+    """Return each credential signed in its format, as the text that is stored and served.
+
+    The Data Integrity credentials are signed together, so their shared proof
+    configuration is canonicalized once; ``hashes`` keeps the canonical hashes
+    for their verification.
+    """
+    hashes = hashes or _CanonicalHashes()
+    signed: list[str] = [""] * len(credentials)
+    for format in dict.fromkeys(formats):
+        numbers = [number for number, wanted in enumerate(formats) if wanted == format]
+        chosen = [credentials[number] for number in numbers]
+        if format == CredentialFormat.VC_JWT:
+            key, kid = organisations.get_jwt_signer(organisation)
+            texts = [
+                str(text)
+                for text in sign_many(
+                    chosen, key=key, suite="vc-jwt", verification_method=kid, created=now
+                )
+            ]
+        else:
+            key, method = organisations.get_signer(organisation)
+            texts = [
+                json.dumps(document, ensure_ascii=False, indent=2)
+                for document in sign_many(
+                    chosen,
+                    key=key,
+                    verification_method=method,
+                    created=now,
+                    proof_hashes=hashes.proofs,
+                    document_hashes=hashes.documents,
+                )
+            ]
+        for number, text in zip(numbers, texts, strict=True):
+            signed[number] = text
+    return signed
 
 
 def notify_learners(awards: Sequence[Award]) -> None:
@@ -748,7 +969,7 @@ def bind_to_holder(
     subject = dict(credential["credentialSubject"])
     subject["id"] = holder_did
     credential["credentialSubject"] = subject
-    signed = _sign(credential, award.organisation, format, now=now)
+    [signed] = _sign_all([credential], [format], award.organisation, now=now)
     report = _verify_stored(signed, source=credential_url(award), now=now)
     if not report.verified:
         raise MicrocredError(
@@ -1402,7 +1623,7 @@ def _issue_clr(
         created_at=now,
     )
     credential = _build_clr(record, learner, chosen, associations, achievements)
-    record.signed_credential = _sign(credential, organisation, record.format, now=now)
+    [record.signed_credential] = _sign_all([credential], [record.format], organisation, now=now)
     report = verify_learner_record(record, now=now)
     if not report.verified:
         failures = [check for inner in [report, *report.nested] for check in inner.failures]

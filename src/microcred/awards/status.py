@@ -2,17 +2,22 @@
 
 Every function here runs inside the caller's transaction and expects the
 rows it changes to be locked (``select_for_update``), so that two processes
-never hand out the same index nor overwrite each other's bits. Each change
-re-signs the list's ``BitstringStatusListCredential`` at once: the signed
-document is what ``/status/<org>/<list>`` serves.
+never hand out the same index nor overwrite each other's bits;
+:func:`reserve_indexes` takes its lock itself, for a whole block of indexes.
+Each change of a bit re-signs the list's ``BitstringStatusListCredential`` at
+once: the signed document is what ``/status/<org>/<list>`` serves. Handing out
+an index changes no bit (a new credential's bit is 0), so issuing signs no
+list, except a new list when the last one is full.
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.db import transaction
 from django.db.models import QuerySet
 
 from microcred.awards.models import StatusEntry, StatusList, StatusPurpose
@@ -66,19 +71,46 @@ def current_list(organisation: Any, purpose: str, *, now: datetime) -> StatusLis
     return locked_lists(organisation).get(pk=created.pk)
 
 
-def allocate(award: Any, status_list: StatusList) -> dict[str, Any]:
-    """Give ``award`` the next index of ``status_list`` (locked) and return its status entry.
+@dataclass(frozen=True)
+class Reserved:
+    """An index of a status list handed to one credential, not yet backed by its StatusEntry."""
 
-    The unique (list, index) constraint backs the lock: a repeated index
-    fails the transaction instead of sharing a bit between two awards.
+    status_list: StatusList
+    index: int
+
+    def entry(self) -> dict[str, Any]:
+        """Return the credential's ``credentialStatus``: a BitstringStatusListEntry."""
+        return bitstring.status_entry(
+            list_credential_url=list_url(self.status_list),
+            index=self.index,
+            purpose=self.status_list.purpose,
+        )
+
+
+def reserve_indexes(
+    organisation: Any, count: int, *, purpose: str = ISSUING_PURPOSE, now: datetime
+) -> list[Reserved]:
+    """Hand out the next ``count`` indexes of the organisation's ``purpose`` lists, in order.
+
+    One locked step for the whole block: the current list's row is locked,
+    its ``next_index`` moves past the block, and the lock is released when
+    the transaction ends. Called outside a transaction it commits at once, so
+    that issuers elsewhere reserve their own blocks while this one signs; an
+    index whose credential is then never stored stays a gap (its bit stays 0),
+    as a database sequence leaves gaps. A block that does not fit in the
+    current list continues in the next one. The unique (list, index)
+    constraint on StatusEntry backs the lock.
     """
-    index = status_list.next_index
-    StatusEntry.objects.create(award=award, status_list=status_list, index=index)
-    status_list.next_index = index + 1
-    status_list.save(update_fields=["next_index", "updated_at"])
-    return bitstring.status_entry(
-        list_credential_url=list_url(status_list), index=index, purpose=status_list.purpose
-    )
+    reserved: list[Reserved] = []
+    with transaction.atomic():
+        while len(reserved) < count:
+            status_list = current_list(organisation, purpose, now=now)
+            start = status_list.next_index
+            taken = min(count - len(reserved), status_list.size - start)
+            status_list.next_index = start + taken
+            status_list.save(update_fields=["next_index", "updated_at"])
+            reserved.extend(Reserved(status_list, index) for index in range(start, start + taken))
+    return reserved
 
 
 def wanted_bits(purposes: set[str], award_status: str) -> dict[str, bool]:

@@ -36,8 +36,8 @@ from microcred.vc.keys import (
     read_key_file,
 )
 from microcred.vc.report import Check, CheckStatus, VerificationReport
-from microcred.vc.signing import sign
-from microcred.vc.verify import verify
+from microcred.vc.signing import sign, sign_many
+from microcred.vc.verify import verify, verify_batch
 
 __all__ = [
     "Check",
@@ -67,5 +67,7 @@ __all__ = [
     "generate_key",
     "read_key_file",
     "sign",
+    "sign_many",
     "verify",
+    "verify_batch",
 ]

@@ -26,6 +26,7 @@ from microcred.vc.jsonld import DEFAULT_LOADER, ContextLoader
 from microcred.vc.report import CheckStatus
 from microcred.vc.suites import (
     Cryptosuite,
+    DocumentHashes,
     ProofHashes,
     PublicKey,
     SigningKey,
@@ -139,14 +140,19 @@ def sign_many(
     proof_id: str | None = None,
     challenge: str | None = None,
     domain: str | None = None,
+    proof_hashes: ProofHashes | None = None,
+    document_hashes: DocumentHashes | None = None,
 ) -> Iterator[dict[str, Any]]:
     """Return an iterator of the documents signed, as :func:`sign` would, reusing shared work.
 
     Every proof of a batch has the same configuration (``created`` is the
     batch's), so its canonical form is computed once per distinct
     ``@context`` rather than once per document: for eddsa-rdfc-2022 that
-    halves the JSON-LD work. Raise :class:`ProofError` at once for an unknown
-    suite or a missing verification method; documents are signed lazily.
+    halves the JSON-LD work. ``proof_hashes`` and ``document_hashes``, when
+    given, keep the canonical hashes for a verification of the same batch
+    (:func:`verify_proofs`) to reuse. Raise :class:`ProofError` at once for an
+    unknown suite or a missing verification method; documents are signed
+    lazily.
     """
     chosen = get_suite(suite)
     options = proof_options(
@@ -159,7 +165,15 @@ def sign_many(
         challenge=challenge,
         domain=domain,
     )
-    return map(_Signer(key=key, suite=chosen, options=options, loader=loader).sign, documents)
+    signer = _Signer(
+        key=key,
+        suite=chosen,
+        options=options,
+        loader=loader,
+        proof_hashes={} if proof_hashes is None else proof_hashes,
+        document_hashes=document_hashes,
+    )
+    return map(signer.sign, documents)
 
 
 def proof_options(
@@ -208,12 +222,15 @@ class _Signer:
         suite: Cryptosuite,
         options: dict[str, Any],
         loader: ContextLoader,
+        proof_hashes: ProofHashes,
+        document_hashes: DocumentHashes | None,
     ) -> None:
         self.key = key
         self.suite = suite
         self.options = options
         self.loader = loader
-        self.proof_hashes: ProofHashes = {}
+        self.proof_hashes = proof_hashes
+        self.document_hashes = document_hashes
 
     def sign(self, document: dict[str, Any]) -> dict[str, Any]:
         if not isinstance(document, dict):
@@ -233,6 +250,7 @@ class _Signer:
             proof_options=self.options,
             loader=self.loader,
             proof_hashes=self.proof_hashes,
+            document_hashes=self.document_hashes,
         )
         return {**unsecured, "proof": [*existing, proof] if existing else proof}
 
@@ -245,6 +263,7 @@ def verify_proofs(
     now: datetime | None = None,
     expected_purpose: str | None = "assertionMethod",
     proof_hashes: ProofHashes | None = None,
+    document_hashes: DocumentHashes | None = None,
 ) -> list[ProofResult]:
     """Verify every proof of ``document`` and return one result for each.
 
@@ -253,9 +272,11 @@ def verify_proofs(
     wrong purpose, expired, key not found) or whose signature does not match
     gives a failed result holding the error. ``now`` enables the date checks;
     ``proof_hashes`` lets a verification session reuse canonical proof
-    configurations. Raise :class:`ProofError` when the document carries no
-    proof, and let :class:`JsonLdError` / :class:`DocumentLoaderError` through:
-    they concern the document, not one proof.
+    configurations, ``document_hashes`` the canonical documents of a batch
+    that was just signed (see :func:`sign_many`). Raise :class:`ProofError`
+    when the document carries no proof, and let :class:`JsonLdError` /
+    :class:`DocumentLoaderError` through: they concern the document, not one
+    proof.
     """
     if not isinstance(document, dict):
         raise ProofError("Only a JSON object can carry proofs.", code="proof.malformed")
@@ -275,6 +296,7 @@ def verify_proofs(
             now=now,
             expected_purpose=expected_purpose,
             proof_hashes=proof_hashes,
+            document_hashes=document_hashes,
         )
         for index in range(len(proofs))
     ]
@@ -291,6 +313,7 @@ def _verify_proof(
     now: datetime | None,
     expected_purpose: str | None,
     proof_hashes: ProofHashes | None,
+    document_hashes: DocumentHashes | None,
 ) -> ProofResult:
     proof = proofs[index]
     suite: Cryptosuite | None = None
@@ -311,6 +334,7 @@ def _verify_proof(
             loader=loader,
             path=path,
             proof_hashes=proof_hashes,
+            document_hashes=document_hashes,
         )
     except PROOF_ERRORS as error:
         return ProofResult(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import Any, Literal, overload
 
@@ -9,6 +10,7 @@ from microcred.vc import dataintegrity
 from microcred.vc import jwt as vcjwt
 from microcred.vc.errors import ProofError
 from microcred.vc.jsonld import DEFAULT_LOADER, ContextLoader
+from microcred.vc.suites import DocumentHashes, ProofHashes
 
 VC_JWT = "vc-jwt"
 
@@ -52,20 +54,60 @@ def sign(
     ``verification_method`` defaults to the key's did:key, so a key from
     ``microcred keys generate`` signs credentials anyone can verify offline.
     """
-    if not isinstance(credential, dict):
-        raise ProofError("Only a JSON object (a credential) can be signed.")
+    return next(
+        sign_many(
+            [credential],
+            key=key,
+            suite=suite,
+            verification_method=verification_method,
+            created=created,
+            loader=loader,
+        )
+    )
+
+
+def sign_many(
+    credentials: Iterable[dict[str, Any]],
+    *,
+    key: Any,
+    suite: str = "eddsa-rdfc-2022",
+    verification_method: str | None = None,
+    created: datetime | None = None,
+    loader: ContextLoader = DEFAULT_LOADER,
+    proof_hashes: ProofHashes | None = None,
+    document_hashes: DocumentHashes | None = None,
+) -> Iterator[dict[str, Any] | str]:
+    """Return an iterator of ``credentials`` signed as :func:`sign` signs one, sharing the work.
+
+    Every proof of the batch has the same configuration, so a Data Integrity
+    suite canonicalizes it once for the batch (per distinct ``@context``)
+    instead of once per credential: for eddsa-rdfc-2022 that is half of the
+    JSON-LD work. Pass ``proof_hashes`` and ``document_hashes`` (empty dicts)
+    to :func:`microcred.vc.verify_batch` too, and verifying what was just
+    signed canonicalizes nothing again. Credentials are signed lazily, in order.
+    """
     if suite == VC_JWT:
         # Without a method, sign_jwt names a did:key or embeds the public JWK (RSA).
-        return vcjwt.sign_jwt(credential, key, kid=verification_method, now=created)
-    method = verification_method or default_verification_method(key)
-    return dataintegrity.sign(
-        credential,
+        return (
+            vcjwt.sign_jwt(_credential(credential), key, kid=verification_method, now=created)
+            for credential in credentials
+        )
+    return dataintegrity.sign_many(
+        map(_credential, credentials),
         key=key,
         suite=suite,
-        verification_method=method,
+        verification_method=verification_method or default_verification_method(key),
         created=created,
         loader=loader,
+        proof_hashes=proof_hashes,
+        document_hashes=document_hashes,
     )
+
+
+def _credential(value: Any) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise ProofError("Only a JSON object (a credential) can be signed.")
+    return value
 
 
 def default_verification_method(key: Any) -> str:

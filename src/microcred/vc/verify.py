@@ -8,6 +8,7 @@ a skipped check. Only our own errors are caught here: a bug is a bug.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -26,6 +27,7 @@ from microcred.vc.inputs import Presented, read_presented
 from microcred.vc.jsonld import DEFAULT_LOADER, ContextLoader
 from microcred.vc.keys import PublicKey, same_public_key
 from microcred.vc.report import CheckStatus, VerificationReport
+from microcred.vc.suites import DocumentHashes, ProofHashes
 
 VC_V1 = "https://www.w3.org/2018/credentials/v1"
 VC_V2 = "https://www.w3.org/ns/credentials/v2"
@@ -69,6 +71,46 @@ def verify(
         verifier.close()
 
 
+def verify_batch(
+    inputs: Iterable[tuple[bytes | str | dict[str, Any], str | None]],
+    *,
+    fetcher: Fetcher | None = None,
+    loader: ContextLoader = DEFAULT_LOADER,
+    now: datetime | None = None,
+    limits: FetchLimits = DEFAULT_LIMITS,
+    proof_hashes: ProofHashes | None = None,
+    document_hashes: DocumentHashes | None = None,
+) -> list[list[VerificationReport]]:
+    """Verify each ``(data, source)`` as :func:`verify` would, in one session, and return the
+    reports of each input.
+
+    The session fetches each document, resolves each key and verifies each
+    status list credential once for the whole batch: a batch of credentials
+    from one issuer pays for its DID document and status list once. ``limits``
+    bound the whole session (one deadline), and the count of documents per
+    credential as in :func:`verify`. ``proof_hashes`` and ``document_hashes``
+    are the canonical hashes that :func:`microcred.vc.sign_many` kept while
+    signing the batch: verifying what was just signed then canonicalizes
+    nothing again, and still checks every signature, key and status. Raise
+    :class:`InputError` for an input that holds nothing we can read.
+    """
+    verifier = Verifier(
+        fetcher=fetcher,
+        loader=loader,
+        now=now or datetime.now(UTC),
+        limits=limits,
+        proof_hashes=proof_hashes,
+        document_hashes=document_hashes,
+    )
+    try:
+        return [
+            [verifier.verify_presented(item, source=source) for item in read_presented(data)]
+            for data, source in inputs
+        ]
+    finally:
+        verifier.close()
+
+
 class Verifier:
     """One verification session: its fetcher, loader, clock and caches.
 
@@ -84,10 +126,14 @@ class Verifier:
         loader: ContextLoader,
         now: datetime,
         limits: FetchLimits = DEFAULT_LIMITS,
+        proof_hashes: ProofHashes | None = None,
+        document_hashes: DocumentHashes | None = None,
     ) -> None:
         self.fetcher = BoundedFetcher(fetcher or LocalFetcher({}), limits)
         self.loader = loader
         self.now = now
+        self.proof_hashes = proof_hashes
+        self.document_hashes = document_hashes
         self._status_lists: dict[str, dict[str, Any] | VCError] = {}
         self._keys: dict[str, did.ResolvedKey] = {}
 
@@ -265,7 +311,12 @@ class Verifier:
             return
         try:
             results = dataintegrity.verify_proofs(
-                credential, resolve_key=self._resolve_key, loader=self.loader, now=self.now
+                credential,
+                resolve_key=self._resolve_key,
+                loader=self.loader,
+                now=self.now,
+                proof_hashes=self.proof_hashes,
+                document_hashes=self.document_hashes,
             )
         except JsonLdError as error:
             report.failed(

@@ -6,10 +6,8 @@ import itertools
 import json
 from typing import Any
 
-from django.db import transaction
-
 from microcred.awards import services, status
-from microcred.awards.models import CredentialFormat, StatusPurpose
+from microcred.awards.models import CredentialFormat, StatusEntry, StatusPurpose
 from microcred.catalogue import services as catalogue
 from microcred.catalogue.models import MicroCredentialVersion
 from microcred.organisations import services as organisations
@@ -85,11 +83,11 @@ def issue_with_two_status_entries(actor: Any, version: MicroCredentialVersion, *
     signed with a revocation entry and a suspension entry, each backed by its StatusEntry row.
     """
     award = issue(actor, version, **arguments)
-    with transaction.atomic():
-        revocation_list = status.current_list(
-            award.organisation, StatusPurpose.REVOCATION, now=award.issued_at
-        )
-        revocation = status.allocate(award, revocation_list)
+    [slot] = status.reserve_indexes(
+        award.organisation, 1, purpose=StatusPurpose.REVOCATION, now=award.issued_at
+    )
+    StatusEntry.objects.create(award=award, status_list=slot.status_list, index=slot.index)
+    revocation = slot.entry()
     credential = services.get_credential_document(award)
     credential.pop("proof", None)
     credential["credentialStatus"] = [revocation, credential["credentialStatus"]]

@@ -30,6 +30,17 @@ document loader only; a long-lived verification session should pass a
 bounded mapping (proof configurations differ by ``created``).
 """
 
+DocumentHashes = MutableMapping[str, bytes]
+"""A memo of canonical document hashes, kept by the caller for one batch.
+
+Keys are the SHA-256 of the suite's name and the document as sorted JSON, so
+a document is canonicalized once however often it is hashed: signing a batch
+and then verifying what was signed canonicalizes each credential once. The
+canonical form is a function of the JSON value (and the loader), so a
+verification that finds its document here checks exactly what it would have
+computed. Use one memo with one document loader only, for one batch.
+"""
+
 
 class SigningKey(Protocol):
     def sign(self, data: bytes) -> bytes: ...
@@ -62,12 +73,14 @@ class Cryptosuite(ABC):
         loader: ContextLoader = DEFAULT_LOADER,
         path: str = "proof",
         proof_hashes: ProofHashes | None = None,
+        document_hashes: DocumentHashes | None = None,
     ) -> dict[str, Any]:
         """Return the proof securing ``document``: ``proof_options`` plus ``proofValue``.
 
         vc-di-eddsa sections 3.2.1 and 3.3.1 (Create Proof). ``path`` names
         the proof in error messages; ``proof_hashes`` lets a batch canonicalize
-        its shared proof configuration once.
+        its shared proof configuration once, ``document_hashes`` lets its
+        verification reuse the documents' canonical hashes.
         """
         if not self.can_create:
             raise ProofError(
@@ -77,7 +90,13 @@ class Cryptosuite(ABC):
             )
         proof = self.proof_from_options(document, proof_options)
         config = self.proof_configuration(document, proof, path=path)
-        hash_data = self.hash_data(document, config, loader=loader, proof_hashes=proof_hashes)
+        hash_data = self.hash_data(
+            document,
+            config,
+            loader=loader,
+            proof_hashes=proof_hashes,
+            document_hashes=document_hashes,
+        )
         return {**proof, "proofValue": multibase_encode(key.sign(hash_data))}
 
     def verify_proof(
@@ -89,6 +108,7 @@ class Cryptosuite(ABC):
         loader: ContextLoader = DEFAULT_LOADER,
         path: str = "proof",
         proof_hashes: ProofHashes | None = None,
+        document_hashes: DocumentHashes | None = None,
     ) -> None:
         """Raise unless ``proof`` is a valid proof of ``document`` (which carries no proof).
 
@@ -100,7 +120,13 @@ class Cryptosuite(ABC):
         signature = decode_proof_value(proof.get("proofValue"), field=f"{path}.proofValue")
         document = self.document_to_verify(document, options, path=path)
         config = self.proof_configuration(document, options, path=path)
-        hash_data = self.hash_data(document, config, loader=loader, proof_hashes=proof_hashes)
+        hash_data = self.hash_data(
+            document,
+            config,
+            loader=loader,
+            proof_hashes=proof_hashes,
+            document_hashes=document_hashes,
+        )
         try:
             public_key.verify(signature, hash_data)
         except InvalidSignature as error:
@@ -117,13 +143,34 @@ class Cryptosuite(ABC):
         *,
         loader: ContextLoader,
         proof_hashes: ProofHashes | None = None,
+        document_hashes: DocumentHashes | None = None,
     ) -> bytes:
         """Return SHA-256(canonical proof configuration) || SHA-256(canonical document).
 
         vc-di-eddsa sections 3.2.4 and 3.3.4 (Hashing): the proof hash comes first.
         """
         proof_hash = self._proof_hash(proof_config, loader=loader, proof_hashes=proof_hashes)
-        return proof_hash + hashlib.sha256(self.canonicalize(document, loader=loader)).digest()
+        return proof_hash + self._document_hash(
+            document, loader=loader, document_hashes=document_hashes
+        )
+
+    def _document_hash(
+        self,
+        document: dict[str, Any],
+        *,
+        loader: ContextLoader,
+        document_hashes: DocumentHashes | None,
+    ) -> bytes:
+        if document_hashes is None:
+            return hashlib.sha256(self.canonicalize(document, loader=loader)).digest()
+        memo_key = hashlib.sha256(
+            f"{self.name}\n{json.dumps(document, sort_keys=True)}".encode()
+        ).hexdigest()
+        document_hash = document_hashes.get(memo_key)
+        if document_hash is None:
+            document_hash = hashlib.sha256(self.canonicalize(document, loader=loader)).digest()
+            document_hashes[memo_key] = document_hash
+        return document_hash
 
     def _proof_hash(
         self,
