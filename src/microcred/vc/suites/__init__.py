@@ -11,7 +11,13 @@ from __future__ import annotations
 from typing import Any
 
 from microcred.vc.errors import ProofError
-from microcred.vc.suites.base import Cryptosuite, ProofHashes, PublicKey, SigningKey
+from microcred.vc.suites.base import (
+    BoundedProofHashes,
+    Cryptosuite,
+    ProofHashes,
+    PublicKey,
+    SigningKey,
+)
 from microcred.vc.suites.ed25519_signature_2020 import Ed25519Signature2020
 from microcred.vc.suites.eddsa_2022 import Eddsa2022
 from microcred.vc.suites.eddsa_jcs_2022 import EddsaJcs2022
@@ -19,6 +25,7 @@ from microcred.vc.suites.eddsa_rdfc_2022 import EddsaRdfc2022
 
 __all__ = [
     "SUITES",
+    "BoundedProofHashes",
     "Cryptosuite",
     "ProofHashes",
     "PublicKey",

@@ -11,7 +11,8 @@ from __future__ import annotations
 import hashlib
 import json
 from abc import ABC, abstractmethod
-from collections.abc import MutableMapping
+from collections import OrderedDict
+from collections.abc import Iterator, MutableMapping
 from datetime import datetime
 from typing import Any, ClassVar, Protocol
 
@@ -29,6 +30,42 @@ Keys are the proof configuration as sorted JSON. Use one memo with one
 document loader only; a long-lived verification session should pass a
 bounded mapping (proof configurations differ by ``created``).
 """
+
+
+class BoundedProofHashes(MutableMapping[str, bytes]):
+    """A :data:`ProofHashes` memo that keeps only the ``size`` most recently used entries.
+
+    A verification session over a stream of credentials signed in batches
+    meets each batch's proof configuration many times, then never again;
+    bounding the memo keeps a long stream (or a long-lived server) from
+    holding every configuration it ever saw.
+    """
+
+    def __init__(self, size: int = 1024) -> None:
+        if size < 1:
+            raise ValueError("A proof hash memo holds at least one entry.")
+        self.size = size
+        self._entries: OrderedDict[str, bytes] = OrderedDict()
+
+    def __getitem__(self, key: str) -> bytes:
+        value = self._entries[key]
+        self._entries.move_to_end(key)
+        return value
+
+    def __setitem__(self, key: str, value: bytes) -> None:
+        self._entries[key] = value
+        self._entries.move_to_end(key)
+        if len(self._entries) > self.size:
+            self._entries.popitem(last=False)
+
+    def __delitem__(self, key: str) -> None:
+        del self._entries[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._entries)
+
+    def __len__(self) -> int:
+        return len(self._entries)
 
 
 class SigningKey(Protocol):
@@ -134,7 +171,9 @@ class Cryptosuite(ABC):
     ) -> bytes:
         if proof_hashes is None:
             return hashlib.sha256(self.canonicalize(proof_config, loader=loader)).digest()
-        memo_key = json.dumps(proof_config, sort_keys=True)
+        # The suite's name and the whole configuration, exactly: two configurations share an
+        # entry only when they canonicalize alike (member order does not change the N-Quads).
+        memo_key = self.name + json.dumps(proof_config, sort_keys=True, ensure_ascii=False)
         proof_hash = proof_hashes.get(memo_key)
         if proof_hash is None:
             proof_hash = hashlib.sha256(self.canonicalize(proof_config, loader=loader)).digest()
