@@ -133,6 +133,9 @@ class MicroCredentialVersion(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     published_at = models.DateTimeField(null=True, blank=True)
+    # What the catalogue searches besides the title, written when the version is published
+    # (a published version no longer changes): PostgreSQL indexes it for full-text search.
+    search_document = models.TextField(blank=True, editable=False)
 
     class Meta:
         constraints = [

@@ -24,6 +24,8 @@ api.add_router("/", pathways_router)
 api.add_router("/", recognition_router)
 
 urlpatterns = [
+    # First: programs call the API most, and every pattern before it is tried in vain.
+    path("api/v1/", api.urls),
     path("", views.home, name="home"),
     path("", include("microcred.verification.urls")),
     path("", include("microcred.accounts.urls")),
@@ -35,7 +37,6 @@ urlpatterns = [
     path("", include("microcred.pathways.urls")),
     path("", include("microcred.recognition.urls")),
     path("studio/", include("microcred.studio.urls")),
-    path("api/v1/", api.urls),
     path("api/openapi.json", views.openapi, name="openapi"),
     path("api/docs", views.api_docs, name="api-docs"),
     path("admin/", admin.site.urls),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 from abc import ABC, abstractmethod
 from collections import OrderedDict
 from collections.abc import Iterator, MutableMapping
@@ -38,7 +39,8 @@ class BoundedProofHashes(MutableMapping[str, bytes]):
     A verification session over a stream of credentials signed in batches
     meets each batch's proof configuration many times, then never again;
     bounding the memo keeps a long stream (or a long-lived server) from
-    holding every configuration it ever saw.
+    holding every configuration it ever saw. Thread-safe, so a server's
+    threads can share one.
     """
 
     def __init__(self, size: int = 1024) -> None:
@@ -46,23 +48,28 @@ class BoundedProofHashes(MutableMapping[str, bytes]):
             raise ValueError("A proof hash memo holds at least one entry.")
         self.size = size
         self._entries: OrderedDict[str, bytes] = OrderedDict()
+        self._lock = threading.Lock()
 
     def __getitem__(self, key: str) -> bytes:
-        value = self._entries[key]
-        self._entries.move_to_end(key)
-        return value
+        with self._lock:
+            value = self._entries[key]
+            self._entries.move_to_end(key)
+            return value
 
     def __setitem__(self, key: str, value: bytes) -> None:
-        self._entries[key] = value
-        self._entries.move_to_end(key)
-        if len(self._entries) > self.size:
-            self._entries.popitem(last=False)
+        with self._lock:
+            self._entries[key] = value
+            self._entries.move_to_end(key)
+            if len(self._entries) > self.size:
+                self._entries.popitem(last=False)
 
     def __delitem__(self, key: str) -> None:
-        del self._entries[key]
+        with self._lock:
+            del self._entries[key]
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._entries)
+        with self._lock:
+            return iter(list(self._entries))
 
     def __len__(self) -> int:
         return len(self._entries)
