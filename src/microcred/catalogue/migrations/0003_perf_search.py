@@ -1,15 +1,16 @@
 """Full-text search of the catalogue: the searched text of each version, indexed on PostgreSQL.
 
-The index is an expression index (GIN over the weighted tsvector of the title
-and the search document); queries use the same expression, written in
-catalogue/services.py (SEARCH_VECTOR_SQL), so that PostgreSQL uses it. SQLite
-has no such index: there the catalogue searches as before.
+Each published version keeps its search document (description, field, tags,
+outcomes, organisation) and, on PostgreSQL, the weighted tsvector of its
+title and that document in a GIN-indexed column. SQLite keeps the column
+empty and the catalogue searches there as before.
 """
 
+import django.contrib.postgres.search
 from django.db import migrations, models
 
 INDEX = "catalogue_version_search_perf"
-# The same expression as SEARCH_VECTOR_SQL in catalogue/services.py, frozen here.
+# As SEARCH_VECTOR_SQL in catalogue/services.py, frozen here.
 SEARCH_VECTOR_SQL = (
     "(setweight(to_tsvector('simple'::regconfig, title), 'A') || "
     "setweight(to_tsvector('simple'::regconfig, search_document), 'B'))"
@@ -32,13 +33,14 @@ def fill_search_documents(apps, schema_editor):
         ]
         version.search_document = "\n".join(part for part in parts if part)
         version.save(update_fields=["search_document"])
-
-
-def create_index(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(
+            f"UPDATE catalogue_microcredentialversion SET search_vector = {SEARCH_VECTOR_SQL} "
+            "WHERE status IN ('published', 'withdrawn')"
+        )
+        schema_editor.execute(
             f"CREATE INDEX {INDEX} ON catalogue_microcredentialversion "
-            f"USING gin ({SEARCH_VECTOR_SQL})"
+            "USING gin (search_vector)"
         )
 
 
@@ -58,6 +60,10 @@ class Migration(migrations.Migration):
             name="search_document",
             field=models.TextField(blank=True, editable=False),
         ),
-        migrations.RunPython(fill_search_documents, migrations.RunPython.noop),
-        migrations.RunPython(create_index, drop_index),
+        migrations.AddField(
+            model_name="microcredentialversion",
+            name="search_vector",
+            field=django.contrib.postgres.search.SearchVectorField(editable=False, null=True),
+        ),
+        migrations.RunPython(fill_search_documents, drop_index),
     ]
