@@ -49,6 +49,9 @@ bench: $(DEV_STAMP)
 	$(BIN)/python benchmarks/signing.py
 	$(BIN)/python benchmarks/hostile_inputs.py
 	$(BIN)/python benchmarks/ob3_builders.py
+	$(BIN)/python benchmarks/verification.py
+	$(BIN)/python benchmarks/verify_api.py
+	$(BIN)/python benchmarks/pages.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

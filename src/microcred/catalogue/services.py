@@ -655,6 +655,9 @@ def get_published_versions(
         _versions()
         .filter(status=VersionStatus.PUBLISHED)
         .exclude(Exists(newer))
+        # The search columns are read by the database only: carrying them would widen every
+        # row the ranking sorts.
+        .defer("search_document", "search_vector")
         .prefetch_related("credits")
     )
     if organisation:
