@@ -75,12 +75,12 @@ def seed(count: int, skills: list[dict[str, str]], *, rng: random.Random) -> Non
         MicroCredentialVersion,
         VersionStatus,
     )
-    from microcred.catalogue.services import SEARCH_VECTOR_SQL, search_text
     from microcred.organisations.models import Organisation
 
     published = MicroCredentialVersion.objects.filter(status=VersionStatus.PUBLISHED)
     if published.count() >= count:
         return
+    from microcred.catalogue.services import SEARCH_VECTOR_SQL, search_text
     started = time.perf_counter()
     now = timezone.now()
     with transaction.atomic():
