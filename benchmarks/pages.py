@@ -38,7 +38,7 @@ from typing import Any
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/microcred_bench_pages"
 GOAL_MS = 50.0
 # p95 of the search on the code before this work (main at 0d2386a), with this seed, this machine.
-BASELINE_SEARCH_P95_MS = 2500.0
+BASELINE_SEARCH_P95_MS = 88500.0
 COUNTRIES = ["FR", "DE", "IE", "NL", "ES", "PL"]
 
 
@@ -81,6 +81,7 @@ def seed(count: int, skills: list[dict[str, str]], *, rng: random.Random) -> Non
     if published.count() >= count:
         return
     from microcred.catalogue.services import SEARCH_VECTOR_SQL, search_text
+
     started = time.perf_counter()
     now = timezone.now()
     with transaction.atomic():
