@@ -52,6 +52,9 @@ bench: $(DEV_STAMP)
 	$(BIN)/python benchmarks/elm_export.py
 	$(BIN)/python benchmarks/bulk_issue.py
 	DATABASE_URL=$${DATABASE_URL:-$(POSTGRES_URL)} $(BIN)/python benchmarks/bulk_issuing.py
+	$(BIN)/python benchmarks/verification.py
+	$(BIN)/python benchmarks/verify_api.py
+	$(BIN)/python benchmarks/pages.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

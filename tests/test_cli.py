@@ -13,6 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from microcred.cli import app
+from microcred.vc import sign
 from microcred.vc.keys import generate_key_file, read_key_file
 from microcred.verification.samples import badge_png
 from tests import conformance
@@ -266,3 +267,25 @@ def test_serve_warns_when_the_public_url_is_plain_http(public_url: str, warned: 
     assert (warning is not None) is warned
     if warned:
         assert public_url in warning and "did:web" in warning and "HTTPS" in warning
+
+
+def test_verify_prints_names_literally_and_plain_when_piped(tmp_path: Path, key_file: Path) -> None:
+    key = read_key_file(key_file.read_bytes())
+    credential = unsigned_credential(key)
+    credential["credentialSubject"]["achievement"]["name"] = "[bold]Welding[/] [red]"
+    path = tmp_path / "signed.json"
+    path.write_text(json.dumps(sign(credential, key=key)))
+    plain = run("verify", str(path))
+    assert plain.returncode == 0, plain.stderr
+    lines = plain.stdout.decode().splitlines()
+    assert lines[0] == "VERIFIED [bold]Welding[/] [red] (OpenBadgeCredential (JSON))"
+    assert "   passed proof.signature: The eddsa-rdfc-2022 proof by" in plain.stdout.decode()
+    assert b"\x1b[" not in plain.stdout
+    coloured = subprocess.run(
+        [sys.executable, "-m", "microcred", "verify", str(path)],
+        capture_output=True,
+        timeout=120,
+        env={**os.environ, "FORCE_COLOR": "1"},
+    )
+    first = coloured.stdout.decode().splitlines()[0]
+    assert first == "\x1b[1;32mVERIFIED\x1b[0m [bold]Welding[/] [red] (OpenBadgeCredential (JSON))"

@@ -17,6 +17,7 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
 from microcred.errors import MicrocredError
 
@@ -130,24 +131,47 @@ def verify(
 STATUS_STYLE = {"passed": "green", "failed": "red", "warning": "yellow", "skipped": "dim"}
 
 
-def print_report(out: Console, report: Any, indent: str = "") -> None:
-    verdict = "[bold green]VERIFIED[/]" if report.verified else "[bold red]NOT VERIFIED[/]"
+def print_report(out: Console, report: Any) -> None:
+    """Print a report for a person: styled on a terminal, plain text otherwise.
+
+    Without colours rich would only write the text's characters, so they are
+    written directly: rich's rendering would cost more than the verification.
+    """
+    text = report_text(report)
+    if out.color_system is None:
+        out.file.write(text.plain)
+    else:
+        out.print(text, end="")
+
+
+def report_text(report: Any, indent: str = "", text: Text | None = None) -> Text:
+    """Return the lines of ``report`` (and of the credentials nested in it) as styled text.
+
+    Every value from the credential is literal text, never markup.
+    """
+    text = Text() if text is None else text
+    text.append(indent)
+    if report.verified:
+        text.append("VERIFIED", "bold green")
+    else:
+        text.append("NOT VERIFIED", "bold red")
     title = f" {report.name}" if report.name else ""
-    out.print(f"{indent}{verdict}{title} ({report.format})")
+    text.append(f"{title} ({report.format})\n")
     if report.issuer:
         issuer = f"{report.issuer_name} ({report.issuer})" if report.issuer_name else report.issuer
-        out.print(f"{indent}  issuer:  {issuer}", markup=False)
+        text.append(f"{indent}  issuer:  {issuer}\n")
     if report.subject:
-        out.print(f"{indent}  subject: {report.subject}", markup=False)
+        text.append(f"{indent}  subject: {report.subject}\n")
     if indent and report.source:
         # A credential nested in a CLR: where in the CLR it is.
-        out.print(f"{indent}  at:      {report.source}", markup=False)
+        text.append(f"{indent}  at:      {report.source}\n")
     for check in report.checks:
-        style = STATUS_STYLE[str(check.status)]
-        out.print(f"{indent}  [{style}]{check.status:>7}[/] {check.id}: ", end="")
-        out.print(check.message, markup=False)
+        text.append(f"{indent}  ")
+        text.append(f"{check.status:>7}", STATUS_STYLE[str(check.status)])
+        text.append(f" {check.id}: {check.message}\n")
     for inner in report.nested:
-        print_report(out, inner, indent + "    ")
+        report_text(inner, indent + "    ", text)
+    return text
 
 
 def context_loader(documents: dict[str, Path]) -> Any:

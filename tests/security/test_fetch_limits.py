@@ -256,6 +256,18 @@ def test_a_cached_document_is_fetched_again_once_its_lifetime_ends(site: Site) -
     assert len(site.requests) == 2
 
 
+def test_only_a_fresh_cached_document_is_answered_without_the_network(site: Site) -> None:
+    url = site.serve("/status/2", {"id": "list"}, **{"Cache-Control": "max-age=30"})
+    clock = Clock()
+    fetcher = local_fetcher(cache=ResponseCache(clock=clock))
+    assert not fetcher.is_local(url)
+    fetcher.fetch(url)
+    assert fetcher.is_local(url + "#fragment")
+    clock.now += 31
+    assert not fetcher.is_local(url)
+    assert not local_fetcher().is_local(url)  # no cache, always the network
+
+
 def test_no_header_keeps_a_document_longer_than_five_minutes() -> None:
     assert cache_lifetime({"cache-control": "max-age=86400"}) == 300
     assert cache_lifetime({"expires": "Thu, 01 Jan 2099 00:00:00 GMT"}) == 300

@@ -12,6 +12,7 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 
 
@@ -133,6 +134,13 @@ class MicroCredentialVersion(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     published_at = models.DateTimeField(null=True, blank=True)
+    # What the catalogue searches besides the title, written when the version is published
+    # (a published version no longer changes).
+    search_document = models.TextField(blank=True, editable=False)
+    # On PostgreSQL, the weighted tsvector of the title and the search document, kept so that
+    # searches and their ranking read it instead of computing it row by row (GIN-indexed).
+    # Other databases leave it empty.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     class Meta:
         constraints = [

@@ -10,6 +10,7 @@ new version, so every award points at exactly what its learner achieved.
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -17,9 +18,11 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.files.base import File
-from django.db import transaction
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db import connection, transaction
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -352,7 +355,9 @@ def publish_version(
         gates.check_publishable(draft)
         draft.status = VersionStatus.PUBLISHED
         draft.published_at = now or timezone.now()
-        draft.save(update_fields=["status", "published_at", "updated_at"])
+        draft.search_document = search_document(draft)
+        draft.save(update_fields=["status", "published_at", "search_document", "updated_at"])
+        _write_search_vector(draft)
         gates.mark_published(draft, now=draft.published_at)
         record_event(
             actor=actor,
@@ -524,6 +529,102 @@ def _versions() -> QuerySet[MicroCredentialVersion]:
     return MicroCredentialVersion.objects.select_related("microcredential__organisation")
 
 
+# What a published version's search_vector holds on PostgreSQL: its title (weight A), then
+# its search document (weight B). Migration catalogue 0003_perf_search indexes the column (GIN).
+SEARCH_VECTOR_SQL = (
+    "(setweight(to_tsvector('simple'::regconfig, title), 'A') || "
+    "setweight(to_tsvector('simple'::regconfig, search_document), 'B'))"
+)
+SEARCH_WORD = re.compile(r"\w+")
+SEARCH_MAX_WORDS = 16
+
+
+def search_document(version: MicroCredentialVersion) -> str:
+    """Return what the catalogue searches in a version besides its title.
+
+    Its description, field of study, tags, learning outcomes and the awarding
+    organisation's name: all that makes "every word somewhere" true.
+    """
+    return search_text(
+        description=version.description,
+        field_of_study=version.field_of_study,
+        tags=version.tags,
+        outcomes=[outcome.text for outcome in version.outcomes.order_by("position")],
+        organisation_name=version.microcredential.organisation.name,
+    )
+
+
+def search_text(
+    *,
+    description: str,
+    field_of_study: str,
+    tags: list[str],
+    outcomes: list[str],
+    organisation_name: str,
+) -> str:
+    """Return a search document from its parts (for rows written in bulk, too)."""
+    parts = [
+        description,
+        field_of_study,
+        " ".join(str(tag) for tag in tags),
+        " ".join(outcomes),
+        organisation_name,
+    ]
+    return "\n".join(part for part in parts if part)
+
+
+def _write_search_vector(version: MicroCredentialVersion) -> None:
+    """Store the version's indexed tsvector, on PostgreSQL (elsewhere nothing reads it)."""
+    if connection.vendor == "postgresql":
+        MicroCredentialVersion.objects.filter(pk=version.pk).update(
+            search_vector=RawSQL(SEARCH_VECTOR_SQL, ())
+        )
+
+
+def search_words(q: str) -> list[str]:
+    """Return the words of a search, lower-cased: letters and digits only, at most 16.
+
+    Operators and quotes a visitor types are not words, so they never reach
+    PostgreSQL's query syntax.
+    """
+    return SEARCH_WORD.findall(q.lower())[:SEARCH_MAX_WORDS]
+
+
+def _full_text_search(
+    versions: QuerySet[MicroCredentialVersion], words: list[str]
+) -> QuerySet[MicroCredentialVersion]:
+    """Keep the versions that have every word (as a word or a word's start), best first.
+
+    PostgreSQL answers from the GIN index of ``search_vector``; a word in the
+    title ranks above one in the text.
+    """
+    query = SearchQuery(
+        " & ".join(f"{word}:*" for word in words), config="simple", search_type="raw"
+    )
+    return (
+        versions.filter(search_vector=query)
+        .annotate(search_rank=SearchRank(F("search_vector"), query))
+        .order_by("-search_rank", "title", "pk")
+    )
+
+
+def _substring_search(
+    versions: QuerySet[MicroCredentialVersion], words: list[str]
+) -> QuerySet[MicroCredentialVersion]:
+    """Keep the versions where every word appears somewhere, by title (databases without
+    full-text search, such as the demo's SQLite)."""
+    for word in words:
+        versions = versions.filter(
+            Q(title__icontains=word)
+            | Q(description__icontains=word)
+            | Q(outcomes__text__icontains=word)
+            | Q(tags__icontains=word)
+            | Q(field_of_study__icontains=word)
+            | Q(microcredential__organisation__name__icontains=word)
+        )
+    return versions.distinct().order_by("title", "pk")
+
+
 def get_published_versions(
     *,
     q: str = "",
@@ -533,12 +634,17 @@ def get_published_versions(
     credits_max: Decimal | float | None = None,
     language: str = "",
     tag: str = "",
+    limit: int | None = None,
 ) -> list[MicroCredentialVersion]:
-    """Return the catalogue: the latest published version of each micro-credential, by title.
+    """Return the catalogue: the latest published version of each micro-credential.
 
-    ``q`` matches words in the title, description, outcomes, tags and field
-    of study (every word somewhere); the credit range is in ECTS (the stated
-    ECTS value, or the workload converted at 27.5 hours per credit).
+    ``q`` matches words in the title, description, outcomes, tags, field of
+    study and organisation name (every word somewhere): on PostgreSQL by
+    full-text search, best matches first (a word may be the start of a
+    longer one), elsewhere as substrings, by title. Without ``q`` the order is
+    by title. The credit range is in ECTS (the stated ECTS value, or the
+    workload converted at 27.5 hours per credit). ``limit`` keeps the first
+    results only.
     """
     newer = MicroCredentialVersion.objects.filter(
         microcredential=OuterRef("microcredential"),
@@ -549,22 +655,26 @@ def get_published_versions(
         _versions()
         .filter(status=VersionStatus.PUBLISHED)
         .exclude(Exists(newer))
+        # The search columns are read by the database only: carrying them would widen every
+        # row the ranking sorts.
+        .defer("search_document", "search_vector")
         .prefetch_related("credits")
     )
-    for word in (q or "").split():
-        versions = versions.filter(
-            Q(title__icontains=word)
-            | Q(description__icontains=word)
-            | Q(outcomes__text__icontains=word)
-            | Q(tags__icontains=word)
-            | Q(field_of_study__icontains=word)
-            | Q(microcredential__organisation__name__icontains=word)
-        )
     if organisation:
         versions = versions.filter(microcredential__organisation__slug=organisation)
     if eqf_level is not None:
         versions = versions.filter(eqf_level=eqf_level)
-    found = list(versions.distinct().order_by("title", "pk"))
+    if not (q or "").strip():
+        versions = versions.order_by("title", "pk")
+    elif connection.vendor == "postgresql":
+        words = search_words(q)
+        versions = _full_text_search(versions, words) if words else versions.none()
+    else:
+        versions = _substring_search(versions, (q or "").split())
+    filtered_here = bool(language or tag or credits_min is not None or credits_max is not None)
+    if limit is not None and not filtered_here:
+        versions = versions[:limit]
+    found = list(versions)
     if language:
         found = [v for v in found if language.lower() in (code.lower() for code in v.languages)]
     if tag:
@@ -573,7 +683,7 @@ def get_published_versions(
         low = float(credits_min) if credits_min is not None else 0.0
         high = float(credits_max) if credits_max is not None else float("inf")
         found = [v for v in found if (ects := ects_of(v)) is not None and low <= ects <= high]
-    return found
+    return found[:limit] if limit is not None else found
 
 
 def ects_of(version: MicroCredentialVersion) -> float | None:

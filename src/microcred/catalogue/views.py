@@ -35,22 +35,33 @@ SUGGESTIONS = 10
 # -- public pages ----------------------------------------------------------------------------
 
 
+# The catalogue page lists the best matches; with more, it asks for a narrower search.
+RESULTS_SHOWN = 100
+
+
 @require_GET
 def catalogue(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET)
     versions: list[MicroCredentialVersion] = []
     status = 200
     if form.is_valid():
-        versions = services.get_published_versions(
-            **{name: value for name, value in form.cleaned_data.items() if value not in ("", None)}
-        )
+        filters = {
+            name: value for name, value in form.cleaned_data.items() if value not in ("", None)
+        }
+        # One more than is shown tells whether there are more.
+        versions = services.get_published_versions(**filters, limit=RESULTS_SHOWN + 1)
     else:
         status = 400
     searched = any(value for value in request.GET.values())
     return render(
         request,
         "catalogue/index.html",
-        {"form": form, "versions": versions, "searched": searched},
+        {
+            "form": form,
+            "versions": versions[:RESULTS_SHOWN],
+            "more": len(versions) > RESULTS_SHOWN,
+            "searched": searched,
+        },
         status=status,
     )
 

@@ -34,6 +34,8 @@ api.add_router("/", wallets_router)
 api.add_router("/", bulk_router)
 
 urlpatterns = [
+    # First: programs call the API most, and every pattern before it is tried in vain.
+    path("api/v1/", api.urls),
     path("", views.home, name="home"),
     path("", include("microcred.verification.urls")),
     path("", include("microcred.accounts.urls")),
@@ -54,7 +56,6 @@ urlpatterns = [
     path("oauth/", include(oauth_urls)),
     path("ims/ob/v3p0/", ob_api.urls),
     path("studio/", include("microcred.studio.urls")),
-    path("api/v1/", api.urls),
     path("api/openapi.json", views.openapi, name="openapi"),
     path("api/docs", views.api_docs, name="api-docs"),
     path("admin/", admin.site.urls),

@@ -162,7 +162,17 @@ class ActiveContext:
 
     def expand_iri(self, value: str, *, vocab: bool) -> str | None:
         """Expand an IRI reference as pyld does, but leave it relative where pyld would
-        resolve it against its made-up default base (the caller then refuses it)."""
+        resolve it against its made-up default base (the caller then refuses it).
+
+        The two commonest cases are answered without pyld, with pyld's own rules:
+        a term of the context (a type name) is the term's IRI, and a blank node
+        label or an IRI with an authority (``https://...``) stays as it is.
+        """
+        if vocab and value in self.active["mappings"]:
+            return self.term(value).iri
+        prefix, colon, suffix = value.partition(":")
+        if prefix and colon and (prefix == "_" or suffix.startswith("//")):
+            return value
         iri: str | None = self.cache.processor._expand_iri(self.active, value, vocab=vocab, base="")
         return iri
 

@@ -166,6 +166,16 @@ class HttpFetcher:
         self.resolver = resolver
         self.cache = cache
 
+    def is_local(self, url: str) -> bool:
+        """Return whether ``url`` is answered from the cache, without the network.
+
+        A verification then reads it where it is instead of starting a
+        background fetch for it (see :meth:`BoundedFetcher.prefetch`).
+        """
+        if self.cache is None:
+            return False
+        return self.cache.get(urlunsplit(urlsplit(url.split("#", 1)[0]))) is not None
+
     def fetch(self, url: str, *, deadline: float | None = None) -> Fetched:
         parts = urlsplit(url.split("#", 1)[0])
         url = urlunsplit(parts)

@@ -128,19 +128,16 @@ def parse_json(text: str | bytes) -> Any:
 
 def check_depth(value: Any) -> None:
     """Raise :class:`InputError` when ``value`` nests objects and arrays deeper than MAX_DEPTH."""
+    if not isinstance(value, dict | list):
+        return
     pending = [(value, 1)]
     while pending:
         item, depth = pending.pop()
-        children: Iterable[Any]
-        if isinstance(item, dict):
-            children = item.values()
-        elif isinstance(item, list):
-            children = item
-        else:
-            continue
         if depth > MAX_DEPTH:
             raise _too_deep()
-        pending.extend((child, depth + 1) for child in children)
+        children: Iterable[Any] = item.values() if isinstance(item, dict) else item
+        # Only containers nest: leaving strings and numbers out keeps the walk short.
+        pending.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
 
 
 def _too_deep() -> InputError:

@@ -651,17 +651,17 @@ def advisory_problems(value: Any, path: str, *, prefix: str) -> list[Problem]:
 def _advisories(value: Any, path: str, prefix: str) -> Iterator[Problem]:
     if isinstance(value, list):
         for index, item in enumerate(value):
-            yield from _advisories(item, child(path, index), prefix)
+            if isinstance(item, dict | list):
+                yield from _advisories(item, child(path, index), prefix)
         return
     if not isinstance(value, dict):
         return
     for key, item in value.items():
-        item_path = child(path, key)
         terms = VOCABULARIES.get(key)
         if terms is not None and isinstance(item, str):
             if item not in terms and not item.startswith(EXTENSION_PREFIX):
                 yield Problem(
-                    item_path,
+                    child(path, key),
                     f"{key} {item!r} is not in the Open Badges vocabulary; use a defined term "
                     f"or mark an extension with the ext: prefix ({EXTENSION_PREFIX}{item}).",
                     f"{prefix}.{key}.unknown",
@@ -669,7 +669,7 @@ def _advisories(value: Any, path: str, prefix: str) -> Iterator[Problem]:
                 )
         elif key == "criteria" and isinstance(item, dict) and not {"id", "narrative"} & set(item):
             yield Problem(
-                item_path,
+                child(path, key),
                 "The criteria have neither an id (a page describing them) nor a narrative; "
                 "add one so people can see how the achievement is earned.",
                 f"{prefix}.criteria.empty",
@@ -677,13 +677,18 @@ def _advisories(value: Any, path: str, prefix: str) -> Iterator[Problem]:
             )
         elif key == "image" and isinstance(item, str):
             yield Problem(
-                item_path,
+                child(path, key),
                 'The image is a bare URL; Open Badges 3.0 expects {"id": <URL>, "type": "Image"}.',
                 f"{prefix}.image.url",
                 "warning",
             )
-        elif key not in ("verifiableCredential", "proof", "@context"):
-            yield from _advisories(item, item_path, prefix)
+        elif isinstance(item, dict | list) and key not in (
+            "verifiableCredential",
+            "proof",
+            "@context",
+        ):
+            # Only objects and arrays hold more to check: the walk skips plain values.
+            yield from _advisories(item, child(path, key), prefix)
 
 
 # -- pydantic errors as problems -----------------------------------------------------------

@@ -22,6 +22,7 @@ import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 from microcred.vc.dates import format_datetime, parse_datetime
@@ -368,7 +369,11 @@ def check_status(
     if isinstance(encoded, str) and encoded and not encoded.startswith("u"):
         warnings.append(f"The status list at {url} has no multibase prefix 'u' on its encodedList.")
     try:
-        status_list = StatusList.decode(encoded, purpose=purpose, status_size=status_size)
+        status_list = (
+            _decoded_list(encoded, purpose, status_size)
+            if isinstance(encoded, str)
+            else StatusList.decode(encoded, purpose=purpose, status_size=status_size)
+        )
     except StatusError as exc:
         raise StatusError(
             f"The status list at {url} cannot be read: {exc.message}",
@@ -398,6 +403,16 @@ def check_status(
         message=_status_message(entry, value),
         warnings=warnings,
     )
+
+
+@lru_cache(maxsize=32)
+def _decoded_list(encoded: str, purpose: str, status_size: int) -> StatusList:
+    """Return the list ``encoded`` holds, decompressed once for every entry that points at it.
+
+    A stream of credentials sharing one list would otherwise inflate it once
+    per credential. The list returned is shared: it is only ever read.
+    """
+    return StatusList.decode(encoded, purpose=purpose, status_size=status_size)
 
 
 def _entry_index(value: Any, warnings: list[str]) -> int:

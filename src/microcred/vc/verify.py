@@ -27,7 +27,7 @@ from microcred.vc.inputs import Presented, read_presented
 from microcred.vc.jsonld import DEFAULT_LOADER, ContextLoader
 from microcred.vc.keys import PublicKey, same_public_key
 from microcred.vc.report import CheckStatus, VerificationReport
-from microcred.vc.suites import DocumentHashes, ProofHashes
+from microcred.vc.suites import BoundedProofHashes, DocumentHashes, ProofHashes
 
 VC_V1 = "https://www.w3.org/2018/credentials/v1"
 VC_V2 = "https://www.w3.org/ns/credentials/v2"
@@ -54,6 +54,7 @@ def verify(
     loader: ContextLoader = DEFAULT_LOADER,
     now: datetime | None = None,
     limits: FetchLimits = DEFAULT_LIMITS,
+    proof_hashes: ProofHashes | None = None,
 ) -> list[VerificationReport]:
     """Verify every credential in ``data`` and return one report for each.
 
@@ -61,10 +62,18 @@ def verify(
     assertions); without one nothing is fetched. ``limits`` bound what the
     whole call may fetch: one deadline, a number of documents per
     credential. ``now`` is the time validity periods are checked against.
+    ``proof_hashes`` is a memo of canonical proof configurations that
+    outlives the call (a server's, say); it must only ever see ``loader``.
     Raise :class:`InputError` when ``data`` holds nothing we can read.
     """
     presented = read_presented(data)
-    verifier = Verifier(fetcher=fetcher, loader=loader, now=now or datetime.now(UTC), limits=limits)
+    verifier = Verifier(
+        fetcher=fetcher,
+        loader=loader,
+        now=now or datetime.now(UTC),
+        limits=limits,
+        proof_hashes=proof_hashes,
+    )
     try:
         return [verifier.verify_presented(item, source=source) for item in presented]
     finally:
@@ -114,8 +123,11 @@ def verify_batch(
 class Verifier:
     """One verification session: its fetcher, loader, clock and caches.
 
-    Status lists are cached for the session, so a JSON Lines stream of a
-    thousand credentials that share a list fetches and verifies it once.
+    Status lists, keys and issuers' DID documents are cached for the session,
+    so a JSON Lines stream of a thousand credentials that share a list and an
+    issuer fetches and verifies each once; so are canonical proof
+    configurations, which a batch signed together shares (the configuration is
+    then canonicalized once, not once per credential).
     Every fetch of the session goes through one :class:`BoundedFetcher`.
     """
 
@@ -132,10 +144,12 @@ class Verifier:
         self.fetcher = BoundedFetcher(fetcher or LocalFetcher({}), limits)
         self.loader = loader
         self.now = now
-        self.proof_hashes = proof_hashes
+        self.proof_hashes = BoundedProofHashes() if proof_hashes is None else proof_hashes
         self.document_hashes = document_hashes
         self._status_lists: dict[str, dict[str, Any] | VCError] = {}
         self._keys: dict[str, did.ResolvedKey] = {}
+        self._issuer_keys: dict[str, list[PublicKey] | VCError] = {}
+        self._listed: dict[tuple[str, str], bool] = {}
 
     def close(self) -> None:
         """Stop background fetches that are no longer needed."""
@@ -380,7 +394,7 @@ class Verifier:
                 f"The key is named in the verification method itself ({method}); the "
                 f"issuer {issuer} did not publish it anywhere this verifier could check.",
             )
-        elif issuer.startswith("did:") and not _lists(self._assertion_keys(issuer), resolved.key):
+        elif issuer.startswith("did:") and not self._issuer_lists(issuer, method or "", resolved):
             report.failed(
                 "issuer.key",
                 f"The issuer {issuer} lists the key {method}, but not for assertionMethod: it "
@@ -389,12 +403,31 @@ class Verifier:
         else:
             report.passed("issuer.key", f"The signing key belongs to the issuer {issuer}.")
 
+    def _issuer_lists(self, issuer: str, method: str, resolved: did.ResolvedKey) -> bool:
+        """Return whether the DID ``issuer`` lists the key of ``method`` for assertionMethod.
+
+        Answered once per issuer and method in a session: comparing keys is
+        not free, and a stream repeats the pair for every credential.
+        """
+        listed = self._listed.get((issuer, method))
+        if listed is None:
+            listed = _lists(self._assertion_keys(issuer), resolved.key)
+            self._listed[(issuer, method)] = listed
+        return listed
+
     def _assertion_keys(self, issuer: str) -> list[PublicKey] | VCError:
-        """Return the keys the DID ``issuer`` lists for assertionMethod, or why there are none."""
-        try:
-            return did.assertion_keys(issuer, fetcher=self.fetcher)
-        except VCError as error:
-            return error
+        """Return the keys the DID ``issuer`` lists for assertionMethod, or why there are none.
+
+        Resolved once per session, as verification methods are.
+        """
+        keys = self._issuer_keys.get(issuer)
+        if keys is None:
+            try:
+                keys = did.assertion_keys(issuer, fetcher=self.fetcher)
+            except VCError as error:
+                keys = error
+            self._issuer_keys[issuer] = keys
+        return keys
 
     def _check_jwt_issuer_key(
         self, report: VerificationReport, result: vcjwt.JwtVerification

@@ -16,6 +16,7 @@ from microcred.errors import RateLimited
 from microcred.organisations.services import get_platform_fetcher
 from microcred.vc import VerificationReport, verify
 from microcred.vc.http import Fetcher, FetchLimits
+from microcred.vc.suites import BoundedProofHashes
 from microcred.verification.samples import SAMPLES, demo_dir
 
 __all__ = [
@@ -25,6 +26,12 @@ __all__ = [
     "get_samples",
     "verify_payload",
 ]
+
+
+# Canonical proof configurations, shared by every verification this process makes: the
+# credentials of one issuing batch (and a status list's every check) share theirs. Only
+# ever used with the default JSON-LD loader, as verify_payload does.
+_PROOF_HASHES = BoundedProofHashes(size=4096)
 
 
 def get_fetcher() -> Fetcher:
@@ -44,7 +51,14 @@ def verify_payload(*, data: bytes, source: str) -> list[VerificationReport]:
     limits = FetchLimits(
         seconds=settings.VERIFY_DEADLINE_SECONDS, max_fetches=settings.VERIFY_MAX_FETCHES
     )
-    return verify(data, source=source, fetcher=get_fetcher(), now=datetime.now(UTC), limits=limits)
+    return verify(
+        data,
+        source=source,
+        fetcher=get_fetcher(),
+        now=datetime.now(UTC),
+        limits=limits,
+        proof_hashes=_PROOF_HASHES,
+    )
 
 
 def check_verification_rate(*, address: str) -> None:

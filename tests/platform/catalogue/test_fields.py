@@ -59,6 +59,8 @@ BOOKKEEPING = {
     "created_at",
     "updated_at",
     "published_at",
+    "search_document",
+    "search_vector",
 }
 # With the factory's values, a value for every declared field but the image.
 EVERY_FIELD_STATED = {

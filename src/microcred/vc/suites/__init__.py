@@ -12,6 +12,7 @@ from typing import Any
 
 from microcred.vc.errors import ProofError
 from microcred.vc.suites.base import (
+    BoundedProofHashes,
     Cryptosuite,
     DocumentHashes,
     ProofHashes,
@@ -25,6 +26,7 @@ from microcred.vc.suites.eddsa_rdfc_2022 import EddsaRdfc2022
 
 __all__ = [
     "SUITES",
+    "BoundedProofHashes",
     "Cryptosuite",
     "DocumentHashes",
     "ProofHashes",

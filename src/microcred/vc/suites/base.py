@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 from abc import ABC, abstractmethod
-from collections.abc import MutableMapping
+from collections import OrderedDict
+from collections.abc import Iterator, MutableMapping
 from datetime import datetime
 from typing import Any, ClassVar, Protocol
 
@@ -40,6 +42,48 @@ canonical form is a function of the JSON value (and the loader), so a
 verification that finds its document here checks exactly what it would have
 computed. Use one memo with one document loader only, for one batch.
 """
+
+
+class BoundedProofHashes(MutableMapping[str, bytes]):
+    """A :data:`ProofHashes` memo that keeps only the ``size`` most recently used entries.
+
+    A verification session over a stream of credentials signed in batches
+    meets each batch's proof configuration many times, then never again;
+    bounding the memo keeps a long stream (or a long-lived server) from
+    holding every configuration it ever saw. Thread-safe, so a server's
+    threads can share one.
+    """
+
+    def __init__(self, size: int = 1024) -> None:
+        if size < 1:
+            raise ValueError("A proof hash memo holds at least one entry.")
+        self.size = size
+        self._entries: OrderedDict[str, bytes] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __getitem__(self, key: str) -> bytes:
+        with self._lock:
+            value = self._entries[key]
+            self._entries.move_to_end(key)
+            return value
+
+    def __setitem__(self, key: str, value: bytes) -> None:
+        with self._lock:
+            self._entries[key] = value
+            self._entries.move_to_end(key)
+            if len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+
+    def __delitem__(self, key: str) -> None:
+        with self._lock:
+            del self._entries[key]
+
+    def __iter__(self) -> Iterator[str]:
+        with self._lock:
+            return iter(list(self._entries))
+
+    def __len__(self) -> int:
+        return len(self._entries)
 
 
 class SigningKey(Protocol):
@@ -181,7 +225,9 @@ class Cryptosuite(ABC):
     ) -> bytes:
         if proof_hashes is None:
             return hashlib.sha256(self.canonicalize(proof_config, loader=loader)).digest()
-        memo_key = json.dumps(proof_config, sort_keys=True)
+        # The suite's name and the whole configuration, exactly: two configurations share an
+        # entry only when they canonicalize alike (member order does not change the N-Quads).
+        memo_key = self.name + json.dumps(proof_config, sort_keys=True, ensure_ascii=False)
         proof_hash = proof_hashes.get(memo_key)
         if proof_hash is None:
             proof_hash = hashlib.sha256(self.canonicalize(proof_config, loader=loader)).digest()

@@ -1,0 +1,237 @@
+"""Response times of the public catalogue with 100,000 published versions, on PostgreSQL.
+
+Run: ``python benchmarks/pages.py [--versions N] [--requests R]``.
+
+Uses the database named by ``BENCH_DATABASE_URL`` (default: the local
+PostgreSQL's ``microcred_bench_pages``), created and migrated if needed, and
+seeds it once, in bulk: 500 organisations, N/2 micro-credentials with two
+published versions each (N published versions; the catalogue lists the newer),
+titled, described and given learning outcomes from the ESCO skills bundled
+with microcred (about 14,000 of them). Seeding writes rows with ``bulk_create``
+and the search document and vector publishing would write, then ANALYZEs.
+
+Then, through Django's full request handling (middleware, view, template; no
+network in between), on one core:
+
+- ``GET /catalogue/?q=...``: R searches of one to three words of an ESCO
+  skill's name, a fifth of them with the last word half typed;
+- ``GET /catalogue/<organisation>/<slug>/``: R public pages of a credential.
+
+Prints the median and 95th percentile in milliseconds against the 50 ms goal,
+and the ratio against the baseline: the search on the code before this work
+(substring search, every result listed), measured with this seed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import random
+import statistics
+import time
+from decimal import Decimal
+from importlib import resources
+from typing import Any
+
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/microcred_bench_pages"
+GOAL_MS = 50.0
+# p95 of the search on the code before this work (main at 0d2386a), with this seed, this machine.
+BASELINE_SEARCH_P95_MS = 88500.0
+COUNTRIES = ["FR", "DE", "IE", "NL", "ES", "PL"]
+
+
+def esco_skills() -> list[dict[str, str]]:
+    """Return the ESCO skills bundled with microcred: the seed's titles, texts and words."""
+    path = resources.files("microcred.frameworks.esco").joinpath("skills.jsonl.gz")
+    with gzip.open(str(path), "rt", encoding="utf-8") as lines:
+        return [json.loads(line) for line in lines]
+
+
+def prepare_database(url: str) -> None:
+    """Create the benchmark database if it is missing, and point Django at it."""
+    import psycopg
+
+    name = url.rsplit("/", 1)[1]
+    admin = url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin, autocommit=True) as connection:
+        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,))
+        if exists.fetchone() is None:
+            connection.execute(f'CREATE DATABASE "{name}"')
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "microcred.site.settings")
+    os.environ.setdefault("MICROCRED_LOG_LEVEL", "WARNING")
+
+
+def seed(count: int, skills: list[dict[str, str]], *, rng: random.Random) -> None:
+    """Write ``count`` published versions in bulk, unless the database already has them."""
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from microcred.catalogue.models import (
+        LearningOutcome,
+        MicroCredential,
+        MicroCredentialVersion,
+        VersionStatus,
+    )
+    from microcred.organisations.models import Organisation
+
+    published = MicroCredentialVersion.objects.filter(status=VersionStatus.PUBLISHED)
+    if published.count() >= count:
+        return
+    from microcred.catalogue.services import SEARCH_VECTOR_SQL, search_text
+
+    started = time.perf_counter()
+    now = timezone.now()
+    with transaction.atomic():
+        organisations = Organisation.objects.bulk_create(
+            Organisation(
+                slug=f"bench-{number}",
+                name=f"{rng.choice(['Institute', 'University', 'Academy'])} {number} of "
+                f"{rng.choice(skills)['preferredLabel'].split()[-1].title()}",
+                type="university",
+                country=rng.choice(COUNTRIES),
+            )
+            for number in range(500)
+        )
+        credentials = MicroCredential.objects.bulk_create(
+            (
+                MicroCredential(organisation=organisations[number % 500], slug=f"mc-{number}")
+                for number in range(count // 2)
+            ),
+            batch_size=5000,
+        )
+        versions, outcomes = [], []
+        for credential in credentials:
+            skill, second, third = rng.sample(skills, 3)
+            organisation = organisations[credential.pk % 500]
+            field = third["preferredLabel"].split()[-1].title()
+            for number in (1, 2):
+                texts = [second["preferredLabel"].capitalize() + ".", second["description"]]
+                description = skill["description"]
+                tags = skill["preferredLabel"].split()[-2:]
+                version = MicroCredentialVersion(
+                    microcredential=credential,
+                    number=number,
+                    status=VersionStatus.PUBLISHED,
+                    title=f"{skill['preferredLabel'].capitalize()[:200]} (level {number})",
+                    country=organisation.country,
+                    description=description,
+                    workload_hours=Decimal(rng.choice([25, 50, 75, 125])),
+                    eqf_level=rng.randint(3, 7),
+                    assessment_type="Project and oral examination.",
+                    participation_form="online",
+                    quality_assurance="Internal quality assurance.",
+                    languages=["en"],
+                    tags=tags,
+                    field_of_study=field,
+                    published_at=now,
+                    search_document=search_text(
+                        description=description,
+                        field_of_study=field,
+                        tags=tags,
+                        outcomes=texts,
+                        organisation_name=organisation.name,
+                    ),
+                )
+                versions.append(version)
+                outcomes.append(texts)
+        MicroCredentialVersion.objects.bulk_create(versions, batch_size=5000)
+        LearningOutcome.objects.bulk_create(
+            (
+                LearningOutcome(version=version, position=position, text=text)
+                for version, texts in zip(versions, outcomes, strict=True)
+                for position, text in enumerate(texts, start=1)
+            ),
+            batch_size=10000,
+        )
+        with connection.cursor() as cursor:
+            # What publishing writes on PostgreSQL, for every row at once.
+            cursor.execute(
+                f"UPDATE catalogue_microcredentialversion SET search_vector = {SEARCH_VECTOR_SQL}"
+                " WHERE search_vector IS NULL AND status = 'published'"
+            )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    print(f"seeded {len(versions):,} published versions in {time.perf_counter() - started:.0f} s")
+
+
+def timings(paths: list[str]) -> list[float]:
+    """Return the milliseconds each GET takes through Django's request handling."""
+    from django.test import Client
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.get(paths[0])
+    spent = []
+    for path in paths:
+        started = time.perf_counter()
+        response = client.get(path)
+        spent.append((time.perf_counter() - started) * 1000)
+        if response.status_code != 200:
+            raise SystemExit(f"GET {path}: {response.status_code}")
+    return spent
+
+
+def report(name: str, spent: list[float], baseline: float | None = None) -> None:
+    p95 = statistics.quantiles(spent, n=20)[-1]
+    verdict = "met" if p95 < GOAL_MS else "NOT met"
+    ratio = f", baseline p95 {baseline:,.0f} ms ({baseline / p95:,.0f}x faster)" if baseline else ""
+    print(
+        f"{name:<22} p50 {statistics.median(spent):6.1f} ms  p95 {p95:6.1f} ms"
+        f"  < {GOAL_MS:g} ms {verdict}{ratio}"
+    )
+
+
+def pin_to_one_core() -> str:
+    if not hasattr(os, "sched_setaffinity"):
+        return "not pinned"
+    core = min(os.sched_getaffinity(0))
+    os.sched_setaffinity(0, {core})
+    return f"pinned to core {core}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--versions", type=int, default=100_000, help="published versions")
+    parser.add_argument("--requests", type=int, default=200, help="requests per page")
+    arguments = parser.parse_args()
+    rng = random.Random(2026)
+    prepare_database(os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from microcred.catalogue.models import MicroCredential
+
+    call_command("migrate", interactive=False, verbosity=0)
+    skills = esco_skills()
+    seed(arguments.versions, skills, rng=rng)
+    print(f"{arguments.versions:,} published versions, {arguments.requests} requests per page, "
+          f"{pin_to_one_core()}")  # fmt: skip
+
+    def search() -> str:
+        """Return a search of one to three words of a skill's name, the last maybe half typed."""
+        label = rng.choice(skills)["preferredLabel"].split()
+        words = rng.sample(label, min(len(label), rng.choice([1, 1, 2, 3])))
+        if rng.random() < 0.2 and len(words[-1]) > 4:
+            words[-1] = words[-1][:4]
+        return "/catalogue/?q=" + "+".join(words)
+
+    credentials: list[Any] = list(
+        MicroCredential.objects.filter(slug__startswith="mc-")
+        .select_related("organisation")
+        .order_by("?")[: arguments.requests]
+    )
+    report("catalogue search", timings([search() for _ in range(arguments.requests)]),
+           BASELINE_SEARCH_P95_MS)  # fmt: skip
+    report(
+        "credential page",
+        timings([f"/catalogue/{c.organisation.slug}/{c.slug}/" for c in credentials]),
+    )
+    print("figures from a shared, loaded machine vary from run to run")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,135 @@
+"""Searching the catalogue: the same answers on SQLite and PostgreSQL, ranked on PostgreSQL."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test import Client
+
+from microcred.catalogue import services
+from microcred.catalogue.models import MicroCredentialVersion
+from tests.platform.catalogue.factories import make_published
+from tests.platform.factories import make_organisation
+
+on_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="full-text ranking is PostgreSQL's"
+)
+
+
+def titles(**filters: Any) -> list[str]:
+    return [version.title for version in services.get_published_versions(**filters)]
+
+
+@pytest.fixture
+def catalogue() -> dict[str, MicroCredentialVersion]:
+    welders = make_organisation(slug="welders", name="Northern Welding Academy")
+    college = make_organisation(slug="college", name="City College")
+    return {
+        "welding": make_published(
+            welders, title="Welding basics", description="Arc and gas techniques."
+        ),
+        "data": make_published(
+            college,
+            title="Data analysis with Python",
+            description="Cleaning and charting datasets.",
+            tags=["statistics"],
+            outcomes=["Write programs that clean data", "Chart the results"],
+        ),
+        "teaching": make_published(
+            college, title="Classroom assessment", description="Feedback for learning."
+        ),
+    }
+
+
+@pytest.mark.usefixtures("catalogue")
+@pytest.mark.parametrize(
+    ("q", "expected"),
+    [
+        ("welding", ["Welding basics"]),
+        ("WELDING", ["Welding basics"]),
+        ("python clean", ["Data analysis with Python"]),  # title and an outcome
+        ("statistics", ["Data analysis with Python"]),  # a tag
+        ("northern arc", ["Welding basics"]),  # the organisation and the description
+        ("astronomy", []),
+        ("python astronomy", []),  # every word must match
+    ],
+)
+def test_every_word_must_match_somewhere(q: str, expected: list[str]) -> None:
+    assert titles(q=q) == expected
+
+
+@pytest.mark.usefixtures("catalogue")
+def test_an_empty_search_lists_everything_by_title() -> None:
+    everything = ["Classroom assessment", "Data analysis with Python", "Welding basics"]
+    assert titles() == everything
+    assert titles(q="   ") == everything
+    assert titles(limit=2) == everything[:2]
+
+
+@pytest.mark.usefixtures("catalogue")
+@pytest.mark.parametrize(
+    "q",
+    [
+        "'",
+        "welding' | 'python",
+        "!python",
+        "python & | !",
+        "a:* & b",
+        "(((",
+        "\\",
+        "<script>alert(1)</script>",
+        "%_%",
+        "python\x00",
+        "😀 ünïcødé",
+    ],
+)
+def test_hostile_searches_are_only_words(q: str, client: Client) -> None:
+    """Quotes, operators and odd characters never reach a query language as syntax."""
+    found = titles(q=q)
+    assert set(found) <= {"Classroom assessment", "Data analysis with Python", "Welding basics"}
+    response = client.get("/catalogue/", {"q": q.replace("\x00", "")})
+    assert response.status_code == 200
+
+
+@pytest.mark.usefixtures("catalogue")
+def test_a_word_being_typed_matches_on_postgresql_and_as_a_substring_elsewhere() -> None:
+    assert titles(q="weld") == ["Welding basics"]
+    assert titles(q="analy pyth") == ["Data analysis with Python"]
+
+
+@on_postgresql
+def test_a_word_in_the_title_ranks_first() -> None:
+    college = make_organisation(slug="ranking")
+    make_published(college, title="Carpentry", description="Includes some welding practice.")
+    make_published(college, title="Welding for carpenters", description="Joints.")
+    assert titles(q="welding") == ["Welding for carpenters", "Carpentry"]
+
+
+@on_postgresql
+def test_a_new_version_is_searched_by_its_own_words(catalogue) -> None:
+    from tests.platform.catalogue.factories import make_designer
+    from tests.platform.quality.factories import publish
+
+    welding = catalogue["welding"]
+    actor = make_designer(welding.microcredential.organisation)
+    draft = services.create_new_version(actor=actor, microcredential=welding.microcredential)
+    services.update_draft(actor=actor, version=draft, title="Underwater welding")
+    publish(draft)
+    assert titles(q="underwater") == ["Underwater welding"]
+    assert titles(q="basics") == []  # version 1 is no longer listed
+
+
+def test_the_page_shows_the_first_results_and_asks_for_more_words(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from microcred.catalogue import views
+
+    organisation = make_organisation(slug="many")
+    for number in range(3):
+        make_published(organisation, title=f"Course {number}")
+    monkeypatch.setattr(views, "RESULTS_SHOWN", 2)
+    page = client.get("/catalogue/").text
+    assert "Course 0" in page and "Course 1" in page and "Course 2" not in page
+    assert "add words or filters to see others" in page
