@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 
+from microcred.frameworks.places import COUNTRIES
 from microcred.organisations.models import Organisation, OrganisationType, Role
 from microcred.organisations.profile import ACCREDITATION_KEYS, IDENTIFIER_KEYS
 
@@ -35,9 +36,7 @@ class ProfileForm(forms.Form):
     name = forms.CharField(max_length=200)
     legal_name = forms.CharField(max_length=300, required=False)
     type = forms.ChoiceField(choices=OrganisationType.choices)
-    country = forms.CharField(
-        max_length=2, help_text="ISO 3166-1 alpha-2 code of the country, such as NL or DE."
-    )
+    country = forms.ChoiceField(choices=[("", "Choose a country"), *COUNTRIES])
     region = forms.CharField(max_length=100, required=False)
     url = forms.CharField(label="Website", required=False, help_text="https://…")
     email = forms.CharField(label="Contact email address", required=False)

@@ -260,7 +260,10 @@ def test_the_design_form_saves_fields_outcomes_credits_and_rubric(client: Client
     ("changes", "field", "error"),
     [
         ({"v-title": ""}, "v-title", "This field is required."),
-        ({"v-country": "Belgium"}, "v-country", "at most 2 characters"),
+        # A select of codes: typed text, as before cut to its first letters, is not a choice.
+        ({"v-country": "Ireland"}, "v-country", "Select a valid choice"),
+        ({"v-country": "XX"}, "v-country", "Select a valid choice"),
+        ({"v-price_currency": "DOL"}, "v-price_currency", "Select a valid choice"),
         ({"v-workload_hours": "a lot"}, "v-workload_hours", "Enter a number."),
         ({"v-languages": "en, english!"}, "v-languages", "languages[1] must be a BCP 47"),
         ({"v-price_amount": "10"}, "v-price_currency", "A price needs its currency"),
@@ -362,3 +365,15 @@ def test_withdrawing_from_the_page(client: Client) -> None:
     assert MicroCredentialVersion.objects.get(pk=version.pk).status == VersionStatus.PUBLISHED
     client.post(studio_url(version, "withdraw"), {"reason": "Replaced."})
     assert MicroCredentialVersion.objects.get(pk=version.pk).status == VersionStatus.WITHDRAWN
+
+
+def test_the_design_form_offers_countries_and_currencies_by_name(client: Client) -> None:
+    draft = make_draft()
+    signed_in(client, draft)
+    page = client.get(studio_url(draft, "edit")).content.decode()
+    assert '<select name="v-country"' in page and '<option value="IE">Ireland</option>' in page
+    assert '<select name="v-price_currency"' in page and '<option value="EUR">Euro</option>' in page
+    data = {**edit_form(client, draft), "v-country": "IE", "v-price_currency": "USD"}
+    assert client.post(studio_url(draft, "edit"), data).status_code == 302
+    draft.refresh_from_db()
+    assert (draft.country, draft.price_currency) == ("IE", "USD")
