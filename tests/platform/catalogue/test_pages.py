@@ -347,7 +347,13 @@ def test_publishing_from_the_page_then_a_new_version(client: Client) -> None:
     draft = make_draft()
     approve(draft)
     signed_in(client, draft)
-    response = client.post(studio_url(draft, "publish"))
+    page = client.get(studio_url(draft, "publish")).text
+    assert "the version is frozen and can never change" in page
+    unconfirmed = client.post(studio_url(draft, "publish"))
+    assert unconfirmed.status_code == 400
+    assert "Tick the box to confirm that the version is published." in unconfirmed.text
+    assert MicroCredentialVersion.objects.get(pk=draft.pk).status == VersionStatus.DRAFT
+    response = client.post(studio_url(draft, "publish"), {"confirm": "on"})
     assert response.status_code == 302
     assert MicroCredentialVersion.objects.get(pk=draft.pk).status == VersionStatus.PUBLISHED
     credential = studio_url(draft).rsplit("v1/", 1)[0]
@@ -360,10 +366,17 @@ def test_publishing_from_the_page_then_a_new_version(client: Client) -> None:
 def test_withdrawing_from_the_page(client: Client) -> None:
     version = make_published()
     signed_in(client, version)
-    refused = client.post(studio_url(version, "withdraw"), {"reason": "x" * 501}, follow=True)
+    page = client.get(studio_url(version)).text
+    assert "no more credentials can be issued for it" in page
+    assert "Credentials already awarded for it stay valid." in page
+    refused = client.post(
+        studio_url(version, "withdraw"), {"reason": "x" * 501, "confirm": "on"}, follow=True
+    )
     assert "at most 500 characters" in refused.text
+    unconfirmed = client.post(studio_url(version, "withdraw"), {"reason": "Replaced."}, follow=True)
+    assert "Tick the box to confirm that the version is withdrawn." in unconfirmed.text
     assert MicroCredentialVersion.objects.get(pk=version.pk).status == VersionStatus.PUBLISHED
-    client.post(studio_url(version, "withdraw"), {"reason": "Replaced."})
+    client.post(studio_url(version, "withdraw"), {"reason": "Replaced.", "confirm": "on"})
     assert MicroCredentialVersion.objects.get(pk=version.pk).status == VersionStatus.WITHDRAWN
 
 
