@@ -420,7 +420,7 @@ def studio_withdraw(
     form = WithdrawForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
-            messages.error(request, " ".join(errors))
+            messages.error(request, " ".join(str(error) for error in errors))
         return redirect(_studio_version_url(version))
     try:
         services.withdraw_version(

@@ -102,7 +102,31 @@ class MemberRolesForm(forms.Form):
 
 
 class CompromiseForm(forms.Form):
+    """Marking a key compromised cannot be undone, so the form says how many credentials stop
+    verifying (:meth:`say_signed`) and asks to be confirmed."""
+
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="What happened; it is kept in the audit log.",
     )
+    confirm = forms.BooleanField(
+        error_messages={"required": "Tick the box to confirm that the key is compromised."},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.say_signed(None)
+
+    def say_signed(self, signed: int | None) -> None:
+        """Put into the confirmation how many credentials the key signed."""
+        credentials = (
+            "every credential it signed"
+            if signed is None
+            else f"the {signed} credential{'' if signed == 1 else 's'} it signed"
+        )
+        # On the bound field too: a form already validated has made it with the old label.
+        self.fields["confirm"].label = self["confirm"].label = (
+            f"I understand: the key leaves the DID document and {credentials} stop"
+            f"{'s' if signed == 1 else ''} verifying for everyone, for good; they must be "
+            "issued again."
+        )
