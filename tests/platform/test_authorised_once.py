@@ -69,7 +69,7 @@ def test_changing_a_status_on_the_studio_page_authorises_once(
     client.force_login(registrar)
     checks.made = 0
     path = f"/studio/orgs/{organisation.slug}/awards/{award.uuid}/revoke"
-    assert client.post(path, {"reason": "Issued in error."}).status_code == 302
+    assert client.post(path, {"reason": "Issued in error.", "confirm": "on"}).status_code == 302
     assert checks.made == 1
     assert Award.objects.get(pk=award.pk).status == AwardStatus.REVOKED
 

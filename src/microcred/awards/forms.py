@@ -110,6 +110,16 @@ class StatusChangeForm(forms.Form):
     )
 
 
+class RevokeForm(StatusChangeForm):
+    """Revoking cannot be undone, so the form says what it does and asks to be confirmed."""
+
+    confirm = forms.BooleanField(
+        label="I understand: from now on the credential fails verification for everyone who "
+        "checks it, its page says it was revoked and why, and this cannot be undone.",
+        error_messages={"required": "Tick the box to confirm that the credential is revoked."},
+    )
+
+
 class LearnerForm(forms.Form):
     """Step one of issuing a learner record: whose credentials to choose from."""
 

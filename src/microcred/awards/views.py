@@ -24,7 +24,13 @@ from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from microcred.accounts.auth import AuthenticatedHttpRequest
 from microcred.awards import services
-from microcred.awards.forms import IssueForm, LearnerForm, LearnerRecordForm, StatusChangeForm
+from microcred.awards.forms import (
+    IssueForm,
+    LearnerForm,
+    LearnerRecordForm,
+    RevokeForm,
+    StatusChangeForm,
+)
 from microcred.awards.models import AwardStatus, CredentialFormat
 from microcred.core.pages import studio_page
 from microcred.errors import Conflict, InvalidInput, NotFound
@@ -41,6 +47,8 @@ STATUS_CHANGES = {
     "suspend": services.suspend_award,
     "unsuspend": services.unsuspend_award,
 }
+# The status changes that cannot be undone ask for a confirmation on their form.
+STATUS_FORMS: dict[str, type[StatusChangeForm]] = {"revoke": RevokeForm}
 # What a grade or score is called on the page when the credential gives it no description.
 RESULT_LABELS = (("score", "Score"), ("grade", "Grade"))
 # The PDF certificate is made by the platform, not uploaded, and Chromium will not open its
@@ -297,7 +305,7 @@ def studio_change_status(
     change = STATUS_CHANGES.get(action)
     if change is None:
         raise Http404(f"No action {action!r}.")
-    form = StatusChangeForm(request.POST)
+    form = STATUS_FORMS.get(action, StatusChangeForm)(request.POST)
     if not form.is_valid():
         award = _in_organisation(slug, services.access_award(request.user, award_uuid))
         context = _detail_context(request, award, failed=(action, form))
@@ -334,7 +342,10 @@ def _detail_context(
         "organisation": award.organisation,
         "url": services.credential_url(award),
         "learner": services.learner_label(award, private=True),
-        "actions": [(action, forms.get(action) or StatusChangeForm()) for action in actions],
+        "actions": [
+            (action, forms.get(action) or STATUS_FORMS.get(action, StatusChangeForm)())
+            for action in actions
+        ],
         "errors": failed[1].non_field_errors() if failed else [],
         "entries": services.get_status_entries(award),
     }

@@ -43,9 +43,9 @@ from microcred.catalogue.models import (
 )
 from microcred.errors import InvalidInput
 from microcred.frameworks.credits import format_amount
+from microcred.frameworks.places import COUNTRIES, CURRENCIES, country_code, currency_code
 
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
-_CURRENCY = re.compile(r"^[A-Z]{3}$")
 MAX_TAGS = 20
 MAX_TAG_LENGTH = 50
 MAX_WORKLOAD_HOURS = Decimal("99999.9")
@@ -192,12 +192,7 @@ def _title(field: SpecField, value: Any) -> str:
 
 
 def _country(field: SpecField, value: Any) -> str:
-    country = _text(field, value)
-    if country and not (len(country) == 2 and country.isalpha() and country.isascii()):
-        raise InvalidInput(
-            f"{field.name} must be an ISO 3166-1 alpha-2 code such as NL.", field=field.name
-        )
-    return country.upper()
+    return country_code(value, field.name)
 
 
 def _decimal(value: Any, name: str) -> Decimal | None:
@@ -314,10 +309,7 @@ def _price(field: SpecField, value: Any) -> Decimal | None:
 
 
 def _currency(field: SpecField, value: Any) -> str:
-    currency = _text(field, value).upper()
-    if currency and not _CURRENCY.match(currency):
-        raise InvalidInput(f"{field.name} must be an ISO 4217 code such as EUR.", field=field.name)
-    return currency
+    return currency_code(value, field.name)
 
 
 def _date(field: SpecField, value: Any) -> datetime.date | None:
@@ -365,10 +357,12 @@ SPECIFICATION: tuple[SpecField, ...] = (
         "country",
         "Country",
         Kind.LINE,
-        "ISO 3166-1 alpha-2 code of the awarding body, such as NL.",
+        "Country of the awarding body (ISO 3166-1; the API takes the code, such as NL, or the "
+        "English name).",
         annex_i=AnnexI.COUNTRY,
         publish_needs=True,
         max_length=2,
+        choices=COUNTRIES,
         rule=_country,
     ),
     SpecField("description", "Description", Kind.TEXT),
@@ -489,8 +483,9 @@ SPECIFICATION: tuple[SpecField, ...] = (
         "price_currency",
         "Currency",
         Kind.LINE,
-        "ISO 4217 code, such as EUR.",
+        "ISO 4217 currency (the API takes the code, such as EUR, or the English name).",
         max_length=3,
+        choices=CURRENCIES,
         listed=True,
         rule=_currency,
     ),

@@ -302,7 +302,25 @@ class SuggestForm(forms.Form):
 
 
 class WithdrawForm(forms.Form):
+    """Withdrawing cannot be undone, so the form says what it does and asks to be confirmed."""
+
     reason = forms.CharField(widget=TEXT_AREA, max_length=500, required=False)
+    confirm = forms.BooleanField(
+        label="I understand: the version leaves the catalogue, no more credentials can be "
+        "issued for it, and it cannot be published again. Credentials already awarded for it "
+        "stay valid.",
+        error_messages={"required": "Tick the box to confirm that the version is withdrawn."},
+    )
+
+
+class PublishForm(forms.Form):
+    """Publishing freezes a version for good, so it is confirmed, not done by one click."""
+
+    confirm = forms.BooleanField(
+        label="I understand: the version is frozen and can never change; it appears in the "
+        "public catalogue and credentials can be issued for it.",
+        error_messages={"required": "Tick the box to confirm that the version is published."},
+    )
 
 
 class DesignForms:

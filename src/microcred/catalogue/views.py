@@ -16,6 +16,7 @@ from microcred.catalogue import gates, services
 from microcred.catalogue.forms import (
     DesignForms,
     NewMicroCredentialForm,
+    PublishForm,
     SearchForm,
     SkillForm,
     SuggestForm,
@@ -376,9 +377,12 @@ def studio_publish(
     request: AuthenticatedHttpRequest, slug: str, credential: str, number: int
 ) -> HttpResponse:
     version = _version_for(request, slug, credential, number, design=True)
+    form = PublishForm(request.POST if request.method == "POST" else None)
     problem = None
     status = 200
-    if request.method == "POST":
+    if request.method == "POST" and not form.is_valid():
+        status = 400
+    elif request.method == "POST":
         try:
             services.publish_version(actor=request.user, version=version)
         except (InvalidInput, Conflict) as error:
@@ -394,6 +398,7 @@ def studio_publish(
             "organisation": version.microcredential.organisation,
             "missing": services.get_missing_elements(version),
             "problem": problem,
+            "form": form,
             **gates.studio_context(version),
         },
         status=status,
@@ -425,7 +430,8 @@ def studio_withdraw(
     version = _version_for(request, slug, credential, number, design=True)
     form = WithdrawForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "The reason has at most 500 characters.")
+        for errors in form.errors.values():
+            messages.error(request, " ".join(str(error) for error in errors))
         return redirect(_studio_version_url(version))
     try:
         services.withdraw_version(

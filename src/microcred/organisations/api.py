@@ -93,7 +93,9 @@ class OrganisationPatch(Schema):
     name: str | None = None
     legal_name: str | None = None
     type: str | None = None
-    country: str | None = Field(None, description="ISO 3166-1 alpha-2 code, such as NL.")
+    country: str | None = Field(
+        None, description="ISO 3166-1 alpha-2 code (any case), such as NL, or the English name."
+    )
     region: str | None = None
     url: str | None = None
     email: str | None = None
@@ -108,7 +110,9 @@ class OrganisationIn(Schema):
     )
     name: str
     type: str
-    country: str = Field(description="ISO 3166-1 alpha-2 code, such as NL.")
+    country: str = Field(
+        description="ISO 3166-1 alpha-2 code (any case), such as NL, or the English name."
+    )
     owner: str | None = Field(
         None, description="Username or email address of the first owner; you if absent."
     )

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 
+from microcred.frameworks.places import COUNTRIES
 from microcred.organisations.models import Organisation, OrganisationType, Role
 from microcred.organisations.profile import ACCREDITATION_KEYS, IDENTIFIER_KEYS
 
@@ -35,9 +36,7 @@ class ProfileForm(forms.Form):
     name = forms.CharField(max_length=200)
     legal_name = forms.CharField(max_length=300, required=False)
     type = forms.ChoiceField(choices=OrganisationType.choices)
-    country = forms.CharField(
-        max_length=2, help_text="ISO 3166-1 alpha-2 code of the country, such as NL or DE."
-    )
+    country = forms.ChoiceField(choices=[("", "Choose a country"), *COUNTRIES])
     region = forms.CharField(max_length=100, required=False)
     url = forms.CharField(label="Website", required=False, help_text="https://…")
     email = forms.CharField(label="Contact email address", required=False)
@@ -111,7 +110,31 @@ class MemberRolesForm(forms.Form):
 
 
 class CompromiseForm(forms.Form):
+    """Marking a key compromised cannot be undone, so the form says how many credentials stop
+    verifying (:meth:`say_signed`) and asks to be confirmed."""
+
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="What happened; it is kept in the audit log.",
     )
+    confirm = forms.BooleanField(
+        error_messages={"required": "Tick the box to confirm that the key is compromised."},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.say_signed(None)
+
+    def say_signed(self, signed: int | None) -> None:
+        """Put into the confirmation how many credentials the key signed."""
+        credentials = (
+            "every credential it signed"
+            if signed is None
+            else f"the {signed} credential{'' if signed == 1 else 's'} it signed"
+        )
+        # On the bound field too: a form already validated has made it with the old label.
+        self.fields["confirm"].label = self["confirm"].label = (
+            f"I understand: the key leaves the DID document and {credentials} stop"
+            f"{'s' if signed == 1 else ''} verifying for everyone, for good; they must be "
+            "issued again."
+        )

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from microcred.frameworks.places import COUNTRY_NAMES
+
 
 class OrganisationType(models.TextChoices):
     UNIVERSITY = "university", "University or college"
@@ -53,6 +55,12 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def country_name(self) -> str:
+        """The country in words for the pages; the stored code itself when ISO has no such code
+        (a value from before codes were checked)."""
+        return COUNTRY_NAMES.get(self.country, self.country)
 
 
 class Role(models.TextChoices):

@@ -16,6 +16,7 @@ from django.core.validators import URLValidator, validate_email
 from django.db import models
 
 from microcred.errors import InvalidInput
+from microcred.frameworks.places import country_code
 from microcred.inputs import clean_text
 from microcred.organisations.models import Organisation, OrganisationType
 from microcred.vc import ob3_builders as ob3
@@ -73,11 +74,10 @@ def _type(value: Any) -> str:
 
 
 def _country(value: Any) -> str:
-    if not isinstance(value, str) or len(value.strip()) != 2 or not value.strip().isalpha():
-        raise InvalidInput(
-            "country must be an ISO 3166-1 alpha-2 code such as NL.", field="country"
-        )
-    return value.strip().upper()
+    code = country_code(value, "country")
+    if not code:
+        raise InvalidInput("country is required: the organisation's country.", field="country")
+    return code
 
 
 def _email(value: Any) -> str:

@@ -39,7 +39,7 @@ from microcred.organisations.models import (
     SigningKey,
 )
 from microcred.organisations.profile import clean_profile, profile_document
-from microcred.organisations.signals import signing_key_replaced
+from microcred.organisations.signals import counting_signed_credentials, signing_key_replaced
 from microcred.vc.http import Fetcher, HttpFetcher, ResponseCache
 from microcred.vc.keys import Ed25519Multikey, Ed25519PublicMultikey
 
@@ -487,6 +487,11 @@ def get_jwt_signer(organisation: Organisation) -> tuple[Ed25519Multikey, str]:
     )
 
 
+def jwt_kid(key: SigningKey) -> str:
+    """Return the ``kid`` by which the VC-JWTs ``key`` signed name it."""
+    return public_urls.public_key_url(key.organisation.slug, key.key_id)
+
+
 def get_public_jwk(organisation: Organisation, key_id: str) -> dict[str, Any]:
     """Return one of the organisation's keys as a public JWK (RFC 7517), with its ``kid``.
 
@@ -529,6 +534,18 @@ def rotate_signing_key(*, actor: User, organisation: Organisation) -> SigningKey
             data={"retired": retired.key_id if retired else None, "active": key.key_id},
         )
     return key
+
+
+def count_signed_credentials(key: SigningKey) -> int:
+    """Return how many credentials ``key`` signed: all of them stop verifying when it is marked
+    compromised. The apps that keep credentials count them (:data:`counting_signed_credentials`),
+    as organisations know none."""
+    replies = counting_signed_credentials.send(
+        sender=SigningKey, organisation=key.organisation, key=key
+    )
+    # Django's stubs type a receiver's reply as text; these receivers answer numbers.
+    counts: list[Any] = [count for _, count in replies]
+    return sum(count for count in counts if isinstance(count, int))
 
 
 def mark_key_compromised(

@@ -21,7 +21,7 @@ from microcred.organisations.forms import (
     NewOrganisationForm,
     ProfileForm,
 )
-from microcred.organisations.models import Organisation, Role
+from microcred.organisations.models import KeyStatus, Organisation, Role
 
 # Verifiers fetch DID documents often; a short cache spares the platform without
 # hiding a key rotation or a compromised key for long.
@@ -271,16 +271,13 @@ def _render_keys(
     form: CompromiseForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    keys = [
-        {
-            "key": key,
-            "method": services.verification_method_id(key),
-            "form": form
-            if key.key_id == failed_key
-            else CompromiseForm(auto_id=f"id_{key.key_id}_%s"),
-        }
-        for key in services.get_keys(organisation)
-    ]
+    keys = []
+    for key in services.get_keys(organisation):
+        key_form = form if form and key.key_id == failed_key else None
+        key_form = key_form or CompromiseForm(auto_id=f"id_{key.key_id}_%s")
+        if key.status != KeyStatus.COMPROMISED:
+            key_form.say_signed(services.count_signed_credentials(key))
+        keys.append({"key": key, "method": services.verification_method_id(key), "form": key_form})
     return render(
         request,
         "organisations/studio/keys.html",
@@ -310,6 +307,8 @@ def studio_compromise_key(
 ) -> HttpResponse:
     organisation = _access(request, slug)
     form = CompromiseForm(request.POST, auto_id=f"id_{key_id}_%s")
+    if not form.is_valid() and "confirm" in form.errors:
+        return _render_keys(request, organisation, failed_key=key_id, form=form, status=400)
     try:
         key = services.mark_key_compromised(
             actor=request.user,

@@ -14,6 +14,7 @@ PROFILE = "coherence"
 CREDITS = "coherence.credits-match-workload"
 VERB = "coherence.observable-verb"
 WINDOW = "coherence.review-date-window"
+COUNTRY = "coherence.country-of-issuer"
 
 
 def outcome(text: str) -> dict[str, Any]:
@@ -23,6 +24,8 @@ def outcome(text: str) -> dict[str, Any]:
 CASES = [
     ({"credits.ECTS": 10}, CREDITS, "error", "credits.ECTS"),
     ({"credits.UK": 50}, CREDITS, "error", "credits.UK"),
+    ({"country": "IR"}, COUNTRY, "error", "country"),
+    ({"country": "DE", "awarding_body": ""}, COUNTRY, "error", "country"),
     ({"outcomes[0].text": "Understand pandas."}, VERB, "error", "outcomes[0].text"),
     ({"outcomes[1].text": "Learners will know data quality."}, VERB, "error", "outcomes[1].text"),
     ({"outcomes[2].text": ""}, VERB, "error", "outcomes[2].text"),
@@ -86,6 +89,10 @@ CASES = [
         {"workload_hours": 1650, "credits": {}},
         {"rubric.pass_points": 9},
         {"rubric.pass_points": 10, "rubric.criteria[0].levels": []},
+        {"country": "nl"},
+        {"country": "DE", "awarding_body": "Deutsche Hochschule"},
+        {"country": ""},
+        {"organisation": None},
     ],
 )
 def test_coherent_variations_pass(changes: dict[str, Any]) -> None:
@@ -114,3 +121,10 @@ def test_a_review_date_on_29_february_has_a_three_year_window() -> None:
     spec = changed({"review_date": "2027-02-28"})
     findings = check_specification(spec, profiles=[], today=leap_day)
     assert WINDOW not in {finding.rule_id for finding in findings}
+
+
+def test_a_country_not_the_issuers_names_both() -> None:
+    [message] = messages(changed({"country": "IR"}), COUNTRY)
+    assert "IR" in message
+    assert "NL" in message
+    assert "Example University of Applied Sciences" in message

@@ -61,6 +61,7 @@ RECORD = {"learner": "{learner}", "awards": ["{award}"]}
 # A learner's own record: none of the callers holds a credential of the organisation.
 OWN_RECORD = {**public(404), "anonymous": 401}
 REASON = {"reason": "Checked by the board."}
+REVOKE = {**REASON, "confirm": "on"}
 
 ROUTES = [
     Route("GET", "/api/v1/orgs/{org}/awards", api(needs_role=False), prepare=an_award),
@@ -102,7 +103,7 @@ ROUTES = [
         page(302),
         role=REGISTRAR,
         prepare=an_award,
-        body=REASON,
+        body=REVOKE,
     ),
     Route(
         "POST",

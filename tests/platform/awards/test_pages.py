@@ -37,6 +37,10 @@ def issued():
     return organisation, registrar, version, award
 
 
+# A revocation as the detail page sends it, confirmed.
+REVOKE_X = {"reason": "x", "confirm": "on"}
+
+
 def page_text(response) -> str:
     return response.content.decode()
 
@@ -341,7 +345,7 @@ def test_staff_pages_need_sign_in(client, issued) -> None:
     for url in staff_urls(organisation, award):
         response = client.get(url)
         assert response.status_code == 302 and response["Location"].startswith("/login")
-    response = client.post(f"/studio/orgs/uu/awards/{award.uuid}/revoke", {"reason": "x"})
+    response = client.post(f"/studio/orgs/uu/awards/{award.uuid}/revoke", REVOKE_X)
     assert response.status_code == 302
     award.refresh_from_db()
     assert award.status == "active"
@@ -352,7 +356,7 @@ def test_outsiders_see_nothing(client, issued) -> None:
     client.force_login(make_issuer()[1])
     for url in staff_urls(organisation, award):
         assert client.get(url).status_code == 404
-    response = client.post(f"/studio/orgs/uu/awards/{award.uuid}/revoke", {"reason": "x"})
+    response = client.post(f"/studio/orgs/uu/awards/{award.uuid}/revoke", REVOKE_X)
     assert response.status_code == 404
     award.refresh_from_db()
     assert award.status == "active"
@@ -368,7 +372,7 @@ def test_members_without_the_registrar_role_may_look_but_not_act(client, issued)
     assert client.get("/studio/orgs/uu/awards/issue").status_code == 403
     detail = client.get(f"/studio/orgs/uu/awards/{award.uuid}")
     assert detail.status_code == 200 and "status-change" not in page_text(detail)
-    response = client.post(f"/studio/orgs/uu/awards/{award.uuid}/revoke", {"reason": "x"})
+    response = client.post(f"/studio/orgs/uu/awards/{award.uuid}/revoke", REVOKE_X)
     assert response.status_code == 403
     award.refresh_from_db()
     assert award.status == "active"
@@ -486,19 +490,30 @@ def test_revoking_through_the_detail_page(client, issued) -> None:
     detail = page_text(client.get(f"/studio/orgs/uu/awards/{award.uuid}"))
     assert "Suspend this credential" in detail and "Revoke this credential" in detail
     assert "Unsuspend" not in detail
+    assert "fails verification for everyone who checks it" in detail
+    assert "this cannot be undone" in detail
     blank = client.post(f"/studio/orgs/uu/awards/{award.uuid}/revoke", {"reason": "  "})
     assert blank.status_code == 400
     assert "This field is required." in page_text(blank)
+    unconfirmed = client.post(
+        f"/studio/orgs/uu/awards/{award.uuid}/revoke", {"reason": "Plagiarism."}
+    )
+    assert unconfirmed.status_code == 400
+    assert "Tick the box to confirm that the credential is revoked." in page_text(unconfirmed)
     award.refresh_from_db()
     assert award.status == "active"
-    done = client.post(f"/studio/orgs/uu/awards/{award.uuid}/revoke", {"reason": "Plagiarism."})
+    done = client.post(
+        f"/studio/orgs/uu/awards/{award.uuid}/revoke", {"reason": "Plagiarism.", "confirm": "on"}
+    )
     assert done.status_code == 302
     award.refresh_from_db()
     assert award.status == "revoked" and award.status_reason == "Plagiarism."
     after = page_text(client.get(done["Location"]))
     assert "the credential is now revoked" in after
     assert "status-change" not in after
-    again = client.post(f"/studio/orgs/uu/awards/{award.uuid}/revoke", {"reason": "Twice."})
+    again = client.post(
+        f"/studio/orgs/uu/awards/{award.uuid}/revoke", {"reason": "Twice.", "confirm": "on"}
+    )
     assert again.status_code == 400
     assert "is revoked; a revoked award cannot change any more." in page_text(again)
 
@@ -530,7 +545,7 @@ def test_unknown_actions_and_awards_of_other_organisations_are_not_found(client,
     add_member(other_organisation, registrar, Role.REGISTRAR)
     theirs = issue(other_registrar, other_version)
     assert client.get(f"/studio/orgs/uu/awards/{theirs.uuid}").status_code == 404
-    response = client.post(f"/studio/orgs/uu/awards/{theirs.uuid}/revoke", {"reason": "x"})
+    response = client.post(f"/studio/orgs/uu/awards/{theirs.uuid}/revoke", REVOKE_X)
     assert response.status_code == 404
     theirs.refresh_from_db()
     assert theirs.status == "active"

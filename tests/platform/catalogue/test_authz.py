@@ -13,6 +13,8 @@ from tests.platform.catalogue.factories import ESCO_ASSESS_STUDENTS, complete_fi
 from tests.platform.quality.factories import approve
 
 DESIGNER = Role.DESIGNER
+# What the confirmation box of an irreversible action sends when ticked.
+CONFIRM = {"confirm": "on"}
 
 
 def a_draft(world: World, **fields: Any) -> dict[str, Any]:
@@ -73,8 +75,10 @@ ROUTES = [
         },
     ),
     Route("GET", VERSION + "publish", page(), role=DESIGNER, prepare=a_draft),
-    Route("POST", VERSION + "publish", page(302), role=DESIGNER, prepare=an_approved),
-    Route("POST", VERSION + "withdraw", page(302), role=DESIGNER, prepare=a_published),
+    Route("POST", VERSION + "publish", page(302), role=DESIGNER, prepare=an_approved, body=CONFIRM),
+    Route(
+        "POST", VERSION + "withdraw", page(302), role=DESIGNER, prepare=a_published, body=CONFIRM
+    ),
     Route("GET", VERSION + "outcomes/1/skills", page(), role=DESIGNER, prepare=a_draft),
     Route(
         "POST",

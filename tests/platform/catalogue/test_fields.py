@@ -203,7 +203,7 @@ def test_a_field_added_to_the_declaration_reaches_the_form_the_api_and_the_quali
     ("name", "value", "path"),
     [
         ("title", "", "title"),
-        ("country", "Netherlands", "country"),
+        ("country", "Nederland", "country"),
         ("workload_hours", "0", "workload_hours"),
         ("eqf_level", 9, "eqf_level"),
         ("participation_form", "by post", "participation_form"),
@@ -212,7 +212,7 @@ def test_a_field_added_to_the_declaration_reaches_the_form_the_api_and_the_quali
         ("languages", ["en", "!!"], "languages[1]"),
         ("tags", "one, two", "tags"),
         ("price_amount", "-1", "price_amount"),
-        ("price_currency", "euro", "price_currency"),
+        ("price_currency", "dollars", "price_currency"),
         ("review_date", "soon", "review_date"),
         ("duration", "x" * 101, "duration"),
     ],
@@ -243,7 +243,7 @@ def test_the_version_page_lists_the_listed_fields_in_words(client: Client) -> No
         ("Languages", "en, nl"),
         ("Duration", "6 weeks"),
         ("Price", "250"),
-        ("Currency", "EUR"),
+        ("Currency", "Euro"),
         ("Valid for (months)", "No expiry"),
         ("Tags", "assessment, teaching"),
     ]:

@@ -260,7 +260,10 @@ def test_the_design_form_saves_fields_outcomes_credits_and_rubric(client: Client
     ("changes", "field", "error"),
     [
         ({"v-title": ""}, "v-title", "This field is required."),
-        ({"v-country": "Belgium"}, "v-country", "at most 2 characters"),
+        # A select of codes: typed text, as before cut to its first letters, is not a choice.
+        ({"v-country": "Ireland"}, "v-country", "Select a valid choice"),
+        ({"v-country": "XX"}, "v-country", "Select a valid choice"),
+        ({"v-price_currency": "DOL"}, "v-price_currency", "Select a valid choice"),
         ({"v-workload_hours": "a lot"}, "v-workload_hours", "Enter a number."),
         ({"v-languages": "en, english!"}, "v-languages", "languages[1] must be a BCP 47"),
         ({"v-price_amount": "10"}, "v-price_currency", "A price needs its currency"),
@@ -344,7 +347,13 @@ def test_publishing_from_the_page_then_a_new_version(client: Client) -> None:
     draft = make_draft()
     approve(draft)
     signed_in(client, draft)
-    response = client.post(studio_url(draft, "publish"))
+    page = client.get(studio_url(draft, "publish")).text
+    assert "the version is frozen and can never change" in page
+    unconfirmed = client.post(studio_url(draft, "publish"))
+    assert unconfirmed.status_code == 400
+    assert "Tick the box to confirm that the version is published." in unconfirmed.text
+    assert MicroCredentialVersion.objects.get(pk=draft.pk).status == VersionStatus.DRAFT
+    response = client.post(studio_url(draft, "publish"), {"confirm": "on"})
     assert response.status_code == 302
     assert MicroCredentialVersion.objects.get(pk=draft.pk).status == VersionStatus.PUBLISHED
     credential = studio_url(draft).rsplit("v1/", 1)[0]
@@ -357,8 +366,27 @@ def test_publishing_from_the_page_then_a_new_version(client: Client) -> None:
 def test_withdrawing_from_the_page(client: Client) -> None:
     version = make_published()
     signed_in(client, version)
-    refused = client.post(studio_url(version, "withdraw"), {"reason": "x" * 501}, follow=True)
+    page = client.get(studio_url(version)).text
+    assert "no more credentials can be issued for it" in page
+    assert "Credentials already awarded for it stay valid." in page
+    refused = client.post(
+        studio_url(version, "withdraw"), {"reason": "x" * 501, "confirm": "on"}, follow=True
+    )
     assert "at most 500 characters" in refused.text
+    unconfirmed = client.post(studio_url(version, "withdraw"), {"reason": "Replaced."}, follow=True)
+    assert "Tick the box to confirm that the version is withdrawn." in unconfirmed.text
     assert MicroCredentialVersion.objects.get(pk=version.pk).status == VersionStatus.PUBLISHED
-    client.post(studio_url(version, "withdraw"), {"reason": "Replaced."})
+    client.post(studio_url(version, "withdraw"), {"reason": "Replaced.", "confirm": "on"})
     assert MicroCredentialVersion.objects.get(pk=version.pk).status == VersionStatus.WITHDRAWN
+
+
+def test_the_design_form_offers_countries_and_currencies_by_name(client: Client) -> None:
+    draft = make_draft()
+    signed_in(client, draft)
+    page = client.get(studio_url(draft, "edit")).content.decode()
+    assert '<select name="v-country"' in page and '<option value="IE">Ireland</option>' in page
+    assert '<select name="v-price_currency"' in page and '<option value="EUR">Euro</option>' in page
+    data = {**edit_form(client, draft), "v-country": "IE", "v-price_currency": "USD"}
+    assert client.post(studio_url(draft, "edit"), data).status_code == 302
+    draft.refresh_from_db()
+    assert (draft.country, draft.price_currency) == ("IE", "USD")

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from decimal import Decimal
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 
 from microcred.audit.models import AuditEvent
 from microcred.audit.services import check_chain
@@ -139,7 +143,10 @@ def test_a_rubric_can_be_removed_and_skills_added_and_removed_one_by_one() -> No
 
 BAD_INPUT = [
     ({"title": "  "}, "title"),
-    ({"country": "Belgium"}, "country"),
+    ({"country": "Belgique"}, "country"),
+    ({"country": "Irland"}, "country"),
+    ({"price_currency": "dollars"}, "price_currency"),
+    ({"price_currency": "DOL"}, "price_currency"),
     ({"workload_hours": "-3"}, "workload_hours"),
     ({"workload_hours": "lots"}, "workload_hours"),
     ({"eqf_level": 9}, "eqf_level"),
@@ -149,7 +156,7 @@ BAD_INPUT = [
     ({"languages": ["en", "not a language"]}, "languages[1]"),
     ({"tags": ["ok", ""]}, "tags[1]"),
     ({"price_amount": "12"}, "price_currency"),
-    ({"price_currency": "euro"}, "price_currency"),
+    ({"price_currency": "€"}, "price_currency"),
     ({"validity_months": 0}, "validity_months"),
     ({"review_date": "next year"}, "review_date"),
     ({"colour": "blue"}, "colour"),
@@ -472,3 +479,36 @@ def test_credit_values_are_checked_against_the_workload() -> None:
 
 def test_complete_fields_are_enough_to_publish() -> None:
     assert set(complete_fields()) >= {"outcomes", "workload_hours", "quality_assurance"}
+
+
+def test_a_country_or_currency_is_stored_as_its_code_whether_named_or_coded() -> None:
+    draft = make_draft()
+    changed = services.update_draft(
+        actor=designer_of(draft),
+        version=draft,
+        country="Ireland",
+        price_amount="120",
+        price_currency="euro",
+    )
+    assert (changed.country, changed.price_currency) == ("IE", "EUR")
+    changed = services.update_draft(
+        actor=designer_of(draft), version=draft, country="de", price_currency="US Dollar"
+    )
+    assert (changed.country, changed.price_currency) == ("DE", "USD")
+
+
+def test_the_migration_recodes_versions_it_can_and_leaves_the_rest(capsys) -> None:
+    migration = importlib.import_module(
+        "microcred.catalogue.migrations.0003_iso_country_currency_codes"
+    )
+    lower, odd = make_draft(), make_draft(make_organisation(slug="uni-b", name="Uni B"))
+    MicroCredentialVersion.objects.filter(pk=lower.pk).update(country="nl", price_currency="eur")
+    MicroCredentialVersion.objects.filter(pk=odd.pk).update(country="XX", price_currency="DOL")
+    migration.recode_versions(django_apps, SimpleNamespace(connection=connection))
+    lower.refresh_from_db()
+    odd.refresh_from_db()
+    assert (lower.country, lower.price_currency) == ("NL", "EUR")
+    assert (odd.country, odd.price_currency) == ("XX", "DOL")
+    report = capsys.readouterr().out
+    assert f"country 'XX' is no ISO 3166-1 code; left as it is in versions {odd.pk}" in report
+    assert f"price_currency 'DOL' is no ISO 4217 code; left as it is in versions {odd.pk}" in report

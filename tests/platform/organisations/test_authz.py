@@ -115,7 +115,7 @@ ROUTES = [
         "/studio/orgs/{org}/keys/key-1/compromise",
         page(302),
         role=Role.OWNER,
-        body={"reason": "Leaked in a backup."},
+        body={"reason": "Leaked in a backup.", "confirm": "on"},
     ),
 ]
 

@@ -22,6 +22,7 @@ from microcred.vc.did import did_web_url
 from microcred.vc.jsonld import DEFAULT_LOADER
 from microcred.vc.rdfc import canonicalize
 from tests.platform.accounts.factories import bearer
+from tests.platform.awards.factories import issue, make_registrar, make_version
 from tests.platform.factories import add_member, make_organisation, make_user
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
@@ -300,17 +301,20 @@ def test_the_keys_api_lists_public_parts_and_rotates(client: Client, owner, orga
     assert missing.status_code == 404
 
 
+CONFIRMED_BLANK = {"reason": "", "confirm": "on"}
+
+
 def test_the_keys_page_rotates_and_marks_keys_compromised(client: Client, owner, organisation):
     client.force_login(owner)
     page = client.get("/studio/orgs/uu/keys").content.decode()
     assert "key-1" in page and "Rotate the signing key" in page
     client.post("/studio/orgs/uu/keys/rotate")
-    response = client.post("/studio/orgs/uu/keys/key-1/compromise", {"reason": ""})
+    response = client.post("/studio/orgs/uu/keys/key-1/compromise", CONFIRMED_BLANK)
     assert response.status_code == 400
     assert "Say why" in response.content.decode()
     assert services.get_keys(organisation)[1].status == KeyStatus.RETIRED
     response = client.post(
-        "/studio/orgs/uu/keys/key-1/compromise", {"reason": "Leaked."}, follow=True
+        "/studio/orgs/uu/keys/key-1/compromise", {"reason": "Leaked.", "confirm": "on"}, follow=True
     )
     assert "marked compromised" in response.content.decode()
     assert services.get_keys(organisation)[1].status == KeyStatus.COMPROMISED
@@ -325,3 +329,31 @@ def test_members_without_the_owner_role_see_keys_but_no_forms(client: Client, or
     assert refused.status_code == 403
     assert "This needs the role owner in Utrecht University." in refused.content.decode()
     assert services.get_active_key(organisation).key_id == "key-1"
+
+
+def test_marking_a_key_compromised_says_how_many_credentials_stop_verifying_and_is_confirmed(
+    client: Client, owner, organisation
+):
+    registrar, version = make_registrar(organisation), make_version(organisation)
+    for format in ("ldp", "ldp", "jwt"):
+        issue(registrar, version, format=format)
+    services.rotate_signing_key(actor=owner, organisation=organisation)
+    issue(registrar, version)
+    other_organisation = make_organisation(name="Elsewhere", slug="elsewhere")
+    issue(make_registrar(other_organisation), make_version(other_organisation))
+    client.force_login(owner)
+    page = client.get("/studio/orgs/uu/keys").content.decode()
+    assert "the 3 credentials it signed stop verifying for everyone" in page
+    assert "the 1 credential it signed stops verifying for everyone" in page
+    unconfirmed = client.post("/studio/orgs/uu/keys/key-1/compromise", {"reason": "Leaked."})
+    assert unconfirmed.status_code == 400
+    text = unconfirmed.content.decode()
+    assert "Tick the box to confirm that the key is compromised." in text
+    assert "the 3 credentials it signed stop verifying" in text
+    assert services.get_keys(organisation)[1].status == KeyStatus.RETIRED
+    confirmed = client.post(
+        "/studio/orgs/uu/keys/key-1/compromise", {"reason": "Leaked.", "confirm": "on"}
+    )
+    assert confirmed.status_code == 302
+    assert services.get_keys(organisation)[1].status == KeyStatus.COMPROMISED
+    assert services.count_signed_credentials(services.get_keys(organisation)[0]) == 1

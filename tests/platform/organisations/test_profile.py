@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import importlib
+from types import SimpleNamespace
+
 import pytest
+from django.apps import apps as django_apps
+from django.db import connection
 from django.test import Client
 
 from microcred.audit.models import AuditEvent
@@ -318,3 +323,56 @@ def test_the_overview_shows_roles_key_and_areas(client: Client, owner, organisat
     page = client.get("/studio/orgs/uu/").content.decode()
     assert "Owner" in page and "key-1" in page and "did:web:microcred.test:orgs:uu" in page
     assert "/studio/orgs/uu/keys" in page
+
+
+def test_the_profile_page_offers_countries_by_name_and_stores_the_code(
+    client: Client, owner, organisation
+):
+    client.force_login(owner)
+    page = client.get("/studio/orgs/uu/profile")
+    html = page.content.decode()
+    assert '<select name="country"' in html
+    assert '<option value="IE">Ireland</option>' in html
+    assert '<option value="IR">Iran</option>' in html
+    data = {
+        name: page.context["form"].initial.get(name, "") for name in page.context["form"].fields
+    }
+    # What a text box once cut "Ireland" to is Iran's code; the select sends codes only.
+    refused = client.post("/studio/orgs/uu/profile", {**data, "country": "Ireland"})
+    assert refused.status_code == 400 and list(refused.context["form"].errors) == ["country"]
+    assert client.post("/studio/orgs/uu/profile", {**data, "country": "IE"}).status_code == 302
+    organisation.refresh_from_db()
+    assert organisation.country == "IE"
+    assert "<dd>Ireland, Utrecht</dd>" in client.get("/orgs/uu/").content.decode()
+
+
+@pytest.mark.parametrize(("given", "stored"), [("Ireland", "IE"), ("de", "DE"), ("NL", "NL")])
+def test_the_api_takes_a_country_code_or_its_english_name(client: Client, given, stored):
+    body = {"name": "Ada Academy", "type": "other", "country": given}
+    created = client.post(
+        "/api/v1/orgs", body, content_type="application/json", headers=bearer(make_admin())
+    )
+    assert created.status_code == 201, created.json()
+    assert Organisation.objects.get(slug="ada-academy").country == stored
+
+
+@pytest.mark.parametrize("given", ["Irland", "IRL", "Ire", "I"])
+def test_the_api_refuses_other_countries_naming_the_field(client: Client, given):
+    body = {"name": "Ada Academy", "type": "other", "country": given}
+    refused = client.post(
+        "/api/v1/orgs", body, content_type="application/json", headers=bearer(make_admin())
+    )
+    assert refused.status_code == 422
+    assert refused.json()["field"] == "country" and given in refused.json()["message"]
+    assert not Organisation.objects.filter(slug="ada-academy").exists()
+
+
+def test_the_migration_recodes_countries_it_can_and_leaves_the_rest(organisation, capsys):
+    migration = importlib.import_module("microcred.organisations.migrations.0003_iso_country_codes")
+    Organisation.objects.filter(pk=organisation.pk).update(country="ie")
+    other = make_organisation(slug="odd", name="Odd")
+    Organisation.objects.filter(pk=other.pk).update(country="XX")
+    migration.recode_countries(django_apps, SimpleNamespace(connection=connection))
+    assert Organisation.objects.get(pk=organisation.pk).country == "IE"
+    assert Organisation.objects.get(pk=other.pk).country == "XX"
+    assert "'XX' is no ISO 3166-1 code; left as it is: odd" in capsys.readouterr().out

@@ -89,6 +89,7 @@ def test_submit_fix_review_approve_publish_and_the_report_is_public(
     context, page = sign_in(browser, live_server, designer, version_path)
     assert "Approved by rui" in page.locator(".quality-status").inner_text()
     page.click(".quality-status >> text=Publish…")
+    page.check("main form input[name=confirm]")
     page.click("main form button[type=submit]")
     page.wait_for_url(f"**{version_path}")
     assert "is published" in page.locator(".messages").inner_text()

@@ -145,7 +145,7 @@ def test_the_reviewer_approves_and_the_designer_may_publish(client: Client) -> N
     client.force_login(draft.created_by)
     page = client.get(design_url(draft)).text
     assert "Approved by" in page and "Publish…" in page and "Not publishable" not in page
-    assert client.post(design_url(draft, "publish")).status_code == 302
+    assert client.post(design_url(draft, "publish"), {"confirm": "on"}).status_code == 302
     assert MicroCredentialVersion.objects.get(pk=draft.pk).status == "published"
 
 

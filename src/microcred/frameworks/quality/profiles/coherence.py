@@ -80,6 +80,27 @@ def _known_verb(spec: Specification, today: date) -> list[Problem]:
     return problems
 
 
+def _country_is_issuers(spec: Specification, today: date) -> list[Problem]:
+    """The country is the awarding body's; when the issuer is the awarding body (none other is
+    named, or it is named as the issuer), a different country is a mistake that would be signed
+    into every credential."""
+    issuer = spec.organisation
+    if issuer is None or not spec.country or not issuer.country:
+        return []
+    if spec.awarding_body.strip() not in ("", issuer.name.strip()):
+        return []
+    if spec.country.strip().upper() == issuer.country.strip().upper():
+        return []
+    return [
+        Problem(
+            "country",
+            f"The country is {spec.country} but the issuer, {issuer.name}, is in "
+            f"{issuer.country}; choose the issuer's country, or name the awarding body that is "
+            f"in {spec.country}.",
+        )
+    ]
+
+
 def _rubric(spec: Specification, today: date) -> list[Problem]:
     if spec.rubric is None:
         return [Problem()]
@@ -255,6 +276,14 @@ PROFILE = Profile(
             "credits",
             f"{ECTS_GUIDE}; {EU}, Annex I (notional workload)",
             _credits_match,
+        ),
+        Rule(
+            f"{ID}.country-of-issuer",
+            ERROR,
+            "The country is the issuer's, unless another awarding body is named.",
+            "country",
+            f"{EU}, Annex I (country of the awarding body)",
+            _country_is_issuers,
         ),
         Rule(
             f"{ID}.observable-verb",
