@@ -7,6 +7,7 @@ mistake, each naming the field.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from microcred.errors import InvalidInput
@@ -28,3 +29,16 @@ def clean_text(value: Any, field: str, *, required: bool = False, limit: int | N
     if limit is not None and len(value) > limit:
         raise InvalidInput(f"{field} has at most {limit} characters.", field=field)
     return value
+
+
+@dataclass(frozen=True)
+class RowError:
+    """A problem with one row of an uploaded file: its line (the header is line 1), the column
+    and what is wrong. Uploads are checked whole first, so every error of a file is reported."""
+
+    line: int
+    column: str
+    message: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"line": self.line, "column": self.column, "message": self.message}

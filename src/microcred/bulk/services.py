@@ -35,6 +35,7 @@ from microcred.awards import services as awards
 from microcred.bulk.models import BulkItem, BulkJob, ItemStatus, JobStatus
 from microcred.core import public_urls
 from microcred.errors import Conflict, Forbidden, InvalidInput, MicrocredError, NotFound
+from microcred.inputs import RowError
 
 __all__ = [
     "COLUMNS",
@@ -81,18 +82,6 @@ MAX_LISTED_ERRORS = 1000
 RATE_WINDOW = timedelta(seconds=60)
 # Cells a spreadsheet would run as formulas start with these; the report quotes them.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-@dataclass(frozen=True)
-class RowError:
-    """A problem with one row: its line (the header is line 1), the column and what is wrong."""
-
-    line: int
-    column: str
-    message: str
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"line": self.line, "column": self.column, "message": self.message}
 
 
 @dataclass(frozen=True)

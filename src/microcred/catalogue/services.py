@@ -591,21 +591,29 @@ def search_words(q: str) -> list[str]:
 
 
 def _full_text_search(
-    versions: QuerySet[MicroCredentialVersion], words: list[str]
+    versions: QuerySet[MicroCredentialVersion], words: list[str], *, limit: int | None
 ) -> QuerySet[MicroCredentialVersion]:
     """Keep the versions that have every word (as a word or a word's start), best first.
 
     PostgreSQL answers from the GIN index of ``search_vector``; a word in the
-    title ranks above one in the text.
+    title ranks above one in the text. With a ``limit``, the matches are ranked
+    and sorted by their keys alone and only the first rows are read whole: a
+    common word matches thousands of versions, and sorting whole rows spilled
+    to disk.
     """
     query = SearchQuery(
         " & ".join(f"{word}:*" for word in words), config="simple", search_type="raw"
     )
-    return (
-        versions.filter(search_vector=query)
-        .annotate(search_rank=SearchRank(F("search_vector"), query))
-        .order_by("-search_rank", "title", "pk")
-    )
+
+    def ranked(matches: QuerySet[MicroCredentialVersion]) -> QuerySet[MicroCredentialVersion]:
+        return matches.annotate(search_rank=SearchRank(F("search_vector"), query)).order_by(
+            "-search_rank", "title", "pk"
+        )
+
+    found = ranked(versions.filter(search_vector=query))
+    if limit is None:
+        return found
+    return ranked(versions.filter(pk__in=found.values("pk")[:limit]))
 
 
 def _substring_search(
@@ -664,14 +672,18 @@ def get_published_versions(
         versions = versions.filter(microcredential__organisation__slug=organisation)
     if eqf_level is not None:
         versions = versions.filter(eqf_level=eqf_level)
+    filtered_here = bool(language or tag or credits_min is not None or credits_max is not None)
     if not (q or "").strip():
         versions = versions.order_by("title", "pk")
     elif connection.vendor == "postgresql":
         words = search_words(q)
-        versions = _full_text_search(versions, words) if words else versions.none()
+        versions = (
+            _full_text_search(versions, words, limit=None if filtered_here else limit)
+            if words
+            else versions.none()
+        )
     else:
         versions = _substring_search(versions, (q or "").split())
-    filtered_here = bool(language or tag or credits_min is not None or credits_max is not None)
     if limit is not None and not filtered_here:
         versions = versions[:limit]
     found = list(versions)

@@ -133,3 +133,18 @@ def test_the_page_shows_the_first_results_and_asks_for_more_words(
     page = client.get("/catalogue/").text
     assert "Course 0" in page and "Course 1" in page and "Course 2" not in page
     assert "add words or filters to see others" in page
+
+
+@on_postgresql
+def test_the_first_results_of_a_broad_search_are_the_best_ranked() -> None:
+    """With a limit, the matches are ranked by key and only the first read whole: the same
+    versions, in the same order, as the first of the whole ranked list."""
+    college = make_organisation(slug="college", name="City College")
+    for number in range(12):
+        title = f"Data course {number}" if number % 3 == 0 else f"Course {number}"
+        make_published(college, title=title, description="Working with data." * (number % 4))
+    everything = titles(q="data")
+    assert len(everything) == 10  # 4 and 8 mention no data
+    assert all(title.startswith("Data") for title in everything[:4])  # title matches first
+    assert titles(q="data", limit=5) == everything[:5]
+    assert titles(q="data", limit=5, organisation="college") == everything[:5]

@@ -63,7 +63,7 @@ from microcred.catalogue.achievement import (
 from microcred.core import public_urls
 from microcred.errors import Conflict, InvalidInput, MicrocredError, NotFound
 from microcred.frameworks import rubric as rules
-from microcred.inputs import clean_text
+from microcred.inputs import RowError, clean_text
 from microcred.organisations import services as organisations
 from microcred.organisations.services import Role
 from microcred.vc import ob3_builders as ob3
@@ -887,16 +887,6 @@ def _feedback(submission: Submission) -> list[Feedback]:
 
 
 # -- instructor results from CSV ----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class RowError:
-    line: int
-    column: str
-    message: str
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"line": self.line, "column": self.column, "message": self.message}
 
 
 @dataclass(frozen=True)
