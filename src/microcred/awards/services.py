@@ -25,7 +25,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage, get_connection
 from django.core.validators import URLValidator, validate_email
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -606,6 +606,13 @@ def _store(
     """
     awards = [award for award, _ in signed]
     with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # Django's foreign keys are checked at commit; the check of a status entry locks its
+            # list's row, which would then come after the audit chain's lock, while a revocation
+            # locks the list first and the chain last: a deadlock. Checked as rows are written,
+            # the list comes first here too.
+            with connection.cursor() as cursor:
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         Award.objects.bulk_create(awards, batch_size=CHUNK)
         StatusEntry.objects.bulk_create(
             [
