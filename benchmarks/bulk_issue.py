@@ -19,7 +19,9 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
+
+from scratch import database_beside, drop_database
 
 WORKER = (sys.executable, "-m", "microcred", "manage", "db_worker", "--no-reload")
 
@@ -39,12 +41,18 @@ def main() -> None:
         DJANGO_SETTINGS_MODULE="microcred.site.settings",
     )
     server = os.environ.get("DATABASE_URL", "")
-    database = _create_database(server) if server.startswith("postgres") else None
+    database = None
+    if server.startswith("postgres"):
+        database = database_beside(server, f"microcred_bench_{os.getpid()}", fresh=True)
+        os.environ["DATABASE_URL"] = database
     try:
-        _run(options, database or "SQLite")
+        _run(options, urlsplit(database).path.lstrip("/") if database else "SQLite")
     finally:
         if database is not None:
-            _drop_database(server, database)
+            from django.db import connections
+
+            connections.close_all()
+            drop_database(database)
 
 
 def _run(options: argparse.Namespace, where: str) -> None:
@@ -105,25 +113,6 @@ def _run(options: argparse.Namespace, where: str) -> None:
     print(f"  distinct status indexes: {len(indexes)}; verified {verified}/{len(sample)}")
     if progress.issued != options.rows or len(indexes) != options.rows or verified < len(sample):
         sys.exit("FAILED: not every row was issued once with its own index and verified")
-
-
-def _create_database(server: str) -> str:
-    import psycopg
-
-    name = f"microcred_bench_{os.getpid()}"
-    with psycopg.connect(server, autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
-    os.environ["DATABASE_URL"] = urlunsplit(urlsplit(server)._replace(path=f"/{name}"))
-    return name
-
-
-def _drop_database(server: str, name: str) -> None:
-    import psycopg
-    from django.db import connections
-
-    connections.close_all()
-    with psycopg.connect(server, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 if __name__ == "__main__":

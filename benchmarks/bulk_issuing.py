@@ -34,7 +34,9 @@ import tempfile
 import time
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
+
+from scratch import database_beside
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -44,19 +46,6 @@ sys.path.insert(0, str(ROOT / "src"))
 LANDED_MS_PER_AWARD = 21.0
 TARGET = 500
 VERIFY_CHUNK = 1000
-
-
-def scratch_database(url: str) -> str:
-    """Create an empty scratch database beside the one ``url`` names; return its URL."""
-    import psycopg
-
-    parts = urlsplit(url)
-    name = f"{parts.path.lstrip('/') or 'microcred'}_bulk_bench"
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        connection.execute(f'CREATE DATABASE "{name}"')
-    return urlunsplit(parts._replace(path=f"/{name}"))
 
 
 def setup_django() -> None:
@@ -208,7 +197,8 @@ def main() -> None:
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith(("postgres://", "postgresql://")):
         raise SystemExit("Set DATABASE_URL to a PostgreSQL server: the benchmark needs one.")
-    os.environ["DATABASE_URL"] = scratch_database(url)
+    name = f"{urlsplit(url).path.lstrip('/') or 'microcred'}_bulk_bench"
+    os.environ["DATABASE_URL"] = database_beside(url, name, fresh=True)
     os.environ.setdefault("MICROCRED_DATA_DIR", tempfile.mkdtemp(prefix="microcred-bench-"))
     os.environ.setdefault("MICROCRED_PUBLIC_URL", "https://bench.microcred.test")
     # issue_award emails each learner; the benchmark measures issuing, not an SMTP server.

@@ -35,6 +35,8 @@ from decimal import Decimal
 from importlib import resources
 from typing import Any
 
+from scratch import database_beside
+
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/microcred_bench_pages"
 GOAL_MS = 50.0
 # p95 of the search on the code before this work (main at 0d2386a), with this seed, this machine.
@@ -51,15 +53,7 @@ def esco_skills() -> list[dict[str, str]]:
 
 def prepare_database(url: str) -> None:
     """Create the benchmark database if it is missing, and point Django at it."""
-    import psycopg
-
-    name = url.rsplit("/", 1)[1]
-    admin = url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin, autocommit=True) as connection:
-        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,))
-        if exists.fetchone() is None:
-            connection.execute(f'CREATE DATABASE "{name}"')
-    os.environ["DATABASE_URL"] = url
+    os.environ["DATABASE_URL"] = database_beside(url, url.rsplit("/", 1)[1], fresh=False)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "microcred.site.settings")
     os.environ.setdefault("MICROCRED_LOG_LEVEL", "WARNING")
 
