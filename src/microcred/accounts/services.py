@@ -24,9 +24,12 @@ __all__ = [
     "UserOrAnonymous",
     "check_platform_admin",
     "create_api_token",
+    "create_user",
     "find_user",
     "get_api_tokens",
     "get_user_for_token",
+    "get_verified_addresses",
+    "get_verified_dids",
     "is_platform_admin",
     "revoke_api_token",
 ]
@@ -64,6 +67,45 @@ def find_user(login: str) -> User | None:
     if not login:
         return None
     return User.objects.filter(Q(username=login) | Q(email__iexact=login), is_active=True).first()
+
+
+def get_verified_addresses(user: User) -> list[str]:
+    """Return the email addresses ``user`` has shown they receive mail at, lower-cased.
+
+    Awards issued to any of them belong to the user. An address never verified does
+    not: anyone can type someone else's address at sign-up.
+    """
+    return [user.email.lower()] if user.email else []
+
+
+def get_verified_dids(user: User) -> list[str]:
+    """Return the DIDs ``user`` has shown they control."""
+    return [user.did] if user.did else []
+
+
+def create_user(
+    *, email: str, password: str | None, display_name: str = "", email_verified: bool
+) -> User:
+    """Create an active account for ``email``; its username is made from the address.
+
+    ``email_verified`` says whether the caller has proof that the person receives mail
+    there (an invitation link sent to it, say).
+    """
+    email = email.strip()
+    if User.objects.filter(email__iexact=email).exists():
+        raise Conflict(f"An account for {email} exists already.", code="user.exists", field="email")
+    base = email.split("@", 1)[0][:100] or "user"
+    username, suffix = base, 1
+    while User.objects.filter(username__iexact=username).exists():
+        suffix += 1
+        username = f"{base}{suffix}"
+    user = User(username=username, email=email, display_name=display_name)
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.save()
+    return user
 
 
 def create_api_token(*, actor: User, name: str) -> tuple[ApiToken, str]:
