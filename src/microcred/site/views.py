@@ -26,6 +26,7 @@ def openapi(request: HttpRequest) -> JsonResponse:
 
 
 def api_docs(request: HttpRequest) -> HttpResponse:
+    """The API's documentation: Swagger UI, served from django-ninja's static files (no CDN)."""
     return redirect("/api/v1/docs")
 
 
