@@ -9,20 +9,30 @@ DEV_STAMP := $(VENV)/.installed-dev
 
 .PHONY: run test lint bench clean
 
+# `make run PORT=8010` serves on another port.
+PORT ?= 8000
+
+# Each step says what it does: the first install takes about a minute, and pip shows its
+# progress package by package.
 $(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
+	@echo "Creating the virtual environment in $(VENV)..."
+	@$(PYTHON) -m venv $(VENV)
+	@echo "Updating pip..."
+	@$(BIN)/pip install --quiet --upgrade pip
 
 $(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e .
-	touch $@
+	@echo "Installing microcred and its dependencies (about a minute)..."
+	@$(BIN)/pip install --progress-bar on -e .
+	@touch $@
 
 $(DEV_STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[dev]'
-	touch $@ $(STAMP)
+	@echo "Installing microcred with its test and lint tools (about two minutes)..."
+	@$(BIN)/pip install --progress-bar on -e '.[dev]'
+	@touch $@ $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/microcred serve --demo
+	@echo "Starting microcred with the demo data at http://127.0.0.1:$(PORT)/ ..."
+	$(BIN)/microcred serve --demo --port $(PORT)
 
 # The platform's tests run again on PostgreSQL when one answers (CI starts it).
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/microcred

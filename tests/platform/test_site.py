@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from django.test import Client
 
+from microcred.accounts.models import User
 from microcred.site.demo_platform import load_platform_demo
 from tests.platform.factories import make_user
 
@@ -33,3 +36,15 @@ def test_the_admin_is_read_only_for_operators() -> None:
     assert client.get("/admin/awards/award/add/").status_code == 403
     key_page = client.get("/admin/organisations/signingkey/1/change/").content.decode()
     assert "encrypted" not in key_page.lower()
+
+
+def test_the_readme_lists_every_demo_login() -> None:
+    list(load_platform_demo())
+    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    logins = readme[readme.index("## Quick start") : readme.index("## Where things are")]
+    missing = [
+        username
+        for username in User.objects.values_list("username", flat=True)
+        if f"`{username}`" not in logins
+    ]
+    assert not missing, f"the README's Quick start does not list the demo logins {missing}"

@@ -109,6 +109,8 @@ def _version_context(version: MicroCredentialVersion) -> dict[str, Any]:
         "findings": services.check_version_credits(version),
         "rubric": services.get_rubric(version),
         "achievement_id": services.achievement_id(version),
+        # Only a public version's achievement answers at its id.
+        "achievement_served": version.status in services.PUBLIC_STATUSES,
         "public_versions": published,
         "withdrawn": version.status == VersionStatus.WITHDRAWN,
         **gates.public_context(version),

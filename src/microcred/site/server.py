@@ -50,10 +50,12 @@ def serve(*, host: str, port: int, demo: bool, workers: int = 1) -> None:
     from microcred.site.wsgi import application
 
     private_folder(settings.DATA_DIR)
+    print("Preparing the database...", flush=True)
     call_command("migrate", interactive=False, verbosity=0)
     if demo:
         from microcred.site.demo import load_demo
 
+        print("Loading the demo data (once; the first time takes a little while)...", flush=True)
         for line in load_demo():
             print(line)
     warning = public_url_warning(settings.PUBLIC_URL)

@@ -59,4 +59,11 @@ urlpatterns = [
     path("api/openapi.json", views.openapi, name="openapi"),
     path("api/docs", views.api_docs, name="api-docs"),
     path("admin/", admin.site.urls),
+    path("favicon.ico", views.favicon, name="favicon"),
 ]
+
+# Error pages in the site's layout, with a way back (DEBUG shows Django's own instead).
+handler400 = views.bad_request
+handler403 = views.permission_denied
+handler404 = views.page_not_found
+handler500 = views.server_error

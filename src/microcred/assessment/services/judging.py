@@ -61,7 +61,7 @@ from microcred.catalogue.achievement import (
     total_result_id,
 )
 from microcred.core import public_urls
-from microcred.errors import Conflict, InvalidInput, MicrocredError, NotFound
+from microcred.errors import Conflict, Forbidden, InvalidInput, MicrocredError, NotFound
 from microcred.frameworks import rubric as rules
 from microcred.inputs import RowError, clean_text
 from microcred.organisations import services as organisations
@@ -79,6 +79,7 @@ __all__ = [
     "access_review",
     "access_submission_for_feedback",
     "apply_results_csv",
+    "can_sign_off",
     "check_results_csv",
     "find_moderator",
     "get_awaiting_awards",
@@ -727,6 +728,15 @@ def get_signoff_list(*, actor: User, organisation_slug: str) -> QuerySet[Submiss
         .select_related(*_SUBMISSION_RELATED)
         .order_by("decided_at")
     )
+
+
+def can_sign_off(actor: User, organisation: Any) -> bool:
+    """Whether to offer ``actor`` the organisation's sign-off list; signing off checks again."""
+    try:
+        organisations.access_organisation(actor, organisation.slug, roles=REGISTRAR_ROLES)
+    except (NotFound, Forbidden):
+        return False
+    return True
 
 
 def get_submission(submission_uuid: Any) -> Submission:

@@ -32,6 +32,7 @@ def queue(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     context = {
         "organisation": organisation,
         "reviews": services.get_queue(request.user, organisation),
+        "can_sign_off": services.can_sign_off(request.user, organisation),
     }
     return render(request, "assessment/staff/queue.html", context)
 
