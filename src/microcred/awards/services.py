@@ -451,13 +451,13 @@ def _checked_requests(
 
 
 def _successors(organisation: Any, requests: list[IssueRequest]) -> list[IssueRequest]:
-    """Return the requests, those without a key of their caller's aimed at the learner's
-    current award of the version.
+    """Return the requests, each whose key was made from the learner and the version (the
+    caller gave none) aimed at the award that stands for that key now.
 
-    That is the award issued under the learner-and-version key, or the award that replaced
-    it, and so on. When it is revoked or invalidated (:func:`is_invalidated`), the request
-    issues it again: a new award that replaces it, under the key ``reissue:<uuid>``, so that a
-    retry returns the new award. Otherwise the request takes its key: a retry returns it, and
+    That is the award issued under the key, or the award that replaced it, and so on. When
+    it is revoked or invalidated (:func:`is_invalidated`), the request issues it again: a new
+    award that replaces it, under the key ``reissue:<uuid>``, so that a retry returns the new
+    award. Otherwise the request takes its key: a retry returns it, and
     other data is a conflict.
     """
     keys = [request.idempotency_key for request in requests if request.default_key]
