@@ -57,7 +57,18 @@ class IssueIn(Schema):
 
 
 class ReasonIn(Schema):
-    reason: str = Field(min_length=1, max_length=2000, description="Recorded in the audit log.")
+    reason: str = Field(
+        min_length=1,
+        max_length=2000,
+        description="The private reason: kept with the award for its staff and in the audit "
+        "log, never shown to the public.",
+    )
+    public_reason: str | None = Field(
+        None,
+        max_length=2000,
+        description="What the credential's page and the learner's email say; a neutral one "
+        "(such as 'Revoked by the issuer.') when left out.",
+    )
 
 
 class AwardSummary(Schema):
@@ -67,7 +78,10 @@ class AwardSummary(Schema):
     version: UUID
     title: str
     status: str
-    status_reason: str
+    status_reason: str = Field(description="The private reason of the last status change.")
+    public_reason: str = Field(description="The reason the credential's page shows.")
+    replaces: UUID | None = Field(description="The award this one was issued again for.")
+    replaced_by: UUID | None = Field(description="The award issued again in this one's place.")
     format: str
     learner_name: str
     learner_email: str
@@ -109,6 +123,11 @@ def _summary(award: Any) -> dict[str, Any]:
         "title": award.version.title,
         "status": award.status,
         "status_reason": award.status_reason,
+        "public_reason": award.public_reason,
+        "replaces": award.replaces.uuid if award.replaces_id else None,
+        "replaced_by": replacement.uuid
+        if (replacement := services.get_replacement(award))
+        else None,
         "format": award.format,
         "learner_name": award.learner_name,
         "learner_email": award.learner_email,
@@ -190,7 +209,14 @@ def revoke_award(
 ) -> dict[str, Any]:
     """Revoke for good; the award's status list is re-signed at once."""
     award = services.get_award(award_uuid)
-    return _detail(services.revoke_award(actor=request.auth, award=award, reason=payload.reason))
+    return _detail(
+        services.revoke_award(
+            actor=request.auth,
+            award=award,
+            reason=payload.reason,
+            public_reason=payload.public_reason or "",
+        )
+    )
 
 
 @router.post("/awards/{award_uuid}/suspend", response=AwardOut, summary="Suspend an award")
@@ -198,7 +224,14 @@ def suspend_award(
     request: AuthenticatedHttpRequest, award_uuid: str, payload: ReasonIn
 ) -> dict[str, Any]:
     award = services.get_award(award_uuid)
-    return _detail(services.suspend_award(actor=request.auth, award=award, reason=payload.reason))
+    return _detail(
+        services.suspend_award(
+            actor=request.auth,
+            award=award,
+            reason=payload.reason,
+            public_reason=payload.public_reason or "",
+        )
+    )
 
 
 @router.post("/awards/{award_uuid}/unsuspend", response=AwardOut, summary="Lift a suspension")
@@ -206,7 +239,24 @@ def unsuspend_award(
     request: AuthenticatedHttpRequest, award_uuid: str, payload: ReasonIn
 ) -> dict[str, Any]:
     award = services.get_award(award_uuid)
-    return _detail(services.unsuspend_award(actor=request.auth, award=award, reason=payload.reason))
+    return _detail(
+        services.unsuspend_award(
+            actor=request.auth,
+            award=award,
+            reason=payload.reason,
+            public_reason=payload.public_reason or "",
+        )
+    )
+
+
+@router.post(
+    "/awards/{award_uuid}/reissue", response={201: AwardOut}, summary="Issue an award again"
+)
+def reissue_award(request: AuthenticatedHttpRequest, award_uuid: str) -> Status:
+    """Issue a revoked award, or one signed with a key marked compromised, again: a new award
+    of the same version to the same learner that replaces it. A retry returns the same one."""
+    award = services.get_award(award_uuid)
+    return Status(201, _detail(services.reissue_award(actor=request.auth, award=award)))
 
 
 @router.get("/orgs/{org}/status-lists", response=list[StatusListOut], summary="List status lists")

@@ -121,13 +121,17 @@ def build_credential(
     valid_until: datetime | None,
     credential_status: dict[str, Any],
     quality_report: str,
+    replaces: str | None = None,
 ) -> dict[str, Any]:
     """Return the unsigned OpenBadgeCredential of an award.
 
     ``validFrom`` is the date of issuing that Annex I of the EU Council
     Recommendation asks for; ``evidence`` sits on the credential, where
     appendix B (AchievementCredential) defines it: the learner's evidence,
-    then the public QA report (``quality_report``, its URL) of the version.
+    then the public QA report (``quality_report``, its URL) of the version, then the
+    credential this one replaces (``replaces``, its URL) when it is issued again: Open Badges
+    3.0 has no property for that, and Evidence is where a credential points at another
+    document for whoever checks it.
     """
     return ob3.build_achievement_credential(
         id=id,
@@ -143,7 +147,22 @@ def build_credential(
         evidence=[
             *outcome.evidence_objects(),
             ob3.build_quality_report_evidence(quality_report),
+            *([_replaced_credential_evidence(replaces)] if replaces else []),
         ],
         credential_status=credential_status,
         learning_setting=outcome.learning_setting or None,
+    )
+
+
+# The genre of the Evidence by which a credential names the credential it replaces.
+REPLACED_CREDENTIAL = "Replaced credential"
+
+
+def _replaced_credential_evidence(url: str) -> dict[str, Any]:
+    return ob3.build_evidence(
+        id=url,
+        name="The credential this one replaces",
+        genre=REPLACED_CREDENTIAL,
+        description="The issuer revoked that credential, or it was signed with a key the issuer "
+        "reported as compromised; this credential was issued again in its place.",
     )

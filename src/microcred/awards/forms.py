@@ -102,11 +102,19 @@ class IssueForm(forms.Form):
 
 class StatusChangeForm(forms.Form):
     reason = forms.CharField(
-        label="Reason",
+        label="Private reason",
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Recorded in the audit log; for revocation and suspension, shown on the "
-        "credential's page.",
+        help_text="For the organisation's staff: kept with the award and in the audit log, "
+        "never shown to the public.",
+    )
+    public_reason = forms.CharField(
+        label="Public reason",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Shown on the credential's page and emailed to the learner. Left empty, "
+        "they read a neutral one, such as “Revoked by the issuer.”",
     )
 
 

@@ -57,7 +57,15 @@ class Award(models.Model):
     status = models.CharField(
         max_length=20, choices=AwardStatus.choices, default=AwardStatus.ACTIVE
     )
-    status_reason = models.TextField(blank=True)
+    status_reason = models.TextField(
+        blank=True,
+        help_text="Why the status last changed, for the issuer's staff only (private).",
+    )
+    public_reason = models.TextField(
+        blank=True,
+        help_text="Why the credential is revoked or suspended, as its public page tells anyone "
+        "who checks it.",
+    )
     status_changed_at = models.DateTimeField(null=True, blank=True)
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -74,6 +82,15 @@ class Award(models.Model):
         max_length=20,
         blank=True,
         help_text="For recognised learning: non-formal or informal, as the credential states.",
+    )
+    replaces = models.OneToOneField(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="replaced_by",
+        help_text="The revoked or invalidated award this one was issued again for; one "
+        "replacement each.",
     )
 
     class Meta:

@@ -16,7 +16,7 @@ import re
 import secrets
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 from functools import partial
 from typing import Any
@@ -33,7 +33,7 @@ from django.utils import timezone
 from microcred.accounts.services import User, find_user
 from microcred.audit.services import NewEvent, record_event, record_events
 from microcred.awards import downloads, status
-from microcred.awards.credential import Learner, Outcome, build_credential
+from microcred.awards.credential import REPLACED_CREDENTIAL, Learner, Outcome, build_credential
 from microcred.awards.models import (
     Award,
     AwardStatus,
@@ -67,6 +67,7 @@ __all__ = [
     "allowed_status_changes",
     "bind_to_holder",
     "can_issue",
+    "can_reissue",
     "check_award_request",
     "credential_url",
     "find_version",
@@ -83,9 +84,11 @@ __all__ = [
     "get_linkedin_url",
     "get_record_awards",
     "get_record_page",
+    "get_replacement",
     "get_status_entries",
     "get_status_list_credential",
     "holds_award",
+    "is_invalidated",
     "issue_award",
     "issue_awards",
     "issue_clr",
@@ -100,6 +103,7 @@ __all__ = [
     "local_status_list",
     "notify_learners",
     "register_clr_associations",
+    "reissue_award",
     "resign_status_lists",
     "revoke_award",
     "status_list_url",
@@ -138,6 +142,11 @@ class IssueRequest:
     idempotency_key: str
     learner_user_id: int | None = None
     granted_through: str = ""
+    # The revoked or invalidated award this request issues again (see _successors); not part
+    # of the fingerprint, which is of what the caller asked for.
+    replaces: Award | None = None
+    # Whether the key was made from the learner and the version because the caller gave none.
+    default_key: bool = False
 
     def fingerprint(self) -> str:
         learner = {"email": self.learner.email, "did": self.learner.did, "name": self.learner.name}
@@ -372,7 +381,7 @@ def _issue(
     refuses this batch and it is tried again: the awards issued meanwhile are
     returned, the rest issued.
     """
-    requests = _checked_requests(version, requests, numbered=numbered)
+    requests = _successors(organisation, _checked_requests(version, requests, numbered=numbered))
     for attempt in range(1, ISSUE_ATTEMPTS + 1):
         earlier = _issued_before(organisation, requests, numbered=numbered)
         pending: dict[str, IssueRequest] = {}
@@ -441,6 +450,65 @@ def _checked_requests(
     return list(requests)
 
 
+def _successors(organisation: Any, requests: list[IssueRequest]) -> list[IssueRequest]:
+    """Return the requests, each whose key was made from the learner and the version (the
+    caller gave none) aimed at the award that stands for that key now.
+
+    That is the award issued under the key, or the award that replaced it, and so on. When
+    it is revoked or invalidated (:func:`is_invalidated`), the request issues it again: a new
+    award that replaces it, under the key ``reissue:<uuid>``, so that a retry returns the new
+    award. Otherwise the request takes its key: a retry returns it, and
+    other data is a conflict.
+    """
+    keys = [request.idempotency_key for request in requests if request.default_key]
+    keys = list(dict.fromkeys(keys))
+    found: dict[str, Award] = {}
+    for start in range(0, len(keys), CHUNK):
+        found.update(
+            _current(
+                Award.objects.select_related("organisation", "version").filter(
+                    organisation=organisation, idempotency_key__in=keys[start : start + CHUNK]
+                )
+            )
+        )
+    if not found:
+        return requests
+    compromised = _compromised_signers(organisation)
+    aimed = []
+    for request in requests:
+        award = found.get(request.idempotency_key) if request.default_key else None
+        if award is None:
+            aimed.append(request)
+        elif _reissuable(award, compromised):
+            aimed.append(replace(request, idempotency_key=_reissue_key(award), replaces=award))
+        else:
+            aimed.append(replace(request, idempotency_key=award.idempotency_key))
+    return aimed
+
+
+def _current(awards: QuerySet[Award]) -> dict[str, Award]:
+    """Return, by the key of each award, the award that stands for it now: its replacement's
+    replacement, and so on."""
+    current = {award.idempotency_key: award for award in awards}
+    following = current
+    while following:
+        successors = {
+            award.replaces_id: award
+            for award in Award.objects.select_related("organisation", "version").filter(
+                replaces__in=[award.pk for award in following.values()]
+            )
+        }
+        following = {
+            key: successors[award.pk] for key, award in following.items() if award.pk in successors
+        }
+        current.update(following)
+    return current
+
+
+def _reissue_key(award: Award) -> str:
+    return f"reissue:{award.uuid}"
+
+
 def _request_field(number: int, name: str, *, numbered: bool) -> str:
     """Return the field an error names: ``requests[2].name`` in a batch, ``name`` alone else."""
     if not numbered:
@@ -465,6 +533,15 @@ def _issued_before(
     for number, request in enumerate(requests):
         award = found.get(request.idempotency_key)
         if award is not None and award.request_hash != request.fingerprint():
+            if request.default_key or request.replaces is not None:
+                raise Conflict(
+                    f"The learner holds this micro-credential already: award {award.uuid} "
+                    f"({award.get_status_display().lower()}) was issued with other data. "
+                    "Revoke it first to issue it again with this data.",
+                    code="award.idempotency_conflict",
+                    field=_request_field(number, "idempotency_key", numbered=numbered),
+                    data={"award": str(award.uuid)},
+                )
             raise Conflict(
                 f"An award ({award.uuid}) was issued with this idempotency key for other data; "
                 "use a new key to issue another award.",
@@ -526,6 +603,7 @@ def _sign_awards(
             valid_until=valid_until,
             granted_through=request.granted_through,
             learning_setting=request.outcome.learning_setting,
+            replaces=request.replaces,
         )
         awards.append(award)
         credentials.append(
@@ -638,6 +716,7 @@ def _store(
                             if award.granted_through
                             else {}
                         ),
+                        **({"replaces": str(award.replaces.uuid)} if award.replaces else {}),
                     },
                 )
                 for award, slot in signed
@@ -709,7 +788,8 @@ def _issue_request(
         )
     identity = did or f"mailto:{email}"
     key = clean_text(idempotency_key, "idempotency_key", limit=200)
-    if not key:
+    default_key = not key
+    if default_key:
         digest = hashlib.sha256(f"{identity}\n{version.achievement_uuid}".encode()).hexdigest()
         key = f"learner-version:{digest}"
     outcome = Outcome(
@@ -729,6 +809,7 @@ def _issue_request(
         idempotency_key=key,
         learner_user_id=learner_user_id,
         granted_through=granted_through,
+        default_key=default_key,
     )
 
 
@@ -863,6 +944,7 @@ def _build_credential(
             valid_until=award.valid_until,
             credential_status=credential_status,
             quality_report=quality_report,
+            replaces=credential_url(request.replaces) if request.replaces else None,
         )
     except OB3ValueError as error:
         # In a batch the JSON path follows the request: requests[2].credentialSubject...
@@ -988,31 +1070,187 @@ def bind_to_holder(
     return signed
 
 
+# -- issuing again ---------------------------------------------------------------------------
+
+
+def reissue_award(*, actor: User, award: Award, now: datetime | None = None) -> Award:
+    """Issue a revoked or invalidated award again, as a new award that replaces it; return it.
+
+    The new award is of the same version, to the same learner, with the same results,
+    narrative and evidence, read from the credential as signed; its credential names the old
+    one in an Evidence entry (genre :data:`REPLACED_CREDENTIAL`). The actor needs the
+    registrar (or owner) role; the version must still be published. Idempotent: a retry
+    returns the award issued first. An award that still verifies, or that was issued again
+    already, is refused with :class:`Conflict`.
+    """
+    organisation = access_issuing(actor, award.organisation.slug)
+    award = Award.objects.select_related("organisation", "version").get(pk=award.pk)
+    successor = Award.objects.filter(replaces=award).first()
+    if successor is not None and successor.idempotency_key != _reissue_key(award):
+        raise Conflict(
+            f"The award {award.uuid} was issued again already, as {successor.uuid}.",
+            code="award.reissued_already",
+            data={"award": str(successor.uuid)},
+        )
+    if successor is None and not _reissuable(award, _compromised_signers(organisation)):
+        raise Conflict(
+            f"The award {award.uuid} is valid; only a revoked award, or one signed with a key "
+            "marked compromised, is issued again.",
+            code="award.not_reissuable",
+        )
+    credential = get_credential_document(award)
+    subject = credential.get("credentialSubject") or {}
+    request = _issue_request(
+        version=award.version,
+        learner_email=award.learner_email,
+        learner_did=award.learner_did,
+        learner_name=award.learner_name,
+        result={key: award.result[key] for key in RESULT_KEYS if award.result.get(key)} or None,
+        evidence=[
+            {key: item[key] for key in EVIDENCE_KEYS if key in item}
+            for item in credential.get("evidence") or []
+            if not ob3.is_quality_report_evidence(item) and item.get("genre") != REPLACED_CREDENTIAL
+        ],
+        narrative=subject.get("narrative"),
+        format=award.format,
+        idempotency_key=_reissue_key(award),
+        results=_rubric_results(subject.get("result") or [], award.result),
+        learner_user_id=award.learner_id,
+        granted_through=award.granted_through,
+        learning_setting=award.learning_setting,
+    )
+    [issued] = _issue(
+        organisation,
+        award.version,
+        [replace(request, replaces=award)],
+        actor=actor,
+        now=now or timezone.now(),
+    )
+    _notify_new([issued])
+    return issued.award
+
+
+def _rubric_results(results: list[Any], issued: dict[str, Any]) -> list[dict[str, Any]]:
+    """Return the Results of a signed credential but those of its grade and score (``issued``),
+    which the credential builder adds again."""
+    plain = {str(value) for value in issued.values()}
+    return [
+        result
+        for result in results
+        if not (
+            set(result) <= {"type", "value", "resultDescription"} and result.get("value") in plain
+        )
+    ]
+
+
+def get_replacement(award: Award) -> Award | None:
+    """Return the award that replaced ``award`` when it was issued again, if any."""
+    return Award.objects.select_related("organisation", "version").filter(replaces=award).first()
+
+
+def can_reissue(actor: User, award: Award) -> bool:
+    """Return whether ``actor`` may issue ``award`` again now (see :func:`reissue_award`)."""
+    if not can_issue(actor, award.organisation.slug):
+        return False
+    if get_replacement(award) is not None:
+        return False
+    return _reissuable(award, _compromised_signers(award.organisation))
+
+
+def is_invalidated(award: Award) -> bool:
+    """Return whether the key that signed ``award`` was marked compromised since: its
+    signature verifies no more, whatever its status says."""
+    return _signer(award) in _compromised_signers(award.organisation)
+
+
+def _reissuable(award: Award, compromised: set[str]) -> bool:
+    return award.status == AwardStatus.REVOKED or (
+        bool(compromised) and _signer(award) in compromised
+    )
+
+
+def _compromised_signers(organisation: Any) -> set[str]:
+    """Return how credentials name the organisation's compromised keys: the verification
+    method of a Data Integrity proof, the ``kid`` of a VC-JWT."""
+    return {
+        name
+        for key in organisations.get_keys(organisation)
+        if key.compromised_at is not None
+        for name in (organisations.verification_method_id(key), organisations.jwt_kid(key))
+    }
+
+
+def _signer(award: Award) -> str:
+    """Return the key the award's credential names as its signer."""
+    if award.format == CredentialFormat.VC_JWT:
+        return str(decode_jwt(award.signed_credential)[0].get("kid", ""))
+    proof = json.loads(award.signed_credential).get("proof") or {}
+    return str(proof.get("verificationMethod", "")) if isinstance(proof, dict) else ""
+
+
 # -- revocation and suspension -----------------------------------------------------------
 
 
-def revoke_award(*, actor: User, award: Award, reason: str, now: datetime | None = None) -> Award:
+def revoke_award(
+    *,
+    actor: User,
+    award: Award,
+    reason: str,
+    public_reason: str = "",
+    now: datetime | None = None,
+) -> Award:
     """Revoke ``award`` for good: set its status bit and re-sign the list.
 
     The bit is that of its one suspension entry, never to be cleared again;
     an award issued with a revocation entry too has that bit set and its
     suspension bit cleared, so the lists say one thing: revoked.
     """
-    return _change_status(actor=actor, award=award, reason=reason, now=now, to=AwardStatus.REVOKED)
+    return _change_status(
+        actor=actor,
+        award=award,
+        reason=reason,
+        public_reason=public_reason,
+        now=now,
+        to=AwardStatus.REVOKED,
+    )
 
 
-def suspend_award(*, actor: User, award: Award, reason: str, now: datetime | None = None) -> Award:
+def suspend_award(
+    *,
+    actor: User,
+    award: Award,
+    reason: str,
+    public_reason: str = "",
+    now: datetime | None = None,
+) -> Award:
     """Suspend ``award`` until it is unsuspended: set its bit in the suspension list."""
     return _change_status(
-        actor=actor, award=award, reason=reason, now=now, to=AwardStatus.SUSPENDED
+        actor=actor,
+        award=award,
+        reason=reason,
+        public_reason=public_reason,
+        now=now,
+        to=AwardStatus.SUSPENDED,
     )
 
 
 def unsuspend_award(
-    *, actor: User, award: Award, reason: str, now: datetime | None = None
+    *,
+    actor: User,
+    award: Award,
+    reason: str,
+    public_reason: str = "",
+    now: datetime | None = None,
 ) -> Award:
     """Lift a suspension: clear the award's bit in the suspension list."""
-    return _change_status(actor=actor, award=award, reason=reason, now=now, to=AwardStatus.ACTIVE)
+    return _change_status(
+        actor=actor,
+        award=award,
+        reason=reason,
+        public_reason=public_reason,
+        now=now,
+        to=AwardStatus.ACTIVE,
+    )
 
 
 ACTIONS = {
@@ -1020,16 +1258,40 @@ ACTIONS = {
     AwardStatus.SUSPENDED: "award.suspend",
     AwardStatus.ACTIVE: "award.unsuspend",
 }
+# What the public (and the learner) is told when staff give no public reason: the reason
+# they must give is private, as it may name an investigation.
+NEUTRAL_PUBLIC_REASONS = {
+    AwardStatus.REVOKED: "Revoked by the issuer.",
+    AwardStatus.SUSPENDED: "Suspended by the issuer.",
+    AwardStatus.ACTIVE: "The issuer lifted the suspension.",
+}
+STATUS_EMAIL_SUBJECTS = {
+    AwardStatus.REVOKED: "Your credential was revoked",
+    AwardStatus.SUSPENDED: "Your credential was suspended",
+    AwardStatus.ACTIVE: "Your credential is valid again",
+}
 
 
 def _change_status(
-    *, actor: User, award: Award, reason: str, now: datetime | None, to: AwardStatus
+    *,
+    actor: User,
+    award: Award,
+    reason: str,
+    public_reason: str,
+    now: datetime | None,
+    to: AwardStatus,
 ) -> Award:
+    """Change the award's status; ``reason`` is private (staff and the audit log),
+    ``public_reason`` what its page and the learner's email say (a neutral one by default).
+    The learner is emailed once the change commits."""
     now = now or timezone.now()
     organisation = organisations.access_organisation(actor, award.organisation.slug, roles=ISSUERS)
     reason = clean_text(reason, "reason", limit=MAX_REASON)
     if not reason:
         raise InvalidInput("Give a reason; it is recorded with the change.", field="reason")
+    public_reason = (
+        clean_text(public_reason, "public_reason", limit=MAX_REASON) or NEUTRAL_PUBLIC_REASONS[to]
+    )
     with transaction.atomic():
         # Lists before the award, as issuing locks them: no deadlock between the two.
         lists = list(status.locked_lists(organisation).filter(entries__award=award))
@@ -1046,17 +1308,38 @@ def _change_status(
                 status.publish(status_list, now=now)
         award.status = to
         award.status_reason = "" if to == AwardStatus.ACTIVE else reason
+        award.public_reason = "" if to == AwardStatus.ACTIVE else public_reason
         award.status_changed_at = now
-        award.save(update_fields=["status", "status_reason", "status_changed_at"])
+        award.save(update_fields=["status", "status_reason", "public_reason", "status_changed_at"])
         record_event(
             actor=actor,
             action=ACTIONS[to],
             organisation=organisation,
             target=award,
-            data={"reason": reason},
+            data={"reason": reason, "publicReason": public_reason},
             now=now,
         )
+        if award.learner_email:
+            transaction.on_commit(
+                partial(_notify_status_change, award, to=to, public_reason=public_reason)
+            )
     return award
+
+
+def _notify_status_change(award: Award, *, to: AwardStatus, public_reason: str) -> None:
+    """Email the learner that their credential's status changed, with the public reason."""
+    context = {
+        "award": award,
+        "url": credential_url(award),
+        "status": to,
+        "public_reason": public_reason,
+    }
+    EmailMessage(
+        subject=f"{STATUS_EMAIL_SUBJECTS[to]}: {award.version.title}",
+        body=render_to_string("awards/email/status_changed.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[award.learner_email],
+    ).send()
 
 
 def _check_transition(award: Award, to: AwardStatus) -> None:
@@ -1364,8 +1647,8 @@ def get_certificate_pdf(award: Award) -> bytes:
     if award.valid_until:
         elements.append(("Valid until", f"{award.valid_until:%d %B %Y}"))
     notes: dict[str, str] = {
-        AwardStatus.REVOKED: f"Revoked: {award.status_reason}",
-        AwardStatus.SUSPENDED: f"Suspended: {award.status_reason}",
+        AwardStatus.REVOKED: f"Revoked: {award.public_reason}",
+        AwardStatus.SUSPENDED: f"Suspended: {award.public_reason}",
     }
     return downloads.certificate_pdf(
         downloads.Certificate(

@@ -22,6 +22,7 @@ urlpatterns = [
     path(f"{STUDIO}records/", views.studio_records, name="studio-records"),
     path(f"{STUDIO}records/issue", views.studio_issue_record, name="studio-issue-record"),
     path(f"{STUDIO}<uuid:award_uuid>", views.studio_detail, name="studio-detail"),
+    path(f"{STUDIO}<uuid:award_uuid>/reissue", views.studio_reissue, name="studio-reissue"),
     path(
         f"{STUDIO}<uuid:award_uuid>/<slug:action>",
         views.studio_change_status,

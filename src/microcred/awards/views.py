@@ -312,15 +312,37 @@ def studio_change_status(
         return render(request, "awards/studio/detail.html", context, status=400)
     award = _in_organisation(slug, services.get_award(award_uuid))
     try:
-        award = change(actor=request.user, award=award, reason=form.cleaned_data["reason"])
+        award = change(
+            actor=request.user,
+            award=award,
+            reason=form.cleaned_data["reason"],
+            public_reason=form.cleaned_data["public_reason"],
+        )
     except (InvalidInput, Conflict) as error:
         # Raised once the change has authorised the actor.
-        form.add_error("reason" if error.field == "reason" else None, error.message)
+        field = error.field if error.field in ("reason", "public_reason") else None
+        form.add_error(field, error.message)
         context = _detail_context(request, award, failed=(action, form))
         return render(request, "awards/studio/detail.html", context, status=400)
     status = award.get_status_display().lower()
     messages.success(request, f"Done: the credential is now {status}.")
     return redirect(_detail_url(slug, award))
+
+
+@studio_page
+@require_POST
+def studio_reissue(request: AuthenticatedHttpRequest, slug: str, award_uuid: str) -> HttpResponse:
+    """Issue a revoked or invalidated award again, as a new award that replaces it; the
+    service authorises. A refusal is shown on the old award's page."""
+    award = _in_organisation(slug, services.get_award(award_uuid))
+    try:
+        new = services.reissue_award(actor=request.user, award=award)
+    except (InvalidInput, Conflict) as error:
+        # Raised once reissue_award has authorised the actor.
+        messages.error(request, error.message)
+        return redirect(_detail_url(slug, award))
+    messages.success(request, "The credential was issued again; this is the new one.")
+    return redirect(_detail_url(slug, new))
 
 
 def _in_organisation(slug: str, award: Any) -> Any:
@@ -348,6 +370,9 @@ def _detail_context(
         ],
         "errors": failed[1].non_field_errors() if failed else [],
         "entries": services.get_status_entries(award),
+        "invalidated": services.is_invalidated(award),
+        "can_reissue": services.can_reissue(request.user, award),
+        "replaced_by": services.get_replacement(award),
     }
 
 

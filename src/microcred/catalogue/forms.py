@@ -8,12 +8,13 @@ name (:func:`show_error`).
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
 from microcred.catalogue.fields import FIELDS_BY_NAME, SPECIFICATION, Kind, SpecField
 from microcred.catalogue.models import MicroCredentialVersion, Rubric
+from microcred.catalogue.services import CatalogueChoices
 from microcred.errors import MicrocredError
 from microcred.frameworks.credits import SYSTEMS
 
@@ -35,17 +36,34 @@ def _words(value: str) -> list[str]:
 
 
 class SearchForm(forms.Form):
-    """The catalogue's search box and filters (all optional)."""
+    """The catalogue's search box and filters (all optional).
+
+    The organisation and language filters offer only what the catalogue lists
+    (``choices``): an organisation by its name, a language by its English name.
+    """
 
     q = forms.CharField(label="Search", required=False, max_length=200)
-    organisation = forms.SlugField(label="Organisation", required=False)
+    organisation = forms.ChoiceField(label="Organisation", required=False)
     eqf_level = forms.TypedChoiceField(
-        label="EQF level", choices=EQF_CHOICES, coerce=int, empty_value=None, required=False
+        label="EQF level",
+        choices=[("", "Any level"), *(pair for pair in EQF_CHOICES if pair[0])],
+        coerce=int,
+        empty_value=None,
+        required=False,
     )
     credits_min = forms.DecimalField(label="ECTS from", required=False, min_value=0)
     credits_max = forms.DecimalField(label="ECTS to", required=False, min_value=0)
-    language = forms.CharField(label="Language", required=False, max_length=35)
+    language = forms.ChoiceField(label="Language", required=False)
     tag = forms.CharField(label="Tag", required=False, max_length=50)
+
+    def __init__(self, *args: Any, choices: CatalogueChoices, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        offered = {
+            "organisation": [("", "Any organisation"), *choices.organisations],
+            "language": [("", "Any language"), *choices.languages],
+        }
+        for name, options in offered.items():
+            cast(forms.ChoiceField, self.fields[name]).choices = options
 
     def clean(self) -> dict[str, Any]:
         super().clean()

@@ -18,11 +18,13 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+import pycountry
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.files.base import File
 from django.db import connection, transaction
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.expressions import RawSQL
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -73,6 +75,7 @@ from microcred.organisations.services import Organisation, Role
 __all__ = [
     "DESIGN_ROLES",
     "PUBLIC_STATUSES",
+    "CatalogueChoices",
     "MicroCredentialVersion",
     "ParticipationForm",
     "access_microcredential",
@@ -87,6 +90,7 @@ __all__ = [
     "ects_of",
     "get_achievement",
     "get_achievement_document",
+    "get_catalogue_choices",
     "get_conversions",
     "get_credit_values",
     "get_details",
@@ -103,6 +107,8 @@ __all__ = [
     "get_version_by_achievement",
     "get_versions",
     "import_esco",
+    "language_name",
+    "list_for_profile",
     "lock_version",
     "publish_version",
     "remove_skill",
@@ -654,15 +660,8 @@ def get_published_versions(
     workload converted at 27.5 hours per credit). ``limit`` keeps the first
     results only.
     """
-    newer = MicroCredentialVersion.objects.filter(
-        microcredential=OuterRef("microcredential"),
-        status=VersionStatus.PUBLISHED,
-        number__gt=OuterRef("number"),
-    )
     versions = (
-        _versions()
-        .filter(status=VersionStatus.PUBLISHED)
-        .exclude(Exists(newer))
+        _latest_published()
         # The search columns are read by the database only: carrying them would widen every
         # row the ranking sorts.
         .defer("search_document", "search_vector")
@@ -696,6 +695,75 @@ def get_published_versions(
         high = float(credits_max) if credits_max is not None else float("inf")
         found = [v for v in found if (ects := ects_of(v)) is not None and low <= ects <= high]
     return found[:limit] if limit is not None else found
+
+
+def _latest_published() -> QuerySet[MicroCredentialVersion]:
+    """Return the catalogue's versions: the latest published one of each micro-credential."""
+    newer = MicroCredentialVersion.objects.filter(
+        microcredential=OuterRef("microcredential"),
+        status=VersionStatus.PUBLISHED,
+        number__gt=OuterRef("number"),
+    )
+    return _versions().filter(status=VersionStatus.PUBLISHED).exclude(Exists(newer))
+
+
+@dataclass(frozen=True)
+class CatalogueChoices:
+    """What the catalogue's filters offer: only what some listed version has."""
+
+    # (slug, name) of each organisation with a published micro-credential, by name.
+    organisations: list[tuple[str, str]]
+    # (code, name) of each language a listed version is taught in, by name.
+    languages: list[tuple[str, str]]
+
+
+def get_catalogue_choices() -> CatalogueChoices:
+    """Return the organisations and languages the catalogue's filters offer (public)."""
+    listed = _latest_published()
+    organisations = list(
+        listed.order_by("microcredential__organisation__name")
+        .values_list("microcredential__organisation__slug", "microcredential__organisation__name")
+        .distinct()
+    )
+    codes = {
+        code
+        for languages in listed.order_by().values_list("languages", flat=True).distinct()
+        for code in languages or []
+    }
+    languages = sorted(((code, language_name(code)) for code in codes), key=lambda pair: pair[1])
+    return CatalogueChoices(organisations=organisations, languages=languages)
+
+
+def list_for_profile(organisation: Organisation) -> list[organisations.ProfileEntry]:
+    """Return the organisation's micro-credentials in the catalogue, for its public page:
+    each by title, with its level, workload and languages."""
+    entries = []
+    for version in get_published_versions(organisation=organisation.slug):
+        details = [
+            f"EQF level {version.eqf_level}" if version.eqf_level else "",
+            f"{version.workload_hours.normalize():f} hours" if version.workload_hours else "",
+            ", ".join(language_name(code) for code in version.languages),
+        ]
+        entries.append(
+            organisations.ProfileEntry(
+                title=version.title,
+                url=reverse(
+                    "catalogue:detail", args=[organisation.slug, version.microcredential.slug]
+                ),
+                details=" · ".join(detail for detail in details if detail),
+            )
+        )
+    return entries
+
+
+def language_name(code: str) -> str:
+    """Return the English name of a BCP 47 language tag (``de`` → German, ``en-IE`` → English
+    (en-IE)); the tag itself when ISO 639 does not know its language."""
+    primary = code.split("-")[0].lower()
+    found = pycountry.languages.get(**{"alpha_2" if len(primary) == 2 else "alpha_3": primary})
+    if found is None:
+        return code
+    return found.name if code.lower() == primary else f"{found.name} ({code})"
 
 
 def ects_of(version: MicroCredentialVersion) -> float | None:

@@ -42,7 +42,7 @@ RESULTS_SHOWN = 100
 
 @require_GET
 def catalogue(request: HttpRequest) -> HttpResponse:
-    form = SearchForm(request.GET)
+    form = SearchForm(request.GET, choices=services.get_catalogue_choices())
     versions: list[MicroCredentialVersion] = []
     status = 200
     if form.is_valid():

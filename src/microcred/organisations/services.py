@@ -9,7 +9,7 @@ write an audit event in one transaction); ``access_*`` fetch and authorise;
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,6 +48,7 @@ __all__ = [
     "Organisation",
     "OrganisationRoles",
     "OrganisationType",
+    "ProfileEntry",
     "Role",
     "access_organisation",
     "add_member",
@@ -64,6 +65,7 @@ __all__ = [
     "get_organisations",
     "get_platform_fetcher",
     "get_profile",
+    "get_profile_sections",
     "get_profile_url",
     "get_public_jwk",
     "get_roles",
@@ -73,6 +75,7 @@ __all__ = [
     "organisation_did",
     "register_local_document",
     "register_organisation",
+    "register_profile_section",
     "remove_member",
     "role_labels",
     "rotate_signing_key",
@@ -640,6 +643,38 @@ def get_profile(organisation: Organisation, *, embedded: bool = False) -> dict[s
         page_url=get_profile_url(organisation),
         embedded=embedded,
     )
+
+
+# -- what other apps list on the public page --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProfileEntry:
+    """One line of a section of an organisation's public page: a link and a few details."""
+
+    title: str
+    url: str
+    details: str = ""
+
+
+ProfileLister = Callable[[Organisation], list[ProfileEntry]]
+_PROFILE_SECTIONS: dict[str, ProfileLister] = {}
+
+
+def register_profile_section(heading: str, lister: ProfileLister) -> None:
+    """Show a section ``heading`` on every organisation's public page, listing what
+    ``lister`` returns for the organisation (public things only: the page is public).
+
+    For the apps above this one, which know what an organisation offers (the catalogue its
+    micro-credentials); call it from the app's ``AppConfig.ready()``. Registering a heading
+    again replaces its lister.
+    """
+    _PROFILE_SECTIONS[heading] = lister
+
+
+def get_profile_sections(organisation: Organisation) -> list[tuple[str, list[ProfileEntry]]]:
+    """Return each registered section of the organisation's public page with its entries."""
+    return [(heading, lister(organisation)) for heading, lister in _PROFILE_SECTIONS.items()]
 
 
 # -- documents the platform answers itself ---------------------------------------------------

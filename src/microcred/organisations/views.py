@@ -53,6 +53,7 @@ def organisation_page(request: HttpRequest, slug: str) -> HttpResponse:
             "organisation": organisation,
             "did": services.organisation_did(organisation),
             "did_document_url": services.get_did_document_url(organisation),
+            "sections": services.get_profile_sections(organisation),
         },
     )
 

@@ -35,6 +35,13 @@ def a_suspended_award(world: World) -> dict[str, Any]:
     return values
 
 
+def a_revoked_award(world: World) -> dict[str, Any]:
+    values = an_award(world)
+    award = services.get_award(values["award"])
+    services.revoke_award(actor=world.users["owner"], award=award, reason="Copied work.")
+    return values
+
+
 def a_learner_award(world: World) -> dict[str, Any]:
     learner = make_user(password=None)
     award = services.issue_award(
@@ -93,6 +100,9 @@ ROUTES = [
         prepare=a_suspended_award,
         body=REASON,
     ),
+    Route(
+        "POST", "/api/v1/awards/{award}/reissue", api(201), role=REGISTRAR, prepare=a_revoked_award
+    ),
     Route("GET", "/api/v1/orgs/{org}/status-lists", api(needs_role=False), prepare=an_award),
     Route("GET", "/studio/orgs/{org}/awards/", page(needs_role=False), prepare=an_award),
     Route("GET", "/studio/orgs/{org}/awards/issue", page(), role=REGISTRAR, prepare=a_version),
@@ -112,6 +122,13 @@ ROUTES = [
         role=REGISTRAR,
         prepare=an_award,
         body=REASON,
+    ),
+    Route(
+        "POST",
+        "/studio/orgs/{org}/awards/{award}/reissue",
+        page(302),
+        role=REGISTRAR,
+        prepare=a_revoked_award,
     ),
     Route("GET", "/credentials/{award}", public(), prepare=an_award),
     Route("GET", "/credentials/{award}.json", public(), prepare=an_award),

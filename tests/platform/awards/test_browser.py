@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from microcred.awards.models import Award
-from tests.platform.awards.factories import make_issuer
+from tests.platform.awards.factories import issue, make_issuer
 from tests.platform.browser import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -41,4 +41,36 @@ def test_a_registrar_issues_and_a_visitor_sees_the_credential_verified(
     assert page.locator(".checks .status.failed").count() == 0
     assert page.locator(".credential-head img").evaluate("img => img.naturalWidth") > 0
     page.screenshot(path=str(tmp_path / "credential.png"), full_page=True)
+    visitor.close()
+
+
+def test_a_registrar_revokes_with_two_reasons_and_issues_the_award_again(
+    browser, live_server
+) -> None:
+    _, registrar, version = make_issuer(name="Universiteit Utrecht", slug="uu")
+    old = issue(registrar, version, learner_name="Ada Lovelace", learner_email="ada@example.org")
+    detail = f"/studio/orgs/uu/awards/{old.uuid}"
+
+    staff, page = sign_in(browser, live_server, registrar, detail)
+    revoke = page.locator("form.status-change", has_text="Revoke this credential")
+    revoke.locator("textarea[name=reason]").fill("Under investigation: possible plagiarism")
+    revoke.locator("textarea[name=public_reason]").fill("Issued in error.")
+    revoke.locator("input[name=confirm]").check()
+    revoke.locator("button[type=submit]").click()
+    page.wait_for_url(f"**{detail}")
+    assert "Done: the credential is now revoked." in page.locator(".messages").inner_text()
+    page.click("form.reissue button[type=submit]")
+    page.wait_for_url(lambda url: str(old.uuid) not in url)
+    new = Award.objects.get(replaces=old)
+    assert page.url.endswith(f"/studio/orgs/uu/awards/{new.uuid}")
+    assert page.locator("a.replaces-link").get_attribute("href") == detail
+    staff.close()
+
+    visitor = browser.new_context()
+    page = visitor.new_page()
+    page.goto(f"{live_server.url}/credentials/{old.uuid}")
+    assert "Reason: Issued in error." in page.locator(".credential-status").inner_text()
+    assert "plagiarism" not in page.content()
+    page.goto(f"{live_server.url}/credentials/{new.uuid}")
+    assert page.locator(".verdict").inner_text().startswith("Verified")
     visitor.close()

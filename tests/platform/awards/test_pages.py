@@ -153,10 +153,16 @@ def test_the_linkedin_link_adds_the_certification(client, issued) -> None:
 
 def test_a_suspended_credential_says_so_and_fails_verification(client, issued) -> None:
     _, registrar, _, award = issued
-    services.suspend_award(actor=registrar, award=award, reason="Appeal under review.")
+    services.suspend_award(
+        actor=registrar,
+        award=award,
+        reason="Appeal by the examiner.",
+        public_reason="Appeal under review.",
+    )
     text = page_text(client.get(f"/credentials/{award.uuid}"))
     assert "This credential is suspended" in text
     assert "Reason: Appeal under review." in text
+    assert "Appeal by the examiner." not in text
     assert 'data-verified="false"' in text
     assert "The issuer has suspended this credential." in text
 
@@ -168,7 +174,9 @@ def test_a_revoked_credential_keeps_its_page_which_says_revoked(client, issued) 
     assert response.status_code == 200
     text = page_text(response)
     assert "This credential has been revoked" in text
-    assert "Reason: Plagiarism found." in text
+    # No public reason was given: the page gives a neutral one, never the private reason.
+    assert "Reason: Revoked by the issuer." in text
+    assert "Plagiarism" not in text
     assert 'data-verified="false"' in text
     # Its one status entry is a suspension entry, set for good: what any verifier reads.
     assert "The issuer has suspended this credential." in text
@@ -302,10 +310,17 @@ def read_qr_modules(page: Image.Image, dpi: int, count: int) -> list[list[bool]]
 
 def test_the_pdf_of_a_revoked_credential_says_revoked(client, issued) -> None:
     _, registrar, _, award = issued
-    services.revoke_award(actor=registrar, award=award, reason="Plagiarism found.")
+    services.revoke_award(
+        actor=registrar,
+        award=award,
+        reason="Under investigation: possible plagiarism",
+        public_reason="Plagiarism found.",
+    )
     pdf = client.get(f"/credentials/{award.uuid}.pdf").content
     assert pdf.startswith(b"%PDF")
-    assert "Revoked: Plagiarism found." in pdf_text(pdf)
+    text = pdf_text(pdf)
+    assert "Revoked: Plagiarism found." in text
+    assert "investigation" not in text
 
 
 def pdf_text(pdf: bytes) -> str:
@@ -480,7 +495,9 @@ def test_a_conflicting_reissue_is_shown_above_the_form(client, issued) -> None:
     client.post("/studio/orgs/uu/awards/issue", issue_form(version))
     response = client.post("/studio/orgs/uu/awards/issue", issue_form(version, grade="Merit"))
     assert response.status_code == 400
-    assert "idempotency key" in " ".join(response.context["form"].non_field_errors())
+    errors = " ".join(response.context["form"].non_field_errors())
+    assert "The learner holds this micro-credential already" in errors
+    assert "idempotency key" not in errors
     assert Award.objects.count() == 2
 
 

@@ -64,13 +64,38 @@ def test_the_catalogue_lists_searches_and_filters(client: Client) -> None:
     assert "No published micro-credential matches this search" in nothing.text
 
 
+def test_the_filters_offer_what_the_catalogue_lists(client: Client) -> None:
+    """Organisations by name, the languages taught, and an empty level that reads as any."""
+    lakeside = make_organisation(name="Lakeside University", slug="lakeside")
+    make_organisation(name="Empty Institute", slug="empty")
+    make_published(lakeside, title="Data ethics", languages=["de", "en-IE"])
+    make_published(title="Classroom assessment", languages=["en"])
+    response = client.get("/catalogue/")
+    form = response.context["form"]
+    organisations = dict(form.fields["organisation"].choices)
+    assert organisations["lakeside"] == "Lakeside University" and "empty" not in organisations
+    assert organisations[""] == "Any organisation"
+    assert form.fields["language"].choices == [
+        ("", "Any language"),
+        ("en", "English"),
+        ("en-IE", "English (en-IE)"),
+        ("de", "German"),
+    ]
+    assert form.fields["eqf_level"].choices[0] == ("", "Any level")
+    assert '<option value="" selected>Any level</option>' in response.text
+    assert '<option value="lakeside">Lakeside University</option>' in response.text
+    found = client.get("/catalogue/", {"organisation": "lakeside", "language": "de"}).text
+    assert "Data ethics" in found and "Classroom assessment" not in found
+
+
 @pytest.mark.parametrize(
     ("query", "error"),
     [
         ({"eqf_level": "12"}, "Select a valid choice"),
         ({"credits_min": "many"}, "Enter a number"),
         ({"credits_min": "5", "credits_max": "2"}, "The upper end is below the lower end"),
-        ({"organisation": "not a slug!"}, "Enter a valid"),
+        ({"organisation": "not a slug!"}, "Select a valid choice"),
+        ({"language": "xx"}, "Select a valid choice"),
     ],
 )
 def test_bad_filters_are_shown_next_to_the_field(
