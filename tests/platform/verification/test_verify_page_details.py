@@ -216,7 +216,10 @@ def test_a_hostile_id_makes_no_link(client, key, value: str) -> None:
 
 def test_a_hostile_holder_name_is_escaped(client, key) -> None:
     shown = card(verify(client, hostile(key, named('<script>alert("x")</script>'))))
-    assert "Issued to <strong>&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;</strong>" in shown
+    assert (
+        "Claims to be issued to <strong>&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;</strong>"
+        in shown
+    )
     assert "<script>" not in shown
 
 
@@ -226,4 +229,13 @@ def test_a_hashed_name_is_not_shown_as_a_name(client, key) -> None:
         credential["credentialSubject"]["identifier"][-1]["hashed"] = True
 
     page = verify(client, signed(key, hashed_name))
-    assert "Issued to" not in page
+    assert "issued to <strong>" not in page.lower()
+
+
+def test_a_tampered_platform_credential_only_claims_its_holder(client, award) -> None:
+    credential = json.loads(award.signed_credential)
+    credential["name"] = "Doctorate in Everything"
+    shown = card(verify(client, credential))
+    assert "Claims to be issued to <strong>Ada Lovelace</strong>" in shown
+    # The link leads to the platform's own page, which shows what was really issued.
+    assert f'href="/credentials/{award.uuid}"' in shown
