@@ -17,13 +17,17 @@ from xml.sax.saxutils import escape
 
 import qrcode
 from PIL import Image, ImageDraw, ImageFont
+from reportlab.graphics import renderPDF
+from reportlab.graphics.shapes import Drawing
 from reportlab.lib.colors import HexColor
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Paragraph
+from reportlab.platypus import Flowable, ListFlowable, Paragraph
+from svglib.svglib import svg2rlg
 
 from microcred.vc.baking import PNG_SIGNATURE, bake
 
@@ -46,16 +50,19 @@ def initials(title: str) -> str:
     return "".join(word[0] for word in words[:3]).upper() or "MC"
 
 
-def generated_png(title: str) -> bytes:
-    """Return a round badge with the title's initials, drawn with Pillow."""
+def generated_png(
+    title: str, *, outer: str = GOLD, inner: str = ACCENT, text: str = "#ffffff"
+) -> bytes:
+    """Return a round badge with the title's initials, drawn with Pillow.
+
+    The certificate draws the issuer's emblem the same way, in its own colours.
+    """
     image = Image.new("RGBA", (BADGE_SIZE, BADGE_SIZE), (0, 0, 0, 0))
     draw = ImageDraw.Draw(image)
-    draw.ellipse((4, 4, BADGE_SIZE - 4, BADGE_SIZE - 4), fill=GOLD)
-    draw.ellipse((36, 36, BADGE_SIZE - 36, BADGE_SIZE - 36), fill=ACCENT)
+    draw.ellipse((4, 4, BADGE_SIZE - 4, BADGE_SIZE - 4), fill=outer)
+    draw.ellipse((36, 36, BADGE_SIZE - 36, BADGE_SIZE - 36), fill=inner)
     font = ImageFont.load_default(size=64)
-    draw.text(
-        (BADGE_SIZE / 2, BADGE_SIZE / 2), initials(title), fill="white", font=font, anchor="mm"
-    )
+    draw.text((BADGE_SIZE / 2, BADGE_SIZE / 2), initials(title), fill=text, font=font, anchor="mm")
     out = io.BytesIO()
     image.save(out, format="PNG", optimize=True)
     return out.getvalue()
@@ -92,6 +99,12 @@ def baked_image(*, kind: str, signed_credential: str, title: str, image: bytes |
 
 # -- PDF certificate -------------------------------------------------------------------------
 
+INK = "#1d2433"
+MUTED = "#5b6475"
+# The issuer's emblem (top left) and the badge (top right): their size and where their tops sit.
+EMBLEM_SIZE = 96.0
+EMBLEM_TOP = PAGE_HEIGHT - MARGIN - 8
+
 
 @dataclass(frozen=True)
 class Certificate:
@@ -102,8 +115,19 @@ class Certificate:
     issuer: str
     issued_on: datetime
     url: str
+    outcomes: list[str]
+    # (what, achieved) for each result: a rubric level with its scale, a score out of its maximum.
+    results: list[tuple[str, str]]
     elements: list[tuple[str, str]]
+    valid_until: datetime | None = None
+    # The micro-credential's own badge (PNG or SVG); a badge is generated without one.
+    badge: bytes | None = None
     status_note: str = ""
+
+
+def long_date(moment: datetime) -> str:
+    """Return a date the way the certificate and the pages write it: 6 December 2026."""
+    return f"{moment.day} {moment:%B %Y}"
 
 
 def qr_matrix(url: str) -> list[list[bool]]:
@@ -115,54 +139,165 @@ def qr_matrix(url: str) -> list[list[bool]]:
 
 
 def certificate_pdf(certificate: Certificate) -> bytes:
-    """Return a one-page landscape A4 certificate with a QR code to the credential's page."""
+    """Return a one-page landscape A4 certificate: a double border, the issuer's emblem and the
+    badge at the top, who achieved what and when, the results and learning outcomes, and a QR
+    code to the credential's page."""
     _register_fonts()
     out = io.BytesIO()
     canvas = Canvas(out, pagesize=(PAGE_WIDTH, PAGE_HEIGHT))
     canvas.setTitle(f"{certificate.title}: {certificate.learner}")
     canvas.setAuthor(certificate.issuer)
     canvas.setSubject(certificate.url)
-    canvas.setStrokeColor(HexColor(ACCENT))
-    canvas.setLineWidth(3)
-    canvas.rect(MARGIN / 2, MARGIN / 2, PAGE_WIDTH - MARGIN, PAGE_HEIGHT - MARGIN)
+    _draw_border(canvas)
+    emblem = generated_png(certificate.issuer, outer=INK, inner="#ffffff", text=INK)
+    canvas.drawImage(
+        ImageReader(io.BytesIO(emblem)),
+        MARGIN,
+        EMBLEM_TOP - EMBLEM_SIZE,
+        EMBLEM_SIZE,
+        EMBLEM_SIZE,
+        mask="auto",
+    )
+    _draw_badge(canvas, certificate)
 
-    width = PAGE_WIDTH - 2 * MARGIN
+    # The centre column runs between the two images.
+    side = MARGIN + EMBLEM_SIZE + 16
+    width = PAGE_WIDTH - 2 * side
     top = PAGE_HEIGHT - MARGIN - 10
-    top = _paragraph(canvas, escape(certificate.issuer), _style(16, ACCENT), width, top)
-    top = _paragraph(canvas, "certifies that", _style(12, "#5b6475"), width, top - 18)
+    top = _paragraph(canvas, escape(certificate.issuer), _style(16, ACCENT), side, width, top)
+    top = _paragraph(canvas, "certifies that", _style(12, MUTED), side, width, top - 14)
     top = _paragraph(
-        canvas, escape(certificate.learner), _style(26, "#1d2433", bold=True), width, top - 6
+        canvas, escape(certificate.learner), _style(26, INK, bold=True), side, width, top - 6
     )
-    top = _paragraph(canvas, "has achieved", _style(12, "#5b6475"), width, top - 6)
+    top = _paragraph(canvas, "has achieved", _style(12, MUTED), side, width, top - 6)
     top = _paragraph(
-        canvas, escape(certificate.title), _style(22, ACCENT, bold=True), width, top - 6
+        canvas, escape(certificate.title), _style(22, ACCENT, bold=True), side, width, top - 6
     )
-    issued = certificate.issued_on.strftime("%d %B %Y").lstrip("0")
-    top = _paragraph(canvas, f"Issued on {issued}", _style(12, "#1d2433"), width, top - 6)
+    dates = f"Issued on {long_date(certificate.issued_on)}"
+    if certificate.valid_until:
+        dates += f" · valid until {long_date(certificate.valid_until)}"
+    top = _paragraph(canvas, dates, _style(12, INK), MARGIN, PAGE_WIDTH - 2 * MARGIN, top - 6)
     if certificate.status_note:
         top = _paragraph(
             canvas,
             escape(certificate.status_note),
             _style(13, "#b42318", bold=True),
-            width,
+            MARGIN,
+            PAGE_WIDTH - 2 * MARGIN,
             top - 6,
         )
 
-    rows = "<br/>".join(
-        f"<b>{escape(label)}:</b> {escape(_shortened(value))}"
-        for label, value in certificate.elements
-    )
-    _fitted_paragraph(canvas, rows, QR_X - MARGIN - 24, top - 18, bottom=MARGIN + 12)
+    _fitted_details(canvas, certificate, QR_X - MARGIN - 24, top - 14, bottom=MARGIN + 12)
 
     _draw_qr(canvas, certificate.url)
     canvas.setFont("Vera", 8)
-    canvas.setFillColor(HexColor("#5b6475"))
+    canvas.setFillColor(HexColor(MUTED))
     canvas.drawCentredString(QR_X + QR_SIZE / 2, QR_Y - 12, "Scan to verify")
     canvas.drawString(MARGIN, MARGIN - 4, certificate.url)
     canvas.linkURL(certificate.url, (QR_X, QR_Y, QR_X + QR_SIZE, QR_Y + QR_SIZE), relative=0)
     canvas.showPage()
     canvas.save()
     return out.getvalue()
+
+
+def _draw_border(canvas: Canvas) -> None:
+    """A thick outer frame in the accent colour and a thin gold one inside it."""
+    canvas.setStrokeColor(HexColor(ACCENT))
+    canvas.setLineWidth(4)
+    canvas.rect(MARGIN / 2, MARGIN / 2, PAGE_WIDTH - MARGIN, PAGE_HEIGHT - MARGIN)
+    canvas.setStrokeColor(HexColor(GOLD))
+    canvas.setLineWidth(1.5)
+    inset = MARGIN / 2 + 7
+    canvas.rect(inset, inset, PAGE_WIDTH - 2 * inset, PAGE_HEIGHT - 2 * inset)
+
+
+def _draw_badge(canvas: Canvas, certificate: Certificate) -> None:
+    """Draw the badge at the top right: an SVG as vectors, a PNG as it is, else a generated one.
+
+    Either way it is one XObject of the page: an image, or a form holding the drawing.
+    """
+    x, y = PAGE_WIDTH - MARGIN - EMBLEM_SIZE, EMBLEM_TOP - EMBLEM_SIZE
+    drawing = _svg_drawing(certificate.badge) if certificate.badge else None
+    if drawing is not None:
+        scale = EMBLEM_SIZE / max(drawing.width, drawing.height, 1)
+        canvas.beginForm("badge")
+        canvas.scale(scale, scale)
+        renderPDF.draw(drawing, canvas, 0, 0)
+        canvas.endForm()
+        canvas.saveState()
+        canvas.translate(x, y)
+        canvas.doForm("badge")
+        canvas.restoreState()
+        return
+    image = certificate.badge
+    if image is None or not image.startswith(PNG_SIGNATURE):
+        image = generated_png(certificate.title)
+    canvas.drawImage(
+        ImageReader(io.BytesIO(image)),
+        x,
+        y,
+        EMBLEM_SIZE,
+        EMBLEM_SIZE,
+        mask="auto",
+        preserveAspectRatio=True,
+    )
+
+
+def _svg_drawing(image: bytes) -> Drawing | None:
+    """Return an SVG badge as a ReportLab drawing, or None when it is not a readable SVG.
+
+    Stored badges were cleaned when uploaded (no scripts, entities or external references).
+    """
+    if b"<svg" not in image[:2048]:
+        return None
+    try:
+        drawing = svg2rlg(io.BytesIO(image))
+    except (ValueError, OSError):
+        return None
+    # svglib recovers what it can from broken XML: what has no size drew nothing.
+    return drawing if drawing is not None and drawing.width > 0 and drawing.height > 0 else None
+
+
+def _fitted_details(
+    canvas: Canvas, certificate: Certificate, width: float, top: float, *, bottom: float
+) -> None:
+    """Draw the results, the learning outcomes as a list and the other elements, in the
+    largest size from 10 to 6 points that fits between ``top`` and ``bottom``."""
+    for size in (10, 9, 8, 7, 6):
+        flowables = _details(certificate, size)
+        height = sum(flowable.wrapOn(canvas, width, PAGE_HEIGHT)[1] for flowable in flowables)
+        if top - height >= bottom:
+            break
+    for flowable in flowables:
+        _, flowable_height = flowable.wrapOn(canvas, width, PAGE_HEIGHT)
+        flowable.drawOn(canvas, MARGIN, top - flowable_height)
+        top -= flowable_height
+
+
+def _details(certificate: Certificate, size: int) -> list[Flowable]:
+    style = _style(size, INK, align=0, leading=size * 1.4)
+    flowables: list[Flowable] = [
+        Paragraph(f"<b>{escape(what)}:</b> {escape(achieved)}", style)
+        for what, achieved in certificate.results
+    ]
+    if certificate.outcomes:
+        flowables.append(Paragraph("<b>Learning outcomes</b>", style))
+        flowables.append(
+            ListFlowable(
+                [Paragraph(escape(_shortened(text)), style) for text in certificate.outcomes],
+                bulletType="bullet",
+                bulletFontName="Vera",
+                bulletFontSize=size,
+                leftIndent=size * 1.5,
+            )
+        )
+    rows = "<br/>".join(
+        f"<b>{escape(label)}:</b> {escape(_shortened(value))}"
+        for label, value in certificate.elements
+    )
+    if rows:
+        flowables.append(Paragraph(rows, style))
+    return flowables
 
 
 def _draw_qr(canvas: Canvas, url: str) -> None:
@@ -178,24 +313,14 @@ def _draw_qr(canvas: Canvas, url: str) -> None:
                 canvas.rect(x, y, module, module, stroke=0, fill=1)
 
 
-def _paragraph(canvas: Canvas, text: str, style: ParagraphStyle, width: float, top: float) -> float:
-    """Draw ``text`` with its top at ``top``; return where the next line starts."""
+def _paragraph(
+    canvas: Canvas, text: str, style: ParagraphStyle, left: float, width: float, top: float
+) -> float:
+    """Draw ``text`` from ``left`` with its top at ``top``; return where the next line starts."""
     paragraph = Paragraph(text, style)
     _, height = paragraph.wrapOn(canvas, width, PAGE_HEIGHT)
-    paragraph.drawOn(canvas, MARGIN, top - height)
+    paragraph.drawOn(canvas, left, top - height)
     return top - height
-
-
-def _fitted_paragraph(
-    canvas: Canvas, text: str, width: float, top: float, *, bottom: float
-) -> None:
-    """Draw ``text`` in the largest size from 10 to 6 points that fits between top and bottom."""
-    for size in (10, 9, 8, 7, 6):
-        paragraph = Paragraph(text, _style(size, "#1d2433", align=0, leading=size * 1.4))
-        _, height = paragraph.wrapOn(canvas, width, PAGE_HEIGHT)
-        if top - height >= bottom:
-            break
-    paragraph.drawOn(canvas, MARGIN, top - height)
 
 
 def _shortened(text: str, limit: int = 300) -> str:

@@ -18,6 +18,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
+from enum import StrEnum
 from functools import partial
 from typing import Any
 
@@ -56,11 +57,13 @@ from microcred.vc.errors import ClrValueError, OB3ValueError
 from microcred.vc.http import LocalFetcher
 from microcred.vc.jwt import decode_jwt
 from microcred.vc.rdfc import canonicalize
+from microcred.vc.report import SIGNATURE_CHECKS, CheckStatus
 
 __all__ = [
     "ClrAssociation",
     "DecidedAward",
     "IssueRequest",
+    "Verdict",
     "access_award",
     "access_issuing",
     "access_learner_awards",
@@ -70,6 +73,7 @@ __all__ = [
     "can_reissue",
     "check_award_request",
     "credential_url",
+    "find_award_by_credential_id",
     "find_version",
     "get_award",
     "get_baked_image",
@@ -85,8 +89,10 @@ __all__ = [
     "get_record_awards",
     "get_record_page",
     "get_replacement",
+    "get_results",
     "get_status_entries",
     "get_status_list_credential",
+    "get_verdict",
     "holds_award",
     "is_invalidated",
     "issue_award",
@@ -1509,6 +1515,61 @@ def _verify_stored(signed: str, *, source: str, now: datetime | None) -> Verific
     return report
 
 
+class Verdict(StrEnum):
+    """The answer a credential's page and certificate lead with."""
+
+    VERIFIED = "verified"
+    REVOKED = "revoked"
+    SUSPENDED = "suspended"
+    EXPIRED = "expired"
+    NOT_VERIFIED = "not-verified"
+
+    @property
+    def headline(self) -> str:
+        return self.name.replace("_", " ").capitalize()
+
+
+# Checks that say whether the issuer still stands by a genuine credential; any other failure
+# (proof, issuer key, structure) means the credential itself cannot be trusted.
+STANDING_CHECKS = ("status.revocation", "status.suspension", "validity.expired")
+
+
+def get_verdict(award: Award, report: VerificationReport) -> Verdict:
+    """Return what verifying the stored credential (``report``) says about ``award``.
+
+    A credential whose signature, issuer key or structure fails is not verified, whatever
+    the database says. Of a genuine one, the award's status names what the status list
+    shows: its one entry is a suspension entry that a revocation sets for good
+    (docs/decisions/0008), so a verifier reads both as "suspended". A status failure the
+    award's status does not explain (a status list that cannot be read) is not verified.
+    """
+    vouched = any(
+        check.id in SIGNATURE_CHECKS and check.status in (CheckStatus.PASSED, CheckStatus.WARNING)
+        for check in report.checks
+    )
+    failed = {check.id for check in report.failures}
+    if not vouched or not failed <= set(STANDING_CHECKS):
+        return Verdict.NOT_VERIFIED
+    if award.status == AwardStatus.REVOKED:
+        return Verdict.REVOKED
+    if award.status == AwardStatus.SUSPENDED:
+        return Verdict.SUSPENDED
+    if failed - {"validity.expired"}:
+        return Verdict.NOT_VERIFIED
+    return Verdict.EXPIRED if failed else Verdict.VERIFIED
+
+
+def find_award_by_credential_id(credential_id: Any) -> Award | None:
+    """Return the award whose credential id (its page's URL) is ``credential_id``, or None."""
+    prefix = public_urls.credential_url("")
+    if not isinstance(credential_id, str) or not credential_id.startswith(prefix):
+        return None
+    try:
+        return Award.objects.filter(uuid=uuid.UUID(credential_id[len(prefix) :])).first()
+    except ValueError:
+        return None
+
+
 def get_issuable_versions(organisation: Any) -> list[Any]:
     """Return the organisation's micro-credentials that can be issued: their latest
     published versions."""
@@ -1636,29 +1697,102 @@ def _badge_image(version: Any) -> bytes | None:
         return None
 
 
+# What a grade or score is called when the credential gives it no description.
+RESULT_LABELS = (("score", "Score"), ("grade", "Grade"))
+
+
+@dataclass(frozen=True)
+class ResultRow:
+    """One result of an award: what was assessed, what was achieved and on what scale."""
+
+    what: str
+    achieved: str
+    # The rubric's levels, in the order the achievement lists them, when ``achieved`` is one.
+    scale: list[str] = field(default_factory=list)
+
+
+def get_results(award: Award) -> list[ResultRow]:
+    """Return each Result the signed credential carries, as a verifier reads it.
+
+    Read from the credential, not the database: ``what`` is the name of the Result's
+    ResultDescription in the embedded achievement, ``achieved`` the rubric level reached
+    (with the rubric's levels as its scale) or the value (out of the description's
+    ``valueMax``, or a percentage). A grade or score whose achievement declares no
+    description has no name in the credential; it is called what it was issued as.
+    """
+    subject = get_credential_document(award).get("credentialSubject") or {}
+    declared = (subject.get("achievement") or {}).get("resultDescription") or []
+    descriptions = {item.get("id"): item for item in declared if isinstance(item, dict)}
+    plain = {str(award.result[key]): label for key, label in RESULT_LABELS if award.result.get(key)}
+    rows = []
+    for result in subject.get("result") or []:
+        description = descriptions.get(result.get("resultDescription")) or {}
+        levels = [level for level in description.get("rubricCriterionLevel") or [] if level]
+        level: dict[str, Any] = next(
+            (item for item in levels if item.get("id") == result.get("achievedLevel")), {}
+        )
+        value = str(result.get("value") or "")
+        what = description.get("name") or plain.get(value) or "Result"
+        if level.get("name"):
+            scale = [str(item.get("name")) for item in levels]
+            rows.append(ResultRow(what, str(level["name"]), scale))
+        elif value and description.get("valueMax"):
+            rows.append(ResultRow(what, f"{value} / {description['valueMax']}"))
+        elif value and description.get("resultType") == "Percent":
+            rows.append(ResultRow(what, f"{value} %"))
+        else:
+            rows.append(ResultRow(what, value))
+    return rows
+
+
 def get_certificate_pdf(award: Award) -> bytes:
-    grade = [("Grade", value) for value in (award.result.get("grade"),) if value]
-    score = [("Score", value) for value in (award.result.get("score"),) if value]
-    elements = [
-        (label, "; ".join(texts))
-        for label, texts in get_certified_elements(award)
-        if label != "Title"
-    ]
-    if award.valid_until:
-        elements.append(("Valid until", f"{award.valid_until:%d %B %Y}"))
-    notes: dict[str, str] = {
-        AwardStatus.REVOKED: f"Revoked: {award.public_reason}",
-        AwardStatus.SUSPENDED: f"Suspended: {award.public_reason}",
+    """Return the award's PDF certificate; refuse one for a credential that does not verify.
+
+    A certificate vouches for the credential it shows: a stored credential whose signature
+    no longer verifies (altered, or signed with a compromised key) gets none.
+    """
+    verdict = get_verdict(award, verify_award(award))
+    if verdict == Verdict.NOT_VERIFIED:
+        raise NotFound(
+            "This credential does not verify, so no certificate is made for it: "
+            "see its page for what failed.",
+            code="award.not_verified",
+        )
+    elements = dict(get_certified_elements(award))
+    notes = {
+        Verdict.REVOKED: f"Revoked by {award.organisation.name}: this credential is not valid.",
+        Verdict.SUSPENDED: f"Suspended by {award.organisation.name}: not valid while suspended.",
+        Verdict.EXPIRED: "Expired: this credential is no longer valid.",
     }
+    if award.status_changed_at and verdict in (Verdict.REVOKED, Verdict.SUSPENDED):
+        notes[verdict] += (
+            f" ({verdict.headline} on {downloads.long_date(award.status_changed_at)}.)"
+        )
+        if award.public_reason:
+            notes[verdict] += f" Reason: {award.public_reason}"
     return downloads.certificate_pdf(
         downloads.Certificate(
             title=award.version.title,
             learner=learner_label(award),
             issuer=award.organisation.name,
             issued_on=award.issued_at,
+            valid_until=award.valid_until,
             url=credential_url(award),
-            elements=grade + score + elements,
-            status_note=notes.get(award.status, ""),
+            outcomes=elements.pop("Learning outcomes", []),
+            results=[
+                (
+                    row.what,
+                    f"{row.achieved} (scale: {', '.join(row.scale)})"
+                    if row.scale
+                    else row.achieved,
+                )
+                for row in get_results(award)
+            ],
+            elements=[
+                (label, "; ".join(texts)) for label, texts in elements.items() if label != "Title"
+            ],
+            badge=_badge_image(award.version),
+            status_note=notes.get(verdict, ""),
         )
     )
 

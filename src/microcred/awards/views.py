@@ -49,8 +49,6 @@ STATUS_CHANGES = {
 }
 # The status changes that cannot be undone ask for a confirmation on their form.
 STATUS_FORMS: dict[str, type[StatusChangeForm]] = {"revoke": RevokeForm}
-# What a grade or score is called on the page when the credential gives it no description.
-RESULT_LABELS = (("score", "Score"), ("grade", "Grade"))
 # The PDF certificate is made by the platform, not uploaded, and Chromium will not open its
 # PDF viewer in a sandboxed document: it gets this policy instead of the sandbox that
 # every other file is served with (microcred.site.security).
@@ -121,48 +119,18 @@ def _signed_credential(award: Any, *, json_type: str) -> HttpResponse:
 
 
 def _page_context(award: Any) -> dict[str, Any]:
-    credential = services.get_credential_document(award)
+    report = services.verify_award(award)
     return {
         "award": award,
-        "credential": credential,
-        "results": _results(credential, award.result),
-        "report": services.verify_award(award),
+        "credential": services.get_credential_document(award),
+        "results": services.get_results(award),
+        "report": report,
+        "verdict": services.get_verdict(award, report),
         "learner": services.learner_label(award),
         "elements": services.get_certified_elements(award),
         "linkedin_url": services.get_linkedin_url(award),
         "url": services.credential_url(award),
-        "revoked": award.status == AwardStatus.REVOKED,
-        "suspended": award.status == AwardStatus.SUSPENDED,
     }
-
-
-def _results(credential: dict[str, Any], issued: dict[str, Any]) -> list[tuple[str, str]]:
-    """Return ``(what, achieved)`` for each Result the signed credential carries.
-
-    Read from the credential, not the database, so the page shows what a verifier sees:
-    ``what`` is the name of the Result's ResultDescription in the embedded achievement,
-    ``achieved`` the name of the rubric level reached or the value. A grade or score whose
-    achievement declares no description has no name in the credential; it is called what it
-    was issued as (``issued``, the award's grade and score).
-    """
-    subject = credential.get("credentialSubject") or {}
-    declared = (subject.get("achievement") or {}).get("resultDescription") or []
-    descriptions = {item.get("id"): item for item in declared if isinstance(item, dict)}
-    plain = {str(issued[key]): label for key, label in RESULT_LABELS if issued.get(key)}
-    rows = []
-    for result in subject.get("result") or []:
-        description = descriptions.get(result.get("resultDescription")) or {}
-        levels = description.get("rubricCriterionLevel") or []
-        level: dict[str, Any] = next(
-            (item for item in levels if item.get("id") == result.get("achievedLevel")), {}
-        )
-        value = str(result.get("value") or "")
-        achieved = level.get("name") or value
-        if value and description.get("valueMax"):
-            achieved = f"{value} of {description['valueMax']}"
-        what = description.get("name") or plain.get(value) or "Result"
-        rows.append((what, achieved))
-    return rows
 
 
 @require_safe

@@ -25,6 +25,13 @@ class VerifyForm(forms.Form):
         help_text="A .json or .jwt file, or a badge image (PNG or SVG) with a credential baked in.",
     )
 
+    email = forms.EmailField(
+        label="Check an email address (optional)",
+        required=False,
+        help_text="A credential may name its holder by a hashed email address: type one to "
+        "check whether it was issued to that address. It is not stored.",
+    )
+
     def clean_file(self):
         upload = self.cleaned_data.get("file")
         if upload is not None:

@@ -21,7 +21,10 @@ def verify(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             data, source = form.payload()
             try:
-                reports = services.verify_payload(data=data, source=source)
+                reports = [
+                    (report, services.describe_credential(report, email=form.cleaned_data["email"]))
+                    for report in services.verify_payload(data=data, source=source)
+                ]
             except InputError as error:
                 form.add_error(None, error.message)
                 status = 400
