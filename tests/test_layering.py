@@ -37,6 +37,7 @@ LAYERS = (
     "wallets",
     "bulk",
     "obapi",
+    "learners",
     "studio",
     "site",
 )

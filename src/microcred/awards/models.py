@@ -19,6 +19,13 @@ class AwardStatus(models.TextChoices):
     REVOKED = "revoked", "Revoked"
 
 
+class Visibility(models.TextChoices):
+    """Who may open an award's page and downloads; the signed credential verifies either way."""
+
+    PUBLIC = "public", "Public: anyone with its address"
+    PRIVATE = "private", "Private: you, the issuer's staff, and your share links"
+
+
 class CredentialFormat(models.TextChoices):
     DATA_INTEGRITY = "ldp", "JSON-LD with a Data Integrity proof"
     VC_JWT = "jwt", "VC-JWT"
@@ -92,6 +99,9 @@ class Award(models.Model):
         help_text="The revoked or invalidated award this one was issued again for; one "
         "replacement each.",
     )
+    visibility = models.CharField(
+        max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC
+    )
 
     class Meta:
         constraints = [
@@ -103,6 +113,25 @@ class Award(models.Model):
 
     def __str__(self) -> str:
         return f"{self.version} → {self.learner_name or self.learner_email or self.learner_did}"
+
+
+class ShareLink(models.Model):
+    """A link by which the learner lets someone open a private award's page; revocable."""
+
+    award = models.ForeignKey(Award, on_delete=models.CASCADE, related_name="share_links")
+    token = models.CharField(max_length=64, unique=True)
+    label = models.CharField(max_length=100, blank=True, help_text="Whom it was made for.")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Share link of {self.award.uuid}"
 
 
 class StatusPurpose(models.TextChoices):

@@ -17,12 +17,13 @@ import secrets
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from functools import partial
 from typing import Any
 
 from django.conf import settings
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage, get_connection
 from django.core.validators import URLValidator, validate_email
@@ -31,7 +32,13 @@ from django.db.models import Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from microcred.accounts.services import User, find_user
+from microcred.accounts.services import (
+    User,
+    UserOrAnonymous,
+    find_user,
+    get_verified_addresses,
+    get_verified_dids,
+)
 from microcred.audit.services import NewEvent, record_event, record_events
 from microcred.awards import downloads, status
 from microcred.awards.credential import REPLACED_CREDENTIAL, Learner, Outcome, build_credential
@@ -41,8 +48,10 @@ from microcred.awards.models import (
     CredentialFormat,
     LearnerRecord,
     RecordOrigin,
+    ShareLink,
     StatusEntry,
     StatusList,
+    Visibility,
 )
 from microcred.catalogue import services as catalogue
 from microcred.core import public_urls
@@ -63,8 +72,11 @@ __all__ = [
     "ClrAssociation",
     "DecidedAward",
     "IssueRequest",
+    "ShareLink",
     "Verdict",
+    "Visibility",
     "access_award",
+    "access_held_award",
     "access_issuing",
     "access_learner_awards",
     "allowed_status_changes",
@@ -72,6 +84,10 @@ __all__ = [
     "can_issue",
     "can_reissue",
     "check_award_request",
+    "claim_award",
+    "claim_url",
+    "count_learner_awards",
+    "create_share_link",
     "credential_url",
     "find_award_by_credential_id",
     "find_version",
@@ -90,9 +106,12 @@ __all__ = [
     "get_record_page",
     "get_replacement",
     "get_results",
+    "get_share_links",
+    "get_shared_award",
     "get_status_entries",
     "get_status_list_credential",
     "get_verdict",
+    "get_visible_award",
     "holds_award",
     "is_invalidated",
     "issue_award",
@@ -107,11 +126,15 @@ __all__ = [
     "list_learner_records",
     "list_status_lists",
     "local_status_list",
+    "may_view",
     "notify_learners",
     "register_clr_associations",
     "reissue_award",
     "resign_status_lists",
     "revoke_award",
+    "revoke_share_link",
+    "set_visibility",
+    "share_url",
     "status_list_url",
     "suspend_award",
     "unsuspend_award",
@@ -132,6 +155,10 @@ MAX_NARRATIVE = 10_000
 # the learning setting (European Learning Model) the learning took place in.
 GRANTED_THROUGH = ("recognition",)
 LEARNING_SETTINGS = ("non-formal", "informal")
+# A claim link works this long after the email that carries it was sent.
+CLAIM_DAYS = 90
+CLAIM_SALT = "microcred.awards.claim"
+MAX_SHARE_LABEL = 100
 
 
 # -- issuing -------------------------------------------------------------------------------
@@ -1017,7 +1044,13 @@ def notify_learners(awards: Sequence[Award]) -> None:
         EmailMessage(
             subject=f"Your credential: {award.version.title}",
             body=render_to_string(
-                "awards/email/issued.txt", {"award": award, "url": credential_url(award)}
+                "awards/email/issued.txt",
+                {
+                    "award": award,
+                    "url": credential_url(award),
+                    "claim_url": claim_url(award),
+                    "claim_days": CLAIM_DAYS,
+                },
             ),
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[award.learner_email],
@@ -1400,6 +1433,11 @@ def get_learner_awards(user: User, *, microcredential: Any = None) -> list[Award
     return list(awards)
 
 
+def count_learner_awards(user: User) -> int:
+    """Return how many awards were made to ``user`` (as :func:`get_learner_awards` lists them)."""
+    return Award.objects.filter(_held_by(user)).count()
+
+
 def holds_award(user: Any, award: Award) -> bool:
     """Return whether ``user`` is the learner the award was made to (linked, or by email)."""
     if not getattr(user, "is_authenticated", False):
@@ -1408,8 +1446,208 @@ def holds_award(user: Any, award: Award) -> bool:
 
 
 def _held_by(user: Any) -> Q:
-    """Return the condition of an award made to ``user``: linked, or issued to their email."""
-    return Q(learner=user) | Q(learner_email__iexact=user.email) if user.email else Q(learner=user)
+    """Return the condition of an award made to ``user``: linked to the account, or issued to
+    one of their verified email addresses or DIDs (an address typed at sign-up proves nothing)."""
+    held = Q(learner=user)
+    for address in get_verified_addresses(user):
+        held |= Q(learner_email__iexact=address)
+    if dids := get_verified_dids(user):
+        held |= Q(learner_did__in=dids)
+    return held
+
+
+# -- visibility, share links and claims ------------------------------------------------------
+
+
+def get_visible_award(
+    award_uuid: uuid.UUID | str, *, viewer: UserOrAnonymous, share: str = ""
+) -> Award:
+    """Return the award if ``viewer`` may open its page and downloads.
+
+    A public award answers to anyone. A private one answers only to its learner, the staff
+    of its organisation, and whoever brings one of its live share links (``share``, the
+    token); to everyone else it is not found, as if it did not exist.
+    """
+    award = get_award(award_uuid)
+    if not may_view(viewer, award, share=share):
+        raise NotFound(f"No credential {award_uuid}.", field="uuid")
+    return award
+
+
+def may_view(viewer: UserOrAnonymous, award: Award, *, share: str = "") -> bool:
+    """Return whether ``viewer`` may open the award's page (see :func:`get_visible_award`)."""
+    if award.visibility == Visibility.PUBLIC:
+        return True
+    if share and award.share_links.filter(token=share, revoked_at__isnull=True).exists():
+        return True
+    return holds_award(viewer, award) or bool(organisations.get_roles(viewer, award.organisation))
+
+
+def access_held_award(actor: User, award_uuid: uuid.UUID | str) -> Award:
+    """Return the award if ``actor`` is its learner; anyone else is told it does not exist."""
+    award = get_award(award_uuid)
+    if not holds_award(actor, award):
+        raise NotFound(f"You hold no credential {award_uuid}.", field="uuid")
+    return award
+
+
+def set_visibility(
+    *, actor: User, award: Award, visibility: str, now: datetime | None = None
+) -> Award:
+    """Make the learner's own award public or private; its share links keep working."""
+    if visibility not in Visibility.values:
+        raise InvalidInput(
+            f"Visibility is {' or '.join(Visibility.values)}, not {visibility!r}.",
+            field="visibility",
+        )
+    award = access_held_award(actor, award.uuid)
+    with transaction.atomic():
+        award.visibility = visibility
+        award.save(update_fields=["visibility"])
+        record_event(
+            actor=actor,
+            action="award.visibility",
+            organisation=award.organisation,
+            target=award,
+            data={"visibility": visibility},
+            now=now,
+        )
+    return award
+
+
+def create_share_link(
+    *, actor: User, award: Award, label: str = "", now: datetime | None = None
+) -> ShareLink:
+    """Make a new link by which anyone who has it may open the learner's award."""
+    label = clean_text(label, "label", limit=MAX_SHARE_LABEL)
+    award = access_held_award(actor, award.uuid)
+    with transaction.atomic():
+        link = ShareLink.objects.create(
+            award=award,
+            token=secrets.token_urlsafe(24),
+            label=label,
+            created_by=actor,
+            created_at=now or timezone.now(),
+        )
+        record_event(
+            actor=actor,
+            action="award.share_link.create",
+            organisation=award.organisation,
+            target=award,
+            data={"link": link.pk, "label": label},
+            now=now,
+        )
+    return link
+
+
+def revoke_share_link(
+    *, actor: User, award: Award, link_id: int, now: datetime | None = None
+) -> ShareLink:
+    """Stop a share link of the learner's award from working, at once and for good."""
+    award = access_held_award(actor, award.uuid)
+    with transaction.atomic():
+        link = award.share_links.select_for_update().filter(pk=link_id).first()
+        if link is None:
+            raise NotFound(f"This credential has no share link {link_id}.", field="link")
+        if link.revoked_at is not None:
+            raise Conflict("This share link was revoked already.", code="share_link.revoked")
+        link.revoked_at = now or timezone.now()
+        link.save(update_fields=["revoked_at"])
+        record_event(
+            actor=actor,
+            action="award.share_link.revoke",
+            organisation=award.organisation,
+            target=award,
+            data={"link": link.pk},
+            now=now,
+        )
+    return link
+
+
+def get_share_links(award: Award) -> list[ShareLink]:
+    """Return the award's share links, live and revoked, newest first."""
+    return list(award.share_links.all())
+
+
+def get_shared_award(token: str) -> Award:
+    """Return the award a live share link opens (public: the token is the permission)."""
+    link = (
+        ShareLink.objects.select_related("award")
+        .filter(token=token, revoked_at__isnull=True)
+        .first()
+    )
+    if link is None:
+        raise NotFound("This share link does not exist or was revoked.", field="token")
+    return link.award
+
+
+def share_url(link: ShareLink) -> str:
+    """Return the address a share link is given as."""
+    return public_urls.absolute(f"/s/{link.token}")
+
+
+def claim_url(award: Award, *, now: datetime | None = None) -> str:
+    """Return the link, sent to the address the award was issued to, that attaches the award
+    to the account of whoever opens it signed in: the token names the award and the address,
+    is signed with the site's secret and expires after ``CLAIM_DAYS`` days."""
+    expires = (now or timezone.now()) + timedelta(days=CLAIM_DAYS)
+    token = signing.dumps(
+        {"award": str(award.uuid), "email": award.learner_email, "expires": expires.isoformat()},
+        salt=CLAIM_SALT,
+    )
+    return public_urls.absolute(f"/me/credentials/claim/{token}")
+
+
+def claim_award(*, actor: User, token: str, now: datetime | None = None) -> Award:
+    """Attach the award a claim link names to ``actor``'s account.
+
+    Receiving the link at the address the award was issued to is the proof; a link that
+    was altered, has expired, or names an award someone else claimed is refused.
+    """
+    try:
+        claim = signing.loads(token, salt=CLAIM_SALT)
+        expires = datetime.fromisoformat(claim["expires"])
+        award_uuid, email = claim["award"], claim["email"]
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        raise InvalidInput(
+            "This claim link is not valid: open the link exactly as the email gave it.",
+            code="claim.invalid",
+            field="token",
+        ) from None
+    if expires <= (now or timezone.now()):
+        raise InvalidInput(
+            "This claim link has expired: ask the issuer to send the credential again.",
+            code="claim.expired",
+            field="token",
+        )
+    with transaction.atomic():
+        award = (
+            Award.objects.select_for_update()
+            .select_related("organisation", "version")
+            .filter(uuid=award_uuid)
+            .first()
+        )
+        if award is None or award.learner_email.lower() != email.lower():
+            raise NotFound("The credential this link names no longer exists.", field="token")
+        if award.learner_id == actor.pk:
+            return award
+        if award.learner_id is not None:
+            raise Conflict(
+                "This credential was claimed by another account already.",
+                code="claim.taken",
+                field="token",
+            )
+        award.learner = actor
+        award.save(update_fields=["learner"])
+        record_event(
+            actor=actor,
+            action="award.claim",
+            organisation=award.organisation,
+            target=award,
+            data={"email": email},
+            now=now,
+        )
+    return award
 
 
 def list_awards(
@@ -1664,13 +1902,15 @@ def get_certified_elements(award: Award) -> list[tuple[str, list[str]]]:
     ]
 
 
-def get_linkedin_url(award: Award) -> str:
+def get_linkedin_url(award: Award, *, url: str | None = None) -> str:
+    """Return LinkedIn's add-to-profile link; it points at ``url`` (a share link of a private
+    award), by default the credential's page."""
     return downloads.linkedin_url(
         name=award.version.title,
         organisation_name=award.organisation.name,
         issued_on=award.issued_at,
         expires_on=award.valid_until,
-        url=credential_url(award),
+        url=url or credential_url(award),
         credential_id=str(award.uuid),
     )
 

@@ -31,7 +31,7 @@ from microcred.awards.forms import (
     RevokeForm,
     StatusChangeForm,
 )
-from microcred.awards.models import AwardStatus, CredentialFormat
+from microcred.awards.models import AwardStatus, CredentialFormat, Visibility
 from microcred.core.pages import studio_page
 from microcred.errors import Conflict, InvalidInput, NotFound
 from microcred.organisations import services as organisations
@@ -53,6 +53,8 @@ STATUS_FORMS: dict[str, type[StatusChangeForm]] = {"revoke": RevokeForm}
 # PDF viewer in a sandboxed document: it gets this policy instead of the sandbox that
 # every other file is served with (microcred.site.security).
 CERTIFICATE_POLICY = "default-src 'none'; frame-ancestors 'self'"
+# The session's share-link tokens, by award: {award uuid: token}.
+SHARED_AWARDS = "shared_awards"
 
 
 def not_found(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -75,7 +77,7 @@ def not_found(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
 @not_found
 def credential(request: HttpRequest, award_uuid: str) -> HttpResponse:
     """The credential: a page for people, the signed credential for machines (by Accept)."""
-    award = services.get_award(award_uuid)
+    award = _visible_award(request, award_uuid)
     wanted = request.get_preferred_type(["text/html", *JSON_TYPES, "application/jwt"])
     if wanted in (*JSON_TYPES, "application/jwt"):
         response = _signed_credential(award, json_type=wanted)
@@ -86,12 +88,31 @@ def credential(request: HttpRequest, award_uuid: str) -> HttpResponse:
     return response
 
 
+def _visible_award(request: HttpRequest, award_uuid: str) -> Any:
+    """Return the award if the visitor may open it; a private award is not found otherwise.
+
+    A share link's token comes as ``?share=``; once it has opened a private award, the
+    session keeps it, so the page's download links work for the visitor too (the token is
+    checked again on every request: a revoked link stops working at once).
+    """
+    award = services.get_award(award_uuid)
+    if award.visibility == Visibility.PUBLIC:
+        return award  # and the session is not read: the page stays the same for everyone
+    shared: dict[str, str] = request.session.get(SHARED_AWARDS, {})
+    given = request.GET.get("share", "")
+    if not services.may_view(request.user, award, share=given or shared.get(str(award.uuid), "")):
+        raise Http404(f"No credential {award_uuid}.")
+    if given and shared.get(str(award.uuid)) != given:
+        request.session[SHARED_AWARDS] = {**shared, str(award.uuid): given}
+    return award
+
+
 @require_GET
 @not_found
 def credential_download(request: HttpRequest, award_uuid: str, suffix: str) -> HttpResponse:
     """``.json`` (the signed credential), ``.jwt`` (a VC-JWT, as text), ``.png`` / ``.svg``
     (baked badges), ``.pdf``."""
-    award = services.get_award(award_uuid)
+    award = _visible_award(request, award_uuid)
     if suffix == "json":
         return _signed_credential(award, json_type="application/json")
     if suffix == "jwt":

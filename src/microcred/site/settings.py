@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "microcred.europass",
     "microcred.wallets",
     "microcred.bulk",
+    "microcred.learners",
     # Before the toolkit, whose templates the Open Badges API's consent page replaces.
     "microcred.obapi",
     "oauth2_provider",

@@ -52,6 +52,7 @@ urlpatterns = [
     path("", include("microcred.credentialengine.urls")),
     path("", include("microcred.wallets.urls")),
     path("", include("microcred.bulk.urls")),
+    path("", include("microcred.learners.urls")),
     path("", include("microcred.obapi.urls")),
     path("oauth/", include(oauth_urls)),
     path("ims/ob/v3p0/", ob_api.urls),

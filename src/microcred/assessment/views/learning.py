@@ -37,6 +37,7 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
             "entries": services.get_dashboard(request.user),
             "peer_reviews": services.get_peer_reviews(request.user),
             "record_organisations": awards.get_learner_record_organisations(request.user),
+            "credential_count": awards.count_learner_awards(request.user),
         },
     )
 
