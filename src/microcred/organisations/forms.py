@@ -100,11 +100,6 @@ class NewOrganisationForm(ProfileForm):
     field_order = ["name", "slug", "owner"]
 
 
-class AddMemberForm(forms.Form):
-    user = forms.CharField(label="Username or email address")
-    roles = forms.MultipleChoiceField(choices=Role.choices, widget=forms.CheckboxSelectMultiple)
-
-
 class MemberRolesForm(forms.Form):
     roles = forms.MultipleChoiceField(choices=Role.choices, widget=forms.CheckboxSelectMultiple)
 
