@@ -19,7 +19,7 @@ Use it like this::
     ROUTES = [
         Route("GET", "/api/v1/orgs/{org}/keys", api(needs_role=False)),
         Route("POST", "/api/v1/orgs/{org}/keys/rotate", api(201), role="owner"),
-        Route("POST", "/studio/orgs/{org}/members", page(302), role="owner",
+        Route("POST", "/api/v1/orgs/{org}/members", api(201), role="owner",
               prepare=lambda world: {"newcomer": make_user().username},
               body={"user": "{newcomer}", "roles": ["designer"]}),
     ]

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from microcred.core.admin import ReadOnlyAdmin
-from microcred.organisations.models import Membership, Organisation, SigningKey
+from microcred.organisations.models import Invitation, Membership, Organisation, SigningKey
 
 
 @admin.register(Organisation)
@@ -23,3 +23,11 @@ class SigningKeyAdmin(ReadOnlyAdmin):
     list_filter = ("status",)
     # The encrypted secret is never shown, not even encrypted.
     exclude = ("encrypted_secret",)
+
+
+@admin.register(Invitation)
+class InvitationAdmin(ReadOnlyAdmin):
+    list_display = ("email", "organisation", "created_at", "expires_at", "accepted_at")
+    search_fields = ("email",)
+    # Only a hash is stored, but it opens nothing by itself: no need to show it.
+    exclude = ("token_hash",)

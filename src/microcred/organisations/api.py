@@ -141,6 +141,21 @@ class RolesIn(Schema):
     roles: list[str]
 
 
+class InvitationIn(Schema):
+    email: str = Field(description="The address the invitation link is sent to.")
+    roles: list[str]
+
+
+class InvitationOut(Schema):
+    id: int
+    email: str
+    roles: list[str]
+    state: str = Field(description="pending, accepted, withdrawn or expired.")
+    invited_by: str | None
+    created_at: datetime
+    expires_at: datetime
+
+
 class KeyOut(Schema):
     key_id: str
     id: str = Field(description="The verification method id, in the DID document.")
@@ -264,6 +279,56 @@ def remove_member(request: AuthenticatedHttpRequest, slug: str, username: str) -
         actor=request.auth,
         organisation=services.access_organisation(request.auth, slug),
         user=username,
+    )
+    return Status(204, None)
+
+
+def _invitation(invitation: services.Invitation) -> dict[str, Any]:
+    """Return an invitation's facts; its link is only ever in the email to the invited address."""
+    return {
+        "id": invitation.pk,
+        "email": invitation.email,
+        "roles": list(invitation.roles),
+        "state": services.get_invitation_state(invitation),
+        "invited_by": invitation.invited_by.get_username() if invitation.invited_by else None,
+        "created_at": invitation.created_at,
+        "expires_at": invitation.expires_at,
+    }
+
+
+@router.get(
+    "/orgs/{slug}/invitations", response=list[InvitationOut], summary="Pending invitations (owner)"
+)
+def list_invitations(request: AuthenticatedHttpRequest, slug: str) -> list[dict[str, Any]]:
+    organisation = services.access_organisation(request.auth, slug, roles=[services.Role.OWNER])
+    return [_invitation(item) for item in services.get_pending_invitations(organisation)]
+
+
+@router.post(
+    "/orgs/{slug}/invitations",
+    response={201: InvitationOut},
+    summary="Invite an email address to roles; the link goes to that address only (owner)",
+)
+def invite_member(request: AuthenticatedHttpRequest, slug: str, payload: InvitationIn) -> Status:
+    invitation = services.invite_member(
+        actor=request.auth,
+        organisation=services.get_organisation(slug),
+        email=payload.email,
+        roles=payload.roles,
+    )
+    return Status(201, _invitation(invitation))
+
+
+@router.delete(
+    "/orgs/{slug}/invitations/{invitation_id}",
+    response={204: None},
+    summary="Withdraw a pending invitation: its link stops working (owner)",
+)
+def withdraw_invitation(request: AuthenticatedHttpRequest, slug: str, invitation_id: int) -> Status:
+    services.withdraw_invitation(
+        actor=request.auth,
+        organisation=services.get_organisation(slug),
+        invitation_id=invitation_id,
     )
     return Status(204, None)
 

@@ -100,11 +100,6 @@ class NewOrganisationForm(ProfileForm):
     field_order = ["name", "slug", "owner"]
 
 
-class AddMemberForm(forms.Form):
-    user = forms.CharField(label="Username or email address")
-    roles = forms.MultipleChoiceField(choices=Role.choices, widget=forms.CheckboxSelectMultiple)
-
-
 class MemberRolesForm(forms.Form):
     roles = forms.MultipleChoiceField(choices=Role.choices, widget=forms.CheckboxSelectMultiple)
 
@@ -138,3 +133,37 @@ class CompromiseForm(forms.Form):
             f"{'s' if signed == 1 else ''} verifying for everyone, for good; they must be "
             "issued again."
         )
+
+
+class InviteForm(forms.Form):
+    email = forms.CharField(
+        label="Email address",
+        help_text="They receive a link that works once, for 7 days; with it they sign in or "
+        "create their account and join.",
+    )
+    roles = forms.MultipleChoiceField(choices=Role.choices, widget=forms.CheckboxSelectMultiple)
+
+
+class InvitedAccountForm(forms.Form):
+    """The account of an invited person who has none; the service checks the password against
+    the platform's password validators."""
+
+    display_name = forms.CharField(label="Your name", max_length=200)
+    password = forms.CharField(
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}), strip=False
+    )
+    password_again = forms.CharField(
+        label="Password again",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        strip=False,
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if (
+            cleaned.get("password")
+            and cleaned.get("password_again")
+            and cleaned["password"] != cleaned["password_again"]
+        ):
+            self.add_error("password_again", "The two passwords differ; type the same twice.")
+        return cleaned

@@ -131,3 +131,39 @@ class SigningKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation.slug}#{self.key_id} ({self.status})"
+
+
+class Invitation(models.Model):
+    """An owner's invitation of an email address to roles in the organisation.
+
+    The link in the email carries a random token; only its SHA-256 is kept, so the
+    database alone cannot be used to accept an invitation. The link works once, until
+    ``expires_at``, unless the invitation is withdrawn.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField()
+    roles = models.JSONField(help_text="The roles the invited person receives on accepting.")
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="accepted_invitations",
+    )
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.email} · {', '.join(self.roles)} · {self.organisation}"

@@ -8,13 +8,23 @@ write an audit event in one transaction); ``access_*`` fetch and authorise;
 
 from __future__ import annotations
 
+import hashlib
 import re
+import secrets
 from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.core.validators import validate_email
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -22,7 +32,9 @@ from microcred.accounts.services import (
     User,
     UserOrAnonymous,
     check_platform_admin,
+    create_user,
     find_user,
+    get_verified_addresses,
     is_platform_admin,
 )
 from microcred.audit.services import record_event
@@ -31,6 +43,7 @@ from microcred.errors import Conflict, Forbidden, InvalidInput, NotFound
 from microcred.organisations.fetcher import LocalResolver, PlatformFetcher
 from microcred.organisations.keystore import decrypt_secret, encrypt_secret
 from microcred.organisations.models import (
+    Invitation,
     KeyStatus,
     Membership,
     Organisation,
@@ -44,25 +57,35 @@ from microcred.vc.http import Fetcher, HttpFetcher, ResponseCache
 from microcred.vc.keys import Ed25519Multikey, Ed25519PublicMultikey
 
 __all__ = [
+    "INVITATION_VALIDITY",
+    "Invitation",
+    "InvitationState",
     "Member",
     "Organisation",
     "OrganisationRoles",
     "OrganisationType",
     "ProfileEntry",
     "Role",
+    "accept_invitation",
+    "accept_invitation_with_new_account",
     "access_organisation",
     "add_member",
     "change_member_roles",
+    "check_invitation_open",
+    "check_invited_address",
     "create_organisation",
     "get_active_key",
     "get_did_document",
     "get_did_document_url",
+    "get_invitation",
+    "get_invitation_state",
     "get_jwt_signer",
     "get_keys",
     "get_members",
     "get_memberships",
     "get_organisation",
     "get_organisations",
+    "get_pending_invitations",
     "get_platform_fetcher",
     "get_profile",
     "get_profile_sections",
@@ -70,6 +93,7 @@ __all__ = [
     "get_public_jwk",
     "get_roles",
     "get_signer",
+    "invite_member",
     "local_organisation_document",
     "mark_key_compromised",
     "organisation_did",
@@ -81,6 +105,7 @@ __all__ = [
     "rotate_signing_key",
     "update_organisation",
     "verification_method_id",
+    "withdraw_invitation",
 ]
 
 # DID Core 1.0 and the Multikey context (Controlled Identifiers 1.0, section 2.2.2).
@@ -91,6 +116,9 @@ SLUG_MAX_LENGTH = 60
 DID_DOCUMENT_PATH = re.compile(r"^/orgs/(?P<slug>[a-z0-9-]+)/did\.json$")
 PUBLIC_KEY_PATH = re.compile(r"^/orgs/(?P<slug>[a-z0-9-]+)/keys/(?P<key_id>[A-Za-z0-9_-]+)\.jwk$")
 ROLE_ORDER = {role: index for index, role in enumerate(Role.values)}
+# How long an invitation link works: long enough for a holiday, short enough that a
+# forgotten email in a shared mailbox does not keep a door open.
+INVITATION_VALIDITY = timedelta(days=7)
 
 
 # -- identifiers and addresses ---------------------------------------------------------------
@@ -439,6 +467,292 @@ def _replace_roles(
         },
     )
     return Member(person, _ordered(after))
+
+
+# -- invitations -----------------------------------------------------------------------------
+
+
+class InvitationState:
+    """What an invitation link can still do; the page says each plainly."""
+
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    WITHDRAWN = "withdrawn"
+    EXPIRED = "expired"
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def get_invitation_state(invitation: Invitation, *, now: datetime | None = None) -> str:
+    if invitation.accepted_at is not None:
+        return InvitationState.ACCEPTED
+    if invitation.withdrawn_at is not None:
+        return InvitationState.WITHDRAWN
+    if invitation.expires_at <= (now or timezone.now()):
+        return InvitationState.EXPIRED
+    return InvitationState.PENDING
+
+
+def _clean_email(email: Any) -> str:
+    email = email.strip() if isinstance(email, str) else ""
+    if not email:
+        raise InvalidInput("Give the email address of the person to invite.", field="email")
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise InvalidInput(f"{email!r} is not an email address.", field="email") from None
+    return email
+
+
+def invite_member(
+    *,
+    actor: User,
+    organisation: Organisation,
+    email: str,
+    roles: Iterable[str],
+    now: datetime | None = None,
+) -> Invitation:
+    """Invite ``email`` to ``roles`` (owner) and email them a link that works once, for
+    :data:`INVITATION_VALIDITY`.
+
+    Whether or not the address has an account, the link is how the person joins: it
+    proves they read mail there. Only the token's hash is stored; the link is sent once
+    the transaction commits, and is shown to no one else.
+    """
+    _authorise(actor, organisation, [Role.OWNER])
+    email = _clean_email(email)
+    wanted = _clean_roles(roles)
+    now = now or timezone.now()
+    token = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        _lock(organisation)
+        person = find_user(email)
+        if person is not None and _roles_of(organisation, person):
+            raise Conflict(
+                f"{email} is a member already; change their roles instead.",
+                code="membership.exists",
+                field="email",
+            )
+        pending = Invitation.objects.filter(
+            organisation=organisation,
+            email__iexact=email,
+            accepted_at__isnull=True,
+            withdrawn_at__isnull=True,
+            expires_at__gt=now,
+        ).first()
+        if pending is not None:
+            raise Conflict(
+                f"{email} is invited already (until {pending.expires_at:%d %B %Y}); "
+                "withdraw that invitation to send a new one.",
+                code="invitation.pending",
+                field="email",
+            )
+        invitation = Invitation.objects.create(
+            organisation=organisation,
+            email=email,
+            roles=list(_ordered(wanted)),
+            token_hash=_token_hash(token),
+            invited_by=actor,
+            created_at=now,
+            expires_at=now + INVITATION_VALIDITY,
+        )
+        record_event(
+            actor=actor,
+            action="invitation.create",
+            organisation=organisation,
+            target=invitation,
+            data={"email": email, "roles": invitation.roles},
+            now=now,
+        )
+        _send_invitation(invitation, token, inviter=actor)
+    return invitation
+
+
+def _send_invitation(invitation: Invitation, token: str, *, inviter: User) -> None:
+    """Email the link once the invitation is committed (a rolled-back one is never announced)."""
+    context = {
+        "invitation": invitation,
+        "organisation": invitation.organisation,
+        "inviter": inviter,
+        "roles": role_labels(invitation.roles),
+        "url": f"{settings.PUBLIC_URL}{reverse('organisations:invitation', args=[token])}",
+    }
+    message = render_to_string("organisations/email/invitation.txt", context)
+    subject = f"You are invited to join {invitation.organisation.name} on microcred"
+
+    def send() -> None:
+        send_mail(
+            subject=subject,
+            message=message,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            recipient_list=[invitation.email],
+        )
+
+    transaction.on_commit(send)
+
+
+def get_pending_invitations(organisation: Organisation) -> list[Invitation]:
+    """Return the invitations that can still be accepted, newest first."""
+    return list(
+        Invitation.objects.filter(
+            organisation=organisation,
+            accepted_at__isnull=True,
+            withdrawn_at__isnull=True,
+            expires_at__gt=timezone.now(),
+        ).select_related("invited_by")
+    )
+
+
+def withdraw_invitation(
+    *, actor: User, organisation: Organisation, invitation_id: int
+) -> Invitation:
+    """Withdraw a pending invitation (owner): its link stops working at once."""
+    _authorise(actor, organisation, [Role.OWNER])
+    with transaction.atomic():
+        _lock(organisation)
+        invitation = Invitation.objects.filter(organisation=organisation, pk=invitation_id).first()
+        if invitation is None:
+            raise NotFound(
+                f"{organisation.name} has no invitation {invitation_id}.", field="invitation"
+            )
+        state = get_invitation_state(invitation)
+        if state != InvitationState.PENDING:
+            raise Conflict(
+                f"The invitation of {invitation.email} is {state} already; "
+                "only a pending invitation can be withdrawn.",
+                code=f"invitation.{state}",
+            )
+        invitation.withdrawn_at = timezone.now()
+        invitation.save(update_fields=["withdrawn_at"])
+        record_event(
+            actor=actor,
+            action="invitation.withdraw",
+            organisation=organisation,
+            target=invitation,
+            data={"email": invitation.email},
+        )
+    return invitation
+
+
+def get_invitation(token: str) -> Invitation:
+    """Return the invitation a link's token opens, in whatever state; anyone holding the link
+    may read it."""
+    invitation = (
+        Invitation.objects.select_related("organisation", "invited_by")
+        .filter(token_hash=_token_hash(token))
+        .first()
+    )
+    if invitation is None:
+        raise NotFound(
+            "This invitation link is not valid: check that it was copied whole.",
+            field="invitation",
+        )
+    return invitation
+
+
+def check_invitation_open(invitation: Invitation, *, now: datetime | None = None) -> None:
+    """Raise :class:`Conflict` saying plainly why the invitation's link no longer works: used,
+    withdrawn or expired."""
+    state = get_invitation_state(invitation, now=now)
+    reasons = {
+        InvitationState.ACCEPTED: "This invitation was accepted already; each link works once.",
+        InvitationState.WITHDRAWN: f"This invitation was withdrawn by {invitation.organisation}.",
+        InvitationState.EXPIRED: (
+            f"This invitation expired on {invitation.expires_at:%d %B %Y}; "
+            f"ask an owner of {invitation.organisation} to invite you again."
+        ),
+    }
+    if state != InvitationState.PENDING:
+        raise Conflict(reasons[state], code=f"invitation.{state}", field="invitation")
+
+
+def check_invited_address(user: User, invitation: Invitation) -> None:
+    """Raise :class:`Forbidden` unless ``user``'s account is the one of the invited address."""
+    email = invitation.email.lower()
+    if email != user.email.lower() and email not in get_verified_addresses(user):
+        raise Forbidden(
+            f"This invitation is for {invitation.email}; you are signed in as "
+            f"{user.email or user.get_username()}. Sign out, then open the link again.",
+            code="invitation.other_address",
+        )
+
+
+def accept_invitation(*, actor: User, token: str, now: datetime | None = None) -> Member:
+    """Join the organisation with the invitation's roles; the invitation is the authority.
+
+    ``actor`` must be signed in with the invited address: the link proves that its holder
+    reads mail there, not that the account is theirs. Roles held already are kept.
+    """
+    now = now or timezone.now()
+    invitation = get_invitation(token)
+    with transaction.atomic():
+        _lock(invitation.organisation)
+        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        check_invitation_open(invitation, now=now)
+        check_invited_address(actor, invitation)
+        return _accept(invitation, actor, now)
+
+
+def accept_invitation_with_new_account(
+    *, token: str, display_name: str, password: str, now: datetime | None = None
+) -> tuple[User, Member]:
+    """Create the account of the invited address and join with the invitation's roles.
+
+    The link proves the address, so the account starts with it verified. The password is
+    checked by the platform's password validators (``AUTH_PASSWORD_VALIDATORS``).
+    """
+    now = now or timezone.now()
+    invitation = get_invitation(token)
+    display_name = display_name.strip() if isinstance(display_name, str) else ""
+    if not display_name:
+        raise InvalidInput("Give your name, as colleagues should see it.", field="display_name")
+    if len(display_name) > 200:
+        raise InvalidInput("A name has at most 200 characters.", field="display_name")
+    with transaction.atomic():
+        _lock(invitation.organisation)
+        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        check_invitation_open(invitation, now=now)
+        if find_user(invitation.email) is not None:
+            raise Conflict(
+                f"An account for {invitation.email} exists already: sign in to accept.",
+                code="user.exists",
+                field="email",
+            )
+        candidate = User(email=invitation.email, display_name=display_name)
+        try:
+            validate_password(password, user=candidate)
+        except ValidationError as error:
+            raise InvalidInput(" ".join(error.messages), field="password") from None
+        person = create_user(
+            email=invitation.email,
+            password=password,
+            display_name=display_name,
+            email_verified=True,
+        )
+        return person, _accept(invitation, person, now)
+
+
+def _accept(invitation: Invitation, person: User, now: datetime) -> Member:
+    """Give ``person`` the invitation's roles and close it; the caller holds both locks."""
+    organisation = invitation.organisation
+    before = _roles_of(organisation, person)
+    member = _replace_roles(
+        person, organisation, person, before, before | frozenset(invitation.roles)
+    )
+    invitation.accepted_at = now
+    invitation.accepted_by = person
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    record_event(
+        actor=person,
+        action="invitation.accept",
+        organisation=organisation,
+        target=invitation,
+        data={"email": invitation.email, "roles": invitation.roles},
+        now=now,
+    )
+    return member
 
 
 # -- signing keys ----------------------------------------------------------------------------

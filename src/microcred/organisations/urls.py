@@ -19,6 +19,12 @@ urlpatterns = [
         views.studio_member,
         name="studio-member",
     ),
+    path(
+        "studio/orgs/<slug:slug>/invitations/<int:invitation_id>/withdraw",
+        views.studio_withdraw_invitation,
+        name="studio-withdraw-invitation",
+    ),
+    path("invitations/<str:token>", views.invitation, name="invitation"),
     path("studio/orgs/<slug:slug>/keys", views.studio_keys, name="studio-keys"),
     path("studio/orgs/<slug:slug>/keys/rotate", views.studio_rotate_key, name="studio-rotate-key"),
     path(

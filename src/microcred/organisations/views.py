@@ -5,18 +5,22 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from microcred.accounts.auth import AuthenticatedHttpRequest
-from microcred.accounts.services import check_platform_admin, is_platform_admin
+from microcred.accounts.services import User, check_platform_admin, find_user, is_platform_admin
 from microcred.core.pages import add_error, get_area_links, studio_page
-from microcred.errors import Conflict, InvalidInput, NotFound
+from microcred.errors import Conflict, Forbidden, InvalidInput, NotFound
 from microcred.organisations import services
 from microcred.organisations.forms import (
-    AddMemberForm,
     CompromiseForm,
+    InvitedAccountForm,
+    InviteForm,
     MemberRolesForm,
     NewOrganisationForm,
     ProfileForm,
@@ -183,22 +187,43 @@ def _access(request: AuthenticatedHttpRequest, slug: str) -> Organisation:
 
 @studio_page
 def studio_members(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
-    """List the members; owners add someone with roles."""
+    """List the members and pending invitations; owners invite someone by email address."""
     organisation = _access(request, slug)
-    form = AddMemberForm(_posted(request))
+    form = InviteForm(_posted(request))
     if request.method != "POST":
-        return _render_members(request, organisation, add_form=form)
+        return _render_members(request, organisation, invite_form=form)
     if form.is_valid():
         try:
-            member = services.add_member(
+            invitation = services.invite_member(
                 actor=request.user, organisation=organisation, **form.cleaned_data
             )
         except (InvalidInput, Conflict) as error:
             add_error(form, error)
         else:
-            messages.success(request, f"{member.user.get_username()} is a member now.")
+            messages.success(
+                request,
+                f"An invitation went to {invitation.email}; its link works once, until "
+                f"{invitation.expires_at:%d %B %Y}.",
+            )
             return redirect("organisations:studio-members", slug=slug)
-    return _render_members(request, organisation, add_form=form, status=400)
+    return _render_members(request, organisation, invite_form=form, status=400)
+
+
+@studio_page
+@require_POST
+def studio_withdraw_invitation(
+    request: AuthenticatedHttpRequest, slug: str, invitation_id: int
+) -> HttpResponse:
+    organisation = _access(request, slug)
+    try:
+        invitation = services.withdraw_invitation(
+            actor=request.user, organisation=organisation, invitation_id=invitation_id
+        )
+    except Conflict as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"The invitation of {invitation.email} is withdrawn.")
+    return redirect("organisations:studio-members", slug=slug)
 
 
 @studio_page
@@ -229,7 +254,7 @@ def _render_members(
     request: HttpRequest,
     organisation: Organisation,
     *,
-    add_form: AddMemberForm | None = None,
+    invite_form: InviteForm | None = None,
     row_errors: dict[str, str] | None = None,
     status: int = 200,
 ) -> HttpResponse:
@@ -252,7 +277,11 @@ def _render_members(
         {
             "organisation": organisation,
             "rows": rows,
-            "add_form": add_form or AddMemberForm(),
+            "invite_form": invite_form or InviteForm(),
+            "invitations": [
+                {"invitation": invitation, "roles": services.role_labels(invitation.roles)}
+                for invitation in services.get_pending_invitations(organisation)
+            ],
             "can_manage": _can_manage(request, organisation),
         },
         status=status,
@@ -326,3 +355,90 @@ def studio_compromise_key(
         "credentials it signed no longer verify.",
     )
     return redirect("organisations:studio-keys", slug=slug)
+
+
+# -- invitations -----------------------------------------------------------------------------
+
+
+@never_cache
+def invitation(request: HttpRequest, token: str) -> HttpResponse:
+    """Open an invitation link: join when signed in with the invited address, sign in first
+    when that address has an account, or create the account; then go to the studio."""
+    try:
+        found = services.get_invitation(token)
+    except NotFound as error:
+        return _render_invitation(request, problem=error.message, status=404)
+    try:
+        services.check_invitation_open(found)
+    except Conflict as error:
+        return _render_invitation(request, invitation=found, problem=error.message, status=410)
+    if isinstance(request.user, User):
+        return _accept_signed_in(request, request.user, found, token)
+    if find_user(found.email) is not None:
+        return redirect_to_login(request.get_full_path())
+    return _accept_with_new_account(request, found, token)
+
+
+def _accept_signed_in(
+    request: HttpRequest, user: User, found: services.Invitation, token: str
+) -> HttpResponse:
+    try:
+        services.check_invited_address(user, found)
+    except Forbidden as error:
+        return _render_invitation(request, invitation=found, problem=error.message, status=403)
+    if request.method != "POST":
+        return _render_invitation(request, invitation=found)
+    try:
+        member = services.accept_invitation(actor=user, token=token)
+    except (Conflict, Forbidden) as error:
+        return _render_invitation(request, invitation=found, problem=error.message, status=409)
+    return _joined(request, found, member)
+
+
+def _accept_with_new_account(
+    request: HttpRequest, found: services.Invitation, token: str
+) -> HttpResponse:
+    form = InvitedAccountForm(_posted(request))
+    if request.method != "POST":
+        return _render_invitation(request, invitation=found, form=form)
+    if form.is_valid():
+        try:
+            person, member = services.accept_invitation_with_new_account(
+                token=token,
+                display_name=form.cleaned_data["display_name"],
+                password=form.cleaned_data["password"],
+            )
+        except (InvalidInput, Conflict) as error:
+            add_error(form, error)
+        else:
+            login(request, person, backend="django.contrib.auth.backends.ModelBackend")
+            return _joined(request, found, member)
+    return _render_invitation(request, invitation=found, form=form, status=400)
+
+
+def _joined(
+    request: HttpRequest, found: services.Invitation, member: services.Member
+) -> HttpResponse:
+    messages.success(
+        request,
+        f"Welcome to {found.organisation.name}: you are "
+        f"{', '.join(services.role_labels(member.roles))}.",
+    )
+    return redirect("studio:dashboard")
+
+
+def _render_invitation(
+    request: HttpRequest,
+    *,
+    invitation: services.Invitation | None = None,
+    form: InvitedAccountForm | None = None,
+    problem: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    context = {
+        "invitation": invitation,
+        "roles": services.role_labels(invitation.roles) if invitation else [],
+        "form": form,
+        "problem": problem,
+    }
+    return render(request, "organisations/invitation.html", context, status=status)

@@ -16,6 +16,7 @@ from django.utils.text import slugify
 
 from microcred.catalogue import services as catalogue
 from microcred.organisations import services as organisations
+from microcred.pathways import services
 
 REQUIREMENTS = (("all", "All of the components"), ("atLeast", "At least a number of them"))
 EXTERNAL_HELP = (
@@ -139,9 +140,49 @@ class PathwayForm(forms.Form):
         }
 
 
-class ExternalCredentialForm(forms.Form):
-    document = forms.CharField(
-        label="Credential",
-        widget=forms.Textarea(attrs={"rows": 6}),
-        help_text="Paste the signed credential (JSON or a VC-JWT) as your issuer gave it.",
+class ImportCredentialForm(forms.Form):
+    """A credential from another issuer: pasted, or uploaded as a file or a badge image."""
+
+    credential = forms.CharField(
+        label="Paste a credential",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6, "spellcheck": "false"}),
+        help_text="Open Badges 3.0 JSON, a VC-JWT (eyJ…), or an Open Badges 2.0 assertion "
+        "(JSON, signed, or the address of a hosted one), as your issuer gave it.",
     )
+    file = forms.FileField(
+        label="…or upload a file",
+        required=False,
+        help_text=f"A .json or .jwt file, or a badge image (PNG or SVG) with the credential "
+        f"baked in; at most {services.MAX_IMPORT_BYTES // (1024 * 1024)} MB.",
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data.get("file")
+        if upload is not None and upload.size > services.MAX_IMPORT_BYTES:
+            raise forms.ValidationError(
+                f"The file is {upload.size:,} bytes; files up to "
+                f"{services.MAX_IMPORT_BYTES:,} bytes are imported.",
+                code="too_large",
+            )
+        return upload
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if self.errors:
+            return cleaned
+        text = (cleaned.get("credential") or "").strip()
+        if not text and cleaned.get("file") is None:
+            raise forms.ValidationError("Paste a credential or choose a file.", code="nothing")
+        if text and cleaned.get("file") is not None:
+            raise forms.ValidationError(
+                "Paste a credential or upload a file, not both.", code="both_given"
+            )
+        return cleaned
+
+    def service_arguments(self) -> dict[str, Any]:
+        """Return the document and where it came from, for ``add_external_credential``."""
+        upload = self.cleaned_data.get("file")
+        if upload is not None:
+            return {"document": upload.read(), "source": upload.name or "uploaded file"}
+        return {"document": self.cleaned_data["credential"]}

@@ -98,13 +98,35 @@ class StackedCredentialRequest(models.Model):
 
 
 class ExternalCredential(models.Model):
+    """A credential from another issuer that a learner imported: kept as signed, shown with
+    the verification of the moment it was imported, and never as one of this platform's own
+    awards, even when it names an issuer of this platform."""
+
     learner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="external_credentials"
     )
-    document = models.TextField(help_text="The signed credential exactly as the learner gave it.")
+    document = models.TextField(
+        help_text="The signed credential exactly as the learner gave it (from an image: the "
+        "credential baked into it)."
+    )
     credential_id = models.CharField(max_length=500)
     name = models.CharField(max_length=300, blank=True)
     issuer = models.CharField(max_length=500, blank=True)
+    issuer_name = models.CharField(max_length=300, blank=True)
+    format = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text='As the verifier read it: "OpenBadgeCredential '
+        '(VC-JWT, baked in PNG)", "Open Badges 2.0 assertion"...',
+    )
+    source = models.CharField(
+        max_length=300, blank=True, help_text="The uploaded file's name, or pasted text."
+    )
+    names_this_platform = models.BooleanField(
+        default=False,
+        help_text="It names an issuer or a credential address of this platform; it is still "
+        "an import, as the learner gave it.",
+    )
     verified = models.BooleanField()
     report = models.JSONField(help_text="The verification report when it was added.")
     added_at = models.DateTimeField()

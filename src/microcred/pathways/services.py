@@ -31,7 +31,7 @@ from microcred.awards import services as awards
 from microcred.catalogue import services as catalogue
 from microcred.catalogue.services import MicroCredentialVersion
 from microcred.core import public_urls
-from microcred.errors import Conflict, InvalidInput, NotFound
+from microcred.errors import Conflict, InvalidInput, NotFound, TooLarge
 from microcred.frameworks import ctdl
 from microcred.frameworks.achievement_facts import read_achievement
 from microcred.frameworks.pathways import (
@@ -55,6 +55,8 @@ from microcred.pathways.models import (
 )
 from microcred.recognition import services as recognition
 from microcred.vc import VerificationReport, verify
+from microcred.vc.baking import PNG_SIGNATURE, unbake
+from microcred.vc.errors import VCError
 from microcred.verification import services as verification
 
 __all__ = [
@@ -82,6 +84,7 @@ __all__ = [
     "publish_pathway",
     "receive_external_credential",
     "record_id",
+    "remove_external_credential",
     "request_stacked_credential",
     "update_pathway",
 ]
@@ -93,6 +96,11 @@ MAX_DESCRIPTION = 5000
 RESERVED_SLUGS = {"learners", "new"}
 # A pasted credential, JSON or JWT; larger documents are no credential a learner holds.
 MAX_DOCUMENT = 512 * 1024
+# An uploaded file: a credential, or a badge image with one baked in.
+MAX_IMPORT_BYTES = 2 * 1024 * 1024
+PASTED = "pasted text"
+# The types that make a JSON object a credential: a W3C VC (OB 3.0, CLR) or an OB 2.0 assertion.
+CREDENTIAL_TYPES = {"VerifiableCredential", "Assertion"}
 
 
 # -- defining ---------------------------------------------------------------------------------
@@ -582,14 +590,22 @@ def _component_url(achievement: str) -> str:
 
 
 def add_external_credential(
-    *, actor: User, document: str, now: datetime | None = None
+    *,
+    actor: User,
+    document: str | bytes,
+    source: str = PASTED,
+    now: datetime | None = None,
 ) -> ExternalCredential:
-    """Keep a credential from another issuer that the learner holds, with its verification.
+    """Import a credential from another issuer that the learner holds, with its verification.
 
-    It is verified now through the full pipeline (signature, issuer key, status, dates);
-    one that does not verify is kept and shown as such, and counts toward no pathway.
+    ``document`` is pasted text (OB 3.0 or OB 2.0 JSON, a VC-JWT, an OB 2.0 signed or
+    hosted assertion) or an uploaded file's bytes (those, or a PNG or SVG badge with a
+    credential baked in); ``source`` names where it came from. It is verified now through
+    the full pipeline (signature, issuer key, status, dates); one that does not verify is
+    kept and shown as such, and counts toward no pathway. What is not one credential is
+    refused with :class:`InvalidInput` saying why.
     """
-    return _keep_external_credential(actor=actor, document=document, now=now)[0]
+    return _keep_external_credential(actor=actor, document=document, source=source, now=now)[0]
 
 
 def receive_external_credential(
@@ -604,22 +620,87 @@ def receive_external_credential(
     too, since the Open Badges API tells a new credential from a replaced one by its ``id``.
     A credential with the ``id`` of one already kept replaces it.
     """
-    return _keep_external_credential(actor=actor, document=document, now=now, verified_only=True)
+    return _keep_external_credential(
+        actor=actor, document=document, source="Open Badges API", now=now, verified_only=True
+    )
+
+
+def _read_document(document: str | bytes) -> bytes:
+    """Return the bytes to verify, refusing what is empty or larger than any credential."""
+    if isinstance(document, str):
+        text = clean_text(document, "document", required=True, limit=MAX_DOCUMENT)
+        return text.encode("utf-8")
+    if not isinstance(document, bytes) or not document.strip():
+        raise InvalidInput("The file is empty.", field="document")
+    if len(document) > MAX_IMPORT_BYTES:
+        raise TooLarge(
+            f"The file is {len(document):,} bytes; credentials and badge images up to "
+            f"{MAX_IMPORT_BYTES:,} bytes are imported.",
+            field="document",
+            data={"limit": MAX_IMPORT_BYTES},
+        )
+    return document
+
+
+def _signed_text(data: bytes) -> str:
+    """Return the credential as signed: the one baked into an image, else the text itself."""
+    if data.startswith(PNG_SIGNATURE) or data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"<":
+        return unbake(data).payload
+    return data.decode("utf-8-sig").strip()
+
+
+def _check_is_credential(report: VerificationReport) -> dict[str, Any]:
+    """Return the credential the report read; refuse what reads but is no credential (a
+    credential says so in its ``type``)."""
+    credential = report.credential
+    if not isinstance(credential, dict):
+        reason = next((check.message for check in report.failures), "nothing in it is one")
+        raise InvalidInput(
+            f"This is not a credential: {reason}",
+            code="credential.not_a_credential",
+            field="document",
+        )
+    kinds = credential.get("type")
+    kinds = kinds if isinstance(kinds, list) else [kinds]
+    if not CREDENTIAL_TYPES & {kind for kind in kinds if isinstance(kind, str)}:
+        found = ", ".join(str(kind) for kind in kinds if kind) or "none"
+        raise InvalidInput(
+            "This is not a credential: its type is "
+            f"{found[:100]}, where a credential has VerifiableCredential (or, in Open Badges "
+            "2.0, Assertion).",
+            code="credential.not_a_credential",
+            field="document",
+        )
+    return credential
+
+
+def _names_this_platform(issuer: str, credential_id: str) -> bool:
+    return issuer.startswith(public_urls.organisation_did("")) or credential_id.startswith(
+        public_urls.credential_url("")
+    )
 
 
 def _keep_external_credential(
-    *, actor: User, document: str, now: datetime | None, verified_only: bool = False
+    *,
+    actor: User,
+    document: str | bytes,
+    source: str,
+    now: datetime | None,
+    verified_only: bool = False,
 ) -> tuple[ExternalCredential, bool]:
-    text = clean_text(document, "document", required=True, limit=MAX_DOCUMENT)
+    data = _read_document(document)
     now = now or timezone.now()
-    reports = verification.verify_payload(data=text.encode("utf-8"), source="pathways")
+    try:
+        reports = verification.verify_payload(data=data, source=source)
+    except VCError as error:
+        raise InvalidInput(error.message, code=error.code, field="document") from None
     if len(reports) != 1:
         raise InvalidInput(
             f"document holds {len(reports)} credentials; add them one at a time.",
             field="document",
         )
     [report] = reports
-    credential = report.credential if isinstance(report.credential, dict) else {}
+    credential = _check_is_credential(report)
     if verified_only:
         failed = [check.id for check in report.checks if check.status == "failed"]
         if not report.verified:
@@ -634,16 +715,22 @@ def _keep_external_credential(
         if not isinstance(credential.get("id"), str) or not credential["id"]:
             raise InvalidInput("The credential has no id.", field="id")
     credential_id = str(credential.get("id") or f"urn:uuid:{uuid.uuid4()}")[:500]
+    issuer = (report.issuer or "")[:500]
     summary = report.as_dict()
+    summary["summary"] = report.summary
     summary["credential"] = credential
     with transaction.atomic():
         external, created = ExternalCredential.objects.update_or_create(
             learner=actor,
             credential_id=credential_id,
             defaults={
-                "document": text,
+                "document": _signed_text(data),
                 "name": (report.name or "")[:300],
-                "issuer": (report.issuer or "")[:500],
+                "issuer": issuer,
+                "issuer_name": (report.issuer_name or "")[:300],
+                "format": report.format[:200],
+                "source": source[:300],
+                "names_this_platform": _names_this_platform(issuer, credential_id),
                 "verified": report.verified,
                 "report": summary,
                 "added_at": now,
@@ -660,7 +747,27 @@ def _keep_external_credential(
 
 
 def get_external_credentials(learner: User) -> list[ExternalCredential]:
+    """Return the credentials ``learner`` imported from other issuers, newest first."""
     return list(ExternalCredential.objects.filter(learner=learner))
+
+
+def remove_external_credential(*, actor: User, external_id: int) -> None:
+    """Remove one of ``actor``'s imported credentials; someone else's is reported as not found."""
+    with transaction.atomic():
+        external = (
+            ExternalCredential.objects.select_for_update()
+            .filter(learner=actor, pk=external_id)
+            .first()
+        )
+        if external is None:
+            raise NotFound(f"You have no imported credential {external_id}.", field="credential")
+        record_event(
+            actor=actor,
+            action="pathway.external_credential_remove",
+            target=external,
+            data={"credential": external.credential_id},
+        )
+        external.delete()
 
 
 # -- the stacked credential -------------------------------------------------------------------

@@ -8,6 +8,12 @@ STUDIO = "studio/orgs/<slug:slug>/pathways/"
 urlpatterns = [
     path("pathways/", views.index, name="index"),
     path("pathways/credentials/", views.credentials, name="credentials"),
+    path("me/credentials/import", views.import_credential, name="import"),
+    path(
+        "me/credentials/imported/<int:external_id>/remove",
+        views.remove_imported,
+        name="remove-imported",
+    ),
     path("pathways/<slug:organisation>/<slug:slug>/", views.detail, name="detail"),
     path("pathways/<slug:organisation>/<slug:slug>/ctdl.json", views.ctdl, name="ctdl"),
     path(

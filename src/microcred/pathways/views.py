@@ -21,7 +21,7 @@ from microcred.core.pages import add_error, studio_page
 from microcred.errors import InvalidInput, MicrocredError, NotFound
 from microcred.organisations import services as organisations
 from microcred.pathways import services
-from microcred.pathways.forms import ExternalCredentialForm, PathwayForm
+from microcred.pathways.forms import ImportCredentialForm, PathwayForm
 
 
 def _public(organisation: str, slug: str) -> services.Pathway:
@@ -100,30 +100,51 @@ def request_credential(
     return redirect("pathways:detail", organisation, slug)
 
 
+def credentials(request: HttpRequest) -> HttpResponse:
+    """The page where learners added credentials from other issuers moved to the import page."""
+    return redirect("pathways:import", permanent=True)
+
+
 @login_required
-def credentials(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """The learner's credentials from other issuers, added to count toward pathways."""
-    form = ExternalCredentialForm(request.POST or None)
+def import_credential(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Import a credential from another issuer: it is verified now and listed with the result,
+    marked as imported."""
+    posted = request.method == "POST"
+    form = ImportCredentialForm(request.POST if posted else None, request.FILES if posted else None)
     status = 200
-    if request.method == "POST":
+    if posted:
         if form.is_valid():
             try:
                 external = services.add_external_credential(
-                    actor=request.user, document=form.cleaned_data["document"]
+                    actor=request.user, **form.service_arguments()
                 )
             except MicrocredError as error:
                 add_error(form, error)
                 status = 400
             else:
                 if external.verified:
-                    messages.success(request, f"{external} verified and was added.")
+                    messages.success(request, f"{external} verified and was imported.")
                 else:
-                    messages.error(request, f"{external} did not verify; it counts toward nothing.")
-                return redirect("pathways:credentials")
+                    messages.error(
+                        request,
+                        f"{external} was imported but does not verify; it counts toward nothing.",
+                    )
+                return redirect("pathways:import")
         else:
             status = 400
     context = {"form": form, "credentials": services.get_external_credentials(request.user)}
-    return render(request, "pathways/credentials.html", context, status=status)
+    return render(request, "pathways/import.html", context, status=status)
+
+
+@login_required
+@require_POST
+def remove_imported(request: AuthenticatedHttpRequest, external_id: int) -> HttpResponse:
+    try:
+        services.remove_external_credential(actor=request.user, external_id=external_id)
+    except NotFound as error:
+        raise Http404(error.message) from error
+    messages.success(request, "The imported credential is removed.")
+    return redirect("pathways:import")
 
 
 # -- staff pages ------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from tests.platform.authz import (
     signed_in,
 )
 from tests.platform.factories import add_member, make_user
+from tests.platform.organisations.invitations import invite
 
 
 def newcomer(world: World) -> dict[str, Any]:
@@ -30,6 +31,25 @@ def designer(world: World) -> dict[str, Any]:
     user = add_member(world.organisation, make_user(password=None), Role.DESIGNER)
     return {"target": user.username}
 
+
+def invitation(world: World) -> dict[str, Any]:
+    owner = world.users["owner"]
+    assert owner is not None
+    sent, token = invite(owner, world.organisation)
+    return {"invitation": sent.pk, "token": token}
+
+
+INVITED = {"email": "new.teacher@example.org", "roles": ["designer"]}
+NEW_ACCOUNT = {
+    "display_name": "New Teacher",
+    "password": "a violet kestrel over Galway",
+    "password_again": "a violet kestrel over Galway",
+}
+# The link answers whoever holds it; signed in, only the account of the invited address.
+NOT_THE_INVITED_ADDRESS = {
+    "anonymous": 200,
+    **dict.fromkeys(("outsider", "member", "holder", "owner", "admin"), 403),
+}
 
 NEW_ORGANISATION = {
     "name": "Hogeschool Nieuw",
@@ -64,6 +84,15 @@ ROUTES = [
     Route(
         "DELETE", "/api/v1/orgs/{org}/members/{target}", api(204), role=Role.OWNER, prepare=designer
     ),
+    Route("GET", "/api/v1/orgs/{org}/invitations", api(), role=Role.OWNER),
+    Route("POST", "/api/v1/orgs/{org}/invitations", api(201), role=Role.OWNER, body=INVITED),
+    Route(
+        "DELETE",
+        "/api/v1/orgs/{org}/invitations/{invitation}",
+        api(204),
+        role=Role.OWNER,
+        prepare=invitation,
+    ),
     Route("GET", "/api/v1/orgs/{org}/keys", api(needs_role=False)),
     Route("POST", "/api/v1/orgs/{org}/keys/rotate", api(201), role=Role.OWNER),
     Route(
@@ -89,8 +118,23 @@ ROUTES = [
         "/studio/orgs/{org}/members",
         page(302),
         role=Role.OWNER,
-        prepare=newcomer,
-        body={"user": "{newcomer}", "roles": ["designer"]},
+        body=INVITED,
+    ),
+    Route(
+        "POST",
+        "/studio/orgs/{org}/invitations/{invitation}/withdraw",
+        page(302),
+        role=Role.OWNER,
+        prepare=invitation,
+    ),
+    Route("GET", "/invitations/{token}", NOT_THE_INVITED_ADDRESS, prepare=invitation),
+    Route(
+        "POST",
+        "/invitations/{token}",
+        {**NOT_THE_INVITED_ADDRESS, "anonymous": 302},
+        prepare=invitation,
+        body=NEW_ACCOUNT,
+        anonymous_redirect="/studio/",
     ),
     Route(
         "POST",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -11,7 +13,19 @@ from microcred.awards import services as awards
 from microcred.catalogue import services as catalogue
 from microcred.organisations.models import Role
 from microcred.pathways import services
-from tests.platform.authz import Route, World, api, cases, check, page, public, signed_in
+from microcred.vc import Ed25519Multikey, sign
+from microcred.verification.samples import sample_credential
+from tests.platform.authz import (
+    Route,
+    World,
+    api,
+    cases,
+    check,
+    expect,
+    page,
+    public,
+    signed_in,
+)
 from tests.platform.awards.factories import make_version
 from tests.platform.factories import make_user
 from tests.platform.pathways.factories import all_of
@@ -55,6 +69,23 @@ def a_completed_pathway(world: World) -> dict[str, Any]:
     return values
 
 
+def a_signed_credential(world: World) -> dict[str, Any]:
+    key = Ed25519Multikey.generate()
+    credential = sample_credential(issuer=key.public.did_key, valid_from=datetime.now(UTC))
+    return {"credential": json.dumps(sign(credential, key=key))}
+
+
+def an_import_of_the_owner(world: World) -> dict[str, Any]:
+    owner = world.users["owner"]
+    assert owner is not None
+    document = a_signed_credential(world)["credential"]
+    return {"external": services.add_external_credential(actor=owner, document=document).pk}
+
+
+# Only the learner who imported a credential removes it; to anyone else it does not exist.
+ONLY_THE_OWNER = expect(anonymous=302, outsider=404, member=404, holder=404, owner=302, admin=404)
+
+
 def a_draft(world: World) -> dict[str, Any]:
     return a_pathway(world, publish=False)
 
@@ -68,7 +99,21 @@ ROUTES = [
     Route("GET", PATHWAY, public(), prepare=a_pathway),
     Route("GET", PATHWAY + "ctdl.json", public(), prepare=a_pathway),
     Route("POST", PATHWAY + "request", signed_in(302, is_api=False), prepare=a_pathway),
-    Route("GET", "/pathways/credentials/", signed_in(is_api=False)),
+    Route("GET", "/pathways/credentials/", public(301)),
+    Route("GET", "/me/credentials/import", signed_in(is_api=False)),
+    Route(
+        "POST",
+        "/me/credentials/import",
+        signed_in(302, is_api=False),
+        prepare=a_signed_credential,
+        body={"credential": "{credential}"},
+    ),
+    Route(
+        "POST",
+        "/me/credentials/imported/{external}/remove",
+        ONLY_THE_OWNER,
+        prepare=an_import_of_the_owner,
+    ),
     Route("GET", "/api/v1/pathways", public()),
     Route("GET", "/api/v1/pathways/{org}/{slug}", public(), prepare=a_pathway),
     Route("GET", "/api/v1/pathways/{org}/{slug}/progress", signed_in(), prepare=a_pathway),

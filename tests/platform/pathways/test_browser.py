@@ -23,7 +23,7 @@ def test_a_learner_completes_the_last_component_and_receives_the_stacked_credent
     learner = world.learner(holds=2)
     url = f"/pathways/{world.organisation.slug}/{world.pathway.slug}/"
 
-    context, page = sign_in(browser, live_server, learner, "/pathways/credentials/")
+    context, page = sign_in(browser, live_server, learner, "/me/credentials/import")
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(f"{live_server.url}{url}")
     assert page.locator(".pathway-component.done").count() == 2
