@@ -40,7 +40,8 @@ def test_submit_fix_review_approve_publish_and_the_report_is_public(
     assert "Not submitted for quality review yet." in panel.inner_text()
     page.click("text=Submit for quality review")
     page.wait_for_url(f"**{version_path}")
-    assert "Returned by the automatic checks" in page.locator(".messages").inner_text()
+    assert "Not submitted: fix the 1 blocking finding" in page.locator(".messages").inner_text()
+    assert "Not submitted for quality review yet." in panel.inner_text()
     blocking = page.locator(".quality-status .finding-error")
     assert blocking.count() == 1
     assert "'understand'" in blocking.inner_text() and "outcomes[0].text" in blocking.inner_text()
