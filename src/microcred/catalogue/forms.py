@@ -7,6 +7,7 @@ name (:func:`show_error`).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -182,7 +183,7 @@ class CreditsForm(forms.Form):
         super().__init__(*args, **kwargs)
         for code, system in SYSTEMS.items():
             self.fields[code] = forms.DecimalField(
-                label=system.name[:1].upper() + system.name[1:],
+                label=system.label,
                 required=False,
                 max_digits=7,
                 decimal_places=2,
@@ -345,6 +346,7 @@ class DesignForms:
             data, initial=CriterionForm.initial_for(rubric), prefix="k"
         )
         self._criteria_forms: list[CriterionForm] = []
+        self._notes: dict[str, list[dict[str, Any]]] = {}
 
     def is_valid(self) -> bool:
         return all(
@@ -381,23 +383,107 @@ class DesignForms:
 
     def show_error(self, error: MicrocredError) -> None:
         """Put a service's error next to the field its path names."""
-        path = error.field or ""
+        place = self._locate(error.field or "")
+        place.form.add_error(place.name, error.message)
+
+    def _locate(self, path: str) -> _Place:
+        """Return the form, field and label of a specification path such as ``credits.ECTS``,
+        ``outcomes[1].text`` or ``rubric.criteria[0].levels[2].description``; a path no field
+        shows belongs to its section as a whole (``name`` None)."""
         head, _, rest = path.partition(".")
-        name = head.split("[", 1)[0]
+        name, _, index = head.partition("[")
         if name == "outcomes":
-            self.outcomes.add_error("outcomes", error.message)
-        elif name == "credits" and rest in self.credits.fields:
-            self.credits.add_error(rest, error.message)
-        elif name == "rubric" and rest.startswith("criteria["):
-            index = int(rest[len("criteria[") :].split("]", 1)[0])
+            number = f", outcome {int(index.rstrip(']')) + 1}" if index else ""
+            return _Place(self.outcomes, "outcomes", "outcomes", number)
+        if name == "credits":
+            return _Place(self.credits, rest if rest in self.credits.fields else None, "credits")
+        if name == "rubric" and rest.startswith("criteria["):
+            position = int(rest[len("criteria[") :].split("]", 1)[0])
             field = rest.split("]", 1)[1].lstrip(".").split("[", 1)[0].split(".", 1)[0]
-            form = self._criteria_forms[index] if index < len(self._criteria_forms) else None
-            if form is None:
-                self.rubric.add_error(None, error.message)
-            else:
-                form.add_error(field if field in form.fields else None, error.message)
-        elif name == "rubric":
+            forms_ = self._criteria_forms or self.criteria.forms
+            if position >= len(forms_):
+                return _Place(self.rubric, None, "rubric")
+            form = forms_[position]
+            return _Place(
+                form,
+                field if field in form.fields else None,
+                "rubric",
+                prefix=f"Criterion {position + 1}: ",
+            )
+        if name == "rubric":
             field = rest.split("[", 1)[0].split(".", 1)[0]
-            self.rubric.add_error(field if field in self.rubric.fields else None, error.message)
-        else:
-            self.version.add_error(name if name in self.version.fields else None, error.message)
+            return _Place(self.rubric, field if field in self.rubric.fields else None, "rubric")
+        return _Place(self.version, name if name in self.version.fields else None, "version")
+
+    def place_findings(self, findings: list[dict[str, Any]]) -> None:
+        """Give each finding the ``anchor`` (the HTML id) and ``label`` of the field it
+        concerns, and keep it to be shown beside that field."""
+        self._notes.clear()
+        for finding in findings:
+            place = self._locate(finding.get("field") or "")
+            finding["anchor"], finding["label"] = place.anchor, place.label
+            self._notes.setdefault(place.anchor, []).append(finding)
+
+    def _rows(self, form: forms.Form) -> list[tuple[forms.BoundField, list[dict[str, Any]]]]:
+        notes = self._notes
+        return [(field, notes.get(field.auto_id, [])) for field in form]
+
+    @property
+    def sections(self) -> dict[str, list[dict[str, Any]]]:
+        """The findings that concern a section of the form as a whole, by section."""
+        notes = self._notes
+        return {section: notes.get(f"design-{section}", []) for section in SECTION_LABELS}
+
+    @property
+    def version_rows(self) -> list[tuple[forms.BoundField, list[dict[str, Any]]]]:
+        return self._rows(self.version)
+
+    @property
+    def outcomes_rows(self) -> list[tuple[forms.BoundField, list[dict[str, Any]]]]:
+        return self._rows(self.outcomes)
+
+    @property
+    def credits_rows(self) -> list[tuple[forms.BoundField, list[dict[str, Any]]]]:
+        return self._rows(self.credits)
+
+    @property
+    def rubric_rows(self) -> list[tuple[forms.BoundField, list[dict[str, Any]]]]:
+        return self._rows(self.rubric)
+
+    @property
+    def criteria_rows(
+        self,
+    ) -> list[tuple[forms.Form, list[tuple[forms.BoundField, list[dict[str, Any]]]]]]:
+        return [(form, self._rows(form)) for form in self.criteria.forms]
+
+
+@dataclass(frozen=True)
+class _Place:
+    """Where a specification path is shown on the design form."""
+
+    form: forms.Form
+    name: str | None
+    section: str
+    suffix: str = ""
+    prefix: str = ""
+
+    @property
+    def anchor(self) -> str:
+        if self.name is None:
+            return f"design-{self.section}"
+        return str(self.form[self.name].auto_id)
+
+    @property
+    def label(self) -> str:
+        if self.name is None:
+            return SECTION_LABELS[self.section]
+        return f"{self.prefix}{self.form[self.name].label}{self.suffix}"
+
+
+# The sections of the design form, each a fieldset with the id ``design-<section>``.
+SECTION_LABELS = {
+    "version": "The micro-credential",
+    "outcomes": "Learning outcomes",
+    "credits": "Credits",
+    "rubric": "Rubric",
+}

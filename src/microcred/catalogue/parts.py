@@ -145,15 +145,16 @@ def clean_credits(value: Any) -> dict[str, Decimal]:
                 code="credits.unknown_system",
                 field=path,
             )
+        label = SYSTEMS[system].label
         if isinstance(raw, bool) or not isinstance(raw, int | float | str | Decimal):
-            raise InvalidInput(f"{path} must be a number.", field=path)
+            raise InvalidInput(f"{label} must be a number.", field=path)
         try:
             amount = Decimal(str(raw).strip())
         except InvalidOperation:
-            raise InvalidInput(f"{path} must be a number; got {raw!r}.", field=path) from None
+            raise InvalidInput(f"{label} must be a number; got {raw!r}.", field=path) from None
         if not (amount.is_finite() and Decimal(0) < amount <= MAX_CREDIT_VALUE):
             raise InvalidInput(
-                f"{path} must be more than 0 and at most {MAX_CREDIT_VALUE}.", field=path
+                f"{label} must be more than 0 and at most {MAX_CREDIT_VALUE}.", field=path
             )
         credits[system] = amount.quantize(Decimal("0.01"))
     return credits

@@ -265,9 +265,10 @@ def test_the_design_form_saves_fields_outcomes_credits_and_rubric(client: Client
         ({"v-country": "XX"}, "v-country", "Select a valid choice"),
         ({"v-price_currency": "DOL"}, "v-price_currency", "Select a valid choice"),
         ({"v-workload_hours": "a lot"}, "v-workload_hours", "Enter a number."),
-        ({"v-languages": "en, english!"}, "v-languages", "languages[1] must be a BCP 47"),
+        ({"v-languages": "en, english!"}, "v-languages", "Languages: item 2 must be a BCP 47"),
+        ({"v-workload_hours": "0"}, "v-workload_hours", "Notional workload (hours) must be more"),
         ({"v-price_amount": "10"}, "v-price_currency", "A price needs its currency"),
-        ({"c-ECTS": "-1"}, "c-ECTS", "must be more than 0"),
+        ({"c-ECTS": "-1"}, "c-ECTS", "ECTS credits must be more than 0"),
         ({"k-0-levels": "Good | lots"}, "k-0-levels", "Line 1: write name | points"),
         ({"k-0-minimum_level": "Legendary"}, "k-0-minimum_level", "one of its levels"),
         ({"k-0-outcomes": "7"}, "k-0-outcomes", "number of a learning outcome"),
@@ -390,3 +391,26 @@ def test_the_design_form_offers_countries_and_currencies_by_name(client: Client)
     assert client.post(studio_url(draft, "edit"), data).status_code == 302
     draft.refresh_from_db()
     assert (draft.country, draft.price_currency) == ("IE", "USD")
+
+
+def test_each_finding_is_shown_beside_its_field_by_its_label_and_links_to_it(
+    client: Client,
+) -> None:
+    draft = make_draft(credits={"ECTS": "10"}, outcomes=["Understand assessment", "Give feedback"])
+    signed_in(client, draft)
+    page = client.get(studio_url(draft, "edit")).text
+    field = page.index('id="id_c-ECTS"')
+    beside = page[field : page.index("</ul>", field)]
+    assert '<ul class="findings field-findings" data-for="id_c-ECTS">' in beside
+    assert (
+        '<a href="#id_c-ECTS">ECTS credits</a>: <span class="finding-message">ECTS credits: 10 '
+        "does not match" in beside
+    )
+    outcomes = page.index('id="id_o-outcomes"')
+    beside = page[outcomes : page.index("</ul>", outcomes)]
+    assert '<a href="#id_o-outcomes">Learning outcomes, outcome 1</a>' in beside
+    assert "&#x27;understand&#x27;" in beside
+    # The panel at the top keeps the list, each finding linking down to its field.
+    panel = page[page.index('id="quality-findings"') : page.index("</section>")]
+    assert 'data-anchor="id_c-ECTS"><strong>Blocking</strong>' in panel
+    assert "credits.ECTS" not in panel and "outcomes[0].text" not in panel

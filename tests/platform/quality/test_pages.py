@@ -54,7 +54,8 @@ def test_the_designer_sees_findings_submits_fixes_and_sees_the_gate(client: Clie
     vet(draft.microcredential.organisation)
     client.force_login(draft.created_by)
     page = client.get(design_url(draft, "edit")).text
-    assert "Automatic checks" in page and "Blocking" in page and "outcomes[0].text" in page
+    assert "Automatic checks" in page and "Blocking" in page
+    assert '<a href="#id_o-outcomes">Learning outcomes, outcome 1</a>' in page
     assert "Submit for quality review" in page
     assert "needs an approved quality review" in page
     response = client.post(review_url(draft, "submit"), follow=True)
@@ -98,7 +99,8 @@ def test_the_findings_follow_the_unsaved_form_while_editing(client: Client) -> N
     }
     response = client.post(review_url(draft, "findings"), form)
     assert response.status_code == 200
-    assert "outcomes[0].text" in response.text and "coherence.rubric" in response.text
+    assert 'data-anchor="id_o-outcomes"' in response.text
+    assert "Learning outcomes, outcome 1" in response.text and "coherence.rubric" in response.text
     assert "not valid yet" not in response.text
     assert services.get_findings(draft) != [] and not [
         item for item in services.get_findings(draft) if item["severity"] == "error"

@@ -349,12 +349,11 @@ def draft_findings(
         except InvalidInput as error:
             problem = error.message
         else:
+            forms_.place_findings(found)
             return render(request, "quality/studio/_findings.html", {"findings": found})
-    return render(
-        request,
-        "quality/studio/_findings.html",
-        {"findings": services.get_findings(version), "problem": problem},
-    )
+    found = services.get_findings(version)
+    forms_.place_findings(found)
+    return render(request, "quality/studio/_findings.html", {"findings": found, "problem": problem})
 
 
 @studio_page
