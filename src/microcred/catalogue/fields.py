@@ -436,6 +436,16 @@ SPECIFICATION: tuple[SpecField, ...] = (
         rule=_boolean,
     ),
     SpecField(
+        "enrolment",
+        "Learners enrol on this platform",
+        Kind.BOOLEAN,
+        "Learners enrol here and hand in their evidence by the assessment plan, so the version "
+        "cannot be published without one. Leave it unticked when registrars issue the "
+        "credential after assessment elsewhere.",
+        default=False,
+        rule=_boolean,
+    ),
+    SpecField(
         "identity_verification",
         "Identity verification",
         Kind.LINE,

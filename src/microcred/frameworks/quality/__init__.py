@@ -25,7 +25,7 @@ means "not stated"), unknown keys are refused. This is what
     achievement_type, criteria, delivery_mode, duration, field_of_study,
     price_currency                        text
     participation_form                    "online" | "onsite" | "blended"
-    supervised                            true | false
+    supervised, enrolment                 true | false
     languages, tags                       [text]
     price_amount                          number
     validity_months                       whole number

@@ -74,6 +74,7 @@ class Specification:
     assessment_type: str = ""
     participation_form: str = ""
     supervised: bool = False
+    enrolment: bool = False
     identity_verification: str = ""
     quality_assurance: str = ""
     prerequisites: str = ""
