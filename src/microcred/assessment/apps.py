@@ -6,8 +6,12 @@ class AssessmentConfig(AppConfig):
     verbose_name = "Assessment"
 
     def ready(self) -> None:
+        from microcred.assessment.gate import AssessmentGate
+        from microcred.catalogue.gates import register_gate
         from microcred.core.pages import register_area
         from microcred.organisations.services import Role
+
+        register_gate("assessment", AssessmentGate())
 
         register_area(
             label="Assessors and assignment", url_name="assessment:assessors", roles=(Role.OWNER,)

@@ -106,10 +106,10 @@ def _text(field: SpecField, value: Any) -> str:
     if value is None:
         return ""
     if not isinstance(value, str):
-        raise InvalidInput(f"{name} must be text.", field=name)
+        raise InvalidInput(f"{field.label} must be text.", field=name)
     value = value.strip()
     if limit is not None and len(value) > limit:
-        raise InvalidInput(f"{name} has at most {limit} characters.", field=name)
+        raise InvalidInput(f"{field.label} has at most {limit} characters.", field=name)
     return value
 
 
@@ -195,27 +195,28 @@ def _country(field: SpecField, value: Any) -> str:
     return country_code(value, field.name)
 
 
-def _decimal(value: Any, name: str) -> Decimal | None:
+def _decimal(field: SpecField, value: Any) -> Decimal | None:
+    name, label = field.name, field.label
     if value is None or value == "":
         return None
     if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
-        raise InvalidInput(f"{name} must be a number.", field=name)
+        raise InvalidInput(f"{label} must be a number.", field=name)
     try:
         number = Decimal(str(value).strip())
     except InvalidOperation:
-        raise InvalidInput(f"{name} must be a number; got {value!r}.", field=name) from None
+        raise InvalidInput(f"{label} must be a number; got {value!r}.", field=name) from None
     if not number.is_finite():
-        raise InvalidInput(f"{name} must be a number; got {value!r}.", field=name)
+        raise InvalidInput(f"{label} must be a number; got {value!r}.", field=name)
     return number
 
 
 def _workload(field: SpecField, value: Any) -> Decimal | None:
-    hours = _decimal(value, field.name)
+    hours = _decimal(field, value)
     if hours is None:
         return None
     if not Decimal(0) < hours <= MAX_WORKLOAD_HOURS:
         raise InvalidInput(
-            f"{field.name} must be more than 0 and at most {MAX_WORKLOAD_HOURS}.",
+            f"{field.label} must be more than 0 and at most {MAX_WORKLOAD_HOURS}.",
             field=field.name,
         )
     return hours.quantize(Decimal("0.1"))
@@ -223,19 +224,19 @@ def _workload(field: SpecField, value: Any) -> Decimal | None:
 
 def _integer(low: int, high: int) -> Rule:
     def clean(field: SpecField, value: Any) -> int | None:
-        name = field.name
+        name, label = field.name, field.label
         if value is None or value == "":
             return None
         if isinstance(value, bool) or not isinstance(value, int | str):
-            raise InvalidInput(f"{name} must be a whole number from {low} to {high}.", field=name)
+            raise InvalidInput(f"{label} must be a whole number from {low} to {high}.", field=name)
         try:
             number = int(value)
         except ValueError:
             raise InvalidInput(
-                f"{name} must be a whole number from {low} to {high}; got {value!r}.", field=name
+                f"{label} must be a whole number from {low} to {high}; got {value!r}.", field=name
             ) from None
         if not low <= number <= high:
-            raise InvalidInput(f"{name} must be from {low} to {high}; got {number}.", field=name)
+            raise InvalidInput(f"{label} must be from {low} to {high}; got {number}.", field=name)
         return number
 
     return clean
@@ -247,7 +248,7 @@ def _choice(field: SpecField, value: Any) -> str:
     choices = field.choice_values
     if value not in choices:
         raise InvalidInput(
-            f"{field.name} must be one of {', '.join(choices)}; got {value!r}.",
+            f"{field.label} must be one of {', '.join(choices)}; got {value!r}.",
             field=field.name,
             data={"choices": choices},
         )
@@ -256,7 +257,7 @@ def _choice(field: SpecField, value: Any) -> str:
 
 def _boolean(field: SpecField, value: Any) -> bool:
     if not isinstance(value, bool):
-        raise InvalidInput(f"{field.name} must be true or false.", field=field.name)
+        raise InvalidInput(f"{field.label} must be true or false.", field=field.name)
     return value
 
 
@@ -266,14 +267,14 @@ def _languages(field: SpecField, value: Any) -> list[str]:
         return []
     if not isinstance(value, list):
         raise InvalidInput(
-            f"{name} must be a list of language codes such as en or fr-BE.", field=name
+            f"{field.label} must be a list of language codes such as en or fr-BE.", field=name
         )
     languages: list[str] = []
     for index, item in enumerate(value):
         if not isinstance(item, str) or not _LANGUAGE.match(item.strip()):
             raise InvalidInput(
-                f"{name}[{index}] must be a BCP 47 language code such as en or fr-BE; "
-                f"got {item!r}.",
+                f"{field.label}: item {index + 1} must be a BCP 47 language code such as en "
+                f"or fr-BE; got {item!r}.",
                 field=f"{name}[{index}]",
             )
         if item.strip() not in languages:
@@ -286,14 +287,15 @@ def _tags(field: SpecField, value: Any) -> list[str]:
     if value is None:
         return []
     if not isinstance(value, list):
-        raise InvalidInput(f"{name} must be a list of words or short phrases.", field=name)
+        raise InvalidInput(f"{field.label} must be a list of words or short phrases.", field=name)
     if len(value) > MAX_TAGS:
         raise InvalidInput(f"At most {MAX_TAGS} tags.", field=name)
     tags: list[str] = []
     for index, item in enumerate(value):
         if not isinstance(item, str) or not item.strip() or len(item.strip()) > MAX_TAG_LENGTH:
             raise InvalidInput(
-                f"{name}[{index}] must be text of 1 to {MAX_TAG_LENGTH} characters.",
+                f"{field.label}: item {index + 1} must be text of 1 to {MAX_TAG_LENGTH} "
+                "characters.",
                 field=f"{name}[{index}]",
             )
         if item.strip() not in tags:
@@ -302,9 +304,9 @@ def _tags(field: SpecField, value: Any) -> list[str]:
 
 
 def _price(field: SpecField, value: Any) -> Decimal | None:
-    amount = _decimal(value, field.name)
+    amount = _decimal(field, value)
     if amount is not None and amount < 0:
-        raise InvalidInput(f"{field.name} cannot be negative.", field=field.name)
+        raise InvalidInput(f"{field.label} cannot be negative.", field=field.name)
     return None if amount is None else amount.quantize(Decimal("0.01"))
 
 
@@ -323,7 +325,7 @@ def _date(field: SpecField, value: Any) -> datetime.date | None:
         except ValueError:
             pass
     raise InvalidInput(
-        f"{field.name} must be a date such as 2027-06-30; got {value!r}.", field=field.name
+        f"{field.label} must be a date such as 2027-06-30; got {value!r}.", field=field.name
     )
 
 
@@ -430,6 +432,16 @@ SPECIFICATION: tuple[SpecField, ...] = (
         Kind.BOOLEAN,
         "Whether assessment is supervised.",
         annex_i=AnnexI.SUPERVISION,
+        default=False,
+        rule=_boolean,
+    ),
+    SpecField(
+        "enrolment",
+        "Learners enrol on this platform",
+        Kind.BOOLEAN,
+        "Learners enrol here and hand in their evidence by the assessment plan, so the version "
+        "cannot be published without one. Leave it unticked when registrars issue the "
+        "credential after assessment elsewhere.",
         default=False,
         rule=_boolean,
     ),

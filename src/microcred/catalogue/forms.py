@@ -7,6 +7,8 @@ name (:func:`show_error`).
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, cast
 
@@ -200,7 +202,7 @@ class CreditsForm(forms.Form):
         super().__init__(*args, **kwargs)
         for code, system in SYSTEMS.items():
             self.fields[code] = forms.DecimalField(
-                label=system.name[:1].upper() + system.name[1:],
+                label=system.label,
                 required=False,
                 max_digits=7,
                 decimal_places=2,
@@ -232,8 +234,13 @@ class RubricForm(forms.Form):
         return {"pass_rule": rubric.pass_rule, "pass_points": rubric.pass_points}
 
 
+MAX_LEVELS = 6
+LEVEL_PARTS = ("name", "points", "description")
+
+
 class CriterionForm(forms.Form):
-    """A rubric criterion; its levels are written one per line: ``name | points | text``."""
+    """A rubric criterion with a row of fields per level (lowest first); rows left blank
+    are no level."""
 
     name = forms.CharField(max_length=200, required=False)
     description = forms.CharField(widget=TEXT_AREA, required=False)
@@ -242,12 +249,35 @@ class CriterionForm(forms.Form):
         required=False,
         help_text="Numbers of the learning outcomes, separated by commas, such as 1, 3.",
     )
-    levels = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 4}),
-        required=False,
-        help_text="One per line, lowest first: name | points | description.",
-    )
     minimum_level = forms.CharField(label="Minimum level to pass", max_length=100, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for number in range(1, MAX_LEVELS + 1):
+            self.fields[f"level_{number}_name"] = forms.CharField(
+                label=f"Level {number}: name", max_length=100, required=False
+            )
+            self.fields[f"level_{number}_points"] = forms.IntegerField(
+                label=f"Level {number}: points", min_value=0, required=False
+            )
+            self.fields[f"level_{number}_description"] = forms.CharField(
+                label=f"Level {number}: descriptor",
+                widget=forms.Textarea(attrs={"rows": 2}),
+                required=False,
+                help_text="What the evidence shows at this level.",
+            )
+
+    @property
+    def level_rows(self) -> list[list[forms.BoundField]]:
+        """The level fields, a row of name, points and descriptor per level."""
+        return [
+            [self[f"level_{number}_{part}"] for part in LEVEL_PARTS]
+            for number in range(1, MAX_LEVELS + 1)
+        ]
+
+    @property
+    def other_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in ("name", "description", "outcomes", "minimum_level")]
 
     def clean_outcomes(self) -> list[int]:
         numbers = []
@@ -257,37 +287,44 @@ class CriterionForm(forms.Form):
             numbers.append(int(item))
         return numbers
 
-    def clean_levels(self) -> list[dict[str, Any]]:
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         levels = []
-        for number, line in enumerate(self.cleaned_data["levels"].splitlines(), start=1):
-            if not line.strip():
+        for number in range(1, MAX_LEVELS + 1):
+            name, points, description = (data.get(f"level_{number}_{part}") for part in LEVEL_PARTS)
+            if not (name or points is not None or description):
                 continue
-            name, _, rest = (part.strip() for part in line.partition("|"))
-            points, _, description = (part.strip() for part in rest.partition("|"))
-            if not points.isdigit():
-                raise forms.ValidationError(
-                    f"Line {number}: write name | points | description, with whole points."
-                )
-            levels.append({"name": name, "points": int(points), "description": description})
-        return levels
+            if not name:
+                self.add_error(f"level_{number}_name", f"Level {number} needs a name.")
+            if points is None and f"level_{number}_points" not in self.errors:
+                self.add_error(f"level_{number}_points", f"Level {number} needs its points.")
+            levels.append({"name": name, "points": points, "description": description or ""})
+        data["levels"] = levels
+        return data
 
     @staticmethod
     def initial_for(rubric: Rubric | None) -> list[dict[str, Any]]:
         if rubric is None:
             return []
-        return [
-            {
+        criteria = []
+        for criterion in rubric.criteria.all():
+            initial: dict[str, Any] = {
                 "name": criterion.name,
                 "description": criterion.description,
                 "outcomes": ", ".join(str(o.position) for o in criterion.outcomes.all()),
-                "levels": "\n".join(
-                    f"{level.name} | {level.points} | {level.description}".rstrip(" |")
-                    for level in criterion.levels.all()
-                ),
                 "minimum_level": criterion.minimum_level.name if criterion.minimum_level else "",
             }
-            for criterion in rubric.criteria.all()
-        ]
+            for number, level in enumerate(criterion.levels.all(), start=1):
+                initial.update(
+                    {
+                        f"level_{number}_name": level.name,
+                        f"level_{number}_points": level.points,
+                        f"level_{number}_description": level.description,
+                    }
+                )
+            criteria.append(initial)
+        return criteria
 
     @property
     def is_blank(self) -> bool:
@@ -363,6 +400,7 @@ class DesignForms:
             data, initial=CriterionForm.initial_for(rubric), prefix="k"
         )
         self._criteria_forms: list[CriterionForm] = []
+        self._notes: dict[str, list[dict[str, Any]]] = {}
 
     def is_valid(self) -> bool:
         return all(
@@ -399,23 +437,120 @@ class DesignForms:
 
     def show_error(self, error: MicrocredError) -> None:
         """Put a service's error next to the field its path names."""
-        path = error.field or ""
+        place = self._locate(error.field or "")
+        place.form.add_error(place.name, error.message)
+
+    def _locate(self, path: str) -> _Place:
+        """Return the form, field and label of a specification path such as ``credits.ECTS``,
+        ``outcomes[1].text`` or ``rubric.criteria[0].levels[2].description``; a path no field
+        shows belongs to its section as a whole (``name`` None)."""
         head, _, rest = path.partition(".")
-        name = head.split("[", 1)[0]
+        name, _, index = head.partition("[")
         if name == "outcomes":
-            self.outcomes.add_error("outcomes", error.message)
-        elif name == "credits" and rest in self.credits.fields:
-            self.credits.add_error(rest, error.message)
-        elif name == "rubric" and rest.startswith("criteria["):
-            index = int(rest[len("criteria[") :].split("]", 1)[0])
+            number = f", outcome {int(index.rstrip(']')) + 1}" if index else ""
+            return _Place(self.outcomes, "outcomes", "outcomes", number)
+        if name == "credits":
+            return _Place(self.credits, rest if rest in self.credits.fields else None, "credits")
+        if name == "rubric" and rest.startswith("criteria["):
+            position = int(rest[len("criteria[") :].split("]", 1)[0])
             field = rest.split("]", 1)[1].lstrip(".").split("[", 1)[0].split(".", 1)[0]
-            form = self._criteria_forms[index] if index < len(self._criteria_forms) else None
-            if form is None:
-                self.rubric.add_error(None, error.message)
-            else:
-                form.add_error(field if field in form.fields else None, error.message)
-        elif name == "rubric":
+            level = re.match(r".*\.levels\[(\d+)\](?:\.(\w+))?", rest)
+            if level and int(level.group(1)) < MAX_LEVELS:
+                field = f"level_{int(level.group(1)) + 1}_{level.group(2) or 'name'}"
+            elif field == "levels":
+                field = "level_1_name"
+            forms_ = self._criteria_forms or self.criteria.forms
+            if position >= len(forms_):
+                return _Place(self.rubric, None, "rubric")
+            form = forms_[position]
+            return _Place(
+                form,
+                field if field in form.fields else None,
+                "rubric",
+                prefix=f"Criterion {position + 1}: ",
+            )
+        if name == "rubric":
             field = rest.split("[", 1)[0].split(".", 1)[0]
-            self.rubric.add_error(field if field in self.rubric.fields else None, error.message)
-        else:
-            self.version.add_error(name if name in self.version.fields else None, error.message)
+            return _Place(self.rubric, field if field in self.rubric.fields else None, "rubric")
+        return _Place(self.version, name if name in self.version.fields else None, "version")
+
+    def place_findings(self, findings: list[dict[str, Any]]) -> None:
+        """Give each finding the ``anchor`` (the HTML id) and ``label`` of the field it
+        concerns, and keep it to be shown beside that field."""
+        self._notes.clear()
+        for finding in findings:
+            place = self._locate(finding.get("field") or "")
+            finding["anchor"], finding["label"] = place.anchor, place.label
+            self._notes.setdefault(place.anchor, []).append(finding)
+
+    def _rows(
+        self, form: forms.Form, fields: list[forms.BoundField] | None = None
+    ) -> list[tuple[forms.BoundField, list[dict[str, Any]]]]:
+        notes = self._notes
+        return [(field, notes.get(field.auto_id, [])) for field in fields or form]
+
+    @property
+    def sections(self) -> dict[str, list[dict[str, Any]]]:
+        """The findings that concern a section of the form as a whole, by section."""
+        notes = self._notes
+        return {section: notes.get(f"design-{section}", []) for section in SECTION_LABELS}
+
+    @property
+    def version_rows(self) -> list[tuple[forms.BoundField, list[dict[str, Any]]]]:
+        return self._rows(self.version)
+
+    @property
+    def outcomes_rows(self) -> list[tuple[forms.BoundField, list[dict[str, Any]]]]:
+        return self._rows(self.outcomes)
+
+    @property
+    def credits_rows(self) -> list[tuple[forms.BoundField, list[dict[str, Any]]]]:
+        return self._rows(self.credits)
+
+    @property
+    def rubric_rows(self) -> list[tuple[forms.BoundField, list[dict[str, Any]]]]:
+        return self._rows(self.rubric)
+
+    @property
+    def criteria_rows(self) -> list[dict[str, Any]]:
+        """Each criterion's form, its own fields and its level rows, with their findings."""
+        return [
+            {
+                "form": form,
+                "rows": self._rows(form, form.other_fields),
+                "levels": [self._rows(form, cells) for cells in form.level_rows],
+            }
+            for form in self.criteria.forms
+        ]
+
+
+@dataclass(frozen=True)
+class _Place:
+    """Where a specification path is shown on the design form."""
+
+    form: forms.Form
+    name: str | None
+    section: str
+    suffix: str = ""
+    prefix: str = ""
+
+    @property
+    def anchor(self) -> str:
+        if self.name is None:
+            return f"design-{self.section}"
+        return str(self.form[self.name].auto_id)
+
+    @property
+    def label(self) -> str:
+        if self.name is None:
+            return SECTION_LABELS[self.section]
+        return f"{self.prefix}{self.form[self.name].label}{self.suffix}"
+
+
+# The sections of the design form, each a fieldset with the id ``design-<section>``.
+SECTION_LABELS = {
+    "version": "The micro-credential",
+    "outcomes": "Learning outcomes",
+    "credits": "Credits",
+    "rubric": "Rubric",
+}

@@ -31,11 +31,18 @@ class VersionGate(Protocol):
         """Record the publication, inside the publish transaction."""
 
     def studio_context(self, version: Any) -> dict[str, Any]:
-        """Return what the staff pages of this version show of the gate (template context)."""
+        """Return what the staff pages of this version show of the gate (template context).
+
+        Findings the design form should show beside the fields they concern go under
+        :data:`FIELD_FINDINGS`: dicts with ``field`` (the specification's JSON path, such
+        as ``credits.ECTS``), ``severity`` and ``message``.
+        """
 
     def public_context(self, version: Any) -> dict[str, Any]:
         """Return what the public catalogue page of this version shows of the gate."""
 
+
+FIELD_FINDINGS = "field_findings"
 
 _GATES: dict[str, VersionGate] = {}
 
@@ -66,8 +73,12 @@ def studio_context(version: Any) -> dict[str, Any]:
     context: dict[str, Any] = {
         "panels": [gate.studio_panel for gate in _GATES.values() if gate.studio_panel]
     }
+    field_findings: list[dict[str, Any]] = []
     for gate in _GATES.values():
-        context.update(gate.studio_context(version))
+        given = gate.studio_context(version)
+        field_findings.extend(given.pop(FIELD_FINDINGS, []))
+        context.update(given)
+    context[FIELD_FINDINGS] = field_findings
     return context
 
 

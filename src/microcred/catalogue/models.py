@@ -98,6 +98,11 @@ class MicroCredentialVersion(models.Model):
     assessment_type = models.TextField(help_text="How learners are assessed.")
     participation_form = models.CharField(max_length=20, choices=ParticipationForm.choices)
     supervised = models.BooleanField(default=False, help_text="Whether assessment is supervised.")
+    enrolment = models.BooleanField(
+        default=False,
+        help_text="Whether learners enrol on this platform (then publishing needs an "
+        "assessment plan).",
+    )
     identity_verification = models.CharField(max_length=200, blank=True)
     quality_assurance = models.TextField(help_text="Type of quality assurance used.")
 

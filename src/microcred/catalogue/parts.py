@@ -145,15 +145,16 @@ def clean_credits(value: Any) -> dict[str, Decimal]:
                 code="credits.unknown_system",
                 field=path,
             )
+        label = SYSTEMS[system].label
         if isinstance(raw, bool) or not isinstance(raw, int | float | str | Decimal):
-            raise InvalidInput(f"{path} must be a number.", field=path)
+            raise InvalidInput(f"{label} must be a number.", field=path)
         try:
             amount = Decimal(str(raw).strip())
         except InvalidOperation:
-            raise InvalidInput(f"{path} must be a number; got {raw!r}.", field=path) from None
+            raise InvalidInput(f"{label} must be a number; got {raw!r}.", field=path) from None
         if not (amount.is_finite() and Decimal(0) < amount <= MAX_CREDIT_VALUE):
             raise InvalidInput(
-                f"{path} must be more than 0 and at most {MAX_CREDIT_VALUE}.", field=path
+                f"{label} must be more than 0 and at most {MAX_CREDIT_VALUE}.", field=path
             )
         credits[system] = amount.quantize(Decimal("0.01"))
     return credits
@@ -191,9 +192,7 @@ def clean_criterion(value: Any, path: str, outcome_count: int) -> CriterionInput
         level = _object(item, level_path)
         name = clean_text(level.get("name"), f"{level_path}.name", limit=100, required=True)
         if any(known.name == name for known in levels):
-            raise InvalidInput(
-                f"{level_path}.name: two levels are called {name!r}.", field=f"{level_path}.name"
-            )
+            raise InvalidInput(f"Two levels are called {name!r}.", field=f"{level_path}.name")
         levels.append(
             LevelInput(
                 name=name,
@@ -204,9 +203,7 @@ def clean_criterion(value: Any, path: str, outcome_count: int) -> CriterionInput
             )
         )
     if not levels:
-        raise InvalidInput(
-            f"{path}.levels: a criterion needs at least one level.", field=f"{path}.levels"
-        )
+        raise InvalidInput("A criterion needs at least one level.", field=f"{path}.levels")
     outcomes = []
     for index, number in enumerate(_list(data.get("outcomes"), f"{path}.outcomes")):
         if (
@@ -215,7 +212,7 @@ def clean_criterion(value: Any, path: str, outcome_count: int) -> CriterionInput
             or not 1 <= number <= outcome_count
         ):
             raise InvalidInput(
-                f"{path}.outcomes[{index}] must be the number of a learning outcome "
+                f"Each outcome it assesses must be the number of a learning outcome "
                 f"(1 to {outcome_count}); got {number!r}.",
                 field=f"{path}.outcomes[{index}]",
             )
@@ -224,7 +221,7 @@ def clean_criterion(value: Any, path: str, outcome_count: int) -> CriterionInput
     minimum = data.get("minimum_level")
     if minimum is not None and minimum not in [level.name for level in levels]:
         raise InvalidInput(
-            f"{path}.minimum_level must be the name of one of its levels; got {minimum!r}.",
+            f"The minimum level to pass must be the name of one of its levels; got {minimum!r}.",
             field=f"{path}.minimum_level",
         )
     return CriterionInput(

@@ -984,7 +984,8 @@ def get_specification(version: MicroCredentialVersion) -> dict[str, Any]:
     there is one), ``number`` and ``status``, plus ``outcomes`` (``[{"text",
     "skills": [{"uri", "label"}]}]``), ``credits`` (``{system: value}``),
     ``rubric`` (``{"pass_rule", "pass_points", "criteria": [{"name",
-    "outcomes": [1-based numbers], "levels": [{"name", "points"}]}]}`` or None)
+    "outcomes": [1-based numbers], "levels": [{"name", "points", "description"}]}]}`` or
+    None)
     and ``organisation`` (``{"name", "type", "country"}``). Numbers are floats
     and dates ISO 8601 strings, so the same checks read a specification file.
     """
@@ -1018,7 +1019,11 @@ def get_specification(version: MicroCredentialVersion) -> dict[str, Any]:
                         "name": criterion.name,
                         "outcomes": sorted(o.position for o in criterion.outcomes.all()),
                         "levels": [
-                            {"name": level.name, "points": level.points}
+                            {
+                                "name": level.name,
+                                "points": level.points,
+                                "description": level.description,
+                            }
                             for level in criterion.levels.all()
                         ],
                     }

@@ -254,8 +254,14 @@ def studio_version(
         missing=services.get_missing_elements(version),
         can_design=services.can_design(request.user, version.microcredential.organisation),
         withdraw_form=WithdrawForm(),
-        **(gates.studio_context(version) if version.status == VersionStatus.DRAFT else {}),
     )
+    if version.status == VersionStatus.DRAFT:
+        context.update(gates.studio_context(version))
+        # Each finding links to its field on the design page.
+        DesignForms(None, None, version, context["outcomes"], context["rubric"]).place_findings(
+            context[gates.FIELD_FINDINGS]
+        )
+        context["findings_page"] = _studio_version_url(version, "studio-edit")
     return render(request, "catalogue/studio/version.html", context)
 
 
@@ -289,6 +295,8 @@ def studio_edit(
         status = 400
     else:
         status = 200
+    context = gates.studio_context(version)
+    forms.place_findings(context[gates.FIELD_FINDINGS])
     return render(
         request,
         "catalogue/studio/edit.html",
@@ -297,10 +305,9 @@ def studio_edit(
             "organisation": version.microcredential.organisation,
             "forms": forms,
             "outcomes": outcomes,
-            "findings": services.check_version_credits(version),
             "missing": services.get_missing_elements(version),
             "can_design": True,
-            **gates.studio_context(version),
+            **context,
         },
         status=status,
     )

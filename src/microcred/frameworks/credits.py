@@ -55,6 +55,11 @@ class CreditSystem:
     hours_central: float
 
     @property
+    def label(self) -> str:
+        """The name as a form labels it, with a capital: "Study hours", "ECTS credits"."""
+        return self.name[:1].upper() + self.name[1:]
+
+    @property
     def hours_text(self) -> str:
         """The hours of one credit in words, such as "25-30 hours"."""
         if self.hours_low == self.hours_high:

@@ -12,7 +12,6 @@ import hashlib
 import re
 import secrets
 from collections.abc import Callable, Iterable
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from microcred.catalogue.gates import FIELD_FINDINGS
 from microcred.quality import report, services
 
 
@@ -23,7 +24,8 @@ class QualityGate:
         services.mark_published(version, now=now)
 
     def studio_context(self, version: Any) -> dict[str, Any]:
-        return {"quality": services.get_quality_status(version)}
+        status = services.get_quality_status(version)
+        return {"quality": status, FIELD_FINDINGS: status.findings}
 
     def public_context(self, version: Any) -> dict[str, Any]:
         return {"qa_summary": report.get_quality_summary(version)}

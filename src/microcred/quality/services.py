@@ -274,13 +274,20 @@ def _fingerprint(version: Any) -> str:
 # -- the workflow ----------------------------------------------------------------------------
 
 
-def submit_version(*, actor: User, version: Any, now: datetime | None = None) -> QAReview:
+def submit_version(
+    *, actor: User, version: Any, refuse_blocking: bool = False, now: datetime | None = None
+) -> QAReview:
     """Submit a draft for review; return the review.
 
     The automatic checks run at once: with any blocking error the review is
     returned (status ``returned``, the findings kept) and the version stays an
     editable draft; otherwise it waits for an internal reviewer. Refused with
     :class:`Conflict` while another review of the version is open or approved.
+
+    ``refuse_blocking`` is for a designer who has the findings in front of them (the
+    design page): a submission with blocking errors is then refused
+    (``qa.blocking_findings``, the findings in ``data``) and nothing is recorded, so it
+    does not count as a returned first submission in the issuer's public figures.
     """
     now = now or timezone.now()
     organisation = organisations.access_organisation(
@@ -303,6 +310,14 @@ def submit_version(*, actor: User, version: Any, now: datetime | None = None) ->
             )
         findings = get_findings(draft, today=now.date())
         blocking = [finding for finding in findings if finding["severity"] == BLOCKING]
+        if blocking and refuse_blocking:
+            count = f"{len(blocking)} blocking finding{'s' if len(blocking) != 1 else ''}"
+            raise Conflict(
+                f"Not submitted: fix the {count} of the automatic checks first.",
+                code="qa.blocking_findings",
+                field="findings",
+                data={"findings": blocking},
+            )
         review = QAReview.objects.create(
             version=draft,
             attempt=(latest.attempt + 1) if latest else 1,
@@ -400,7 +415,11 @@ def decide_review(
                 data={"status": locked.status},
             )
         _authorise_reviewer(actor, locked, external=external)
-        walked = _clean_checklist(checklist, locked.profiles)
+        walked = _clean_checklist(
+            checklist,
+            locked.profiles,
+            unmeetable=rules.unmeetable_items(get_findings(locked.version), locked.profiles),
+        )
         remarks = _clean_comments(comments)
         note = clean_text(note, "note", limit=MAX_NOTE)
         if decision == "approve" and (unmet := [item["id"] for item in walked if not item["met"]]):
@@ -459,7 +478,10 @@ def _authorise_reviewer(actor: User, review: QAReview, *, external: bool) -> Non
 
 
 def _clean_checklist(
-    checklist: Mapping[str, Mapping[str, Any]] | None, profiles: list[str]
+    checklist: Mapping[str, Mapping[str, Any]] | None,
+    profiles: list[str],
+    *,
+    unmeetable: Mapping[str, list[str]],
 ) -> list[dict[str, Any]]:
     given = checklist or {}
     if not isinstance(given, Mapping):
@@ -474,6 +496,13 @@ def _clean_checklist(
         answer = given.get(item_id)
         if not isinstance(answer, Mapping) or not isinstance(answer.get("met"), bool):
             raise InvalidInput(f"Say whether this is met: {text}", field=f"checklist.{item_id}")
+        if answer["met"] and item_id in unmeetable:
+            raise InvalidInput(
+                f"{text} cannot be met while the automatic checks find: "
+                f"{' '.join(unmeetable[item_id])}",
+                code="qa.checklist_unmeetable",
+                field=f"checklist.{item_id}",
+            )
         walked.append(
             {
                 "id": item_id,

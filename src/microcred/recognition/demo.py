@@ -38,8 +38,18 @@ RUBRIC = {
             "outcomes": [1, 2, 3],
             "minimum_level": "Proficient",
             "levels": [
-                {"name": "Developing", "points": 1},
-                {"name": "Proficient", "points": 2},
+                {
+                    "name": "Developing",
+                    "points": 1,
+                    "description": "The dashboard shows the school's data but its charts do not "
+                    "answer the questions the report asks, or mislead.",
+                },
+                {
+                    "name": "Proficient",
+                    "points": 2,
+                    "description": "Each chart answers a stated question about the school's "
+                    "data, is readable without colour, and the report says what it shows.",
+                },
             ],
         }
     ],

@@ -44,9 +44,25 @@ EDUCATOR_RUBRIC = {
             "outcomes": [1, 2],
             "minimum_level": "Proficient",
             "levels": [
-                {"name": "Emerging", "points": 1},
-                {"name": "Proficient", "points": 2},
-                {"name": "Exemplary", "points": 3},
+                {
+                    "name": "Emerging",
+                    "points": 1,
+                    "description": "Artefacts are generic or borrowed; the description does not "
+                    "say how they were used with the participant's own pupils or what came of it.",
+                },
+                {
+                    "name": "Proficient",
+                    "points": 2,
+                    "description": "Artefacts come from the participant's own classroom; the "
+                    "description says which objective each serves, how it was used and shows "
+                    "samples of pupils' work.",
+                },
+                {
+                    "name": "Exemplary",
+                    "points": 3,
+                    "description": "As Proficient, and the artefacts were revised after use: "
+                    "the evidence shows the change and the pupils' work before and after it.",
+                },
             ],
         },
         {
@@ -55,9 +71,24 @@ EDUCATOR_RUBRIC = {
             "outcomes": [3],
             "minimum_level": "Proficient",
             "levels": [
-                {"name": "Emerging", "points": 1},
-                {"name": "Proficient", "points": 2},
-                {"name": "Exemplary", "points": 3},
+                {
+                    "name": "Emerging",
+                    "points": 1,
+                    "description": "Describes what happened in the lessons but answers the "
+                    "prompts without pointing to the evidence in the portfolio.",
+                },
+                {
+                    "name": "Proficient",
+                    "points": 2,
+                    "description": "Answers every prompt, citing specific artefacts and pupils' "
+                    "work, and names one change to teaching the evidence supports.",
+                },
+                {
+                    "name": "Exemplary",
+                    "points": 3,
+                    "description": "As Proficient, and weighs other explanations of the evidence "
+                    "and plans how to check whether the change worked.",
+                },
             ],
         },
     ],
@@ -131,11 +162,57 @@ EDUCATOR_CREDENTIALS = [
 
 def _graded_rubric(*, project: list[int], examination: list[int]) -> dict[str, Any]:
     """Return the university's rubric: a project and an examination, each graded 1-10."""
-    levels = [
-        {"name": "Insufficient", "points": 4},
-        {"name": "Sufficient", "points": 6},
-        {"name": "Good", "points": 8},
-        {"name": "Excellent", "points": 10},
+    project_levels = [
+        {
+            "name": "Insufficient",
+            "points": 4,
+            "description": "Grade below 6: the code does not run from the raw data to the "
+            "results, or the report's conclusions do not follow from the analysis.",
+        },
+        {
+            "name": "Sufficient",
+            "points": 6,
+            "description": "Grade 6-7: the code runs end to end and reproduces the report; the "
+            "methods suit the data and the conclusions follow, with limits left unstated.",
+        },
+        {
+            "name": "Good",
+            "points": 8,
+            "description": "Grade 8-9: as Sufficient, with choices justified against "
+            "alternatives, assumptions checked and the limits of the results stated.",
+        },
+        {
+            "name": "Excellent",
+            "points": 10,
+            "description": "Grade 10: as Good, with tested, documented code another analyst "
+            "could reuse, and a report a non-specialist can act on.",
+        },
+    ]
+    examination_levels = [
+        {
+            "name": "Insufficient",
+            "points": 4,
+            "description": "Below 55% of the marks: methods are named but not applied "
+            "correctly to the examination's problems.",
+        },
+        {
+            "name": "Sufficient",
+            "points": 6,
+            "description": "55-69% of the marks: standard problems are solved correctly; "
+            "interpretations of the results are partly right.",
+        },
+        {
+            "name": "Good",
+            "points": 8,
+            "description": "70-84% of the marks: problems are solved and interpreted "
+            "correctly, including the choice of method for an unfamiliar case.",
+        },
+        {
+            "name": "Excellent",
+            "points": 10,
+            "description": "85% of the marks or more: every problem solved, interpreted and "
+            "critiqued, with the assumptions behind each method made explicit.",
+        },
     ]
     return {
         "pass_rule": "Both parts at 'Sufficient' or above; the grade is the mean of the two.",
@@ -145,14 +222,14 @@ def _graded_rubric(*, project: list[int], examination: list[int]) -> dict[str, A
                 "description": "A project on a real data set, handed in with its code.",
                 "outcomes": project,
                 "minimum_level": "Sufficient",
-                "levels": levels,
+                "levels": project_levels,
             },
             {
                 "name": "Final examination",
                 "description": "A supervised written examination.",
                 "outcomes": examination,
                 "minimum_level": "Sufficient",
-                "levels": levels,
+                "levels": examination_levels,
             },
         ],
     }

@@ -7,14 +7,15 @@ from typing import Any
 
 import pytest
 
-from microcred.frameworks.quality import check_specification
-from tests.frameworks.quality.helpers import TODAY, changed, found, messages
+from microcred.frameworks.quality import check_specification, unmeetable_items
+from tests.frameworks.quality.helpers import DELETE, TODAY, changed, found, messages
 
 PROFILE = "coherence"
 CREDITS = "coherence.credits-match-workload"
 VERB = "coherence.observable-verb"
 WINDOW = "coherence.review-date-window"
 COUNTRY = "coherence.country-of-issuer"
+DESCRIBED = "coherence.rubric-level-descriptors"
 
 
 def outcome(text: str) -> dict[str, Any]:
@@ -44,6 +45,24 @@ CASES = [
         "coherence.criterion-mapped",
         "error",
         "rubric.criteria[0].outcomes[1]",
+    ),
+    (
+        {"rubric.criteria[1].levels[2].description": ""},
+        DESCRIBED,
+        "error",
+        "rubric.criteria[1].levels[2].description",
+    ),
+    (
+        {"rubric.criteria[0].levels[0].description": DELETE},
+        DESCRIBED,
+        "error",
+        "rubric.criteria[0].levels[0].description",
+    ),
+    (
+        {"rubric.criteria[2].levels[1].description": "  "},
+        DESCRIBED,
+        "error",
+        "rubric.criteria[2].levels[1].description",
     ),
     ({"rubric.pass_rule": ""}, "coherence.pass-rule", "error", "rubric.pass_rule"),
     ({"rubric.pass_points": 10}, "coherence.pass-rule", "error", "rubric.pass_points"),
@@ -128,3 +147,26 @@ def test_a_country_not_the_issuers_names_both() -> None:
     assert "IR" in message
     assert "NL" in message
     assert "Example University of Applied Sciences" in message
+
+
+def test_levels_without_descriptors_are_one_finding_per_criterion_naming_the_levels() -> None:
+    spec = changed(
+        {
+            "rubric.criteria[0].levels[0].description": "",
+            "rubric.criteria[0].levels[2].description": "",
+        }
+    )
+    [message] = messages(spec, DESCRIBED)
+    assert "'Detection of problems'" in message
+    assert "'Insufficient', 'Excellent'" in message and "'Sufficient'" not in message
+
+
+def test_the_descriptor_checklist_item_cannot_be_met_while_levels_lack_descriptors() -> None:
+    spec = changed({"rubric.criteria[1].levels[0].description": ""})
+    findings = check_specification(spec, profiles=[], today=TODAY)
+    blocked = unmeetable_items(findings, [])
+    assert list(blocked) == ["coherence.rubric-levels-clear"]
+    assert "'Diagnosis and correction'" in blocked["coherence.rubric-levels-clear"][0]
+    stored = [finding.as_dict() for finding in findings]
+    assert unmeetable_items(stored, ["eu-annex-i"]) == blocked
+    assert unmeetable_items(check_specification(changed({}), profiles=[], today=TODAY), []) == {}

@@ -7,6 +7,7 @@ import pytest
 from microcred.assessment import services
 from microcred.assessment.models import Enrolment
 from microcred.audit.models import AuditEvent
+from microcred.catalogue import services as catalogue
 from microcred.errors import Conflict, Forbidden, InvalidInput, NotFound
 from tests.platform.assessment.factories import (
     default_components,
@@ -18,6 +19,7 @@ from tests.platform.awards.factories import issue as issue_award
 from tests.platform.awards.factories import make_registrar
 from tests.platform.catalogue.factories import make_draft
 from tests.platform.factories import make_organisation
+from tests.platform.quality.factories import approve
 
 
 def test_a_learner_enrols_in_a_published_version_and_gets_a_first_draft() -> None:
@@ -216,3 +218,31 @@ def test_staff_record_how_the_identity_was_verified() -> None:
         )
     enrolment.refresh_from_db()
     assert enrolment.identity_verification == "document"
+
+
+# -- publishing a version learners enrol into ---------------------------------------------------
+
+
+def test_a_version_learners_enrol_into_is_not_published_without_its_plan() -> None:
+    draft = make_draft(enrolment=True)
+    approve(draft)
+    with pytest.raises(Conflict) as refused:
+        catalogue.publish_version(actor=draft.created_by, version=draft)
+    assert refused.value.code == "version.no_plan"
+    assert "has no assessment plan, so nobody could enrol" in refused.value.message
+    draft.refresh_from_db()
+    assert draft.status == "draft"
+
+    services.save_plan(actor=draft.created_by, version=draft, components=default_components())
+    published = catalogue.publish_version(actor=draft.created_by, version=draft)
+    assert published.status == "published" and services.is_enrollable(published)
+
+
+def test_a_version_registrars_issue_is_published_without_a_plan_and_nobody_can_enrol() -> None:
+    draft = make_draft()
+    assert draft.enrolment is False
+    approve(draft)
+    published = catalogue.publish_version(actor=draft.created_by, version=draft)
+    assert not services.is_enrollable(published)
+    assert not services.is_enrollable(make_assessed_version(published=False))
+    assert services.is_enrollable(make_assessed_version())

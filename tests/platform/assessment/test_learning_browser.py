@@ -5,8 +5,10 @@ the credential is issued and verifies; the learner sees it on the dashboard."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
-from microcred.assessment.models import AssessmentSettings, Submission
+from microcred.assessment.models import AssessmentPlan, AssessmentSettings, Submission
+from microcred.organisations.models import Role
 from tests.platform.assessment.factories import (
     PDF,
     make_assessed_version,
@@ -16,7 +18,8 @@ from tests.platform.assessment.factories import (
     make_submission,
 )
 from tests.platform.browser import sign_in
-from tests.platform.factories import make_organisation
+from tests.platform.catalogue.factories import make_draft
+from tests.platform.factories import add_member, make_organisation, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -96,3 +99,39 @@ def test_a_learner_earns_a_credential_reviewed_by_peers_and_an_assessor(
     assert page.locator(".verdict").inner_text().startswith("Verified")
     page.screenshot(path=str(tmp_path / "credential.png"), full_page=True)
     context.close()
+
+
+def test_a_designer_writes_the_plan_in_its_fields_and_sees_a_mistake_by_its_field(
+    browser, live_server
+) -> None:
+    organisation = make_organisation(name="Hogeschool Utrecht", slug="hu")
+    designer = add_member(organisation, make_user("dana"), Role.DESIGNER)
+    draft = make_draft(organisation, actor=designer, title="Feedback literacy", enrolment=True)
+    path = "/studio/orgs/hu/credentials/feedback-literacy/v1/assessment"
+    context, page = sign_in(browser, live_server, designer, path)
+
+    page.fill("#id_component-0-key", "Learning Goal")
+    page.select_option("#id_component-0-kind", "goal")
+    page.fill("#id_component-0-label", "Your learning goal")
+    page.get_by_label("Peer reviews").fill("1")
+    page.click("main form button[type=submit]")
+    mistake = page.locator("#id_component-0-key ~ ul.errorlist")
+    expect(mistake).to_contain_text("Component 1: the key must start with a lower-case letter")
+    assert not AssessmentPlan.objects.filter(version=draft).exists()
+
+    page.fill("#id_component-0-key", "goal")
+    page.click("main form button[type=submit]")
+    expect(page.locator(".messages")).to_contain_text("The assessment plan is saved.")
+    # The saved plan offers an empty form for the next component: a reflection.
+    page.fill("#id_component-1-key", "reflection")
+    page.select_option("#id_component-1-kind", "reflection")
+    page.fill("#id_component-1-label", "Reflection")
+    page.fill("#id_component-1-prompts", "What worked?\nWhat would you change?")
+    page.click("main form button[type=submit]")
+    expect(page.locator(".messages")).to_contain_text("The assessment plan is saved.")
+    context.close()
+
+    plan = AssessmentPlan.objects.get(version=draft)
+    assert [component["key"] for component in plan.components] == ["goal", "reflection"]
+    assert plan.components[1]["prompts"] == ["What worked?", "What would you change?"]
+    assert plan.peer_reviews == 1

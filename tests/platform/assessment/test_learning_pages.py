@@ -3,18 +3,17 @@ and assessors: forms that work without JavaScript, with labels."""
 
 from __future__ import annotations
 
-import json
 import re
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from microcred.assessment.models import Enrolment, EvidenceItem, Review
+from microcred.assessment.models import AssessmentPlan, Enrolment, EvidenceItem, Review
 from tests.platform.assessment.factories import (
     PDF,
-    default_components,
     make_assessed_version,
     make_assessor,
     make_enrolment,
@@ -179,35 +178,95 @@ def test_learner_pages_link_to_the_feedback_once_there_is_some(client) -> None:
     assert client.get(f"/me/feedback/{current.uuid}").status_code == 200
 
 
-def test_designers_edit_the_plan_of_a_draft_and_errors_name_the_field(client) -> None:
+def plan_form(components: list[dict[str, str]], **settings: str) -> dict[str, str]:
+    """The plan page's fields as a browser sends them: the settings, one form per component."""
+    form = {
+        "p-peer_reviews": "2",
+        "p-max_attempts": "3",
+        "p-decision_days": "10",
+        "p-max_file_mb": "5",
+        "p-file_types": "application/pdf",
+        "p-prerequisite_achievements": "",
+        "component-TOTAL_FORMS": str(len(components)),
+        "component-INITIAL_FORMS": "0",
+        **{f"p-{name}": value for name, value in settings.items()},
+    }
+    for index, component in enumerate(components):
+        form.update({f"component-{index}-{name}": value for name, value in component.items()})
+    return form
+
+
+GOAL = {"key": "goal", "kind": "goal", "label": "Your goal", "required": "on"}
+REFLECTION = {
+    "key": "reflection",
+    "kind": "reflection",
+    "label": "Reflection",
+    "instructions": "A paragraph for each.",
+    "required": "on",
+    "prompts": "What worked?\nWhat would you change?",
+}
+EXAM = {"key": "exam", "kind": "result", "label": "Exam", "maximum": "10", "pass_mark": "5.5"}
+
+
+def plan_url(version) -> str:
+    return (
+        f"/studio/orgs/{version.microcredential.organisation.slug}/credentials/"
+        f"{version.microcredential.slug}/v{version.number}/assessment"
+    )
+
+
+def test_designers_edit_the_plan_of_a_draft_in_fields_one_form_per_component(client) -> None:
     draft = make_draft()
     client.force_login(draft.created_by)
-    url = (
-        f"/studio/orgs/{draft.microcredential.organisation.slug}/credentials/"
-        f"{draft.microcredential.slug}/v{draft.number}/assessment"
-    )
-    page = client.get(url)
-    assert page.status_code == 200
-    _labelled(page.content.decode())
-    form = {
-        "components": "[{not json",
-        "peer_reviews": "2",
-        "max_attempts": "3",
-        "file_types": "application/pdf",
-        "max_file_mb": "5",
-        "decision_days": "10",
-        "prerequisite_achievements": "",
-    }
-    response = client.post(url, form)
-    assert response.status_code == 400 and "not valid JSON" in response.content.decode()
-    response = client.post(url, {**form, "components": json.dumps(default_components())})
+    page = client.get(plan_url(draft)).content.decode()
+    _labelled(page)
+    assert "<textarea" in page and "JSON" not in page
+    assert 'name="component-0-key"' in page and 'name="component-1-key"' not in page
+
+    response = client.post(plan_url(draft), plan_form([GOAL, REFLECTION, EXAM, {"kind": "goal"}]))
     assert response.status_code == 302
-    assert draft.assessment_plan.peer_reviews == 2
-    response = client.post(
-        url, {**form, "components": json.dumps(default_components()), "max_attempts": "0"}
+    plan = AssessmentPlan.objects.get(version=draft)
+    assert (plan.peer_reviews, plan.decision_days, plan.file_types) == (2, 10, ["application/pdf"])
+    assert [component["key"] for component in plan.components] == ["goal", "reflection", "exam"]
+    assert plan.components[1]["prompts"] == ["What worked?", "What would you change?"]
+    assert (
+        plan.components[2] | {"minimum": 0.0, "maximum": 10.0, "pass_mark": 5.5}
+        == (plan.components[2])
     )
+    page = client.get(plan_url(draft)).content.decode()
+    assert 'name="component-2-pass_mark" value="5.5"' in page
+    assert 'name="component-3-key"' in page  # one empty form to add a component
+
+
+@pytest.mark.parametrize(
+    ("components", "changes", "field", "error"),
+    [
+        ([GOAL, {**GOAL, "label": "Again"}], {}, "component-1-key", "the key &#x27;goal&#x27;"),
+        ([{**GOAL, "key": "Has Spaces"}], {}, "component-0-key", "Component 1: the key must"),
+        ([{**GOAL, "label": ""}], {}, "component-0-label", "Component 1 needs a label."),
+        ([{**REFLECTION, "prompts": ""}], {}, "component-0-prompts", "needs at least one prompt"),
+        ([{**EXAM, "minimum": "20"}], {}, "component-0-maximum", "highest result must be above"),
+        ([{**EXAM, "pass_mark": "11"}], {}, "component-0-pass_mark", "pass mark must be from 0"),
+        ([{**EXAM, "pass_mark": "lots"}], {}, "component-0-pass_mark", "Enter a number."),
+        ([GOAL], {"max_attempts": "0"}, "p-max_attempts", "greater than or equal to 1"),
+        ([GOAL], {"prerequisite_achievements": "nope"}, "p-prerequisite_achievements", "nope"),
+        ([], {}, None, "The plan needs at least one component"),
+    ],
+)
+def test_bad_input_on_the_plan_form_is_shown_by_its_field_and_saves_nothing(
+    client, components, changes, field, error
+) -> None:
+    draft = make_draft()
+    client.force_login(draft.created_by)
+    response = client.post(plan_url(draft), plan_form(components, **changes))
     assert response.status_code == 400
-    assert "max_attempts" in response.content.decode()
+    page = response.content.decode()
+    if field is None:
+        assert error in page[page.index("<form") :]
+    else:
+        start = page.index(f'name="{field}"')
+        assert error in page[start : page.find('<div class="field">', start)]
+    assert not AssessmentPlan.objects.filter(version=draft).exists()
 
 
 def test_owners_record_qualifications_and_assign_on_the_assessors_page(client) -> None:
@@ -263,3 +322,16 @@ def test_the_dashboard_and_assessors_page_make_as_many_queries_for_more_rows(cli
     assert _queries(client, "/me/") == dashboard
     client.force_login(organisation.memberships.get(role="owner").user)
     assert _queries(client, f"/studio/orgs/{organisation.slug}/assessment/assessors") == assessors
+
+
+def test_the_enrol_button_shows_only_where_learners_can_enrol(client) -> None:
+    def catalogue_page(version) -> str:
+        organisation, slug = version.microcredential.organisation.slug, version.microcredential.slug
+        return client.get(f"/catalogue/{organisation}/{slug}/v{version.number}/").content.decode()
+
+    client.force_login(make_learner())
+    assessed = make_assessed_version()
+    assert f'href="/me/enrol/{assessed.achievement_uuid}"' in catalogue_page(assessed)
+    without_plan = make_assessed_version()
+    AssessmentPlan.objects.filter(version=without_plan).delete()
+    assert "enrol-link" not in catalogue_page(without_plan)

@@ -55,8 +55,16 @@ def _rubric(outcomes: int) -> dict[str, Any]:
                 "name": "Data management plan",
                 "outcomes": list(range(1, outcomes + 1)),
                 "levels": [
-                    {"name": "Insufficient", "points": 0},
-                    {"name": "Sufficient", "points": 1},
+                    {
+                        "name": "Insufficient",
+                        "points": 0,
+                        "description": "The plan leaves out storage, access or retention.",
+                    },
+                    {
+                        "name": "Sufficient",
+                        "points": 1,
+                        "description": "The plan covers storage, access and retention.",
+                    },
                 ],
             }
         ],

@@ -82,8 +82,16 @@ def test_the_page_shows_the_results_the_signed_credential_carries(client, format
                     "name": "Data management plan",
                     "outcomes": [1],
                     "levels": [
-                        {"name": "Insufficient", "points": 0},
-                        {"name": "Sufficient", "points": 1},
+                        {
+                            "name": "Insufficient",
+                            "points": 0,
+                            "description": "Storage or access is left out.",
+                        },
+                        {
+                            "name": "Sufficient",
+                            "points": 1,
+                            "description": "Storage and access are covered.",
+                        },
                     ],
                 }
             ],

@@ -45,9 +45,17 @@ def complete_fields(**overrides: Any) -> dict[str, Any]:
                     "name": "Assessment design",
                     "outcomes": [1],
                     "levels": [
-                        {"name": "Beginning", "points": 1},
+                        {
+                            "name": "Beginning",
+                            "points": 1,
+                            "description": "Tasks do not match the outcome they claim to test.",
+                        },
                         {"name": "Proficient", "points": 2, "description": "Valid and fair."},
-                        {"name": "Exemplary", "points": 3},
+                        {
+                            "name": "Exemplary",
+                            "points": 3,
+                            "description": "Valid, fair, and varied for different learners.",
+                        },
                     ],
                     "minimum_level": "Proficient",
                 },
@@ -55,8 +63,16 @@ def complete_fields(**overrides: Any) -> dict[str, Any]:
                     "name": "Feedback",
                     "outcomes": [2],
                     "levels": [
-                        {"name": "Beginning", "points": 1},
-                        {"name": "Proficient", "points": 2},
+                        {
+                            "name": "Beginning",
+                            "points": 1,
+                            "description": "Feedback marks errors without saying what to do.",
+                        },
+                        {
+                            "name": "Proficient",
+                            "points": 2,
+                            "description": "Feedback says what to improve and how.",
+                        },
                     ],
                     "minimum_level": "Proficient",
                 },

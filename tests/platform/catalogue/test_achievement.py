@@ -60,7 +60,7 @@ def versions() -> dict[str, MicroCredentialVersion]:
                     {
                         "name": "Design",
                         "outcomes": [1, 2],
-                        "levels": [{"name": "Good", "points": 3}],
+                        "levels": [{"name": "Good", "points": 3, "description": "Valid and fair."}],
                     }
                 ],
             }

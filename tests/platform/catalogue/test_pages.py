@@ -9,7 +9,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from microcred.catalogue import services
-from microcred.catalogue.models import MicroCredential, MicroCredentialVersion, VersionStatus
+from microcred.catalogue.models import (
+    MicroCredential,
+    MicroCredentialVersion,
+    RubricLevel,
+    VersionStatus,
+)
 from tests.platform.catalogue.factories import (
     ESCO_ASSESS_STUDENTS,
     ESCO_PYTHON,
@@ -260,7 +265,12 @@ def test_the_design_form_saves_fields_outcomes_credits_and_rubric(client: Client
             "c-UK": "5.5",
             "k-2-name": "Validity",
             "k-2-outcomes": "2",
-            "k-2-levels": "Weak | 0\nStrong | 2 | Explains all threats",
+            "k-2-level_1_name": "Weak",
+            "k-2-level_1_points": "0",
+            "k-2-level_1_description": "Names no threat to validity.",
+            "k-2-level_2_name": "Strong",
+            "k-2-level_2_points": "2",
+            "k-2-level_2_description": "Explains all threats",
             "k-2-minimum_level": "Strong",
             "k-TOTAL_FORMS": "3",
         }
@@ -290,10 +300,13 @@ def test_the_design_form_saves_fields_outcomes_credits_and_rubric(client: Client
         ({"v-country": "XX"}, "v-country", "Select a valid choice"),
         ({"v-price_currency": "DOL"}, "v-price_currency", "Select a valid choice"),
         ({"v-workload_hours": "a lot"}, "v-workload_hours", "Enter a number."),
-        ({"v-languages": "en, english!"}, "v-languages", "languages[1] must be a BCP 47"),
+        ({"v-languages": "en, english!"}, "v-languages", "Languages: item 2 must be a BCP 47"),
+        ({"v-workload_hours": "0"}, "v-workload_hours", "Notional workload (hours) must be more"),
         ({"v-price_amount": "10"}, "v-price_currency", "A price needs its currency"),
-        ({"c-ECTS": "-1"}, "c-ECTS", "must be more than 0"),
-        ({"k-0-levels": "Good | lots"}, "k-0-levels", "Line 1: write name | points"),
+        ({"c-ECTS": "-1"}, "c-ECTS", "ECTS credits must be more than 0"),
+        ({"k-0-level_1_points": "lots"}, "k-0-level_1_points", "Enter a whole number."),
+        ({"k-0-level_2_name": ""}, "k-0-level_2_name", "Level 2 needs a name."),
+        ({"k-0-level_2_name": "Beginning"}, "k-0-level_2_name", "Two levels are called"),
         ({"k-0-minimum_level": "Legendary"}, "k-0-minimum_level", "one of its levels"),
         ({"k-0-outcomes": "7"}, "k-0-outcomes", "number of a learning outcome"),
         ({"r-pass_rule": ""}, "r-pass_rule", "must not be empty"),
@@ -415,3 +428,47 @@ def test_the_design_form_offers_countries_and_currencies_by_name(client: Client)
     assert client.post(studio_url(draft, "edit"), data).status_code == 302
     draft.refresh_from_db()
     assert (draft.country, draft.price_currency) == ("IE", "USD")
+
+
+def test_each_finding_is_shown_beside_its_field_by_its_label_and_links_to_it(
+    client: Client,
+) -> None:
+    draft = make_draft(credits={"ECTS": "10"}, outcomes=["Understand assessment", "Give feedback"])
+    signed_in(client, draft)
+    page = client.get(studio_url(draft, "edit")).text
+    field = page.index('id="id_c-ECTS"')
+    beside = page[field : page.index("</ul>", field)]
+    assert '<ul class="findings field-findings" data-for="id_c-ECTS">' in beside
+    assert (
+        '<a href="#id_c-ECTS">ECTS credits</a>: <span class="finding-message">ECTS credits: 10 '
+        "does not match" in beside
+    )
+    outcomes = page.index('id="id_o-outcomes"')
+    beside = page[outcomes : page.index("</ul>", outcomes)]
+    assert '<a href="#id_o-outcomes">Learning outcomes, outcome 1</a>' in beside
+    assert "&#x27;understand&#x27;" in beside
+    # The panel at the top keeps the list, each finding linking down to its field.
+    panel = page[page.index('id="quality-findings"') : page.index("</section>")]
+    assert 'data-anchor="id_c-ECTS"><strong>Blocking</strong>' in panel
+    assert "credits.ECTS" not in panel and "outcomes[0].text" not in panel
+
+
+def test_a_level_without_a_descriptor_is_found_in_its_row_and_named_by_its_label(
+    client: Client,
+) -> None:
+    draft = make_draft()
+    signed_in(client, draft)
+    page = client.get(studio_url(draft, "edit")).text
+    cell = page.index('id="id_k-1-level_1_description"')
+    beside = page[cell : page.index("</td>", cell)]
+    assert '<a href="#id_k-1-level_1_description">Criterion 2: Level 1: descriptor</a>' not in (
+        beside
+    )
+    RubricLevel.objects.filter(criterion__rubric__version=draft, name="Beginning").update(
+        description=""
+    )
+    page = client.get(studio_url(draft, "edit")).text
+    cell = page.index('id="id_k-1-level_1_description"')
+    beside = page[cell : page.index("</td>", cell)]
+    assert '<a href="#id_k-1-level_1_description">Criterion 2: Level 1: descriptor</a>' in beside
+    assert "describe what the evidence shows at level &#x27;Beginning&#x27;" in beside

@@ -445,7 +445,13 @@ def test_the_catalogue_searches_and_filters() -> None:
         outcomes=["Write Python programs to clean data"],
         rubric={
             "pass_rule": "Programs that run.",
-            "criteria": [{"name": "Programs", "outcomes": [1], "levels": [{"name": "Runs"}]}],
+            "criteria": [
+                {
+                    "name": "Programs",
+                    "outcomes": [1],
+                    "levels": [{"name": "Runs", "description": "The program runs on the data."}],
+                }
+            ],
         },
     )
     make_draft(first_org, title="Unpublished draft")

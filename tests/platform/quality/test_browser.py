@@ -40,10 +40,12 @@ def test_submit_fix_review_approve_publish_and_the_report_is_public(
     assert "Not submitted for quality review yet." in panel.inner_text()
     page.click("text=Submit for quality review")
     page.wait_for_url(f"**{version_path}")
-    assert "Returned by the automatic checks" in page.locator(".messages").inner_text()
+    assert "Not submitted: fix the 1 blocking finding" in page.locator(".messages").inner_text()
+    assert "Not submitted for quality review yet." in panel.inner_text()
     blocking = page.locator(".quality-status .finding-error")
     assert blocking.count() == 1
-    assert "'understand'" in blocking.inner_text() and "outcomes[0].text" in blocking.inner_text()
+    assert "'understand'" in blocking.inner_text()
+    assert "Learning outcomes, outcome 1" in blocking.inner_text()
     assert "Not publishable yet" in panel.inner_text()
 
     page.click("text=Edit the draft")
@@ -103,3 +105,28 @@ def test_submit_fix_review_approve_publish_and_the_report_is_public(
     assert response.status == 200
     assert "Classroom assessment" in page.locator("main").inner_text()
     visitor.close()
+
+
+def test_a_finding_shows_beside_its_field_while_editing_and_the_panel_links_to_it(
+    browser, live_server
+) -> None:
+    organisation = make_organisation(name="Hogeschool Utrecht", slug="hu")
+    designer = add_member(organisation, make_user("dana"), Role.DESIGNER)
+    make_draft(organisation, actor=designer, title="Classroom assessment")
+    context, page = sign_in(
+        browser, live_server, designer, "/studio/orgs/hu/credentials/classroom-assessment/v1/edit"
+    )
+    beside = page.locator('ul.field-findings[data-for="id_c-ECTS"] li')
+    expect(beside).to_have_count(0)
+    page.fill("#id_c-ECTS", "10")
+    expect(beside).to_have_count(1)
+    expect(beside).to_contain_text("ECTS credits: 10 does not match 55 hours")
+    field, finding = page.locator("#id_c-ECTS").bounding_box(), beside.bounding_box()
+    assert field is not None and finding is not None
+    assert abs(finding["y"] - (field["y"] + field["height"])) < 300
+
+    # The panel at the top of the page links down to the field.
+    page.evaluate("window.scrollTo(0, 0)")
+    page.locator('#quality-findings a[href="#id_c-ECTS"]').click()
+    expect(page.locator("#id_c-ECTS")).to_be_in_viewport()
+    context.close()

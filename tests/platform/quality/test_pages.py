@@ -9,12 +9,14 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from microcred.audit.models import AuditEvent
 from microcred.catalogue.models import MicroCredentialVersion
 from microcred.quality import services
 from microcred.quality.models import QAReview
+from microcred.quality.report import get_issuer_quality
 from tests.platform.catalogue.factories import make_draft
 from tests.platform.factories import make_organisation, make_user
-from tests.platform.quality.factories import make_reviewer, publish, vet
+from tests.platform.quality.factories import approve, make_reviewer, publish, vet
 
 VAGUE = ["Understand classroom assessment", "Give feedback that helps students learn"]
 
@@ -52,17 +54,36 @@ def test_the_designer_sees_findings_submits_fixes_and_sees_the_gate(client: Clie
     vet(draft.microcredential.organisation)
     client.force_login(draft.created_by)
     page = client.get(design_url(draft, "edit")).text
-    assert "Automatic checks" in page and "Blocking" in page and "outcomes[0].text" in page
+    assert "Automatic checks" in page and "Blocking" in page
+    assert '<a href="#id_o-outcomes">Learning outcomes, outcome 1</a>' in page
     assert "Submit for quality review" in page
     assert "needs an approved quality review" in page
     response = client.post(review_url(draft, "submit"), follow=True)
-    assert "Returned by the automatic checks: 1 blocking finding" in response.text
-    assert services.get_latest_review(draft).status == "returned"
+    assert "Not submitted: fix the 1 blocking finding of the automatic checks first." in (
+        response.text
+    )
+    assert "&#x27;understand&#x27;" in response.text.split("Not submitted", 1)[1].split("</", 1)[0]
+    assert services.get_latest_review(draft) is None
 
     publish_page = client.get(design_url(draft, "publish")).text
     assert "It cannot be published yet" in publish_page and "four eyes" in publish_page
     assert '<button type="submit">Publish' not in publish_page
     assert client.post(design_url(draft, "publish")).status_code == 400
+
+
+def test_a_submission_refused_on_the_page_is_no_returned_first_submission(
+    client: Client,
+) -> None:
+    organisation = make_organisation()
+    vet(organisation)
+    refused = make_draft(organisation, outcomes=VAGUE)
+    client.force_login(refused.created_by)
+    client.post(review_url(refused, "submit"))
+    assert not QAReview.objects.filter(version=refused).exists()
+    assert not AuditEvent.objects.filter(action__in=["qa.submit", "qa.return"]).exists()
+    approve(make_draft(organisation))
+    figures = get_issuer_quality(organisation)
+    assert (figures.first_submissions, figures.first_time_percent) == (1, 100)
 
 
 def test_the_findings_follow_the_unsaved_form_while_editing(client: Client) -> None:
@@ -78,7 +99,8 @@ def test_the_findings_follow_the_unsaved_form_while_editing(client: Client) -> N
     }
     response = client.post(review_url(draft, "findings"), form)
     assert response.status_code == 200
-    assert "outcomes[0].text" in response.text and "coherence.rubric" in response.text
+    assert 'data-anchor="id_o-outcomes"' in response.text
+    assert "Learning outcomes, outcome 1" in response.text and "coherence.rubric" in response.text
     assert "not valid yet" not in response.text
     assert services.get_findings(draft) != [] and not [
         item for item in services.get_findings(draft) if item["severity"] == "error"

@@ -466,3 +466,36 @@ def test_the_qa_due_command_notifies() -> None:
     assert len(mail.outbox) == 1
     with pytest.raises(CommandError, match="YYYY-MM-DD"):
         call_command("qa_due", today="tomorrow")
+
+
+def test_a_submission_refusing_blocking_findings_records_nothing() -> None:
+    draft = make_draft(outcomes=VAGUE)
+    vet(draft.microcredential.organisation)
+    with pytest.raises(Conflict) as refused:
+        services.submit_version(actor=draft.created_by, version=draft, refuse_blocking=True)
+    assert refused.value.code == "qa.blocking_findings"
+    assert [item["rule_id"] for item in refused.value.data["findings"]] == [
+        "coherence.observable-verb"
+    ]
+    assert not QAReview.objects.filter(version=draft).exists()
+    assert not events("qa.submit") and not events("qa.return")
+
+
+def test_the_descriptor_item_cannot_be_met_while_a_level_has_no_descriptor() -> None:
+    review = submitted()
+    level = review.version.rubric.criteria.first().levels.first()
+    level.description = ""  # as a version submitted before descriptors were checked
+    level.save(update_fields=["description"])
+    reviewer = make_reviewer(review.version.microcredential.organisation)
+    with pytest.raises(InvalidInput) as unmet:
+        services.decide_review(
+            actor=reviewer, review=review, decision="approve", checklist=all_met(review)
+        )
+    assert unmet.value.code == "qa.checklist_unmeetable"
+    assert unmet.value.field == "checklist.coherence.rubric-levels-clear"
+    assert "'Assessment design'" in unmet.value.message
+    checklist = {**all_met(review), "coherence.rubric-levels-clear": {"met": False, "note": ""}}
+    returned = services.decide_review(
+        actor=reviewer, review=review, decision="return", checklist=checklist, note="Describe it."
+    )
+    assert returned.status == "returned"

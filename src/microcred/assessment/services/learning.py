@@ -62,6 +62,7 @@ __all__ = [
     "can_choose_public",
     "can_see_learner",
     "can_verify_identity",
+    "check_plan_for_publishing",
     "end_qualification",
     "enrol",
     "get_components",
@@ -74,6 +75,7 @@ __all__ = [
     "get_qualified_assessors",
     "get_queue",
     "get_submissions_to_assign",
+    "is_enrollable",
     "open_evidence",
     "qualify_assessor",
     "record_identity_verification",
@@ -90,6 +92,16 @@ MAX_PEER_REVIEWS = 5
 MAX_ATTEMPTS = 10
 MAX_FILE_MB = 100
 DESCRIPTION_LIMIT = 2_000
+MAX_DECISION_DAYS = 365
+# What the plan's form calls its settings; errors name them so.
+PLAN_LABELS = {
+    "peer_reviews": "Peer reviews",
+    "max_attempts": "Attempts allowed",
+    "decision_days": "Days to decide after submission",
+    "max_file_mb": "Largest file (MB)",
+    "file_types": "Accepted file types",
+    "prerequisite_achievements": "Prerequisite achievements",
+}
 # Reviews that count towards a person's open load, and roles an assessor may hold.
 STAFF_ROLES = (ReviewRole.ASSESSOR, ReviewRole.SECOND, ReviewRole.MODERATOR)
 SUBMISSION_VIEWERS = (Role.ASSESSOR, Role.REGISTRAR)
@@ -101,6 +113,24 @@ SUBMISSION_VIEWERS = (Role.ASSESSOR, Role.REGISTRAR)
 def get_plan(version: MicroCredentialVersion) -> AssessmentPlan | None:
     """Return the version's assessment plan, or None if it has none yet."""
     return AssessmentPlan.objects.filter(version=version).first()
+
+
+def check_plan_for_publishing(version: MicroCredentialVersion) -> None:
+    """Raise :class:`Conflict` when learners are to enrol into ``version`` (its
+    ``enrolment``) but it has no assessment plan: nobody could enrol once it is published."""
+    if version.enrolment and get_plan(version) is None:
+        raise Conflict(
+            f"{version.title} v{version.number} says learners enrol on this platform, but it "
+            "has no assessment plan, so nobody could enrol. Write its assessment plan, or untick "
+            '"Learners enrol on this platform", before publishing it.',
+            code="version.no_plan",
+            field="assessment_plan",
+        )
+
+
+def is_enrollable(version: MicroCredentialVersion) -> bool:
+    """Whether learners can enrol into ``version`` now: published, with an assessment plan."""
+    return version.status == "published" and get_plan(version) is not None
 
 
 def save_plan(
@@ -126,7 +156,7 @@ def save_plan(
         "max_attempts": _whole(max_attempts, "max_attempts", 1, MAX_ATTEMPTS),
         "file_types": _clean_file_types(file_types),
         "max_file_mb": _whole(max_file_mb, "max_file_mb", 1, MAX_FILE_MB),
-        "decision_days": _whole(decision_days, "decision_days", 1, 365),
+        "decision_days": _whole(decision_days, "decision_days", 1, MAX_DECISION_DAYS),
     }
     with transaction.atomic():
         locked = catalogue.lock_version(actor, version)
@@ -152,20 +182,21 @@ def save_plan(
 
 
 def _whole(value: Any, name: str, low: int, high: int) -> int:
+    label = PLAN_LABELS[name]
     try:
         number = int(str(value).strip())
     except (TypeError, ValueError):
-        raise InvalidInput(f"{name} must be a whole number.", field=name) from None
+        raise InvalidInput(f"{label} must be a whole number.", field=name) from None
     if not low <= number <= high:
-        raise InvalidInput(f"{name} must be from {low} to {high}; it is {number}.", field=name)
+        raise InvalidInput(f"{label} must be from {low} to {high}; it is {number}.", field=name)
     return number
 
 
-def _number(value: Any, name: str) -> float:
+def _number(value: Any, path: str, label: str) -> float:
     try:
         return float(str(value).strip())
     except (TypeError, ValueError):
-        raise InvalidInput(f"{name} must be a number.", field=name) from None
+        raise InvalidInput(f"{label} must be a number; got {value!r}.", field=path) from None
 
 
 def _clean_components(components: Any) -> list[dict[str, Any]]:
@@ -178,27 +209,28 @@ def _clean_components(components: Any) -> list[dict[str, Any]]:
     seen: set[str] = set()
     cleaned = []
     for index, component in enumerate(components):
-        where = f"components[{index}]"
+        where, number = f"components[{index}]", f"Component {index + 1}"
         if not isinstance(component, dict):
-            raise InvalidInput(f"{where} must be an object.", field=where)
+            raise InvalidInput(f"{number} must be an object.", field=where)
         key = str(component.get("key", "")).strip()
         if not KEY_PATTERN.match(key):
             raise InvalidInput(
-                f"{where}.key must start with a lower-case letter and hold only a-z, 0-9, "
-                "'-' and '_' (at most 50).",
+                f"{number}: the key must start with a lower-case letter and hold only a-z, "
+                "0-9, '-' and '_' (at most 50).",
                 field=f"{where}.key",
             )
         if key in seen:
-            raise InvalidInput(f"The key {key!r} is used twice.", field=f"{where}.key")
+            raise InvalidInput(f"{number}: the key {key!r} is used twice.", field=f"{where}.key")
         seen.add(key)
         kind = component.get("kind")
         if kind not in kinds:
             raise InvalidInput(
-                f"{where}.kind must be one of {', '.join(sorted(kinds))}.", field=f"{where}.kind"
+                f"{number}: the kind must be one of {', '.join(sorted(kinds))}.",
+                field=f"{where}.kind",
             )
         label = str(component.get("label") or "").strip()
         if not label:
-            raise InvalidInput(f"{where} needs a label.", field=f"{where}.label")
+            raise InvalidInput(f"{number} needs a label.", field=f"{where}.label")
         item: dict[str, Any] = {
             "key": key,
             "kind": kind,
@@ -215,25 +247,31 @@ def _clean_components(components: Any) -> list[dict[str, Any]]:
                 )
             item["prompts"] = [str(p).strip() for p in prompts if str(p).strip()]
         if kind == ComponentKind.RESULT:
-            item.update(_clean_result_range(component, where))
+            item.update(_clean_result_range(component, where, number))
         cleaned.append(item)
     return cleaned
 
 
-def _clean_result_range(component: dict[str, Any], where: str) -> dict[str, float | None]:
-    low = _number(component.get("minimum", 0), f"{where}.minimum")
-    high = _number(component.get("maximum", 100), f"{where}.maximum")
+def _clean_result_range(
+    component: dict[str, Any], where: str, number: str
+) -> dict[str, float | None]:
+    low = _number(component.get("minimum", 0), f"{where}.minimum", f"{number}: the lowest result")
+    high = _number(
+        component.get("maximum", 100), f"{where}.maximum", f"{number}: the highest result"
+    )
     if low >= high:
         raise InvalidInput(
-            f"{where}.maximum must be above the minimum ({low:g}).", field=f"{where}.maximum"
+            f"{number}: the highest result must be above the lowest ({low:g}).",
+            field=f"{where}.maximum",
         )
     mark = component.get("pass_mark")
     if mark in (None, ""):
         return {"minimum": low, "maximum": high, "pass_mark": None}
-    pass_mark = _number(mark, f"{where}.pass_mark")
+    pass_mark = _number(mark, f"{where}.pass_mark", f"{number}: the pass mark")
     if not low <= pass_mark <= high:
         raise InvalidInput(
-            f"{where}.pass_mark must be from {low:g} to {high:g}.", field=f"{where}.pass_mark"
+            f"{number}: the pass mark must be from {low:g} to {high:g}.",
+            field=f"{where}.pass_mark",
         )
     return {"minimum": low, "maximum": high, "pass_mark": pass_mark}
 

@@ -3,7 +3,6 @@ the staff pages for plans, assessor qualifications and assignment. They call ser
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.contrib import messages
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from microcred.accounts.auth import AuthenticatedHttpRequest
 from microcred.assessment import services
+from microcred.assessment.forms import PlanForms
 from microcred.assessment.models import IdentityVerification
 from microcred.awards import services as awards
 from microcred.catalogue import services as catalogue
@@ -236,33 +236,17 @@ def plan(
     version = catalogue.access_version(
         request.user, slug, credential, number, roles=catalogue.DESIGN_ROLES
     )
-    current = services.get_plan(version)
-    error: MicrocredError | None = None
-    values = _plan_values(current)
+    forms = PlanForms(
+        request.POST if request.method == "POST" else None, services.get_plan(version)
+    )
+    status = 200
     if request.method == "POST":
-        values = {name: request.POST.get(name, "") for name in values}
-        try:
-            components = json.loads(values["components"] or "[]")
-        except json.JSONDecodeError as failure:
-            error = InvalidInput(
-                f"The components are not valid JSON: {failure.msg} (line {failure.lineno}).",
-                field="components",
-            )
-        else:
+        status = 400
+        if forms.is_valid():
             try:
-                services.save_plan(
-                    actor=request.user,
-                    version=version,
-                    components=components,
-                    peer_reviews=values["peer_reviews"],
-                    max_attempts=values["max_attempts"],
-                    file_types=values["file_types"],
-                    max_file_mb=values["max_file_mb"],
-                    decision_days=values["decision_days"],
-                    prerequisite_achievements=values["prerequisite_achievements"],
-                )
+                services.save_plan(actor=request.user, version=version, **forms.changes())
             except (InvalidInput, Conflict) as failure:
-                error = failure
+                forms.show_error(failure)
             else:
                 messages.success(request, "The assessment plan is saved.")
                 return redirect("assessment:plan", slug=slug, credential=credential, number=number)
@@ -272,36 +256,11 @@ def plan(
         {
             "version": version,
             "organisation": version.microcredential.organisation,
-            "values": values,
+            "forms": forms,
             "editable": version.status == "draft",
-            "file_types": services.FILE_TYPES,
-            "error": error,
         },
-        status=400 if error else 200,
+        status=status,
     )
-
-
-def _plan_values(current: Any) -> dict[str, str]:
-    """The plan form's values as text (the platform's defaults for a new plan)."""
-    if current is None:
-        return {
-            "components": "[]",
-            "peer_reviews": "0",
-            "max_attempts": "3",
-            "file_types": "",
-            "max_file_mb": "10",
-            "decision_days": "14",
-            "prerequisite_achievements": "",
-        }
-    return {
-        "components": json.dumps(current.components, indent=2, ensure_ascii=False),
-        "peer_reviews": str(current.peer_reviews),
-        "max_attempts": str(current.max_attempts),
-        "file_types": " ".join(current.file_types),
-        "max_file_mb": str(current.max_file_mb),
-        "decision_days": str(current.decision_days),
-        "prerequisite_achievements": " ".join(current.prerequisite_achievements),
-    }
 
 
 @studio_page

@@ -25,7 +25,7 @@ means "not stated"), unknown keys are refused. This is what
     achievement_type, criteria, delivery_mode, duration, field_of_study,
     price_currency                        text
     participation_form                    "online" | "onsite" | "blended"
-    supervised                            true | false
+    supervised, enrolment                 true | false
     languages, tags                       [text]
     price_amount                          number
     validity_months                       whole number
@@ -33,7 +33,8 @@ means "not stated"), unknown keys are refused. This is what
     outcomes        [{"text": text, "skills": [{"uri": ESCO skill URI, "label": text}]}]
     rubric          {"pass_rule": text, "pass_points": number or null,
                      "criteria": [{"name": text, "outcomes": [outcome numbers from 1],
-                                   "levels": [{"name": text, "points": number}]}]}
+                                   "levels": [{"name": text, "points": number,
+                                               "description": text}]}]}
     organisation    {"name": text, "type": text, "country": text}
     number, status, image                 informational (the platform's version number,
                                           status, and whether it has a badge image)
@@ -67,6 +68,7 @@ __all__ = [
     "get_profiles",
     "parse_specification",
     "profile_results",
+    "unmeetable_items",
 ]
 
 _ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.ADVICE: 2}
@@ -136,3 +138,23 @@ def profile_results(
         profile.id: not any(rule.id in failed for rule in profile.rules)
         for profile in _selected(profiles)
     }
+
+
+def unmeetable_items(
+    findings: Iterable[Finding | Mapping[str, Any]], profiles: Iterable[str]
+) -> dict[str, list[str]]:
+    """Return the checklist items of ``profiles`` (and coherence) that a reviewer cannot mark
+    met, each with the messages of the findings that stand in its way."""
+    messages: dict[str, list[str]] = {}
+    for finding in findings:
+        if isinstance(finding, Finding):
+            rule_id, message = finding.rule_id, finding.message
+        else:
+            rule_id, message = finding["rule_id"], finding["message"]
+        messages.setdefault(rule_id, []).append(message)
+    blocked: dict[str, list[str]] = {}
+    for profile in _selected(profiles):
+        for item_id, rule_id in profile.checklist_needs:
+            if rule_id in messages:
+                blocked.setdefault(item_id, []).extend(messages[rule_id])
+    return blocked

@@ -95,6 +95,8 @@ class Profile:
     source: str
     rules: tuple[Rule, ...]
     checklist: tuple[tuple[str, str], ...]
+    #: ``(checklist item id, rule id)``: the item cannot be met while the rule has findings.
+    checklist_needs: tuple[tuple[str, str], ...] = ()
 
 
 def requires(predicate: Callable[[Specification], bool]) -> Check:

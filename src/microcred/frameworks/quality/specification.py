@@ -37,6 +37,7 @@ class Outcome:
 class RubricLevel:
     name: str
     points: float
+    description: str = ""
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,7 @@ class Specification:
     assessment_type: str = ""
     participation_form: str = ""
     supervised: bool = False
+    enrolment: bool = False
     identity_verification: str = ""
     quality_assurance: str = ""
     prerequisites: str = ""
@@ -296,7 +298,13 @@ def _rubric(value: Any, path: str) -> Rubric | None:
             at = f"{where}.levels[{position}]"
             level = _mapping(level, at)
             points = _number(level.get("points"), f"{at}.points")
-            levels.append(RubricLevel(_text(level, "name", f"{at}.name"), points or 0.0))
+            levels.append(
+                RubricLevel(
+                    _text(level, "name", f"{at}.name"),
+                    points or 0.0,
+                    _text(level, "description", f"{at}.description"),
+                )
+            )
         criteria.append(
             RubricCriterion(
                 name=_text(criterion, "name", f"{where}.name"),

@@ -308,24 +308,20 @@ def invite(
 def submit(
     request: AuthenticatedHttpRequest, slug: str, credential: str, number: int
 ) -> HttpResponse:
-    """The designer's "Submit for quality review": blocking findings return it at once."""
+    """The designer's "Submit for quality review": refused while the page shows blocking
+    findings (nothing is recorded, so the issuer's first-time figure is untouched)."""
     version = catalogue.access_version(
         request.user, slug, credential, number, roles=catalogue.DESIGN_ROLES
     )
     try:
-        submitted = services.submit_version(actor=request.user, version=version)
+        services.submit_version(actor=request.user, version=version, refuse_blocking=True)
     except Conflict as error:
-        messages.error(request, error.message)
+        findings = error.data.get("findings", [])
+        messages.error(
+            request, " ".join([error.message, *(finding["message"] for finding in findings)])
+        )
     else:
-        blocking = [item for item in submitted.findings if item["severity"] == services.BLOCKING]
-        if blocking:
-            messages.error(
-                request,
-                f"Returned by the automatic checks: {len(blocking)} blocking "
-                f"finding{'s' if len(blocking) != 1 else ''} to fix first.",
-            )
-        else:
-            messages.success(request, f"Version {number} is submitted for quality review.")
+        messages.success(request, f"Version {number} is submitted for quality review.")
     return redirect(_design_url(slug, credential, number))
 
 
@@ -353,12 +349,11 @@ def draft_findings(
         except InvalidInput as error:
             problem = error.message
         else:
+            forms_.place_findings(found)
             return render(request, "quality/studio/_findings.html", {"findings": found})
-    return render(
-        request,
-        "quality/studio/_findings.html",
-        {"findings": services.get_findings(version), "problem": problem},
-    )
+    found = services.get_findings(version)
+    forms_.place_findings(found)
+    return render(request, "quality/studio/_findings.html", {"findings": found, "problem": problem})
 
 
 @studio_page

@@ -24,6 +24,8 @@ EQF = "Council Recommendation 2017/C 189/03 on the EQF, Annex II (level descript
 ESCO = "ESCO v1, European Skills, Competences, Qualifications and Occupations"
 MICRO_ECTS = 60.0
 REVIEW_YEARS = 3
+LEVELS_DESCRIBED = f"{ID}.rubric-level-descriptors"
+LEVELS_CLEAR = f"{ID}.rubric-levels-clear"
 
 ERROR, WARNING, ADVICE = Severity.ERROR, Severity.WARNING, Severity.ADVICE
 
@@ -107,6 +109,30 @@ def _rubric(spec: Specification, today: date) -> list[Problem]:
     if not spec.rubric.criteria:
         return [Problem("rubric.criteria", "Add the rubric's criteria, each for an outcome.")]
     return []
+
+
+def _levels_described(spec: Specification, today: date) -> list[Problem]:
+    if spec.rubric is None:
+        return []
+    problems = []
+    for index, criterion in enumerate(spec.rubric.criteria):
+        empty = [
+            position
+            for position, level in enumerate(criterion.levels)
+            if not level.description.strip()
+        ]
+        if not empty:
+            continue
+        name = criterion.name.strip() or f"{index + 1}"
+        names = ", ".join(repr(criterion.levels[position].name) for position in empty)
+        problems.append(
+            Problem(
+                f"rubric.criteria[{index}].levels[{empty[0]}].description",
+                f"Criterion {name!r}: describe what the evidence shows at level {names}, so "
+                "assessors judge alike and learners know what is asked.",
+            )
+        )
+    return problems
 
 
 def _outcomes_assessed(spec: Specification, today: date) -> list[Problem]:
@@ -310,6 +336,14 @@ PROFILE = Profile(
             _rubric,
         ),
         Rule(
+            LEVELS_DESCRIBED,
+            ERROR,
+            "Describe each rubric level: what the evidence shows at that level.",
+            "rubric.criteria",
+            f"{EU}, Annex I (type of assessment); {OUTCOMES_GUIDE}",
+            _levels_described,
+        ),
+        Rule(
             f"{ID}.outcome-assessed",
             ERROR,
             "Every learning outcome is assessed by a rubric criterion.",
@@ -381,8 +415,10 @@ PROFILE = Profile(
         common.ASSESSMENT_FITS_OUTCOMES,
         common.OUTCOMES_AT_LEVEL,
         (
-            "coherence.rubric-levels-clear",
+            LEVELS_CLEAR,
             "Each rubric level describes what the evidence shows at that level.",
         ),
     ),
+    # A reviewer cannot judge descriptors clear while some levels have none.
+    checklist_needs=((LEVELS_CLEAR, LEVELS_DESCRIBED),),
 )
