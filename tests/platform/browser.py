@@ -19,7 +19,7 @@ def sign_in(
     page = context.new_page()
     page.goto(f"{live_server.url}{path}")
     assert "/login" in page.url
-    page.fill("input[name=username]", user.username)
+    page.fill("input[name=login]", user.username)
     page.fill("input[name=password]", PASSWORD)
     page.click("main button[type=submit]")
     page.wait_for_url(f"**{path}")

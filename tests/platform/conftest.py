@@ -3,6 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from django.core.cache import cache
 
 from tests import conformance
 from tests.ob3_schema import ISSUED_WITH_TWO_STATUS_ENTRIES, issued_document, schema_errors
@@ -49,6 +50,13 @@ def pytest_terminal_summary(terminalreporter) -> None:
 @pytest.fixture(autouse=True)
 def _public_url(settings) -> None:
     settings.PUBLIC_URL = "https://microcred.test"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits() -> None:
+    """allauth counts sign-ups and password resets per address in the cache; each test starts
+    with none counted, as a person trying once would."""
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

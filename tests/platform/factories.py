@@ -6,6 +6,7 @@ import itertools
 from typing import Any
 
 from microcred.accounts.models import User
+from microcred.accounts.services import mark_email_verified
 from microcred.organisations import services as organisations
 from microcred.organisations.models import Membership, Organisation
 
@@ -20,6 +21,9 @@ def make_user(username: str | None = None, **fields: Any) -> User:
     user = User.objects.create(username=username, **fields)
     user.set_password(password)
     user.save()
+    if user.email:
+        # As an account that verified its address: sign-in asks for one.
+        mark_email_verified(user)
     return user
 
 

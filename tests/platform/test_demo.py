@@ -27,7 +27,7 @@ from tests.ob3_schema import issued_document, schema_errors
 def signs_in(client: Client, username: str) -> bool:
     """Sign in through the login page with the demo password, as a person would."""
     client.logout()
-    response = client.post("/login", {"username": username, "password": DEMO_PASSWORD})
+    response = client.post("/login", {"login": username, "password": DEMO_PASSWORD})
     return response.status_code == 302
 
 

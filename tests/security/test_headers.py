@@ -213,7 +213,7 @@ def test_answers_to_forms_and_errors_carry_the_policy_too(client) -> None:
     key = Ed25519Multikey.generate()
     report = client.post("/verify", {"credential": json.dumps(signed_credential(key))})
     refused = client.post("/verify", {"credential": "x" * 10})
-    failed_sign_in = client.post("/login", {"username": "nobody", "password": "wrong"})
+    failed_sign_in = client.post("/login", {"login": "nobody", "password": "wrong"})
     forbidden = Client(enforce_csrf_checks=True).post("/verify", {"credential": "{}"})
     for name, response in {
         "verification report": report,

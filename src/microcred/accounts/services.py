@@ -10,9 +10,17 @@ import hashlib
 import secrets
 from datetime import UTC, datetime
 
+from allauth.account.models import EmailAddress
+from allauth.socialaccount.models import SocialAccount
 from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.db.models import Q
+from oauth2_provider.models import (
+    get_access_token_model,
+    get_grant_model,
+    get_id_token_model,
+    get_refresh_token_model,
+)
 
 from microcred.accounts.models import TOKEN_NAME_MAX_LENGTH, ApiToken, User
 from microcred.audit.services import record_event
@@ -25,13 +33,18 @@ __all__ = [
     "check_platform_admin",
     "create_api_token",
     "create_user",
+    "delete_account",
     "find_user",
     "get_api_tokens",
+    "get_email_addresses",
     "get_user_for_token",
     "get_verified_addresses",
     "get_verified_dids",
+    "has_staff_pages",
     "is_platform_admin",
+    "mark_email_verified",
     "revoke_api_token",
+    "username_for",
 ]
 
 # Who a page open to everyone acts for: the signed-in user, or the anonymous visitor.
@@ -69,18 +82,43 @@ def find_user(login: str) -> User | None:
     return User.objects.filter(Q(username=login) | Q(email__iexact=login), is_active=True).first()
 
 
+def has_staff_pages(user: UserOrAnonymous) -> bool:
+    """Return whether ``user`` works in the studio: a member of an organisation, or a
+    platform admin. Learners have neither."""
+    if not user.is_authenticated:
+        return False
+    # The memberships are the organisations app's (a layer above), read through the relation.
+    return is_platform_admin(user) or user.memberships.exists()
+
+
 def get_verified_addresses(user: User) -> list[str]:
     """Return the email addresses ``user`` has shown they receive mail at, lower-cased.
 
     Awards issued to any of them belong to the user. An address never verified does
     not: anyone can type someone else's address at sign-up.
     """
-    return [user.email.lower()] if user.email else []
+    addresses = EmailAddress.objects.filter(user=user, verified=True).order_by("-primary", "pk")
+    return list(dict.fromkeys(address.email.lower() for address in addresses))
+
+
+def get_email_addresses(user: User) -> list[EmailAddress]:
+    """Return the user's email addresses, verified or not, the primary one first."""
+    return list(EmailAddress.objects.filter(user=user).order_by("-primary", "email"))
 
 
 def get_verified_dids(user: User) -> list[str]:
     """Return the DIDs ``user`` has shown they control."""
     return [user.did] if user.did else []
+
+
+def username_for(email: str) -> str:
+    """Return a free username made from ``email``'s local part (``ana``, then ``ana2`` ...)."""
+    base = email.strip().split("@", 1)[0][:100] or "user"
+    username, suffix = base, 1
+    while User.objects.filter(username__iexact=username).exists():
+        suffix += 1
+        username = f"{base}{suffix}"
+    return username
 
 
 def create_user(
@@ -89,23 +127,65 @@ def create_user(
     """Create an active account for ``email``; its username is made from the address.
 
     ``email_verified`` says whether the caller has proof that the person receives mail
-    there (an invitation link sent to it, say).
+    there (an invitation link sent to it, say); an unverified address is recorded to be
+    verified when its owner signs in.
     """
     email = email.strip()
-    if User.objects.filter(email__iexact=email).exists():
+    if (
+        User.objects.filter(email__iexact=email).exists()
+        or EmailAddress.objects.filter(email__iexact=email, verified=True).exists()
+    ):
         raise Conflict(f"An account for {email} exists already.", code="user.exists", field="email")
-    base = email.split("@", 1)[0][:100] or "user"
-    username, suffix = base, 1
-    while User.objects.filter(username__iexact=username).exists():
-        suffix += 1
-        username = f"{base}{suffix}"
-    user = User(username=username, email=email, display_name=display_name)
-    if password:
-        user.set_password(password)
-    else:
-        user.set_unusable_password()
-    user.save()
+    with transaction.atomic():
+        user = User(username=username_for(email), email=email, display_name=display_name)
+        if password:
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
+        user.save()
+        EmailAddress.objects.create(
+            user=user, email=email.lower(), verified=email_verified, primary=True
+        )
     return user
+
+
+def mark_email_verified(user: User) -> None:
+    """Record the account's email address as verified and primary: for accounts made by the
+    platform's operators (the demo's), whose addresses they vouch for."""
+    EmailAddress.objects.update_or_create(
+        user=user, email=user.email.lower(), defaults={"verified": True, "primary": True}
+    )
+
+
+def delete_account(*, actor: User) -> None:
+    """Delete ``actor``'s account: what is personal goes, what others rely on stays.
+
+    Gone: the email addresses, name, display name and DID, the password, the personal API
+    tokens, the sign-ins through an institution, the applications' access (Open Badges API
+    tokens), and every session (the password's change ends them). Kept: the credentials
+    issued to the person, which stay valid and verifiable (they are signed and held by the
+    learner), and the audit log. The account's row stays, inactive and nameless, because
+    enrolments, reviews and audit events point at it.
+    """
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=actor.pk)
+        record_event(actor=user, action="account.delete", target=user)
+        ApiToken.objects.filter(user=user).delete()
+        EmailAddress.objects.filter(user=user).delete()
+        SocialAccount.objects.filter(user=user).delete()
+        for model in (
+            get_refresh_token_model(),
+            get_access_token_model(),
+            get_id_token_model(),
+            get_grant_model(),
+        ):
+            model.objects.filter(user=user).delete()
+        user.username = f"deleted-{user.pk}"
+        user.email = f"deleted-{user.pk}@deleted.invalid"
+        user.first_name = user.last_name = user.display_name = user.did = ""
+        user.is_active = user.is_staff = user.is_superuser = False
+        user.set_unusable_password()
+        user.save()
 
 
 def create_api_token(*, actor: User, name: str) -> tuple[ApiToken, str]:

@@ -1,4 +1,5 @@
-"""Account pages: the personal API tokens of the signed-in user (sign-in uses Django's views)."""
+"""Account pages: the account's settings, its deletion and the personal API tokens of the
+signed-in user (sign-in, sign-up and password pages are django-allauth's)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
@@ -14,9 +16,33 @@ from django.views.decorators.http import require_POST
 
 from microcred.accounts import services
 from microcred.accounts.auth import AuthenticatedHttpRequest
-from microcred.accounts.forms import TokenForm
+from microcred.accounts.forms import DeleteAccountForm, TokenForm
 from microcred.core.pages import add_error, studio_page
 from microcred.errors import Conflict, InvalidInput
+
+
+@studio_page
+def settings_page(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The account: its addresses, and the ways to change them, the password, and to leave."""
+    context = {
+        "addresses": services.get_email_addresses(request.user),
+        "has_password": request.user.has_usable_password(),
+    }
+    return render(request, "accounts/settings.html", context)
+
+
+@studio_page
+@never_cache
+def delete_account(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Say what deleting the account deletes and keeps; delete it once the person confirms."""
+    form = DeleteAccountForm(request.user, request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        services.delete_account(actor=request.user)
+        logout(request)
+        messages.success(request, "Your account is deleted. The credentials you earned stay valid.")
+        return redirect("home")
+    status = 400 if form.is_bound else 200
+    return render(request, "accounts/delete.html", {"form": form}, status=status)
 
 
 @studio_page

@@ -20,7 +20,7 @@ from typing import Any
 from django.conf import settings
 from django.core.files.base import ContentFile
 
-from microcred.accounts.services import User
+from microcred.accounts.services import User, mark_email_verified
 from microcred.assessment import services as assessment
 from microcred.awards import services as awards
 from microcred.bulk.demo import load_bulk_demo
@@ -803,6 +803,7 @@ def _user(username: str, name: str, **flags: Any) -> User:
     if created:
         user.set_password(DEMO_PASSWORD)
         user.save()
+        mark_email_verified(user)
     return user
 
 

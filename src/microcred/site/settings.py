@@ -74,6 +74,13 @@ INSTALLED_APPS = [
     # Before the toolkit, whose templates the Open Badges API's consent page replaces.
     "microcred.obapi",
     "oauth2_provider",
+    # Sign-up, email verification, password reset and email change (django-allauth), and
+    # sign-in with an institution's OpenID Connect provider; after
+    # microcred.accounts, whose templates replace theirs.
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
 ]
 
 # Bulk issuing's jobs run on workers of this backend (`microcred manage db_worker`, started by
@@ -84,11 +91,24 @@ BULK_BATCH_SIZE = int(os.environ.get("MICROCRED_BULK_BATCH_SIZE", 50))
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "/login"
-LOGIN_REDIRECT_URL = "/studio/"
+# Where a sign-in leads when no page was asked for: learners to /me/, staff to /studio/
+# (microcred.accounts.adapter.AccountAdapter decides).
+LOGIN_REDIRECT_URL = "/me/"
 # django-axes goes first: it refuses a sign-in while its account or address is locked out.
+# allauth's backend signs in by username or email address.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 # Every password a person chooses here (an invited account, sign-up, reset) is checked by these.
 AUTH_PASSWORD_VALIDATORS = [
@@ -114,6 +134,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -317,6 +338,56 @@ AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "microcred.core.clients.client_address"
 AXES_LOCKOUT_CALLABLE = "microcred.accounts.views.locked_out"
 AXES_VERBOSE = False
+# allauth's sign-in form names its field "login" (a username or an email address) and passes
+# it on as "username" or "email"; the lock-out counts by what was typed.
+AXES_USERNAME_CALLABLE = "microcred.accounts.adapter.login_typed"
+
+# Accounts (django-allauth): anyone signs up with an email address and a password and must
+# verify the address before signing in; the username is made from the address.
+ACCOUNT_ADAPTER = "microcred.accounts.adapter.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"username", "email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_CHANGE_EMAIL = True
+# The link in the email opens a page whose button confirms, so a mail scanner that follows
+# links confirms nothing; the person then signs in.
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
+ACCOUNT_LOGOUT_REDIRECT_URL = "/"
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[microcred] "
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SECURE else "http"
+# Sign-ins are counted by django-axes (above), which locks out; allauth's own limits on them
+# would answer first with another message.
+ACCOUNT_RATE_LIMITS = {"login": None, "login_failed": None}
+
+# Sign-in with an institution's OpenID Connect provider (a university's single sign-on), shown
+# on the sign-in page when MICROCRED_OIDC_SERVER_URL is set. Register the platform's callback
+# <MICROCRED_PUBLIC_URL>/account/oidc/institution/login/callback/ with the provider.
+OIDC_PROVIDER_ID = "institution"
+OIDC_SERVER_URL = os.environ.get("MICROCRED_OIDC_SERVER_URL", "")
+SOCIALACCOUNT_PROVIDERS: dict[str, dict] = {
+    "openid_connect": {
+        "OAUTH_PKCE_ENABLED": True,
+        "APPS": [
+            {
+                "provider_id": OIDC_PROVIDER_ID,
+                "name": os.environ.get("MICROCRED_OIDC_NAME", "your institution"),
+                "client_id": os.environ.get("MICROCRED_OIDC_CLIENT_ID", ""),
+                "secret": os.environ.get("MICROCRED_OIDC_SECRET", ""),
+                "settings": {"server_url": OIDC_SERVER_URL},
+            }
+        ]
+        if OIDC_SERVER_URL
+        else [],
+    }
+}
+# The provider's verified address signs in the account that has verified it already, or
+# makes a new account with it.
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_STORE_TOKENS = False
 
 # OAuth 2.0 of the Open Badges 3.0 API (django-oauth-toolkit): authorization code with PKCE,
 # S256 only; a client may ask only for the scopes it registered (microcred.obapi.oauth);

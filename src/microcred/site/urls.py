@@ -39,6 +39,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("", include("microcred.verification.urls")),
     path("", include("microcred.accounts.urls")),
+    path("", include("microcred.accounts.allauth_urls")),
     path("", include("microcred.organisations.urls")),
     # Before the catalogue's and the awards' URLs: ``/credentials/<uuid>.elm.json`` would be
     # taken for an awards download.

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-import pytest
+import importlib
 
+import pytest
+from allauth.account.models import EmailAddress
+from django.apps import apps
+
+from microcred.accounts.models import User
 from microcred.accounts.services import (
     create_user,
+    get_email_addresses,
     get_verified_addresses,
     get_verified_dids,
 )
@@ -38,3 +44,35 @@ def test_the_account_address_and_did_are_the_verified_ones():
 
     assert get_verified_addresses(user) == ["ana@example.org"]
     assert get_verified_dids(user) == [user.did]
+
+
+def test_an_unverified_address_is_recorded_but_does_not_count():
+    user = create_user(email="Ben@Example.org", password=None, email_verified=False)
+
+    assert get_verified_addresses(user) == []
+    assert [(a.email, a.verified, a.primary) for a in get_email_addresses(user)] == [
+        ("ben@example.org", False, True)
+    ]
+
+
+def test_an_address_another_account_has_verified_cannot_make_an_account():
+    owner = create_user(email="ana@example.org", password=None, email_verified=True)
+    EmailAddress.objects.create(user=owner, email="ana@example.net", verified=True)
+
+    with pytest.raises(Conflict):
+        create_user(email="Ana@Example.net", password=None, email_verified=False)
+
+
+def test_existing_accounts_get_their_address_recorded_as_verified():
+    old = User.objects.create(username="old", email="Old@Example.org")
+    twin = User.objects.create(username="twin", email="old@example.org")
+    kept = create_user(email="new@example.org", password=None, email_verified=False)
+    migration = importlib.import_module(
+        "microcred.accounts.migrations.0002_verified_addresses_for_existing_users"
+    )
+
+    migration.record_verified_addresses(apps, None)
+
+    assert get_verified_addresses(old) == ["old@example.org"]
+    assert get_verified_addresses(twin) == []
+    assert get_verified_addresses(kept) == []

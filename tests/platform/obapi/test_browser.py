@@ -85,7 +85,7 @@ def test_a_backpack_connects_through_the_consent_page(browser, live_server, call
         page = context.new_page()
         page.goto(f"{live_server.url}{authorize}")
         assert "/login" in page.url
-        page.fill("input[name=username]", learner.username)
+        page.fill("input[name=login]", learner.username)
         page.fill("input[name=password]", PASSWORD)
         page.click("main button[type=submit]")
         page.wait_for_selector("form#consent")

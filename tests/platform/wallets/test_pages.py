@@ -86,9 +86,7 @@ def test_the_demo_learner_sees_add_to_wallet_and_a_delivered_credential(client: 
     assert any(line.startswith("Wallets: ") for line in lines)
     [exchange] = Exchange.objects.all()
     assert exchange.state == "complete" and exchange.holder.startswith("did:key:")
-    assert (
-        client.post("/login", {"username": "aoife", "password": DEMO_PASSWORD}).status_code == 302
-    )
+    assert client.post("/login", {"login": "aoife", "password": DEMO_PASSWORD}).status_code == 302
     page = client.get(f"/credentials/{exchange.award.uuid}").content.decode()
     assert "Add to wallet" in page
 
