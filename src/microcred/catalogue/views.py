@@ -257,11 +257,12 @@ def studio_version(
     )
     if version.status == VersionStatus.DRAFT:
         context.update(gates.studio_context(version))
-        # Each finding links to its field on the design page.
         DesignForms(None, None, version, context["outcomes"], context["rubric"]).place_findings(
             context[gates.FIELD_FINDINGS]
         )
+        # Each finding links to its field on the design page, for those who may open it.
         context["findings_page"] = _studio_version_url(version, "studio-edit")
+        context["findings_unlinked"] = not context["can_design"]
     return render(request, "catalogue/studio/version.html", context)
 
 

@@ -69,7 +69,7 @@ def test_a_registrar_revokes_with_two_reasons_and_issues_the_award_again(
     visitor = browser.new_context()
     page = visitor.new_page()
     page.goto(f"{live_server.url}/credentials/{old.uuid}")
-    assert "Reason: Issued in error." in page.locator(".credential-status").inner_text()
+    assert "Reason: Issued in error." in page.locator(".credential-verdict").inner_text()
     assert "plagiarism" not in page.content()
     page.goto(f"{live_server.url}/credentials/{new.uuid}")
     assert page.locator(".verdict").inner_text().startswith("Verified")

@@ -28,9 +28,21 @@ SCORED_RUBRIC = {
             "name": "Data management plan",
             "outcomes": [1, 2],
             "levels": [
-                {"name": "Insufficient", "points": 0},
-                {"name": "Sufficient", "points": 50},
-                {"name": "Excellent", "points": 100},
+                {
+                    "name": "Insufficient",
+                    "points": 0,
+                    "description": "The plan leaves out where the data live or who may use them.",
+                },
+                {
+                    "name": "Sufficient",
+                    "points": 50,
+                    "description": "The plan names the storage, the access rules and the licence.",
+                },
+                {
+                    "name": "Excellent",
+                    "points": 100,
+                    "description": "As sufficient, and it justifies each choice.",
+                },
             ],
         }
     ],
