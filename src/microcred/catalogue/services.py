@@ -537,9 +537,8 @@ SEARCH_VECTOR_SQL = (
 )
 SEARCH_WORD = re.compile(r"\w+")
 SEARCH_MAX_WORDS = 16
-# A search with a limit ranks at most this many matches (the first by title; twice the
-# catalogue page): see
-# _full_text_search.
+# A search with a limit ranks at most this many matches, the first by title (twice the
+# catalogue's page): see _full_text_search.
 SEARCH_RANKED_AT_MOST = 200
 
 
