@@ -92,17 +92,17 @@ def worker(arguments: argparse.Namespace) -> None:
         [backend] = cursor.fetchone()
     print("ready", flush=True)
     sys.stdin.readline()
-    started, database_started = time.process_time(), _cpu_seconds(backend)
+    started, database_started = time.process_time(), cpu_seconds(backend)
     issued = 0
     for start in range(arguments.index * arguments.batch, arguments.rows, arguments.step):
         rows = range(start, min(start + arguments.batch, arguments.rows))
         requests = requests_for(version, rows, arguments.run)
         issued += len(services.issue_awards(actor=registrar, version=version, requests=requests))
-    cpu, database = time.process_time() - started, _cpu_seconds(backend) - database_started
+    cpu, database = time.process_time() - started, cpu_seconds(backend) - database_started
     print(json.dumps({"issued": issued, "cpu": cpu, "database": database}), flush=True)
 
 
-def _cpu_seconds(pid: int) -> float:
+def cpu_seconds(pid: int) -> float:
     """Return the CPU seconds process ``pid`` used so far (the worker's PostgreSQL backend,
     when the server runs on this machine; 0 when it cannot be read)."""
     try:

@@ -2,8 +2,9 @@
 
 A :class:`BulkJob` is one uploaded file (or one API call) of rows to issue. Each row is a
 :class:`BulkItem` with its line number; its idempotency key (job and line) makes the award it
-issues the only one, however often a worker is killed and the job resumed. The file's hash
-finds a file uploaded again.
+issues the only one, however often a worker is killed and the job resumed. A worker claims
+items before it issues them (``claimed``, with its claim's token), so that no lock is held
+while they are signed. The file's hash finds a file uploaded again.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ class JobStatus(models.TextChoices):
 
 class ItemStatus(models.TextChoices):
     PENDING = "pending", "Pending"
+    CLAIMED = "claimed", "Claimed"
     ISSUED = "issued", "Issued"
     FAILED = "failed", "Failed"
 
@@ -71,6 +73,10 @@ class BulkItem(models.Model):
     award_uuid = models.UUIDField(null=True, blank=True)
     error_field = models.CharField(max_length=200, blank=True)
     error = models.TextField(blank=True)
+    claim = models.CharField(
+        max_length=64, blank=True, help_text="The token of the worker's claim on a claimed item."
+    )
+    claimed_at = models.DateTimeField(null=True, blank=True)
     processed_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(
         null=True, blank=True, help_text="When the learner's email was claimed for sending."

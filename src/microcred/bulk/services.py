@@ -3,13 +3,14 @@
 ``start_job`` checks every row first, with its line, and stores the job and one item per
 row; nothing is issued unless every row is right, or, when asked, the good rows are issued
 and the bad ones reported. Workers of the task engine (:mod:`microcred.bulk.tasks`, see
-docs/decisions/0011-bulk-jobs-task-engine.md) run :func:`process_job`: they take pending
-items in batches, each batch locked (``SKIP LOCKED`` on PostgreSQL, so several workers
-share a job) and issued in one transaction with the items' new state, so a worker killed
-at any moment leaves every row either issued and marked or untouched. Each item's
-idempotency key (job and line) makes a resumed job return, never repeat, an award.
-Learners are emailed per batch once it commits; the item is marked emailed in the
-batch's transaction, so an award's email is never sent twice.
+docs/decisions/0011-bulk-jobs-task-engine.md) run :func:`process_job`: they claim pending
+items in batches in a short transaction (``SKIP LOCKED`` on PostgreSQL, so several workers
+share a job), issue them with ``awards.issue_awards`` outside it, then mark them in another.
+A worker killed in between leaves its items claimed; resuming the job frees them, and each
+item's idempotency key (job and line) makes the retry return, never repeat, the award.
+Learners are emailed per batch once its marks commit; an item is marked emailed in the
+same transaction, and only by the worker whose claim it still is, so an award's email is
+never sent twice.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Min, QuerySet
+from django.db.models import Count, Min, Q, QuerySet
 from django.utils import timezone
 
 from microcred.accounts.services import User
@@ -74,6 +75,8 @@ FORMATS = ("ldp", "jwt")
 MAX_ROWS = 100_000
 MAX_BYTES = 50 * 1024 * 1024
 BATCH_SIZE = 50
+# A claim older than this is taken to be a dead worker's: another worker takes its items.
+CLAIM_TIMEOUT = timedelta(minutes=15)
 # Tasks queued per job: each is one worker's share; more workers take more.
 WORKERS_PER_JOB = 2
 # How many row errors an answer lists (the first ones); the count says how many there are.
@@ -472,7 +475,8 @@ def cancel_job(*, actor: User, job: BulkJob, now: datetime | None = None) -> Bul
 def resume_job(*, actor: User, job: BulkJob, now: datetime | None = None) -> BulkJob:
     """Run a cancelled job again, or restart one whose workers stopped (killed, say).
 
-    Rows already issued are not issued again: each has its item's idempotency key.
+    Items a worker claimed and did not mark are freed and issued again; rows already
+    issued are not issued twice: each has its item's idempotency key.
     """
     _access_issuing(actor, job)
     now = now or timezone.now()
@@ -487,6 +491,7 @@ def resume_job(*, actor: User, job: BulkJob, now: datetime | None = None) -> Bul
         job.status = JobStatus.RUNNING
         job.started_at = now
         job.save(update_fields=["status", "started_at"])
+        _free_claims(job)
         record_event(
             actor=actor, action="bulk.resume", organisation=job.organisation, target=job, now=now
         )
@@ -495,16 +500,26 @@ def resume_job(*, actor: User, job: BulkJob, now: datetime | None = None) -> Bul
 
 
 def requeue_running_jobs() -> int:
-    """Queue the running jobs again (a worker starting after a crash); return how many.
+    """Queue the running jobs again and free their claimed items (a worker starting after a
+    crash); return how many.
 
-    Safe when their tasks still run: workers share a job's items and issue each once.
+    Safe when their tasks still run: workers share a job's items and issue each once, and a
+    worker whose claim was freed leaves the item's mark to the worker that claims it next.
     """
     count = 0
     with transaction.atomic():
         for job in BulkJob.objects.filter(status=JobStatus.RUNNING):
+            _free_claims(job)
             _enqueue(job)
             count += 1
     return count
+
+
+def _free_claims(job: BulkJob) -> None:
+    """Make the job's claimed items pending again, for the next worker to issue."""
+    BulkItem.objects.filter(job=job, status=ItemStatus.CLAIMED).update(
+        status=ItemStatus.PENDING, claim="", claimed_at=None
+    )
 
 
 def _access_issuing(actor: User, job: BulkJob) -> None:
@@ -536,36 +551,86 @@ def process_job(
 
 
 def _process_batch(job: BulkJob) -> bool:
-    """Issue one batch of pending items in one transaction; False when none was free."""
+    """Claim a batch of items, issue it, then mark it; False when no item was free.
+
+    Three steps, so that no lock is held while the batch is signed: the claim
+    and the mark are short transactions of their own, and ``issue_awards``
+    reserves its status-list indexes and stores its awards in its own. A
+    worker killed between the claim and the mark leaves its items claimed
+    until the job is resumed (or its claim goes stale): they are then issued
+    again, and their idempotency keys return the awards issued the first time.
+    """
     now = timezone.now()
+    claim, items = _claim_batch(job, now=now)
+    if not items:
+        return False
+    issued: list[tuple[BulkItem, Any]] = []
+    by_version: dict[int, list[BulkItem]] = {}
+    for item in items:
+        by_version.setdefault(item.version_id or 0, []).append(item)
+    for group in by_version.values():
+        issued += _issue_group(job, group, now=now)
+    _mark_batch(claim, items, issued, now=now)
+    return True
+
+
+def _claim_batch(job: BulkJob, *, now: datetime) -> tuple[str, list[BulkItem]]:
+    """Claim the next pending items (or items of a stale claim) for this worker; return the
+    claim's token and the items."""
+    claim = uuid.uuid4().hex
+    free = Q(status=ItemStatus.PENDING) | Q(
+        status=ItemStatus.CLAIMED, claimed_at__lt=now - _setting("CLAIM_TIMEOUT")
+    )
     with transaction.atomic():
         items = list(
-            BulkItem.objects.select_for_update(skip_locked=True)
-            .filter(job=job, status=ItemStatus.PENDING)
+            BulkItem.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("version__microcredential__organisation")
+            .filter(free, job=job)
             .order_by("line")[: _setting("BATCH_SIZE")]
         )
-        if not items:
-            return False
-        issued: list[tuple[BulkItem, Any]] = []
-        by_version: dict[int, list[BulkItem]] = {}
-        for item in items:
-            by_version.setdefault(item.version_id or 0, []).append(item)
-        for group in by_version.values():
-            issued += _issue_group(job, group, now=now)
-        to_email = []
-        for item, award in issued:
-            # An item is emailed once: the mark commits with the batch that sends it.
-            if award.learner_email and item.emailed_at is None:
-                item.emailed_at = now
-                to_email.append(award)
-        for item in items:
-            item.processed_at = now
-        BulkItem.objects.bulk_update(
-            items, ["status", "award_uuid", "error", "error_field", "processed_at", "emailed_at"]
+        BulkItem.objects.filter(pk__in=[item.pk for item in items]).update(
+            status=ItemStatus.CLAIMED, claim=claim, claimed_at=now
         )
+    return claim, items
+
+
+def _mark_batch(
+    claim: str, items: list[BulkItem], issued: list[tuple[BulkItem, Any]], *, now: datetime
+) -> None:
+    """Store each item's outcome, if the claim is still this worker's, and email the learners
+    of the awards whose items were not emailed before, once the marks commit.
+
+    What all items share is written with one UPDATE each; only the award and the error,
+    which differ from item to item, are written item by item (in one statement each).
+    """
+    with transaction.atomic():
+        # Locked, so that a resume freeing the claim waits for the mark or comes before it.
+        held = set(
+            BulkItem.objects.select_for_update()
+            .filter(pk__in=[item.pk for item in items], status=ItemStatus.CLAIMED, claim=claim)
+            .values_list("pk", flat=True)
+        )
+        done = {"claim": "", "claimed_at": None, "processed_at": now}
+        succeeded = [item for item, _ in issued if item.pk in held]
+        failed = [item for item in items if item.pk in held and item.status == ItemStatus.FAILED]
+        BulkItem.objects.bulk_update(succeeded, ["award_uuid"])
+        BulkItem.objects.filter(pk__in=[item.pk for item in succeeded]).update(
+            status=ItemStatus.ISSUED, **done
+        )
+        BulkItem.objects.bulk_update(failed, ["error", "error_field"])
+        BulkItem.objects.filter(pk__in=[item.pk for item in failed]).update(
+            status=ItemStatus.FAILED, **done
+        )
+        # An item is emailed once: the mark commits with the batch that sends it.
+        to_email = [
+            (item, award)
+            for item, award in issued
+            if item.pk in held and award.learner_email and item.emailed_at is None
+        ]
+        BulkItem.objects.filter(pk__in=[item.pk for item, _ in to_email]).update(emailed_at=now)
         if to_email:
-            transaction.on_commit(lambda: awards.notify_learners(to_email))
-    return True
+            learners = [award for _, award in to_email]
+            transaction.on_commit(lambda: awards.notify_learners(learners))
 
 
 def _issue_group(
@@ -585,10 +650,9 @@ def _issue_group(
         except InvalidInput as error:
             _fail(item, error)
     try:
-        with transaction.atomic():
-            issued = awards.issue_awards(
-                actor=job.created_by, version=version, requests=requests, now=now
-            )
+        issued = awards.issue_awards(
+            actor=job.created_by, version=version, requests=requests, now=now
+        )
     except (Forbidden, NotFound) as error:
         for item in good:
             _fail(item, error)
@@ -597,10 +661,9 @@ def _issue_group(
         pairs = []
         for item, request in zip(good, requests, strict=True):
             try:
-                with transaction.atomic():
-                    (award,) = awards.issue_awards(
-                        actor=job.created_by, version=version, requests=[request], now=now
-                    )
+                (award,) = awards.issue_awards(
+                    actor=job.created_by, version=version, requests=[request], now=now
+                )
             except MicrocredError as error:
                 _fail(item, error)
             else:
@@ -626,8 +689,11 @@ def _fail(item: BulkItem, error: MicrocredError) -> None:
 
 
 def _finish_if_done(job: BulkJob) -> None:
-    """Mark the job finished once no item is pending (once, whichever worker sees it)."""
-    if BulkItem.objects.filter(job=job, status=ItemStatus.PENDING).exists():
+    """Mark the job finished once no item is pending or claimed (once, whichever worker sees
+    it)."""
+    if BulkItem.objects.filter(
+        job=job, status__in=(ItemStatus.PENDING, ItemStatus.CLAIMED)
+    ).exists():
         return
     now = timezone.now()
     with transaction.atomic():
@@ -677,7 +743,7 @@ def get_progress(job: BulkJob, *, now: datetime | None = None) -> Progress:
     )
     issued = counts.get(ItemStatus.ISSUED, 0)
     failed = counts.get(ItemStatus.FAILED, 0)
-    remaining = counts.get(ItemStatus.PENDING, 0)
+    remaining = counts.get(ItemStatus.PENDING, 0) + counts.get(ItemStatus.CLAIMED, 0)
     recent = BulkItem.objects.filter(job=job, processed_at__gte=now - RATE_WINDOW).aggregate(
         count=Count("pk"), first=Min("processed_at")
     )

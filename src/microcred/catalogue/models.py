@@ -154,6 +154,15 @@ class MicroCredentialVersion(models.Model):
             )
         ]
         ordering = ["microcredential", "number"]
+        indexes = [
+            # The catalogue in title order, and a broad search's first matches in that order
+            # (catalogue.services.SEARCH_RANKED_AT_MOST), read without sorting every match.
+            models.Index(
+                fields=["title", "id"],
+                condition=models.Q(status="published"),
+                name="catalogue_published_by_title",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.title} v{self.number}"

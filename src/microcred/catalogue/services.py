@@ -543,6 +543,9 @@ SEARCH_VECTOR_SQL = (
 )
 SEARCH_WORD = re.compile(r"\w+")
 SEARCH_MAX_WORDS = 16
+# A search with a limit ranks at most this many matches, the first by title (twice the
+# catalogue's page): see _full_text_search.
+SEARCH_RANKED_AT_MOST = 200
 
 
 def search_document(version: MicroCredentialVersion) -> str:
@@ -602,10 +605,13 @@ def _full_text_search(
     """Keep the versions that have every word (as a word or a word's start), best first.
 
     PostgreSQL answers from the GIN index of ``search_vector``; a word in the
-    title ranks above one in the text. With a ``limit``, the matches are ranked
-    and sorted by their keys alone and only the first rows are read whole: a
-    common word matches thousands of versions, and sorting whole rows spilled
-    to disk.
+    title ranks above one in the text. With a ``limit``, only the first
+    :data:`SEARCH_RANKED_AT_MOST` matches in title order (read from the
+    index of published titles) are ranked, and only the first rows read
+    whole: a search of fewer matches is ranked whole, while a broad or
+    half-typed one ("a", "use"), which matches a third of a large catalogue,
+    costs no more than a page of matches, instead of ranking tens of
+    thousands of versions for a first page.
     """
     query = SearchQuery(
         " & ".join(f"{word}:*" for word in words), config="simple", search_type="raw"
@@ -616,10 +622,11 @@ def _full_text_search(
             "-search_rank", "title", "pk"
         )
 
-    found = ranked(versions.filter(search_vector=query))
+    found = versions.filter(search_vector=query)
     if limit is None:
-        return found
-    return ranked(versions.filter(pk__in=found.values("pk")[:limit]))
+        return ranked(found)
+    first = found.order_by("title", "pk").values("pk")[: max(limit, SEARCH_RANKED_AT_MOST)]
+    return ranked(versions.filter(pk__in=first))
 
 
 def _substring_search(
