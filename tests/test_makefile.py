@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def test_make_run_says_what_it_does_and_serves_on_the_port_given(tmp_path) -> None:
     # -n prints the steps a fresh checkout runs (no virtual environment yet) without running them.
     steps = subprocess.run(
-        ["make", "-n", "run", "PORT=8010", f"VENV={tmp_path / 'venv'}"],
+        ["make", "--no-print-directory", "-n", "run", "PORT=8010", f"VENV={tmp_path / 'venv'}"],
         cwd=ROOT,
         capture_output=True,
         text=True,
