@@ -20,6 +20,7 @@ from typing import Any
 
 import pycountry
 from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.core.cache import cache
 from django.core.files.base import File
 from django.db import connection, transaction
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
@@ -365,6 +366,7 @@ def publish_version(
         draft.save(update_fields=["status", "published_at", "search_document", "updated_at"])
         _write_search_vector(draft)
         gates.mark_published(draft, now=draft.published_at)
+        _forget_catalogue_choices()
         record_event(
             actor=actor,
             action="version.publish",
@@ -390,6 +392,7 @@ def withdraw_version(
             )
         locked.status = VersionStatus.WITHDRAWN
         locked.save(update_fields=["status", "updated_at"])
+        _forget_catalogue_choices()
         record_event(
             actor=actor,
             action="version.withdraw",
@@ -724,8 +727,29 @@ class CatalogueChoices:
     languages: list[tuple[str, str]]
 
 
+# The choices read the whole catalogue (some 300 ms at 100,000 versions) and change only when a
+# version is published or withdrawn: each process keeps them a minute, and forgets them at once
+# when it publishes or withdraws one itself.
+CATALOGUE_CHOICES_KEY = "catalogue.choices"
+CATALOGUE_CHOICES_SECONDS = 60
+
+
+def _forget_catalogue_choices() -> None:
+    cache.delete(CATALOGUE_CHOICES_KEY)
+    # A page read between this change and its commit may cache the old choices again.
+    transaction.on_commit(lambda: cache.delete(CATALOGUE_CHOICES_KEY))
+
+
 def get_catalogue_choices() -> CatalogueChoices:
     """Return the organisations and languages the catalogue's filters offer (public)."""
+    choices = cache.get(CATALOGUE_CHOICES_KEY)
+    if choices is None:
+        choices = _read_catalogue_choices()
+        cache.set(CATALOGUE_CHOICES_KEY, choices, CATALOGUE_CHOICES_SECONDS)
+    return choices
+
+
+def _read_catalogue_choices() -> CatalogueChoices:
     listed = _latest_published()
     organisations = list(
         listed.order_by("microcredential__organisation__name")

@@ -23,7 +23,7 @@ from tests.platform.catalogue.factories import (
     make_published,
 )
 from tests.platform.catalogue.test_services import designer_of, snapshot
-from tests.platform.factories import make_organisation
+from tests.platform.factories import make_organisation, make_user
 from tests.platform.quality.factories import approve
 
 
@@ -91,6 +91,23 @@ def test_the_filters_offer_what_the_catalogue_lists(client: Client) -> None:
     assert '<option value="lakeside">Lakeside University</option>' in response.text
     found = client.get("/catalogue/", {"organisation": "lakeside", "language": "de"}).text
     assert "Data ethics" in found and "Classroom assessment" not in found
+
+
+def test_the_filters_offer_a_newly_published_organisation_at_once(client: Client) -> None:
+    make_published(title="Classroom assessment")
+    assert "lakeside" not in dict(
+        client.get("/catalogue/").context["form"].fields["organisation"].choices
+    )
+    owner = make_user("lara")
+    lakeside = make_organisation(owner, name="Lakeside University", slug="lakeside")
+    withdrawn = make_published(lakeside, title="Data ethics")
+
+    choices = dict(client.get("/catalogue/").context["form"].fields["organisation"].choices)
+    assert choices["lakeside"] == "Lakeside University"
+    services.withdraw_version(actor=owner, version=withdrawn)
+    assert "lakeside" not in dict(
+        client.get("/catalogue/").context["form"].fields["organisation"].choices
+    )
 
 
 @pytest.mark.parametrize(
