@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench messages clean
 
 # `make run PORT=8010` serves on another port.
 PORT ?= 8000
@@ -65,6 +65,18 @@ bench: $(DEV_STAMP)
 	$(BIN)/python benchmarks/verification.py
 	$(BIN)/python benchmarks/verify_api.py
 	$(BIN)/python benchmarks/pages.py
+
+# Refreshes each app's German catalogue from its templates and code, then compiles it
+# (needs GNU gettext: the Debian package gettext). Translate what is new in the .po files,
+# then run it again to compile them.
+APPS_WITH_TEXT = $(sort $(patsubst src/microcred/%/templates/,%,$(wildcard src/microcred/*/templates/)))
+messages: $(DEV_STAMP)
+	@for app in $(APPS_WITH_TEXT); do \
+		mkdir -p src/microcred/$$app/locale && \
+		(cd src/microcred/$$app && DJANGO_SETTINGS_MODULE=microcred.site.settings \
+			$(CURDIR)/$(BIN)/django-admin makemessages --locale de --no-obsolete --no-location) || exit 1; \
+	done
+	cd src/microcred && DJANGO_SETTINGS_MODULE=microcred.site.settings $(CURDIR)/$(BIN)/django-admin compilemessages --locale de
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

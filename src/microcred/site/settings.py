@@ -121,6 +121,7 @@ MIDDLEWARE = [
     "microcred.site.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "microcred.verification.middleware.VerifySizeLimit",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -142,6 +143,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
@@ -168,6 +170,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 LANGUAGE_CODE = "en"
+# The interface's languages: each app keeps its German catalogue in its own locale/ folder
+# (`make messages` refreshes them). The visitor chooses through the switcher in the footer;
+# without a choice the browser's Accept-Language decides. What designers write (titles,
+# outcomes) stays in the language it was written in.
+LANGUAGES = [("en", "English"), ("de", "Deutsch")]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

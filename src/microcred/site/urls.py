@@ -37,6 +37,7 @@ urlpatterns = [
     # First: programs call the API most, and every pattern before it is tried in vain.
     path("api/v1/", api.urls),
     path("", views.home, name="home"),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("", include("microcred.verification.urls")),
     path("", include("microcred.accounts.urls")),
     path("", include("microcred.accounts.allauth_urls")),
