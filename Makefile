@@ -68,8 +68,8 @@ bench: $(DEV_STAMP)
 
 # Refreshes each app's German catalogue from its templates and code, then compiles it
 # (needs GNU gettext: the Debian package gettext). Translate what is new in the .po files,
-# then run it again to compile them.
-APPS_WITH_TEXT = $(sort $(patsubst src/microcred/%/templates/,%,$(wildcard src/microcred/*/templates/)))
+# then run it again to compile them. `make messages APPS_WITH_TEXT="catalogue awards"` refreshes some.
+APPS_WITH_TEXT ?= $(sort $(patsubst src/microcred/%/templates/,%,$(wildcard src/microcred/*/templates/)))
 messages: $(DEV_STAMP)
 	@for app in $(APPS_WITH_TEXT); do \
 		mkdir -p src/microcred/$$app/locale && \

@@ -167,6 +167,15 @@ class MicroCredentialVersion(models.Model):
     def __str__(self) -> str:
         return f"{self.title} v{self.number}"
 
+    @property
+    def content_language(self) -> str:
+        """The language its designers wrote it in, for the ``lang`` of the pages that show it.
+
+        The interface is translated, the content is not: a German page shows an English
+        title as English, so screen readers and translators know it.
+        """
+        return self.languages[0] if self.languages else "en"
+
 
 class LearningOutcome(models.Model):
     version = models.ForeignKey(
