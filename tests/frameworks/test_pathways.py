@@ -146,7 +146,14 @@ def _set(path: list[Any], value: Any) -> dict[str, Any]:
     return data
 
 
-_DELETE = object()
+class _Delete:
+    """Marks a field to remove; its repr names it the same in every process (pytest-xdist)."""
+
+    def __repr__(self) -> str:
+        return "deleted"
+
+
+_DELETE = _Delete()
 
 BAD = [
     # (what to change, the value, the field named, the error code)

@@ -150,3 +150,13 @@ def test_a_browser_asking_for_german_gets_german(client: Client) -> None:
     page = client.get("/", HTTP_ACCEPT_LANGUAGE="de-DE,de;q=0.9,en;q=0.5").content.decode()
     assert '<html lang="de"' in page
     assert '<html lang="en"' in client.get("/").content.decode()
+
+
+@pytest.mark.parametrize("path", ["/api/v1/catalogue", "/ims/ob/v3p0/discovery"])
+def test_the_apis_answer_in_english_whatever_the_client_asks(client: Client, path: str) -> None:
+    response = client.get(path, HTTP_ACCEPT_LANGUAGE="de", HTTP_COOKIE="django_language=de")
+    assert response["Content-Language"] == "en"
+
+
+def test_pages_answer_in_the_language_asked_for(client: Client) -> None:
+    assert client.get("/", HTTP_ACCEPT_LANGUAGE="de")["Content-Language"] == "de"

@@ -121,7 +121,7 @@ MIDDLEWARE = [
     "microcred.site.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "microcred.site.languages.InterfaceLanguage",
     "django.middleware.common.CommonMiddleware",
     "microcred.verification.middleware.VerifySizeLimit",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -175,6 +175,13 @@ LANGUAGE_CODE = "en"
 # without a choice the browser's Accept-Language decides. What designers write (titles,
 # outcomes) stays in the language it was written in.
 LANGUAGES = [("en", "English"), ("de", "Deutsch")]
+# The site's own catalogue, and the engine's: frameworks and vc are not Django apps, yet the
+# sentences they write for people (findings, verification checks) are translated on display.
+LOCALE_PATHS = [
+    BASE_DIR / "locale",
+    BASE_DIR.parent / "frameworks" / "locale",
+    BASE_DIR.parent / "vc" / "locale",
+]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
