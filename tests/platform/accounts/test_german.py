@@ -7,11 +7,21 @@ errors included.
 
 from __future__ import annotations
 
+import re
+
+import pytest
+from django.core import mail
 from django.test import Client
 
 from microcred.accounts import services
 from microcred.accounts.models import User
-from tests.platform.factories import make_user
+from tests.platform.factories import PASSWORD, make_user
+
+
+@pytest.fixture(autouse=True)
+def _outbox(settings) -> None:
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    mail.outbox = []
 
 
 def german(client: Client) -> Client:
@@ -84,3 +94,44 @@ def test_a_revoked_token_is_reported_in_german(client: Client) -> None:
     page = client.post(f"/studio/tokens/{token.pk}/revoke", follow=True).content.decode()
 
     assert "Der Token „sync“ ist widerrufen; er funktioniert nicht mehr." in page
+
+
+def test_the_sign_up_email_is_german_when_german_was_chosen(client: Client) -> None:
+    german(client).post(
+        "/signup", {"email": "ada@example.org", "password1": PASSWORD, "password2": PASSWORD}
+    )
+
+    [message] = mail.outbox
+    assert message.subject == "[microcred] Bestätigen Sie Ihre E-Mail-Adresse"
+    assert message.body.startswith("Guten Tag,")
+    assert "Um zu bestätigen, dass es Ihre Adresse ist, öffnen Sie diesen Link:" in message.body
+    assert re.search(r"https?://\S+/confirm-email/\S+", message.body)
+    assert "Mit freundlichen Grüßen" in message.body and "Hello" not in message.body
+
+
+def test_the_sign_up_email_stays_english_by_default(client: Client) -> None:
+    client.post(
+        "/signup", {"email": "ada@example.org", "password1": PASSWORD, "password2": PASSWORD}
+    )
+
+    [message] = mail.outbox
+    assert message.subject == "[microcred] Confirm your email address"
+    assert message.body.startswith("Hello,") and "Kind regards," in message.body
+
+
+def test_a_password_reset_email_for_an_unknown_address_is_german(client: Client) -> None:
+    german(client).post("/password-reset", {"email": "nobody@example.org"})
+
+    [message] = mail.outbox
+    assert message.subject == "[microcred] Kein Konto mit dieser Adresse"
+    assert "nobody@example.org" in message.body and "/signup" in message.body
+
+
+def test_allauth_speaks_to_the_reader_as_sie(client: Client) -> None:
+    user = make_user()
+    german(client).force_login(user)
+
+    client.post("/logout")
+    page = client.get("/login").content.decode()
+
+    assert "Sie haben sich abgemeldet." in page and "Du hast" not in page
