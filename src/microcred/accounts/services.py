@@ -15,6 +15,7 @@ from allauth.socialaccount.models import SocialAccount
 from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.db.models import Q
+from django.utils.functional import Promise
 from django.utils.translation import gettext
 from oauth2_provider.models import (
     get_access_token_model,
@@ -63,12 +64,17 @@ def is_platform_admin(user: UserOrAnonymous) -> bool:
     return bool(getattr(user, "is_staff", False) and getattr(user, "is_active", False))
 
 
-def check_platform_admin(actor: User, what: str) -> None:
+def check_platform_admin(actor: User, what: str | Promise) -> None:
     """Raise :class:`Forbidden` unless ``actor`` is a platform admin; ``what`` says what they
-    tried, as in "register organisations"."""
+    tried, as in "register organisations".
+
+    The message is for a person, so it is in the active language: ``what`` is looked up in
+    the catalogues too (the caller marks it with ``gettext_lazy`` or ``gettext_noop``).
+    """
     if not is_platform_admin(actor):
         raise Forbidden(
-            gettext("Only platform admins may %(what)s; ask one of them.") % {"what": what},
+            gettext("Only platform admins may %(what)s; ask one of them.")
+            % {"what": gettext(str(what))},
             code="platform_admin.required",
         )
 
