@@ -23,8 +23,6 @@ ALLAUTH_TEXTS = (
     gettext_noop("You cannot remove your primary email address (%(email)s)."),
     gettext_noop("You have confirmed %(email)s."),
     gettext_noop("You have signed out."),
-    # The email change page (account/email_change.html).
-    gettext_noop("Your email address is still pending verification."),
     # Sign-in through an institution (allauth.socialaccount).
     gettext_noop(
         "An account already exists with this email address. Please sign in to that account "

@@ -135,3 +135,14 @@ def test_allauth_speaks_to_the_reader_as_sie(client: Client) -> None:
     page = client.get("/login").content.decode()
 
     assert "Sie haben sich abgemeldet." in page and "Du hast" not in page
+
+
+def test_the_email_change_page_is_the_platforms_own_in_german(client: Client) -> None:
+    german(client).force_login(make_user())
+
+    response = client.post("/account/email", {"action_add": "", "email": "new@example.net"})
+    page = client.get(response["Location"]).content.decode()
+
+    assert "E-Mail-Adresse ändern" in page and "wartet auf Bestätigung" in page
+    assert "Link erneut senden" in page and "Bestätigungs-E-Mail" in page
+    assert "Change Email" not in page
