@@ -6,8 +6,10 @@ What issuers wrote (a micro-credential's title) is shown as written, marked with
 from __future__ import annotations
 
 from django.test import Client
+from django.utils import translation
 
 from microcred.organisations.models import Role
+from microcred.site.views import server_error
 from tests.platform.factories import add_member, make_organisation, make_user
 
 
@@ -60,3 +62,13 @@ def test_the_studio_dashboard_is_german(client: Client) -> None:
         assert words in page, words
     assert "Hochschule Nord" in page
     assert "Your organisations" not in page and "Signed in as" not in page
+
+
+def test_a_crash_is_explained_in_german_on_a_german_page(rf) -> None:
+    request = rf.get("/anything")
+    with translation.override("de"):
+        response = server_error(request)
+
+    page = response.content.decode()
+    assert response.status_code == 500 and '<html lang="de">' in page
+    assert "Bei uns ist etwas schiefgelaufen" in page and "went wrong" not in page
