@@ -11,6 +11,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from microcred.accounts import services
 from microcred.accounts.auth import AuthenticatedHttpRequest
@@ -48,9 +50,13 @@ class ApiTokenAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    @admin.action(description="Revoke the selected tokens")
+    @admin.action(description=_("Revoke the selected tokens"))
     def revoke(self, request: AuthenticatedHttpRequest, queryset: QuerySet[ApiToken]) -> None:
         live = list(queryset.filter(revoked_at__isnull=True).values_list("pk", flat=True))
         for token_id in live:
             services.revoke_api_token(actor=request.user, token_id=token_id)
-        self.message_user(request, f"{len(live)} token(s) revoked.")
+        self.message_user(
+            request,
+            ngettext("%(count)d token revoked.", "%(count)d tokens revoked.", len(live))
+            % {"count": len(live)},
+        )

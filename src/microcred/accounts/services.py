@@ -15,6 +15,8 @@ from allauth.socialaccount.models import SocialAccount
 from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.db.models import Q
+from django.utils.functional import Promise
+from django.utils.translation import gettext
 from oauth2_provider.models import (
     get_access_token_model,
     get_grant_model,
@@ -62,12 +64,18 @@ def is_platform_admin(user: UserOrAnonymous) -> bool:
     return bool(getattr(user, "is_staff", False) and getattr(user, "is_active", False))
 
 
-def check_platform_admin(actor: User, what: str) -> None:
+def check_platform_admin(actor: User, what: str | Promise) -> None:
     """Raise :class:`Forbidden` unless ``actor`` is a platform admin; ``what`` says what they
-    tried, as in "register organisations"."""
+    tried, as in "register organisations".
+
+    The message is for a person, so it is in the active language: ``what`` is looked up in
+    the catalogues too (the caller marks it with ``gettext_lazy`` or ``gettext_noop``).
+    """
     if not is_platform_admin(actor):
         raise Forbidden(
-            f"Only platform admins may {what}; ask one of them.", code="platform_admin.required"
+            gettext("Only platform admins may %(what)s; ask one of them.")
+            % {"what": gettext(str(what))},
+            code="platform_admin.required",
         )
 
 
@@ -135,7 +143,11 @@ def create_user(
         User.objects.filter(email__iexact=email).exists()
         or EmailAddress.objects.filter(email__iexact=email, verified=True).exists()
     ):
-        raise Conflict(f"An account for {email} exists already.", code="user.exists", field="email")
+        raise Conflict(
+            gettext("An account for %(email)s exists already.") % {"email": email},
+            code="user.exists",
+            field="email",
+        )
     with transaction.atomic():
         user = User(username=username_for(email), email=email, display_name=display_name)
         if password:
@@ -192,10 +204,14 @@ def create_api_token(*, actor: User, name: str) -> tuple[ApiToken, str]:
     """Create a token for ``actor``; return it with the secret, which is shown only this once."""
     name = name.strip()
     if not name:
-        raise InvalidInput("Give the token a name, so you can tell it apart later.", field="name")
+        raise InvalidInput(
+            gettext("Give the token a name, so you can tell it apart later."), field="name"
+        )
     if len(name) > TOKEN_NAME_MAX_LENGTH:
         raise InvalidInput(
-            f"A token name has at most {TOKEN_NAME_MAX_LENGTH} characters.", field="name"
+            gettext("A token name has at most %(count)d characters.")
+            % {"count": TOKEN_NAME_MAX_LENGTH},
+            field="name",
         )
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     with transaction.atomic():
@@ -222,10 +238,13 @@ def revoke_api_token(*, actor: User, token_id: int) -> ApiToken:
     with transaction.atomic():
         token = tokens.select_for_update().first()
         if token is None:
-            raise NotFound(f"You have no API token {token_id}.", field="token")
+            raise NotFound(
+                gettext("You have no API token %(id)s.") % {"id": token_id}, field="token"
+            )
         if token.revoked_at is not None:
             raise Conflict(
-                f"The token {token.name!r} was revoked already.", code="token.already_revoked"
+                gettext("The token “%(name)s” was revoked already.") % {"name": token.name},
+                code="token.already_revoked",
             )
         token.revoked_at = datetime.now(UTC)
         token.save(update_fields=["revoked_at"])

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -39,7 +40,9 @@ def delete_account(request: AuthenticatedHttpRequest) -> HttpResponse:
     if form.is_bound and form.is_valid():
         services.delete_account(actor=request.user)
         logout(request)
-        messages.success(request, "Your account is deleted. The credentials you earned stay valid.")
+        messages.success(
+            request, gettext("Your account is deleted. The credentials you earned stay valid.")
+        )
         return redirect("home")
     status = 400 if form.is_bound else 200
     return render(request, "accounts/delete.html", {"form": form}, status=status)
@@ -77,7 +80,10 @@ def revoke_token(request: AuthenticatedHttpRequest, token_id: int) -> HttpRespon
     except Conflict as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, f"The token {token.name!r} is revoked; it no longer works.")
+        messages.success(
+            request,
+            gettext("The token “%(name)s” is revoked; it no longer works.") % {"name": token.name},
+        )
     return redirect("accounts:tokens")
 
 

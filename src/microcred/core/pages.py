@@ -18,6 +18,8 @@ from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext
 
 from microcred.errors import Forbidden, MicrocredError, NotFound
 
@@ -51,7 +53,7 @@ def add_error(form: forms.Form, error: MicrocredError) -> None:
 class Area:
     """A part of the staff pages of an organisation, linked from the dashboard."""
 
-    label: str
+    label: str | Promise
     url_name: str
     roles: frozenset[str]
 
@@ -65,8 +67,11 @@ class Area:
 _AREAS: dict[str, Area] = {}
 
 
-def register_area(*, label: str, url_name: str, roles: Iterable[str] = ()) -> None:
+def register_area(*, label: str | Promise, url_name: str, roles: Iterable[str] = ()) -> None:
     """Link an area from the dashboard; ``url_name`` takes the organisation's slug as ``slug``.
+
+    ``label`` is English, marked for translation by the registering app (``gettext_lazy``
+    or ``gettext_noop``): the dashboard shows it in the visitor's language.
 
     The link shows to members holding one of ``roles`` (any member when
     empty), to owners and to platform admins; the pages check access
@@ -78,10 +83,12 @@ def register_area(*, label: str, url_name: str, roles: Iterable[str] = ()) -> No
 def get_area_links(
     slug: str, roles: Iterable[str], *, platform_admin: bool
 ) -> list[tuple[str, str]]:
-    """Return ``(label, url)`` of the areas of organisation ``slug`` open to these roles."""
+    """Return ``(label, url)`` of the areas of organisation ``slug`` open to these roles, each
+    label in the active language (a label registered as a plain string is looked up in the
+    catalogues, so an app that marks it with ``gettext_noop`` is translated as well)."""
     held = set(roles)
     return [
-        (area.label, reverse(area.url_name, kwargs={"slug": slug}))
+        (gettext(str(area.label)), reverse(area.url_name, kwargs={"slug": slug}))
         for area in _AREAS.values()
         if area.open_to(held, platform_admin=platform_admin)
     ]

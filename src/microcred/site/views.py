@@ -4,6 +4,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseServerError, Json
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.templatetags.static import static
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from microcred.catalogue import services as catalogue
@@ -52,8 +53,13 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 def server_error(request: HttpRequest) -> HttpResponse:
     """The page of a crash. It reads nothing from the database, which may be what broke: the
-    template gets no signed-in user, so the header offers to sign in."""
-    context = {"request": request, "previous": previous_page(request)}
+    template gets no signed-in user, so the header offers to sign in. It is in the visitor's
+    language all the same, which the page's ``lang`` says."""
+    context = {
+        "request": request,
+        "previous": previous_page(request),
+        "LANGUAGE_CODE": translation.get_language(),
+    }
     return HttpResponseServerError(loader.render_to_string("500.html", context))
 
 
