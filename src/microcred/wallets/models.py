@@ -12,15 +12,16 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class ExchangeState(models.TextChoices):
     """The states the VC API names for an exchange."""
 
-    PENDING = "pending", "Pending"
-    ACTIVE = "active", "Active"
-    COMPLETE = "complete", "Complete"
-    INVALID = "invalid", "Invalid"
+    PENDING = "pending", _("Pending")
+    ACTIVE = "active", _("Active")
+    COMPLETE = "complete", _("Complete")
+    INVALID = "invalid", _("Invalid")
 
 
 class Exchange(models.Model):
