@@ -143,7 +143,7 @@ def get_sharing_options(award: Any) -> SharingOptions:
         embed_code=_embed_code(award, f"{page}/embed{embed_query}")
         if embed_query is not None
         else None,
-        downloads=[(f"{page}.{suffix}", label) for suffix, label in DOWNLOADS],
+        downloads=[(f"{page}.{suffix}", str(label)) for suffix, label in DOWNLOADS],
         share_links=[(link, awards.share_url(link)) for link in links],
     )
 

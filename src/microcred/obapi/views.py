@@ -62,7 +62,7 @@ class ConsentView(AuthorizationView):
         programs read them, but this one is a page a person reads."""
         language = translation.get_language_from_request(request)
         translation.activate(language)
-        request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
+        request.LANGUAGE_CODE = language
         return super().dispatch(request, *args, **kwargs)
 
     def validate_authorization_request(self, request: HttpRequest) -> tuple[list[str], dict]:
