@@ -81,4 +81,4 @@ class VerifyForm(forms.Form):
         upload = self.cleaned_data.get("file")
         if upload is not None:
             return upload.read(), upload.name
-        return self.cleaned_data["credential"].encode("utf-8"), "pasted text"
+        return self.cleaned_data["credential"].encode("utf-8"), gettext("pasted text")
