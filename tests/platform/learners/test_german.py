@@ -7,6 +7,7 @@ from urllib.parse import unquote
 
 import pytest
 from django.test import Client
+from django.utils import dateformat, timezone, translation
 
 from microcred.awards import services as awards
 from tests.platform.wallets.factories import learner_award
@@ -28,6 +29,9 @@ def test_the_list_speaks_german_and_keeps_the_title_as_written(german: Client) -
     assert "My credentials" not in page and "Issued on this platform" not in page
     assert award.version.title in page
     assert f'lang="{award.version.content_language}">{award.version.title}' in page
+    with translation.override("de"):
+        issued = dateformat.format(timezone.localtime(award.issued_at), "j. N Y")
+    assert f"<td>{issued}</td>" in page
 
 
 def test_an_empty_list_says_in_german_how_credentials_arrive(german: Client) -> None:

@@ -40,6 +40,7 @@ def test_the_connections_speak_german_and_the_service_description_english() -> N
     page = browser.get("/me/connections/").content.decode()
     assert "Verbundene Anwendungen" in page and "Die Nachweise in Ihrem Backpack hier lesen" in page
     assert "Connected applications" not in page
+    assert '<th scope="col">Darf</th>' in page
     [connection] = services.get_connections(learner)
     answer = browser.post(f"/me/connections/{connection.application_id}/revoke", follow=True)
     assert "Getrennt: Die Anwendung kann nicht mehr" in answer.content.decode()
