@@ -18,6 +18,8 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from microcred.accounts.services import User
 from microcred.awards import services as awards
@@ -38,10 +40,10 @@ __all__ = [
 
 # The formats an award downloads as, by suffix, in the order the page offers them.
 DOWNLOADS = (
-    ("json", "Signed credential (JSON)"),
-    ("png", "Badge image (PNG)"),
-    ("svg", "Badge image (SVG)"),
-    ("pdf", "Certificate (PDF)"),
+    ("json", _("Signed credential (JSON)")),
+    ("png", _("Badge image (PNG)")),
+    ("svg", _("Badge image (SVG)")),
+    ("pdf", _("Certificate (PDF)")),
 )
 EMBED_WIDTH, EMBED_HEIGHT = 360, 220
 
@@ -141,16 +143,20 @@ def get_sharing_options(award: Any) -> SharingOptions:
         embed_code=_embed_code(award, f"{page}/embed{embed_query}")
         if embed_query is not None
         else None,
-        downloads=[(f"{page}.{suffix}", label) for suffix, label in DOWNLOADS],
+        downloads=[(f"{page}.{suffix}", str(label)) for suffix, label in DOWNLOADS],
         share_links=[(link, awards.share_url(link)) for link in links],
     )
 
 
 def _mailto(award: Any, address: str) -> str:
-    subject = f"My credential: {award.version.title}"
+    # The learner sends it in the language of the page they chose it on.
+    names = {"title": award.version.title, "issuer": award.organisation.name}
+    subject = gettext("My credential: %(title)s") % names
     body = (
-        f"{award.organisation.name} awarded me {award.version.title}.\n\n"
-        f"You can see it and check that it is genuine here:\n{address}\n"
+        gettext("%(issuer)s awarded me %(title)s.") % names
+        + "\n\n"
+        + gettext("You can see it and check that it is genuine here:")
+        + f"\n{address}\n"
     )
     return "mailto:?" + urlencode({"subject": subject, "body": body}, quote_via=quote)
 

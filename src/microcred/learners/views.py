@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_GET, require_POST
 
@@ -55,7 +56,12 @@ def visibility(request: AuthenticatedHttpRequest, award_uuid: str) -> HttpRespon
     except InvalidInput as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, f"Done: the credential is now {award.visibility}.")
+        done = (
+            gettext("Done: the credential is now private.")
+            if award.visibility == awards.Visibility.PRIVATE
+            else gettext("Done: the credential is now public.")
+        )
+        messages.success(request, done)
     return redirect("learners:credential", award_uuid=award.uuid)
 
 
@@ -70,7 +76,9 @@ def create_share_link(request: AuthenticatedHttpRequest, award_uuid: str) -> Htt
     except InvalidInput as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, f"Share link made: {awards.share_url(link)}")
+        messages.success(
+            request, gettext("Share link made: %(address)s") % {"address": awards.share_url(link)}
+        )
     return redirect("learners:credential", award_uuid=award.uuid)
 
 
@@ -85,7 +93,7 @@ def revoke_share_link(
     except Conflict as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, "The share link was revoked: it opens nothing any more.")
+        messages.success(request, gettext("The share link was revoked: it opens nothing any more."))
     return redirect("learners:credential", award_uuid=award.uuid)
 
 
@@ -110,7 +118,9 @@ def claim(request: AuthenticatedHttpRequest, token: str) -> HttpResponse:
     except (InvalidInput, Conflict) as error:
         status = 409 if isinstance(error, Conflict) else 400
         return render(request, "learners/claim_failed.html", {"error": error}, status=status)
-    messages.success(request, f"{award.version.title} is now on your account.")
+    messages.success(
+        request, gettext("%(title)s is now on your account.") % {"title": award.version.title}
+    )
     return redirect("learners:credential", award_uuid=award.uuid)
 
 

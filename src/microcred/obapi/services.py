@@ -42,6 +42,7 @@ from microcred.obapi.oauth import (
     PROFILE_READONLY,
     PROFILE_UPDATE,
     SCOPES,
+    describe,
 )
 from microcred.pathways import services as pathways
 
@@ -587,7 +588,7 @@ class Connection:
     @property
     def descriptions(self) -> list[str]:
         """What the client may do, as the consent page said it."""
-        return [SCOPES.get(scope, scope) for scope in self.scopes]
+        return [describe(scope) for scope in self.scopes]
 
 
 def get_connections(user: User) -> list[Connection]:

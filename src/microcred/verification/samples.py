@@ -20,6 +20,7 @@ from typing import Any
 
 import png
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 from microcred.datafiles import generated_secret
 from microcred.errors import InvalidInput
@@ -28,14 +29,15 @@ from microcred.vc import sign
 from microcred.vc.baking import bake
 from microcred.vc.keys import Ed25519Multikey, generate_key_file, read_key_file
 
+# What the page says of each, in the visitor's language.
 SAMPLES = {
-    "assessment-literacy.json": "A valid Open Badges 3.0 credential (eddsa-rdfc-2022)",
-    "assessment-literacy-jcs.json": "The same, signed with eddsa-jcs-2022",
-    "assessment-literacy.jwt": "The same, as a VC-JWT",
-    "assessment-literacy-badge.png": "The same, baked into a PNG badge",
-    "assessment-literacy-badge.svg": "The same, baked into an SVG badge",
-    "tampered.json": "A credential changed after it was signed",
-    "expired.json": "A credential past its validUntil date",
+    "assessment-literacy.json": _("A valid Open Badges 3.0 credential (eddsa-rdfc-2022)"),
+    "assessment-literacy-jcs.json": _("The same, signed with eddsa-jcs-2022"),
+    "assessment-literacy.jwt": _("The same, as a VC-JWT"),
+    "assessment-literacy-badge.png": _("The same, baked into a PNG badge"),
+    "assessment-literacy-badge.svg": _("The same, baked into an SVG badge"),
+    "tampered.json": _("A credential changed after it was signed"),
+    "expired.json": _("A credential past its validUntil date"),
 }
 
 

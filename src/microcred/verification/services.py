@@ -103,7 +103,7 @@ def get_samples() -> list[dict[str, str]]:
     """Return the demo samples that exist, for the page's "try a sample" list."""
     folder = demo_dir()
     return [
-        {"name": name, "description": description}
+        {"name": name, "description": str(description)}
         for name, description in SAMPLES.items()
         if (folder / name).is_file()
     ]

@@ -7,6 +7,8 @@ import mimetypes
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.formats import number_format
+from django.utils.translation import gettext
 
 from microcred.vc.errors import InputError
 from microcred.verification import services
@@ -43,10 +45,13 @@ def verify(request: HttpRequest) -> HttpResponse:
 def too_large(request: HttpRequest) -> HttpResponse:
     """Answer a submission over the size limit: the page, empty, saying what the limit is."""
     limit = settings.VERIFY_MAX_UPLOAD_BYTES
-    error = (
-        f"What you sent is too large to verify: credentials and files up to {limit:,} bytes "
-        f"({limit / 1024 / 1024:g} MB) are accepted."
-    )
+    error = gettext(
+        "What you sent is too large to verify: credentials and files up to %(bytes)s bytes "
+        "(%(megabytes)s MB) are accepted."
+    ) % {
+        "bytes": number_format(limit, force_grouping=True),
+        "megabytes": number_format(f"{limit / 1024 / 1024:g}"),
+    }
     return render(
         request,
         "verification/verify.html",
@@ -67,7 +72,7 @@ def sample(request: HttpRequest, name: str) -> HttpResponse:
     """Download a demo sample (JSON, JWT or baked image)."""
     data = services.get_sample(name)
     if data is None:
-        raise Http404("No such sample.")
+        raise Http404(gettext("No such sample."))
     content_type = mimetypes.guess_type(name)[0] or "text/plain"
     response = HttpResponse(data, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{name}"'

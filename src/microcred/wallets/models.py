@@ -12,15 +12,20 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import pgettext_lazy
 
 
 class ExchangeState(models.TextChoices):
-    """The states the VC API names for an exchange."""
+    """The states the VC API names for an exchange.
 
-    PENDING = "pending", "Pending"
-    ACTIVE = "active", "Active"
-    COMPLETE = "complete", "Complete"
-    INVALID = "invalid", "Invalid"
+    The labels have their own context: "Complete" or "Invalid" elsewhere may be a verb or
+    say something else, and every app's catalogue answers for all of them.
+    """
+
+    PENDING = "pending", pgettext_lazy("wallet exchange state", "Pending")
+    ACTIVE = "active", pgettext_lazy("wallet exchange state", "Active")
+    COMPLETE = "complete", pgettext_lazy("wallet exchange state", "Complete")
+    INVALID = "invalid", pgettext_lazy("wallet exchange state", "Invalid")
 
 
 class Exchange(models.Model):

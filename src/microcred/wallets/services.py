@@ -26,6 +26,7 @@ from django.conf import settings
 from django.core import signing
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from microcred.accounts.services import User, UserOrAnonymous
 from microcred.audit.services import record_event
@@ -127,7 +128,7 @@ def _authorise_delivery(actor: User, award_uuid: uuid.UUID | str, *, now: dateti
     """Return the award if ``actor`` is its learner or a registrar of its organisation and it
     is active and unexpired."""
     if not getattr(actor, "is_authenticated", False):
-        raise Forbidden("Sign in to send a credential to a wallet.")
+        raise Forbidden(gettext("Sign in to send a credential to a wallet."))
     award = awards.get_award(award_uuid)
     if not awards.holds_award(actor, award):
         try:
@@ -138,17 +139,27 @@ def _authorise_delivery(actor: User, award_uuid: uuid.UUID | str, *, now: dateti
             raise NotFound(f"No credential {award_uuid}.", field="award") from None
     if award.valid_until is not None and award.valid_until <= now:
         raise Conflict(
-            "The credential has expired; it cannot go into a wallet.",
+            gettext("The credential has expired; it cannot go into a wallet."),
             code="wallet.award_not_active",
             field="award",
         )
     if award.status != "active":
         raise Conflict(
-            f"The credential is {award.status}; it cannot go into a wallet.",
+            _not_active(str(award.status)),
             code="wallet.award_not_active",
             field="award",
         )
     return award
+
+
+def _not_active(status: str) -> str:
+    """Why an award of ``status`` cannot go into a wallet, in the active language: the page's
+    for the learner, English for the API (the site answers its paths in English)."""
+    if status == "revoked":
+        return gettext("The credential is revoked; it cannot go into a wallet.")
+    if status == "suspended":
+        return gettext("The credential is suspended; it cannot go into a wallet.")
+    return gettext("The credential is %(status)s; it cannot go into a wallet.") % {"status": status}
 
 
 # -- VC API exchanges ------------------------------------------------------------------------
