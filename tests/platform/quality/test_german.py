@@ -108,7 +108,7 @@ def test_the_summary_for_employers_speaks_the_pages_language() -> None:
     with translation.override("de"):
         summary = report.get_quality_summary(published)
         questions = [question for question, _ in summary.as_pairs()]
-    assert questions[0] == "Was die Inhaberin oder der Inhaber leisten musste"
+    assert questions[0] == "Welche Leistung die Inhaberin oder der Inhaber erbringen musste"
     assert summary.size == "2 ECTS-Leistungspunkte, 55 Stunden Lernzeit."
     assert summary.level.startswith("EQR-Niveau 6: fortgeschrittenes Wissen")
     assert "Die Prüfung ist beaufsichtigt." in summary.assessed
