@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, ngettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from microcred.assessment import figures as assessment
@@ -553,7 +553,7 @@ def _checked(version: Any, review: QAReview | None) -> str:
 
 
 def _on(moment: datetime) -> str:
-    return date_format(timezone.localtime(moment), "j F Y")
+    return date_format(timezone.localtime(moment), pgettext("date format", "j F Y"))
 
 
 def _and(names: list[str]) -> str:
