@@ -1,9 +1,12 @@
+from typing import cast
+
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class QualityConfig(AppConfig):
     name = "microcred.quality"
-    verbose_name = "Quality assurance"
+    verbose_name = _("Quality assurance")
 
     def ready(self) -> None:
         from microcred.catalogue.gates import register_gate
@@ -12,9 +15,15 @@ class QualityConfig(AppConfig):
 
         register_gate("quality", QualityGate())
 
+        # Lazy labels: registered once at start-up, each read in the language of the page that
+        # shows the dashboard.
         register_area(
-            label="Quality reviews", url_name="quality:studio-queue", roles=("qa_reviewer",)
+            label=cast(str, _("Quality reviews")),
+            url_name="quality:studio-queue",
+            roles=("qa_reviewer",),
         )
         register_area(
-            label="Credential inflation watch", url_name="quality:watch", roles=("qa_reviewer",)
+            label=cast(str, _("Credential inflation watch")),
+            url_name="quality:watch",
+            roles=("qa_reviewer",),
         )

@@ -8,8 +8,11 @@ several times; only an approved review lets it be published.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class QualitySettings(models.Model):
@@ -41,11 +44,27 @@ class QualitySettings(models.Model):
 
 
 class ReviewStatus(models.TextChoices):
-    RETURNED = "returned", "Returned with required changes"
-    INTERNAL_REVIEW = "internal_review", "In internal review"
-    EXTERNAL_REVIEW = "external_review", "In external review"
-    APPROVED = "approved", "Approved"
-    PUBLISHED = "published", "Published"
+    RETURNED = "returned", _("Returned with required changes")
+    INTERNAL_REVIEW = "internal_review", _("In internal review")
+    EXTERNAL_REVIEW = "external_review", _("In external review")
+    APPROVED = "approved", _("Approved")
+    PUBLISHED = "published", _("Published")
+
+
+# Each status as it reads after "is" in a sentence ("Version 2 is in internal review"): the
+# labels above start a line, and lower-casing them would break German nouns.
+STATUS_IN_SENTENCE: dict[str, Any] = {
+    ReviewStatus.RETURNED: _("returned with required changes"),
+    ReviewStatus.INTERNAL_REVIEW: _("in internal review"),
+    ReviewStatus.EXTERNAL_REVIEW: _("in external review"),
+    ReviewStatus.APPROVED: _("approved"),
+    ReviewStatus.PUBLISHED: _("published"),
+}
+
+
+def status_in_sentence(status: str) -> str:
+    """Return a review status as it reads inside a sentence, in the active language."""
+    return str(STATUS_IN_SENTENCE.get(status, status))
 
 
 class QAReview(models.Model):

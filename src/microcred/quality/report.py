@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Any
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext, ngettext, pgettext
+from django.utils.translation import gettext_lazy as _
 
 from microcred.assessment import figures as assessment
 from microcred.catalogue import services as catalogue
@@ -46,22 +48,34 @@ __all__ = [
 # The European Qualifications Framework's level descriptors (Council Recommendation of
 # 22 May 2017, Annex II), each in one line for readers who do not know the framework.
 EQF_LEVELS = {
-    1: "basic general knowledge and skills to carry out simple tasks under direct supervision",
-    2: "basic factual knowledge of a field, used to carry out routine tasks with some autonomy",
-    3: "knowledge of facts, principles and processes in a field; completes tasks and solves "
-    "routine problems on one's own",
-    4: "broad factual and theoretical knowledge; solves specific problems in a field and "
-    "supervises the routine work of others",
-    5: "comprehensive, specialised knowledge; finds creative solutions to abstract problems and "
-    "manages work that changes unpredictably (the level of short-cycle higher education)",
-    6: "advanced knowledge with a critical understanding of theories; solves complex, "
-    "unpredictable problems and takes responsibility for decisions (bachelor's degree level)",
-    7: "highly specialised knowledge, partly at the forefront of a field; solves new problems "
-    "with original thinking and leads complex work (master's degree level)",
-    8: "knowledge at the most advanced frontier of a field; extends it through original "
-    "research (doctoral level)",
+    1: _("basic general knowledge and skills to carry out simple tasks under direct supervision"),
+    2: _("basic factual knowledge of a field, used to carry out routine tasks with some autonomy"),
+    3: _(
+        "knowledge of facts, principles and processes in a field; completes tasks and solves "
+        "routine problems on one's own"
+    ),
+    4: _(
+        "broad factual and theoretical knowledge; solves specific problems in a field and "
+        "supervises the routine work of others"
+    ),
+    5: _(
+        "comprehensive, specialised knowledge; finds creative solutions to abstract problems and "
+        "manages work that changes unpredictably (the level of short-cycle higher education)"
+    ),
+    6: _(
+        "advanced knowledge with a critical understanding of theories; solves complex, "
+        "unpredictable problems and takes responsibility for decisions (bachelor's degree level)"
+    ),
+    7: _(
+        "highly specialised knowledge, partly at the forefront of a field; solves new problems "
+        "with original thinking and leads complex work (master's degree level)"
+    ),
+    8: _(
+        "knowledge at the most advanced frontier of a field; extends it through original "
+        "research (doctoral level)"
+    ),
 }
-SEVERITY_LABELS = {"error": "Blocking", "warning": "Warning", "advice": "Advice"}
+SEVERITY_LABELS = {"error": _("Blocking"), "warning": _("Warning"), "advice": _("Advice")}
 PASSED = (ReviewStatus.APPROVED, ReviewStatus.PUBLISHED)
 DECIDED = (ReviewStatus.RETURNED, *PASSED)
 
@@ -94,7 +108,7 @@ class CheckResult:
 
     @property
     def severity_label(self) -> str:
-        return SEVERITY_LABELS.get(self.severity, self.severity.capitalize())
+        return str(SEVERITY_LABELS.get(self.severity, self.severity.capitalize()))
 
 
 @dataclass(frozen=True)
@@ -190,7 +204,8 @@ def get_report(*, organisation: str, slug: str, number: int) -> QAReport:
         version = catalogue.get_version(organisation=organisation, slug=slug, number=number)
     except NotFound:
         raise NotFound(
-            f"No published version {number} of {organisation}/{slug}, so no QA report.",
+            gettext("No published version %(number)s of %(credential)s, so no QA report.")
+            % {"number": number, "credential": f"{organisation}/{slug}"},
             field="version",
         ) from None
     review = _published_review(version)
@@ -428,11 +443,11 @@ class QualitySummary:
 
     def as_pairs(self) -> list[tuple[str, str]]:
         return [
-            ("What the holder had to do", self.what),
-            ("How it was assessed", self.assessed),
-            ("Who checked it", self.checked),
-            ("How big it is", self.size),
-            ("At what level", self.level),
+            (gettext("What the holder had to do"), self.what),
+            (gettext("How it was assessed"), self.assessed),
+            (gettext("Who checked it"), self.checked),
+            (gettext("How big it is"), self.size),
+            (gettext("At what level"), self.level),
         ]
 
 
@@ -456,7 +471,7 @@ def _sentence(text: str) -> str:
 
 
 def _what(version: Any) -> str:
-    return _sentence(version.criteria) or "The issuer has not said what a holder must do."
+    return _sentence(version.criteria) or gettext("The issuer has not said what a holder must do.")
 
 
 def _assessed(version: Any) -> str:
@@ -465,79 +480,115 @@ def _assessed(version: Any) -> str:
     if rubric is not None:
         count = len(rubric.criteria.all())
         parts.append(
-            f"The work is marked against {count} criteri{'on' if count == 1 else 'a'}, "
-            "each with a minimum level to pass."
+            ngettext(
+                "The work is marked against %(count)s criterion, each with a minimum level "
+                "to pass.",
+                "The work is marked against %(count)s criteria, each with a minimum level to pass.",
+                count,
+            )
+            % {"count": count}
         )
     parts.append(
-        "The assessment is supervised."
+        gettext("The assessment is supervised.")
         if version.supervised
-        else "The assessment is not supervised."
+        else gettext("The assessment is not supervised.")
     )
     if version.identity_verification.strip():
         parts.append(
-            f"The holder's identity is checked: {_sentence(version.identity_verification)}"
+            gettext("The holder's identity is checked: %(how)s")
+            % {"how": _sentence(version.identity_verification)}
         )
     else:
-        parts.append("The holder's identity is not checked.")
+        parts.append(gettext("The holder's identity is not checked."))
     return " ".join(parts)
 
 
 def _checked(version: Any, review: QAReview | None) -> str:
+    """Who checked the version, in sentences whose parts each translation may order itself."""
     organisation = version.microcredential.organisation
     if review is None:
-        text = "It has not passed a quality review on this platform."
+        sentences = [gettext("It has not passed a quality review on this platform.")]
     else:
         frameworks = [
             rules.get_profile(profile_id).name
             for profile_id in review.profiles
             if profile_id != rules.COHERENCE
         ]
-        against = f" against the {_and(frameworks)}" if frameworks else ""
-        text = (
-            f"Before publication it passed automatic checks{against}, including checks that its "
-            "workload, credits, learning outcomes and assessment agree, and a review by a "
-            f"quality reviewer of {organisation.name} who did not write it"
+        against = (
+            gettext(" against the %(frameworks)s") % {"frameworks": _and(frameworks)}
+            if frameworks
+            else ""
         )
-        if review.reviewed_at:
-            text += f", on {_on(review.reviewed_at)}"
-        text += "."
-        if review.external_agency is not None:
-            text += (
-                f" {review.external_agency.name}, an independent quality agency, reviewed it too"
+        reviewed = (
+            gettext(", on %(date)s") % {"date": _on(review.reviewed_at)}
+            if review.reviewed_at
+            else ""
+        )
+        sentences = [
+            gettext(
+                "Before publication it passed automatic checks%(against)s, including checks "
+                "that its workload, credits, learning outcomes and assessment agree, and a "
+                "review by a quality reviewer of %(organisation)s who did not write "
+                "it%(reviewed)s."
             )
-            if review.external_reviewed_at:
-                text += f" on {_on(review.external_reviewed_at)}"
-            text += "."
+            % {"against": against, "organisation": organisation.name, "reviewed": reviewed}
+        ]
+        if review.external_agency is not None:
+            external = (
+                gettext(" on %(date)s") % {"date": _on(review.external_reviewed_at)}
+                if review.external_reviewed_at
+                else ""
+            )
+            sentences.append(
+                gettext("%(agency)s, an independent quality agency, reviewed it too%(reviewed)s.")
+                % {"agency": review.external_agency.name, "reviewed": external}
+            )
     vetted = services.get_quality_settings(organisation).vetted_at
     if vetted is not None:
-        text += f" The platform vetted {organisation.name} as an issuer on {_on(vetted)}."
-    return text
+        sentences.append(
+            gettext("The platform vetted %(organisation)s as an issuer on %(date)s.")
+            % {"organisation": organisation.name, "date": _on(vetted)}
+        )
+    return " ".join(sentences)
 
 
 def _on(moment: datetime) -> str:
-    return date_format(timezone.localtime(moment), "j F Y")
+    return date_format(timezone.localtime(moment), pgettext("date format", "j F Y"))
 
 
 def _and(names: list[str]) -> str:
-    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+    if len(names) == 1:
+        return names[0]
+    return gettext("%(first)s and %(last)s") % {
+        "first": ", ".join(names[:-1]),
+        "last": names[-1],
+    }
 
 
 def _size(version: Any) -> str:
     ects = next((c.value for c in version.credits.all() if c.system == "ECTS"), None)
     if version.workload_hours is not None:
-        credits = (
-            f"{format_amount(ects)} ECTS credits"
-            if ects is not None
-            else f"About {format_amount(credits_for('ECTS', version.workload_hours))} ECTS credits"
-        )
-        return f"{credits}, {format_amount(version.workload_hours)} hours of learning."
-    if ects is not None:
-        hours = format_range(*hours_for("ECTS", ects))
-        return f"About {format_amount(ects)} ECTS credits, {hours} hours of learning."
-    return "The issuer has not stated how much learning it takes."
+        hours = format_amount(version.workload_hours)
+        if ects is not None:
+            return gettext("%(credits)s ECTS credits, %(hours)s hours of learning.") % {
+                "credits": format_amount(ects),
+                "hours": hours,
+            }
+        credits = format_amount(credits_for("ECTS", version.workload_hours))
+    elif ects is not None:
+        credits, hours = format_amount(ects), format_range(*hours_for("ECTS", ects))
+    else:
+        return gettext("The issuer has not stated how much learning it takes.")
+    return gettext("About %(credits)s ECTS credits, %(hours)s hours of learning.") % {
+        "credits": credits,
+        "hours": hours,
+    }
 
 
 def _level(eqf_level: int | None) -> str:
     if eqf_level is None:
-        return "No level on the European Qualifications Framework is stated."
-    return f"EQF level {eqf_level}: {EQF_LEVELS[eqf_level]}."
+        return gettext("No level on the European Qualifications Framework is stated.")
+    return gettext("EQF level %(level)s: %(description)s.") % {
+        "level": eqf_level,
+        "description": EQF_LEVELS[eqf_level],
+    }

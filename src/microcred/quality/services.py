@@ -25,6 +25,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
 from microcred.accounts.services import User, check_platform_admin
 from microcred.audit.services import record_event
@@ -34,7 +35,12 @@ from microcred.frameworks import quality as rules
 from microcred.inputs import clean_text
 from microcred.organisations import services as organisations
 from microcred.organisations.services import Organisation, OrganisationType, Role
-from microcred.quality.models import QAReview, QualitySettings, ReviewStatus
+from microcred.quality.models import (
+    QAReview,
+    QualitySettings,
+    ReviewStatus,
+    status_in_sentence,
+)
 
 __all__ = [
     "BLOCKING",
@@ -137,7 +143,7 @@ def _clean_profiles(profiles: Any) -> list[str]:
     for index, profile in enumerate(profiles):
         if profile not in rules.PROFILES:
             raise InvalidInput(
-                f"There is no quality profile {profile!r}.",
+                gettext("There is no quality profile %(profile)s.") % {"profile": repr(profile)},
                 field=f"profiles[{index}]",
                 data={"profiles": list(rules.PROFILES)},
             )
@@ -160,17 +166,20 @@ def _clean_accreditations(accreditations: Any) -> list[dict[str, str]]:
             key: clean_text(given.get(key), f"{field}.{key}", limit=MAX_NOTE)
             for key in ACCREDITATION_KEYS
         }
-        for key in ("name", "body"):
-            if not item[key]:
-                raise InvalidInput(f"An accreditation needs its {key}.", field=f"{field}.{key}")
+        if not item["name"]:
+            raise InvalidInput(gettext("An accreditation needs its name."), field=f"{field}.name")
+        if not item["body"]:
+            raise InvalidInput(gettext("An accreditation needs its body."), field=f"{field}.body")
         if item["url"] and not item["url"].startswith(("https://", "http://")):
-            raise InvalidInput("The address must start with https://.", field=f"{field}.url")
+            raise InvalidInput(
+                gettext("The address must start with https://."), field=f"{field}.url"
+            )
         if item["valid_until"]:
             try:
                 date.fromisoformat(item["valid_until"])
             except ValueError:
                 raise InvalidInput(
-                    "Give the date as YYYY-MM-DD.", field=f"{field}.valid_until"
+                    gettext("Give the date as YYYY-MM-DD."), field=f"{field}.valid_until"
                 ) from None
         cleaned.append(item)
     return cleaned
@@ -187,18 +196,23 @@ def vet_organisation(
     now: datetime | None = None,
 ) -> QualitySettings:
     """Record a platform admin's vetting of an issuer; only a vetted issuer may publish."""
-    check_platform_admin(actor, "vet organisations")
+    check_platform_admin(actor, gettext("vet organisations"))
     answers = {
         "track_record": track_record,
         "subject_expertise": subject_expertise,
         "audience": audience,
     }
+    needed = {
+        "track_record": gettext("Vetting needs track record."),
+        "subject_expertise": gettext("Vetting needs subject expertise."),
+        "audience": gettext("Vetting needs audience."),
+    }
     for name, value in answers.items():
         if not isinstance(value, str) or not value.strip():
-            raise InvalidInput(f"Vetting needs {name.replace('_', ' ')}.", field=name)
+            raise InvalidInput(needed[name], field=name)
     if terms_agreed is not True:
         raise InvalidInput(
-            "The organisation must agree to the platform's terms.", field="terms_agreed"
+            gettext("The organisation must agree to the platform's terms."), field="terms_agreed"
         )
     with transaction.atomic():
         row, _ = QualitySettings.objects.select_for_update().get_or_create(
@@ -297,23 +311,31 @@ def submit_version(
         draft = _locked_version(actor, version, roles=SUBMIT_ROLES)
         if draft.status != "draft":
             raise Conflict(
-                f"Version {draft.number} is {draft.status}; only a draft can be submitted.",
+                gettext("Version %(number)s is not a draft; only a draft can be submitted.")
+                % {"number": draft.number},
                 code="qa.not_draft",
                 field="status",
             )
         latest = _latest(draft)
         if latest is not None and latest.status in (*OPEN_STATUSES, ReviewStatus.APPROVED):
             raise Conflict(
-                f"Version {draft.number} is {latest.get_status_display().lower()} already.",
+                gettext("Version %(number)s is %(status)s already.")
+                % {"number": draft.number, "status": status_in_sentence(latest.status)},
                 code="qa.already_submitted",
                 data={"status": latest.status},
             )
         findings = get_findings(draft, today=now.date())
         blocking = [finding for finding in findings if finding["severity"] == BLOCKING]
         if blocking and refuse_blocking:
-            count = f"{len(blocking)} blocking finding{'s' if len(blocking) != 1 else ''}"
             raise Conflict(
-                f"Not submitted: fix the {count} of the automatic checks first.",
+                ngettext(
+                    "Not submitted: fix the %(count)s blocking finding of the automatic checks "
+                    "first.",
+                    "Not submitted: fix the %(count)s blocking findings of the automatic checks "
+                    "first.",
+                    len(blocking),
+                )
+                % {"count": len(blocking)},
                 code="qa.blocking_findings",
                 field="findings",
                 data={"findings": blocking},
@@ -359,16 +381,21 @@ def invite_external_review(
         locked = _locked_review(actor, review, roles=REVIEW_ROLES)
         if locked.status != ReviewStatus.INTERNAL_REVIEW or locked.reviewed_at is not None:
             raise Conflict(
-                "An agency can be invited only while the internal review is open.",
+                gettext("An agency can be invited only while the internal review is open."),
                 code="qa.not_in_review",
                 data={"status": locked.status},
             )
         try:
             invited = organisations.get_organisation(agency)
         except NotFound:
-            raise InvalidInput(f"No organisation {agency!r}.", field="agency") from None
+            raise InvalidInput(
+                gettext("No organisation %(agency)s.") % {"agency": repr(agency)}, field="agency"
+            ) from None
         if invited.type != OrganisationType.QA_AGENCY:
-            raise InvalidInput(f"{invited.name} is not a quality assurance agency.", field="agency")
+            raise InvalidInput(
+                gettext("%(agency)s is not a quality assurance agency.") % {"agency": invited.name},
+                field="agency",
+            )
         locked.external_agency = invited
         locked.invited_by = _user(actor)
         locked.invited_at = now or timezone.now()
@@ -410,7 +437,8 @@ def decide_review(
         external = locked.status == ReviewStatus.EXTERNAL_REVIEW
         if locked.status not in OPEN_STATUSES:
             raise Conflict(
-                f"This review is {locked.get_status_display().lower()}; nothing to decide.",
+                gettext("This review is %(status)s; there is nothing to decide.")
+                % {"status": status_in_sentence(locked.status)},
                 code="qa.not_in_review",
                 data={"status": locked.status},
             )
@@ -424,13 +452,13 @@ def decide_review(
         note = clean_text(note, "note", limit=MAX_NOTE)
         if decision == "approve" and (unmet := [item["id"] for item in walked if not item["met"]]):
             raise InvalidInput(
-                "Approval needs every checklist item met; return it with changes instead.",
+                gettext("Approval needs every checklist item met; return it with changes instead."),
                 code="qa.checklist_unmet",
                 field=f"checklist.{unmet[0]}",
                 data={"unmet": unmet},
             )
         if decision == "return" and not note:
-            raise InvalidInput("Say which changes are required.", field="note")
+            raise InvalidInput(gettext("Say which changes are required."), field="note")
         if external:
             locked.external_reviewer = _user(actor)
             locked.external_reviewed_at = now
@@ -472,7 +500,10 @@ def _authorise_reviewer(actor: User, review: QAReview, *, external: bool) -> Non
     authors = {version.created_by_id, version.microcredential.created_by_id, review.submitted_by_id}
     if getattr(actor, "pk", None) in authors:
         raise Forbidden(
-            "You wrote or submitted this version; another QA reviewer must review it (four eyes).",
+            gettext(
+                "You wrote or submitted this version; another QA reviewer must review it "
+                "(four eyes)."
+            ),
             code="qa.four_eyes",
         )
 
@@ -495,11 +526,14 @@ def _clean_checklist(
     for item_id, text in items:
         answer = given.get(item_id)
         if not isinstance(answer, Mapping) or not isinstance(answer.get("met"), bool):
-            raise InvalidInput(f"Say whether this is met: {text}", field=f"checklist.{item_id}")
+            raise InvalidInput(
+                gettext("Say whether this is met: %(item)s") % {"item": text},
+                field=f"checklist.{item_id}",
+            )
         if answer["met"] and item_id in unmeetable:
             raise InvalidInput(
-                f"{text} cannot be met while the automatic checks find: "
-                f"{' '.join(unmeetable[item_id])}",
+                gettext("%(item)s cannot be met while the automatic checks find: %(findings)s")
+                % {"item": text, "findings": " ".join(unmeetable[item_id])},
                 code="qa.checklist_unmeetable",
                 field=f"checklist.{item_id}",
             )
@@ -528,9 +562,11 @@ def _clean_comments(comments: Sequence[Mapping[str, str]] | None) -> list[dict[s
         field = comment.get("field")
         text = clean_text(comment.get("text", ""), f"comments[{index}].text", limit=MAX_NOTE)
         if not isinstance(field, str) or not field.strip():
-            raise InvalidInput("Name the element commented on.", field=f"comments[{index}].field")
+            raise InvalidInput(
+                gettext("Name the element commented on."), field=f"comments[{index}].field"
+            )
         if not text:
-            raise InvalidInput("A comment needs a text.", field=f"comments[{index}].text")
+            raise InvalidInput(gettext("A comment needs a text."), field=f"comments[{index}].text")
         cleaned.append({"field": field.strip(), "text": text})
     return cleaned
 
@@ -545,8 +581,10 @@ def check_editable(version: Any) -> None:
     latest = _latest(version)
     if latest is not None and latest.status in OPEN_STATUSES:
         raise Conflict(
-            f"Version {version.number} is {latest.get_status_display().lower()}; it can change "
-            "once the reviewer has decided.",
+            gettext(
+                "Version %(number)s is %(status)s; it can change once the reviewer has decided."
+            )
+            % {"number": version.number, "status": status_in_sentence(latest.status)},
             code="qa.in_review",
             field="status",
             data={"status": latest.status},
@@ -559,20 +597,25 @@ def check_publishable(version: Any) -> None:
     organisation = version.microcredential.organisation
     if get_quality_settings(organisation).vetted_at is None:
         raise Conflict(
-            f"{organisation.name} has not been vetted by the platform yet; "
-            "it may publish once a platform admin has vetted it.",
+            gettext(
+                "%(organisation)s has not been vetted by the platform yet; "
+                "it may publish once a platform admin has vetted it."
+            )
+            % {"organisation": organisation.name},
             code="organisation.not_vetted",
         )
     latest = _latest(version)
     if latest is None or latest.status != ReviewStatus.APPROVED:
         raise Conflict(
-            f"Version {version.number} needs an approved quality review before it is published.",
+            gettext("Version %(number)s needs an approved quality review before it is published.")
+            % {"number": version.number},
             code="qa.not_approved",
             data={"status": latest.status if latest else None},
         )
     if latest.fingerprint != _fingerprint(version):
         raise Conflict(
-            f"Version {version.number} changed after its review was approved; submit it again.",
+            gettext("Version %(number)s changed after its review was approved; submit it again.")
+            % {"number": version.number},
             code="qa.changed_since_review",
         )
 
@@ -620,7 +663,11 @@ def access_review(
         return review
     review = get_latest_review(version)
     if review is None:
-        raise NotFound(f"Version {number} of {slug} has not been submitted.", field="version")
+        raise NotFound(
+            gettext("Version %(number)s of %(slug)s has not been submitted.")
+            % {"number": number, "slug": slug},
+            field="version",
+        )
     return review
 
 
@@ -766,7 +813,8 @@ def notify_reviews_due(*, today: date, now: datetime | None = None) -> list[Orga
             )
             if recipients:
                 send_mail(
-                    subject=f"Micro-credentials due for quality re-review: {organisation.name}",
+                    subject=gettext("Micro-credentials due for quality re-review: %(name)s")
+                    % {"name": organisation.name},
                     message=render_to_string(
                         "quality/email/reviews_due.txt",
                         {"organisation": organisation, "reviews": reviews, "today": today},

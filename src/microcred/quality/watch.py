@@ -29,6 +29,7 @@ from typing import Any
 
 from django.db.models import prefetch_related_objects
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from microcred.accounts.services import User, check_platform_admin
 from microcred.assessment import figures as assessment
@@ -102,7 +103,7 @@ def access_organisation_watch(actor: User, slug: str) -> Watch:
 
 def access_platform_watch(actor: User) -> Watch:
     """Return the watch of the whole platform, for platform admins."""
-    check_platform_admin(actor, "see the credential inflation watch of the whole platform")
+    check_platform_admin(actor, gettext("see the credential inflation watch of the whole platform"))
     return get_watch(None)
 
 

@@ -11,10 +11,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from microcred.accounts.auth import AuthenticatedHttpRequest
 from microcred.catalogue import services as catalogue
+from microcred.catalogue.fields import FIELDS_BY_NAME
 from microcred.catalogue.forms import DesignForms
 from microcred.core.pages import add_error, studio_page
 from microcred.errors import Conflict, InvalidInput, MicrocredError
@@ -23,11 +26,21 @@ from microcred.frameworks.quality.specification import FIELDS
 from microcred.organisations import services as organisations
 from microcred.organisations.services import Organisation, OrganisationType, Role
 from microcred.quality import services
-from microcred.quality.models import QAReview
+from microcred.quality.models import QAReview, ReviewStatus
 
 NOTE = forms.Textarea(attrs={"rows": 3})
 COMMENT_ROWS = 3
 ACCREDITATION_ROWS = 2
+# The elements of a specification a reviewer can comment on that the design form does not
+# label itself (it labels the others).
+OTHER_ELEMENTS = {
+    "outcomes": _("Learning outcomes"),
+    "credits": _("Credits"),
+    "rubric": _("Rubric"),
+    "organisation": _("Organisation"),
+    "number": _("Version number"),
+    "status": _("Status"),
+}
 
 
 # -- forms -----------------------------------------------------------------------------------
@@ -37,15 +50,16 @@ class ReviewForm(forms.Form):
     """The checklist of the review's profiles (met or not, with a note), and the decision."""
 
     decision = forms.ChoiceField(
-        choices=[("approve", "Approve"), ("return", "Return with required changes")],
+        label=_("Decision"),
+        choices=[("approve", _("Approve")), ("return", _("Return with required changes"))],
         widget=forms.RadioSelect,
     )
     note = forms.CharField(
-        label="Required changes",
+        label=_("Required changes"),
         widget=NOTE,
         required=False,
         max_length=5000,
-        help_text="Needed to return it: what the designer must change.",
+        help_text=_("Needed to return it: what the designer must change."),
     )
 
     def __init__(self, data: Any, *, items: list[tuple[str, str]]) -> None:
@@ -54,16 +68,18 @@ class ReviewForm(forms.Form):
         for item_id, text in items:
             self.fields[f"met:{item_id}"] = forms.TypedChoiceField(
                 label=text,
-                choices=[("yes", "Met"), ("no", "Not met")],
+                choices=[("yes", gettext("Met")), ("no", gettext("Not met"))],
                 coerce=lambda value: value == "yes",
                 widget=forms.RadioSelect,
             )
             self.fields[f"note:{item_id}"] = forms.CharField(
-                label=f"Note on: {text}", required=False, max_length=5000
+                label=gettext("Note on: %(item)s") % {"item": text},
+                required=False,
+                max_length=5000,
             )
 
     def checklist_rows(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
-        return [(self[f"met:{item_id}"], self[f"note:{item_id}"]) for item_id, _ in self.items]
+        return [(self[f"met:{item_id}"], self[f"note:{item_id}"]) for item_id, _text in self.items]
 
     def checklist(self) -> dict[str, dict[str, Any]]:
         return {
@@ -71,7 +87,7 @@ class ReviewForm(forms.Form):
                 "met": self.cleaned_data[f"met:{item_id}"],
                 "note": self.cleaned_data[f"note:{item_id}"],
             }
-            for item_id, _ in self.items
+            for item_id, _text in self.items
         }
 
     def show_error(self, error: MicrocredError) -> None:
@@ -85,23 +101,30 @@ class ReviewForm(forms.Form):
             add_error(self, error)
 
 
+def _element_label(name: str) -> Any:
+    """The label the design form gives an element of the specification, in the page's language."""
+    if name in FIELDS_BY_NAME:
+        return FIELDS_BY_NAME[name].label
+    return OTHER_ELEMENTS.get(name, name.replace("_", " ").capitalize())
+
+
 class CommentForm(forms.Form):
     """A reviewer's comment on one element of the specification."""
 
     field = forms.ChoiceField(
-        label="Element",
+        label=_("Element"),
         required=False,
-        choices=[("", "—"), *((name, name.replace("_", " ").capitalize()) for name in FIELDS)],
+        choices=[("", "—"), *((name, _element_label(name)) for name in FIELDS)],
     )
-    text = forms.CharField(label="Comment", required=False, widget=NOTE, max_length=5000)
+    text = forms.CharField(label=_("Comment"), required=False, widget=NOTE, max_length=5000)
 
     def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
         if data.get("text") and not data.get("field"):
-            self.add_error("field", "Choose the element this comment is about.")
+            self.add_error("field", gettext("Choose the element this comment is about."))
         if data.get("field") and not data.get("text"):
-            self.add_error("text", "Write the comment, or leave the element empty.")
+            self.add_error("text", gettext("Write the comment, or leave the element empty."))
         return data
 
 
@@ -117,7 +140,7 @@ def _comments(formset: Any) -> list[dict[str, str]]:
 
 
 class InviteForm(forms.Form):
-    agency = forms.ChoiceField(label="Quality assurance agency")
+    agency = forms.ChoiceField(label=_("Quality assurance agency"))
 
     def __init__(self, data: Any = None) -> None:
         super().__init__(data)
@@ -130,13 +153,13 @@ class InviteForm(forms.Form):
 
 class SettingsForm(forms.Form):
     profiles = forms.MultipleChoiceField(
-        label="Quality profiles its micro-credentials must meet",
+        label=_("Quality profiles its micro-credentials must meet"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Beyond those the platform requires of every organisation.",
+        help_text=_("Beyond those the platform requires of every organisation."),
     )
     qa_process = forms.CharField(
-        label="Its quality assurance process, in its own words",
+        label=_("Its quality assurance process, in its own words"),
         required=False,
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 6}),
@@ -153,11 +176,14 @@ class SettingsForm(forms.Form):
 
 
 class AccreditationForm(forms.Form):
-    name = forms.CharField(required=False, max_length=300)
-    body = forms.CharField(label="Accrediting body", required=False, max_length=300)
-    url = forms.URLField(label="Web address", required=False, assume_scheme="https")
+    name = forms.CharField(label=_("Name"), required=False, max_length=300)
+    body = forms.CharField(label=_("Accrediting body"), required=False, max_length=300)
+    url = forms.URLField(label=_("Web address"), required=False, assume_scheme="https")
     valid_until = forms.DateField(
-        label="Valid until", required=False, help_text="YYYY-MM-DD", widget=forms.DateInput
+        label=_("Valid until"),
+        required=False,
+        help_text=_("YYYY-MM-DD"),
+        widget=forms.DateInput,
     )
 
     def accreditation(self) -> dict[str, str] | None:
@@ -247,11 +273,7 @@ def review(
             except (InvalidInput, Conflict) as error:
                 form.show_error(error)
             else:
-                messages.success(
-                    request,
-                    f"Version {number} of {decided.version.title} is "
-                    f"{decided.get_status_display().lower()}.",
-                )
+                messages.success(request, _decided_message(decided))
                 return redirect("quality:studio-queue", slug=_queue_of(request, decided).slug)
         status = 400
     return render(
@@ -272,6 +294,18 @@ def review(
     )
 
 
+def _decided_message(review: QAReview) -> str:
+    """What the reviewer reads after deciding: where the version now stands."""
+    values = {"number": review.version.number, "title": review.version.title}
+    if review.status == ReviewStatus.RETURNED:
+        text = gettext("Version %(number)s of %(title)s is returned with required changes.")
+    elif review.status == ReviewStatus.EXTERNAL_REVIEW:
+        text = gettext("Version %(number)s of %(title)s is in external review.")
+    else:
+        text = gettext("Version %(number)s of %(title)s is approved.")
+    return text % values
+
+
 def _queue_of(request: HttpRequest, review: QAReview) -> Organisation:
     """The queue the reviewer works from: the agency's for its reviewers, else the issuer's."""
     agency = review.external_agency
@@ -288,7 +322,7 @@ def invite(
     found = services.access_review(request.user, slug, credential, number)
     form = InviteForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose a quality assurance agency.")
+        messages.error(request, gettext("Choose a quality assurance agency."))
         return redirect(_review_url(found))
     try:
         invited = services.invite_external_review(
@@ -299,7 +333,11 @@ def invite(
     else:
         agency = invited.external_agency
         assert agency is not None, "an invited review names its agency"
-        messages.success(request, f"{agency.name} is invited; it reviews after your approval.")
+        messages.success(
+            request,
+            gettext("%(agency)s is invited; it reviews after your approval.")
+            % {"agency": agency.name},
+        )
     return redirect(_review_url(found))
 
 
@@ -321,7 +359,10 @@ def submit(
             request, " ".join([error.message, *(finding["message"] for finding in findings)])
         )
     else:
-        messages.success(request, f"Version {number} is submitted for quality review.")
+        messages.success(
+            request,
+            gettext("Version %(number)s is submitted for quality review.") % {"number": number},
+        )
     return redirect(_design_url(slug, credential, number))
 
 
@@ -342,7 +383,7 @@ def draft_findings(
         catalogue.get_outcomes(version),
         catalogue.get_rubric(version),
     )
-    problem = "Some fields are not valid yet; these are the findings of the saved draft."
+    problem = gettext("Some fields are not valid yet; these are the findings of the saved draft.")
     if forms_.is_valid():
         try:
             found = services.get_draft_findings(version, forms_.changes())
@@ -386,7 +427,7 @@ def quality_settings(request: AuthenticatedHttpRequest, slug: str) -> HttpRespon
             except InvalidInput as error:
                 add_error(form, error)
             else:
-                messages.success(request, "The quality settings are saved.")
+                messages.success(request, gettext("The quality settings are saved."))
                 return redirect("quality:studio-settings", slug=slug)
         status = 400
     return render(

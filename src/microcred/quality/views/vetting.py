@@ -10,6 +10,8 @@ from django.db.models import prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from microcred.accounts.auth import AuthenticatedHttpRequest
 from microcred.accounts.services import check_platform_admin
@@ -19,31 +21,37 @@ from microcred.organisations import services as organisations
 from microcred.organisations.services import Organisation
 from microcred.quality import services
 
-WHAT = "vet organisations"
+
+def _what() -> str:
+    """What a person who is not a platform admin was refused, in the page's language."""
+    return gettext("vet organisations")
 
 
 class VettingForm(forms.Form):
     """What a platform admin found out about an issuer; the service checks every answer."""
 
     track_record = forms.CharField(
+        label=_("Track record"),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
-        help_text="What it has taught or certified before, for how long, with what results.",
+        help_text=_("What it has taught or certified before, for how long, with what results."),
     )
     subject_expertise = forms.CharField(
+        label=_("Subject expertise"),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
-        help_text="The subjects it is competent to certify, and how that shows.",
+        help_text=_("The subjects it is competent to certify, and how that shows."),
     )
     audience = forms.CharField(
+        label=_("Audience"),
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
-        help_text="Who its micro-credentials are for.",
+        help_text=_("Who its micro-credentials are for."),
     )
     terms_agreed = forms.BooleanField(
-        label="The organisation agrees to the platform's terms",
+        label=_("The organisation agrees to the platform's terms"),
         required=False,
-        help_text="Required: it has accepted the terms for issuers on this platform.",
+        help_text=_("Required: it has accepted the terms for issuers on this platform."),
     )
 
     @staticmethod
@@ -60,7 +68,7 @@ class VettingForm(forms.Form):
 @studio_page
 def vetting_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """List every organisation with its vetting status, the unvetted first."""
-    check_platform_admin(request.user, WHAT)
+    check_platform_admin(request.user, _what())
     found = organisations.get_organisations()
     prefetch_related_objects(found, "quality__vetted_by")
     rows = [
@@ -74,7 +82,7 @@ def vetting_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 @studio_page
 def vetting_organisation(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """Show what the platform knows of an organisation and record (or renew) its vetting."""
-    check_platform_admin(request.user, WHAT)
+    check_platform_admin(request.user, _what())
     organisation = organisations.get_organisation(slug)
     if request.method != "POST":
         form = VettingForm(initial=VettingForm.initial_for(organisation))
@@ -88,7 +96,11 @@ def vetting_organisation(request: AuthenticatedHttpRequest, slug: str) -> HttpRe
         except InvalidInput as error:
             add_error(form, error)
         else:
-            messages.success(request, f"{organisation.name} is vetted and may publish.")
+            messages.success(
+                request,
+                gettext("%(organisation)s is vetted and may publish.")
+                % {"organisation": organisation.name},
+            )
             return redirect("quality:vetting")
     return _render(request, organisation, form, status=400)
 
