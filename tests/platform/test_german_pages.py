@@ -152,7 +152,7 @@ def test_a_browser_asking_for_german_gets_german(client: Client) -> None:
     assert '<html lang="en"' in client.get("/").content.decode()
 
 
-@pytest.mark.parametrize("path", ["/api/v1/catalogue", "/ims/ob/v3p0/discovery"])
+@pytest.mark.parametrize("path", ["/api/v1/catalogue", "/ims/ob/v3p0/discovery", "/oid4vci/nonce"])
 def test_the_apis_answer_in_english_whatever_the_client_asks(client: Client, path: str) -> None:
     response = client.get(path, HTTP_ACCEPT_LANGUAGE="de", HTTP_COOKIE="django_language=de")
     assert response["Content-Language"] == "en"

@@ -10,7 +10,6 @@ from urllib.parse import urlsplit
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.utils import translation
 from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
@@ -56,14 +55,6 @@ class ConsentView(AuthorizationView):
     """
 
     template_name = "obapi/consent.html"
-
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        """Ask in the visitor's language: the site answers its OAuth endpoints in English, as
-        programs read them, but this one is a page a person reads."""
-        language = translation.get_language_from_request(request)
-        translation.activate(language)
-        request.LANGUAGE_CODE = language
-        return super().dispatch(request, *args, **kwargs)
 
     def validate_authorization_request(self, request: HttpRequest) -> tuple[list[str], dict]:
         """Refuse a PKCE challenge other than S256 before the learner is asked, not after.

@@ -13,15 +13,27 @@ from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 
 # The roots of the machine interfaces: the REST API and its documentation, the Open Badges
-# API, its OAuth endpoints and the well-known documents.
-MACHINE_PATHS = ("/api/", "/ims/", "/oauth/", "/.well-known/")
+# API, its OAuth endpoints, the wallet protocols (VC API exchanges, OpenID for VC Issuance)
+# and the well-known documents.
+MACHINE_PATHS = (
+    "/api/",
+    "/ims/",
+    "/oauth/",
+    "/workflows/",
+    "/interactions/",
+    "/oid4vci/",
+    "/.well-known/",
+)
+# Pages a person reads under those roots: the learner's consent to a connecting application.
+PAGES_UNDER_MACHINE_PATHS = ("/oauth/authorize",)
 
 
 class InterfaceLanguage(LocaleMiddleware):
     """Django's locale middleware for pages; English for the machine interfaces."""
 
     def process_request(self, request: HttpRequest) -> None:
-        if request.path_info.startswith(MACHINE_PATHS):
+        path = request.path_info
+        if path.startswith(MACHINE_PATHS) and not path.startswith(PAGES_UNDER_MACHINE_PATHS):
             translation.activate(settings.LANGUAGE_CODE)
             request.LANGUAGE_CODE = settings.LANGUAGE_CODE
             return
