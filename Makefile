@@ -74,9 +74,9 @@ messages: $(DEV_STAMP)
 	@for app in $(APPS_WITH_TEXT); do \
 		mkdir -p src/microcred/$$app/locale && \
 		(cd src/microcred/$$app && DJANGO_SETTINGS_MODULE=microcred.site.settings MICROCRED_DATA_DIR=$(CURDIR)/var \
-			$(CURDIR)/$(BIN)/django-admin makemessages --locale de --no-obsolete --no-location) || exit 1; \
+			$(abspath $(BIN))/django-admin makemessages --locale de --no-obsolete --no-location) || exit 1; \
 	done
-	cd src/microcred && DJANGO_SETTINGS_MODULE=microcred.site.settings MICROCRED_DATA_DIR=$(CURDIR)/var $(CURDIR)/$(BIN)/django-admin compilemessages --locale de
+	cd src/microcred && DJANGO_SETTINGS_MODULE=microcred.site.settings MICROCRED_DATA_DIR=$(CURDIR)/var $(abspath $(BIN))/django-admin compilemessages --locale de
 
 clean:
 	rm -rf $(VENV) var .pytest_cache
