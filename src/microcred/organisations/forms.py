@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from microcred.frameworks.places import COUNTRIES
+from microcred.organisations.countries import country_choices
 from microcred.organisations.models import Organisation, OrganisationType, Role
 from microcred.organisations.profile import ACCREDITATION_KEYS, IDENTIFIER_KEYS
 
@@ -39,13 +39,16 @@ def _entries_to_lines(entries: list[dict[str, str]], keys: tuple[str, ...]) -> s
     return "\n".join(line.rstrip(" |") for line in lines)
 
 
+def _country_choices() -> list[tuple[str, str]]:
+    """Read each time a form is made, so the names follow the visitor's language."""
+    return [("", gettext("Choose a country")), *country_choices()]
+
+
 class ProfileForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     legal_name = forms.CharField(label=_("Legal name"), max_length=300, required=False)
     type = forms.ChoiceField(label=_("Type"), choices=OrganisationType.choices)
-    country = forms.ChoiceField(
-        label=_("Country"), choices=[("", _("Choose a country")), *COUNTRIES]
-    )
+    country = forms.ChoiceField(label=_("Country"), choices=_country_choices)
     region = forms.CharField(label=_("Region"), max_length=100, required=False)
     url = forms.CharField(label=_("Website"), required=False, help_text="https://…")
     email = forms.CharField(label=_("Contact email address"), required=False)

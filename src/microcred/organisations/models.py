@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from microcred.frameworks.places import COUNTRY_NAMES
+from microcred.organisations.countries import country_name
 
 
 class OrganisationType(models.TextChoices):
@@ -59,9 +59,9 @@ class Organisation(models.Model):
 
     @property
     def country_name(self) -> str:
-        """The country in words for the pages; the stored code itself when ISO has no such code
-        (a value from before codes were checked)."""
-        return COUNTRY_NAMES.get(self.country, self.country)
+        """The country in words for the pages, in the visitor's language; the stored code itself
+        when ISO has no such code (a value from before codes were checked)."""
+        return country_name(self.country)
 
 
 class Role(models.TextChoices):

@@ -38,6 +38,7 @@ def test_the_public_profile_is_in_german_and_its_description_as_written(german, 
     assert "Hochschule" in page and "Für Prüfende" in page and "DID-Dokument" in page
     assert "For verifiers" not in page and "University or college" not in page
     assert "A university in Utrecht." in page
+    assert "Niederlande" in page and "Netherlands" not in page  # its country, in German
     listing = german.get("/orgs/").text
     assert "Organisationen" in listing and "The organisations that issue" not in listing
 
@@ -79,3 +80,15 @@ def test_the_invitation_email_and_page_are_in_german(german, owner, organisation
     page = german.get(f"/invitations/{token}").text
     assert "Utrecht University beitreten" in page and "Ihr Konto anlegen" in page
     assert "Create your account" not in page
+
+
+def test_the_profile_form_lists_the_countries_by_their_german_names(german, owner, organisation):
+    german.force_login(owner)
+    page = german.get("/studio/orgs/uu/profile").text
+    assert '<option value="NL" selected>Niederlande</option>' in page
+    assert page.index(">Oman<") < page.index(">Österreich<") < page.index(">Pakistan<")
+    assert "Bosnia and Herzegovina" not in page
+    response = german.post("/studio/orgs/uu/profile", {"name": "Utrecht University"})
+    assert response.status_code == 400
+    field = response.context["form"]["type"]
+    assert field.label == "Art" and field.errors == ["Dieses Feld ist zwingend erforderlich."]
