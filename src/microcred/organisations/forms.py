@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
-from microcred.frameworks.places import COUNTRIES
+from microcred.organisations.countries import country_choices
 from microcred.organisations.models import Organisation, OrganisationType, Role
 from microcred.organisations.profile import ACCREDITATION_KEYS, IDENTIFIER_KEYS
 
@@ -20,8 +22,13 @@ def _lines_to_entries(text: str, keys: tuple[str, ...]) -> list[dict[str, str]]:
         parts = [part.strip() for part in line.split("|")]
         if len(parts) > len(keys):
             raise forms.ValidationError(
-                f"Line {number} has {len(parts)} parts; write at most {len(keys)}: "
-                f"{' | '.join(keys)}."
+                gettext("Line %(number)s has %(parts)s parts; write at most %(most)s: %(keys)s.")
+                % {
+                    "number": number,
+                    "parts": len(parts),
+                    "most": len(keys),
+                    "keys": " | ".join(keys),
+                }
             )
         entries.append({key: part for key, part in zip(keys, parts, strict=False) if part})
     return entries
@@ -32,34 +39,45 @@ def _entries_to_lines(entries: list[dict[str, str]], keys: tuple[str, ...]) -> s
     return "\n".join(line.rstrip(" |") for line in lines)
 
 
+def _country_choices() -> list[tuple[str, str]]:
+    """Read each time a form is made, so the names follow the visitor's language."""
+    return [("", gettext("Choose a country")), *country_choices()]
+
+
 class ProfileForm(forms.Form):
-    name = forms.CharField(max_length=200)
-    legal_name = forms.CharField(max_length=300, required=False)
-    type = forms.ChoiceField(choices=OrganisationType.choices)
-    country = forms.ChoiceField(choices=[("", "Choose a country"), *COUNTRIES])
-    region = forms.CharField(max_length=100, required=False)
-    url = forms.CharField(label="Website", required=False, help_text="https://…")
-    email = forms.CharField(label="Contact email address", required=False)
-    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    name = forms.CharField(label=_("Name"), max_length=200)
+    legal_name = forms.CharField(label=_("Legal name"), max_length=300, required=False)
+    type = forms.ChoiceField(label=_("Type"), choices=OrganisationType.choices)
+    country = forms.ChoiceField(label=_("Country"), choices=_country_choices)
+    region = forms.CharField(label=_("Region"), max_length=100, required=False)
+    url = forms.CharField(label=_("Website"), required=False, help_text="https://…")
+    email = forms.CharField(label=_("Contact email address"), required=False)
+    description = forms.CharField(
+        label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
     accreditations = forms.CharField(
+        label=_("Accreditations"),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
-        help_text="One per line: what it is accredited as or for | accrediting body | web address.",
+        help_text=_(
+            "One per line: what it is accredited as or for | accrediting body | web address."
+        ),
     )
     identifiers = forms.CharField(
+        label=_("Identifiers"),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
-        help_text=(
+        help_text=_(
             "One per line: identifier | type. Types are Open Badges identifier types "
             "(sourcedId, systemId, …) or extensions such as ext:ErasmusCode or ext:PIC."
         ),
     )
 
     eidas_identifier = forms.CharField(
-        label="eIDAS legal identifier",
+        label=_("eIDAS legal identifier"),
         max_length=200,
         required=False,
-        help_text="For European Digital Credentials (Europass), such as BE/BE/0123456789.",
+        help_text=_("For European Digital Credentials (Europass), such as BE/BE/0123456789."),
     )
 
     def clean_accreditations(self) -> list[dict[str, str]]:
@@ -87,21 +105,26 @@ class ProfileForm(forms.Form):
 
 class NewOrganisationForm(ProfileForm):
     slug = forms.CharField(
+        label=_("Slug"),
         max_length=60,
         required=False,
-        help_text="Lowercase letters, digits and hyphens; part of its DID and web address. "
-        "Made from the name when empty. It cannot change later.",
+        help_text=_(
+            "Lowercase letters, digits and hyphens; part of its DID and web address. "
+            "Made from the name when empty. It cannot change later."
+        ),
     )
     owner = forms.CharField(
-        label="First owner",
+        label=_("First owner"),
         required=False,
-        help_text="Username or email address of an existing account; you when empty.",
+        help_text=_("Username or email address of an existing account; you when empty."),
     )
     field_order = ["name", "slug", "owner"]
 
 
 class MemberRolesForm(forms.Form):
-    roles = forms.MultipleChoiceField(choices=Role.choices, widget=forms.CheckboxSelectMultiple)
+    roles = forms.MultipleChoiceField(
+        label=_("Roles"), choices=Role.choices, widget=forms.CheckboxSelectMultiple
+    )
 
 
 class CompromiseForm(forms.Form):
@@ -109,11 +132,12 @@ class CompromiseForm(forms.Form):
     verifying (:meth:`say_signed`) and asks to be confirmed."""
 
     reason = forms.CharField(
+        label=_("Reason"),
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="What happened; it is kept in the audit log.",
+        help_text=_("What happened; it is kept in the audit log."),
     )
     confirm = forms.BooleanField(
-        error_messages={"required": "Tick the box to confirm that the key is compromised."},
+        error_messages={"required": _("Tick the box to confirm that the key is compromised.")},
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -122,38 +146,48 @@ class CompromiseForm(forms.Form):
 
     def say_signed(self, signed: int | None) -> None:
         """Put into the confirmation how many credentials the key signed."""
-        credentials = (
-            "every credential it signed"
-            if signed is None
-            else f"the {signed} credential{'' if signed == 1 else 's'} it signed"
-        )
+        if signed is None:
+            label = gettext(
+                "I understand: the key leaves the DID document and every credential it signed "
+                "stops verifying for everyone, for good; they must be issued again."
+            )
+        else:
+            label = ngettext(
+                "I understand: the key leaves the DID document and the %(count)s credential it "
+                "signed stops verifying for everyone, for good; they must be issued again.",
+                "I understand: the key leaves the DID document and the %(count)s credentials it "
+                "signed stop verifying for everyone, for good; they must be issued again.",
+                signed,
+            ) % {"count": signed}
         # On the bound field too: a form already validated has made it with the old label.
-        self.fields["confirm"].label = self["confirm"].label = (
-            f"I understand: the key leaves the DID document and {credentials} stop"
-            f"{'s' if signed == 1 else ''} verifying for everyone, for good; they must be "
-            "issued again."
-        )
+        self.fields["confirm"].label = self["confirm"].label = label
 
 
 class InviteForm(forms.Form):
     email = forms.CharField(
-        label="Email address",
-        help_text="They receive a link that works once, for 7 days; with it they sign in or "
-        "create their account and join.",
+        label=_("Email address"),
+        help_text=_(
+            "They receive a link that works once, for 7 days; with it they sign in or "
+            "create their account and join."
+        ),
     )
-    roles = forms.MultipleChoiceField(choices=Role.choices, widget=forms.CheckboxSelectMultiple)
+    roles = forms.MultipleChoiceField(
+        label=_("Roles"), choices=Role.choices, widget=forms.CheckboxSelectMultiple
+    )
 
 
 class InvitedAccountForm(forms.Form):
     """The account of an invited person who has none; the service checks the password against
     the platform's password validators."""
 
-    display_name = forms.CharField(label="Your name", max_length=200)
+    display_name = forms.CharField(label=_("Your name"), max_length=200)
     password = forms.CharField(
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}), strip=False
+        label=_("Password"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        strip=False,
     )
     password_again = forms.CharField(
-        label="Password again",
+        label=_("Password again"),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         strip=False,
     )
@@ -165,5 +199,7 @@ class InvitedAccountForm(forms.Form):
             and cleaned.get("password_again")
             and cleaned["password"] != cleaned["password_again"]
         ):
-            self.add_error("password_again", "The two passwords differ; type the same twice.")
+            self.add_error(
+                "password_again", gettext("The two passwords differ; type the same twice.")
+            )
         return cleaned

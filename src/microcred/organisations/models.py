@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
-from microcred.frameworks.places import COUNTRY_NAMES
+from microcred.organisations.countries import country_name
 
 
 class OrganisationType(models.TextChoices):
-    UNIVERSITY = "university", "University or college"
-    VET_PROVIDER = "vet_provider", "Vocational education and training provider"
-    PROFESSIONAL_BODY = "professional_body", "Professional body"
-    PROFESSIONAL_LEARNING = "professional_learning", "Professional learning provider"
-    EMPLOYER = "employer", "Employer"
-    QA_AGENCY = "qa_agency", "Quality assurance agency"
-    OTHER = "other", "Other"
+    UNIVERSITY = "university", _("University or college")
+    VET_PROVIDER = "vet_provider", _("Vocational education and training provider")
+    PROFESSIONAL_BODY = "professional_body", _("Professional body")
+    PROFESSIONAL_LEARNING = "professional_learning", _("Professional learning provider")
+    EMPLOYER = "employer", _("Employer")
+    QA_AGENCY = "qa_agency", _("Quality assurance agency")
+    OTHER = "other", _("Other")
 
 
 class Organisation(models.Model):
@@ -58,18 +59,18 @@ class Organisation(models.Model):
 
     @property
     def country_name(self) -> str:
-        """The country in words for the pages; the stored code itself when ISO has no such code
-        (a value from before codes were checked)."""
-        return COUNTRY_NAMES.get(self.country, self.country)
+        """The country in words for the pages, in the visitor's language; the stored code itself
+        when ISO has no such code (a value from before codes were checked)."""
+        return country_name(self.country)
 
 
 class Role(models.TextChoices):
-    OWNER = "owner", "Owner"
-    DESIGNER = "designer", "Designer"
-    QA_REVIEWER = "qa_reviewer", "QA reviewer"
-    ASSESSOR = "assessor", "Assessor"
-    REGISTRAR = "registrar", "Registrar"
-    EVALUATOR = "evaluator", "Evaluator"
+    OWNER = "owner", _("Owner")
+    DESIGNER = "designer", _("Designer")
+    QA_REVIEWER = "qa_reviewer", _("QA reviewer")
+    ASSESSOR = "assessor", _("Assessor")
+    REGISTRAR = "registrar", _("Registrar")
+    EVALUATOR = "evaluator", _("Evaluator")
 
 
 class Membership(models.Model):
@@ -96,9 +97,9 @@ class Membership(models.Model):
 
 
 class KeyStatus(models.TextChoices):
-    ACTIVE = "active", "Active"
-    RETIRED = "retired", "Retired"
-    COMPROMISED = "compromised", "Compromised"
+    ACTIVE = "active", _("Active")
+    RETIRED = "retired", _("Retired")
+    COMPROMISED = "compromised", _("Compromised")
 
 
 class SigningKey(models.Model):

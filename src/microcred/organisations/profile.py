@@ -14,6 +14,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 from django.db import models
+from django.utils.translation import gettext
 
 from microcred.errors import InvalidInput
 from microcred.frameworks.places import country_code
@@ -52,14 +53,16 @@ def _url(value: Any, field: str) -> str:
             _web_address(value)
         except ValidationError:
             raise InvalidInput(
-                f"{field} must be a web address starting with https:// or http://.", field=field
+                gettext("%(field)s must be a web address starting with https:// or http://.")
+                % {"field": field},
+                field=field,
             ) from None
     return value
 
 
 def _name(value: Any) -> str:
     if isinstance(value, str) and not value.strip():
-        raise InvalidInput("The organisation needs a name.", field="name")
+        raise InvalidInput(gettext("The organisation needs a name."), field="name")
     return clean_text(value, "name", required=True, limit=_max_length("name"))
 
 
@@ -76,7 +79,9 @@ def _type(value: Any) -> str:
 def _country(value: Any) -> str:
     code = country_code(value, "country")
     if not code:
-        raise InvalidInput("country is required: the organisation's country.", field="country")
+        raise InvalidInput(
+            gettext("country is required: the organisation's country."), field="country"
+        )
     return code
 
 
@@ -86,7 +91,10 @@ def _email(value: Any) -> str:
         try:
             validate_email(value)
         except ValidationError:
-            raise InvalidInput(f"{value!r} is not an email address.", field="email") from None
+            raise InvalidInput(
+                gettext("%(email)s is not an email address.") % {"email": repr(value)},
+                field="email",
+            ) from None
     return value
 
 
@@ -120,7 +128,8 @@ def _entries(
 def _accreditation(entry: dict[str, str], path: str) -> None:
     if not entry.get("name"):
         raise InvalidInput(
-            f"{path}.name is required: what the organisation is accredited as or for.",
+            gettext("%(path)s.name is required: what the organisation is accredited as or for.")
+            % {"path": path},
             field=f"{path}.name",
         )
     if "url" in entry:
@@ -130,12 +139,18 @@ def _accreditation(entry: dict[str, str], path: str) -> None:
 def _identifier(entry: dict[str, str], path: str) -> None:
     """Check an identifier as OB 3.0 ``IdentifierEntry`` (appendix B, IdentifierTypeEnum)."""
     if not entry.get("identifier"):
-        raise InvalidInput(f"{path}.identifier is required.", field=f"{path}.identifier")
+        raise InvalidInput(
+            gettext("%(path)s.identifier is required.") % {"path": path},
+            field=f"{path}.identifier",
+        )
     kind = entry.get("identifierType", "")
     if kind not in IDENTIFIER_TYPES and not kind.startswith(EXTENSION_PREFIX):
         raise InvalidInput(
-            f"{path}.identifierType {kind!r} is not an Open Badges identifier type: use one of "
-            f"{', '.join(sorted(IDENTIFIER_TYPES))}, or an extension such as ext:ErasmusCode.",
+            gettext(
+                "%(path)s.identifierType %(kind)s is not an Open Badges identifier type: use one "
+                "of %(types)s, or an extension such as ext:ErasmusCode."
+            )
+            % {"path": path, "kind": repr(kind), "types": ", ".join(sorted(IDENTIFIER_TYPES))},
             field=f"{path}.identifierType",
         )
 
@@ -149,8 +164,10 @@ def _eidas(value: Any) -> str:
     text = clean_text(value, "eidas_identifier", limit=_max_length("eidas_identifier"))
     if text and not EIDAS_IDENTIFIER.fullmatch(text):
         raise InvalidInput(
-            "eidas_identifier must be an eIDAS legal person identifier such as BE/BE/0123456789 "
-            "(two country codes and the identifier, separated by slashes).",
+            gettext(
+                "eidas_identifier must be an eIDAS legal person identifier such as "
+                "BE/BE/0123456789 (two country codes and the identifier, separated by slashes)."
+            ),
             field="eidas_identifier",
         )
     return text

@@ -25,7 +25,9 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.text import slugify
+from django.utils.translation import gettext
 
 from microcred.accounts.services import (
     User,
@@ -164,7 +166,11 @@ def create_organisation(
     slug = _clean_slug(slug or _slug_from(fields["name"]))
     with transaction.atomic():
         if Organisation.objects.filter(slug=slug).exists():
-            raise Conflict(f"An organisation with the slug {slug!r} exists already.", field="slug")
+            raise Conflict(
+                gettext("An organisation with the slug %(slug)s exists already.")
+                % {"slug": repr(slug)},
+                field="slug",
+            )
         organisation = Organisation.objects.create(slug=slug, **fields)
         owner = owner or actor
         if owner is not None and getattr(owner, "pk", None):
@@ -191,7 +197,9 @@ def register_organisation(*, actor: User, owner: str | None = None, **fields: An
         first_owner = find_user(owner)
         if first_owner is None:
             raise InvalidInput(
-                f"No one has the username or email address {owner!r}.", field="owner"
+                gettext("No one has the username or email address %(user)s.")
+                % {"user": repr(owner)},
+                field="owner",
             )
     return create_organisation(actor=actor, owner=first_owner, **fields)
 
@@ -203,8 +211,11 @@ def _slug_from(name: str) -> str:
 def _clean_slug(slug: Any) -> str:
     if not isinstance(slug, str) or not SLUG.match(slug) or len(slug) > SLUG_MAX_LENGTH:
         raise InvalidInput(
-            f"The organisation needs a slug of at most {SLUG_MAX_LENGTH} lowercase letters, "
-            "digits and single hyphens (it becomes part of its DID and web address).",
+            gettext(
+                "The organisation needs a slug of at most %(count)s lowercase letters, "
+                "digits and single hyphens (it becomes part of its DID and web address)."
+            )
+            % {"count": SLUG_MAX_LENGTH},
             field="slug",
         )
     return slug
@@ -219,7 +230,7 @@ def update_organisation(*, actor: User, organisation: Organisation, **changes: A
     _authorise(actor, organisation, [Role.OWNER])
     if "slug" in changes:
         raise InvalidInput(
-            "The slug cannot change: the organisation's DID and its credentials name it.",
+            gettext("The slug cannot change: the organisation's DID and its credentials name it."),
             field="slug",
         )
     cleaned = clean_profile(changes)
@@ -295,7 +306,11 @@ def _authorise(actor: User, organisation: Organisation, roles: Iterable[str]) ->
     wanted = set(roles)
     if wanted and not (held & (wanted | {Role.OWNER})):
         raise Forbidden(
-            f"This needs the role {' or '.join(sorted(wanted))} in {organisation.name}.",
+            gettext("This needs the role %(roles)s in %(organisation)s.")
+            % {
+                "roles": gettext(" or ").join(_role_in_sentence(role) for role in sorted(wanted)),
+                "organisation": organisation.name,
+            },
             data={"roles": sorted(wanted)},
         )
 
@@ -319,9 +334,39 @@ class OrganisationRoles:
     roles: tuple[str, ...]
 
 
+def long_date(moment: datetime) -> str:
+    """The day of ``moment`` as the pages' sentences write it ("06 December 2026"), in the
+    visitor's language."""
+    # Translators: a date format of Django's date filter; German writes "j. F Y".
+    return date_format(moment, gettext("d F Y"))
+
+
+def _role_in_sentence(role: str) -> str:
+    """A role's name inside a sentence ("This needs the role owner in ..."): lower case in
+    English, the label's own case in German."""
+    names: dict[str, str] = {
+        Role.OWNER: gettext("owner"),
+        Role.DESIGNER: gettext("designer"),
+        Role.QA_REVIEWER: gettext("QA reviewer"),
+        Role.ASSESSOR: gettext("assessor"),
+        Role.REGISTRAR: gettext("registrar"),
+        Role.EVALUATOR: gettext("evaluator"),
+    }
+    return names.get(role, role)
+
+
+def _state_name(state: str) -> str:
+    names: dict[str, str] = {
+        InvitationState.ACCEPTED: gettext("accepted"),
+        InvitationState.WITHDRAWN: gettext("withdrawn"),
+        InvitationState.EXPIRED: gettext("expired"),
+    }
+    return names.get(state, state)
+
+
 def role_labels(roles: Iterable[str]) -> list[str]:
     """Return the names people read for ``roles`` ("QA reviewer"), in the usual order."""
-    return [Role(role).label for role in _ordered(roles)]
+    return [str(Role(role).label) for role in _ordered(roles)]
 
 
 def _ordered(roles: Iterable[str]) -> tuple[str, ...]:
@@ -362,13 +407,17 @@ def add_member(
     wanted = _clean_roles(roles)
     person = find_user(user)
     if person is None:
-        raise InvalidInput(f"No one has the username or email address {user!r}.", field="user")
+        raise InvalidInput(
+            gettext("No one has the username or email address %(user)s.") % {"user": repr(user)},
+            field="user",
+        )
     with transaction.atomic():
         _lock(organisation)
         before = _roles_of(organisation, person)
         if before:
             raise Conflict(
-                f"{person.get_username()} is a member already; change their roles instead.",
+                gettext("%(user)s is a member already; change their roles instead.")
+                % {"user": person.get_username()},
                 code="membership.exists",
                 field="user",
             )
@@ -403,10 +452,12 @@ def _clean_roles(roles: Iterable[str]) -> frozenset[str]:
     unknown = sorted(wanted - set(Role.values), key=str)
     if unknown:
         raise InvalidInput(
-            f"Unknown role {unknown[0]!r}; choose from {', '.join(Role.values)}.", field="roles"
+            gettext("Unknown role %(role)s; choose from %(roles)s.")
+            % {"role": repr(unknown[0]), "roles": ", ".join(Role.values)},
+            field="roles",
         )
     if not wanted:
-        raise InvalidInput("Choose at least one role.", field="roles")
+        raise InvalidInput(gettext("Choose at least one role."), field="roles")
     return wanted
 
 
@@ -422,7 +473,11 @@ def _member(organisation: Organisation, user: str) -> tuple[User, frozenset[str]
     person = find_user(user)
     before = _roles_of(organisation, person) if person is not None else frozenset()
     if person is None or not before:
-        raise NotFound(f"{user!r} is not a member of {organisation.name}.", field="user")
+        raise NotFound(
+            gettext("%(user)s is not a member of %(organisation)s.")
+            % {"user": repr(user), "organisation": organisation.name},
+            field="user",
+        )
     return person, before
 
 
@@ -444,7 +499,10 @@ def _replace_roles(
         .exists()
     ):
         raise Conflict(
-            f"{organisation.name} must keep at least one owner: make someone else an owner first.",
+            gettext(
+                "%(organisation)s must keep at least one owner: make someone else an owner first."
+            )
+            % {"organisation": organisation.name},
             code="membership.last_owner",
             field="roles",
         )
@@ -497,11 +555,15 @@ def get_invitation_state(invitation: Invitation, *, now: datetime | None = None)
 def _clean_email(email: Any) -> str:
     email = email.strip() if isinstance(email, str) else ""
     if not email:
-        raise InvalidInput("Give the email address of the person to invite.", field="email")
+        raise InvalidInput(
+            gettext("Give the email address of the person to invite."), field="email"
+        )
     try:
         validate_email(email)
     except ValidationError:
-        raise InvalidInput(f"{email!r} is not an email address.", field="email") from None
+        raise InvalidInput(
+            gettext("%(email)s is not an email address.") % {"email": repr(email)}, field="email"
+        ) from None
     return email
 
 
@@ -530,7 +592,8 @@ def invite_member(
         person = find_user(email)
         if person is not None and _roles_of(organisation, person):
             raise Conflict(
-                f"{email} is a member already; change their roles instead.",
+                gettext("%(user)s is a member already; change their roles instead.")
+                % {"user": email},
                 code="membership.exists",
                 field="email",
             )
@@ -543,8 +606,11 @@ def invite_member(
         ).first()
         if pending is not None:
             raise Conflict(
-                f"{email} is invited already (until {pending.expires_at:%d %B %Y}); "
-                "withdraw that invitation to send a new one.",
+                gettext(
+                    "%(email)s is invited already (until %(date)s); "
+                    "withdraw that invitation to send a new one."
+                )
+                % {"email": email, "date": long_date(pending.expires_at)},
                 code="invitation.pending",
                 field="email",
             )
@@ -579,7 +645,9 @@ def _send_invitation(invitation: Invitation, token: str, *, inviter: User) -> No
         "url": f"{settings.PUBLIC_URL}{reverse('organisations:invitation', args=[token])}",
     }
     message = render_to_string("organisations/email/invitation.txt", context)
-    subject = f"You are invited to join {invitation.organisation.name} on microcred"
+    subject = gettext("You are invited to join %(organisation)s on microcred") % {
+        "organisation": invitation.organisation.name
+    }
 
     def send() -> None:
         send_mail(
@@ -614,13 +682,18 @@ def withdraw_invitation(
         invitation = Invitation.objects.filter(organisation=organisation, pk=invitation_id).first()
         if invitation is None:
             raise NotFound(
-                f"{organisation.name} has no invitation {invitation_id}.", field="invitation"
+                gettext("%(organisation)s has no invitation %(invitation)s.")
+                % {"organisation": organisation.name, "invitation": invitation_id},
+                field="invitation",
             )
         state = get_invitation_state(invitation)
         if state != InvitationState.PENDING:
             raise Conflict(
-                f"The invitation of {invitation.email} is {state} already; "
-                "only a pending invitation can be withdrawn.",
+                gettext(
+                    "The invitation of %(email)s is %(state)s already; "
+                    "only a pending invitation can be withdrawn."
+                )
+                % {"email": invitation.email, "state": _state_name(state)},
                 code=f"invitation.{state}",
             )
         invitation.withdrawn_at = timezone.now()
@@ -645,7 +718,7 @@ def get_invitation(token: str) -> Invitation:
     )
     if invitation is None:
         raise NotFound(
-            "This invitation link is not valid: check that it was copied whole.",
+            gettext("This invitation link is not valid: check that it was copied whole."),
             field="invitation",
         )
     return invitation
@@ -656,12 +729,16 @@ def check_invitation_open(invitation: Invitation, *, now: datetime | None = None
     withdrawn or expired."""
     state = get_invitation_state(invitation, now=now)
     reasons = {
-        InvitationState.ACCEPTED: "This invitation was accepted already; each link works once.",
-        InvitationState.WITHDRAWN: f"This invitation was withdrawn by {invitation.organisation}.",
-        InvitationState.EXPIRED: (
-            f"This invitation expired on {invitation.expires_at:%d %B %Y}; "
-            f"ask an owner of {invitation.organisation} to invite you again."
+        InvitationState.ACCEPTED: gettext(
+            "This invitation was accepted already; each link works once."
         ),
+        InvitationState.WITHDRAWN: gettext("This invitation was withdrawn by %(organisation)s.")
+        % {"organisation": invitation.organisation},
+        InvitationState.EXPIRED: gettext(
+            "This invitation expired on %(date)s; "
+            "ask an owner of %(organisation)s to invite you again."
+        )
+        % {"date": long_date(invitation.expires_at), "organisation": invitation.organisation},
     }
     if state != InvitationState.PENDING:
         raise Conflict(reasons[state], code=f"invitation.{state}", field="invitation")
@@ -672,8 +749,11 @@ def check_invited_address(user: User, invitation: Invitation) -> None:
     email = invitation.email.lower()
     if email != user.email.lower() and email not in get_verified_addresses(user):
         raise Forbidden(
-            f"This invitation is for {invitation.email}; you are signed in as "
-            f"{user.email or user.get_username()}. Sign out, then open the link again.",
+            gettext(
+                "This invitation is for %(email)s; you are signed in as %(user)s. "
+                "Sign out, then open the link again."
+            )
+            % {"email": invitation.email, "user": user.email or user.get_username()},
             code="invitation.other_address",
         )
 
@@ -706,16 +786,19 @@ def accept_invitation_with_new_account(
     invitation = get_invitation(token)
     display_name = display_name.strip() if isinstance(display_name, str) else ""
     if not display_name:
-        raise InvalidInput("Give your name, as colleagues should see it.", field="display_name")
+        raise InvalidInput(
+            gettext("Give your name, as colleagues should see it."), field="display_name"
+        )
     if len(display_name) > 200:
-        raise InvalidInput("A name has at most 200 characters.", field="display_name")
+        raise InvalidInput(gettext("A name has at most 200 characters."), field="display_name")
     with transaction.atomic():
         _lock(invitation.organisation)
         invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
         check_invitation_open(invitation, now=now)
         if find_user(invitation.email) is not None:
             raise Conflict(
-                f"An account for {invitation.email} exists already: sign in to accept.",
+                gettext("An account for %(email)s exists already: sign in to accept.")
+                % {"email": invitation.email},
                 code="user.exists",
                 field="email",
             )
@@ -876,16 +959,21 @@ def mark_key_compromised(
     reason = reason.strip() if isinstance(reason, str) else ""
     if not reason:
         raise InvalidInput(
-            "Say why the key is compromised; the reason is kept in the audit log.", field="reason"
+            gettext("Say why the key is compromised; the reason is kept in the audit log."),
+            field="reason",
         )
     with transaction.atomic():
         _lock(organisation)
         key = organisation.keys.filter(key_id=key_id).first()
         if key is None:
-            raise NotFound(f"{organisation.name} has no key {key_id!r}.", field="key_id")
+            raise NotFound(
+                gettext("%(organisation)s has no key %(key)s.")
+                % {"organisation": organisation.name, "key": repr(key_id)},
+                field="key_id",
+            )
         if key.status == KeyStatus.COMPROMISED:
             raise Conflict(
-                f"The key {key_id} is marked compromised already.",
+                gettext("The key %(key)s is marked compromised already.") % {"key": key_id},
                 code="key.already_compromised",
             )
         was_active = key.status == KeyStatus.ACTIVE

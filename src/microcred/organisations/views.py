@@ -9,6 +9,7 @@ from django.contrib.auth import login
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -118,7 +119,11 @@ def studio_new(request: AuthenticatedHttpRequest) -> HttpResponse:
         except (InvalidInput, Conflict) as error:
             add_error(form, error)
         else:
-            messages.success(request, f"{organisation.name} is registered, with its first key.")
+            messages.success(
+                request,
+                gettext("%(organisation)s is registered, with its first key.")
+                % {"organisation": organisation.name},
+            )
             return redirect("organisations:studio-overview", slug=organisation.slug)
     return _render_new(request, form, admin=admin, status=400)
 
@@ -162,7 +167,7 @@ def studio_profile(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse
             except InvalidInput as error:
                 add_error(form, error)
             else:
-                messages.success(request, "The public profile is updated.")
+                messages.success(request, gettext("The public profile is updated."))
                 return redirect("organisations:studio-overview", slug=slug)
         return _render_profile(request, organisation, form, status=400)
     return _render_profile(request, organisation, form)
@@ -202,8 +207,8 @@ def studio_members(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse
         else:
             messages.success(
                 request,
-                f"An invitation went to {invitation.email}; its link works once, until "
-                f"{invitation.expires_at:%d %B %Y}.",
+                gettext("An invitation went to %(email)s; its link works once, until %(date)s.")
+                % {"email": invitation.email, "date": services.long_date(invitation.expires_at)},
             )
             return redirect("organisations:studio-members", slug=slug)
     return _render_members(request, organisation, invite_form=form, status=400)
@@ -222,7 +227,10 @@ def studio_withdraw_invitation(
     except Conflict as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, f"The invitation of {invitation.email} is withdrawn.")
+        messages.success(
+            request,
+            gettext("The invitation of %(email)s is withdrawn.") % {"email": invitation.email},
+        )
     return redirect("organisations:studio-members", slug=slug)
 
 
@@ -234,7 +242,9 @@ def studio_member(request: AuthenticatedHttpRequest, slug: str, username: str) -
     try:
         if request.POST.get("action") == "remove":
             services.remove_member(actor=request.user, organisation=organisation, user=username)
-            messages.success(request, f"{username} is no longer a member.")
+            messages.success(
+                request, gettext("%(user)s is no longer a member.") % {"user": username}
+            )
         else:
             services.change_member_roles(
                 actor=request.user,
@@ -242,7 +252,9 @@ def studio_member(request: AuthenticatedHttpRequest, slug: str, username: str) -
                 user=username,
                 roles=request.POST.getlist("roles"),
             )
-            messages.success(request, f"The roles of {username} are saved.")
+            messages.success(
+                request, gettext("The roles of %(user)s are saved.") % {"user": username}
+            )
     except (InvalidInput, Conflict) as error:
         return _render_members(
             request, organisation, row_errors={username: error.message}, status=400
@@ -326,7 +338,11 @@ def _render_keys(
 def studio_rotate_key(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     organisation = _access(request, slug)
     key = services.rotate_signing_key(actor=request.user, organisation=organisation)
-    messages.success(request, f"{key.key_id} is the active key now; the previous key is retired.")
+    messages.success(
+        request,
+        gettext("%(key)s is the active key now; the previous key is retired.")
+        % {"key": key.key_id},
+    )
     return redirect("organisations:studio-keys", slug=slug)
 
 
@@ -351,8 +367,11 @@ def studio_compromise_key(
         return _render_keys(request, organisation, failed_key=key_id, form=form, status=400)
     messages.success(
         request,
-        f"{key.key_id} is marked compromised and left the DID document; "
-        "credentials it signed no longer verify.",
+        gettext(
+            "%(key)s is marked compromised and left the DID document; "
+            "credentials it signed no longer verify."
+        )
+        % {"key": key.key_id},
     )
     return redirect("organisations:studio-keys", slug=slug)
 
@@ -421,8 +440,11 @@ def _joined(
 ) -> HttpResponse:
     messages.success(
         request,
-        f"Welcome to {found.organisation.name}: you are "
-        f"{', '.join(services.role_labels(member.roles))}.",
+        gettext("Welcome to %(organisation)s: you are %(roles)s.")
+        % {
+            "organisation": found.organisation.name,
+            "roles": ", ".join(services.role_labels(member.roles)),
+        },
     )
     return redirect("studio:dashboard")
 

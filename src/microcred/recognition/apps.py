@@ -1,4 +1,7 @@
+from typing import cast
+
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class RecognitionConfig(AppConfig):
@@ -6,8 +9,11 @@ class RecognitionConfig(AppConfig):
     verbose_name = "Recognition and credit transfer"
 
     def ready(self) -> None:
+        # The labels stay lazy: each page shows them in its visitor's language.
         from microcred.core.pages import register_area
 
         register_area(
-            label="Recognition", url_name="recognition:studio-queue", roles=("evaluator",)
+            label=cast(str, _("Recognition")),
+            url_name="recognition:studio-queue",
+            roles=("evaluator",),
         )

@@ -6,6 +6,8 @@ from typing import Any, cast
 
 from django import forms
 from django.conf import settings
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from microcred.frameworks.credits import SYSTEMS
 from microcred.recognition.models import Decision, LearningSetting
@@ -29,49 +31,57 @@ class MultipleFileField(forms.FileField):
 
 
 EVIDENCE_ACCEPT = ".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg"
-EVIDENCE_FILES_HELP = (
+EVIDENCE_FILES_HELP = _(
     "PDF, PNG or JPEG, up to 10 MB each and 5 in all: certificates, pages of a portfolio, "
     "photographs of your work."
 )
 
 
 class EvidenceFilesForm(forms.Form):
-    evidence_files = MultipleFileField(label="Attach files", help_text=EVIDENCE_FILES_HELP)
+    evidence_files = MultipleFileField(label=_("Attach files"), help_text=EVIDENCE_FILES_HELP)
 
 
 class ApplyForm(forms.Form):
-    version = forms.ChoiceField(label="Recognise my learning as")
+    version = forms.ChoiceField(label=_("Recognise my learning as"))
     statement = forms.CharField(
-        label="What you learned, where and how",
+        label=_("What you learned, where and how"),
         widget=forms.Textarea,
         max_length=10_000,
-        help_text="Say which learning outcomes your experience covers.",
+        help_text=_("Say which learning outcomes your experience covers."),
     )
     learning_setting = forms.ChoiceField(
-        label="Where the learning happened",
+        label=_("Where the learning happened"),
         choices=LearningSetting.choices,
-        help_text="Non-formal: organised learning outside a qualification (a course, a workshop). "
-        "Informal: learning from work or life.",
+        help_text=_(
+            "Non-formal: organised learning outside a qualification (a course, a workshop). "
+            "Informal: learning from work or life."
+        ),
     )
     credential = forms.CharField(
-        label="Paste a credential",
+        label=_("Paste a credential"),
         required=False,
         widget=forms.Textarea(attrs={"spellcheck": "false", "placeholder": "JSON or eyJ..."}),
-        help_text="An Open Badges credential in JSON, or a VC-JWT. It is verified as you submit.",
+        help_text=_(
+            "An Open Badges credential in JSON, or a VC-JWT. It is verified as you submit."
+        ),
     )
     file = forms.FileField(
-        label="…and/or upload one",
+        label=_("…and/or upload one"),
         required=False,
-        help_text="A .json or .jwt file, or a badge image (PNG or SVG) with a credential inside.",
+        help_text=_(
+            "A .json or .jwt file, or a badge image (PNG or SVG) with a credential inside."
+        ),
     )
     evidence = forms.CharField(
-        label="Other evidence",
+        label=_("Other evidence"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="One item per line: a web address, or a few words on what shows your learning.",
+        help_text=_(
+            "One item per line: a web address, or a few words on what shows your learning."
+        ),
     )
     evidence_files = MultipleFileField(
-        label="Evidence files", required=False, help_text=EVIDENCE_FILES_HELP
+        label=_("Evidence files"), required=False, help_text=EVIDENCE_FILES_HELP
     )
 
     def __init__(self, *args: Any, versions: list[Any], **kwargs: Any) -> None:
@@ -88,7 +98,8 @@ class ApplyForm(forms.Form):
         upload = self.cleaned_data.get("file")
         if upload is not None and upload.size > settings.VERIFY_MAX_UPLOAD_BYTES:
             raise forms.ValidationError(
-                f"Files up to {settings.VERIFY_MAX_UPLOAD_BYTES:,} bytes are accepted."
+                gettext("Files up to %(size)s bytes are accepted.")
+                % {"size": f"{settings.VERIFY_MAX_UPLOAD_BYTES:,}"}
             )
         return upload
 
@@ -111,16 +122,19 @@ class ApplyForm(forms.Form):
 
 
 class ProposalForm(forms.Form):
-    decision = forms.ChoiceField(choices=Decision.choices, widget=forms.RadioSelect)
+    decision = forms.ChoiceField(
+        label=_("Decision"), choices=Decision.choices, widget=forms.RadioSelect
+    )
     reasons = forms.CharField(
+        label=_("Reasons"),
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="The learner reads these: name the outcomes met, or missing.",
+        help_text=_("The learner reads these: name the outcomes met, or missing."),
     )
     credit_value = forms.DecimalField(
-        label="Credits granted (partial recognition)", required=False, min_value=0
+        label=_("Credits granted (partial recognition)"), required=False, min_value=0
     )
     credit_system = forms.ChoiceField(
-        label="Credit system",
+        label=_("Credit system"),
         required=False,
         choices=[("", "—"), *((code, system.name) for code, system in SYSTEMS.items())],
     )
@@ -128,32 +142,44 @@ class ProposalForm(forms.Form):
 
 class DecisionForm(forms.Form):
     confirm = forms.ChoiceField(
-        choices=[("yes", "Confirm the proposal"), ("no", "Return it to the queue")],
+        label=_("Confirm"),
+        choices=[("yes", _("Confirm the proposal")), ("no", _("Return it to the queue"))],
         widget=forms.RadioSelect,
     )
     note = forms.CharField(
+        label=_("Note"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Required when you return it: what should be looked at again.",
+        help_text=_("Required when you return it: what should be looked at again."),
     )
 
 
 class TransferValueForm(forms.Form):
-    target_version = forms.ChoiceField(label="Counts toward")
+    target_version = forms.ChoiceField(label=_("Counts toward"))
     source_achievement = forms.CharField(
-        label="Achievement id", max_length=500, help_text="The OB 3.0 achievement's id (a URL)."
+        label=_("Achievement id"),
+        max_length=500,
+        help_text=_("The OB 3.0 achievement's id (a URL)."),
     )
     source_issuer = forms.CharField(
-        label="Issuer id", max_length=500, required=False, help_text="Its issuer's DID or URL."
+        label=_("Issuer id"),
+        max_length=500,
+        required=False,
+        help_text=_("Its issuer's DID or URL."),
     )
-    source_name = forms.CharField(label="Achievement name", max_length=300)
-    credits = forms.DecimalField(label="Credits", required=False, min_value=0)
+    source_name = forms.CharField(label=_("Achievement name"), max_length=300)
+    credits = forms.DecimalField(label=_("Credits"), required=False, min_value=0)
     credit_system = forms.ChoiceField(
+        label=_("Credit system"),
         required=False,
         choices=[("", "—"), *((code, system.name) for code, system in SYSTEMS.items())],
     )
-    component = forms.CharField(label="Counts as pathway component", max_length=100, required=False)
-    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    component = forms.CharField(
+        label=_("Counts as pathway component"), max_length=100, required=False
+    )
+    description = forms.CharField(
+        label=_("Description"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
 
     def __init__(self, *args: Any, versions: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -163,9 +189,9 @@ class TransferValueForm(forms.Form):
 
 
 class ConvertForm(forms.Form):
-    source = forms.ChoiceField(label="From the grading table")
-    grade = forms.CharField(label="Grade", max_length=50)
-    target = forms.ChoiceField(label="To the grading table")
+    source = forms.ChoiceField(label=_("From the grading table"))
+    grade = forms.CharField(label=_("Grade"), max_length=50)
+    target = forms.ChoiceField(label=_("To the grading table"))
 
     def __init__(self, *args: Any, tables: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -182,13 +208,19 @@ class ConvertForm(forms.Form):
 
 class GradingTableForm(forms.Form):
     field_of_study = forms.CharField(
-        max_length=200, help_text="The reference group: an ISCED-F field, such as 0613."
+        label=_("Field of study"),
+        max_length=200,
+        help_text=_("The reference group: an ISCED-F field, such as 0613."),
     )
-    grading_system = forms.CharField(max_length=200, help_text="Such as: Dutch 1-10.")
+    grading_system = forms.CharField(
+        label=_("Grading system"), max_length=200, help_text=_("Such as: Dutch 1-10.")
+    )
     grades = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text="One passing grade a line, best first, with its percentage of all passing "
-        "grades: for example '10 2.5'.",
+        help_text=_(
+            "One passing grade a line, best first, with its percentage of all passing "
+            "grades: for example '10 2.5'."
+        ),
     )
 
     def clean_grades(self) -> list[list[Any]]:
@@ -201,6 +233,7 @@ class GradingTableForm(forms.Form):
                 pairs.append([grade.strip(), float(share)])
             except ValueError:
                 raise forms.ValidationError(
-                    f"Line {number}: write the grade, a space, and its percentage."
+                    gettext("Line %(number)s: write the grade, a space, and its percentage.")
+                    % {"number": number}
                 ) from None
         return pairs

@@ -16,25 +16,26 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from microcred.assessment.uploads import evidence_storage
 
 
 class RequestStatus(models.TextChoices):
-    SUBMITTED = "submitted", "Waiting for an evaluator"
-    PROPOSED = "proposed", "Proposed, waiting for a second evaluator"
-    DECIDED = "decided", "Decided"
+    SUBMITTED = "submitted", _("Waiting for an evaluator")
+    PROPOSED = "proposed", _("Proposed, waiting for a second evaluator")
+    DECIDED = "decided", _("Decided")
 
 
 class Decision(models.TextChoices):
-    FULL = "full", "Full recognition"
-    PARTIAL = "partial", "Partial recognition (credits)"
-    REFUSED = "refused", "Refused"
+    FULL = "full", _("Full recognition")
+    PARTIAL = "partial", _("Partial recognition (credits)")
+    REFUSED = "refused", _("Refused")
 
 
 class LearningSetting(models.TextChoices):
-    NON_FORMAL = "non-formal", "Non-formal learning"
-    INFORMAL = "informal", "Informal learning"
+    NON_FORMAL = "non-formal", _("Non-formal learning")
+    INFORMAL = "informal", _("Informal learning")
 
 
 class RecognitionRequest(models.Model):

@@ -39,6 +39,7 @@ from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from microcred.accounts.services import User
 from microcred.assessment.uploads import FILE_TYPES, check_upload
@@ -173,10 +174,11 @@ def apply_for_recognition(
     """
     now = now or timezone.now()
     if not getattr(actor, "is_authenticated", False):
-        raise Forbidden("Sign in to apply for recognition.")
+        raise Forbidden(gettext("Sign in to apply for recognition."))
     if version.status != "published":
         raise InvalidInput(
-            f"{version} is not published; recognition is asked for a published version.",
+            gettext("%(version)s is not published; recognition is asked for a published version.")
+            % {"version": version},
             field="version",
         )
     statement = clean_text(statement, "statement", required=True, limit=MAX_STATEMENT)
@@ -194,7 +196,8 @@ def apply_for_recognition(
     uploads = _checked_files(files, already=0)
     if not credentials and not items and not uploads:
         raise InvalidInput(
-            "Bring at least one credential, file or piece of evidence.", field="credentials"
+            gettext("Bring at least one credential, file or piece of evidence."),
+            field="credentials",
         )
     for _ in credentials:
         check_verification_rate(address=f"user:{actor.pk}")
@@ -246,8 +249,12 @@ def _checked_files(files: Sequence[File], *, already: int) -> list[_Upload]:
     files = list(files)
     if already + len(files) > MAX_EVIDENCE_FILES:
         raise InvalidInput(
-            f"At most {MAX_EVIDENCE_FILES} files per request"
-            + (f"; this one has {already} already." if already else "."),
+            (
+                gettext("At most %(count)s files per request; this one has %(already)s already.")
+                if already
+                else gettext("At most %(count)s files per request.")
+            )
+            % {"count": MAX_EVIDENCE_FILES, "already": already},
             code="recognition.too_many_files",
             field="files",
         )
@@ -300,13 +307,15 @@ def attach_evidence_files(
     if getattr(actor, "pk", None) != request.learner_id:
         raise NotFound(f"No recognition request {request.uuid}.", field="request")
     if not files:
-        raise InvalidInput("Choose a file to attach.", field="files")
+        raise InvalidInput(gettext("Choose a file to attach."), field="files")
     with transaction.atomic():
         locked = RecognitionRequest.objects.select_for_update().get(pk=request.pk)
         if locked.status != RequestStatus.SUBMITTED:
             raise Conflict(
-                "An evaluator has proposed a decision on this request; files can be added only "
-                "while it waits for one.",
+                gettext(
+                    "An evaluator has proposed a decision on this request; files can be added "
+                    "only while it waits for one."
+                ),
                 code="recognition.wrong_status",
                 data={"status": locked.status},
             )
@@ -345,15 +354,17 @@ def _verified(submission: Submission, index: int) -> SubmittedCredential:
     """Verify one submitted credential and return it, unsaved, with what verification found."""
     path = f"credentials[{index}]"
     if not submission.data.strip():
-        raise InvalidInput(f"{path} is empty.", field=path)
+        raise InvalidInput(gettext("%(path)s is empty.") % {"path": path}, field=path)
     try:
         reports = verify_payload(data=submission.data, source=submission.source)
     except VCError as error:
         raise InvalidInput(
-            f"{path} could not be read: {error}", code="recognition.unreadable", field=path
+            gettext("%(path)s could not be read: %(error)s") % {"path": path, "error": error},
+            code="recognition.unreadable",
+            field=path,
         ) from None
     if not reports:
-        raise InvalidInput(f"{path} holds no credential.", field=path)
+        raise InvalidInput(gettext("%(path)s holds no credential.") % {"path": path}, field=path)
     first = reports[0]
     document = first.credential if isinstance(first.credential, dict) else {}
     subject = document.get("credentialSubject") or {}
@@ -385,7 +396,10 @@ def _evidence(evidence: list[dict[str, Any]] | None) -> list[dict[str, str]]:
     if not isinstance(evidence, list):
         raise InvalidInput("evidence must be a list.", field="evidence")
     if len(evidence) > MAX_EVIDENCE:
-        raise InvalidInput(f"At most {MAX_EVIDENCE} pieces of evidence.", field="evidence")
+        raise InvalidInput(
+            gettext("At most %(count)s pieces of evidence.") % {"count": MAX_EVIDENCE},
+            field="evidence",
+        )
     items = []
     for index, item in enumerate(evidence):
         path = f"evidence[{index}]"
@@ -398,7 +412,8 @@ def _evidence(evidence: list[dict[str, Any]] | None) -> list[dict[str, str]]:
                 URLValidator(schemes=["https", "http"])(url)
             except ValidationError:
                 raise InvalidInput(
-                    f"{path}.url must be a web address (https://...).", field=f"{path}.url"
+                    gettext("%(path)s.url must be a web address (https://...).") % {"path": path},
+                    field=f"{path}.url",
                 ) from None
         if not url and not text:
             raise InvalidInput(f"{path} needs a url or a text.", field=path)
@@ -552,7 +567,8 @@ def propose_decision(
     reasons = clean_text(reasons, "reasons", limit=MAX_REASONS)
     if not reasons:
         raise InvalidInput(
-            "Give the reasons for the decision; the learner reads them.", field="reasons"
+            gettext("Give the reasons for the decision; the learner reads them."),
+            field="reasons",
         )
     value, system = _credits(decision, credit_value, credit_system)
     with transaction.atomic():
@@ -594,14 +610,16 @@ def decide_recognition(
     organisation = access_evaluating(actor, request.organisation.slug)
     note = clean_text(note, "note", limit=MAX_REASONS)
     if not confirm and not note:
-        raise InvalidInput("Say why the proposal goes back.", field="note")
+        raise InvalidInput(gettext("Say why the proposal goes back."), field="note")
     with transaction.atomic():
         locked = RecognitionRequest.objects.select_for_update().get(pk=request.pk)
         _check_status(locked, RequestStatus.PROPOSED)
         _not_own(actor, locked)
         if getattr(actor, "pk", None) == locked.proposed_by_id:
             raise Forbidden(
-                "You proposed this decision; another evaluator must confirm it (four eyes).",
+                gettext(
+                    "You proposed this decision; another evaluator must confirm it (four eyes)."
+                ),
                 code="recognition.four_eyes",
             )
         if not confirm:
@@ -652,12 +670,13 @@ def _credits(
         amount = None
     if amount is None or not amount.is_finite() or amount <= 0 or amount > 1000:
         raise InvalidInput(
-            "Partial recognition grants credits: give a number above 0 (at most 1000).",
+            gettext("Partial recognition grants credits: give a number above 0 (at most 1000)."),
             field="credit_value",
         )
     if system not in SYSTEMS:
         raise InvalidInput(
-            f"credit_system must be one of {', '.join(SYSTEMS)}.", field="credit_system"
+            gettext("credit_system must be one of %(systems)s.") % {"systems": ", ".join(SYSTEMS)},
+            field="credit_system",
         )
     return amount.quantize(Decimal("0.01")), system
 
@@ -665,8 +684,12 @@ def _credits(
 def _check_status(request: RecognitionRequest, wanted: str) -> None:
     if request.status != wanted:
         raise Conflict(
-            f"This request is {request.get_status_display().lower()}; it cannot be "
-            f"{'proposed' if wanted == RequestStatus.SUBMITTED else 'decided'} now.",
+            (
+                gettext("This request is %(status)s; it cannot be proposed now.")
+                if wanted == RequestStatus.SUBMITTED
+                else gettext("This request is %(status)s; it cannot be decided now.")
+            )
+            % {"status": request.get_status_display().lower()},
             code="recognition.wrong_status",
             data={"status": request.status},
         )
@@ -675,7 +698,8 @@ def _check_status(request: RecognitionRequest, wanted: str) -> None:
 def _not_own(actor: User, request: RecognitionRequest) -> None:
     if getattr(actor, "pk", None) == request.learner_id:
         raise Forbidden(
-            "This is your own request; other evaluators decide it.", code="recognition.own_request"
+            gettext("This is your own request; other evaluators decide it."),
+            code="recognition.own_request",
         )
 
 
@@ -741,7 +765,7 @@ def _notify_learner(request: RecognitionRequest) -> None:
     if not request.learner.email:
         return
     send_mail(
-        subject=f"Your recognition request: {request.version.title}",
+        subject=gettext("Your recognition request: %(title)s") % {"title": request.version.title},
         message=render_to_string(
             "recognition/email/decided.txt",
             {
@@ -802,10 +826,15 @@ def create_transfer_value(
     organisation = access_evaluating(actor, organisation_slug)
     if target_version.microcredential.organisation_id != organisation.pk:
         raise InvalidInput(
-            f"{target_version} is not a version of {organisation.name}.", field="target_version"
+            gettext("%(version)s is not a version of %(organisation)s.")
+            % {"version": target_version, "organisation": organisation.name},
+            field="target_version",
         )
     if target_version.status != "published":
-        raise InvalidInput(f"{target_version} is not published.", field="target_version")
+        raise InvalidInput(
+            gettext("%(version)s is not published.") % {"version": target_version},
+            field="target_version",
+        )
     if source_version is not None:
         source_achievement = catalogue.achievement_id(source_version)
         source_issuer = organisations.organisation_did(source_version.microcredential.organisation)
@@ -819,14 +848,14 @@ def create_transfer_value(
     except ValidationError:
         if not source_achievement.startswith(("urn:", "did:")):
             raise InvalidInput(
-                "source_achievement must be the achievement's id: a URL, a URN or a DID.",
+                gettext("source_achievement must be the achievement's id: a URL, a URN or a DID."),
                 field="source_achievement",
             ) from None
     values = _credit_values(credits)
     component = clean_text(component, "component", limit=100)
     if not values and not component:
         raise InvalidInput(
-            "A transfer value counts for credits, as a component, or both: give one.",
+            gettext("A transfer value counts for credits, as a component, or both: give one."),
             field="credits",
         )
     with transaction.atomic():
@@ -872,7 +901,8 @@ def _credit_values(credits: dict[str, Any] | None) -> dict[str, float]:
     for system, value in credits.items():
         if system not in SYSTEMS:
             raise InvalidInput(
-                f"Unknown credit system {system!r}; use one of {', '.join(SYSTEMS)}.",
+                gettext("Unknown credit system %(system)s; use one of %(systems)s.")
+                % {"system": repr(system), "systems": ", ".join(SYSTEMS)},
                 field=f"credits.{system}",
             )
         try:
@@ -881,7 +911,8 @@ def _credit_values(credits: dict[str, Any] | None) -> dict[str, float]:
             amount = -1.0
         if not 0 < amount <= 1000:
             raise InvalidInput(
-                f"credits.{system} must be a number above 0 (at most 1000).",
+                gettext("credits.%(system)s must be a number above 0 (at most 1000).")
+                % {"system": system},
                 field=f"credits.{system}",
             )
         values[system] = amount
@@ -1119,7 +1150,10 @@ def convert_grade(*, source: Any, target: Any, grade: str) -> grades.Conversion:
         try:
             record = GradingTable.objects.get(uuid=reference, published=True)
         except (GradingTable.DoesNotExist, ValueError, ValidationError):
-            raise NotFound(f"No published grading table {reference}.", field=name) from None
+            raise NotFound(
+                gettext("No published grading table %(table)s.") % {"table": reference},
+                field=name,
+            ) from None
         tables.append(_table(record.grading_system, record.field_of_study, record.grades))
     grade = clean_text(grade, "grade", required=True, limit=50)
     return grades.convert(grade, tables[0], tables[1])

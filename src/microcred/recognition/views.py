@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from microcred.accounts.auth import AuthenticatedHttpRequest
@@ -63,7 +64,7 @@ def apply(request: AuthenticatedHttpRequest) -> HttpResponse:
         except (InvalidInput, RateLimited) as error:
             add_error(form, error)
         else:
-            messages.success(request, "Your request is with the evaluators.")
+            messages.success(request, gettext("Your request is with the evaluators."))
             return redirect("recognition:request", uuid=created.uuid)
     return render(request, "recognition/learner/apply.html", {"form": form})
 
@@ -97,7 +98,7 @@ def attach_files(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
         except (InvalidInput, Conflict) as error:
             add_error(form, error)
         else:
-            messages.success(request, "The files are attached to your request.")
+            messages.success(request, gettext("The files are attached to your request."))
             return redirect("recognition:request", uuid=item.uuid)
     return _learner_page(request, services.access_own_request(request.user, uuid), form, 400)
 
@@ -201,7 +202,7 @@ def studio_propose(request: AuthenticatedHttpRequest, slug: str, uuid: str) -> H
         except (InvalidInput, Conflict) as error:
             add_error(form, error)
         else:
-            messages.success(request, "Proposed; a second evaluator confirms it.")
+            messages.success(request, gettext("Proposed; a second evaluator confirms it."))
             return redirect("recognition:studio-request", slug=slug, uuid=item.uuid)
     else:
         # Authorise before showing the page again with the errors.
@@ -230,7 +231,10 @@ def studio_decide(request: AuthenticatedHttpRequest, slug: str, uuid: str) -> Ht
             add_error(form, error)
         else:
             messages.success(
-                request, "Decided." if form.cleaned_data["confirm"] == "yes" else "Returned."
+                request,
+                gettext("Decided.")
+                if form.cleaned_data["confirm"] == "yes"
+                else gettext("Returned."),
             )
             return redirect("recognition:studio-request", slug=slug, uuid=item.uuid)
     else:
@@ -262,7 +266,7 @@ def studio_transfer_values(request: AuthenticatedHttpRequest, slug: str) -> Http
         except InvalidInput as error:
             add_error(form, error)
         else:
-            messages.success(request, "Transfer value published.")
+            messages.success(request, gettext("Transfer value published."))
             return redirect("recognition:studio-transfer-values", slug=slug)
     return render(
         request,
@@ -289,7 +293,7 @@ def studio_grading_tables(request: AuthenticatedHttpRequest, slug: str) -> HttpR
         except InvalidInput as error:
             add_error(form, error)
         else:
-            messages.success(request, "Grading table published.")
+            messages.success(request, gettext("Grading table published."))
             return redirect("recognition:studio-grading-tables", slug=slug)
     return render(
         request,
