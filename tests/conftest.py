@@ -6,6 +6,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 
 from tests import conformance
 
@@ -13,6 +14,13 @@ from tests import conformance
 os.environ.setdefault("MICROCRED_DATA_DIR", tempfile.mkdtemp(prefix="microcred-tests-"))
 
 CHROMIUM = os.environ.get("MICROCRED_CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
+
+
+@pytest.fixture(autouse=True)
+def _english_after_each_test() -> object:
+    """A German request leaves German active in the thread; the next test starts in English."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(scope="session")
