@@ -3,6 +3,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,7 @@ CHROMIUM = os.environ.get("MICROCRED_CHROMIUM", shutil.which("chromium") or "/us
 
 
 @pytest.fixture(autouse=True)
-def _english_after_each_test() -> object:
+def _english_after_each_test() -> Iterator[None]:
     """A German request leaves German active in the thread; the next test starts in English."""
     yield
     translation.deactivate()
