@@ -298,7 +298,8 @@ def _details(certificate: Certificate, size: int) -> list[Flowable]:
         for what, achieved in certificate.results
     ]
     if certificate.outcomes:
-        flowables.append(Paragraph(f"<b>{escape(gettext('Learning outcomes'))}</b>", style))
+        heading = escape(gettext("Learning outcomes"))
+        flowables.append(Paragraph(f"<b>{heading}</b>", style))
         flowables.append(
             ListFlowable(
                 [Paragraph(escape(_shortened(text)), style) for text in certificate.outcomes],
