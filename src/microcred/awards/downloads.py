@@ -16,6 +16,8 @@ from urllib.parse import urlencode
 from xml.sax.saxutils import escape
 
 import qrcode
+from django.utils import dateformat
+from django.utils.translation import gettext
 from PIL import Image, ImageDraw, ImageFont
 from reportlab.graphics import renderPDF
 from reportlab.graphics.shapes import Drawing
@@ -108,7 +110,11 @@ EMBLEM_TOP = PAGE_HEIGHT - MARGIN - 8
 
 @dataclass(frozen=True)
 class Certificate:
-    """What the certificate shows; the caller gathers it from the award."""
+    """What the certificate shows; the caller gathers it from the award.
+
+    The caller's texts (the results' and elements' labels, the status note) come in the
+    language the certificate is made in; its own labels are translated as it is drawn.
+    """
 
     title: str
     learner: str
@@ -126,8 +132,9 @@ class Certificate:
 
 
 def long_date(moment: datetime) -> str:
-    """Return a date the way the certificate and the pages write it: 6 December 2026."""
-    return f"{moment.day} {moment:%B %Y}"
+    """Return a date the way the certificate and the pages write it, in the language of the
+    request: 6 December 2026, 6. Dezember 2026 (the pages' ``date:_("j F Y")``)."""
+    return dateformat.format(moment, gettext("j F Y"))
 
 
 def qr_matrix(url: str) -> list[list[bool]]:
@@ -165,18 +172,28 @@ def certificate_pdf(certificate: Certificate) -> bytes:
     width = PAGE_WIDTH - 2 * side
     top = PAGE_HEIGHT - MARGIN - 10
     top = _paragraph(canvas, escape(certificate.issuer), _style(16, ACCENT), side, width, top)
-    top = _paragraph(canvas, "certifies that", _style(12, MUTED), side, width, top - 14)
+    top = _paragraph(
+        canvas, escape(gettext("certifies that")), _style(12, MUTED), side, width, top - 14
+    )
     top = _paragraph(
         canvas, escape(certificate.learner), _style(26, INK, bold=True), side, width, top - 6
     )
-    top = _paragraph(canvas, "has achieved", _style(12, MUTED), side, width, top - 6)
+    top = _paragraph(
+        canvas, escape(gettext("has achieved")), _style(12, MUTED), side, width, top - 6
+    )
     top = _paragraph(
         canvas, escape(certificate.title), _style(22, ACCENT, bold=True), side, width, top - 6
     )
-    dates = f"Issued on {long_date(certificate.issued_on)}"
     if certificate.valid_until:
-        dates += f" · valid until {long_date(certificate.valid_until)}"
-    top = _paragraph(canvas, dates, _style(12, INK), MARGIN, PAGE_WIDTH - 2 * MARGIN, top - 6)
+        dates = gettext("Issued on %(issued)s · valid until %(until)s") % {
+            "issued": long_date(certificate.issued_on),
+            "until": long_date(certificate.valid_until),
+        }
+    else:
+        dates = gettext("Issued on %(issued)s") % {"issued": long_date(certificate.issued_on)}
+    top = _paragraph(
+        canvas, escape(dates), _style(12, INK), MARGIN, PAGE_WIDTH - 2 * MARGIN, top - 6
+    )
     if certificate.status_note:
         top = _paragraph(
             canvas,
@@ -192,7 +209,7 @@ def certificate_pdf(certificate: Certificate) -> bytes:
     _draw_qr(canvas, certificate.url)
     canvas.setFont("Vera", 8)
     canvas.setFillColor(HexColor(MUTED))
-    canvas.drawCentredString(QR_X + QR_SIZE / 2, QR_Y - 12, "Scan to verify")
+    canvas.drawCentredString(QR_X + QR_SIZE / 2, QR_Y - 12, gettext("Scan to verify"))
     canvas.drawString(MARGIN, MARGIN - 4, certificate.url)
     canvas.linkURL(certificate.url, (QR_X, QR_Y, QR_X + QR_SIZE, QR_Y + QR_SIZE), relative=0)
     canvas.showPage()
@@ -281,7 +298,8 @@ def _details(certificate: Certificate, size: int) -> list[Flowable]:
         for what, achieved in certificate.results
     ]
     if certificate.outcomes:
-        flowables.append(Paragraph("<b>Learning outcomes</b>", style))
+        heading = escape(gettext("Learning outcomes"))
+        flowables.append(Paragraph(f"<b>{heading}</b>", style))
         flowables.append(
             ListFlowable(
                 [Paragraph(escape(_shortened(text)), style) for text in certificate.outcomes],

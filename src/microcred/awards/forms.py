@@ -6,7 +6,10 @@ from typing import Any, cast
 
 from django import forms
 from django.http import QueryDict
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
+from microcred.awards.downloads import long_date
 from microcred.awards.models import CredentialFormat
 from microcred.catalogue import services as catalogue
 from microcred.vc.clr import ASSOCIATION_TYPES
@@ -28,57 +31,72 @@ FORM_FIELDS = {
 
 class IssueForm(forms.Form):
     version = forms.TypedChoiceField(
-        label="Micro-credential",
+        label=_("Micro-credential"),
         coerce=int,
-        help_text="The latest published version of each of the organisation's micro-credentials.",
+        help_text=_(
+            "The latest published version of each of the organisation's micro-credentials."
+        ),
     )
     learner_email = forms.EmailField(
-        label="Learner's email address",
+        label=_("Learner's email address"),
         required=False,
-        help_text="The learner is told by email; the credential carries only a salted hash of it.",
+        help_text=_(
+            "The learner is told by email; the credential carries only a salted hash of it."
+        ),
     )
     learner_did = forms.CharField(
-        label="Learner's DID",
+        label=_("Learner's DID"),
         required=False,
         max_length=500,
-        help_text="For a learner with a wallet: did:key:… or did:web:…. Give a DID, an email "
-        "address, or both.",
+        help_text=_(
+            "For a learner with a wallet: did:key:… or did:web:…. Give a DID, an email "
+            "address, or both."
+        ),
     )
-    learner_name = forms.CharField(label="Learner's name", required=False, max_length=300)
-    grade = forms.CharField(label="Grade", required=False, max_length=100)
-    score = forms.CharField(label="Score", required=False, max_length=100)
+    learner_name = forms.CharField(label=_("Learner's name"), required=False, max_length=300)
+    grade = forms.CharField(label=_("Grade"), required=False, max_length=100)
+    score = forms.CharField(label=_("Score"), required=False, max_length=100)
     narrative = forms.CharField(
-        label="What the learner did",
+        label=_("What the learner did"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="A short narrative, shown on the credential.",
+        help_text=_("A short narrative, shown on the credential."),
     )
     evidence_url = forms.URLField(
-        label="Evidence URL",
+        label=_("Evidence URL"),
         required=False,
         assume_scheme="https",
-        help_text="A page with the learner's work, if public.",
+        help_text=_("A page with the learner's work, if public."),
     )
     format = forms.ChoiceField(
-        label="Format",
+        label=_("Format"),
         choices=CredentialFormat.choices,
         initial=CredentialFormat.DATA_INTEGRITY,
-        help_text="JSON with a Data Integrity proof suits most wallets; VC-JWT is for those "
-        "that ask for it.",
+        help_text=_(
+            "JSON with a Data Integrity proof suits most wallets; VC-JWT is for those "
+            "that ask for it."
+        ),
     )
 
     def __init__(self, *args: Any, versions: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.versions = {version.pk: version for version in versions}
         cast(forms.ChoiceField, self.fields["version"]).choices = [
-            ("", "Choose a published micro-credential")
-        ] + [(version.pk, f"{version.title} (version {version.number})") for version in versions]
+            ("", gettext("Choose a published micro-credential"))
+        ] + [
+            (
+                version.pk,
+                gettext("%(title)s (version %(number)s)")
+                % {"title": version.title, "number": version.number},
+            )
+            for version in versions
+        ]
 
     def clean(self) -> dict[str, Any]:
         super().clean()
         cleaned = self.cleaned_data
         if not self.errors and not cleaned.get("learner_email") and not cleaned.get("learner_did"):
-            self.add_error("learner_email", "Give the learner's email address or DID.")
+            self.add_error("learner_email", gettext("Give the learner's email address or DID."))
         return cleaned
 
     def issue_arguments(self) -> dict[str, Any]:
@@ -102,19 +120,23 @@ class IssueForm(forms.Form):
 
 class StatusChangeForm(forms.Form):
     reason = forms.CharField(
-        label="Private reason",
+        label=_("Private reason"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="For the organisation's staff: kept with the award and in the audit log, "
-        "never shown to the public.",
+        help_text=_(
+            "For the organisation's staff: kept with the award and in the audit log, "
+            "never shown to the public."
+        ),
     )
     public_reason = forms.CharField(
-        label="Public reason",
+        label=_("Public reason"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Shown on the credential's page and emailed to the learner. Left empty, "
-        "they read a neutral one, such as “Revoked by the issuer.”",
+        help_text=_(
+            "Shown on the credential's page and emailed to the learner. Left empty, "
+            "they read a neutral one, such as “Revoked by the issuer.”"
+        ),
     )
 
 
@@ -122,9 +144,11 @@ class RevokeForm(StatusChangeForm):
     """Revoking cannot be undone, so the form says what it does and asks to be confirmed."""
 
     confirm = forms.BooleanField(
-        label="I understand: from now on the credential fails verification for everyone who "
-        "checks it, its page says it was revoked and why, and this cannot be undone.",
-        error_messages={"required": "Tick the box to confirm that the credential is revoked."},
+        label=_(
+            "I understand: from now on the credential fails verification for everyone who "
+            "checks it, its page says it was revoked and why, and this cannot be undone."
+        ),
+        error_messages={"required": _("Tick the box to confirm that the credential is revoked.")},
     )
 
 
@@ -132,9 +156,9 @@ class LearnerForm(forms.Form):
     """Step one of issuing a learner record: whose credentials to choose from."""
 
     learner = forms.CharField(
-        label="Learner's username or email address",
+        label=_("Learner's username or email address"),
         max_length=254,
-        help_text="The learner's account; their credentials from this organisation are listed.",
+        help_text=_("The learner's account; their credentials from this organisation are listed."),
     )
 
 
@@ -147,9 +171,9 @@ class LearnerRecordForm(forms.Form):
 
     learner = forms.CharField(max_length=254, widget=forms.HiddenInput)
     awards = forms.MultipleChoiceField(
-        label="Credentials to include",
+        label=_("Credentials to include"),
         widget=forms.CheckboxSelectMultiple,
-        help_text="Each is nested exactly as it was signed. Valid credentials only.",
+        help_text=_("Each is nested exactly as it was signed. Valid credentials only."),
     )
 
     def __init__(self, *args: Any, awards: list[Any] | None = None, **kwargs: Any) -> None:
@@ -160,7 +184,11 @@ class LearnerRecordForm(forms.Form):
         achievements: list[tuple[str, str]] = []
         if awards is not None:
             cast(forms.MultipleChoiceField, self.fields["awards"]).choices = [
-                (str(award.uuid), f"{award.version.title} (issued {award.issued_at:%d %B %Y})")
+                (
+                    str(award.uuid),
+                    gettext("%(title)s (issued %(date)s)")
+                    % {"title": award.version.title, "date": long_date(award.issued_at)},
+                )
                 for award in awards
             ]
             achievements = list(
@@ -183,14 +211,18 @@ class LearnerRecordForm(forms.Form):
         types = [("", "—"), *((kind, kind) for kind in sorted(ASSOCIATION_TYPES))]
         for row in range(self.ASSOCIATION_ROWS):
             for end in ("source", "target"):
-                label = f"Association {row + 1}: {end}"
+                label = (
+                    gettext("Association %(number)s: source")
+                    if end == "source"
+                    else gettext("Association %(number)s: target")
+                ) % {"number": row + 1}
                 self.fields[f"association_{row}_{end}"] = forms.ChoiceField(
                     label=label,
                     required=False,
                     choices=[("", "—"), *achievements],
                     widget=forms.Select(attrs={"aria-label": label}),
                 )
-            label = f"Association {row + 1}: type"
+            label = gettext("Association %(number)s: type") % {"number": row + 1}
             self.fields[f"association_{row}_type"] = forms.ChoiceField(
                 label=label,
                 required=False,
@@ -220,11 +252,12 @@ class LearnerRecordForm(forms.Form):
             if not (source and kind and target):
                 self.add_error(
                     f"association_{row}_type",
-                    "Give a source, a type and a target, or leave the row empty.",
+                    gettext("Give a source, a type and a target, or leave the row empty."),
                 )
             elif source == target:
                 self.add_error(
-                    f"association_{row}_target", "An achievement cannot be associated with itself."
+                    f"association_{row}_target",
+                    gettext("An achievement cannot be associated with itself."),
                 )
         return cleaned
 

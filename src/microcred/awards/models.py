@@ -11,24 +11,25 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class AwardStatus(models.TextChoices):
-    ACTIVE = "active", "Active"
-    SUSPENDED = "suspended", "Suspended"
-    REVOKED = "revoked", "Revoked"
+    ACTIVE = "active", _("Active")
+    SUSPENDED = "suspended", _("Suspended")
+    REVOKED = "revoked", _("Revoked")
 
 
 class Visibility(models.TextChoices):
     """Who may open an award's page and downloads; the signed credential verifies either way."""
 
-    PUBLIC = "public", "Public: anyone with its address"
-    PRIVATE = "private", "Private: you, the issuer's staff, and your share links"
+    PUBLIC = "public", _("Public: anyone with its address")
+    PRIVATE = "private", _("Private: you, the issuer's staff, and your share links")
 
 
 class CredentialFormat(models.TextChoices):
-    DATA_INTEGRITY = "ldp", "JSON-LD with a Data Integrity proof"
-    VC_JWT = "jwt", "VC-JWT"
+    DATA_INTEGRITY = "ldp", _("JSON-LD with a Data Integrity proof")
+    VC_JWT = "jwt", _("VC-JWT")
 
 
 class Award(models.Model):
@@ -135,8 +136,8 @@ class ShareLink(models.Model):
 
 
 class StatusPurpose(models.TextChoices):
-    REVOCATION = "revocation", "Revocation"
-    SUSPENSION = "suspension", "Suspension"
+    REVOCATION = "revocation", _("Revocation")
+    SUSPENSION = "suspension", _("Suspension")
 
 
 class StatusList(models.Model):
@@ -184,8 +185,8 @@ class StatusEntry(models.Model):
 
 
 class RecordOrigin(models.TextChoices):
-    ISSUED = "issued", "Issued by a registrar"
-    DOWNLOADED = "downloaded", "Downloaded by the learner"
+    ISSUED = "issued", _("Issued by a registrar")
+    DOWNLOADED = "downloaded", _("Downloaded by the learner")
 
 
 class LearnerRecord(models.Model):

@@ -30,7 +30,9 @@ from django.core.validators import URLValidator, validate_email
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q, QuerySet
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_lazy as _
 
 from microcred.accounts.services import (
     User,
@@ -128,6 +130,7 @@ __all__ = [
     "local_status_list",
     "may_view",
     "notify_learners",
+    "readable_reason",
     "register_clr_associations",
     "reissue_award",
     "resign_status_lists",
@@ -1040,9 +1043,15 @@ def _sign_all(
 def notify_learners(awards: Sequence[Award]) -> None:
     """Email each learner who has an address that their credential was issued: one message per
     award, all over one connection. Call once the awards are committed, once per award."""
-    messages = [
-        EmailMessage(
-            subject=f"Your credential: {award.version.title}",
+    messages = [_issued_message(award) for award in awards if award.learner_email]
+    if messages:
+        get_connection().send_messages(messages)
+
+
+def _issued_message(award: Award) -> EmailMessage:
+    with translation.override(learner_language(award)):
+        return EmailMessage(
+            subject=gettext("Your credential: %(title)s") % {"title": award.version.title},
             body=render_to_string(
                 "awards/email/issued.txt",
                 {
@@ -1055,11 +1064,17 @@ def notify_learners(awards: Sequence[Award]) -> None:
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[award.learner_email],
         )
-        for award in awards
-        if award.learner_email
-    ]
-    if messages:
-        get_connection().send_messages(messages)
+
+
+def learner_language(award: Award) -> str:
+    """Return the language to write to the learner in: the one they were taught in, when the
+    interface speaks it, else the language of whoever acted (the page's, or English for the
+    APIs). The platform keeps no language per learner; the course's is the best guess."""
+    offered = {code for code, _name in settings.LANGUAGES}
+    taught = [code.split("-")[0].lower() for code in award.version.languages or []]
+    if taught and taught[0] in offered:
+        return taught[0]
+    return translation.get_language() or settings.LANGUAGE_CODE
 
 
 def bind_to_holder(
@@ -1127,14 +1142,18 @@ def reissue_award(*, actor: User, award: Award, now: datetime | None = None) -> 
     successor = Award.objects.filter(replaces=award).first()
     if successor is not None and successor.idempotency_key != _reissue_key(award):
         raise Conflict(
-            f"The award {award.uuid} was issued again already, as {successor.uuid}.",
+            gettext("The award %(uuid)s was issued again already, as %(successor)s.")
+            % {"uuid": award.uuid, "successor": successor.uuid},
             code="award.reissued_already",
             data={"award": str(successor.uuid)},
         )
     if successor is None and not _reissuable(award, _compromised_signers(organisation)):
         raise Conflict(
-            f"The award {award.uuid} is valid; only a revoked award, or one signed with a key "
-            "marked compromised, is issued again.",
+            gettext(
+                "The award %(uuid)s is valid; only a revoked award, or one signed with a key "
+                "marked compromised, is issued again."
+            )
+            % {"uuid": award.uuid},
             code="award.not_reissuable",
         )
     credential = get_credential_document(award)
@@ -1299,16 +1318,25 @@ ACTIONS = {
 }
 # What the public (and the learner) is told when staff give no public reason: the reason
 # they must give is private, as it may name an investigation.
+# They are stored (and audited, and answered by the API) in English, and translated where a
+# page, the certificate or an email shows them: see readable_reason().
 NEUTRAL_PUBLIC_REASONS = {
-    AwardStatus.REVOKED: "Revoked by the issuer.",
-    AwardStatus.SUSPENDED: "Suspended by the issuer.",
-    AwardStatus.ACTIVE: "The issuer lifted the suspension.",
+    AwardStatus.REVOKED: gettext_noop("Revoked by the issuer."),
+    AwardStatus.SUSPENDED: gettext_noop("Suspended by the issuer."),
+    AwardStatus.ACTIVE: gettext_noop("The issuer lifted the suspension."),
 }
 STATUS_EMAIL_SUBJECTS = {
-    AwardStatus.REVOKED: "Your credential was revoked",
-    AwardStatus.SUSPENDED: "Your credential was suspended",
-    AwardStatus.ACTIVE: "Your credential is valid again",
+    AwardStatus.REVOKED: _("Your credential was revoked: %(title)s"),
+    AwardStatus.SUSPENDED: _("Your credential was suspended: %(title)s"),
+    AwardStatus.ACTIVE: _("Your credential is valid again: %(title)s"),
 }
+
+
+def readable_reason(award: Award, reason: str | None = None) -> str:
+    """Return the public reason (``reason``, by default the award's) as people read it: the
+    platform's neutral reason in the language of the page, a reason staff wrote as written."""
+    reason = award.public_reason if reason is None else reason
+    return gettext(reason) if reason in NEUTRAL_PUBLIC_REASONS.values() else reason
 
 
 def _change_status(
@@ -1327,7 +1355,9 @@ def _change_status(
     organisation = organisations.access_organisation(actor, award.organisation.slug, roles=ISSUERS)
     reason = clean_text(reason, "reason", limit=MAX_REASON)
     if not reason:
-        raise InvalidInput("Give a reason; it is recorded with the change.", field="reason")
+        raise InvalidInput(
+            gettext("Give a reason; it is recorded with the change."), field="reason"
+        )
     public_reason = (
         clean_text(public_reason, "public_reason", limit=MAX_REASON) or NEUTRAL_PUBLIC_REASONS[to]
     )
@@ -1367,33 +1397,40 @@ def _change_status(
 
 def _notify_status_change(award: Award, *, to: AwardStatus, public_reason: str) -> None:
     """Email the learner that their credential's status changed, with the public reason."""
-    context = {
-        "award": award,
-        "url": credential_url(award),
-        "status": to,
-        "public_reason": public_reason,
-    }
-    EmailMessage(
-        subject=f"{STATUS_EMAIL_SUBJECTS[to]}: {award.version.title}",
-        body=render_to_string("awards/email/status_changed.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[award.learner_email],
-    ).send()
+    with translation.override(learner_language(award)):
+        context = {
+            "award": award,
+            "url": credential_url(award),
+            "status": to,
+            "public_reason": readable_reason(award, public_reason),
+        }
+        message = EmailMessage(
+            subject=str(STATUS_EMAIL_SUBJECTS[to]) % {"title": award.version.title},
+            body=render_to_string("awards/email/status_changed.txt", context),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[award.learner_email],
+        )
+    message.send()
 
 
 def _check_transition(award: Award, to: AwardStatus) -> None:
     if award.status == AwardStatus.REVOKED:
         code = "award.already_revoked" if to == AwardStatus.REVOKED else "award.revoked"
         raise Conflict(
-            f"The award {award.uuid} is revoked; a revoked award cannot change any more.",
+            gettext("The award %(uuid)s is revoked; a revoked award cannot change any more.")
+            % {"uuid": award.uuid},
             code=code,
         )
     if to == AwardStatus.SUSPENDED and award.status == AwardStatus.SUSPENDED:
         raise Conflict(
-            f"The award {award.uuid} is suspended already.", code="award.already_suspended"
+            gettext("The award %(uuid)s is suspended already.") % {"uuid": award.uuid},
+            code="award.already_suspended",
         )
     if to == AwardStatus.ACTIVE and award.status != AwardStatus.SUSPENDED:
-        raise Conflict(f"The award {award.uuid} is not suspended.", code="award.not_suspended")
+        raise Conflict(
+            gettext("The award %(uuid)s is not suspended.") % {"uuid": award.uuid},
+            code="award.not_suspended",
+        )
 
 
 # -- reading -------------------------------------------------------------------------------
@@ -1550,7 +1587,9 @@ def revoke_share_link(
         if link is None:
             raise NotFound(f"This credential has no share link {link_id}.", field="link")
         if link.revoked_at is not None:
-            raise Conflict("This share link was revoked already.", code="share_link.revoked")
+            raise Conflict(
+                gettext("This share link was revoked already."), code="share_link.revoked"
+            )
         link.revoked_at = now or timezone.now()
         link.save(update_fields=["revoked_at"])
         record_event(
@@ -1577,7 +1616,7 @@ def get_shared_award(token: str) -> Award:
         .first()
     )
     if link is None:
-        raise NotFound("This share link does not exist or was revoked.", field="token")
+        raise NotFound(gettext("This share link does not exist or was revoked."), field="token")
     return link.award
 
 
@@ -1610,13 +1649,13 @@ def claim_award(*, actor: User, token: str, now: datetime | None = None) -> Awar
         award_uuid, email = claim["award"], claim["email"]
     except (signing.BadSignature, KeyError, TypeError, ValueError):
         raise InvalidInput(
-            "This claim link is not valid: open the link exactly as the email gave it.",
+            gettext("This claim link is not valid: open the link exactly as the email gave it."),
             code="claim.invalid",
             field="token",
         ) from None
     if expires <= (now or timezone.now()):
         raise InvalidInput(
-            "This claim link has expired: ask the issuer to send the credential again.",
+            gettext("This claim link has expired: ask the issuer to send the credential again."),
             code="claim.expired",
             field="token",
         )
@@ -1628,12 +1667,14 @@ def claim_award(*, actor: User, token: str, now: datetime | None = None) -> Awar
             .first()
         )
         if award is None or award.learner_email.lower() != email.lower():
-            raise NotFound("The credential this link names no longer exists.", field="token")
+            raise NotFound(
+                gettext("The credential this link names no longer exists."), field="token"
+            )
         if award.learner_id == actor.pk:
             return award
         if award.learner_id is not None:
             raise Conflict(
-                "This credential was claimed by another account already.",
+                gettext("This credential was claimed by another account already."),
                 code="claim.taken",
                 field="token",
             )
@@ -1764,9 +1805,17 @@ class Verdict(StrEnum):
 
     @property
     def headline(self) -> str:
-        return self.name.replace("_", " ").capitalize()
+        """The verdict in words, in the language of the page."""
+        return str(VERDICT_HEADLINES[self])
 
 
+VERDICT_HEADLINES = {
+    Verdict.VERIFIED: _("Verified"),
+    Verdict.REVOKED: _("Revoked"),
+    Verdict.SUSPENDED: _("Suspended"),
+    Verdict.EXPIRED: _("Expired"),
+    Verdict.NOT_VERIFIED: _("Not verified"),
+}
 # Checks that say whether the issuer still stands by a genuine credential; any other failure
 # (proof, issuer key, structure) means the credential itself cannot be trusted.
 STANDING_CHECKS = ("status.revocation", "status.suspension", "validity.expired")
@@ -1888,7 +1937,7 @@ def learner_label(award: Award, *, private: bool = False) -> str:
         return award.learner_name
     if award.learner_did:
         return award.learner_did
-    return "a learner identified by email address (kept private)"
+    return gettext("a learner identified by email address (kept private)")
 
 
 def get_certified_elements(award: Award) -> list[tuple[str, list[str]]]:
@@ -1938,7 +1987,7 @@ def _badge_image(version: Any) -> bytes | None:
 
 
 # What a grade or score is called when the credential gives it no description.
-RESULT_LABELS = (("score", "Score"), ("grade", "Grade"))
+RESULT_LABELS = (("score", _("Score")), ("grade", _("Grade")))
 
 
 @dataclass(frozen=True)
@@ -1963,7 +2012,9 @@ def get_results(award: Award) -> list[ResultRow]:
     subject = get_credential_document(award).get("credentialSubject") or {}
     declared = (subject.get("achievement") or {}).get("resultDescription") or []
     descriptions = {item.get("id"): item for item in declared if isinstance(item, dict)}
-    plain = {str(award.result[key]): label for key, label in RESULT_LABELS if award.result.get(key)}
+    plain = {
+        str(award.result[key]): str(label) for key, label in RESULT_LABELS if award.result.get(key)
+    }
     rows = []
     for result in subject.get("result") or []:
         description = descriptions.get(result.get("resultDescription")) or {}
@@ -1972,7 +2023,7 @@ def get_results(award: Award) -> list[ResultRow]:
             (item for item in levels if item.get("id") == result.get("achievedLevel")), {}
         )
         value = str(result.get("value") or "")
-        what = description.get("name") or plain.get(value) or "Result"
+        what = description.get("name") or plain.get(value) or gettext("Result")
         if level.get("name"):
             scale = [str(item.get("name")) for item in levels]
             rows.append(ResultRow(what, str(level["name"]), scale))
@@ -1998,41 +2049,52 @@ def get_certificate_pdf(award: Award) -> bytes:
             "see its page for what failed.",
             code="award.not_verified",
         )
-    elements = dict(get_certified_elements(award))
+    organisation = award.organisation.name
     notes = {
-        Verdict.REVOKED: f"Revoked by {award.organisation.name}: this credential is not valid.",
-        Verdict.SUSPENDED: f"Suspended by {award.organisation.name}: not valid while suspended.",
-        Verdict.EXPIRED: "Expired: this credential is no longer valid.",
+        Verdict.REVOKED: gettext("Revoked by %(organisation)s: this credential is not valid."),
+        Verdict.SUSPENDED: gettext("Suspended by %(organisation)s: not valid while suspended."),
+        Verdict.EXPIRED: gettext("Expired: this credential is no longer valid."),
     }
+    note = notes.get(verdict, "") % {"organisation": organisation}
     if award.status_changed_at and verdict in (Verdict.REVOKED, Verdict.SUSPENDED):
-        notes[verdict] += (
-            f" ({verdict.headline} on {downloads.long_date(award.status_changed_at)}.)"
-        )
+        note += " " + gettext("(%(status)s on %(date)s.)") % {
+            "status": verdict.headline,
+            "date": downloads.long_date(award.status_changed_at),
+        }
         if award.public_reason:
-            notes[verdict] += f" Reason: {award.public_reason}"
+            note += " " + gettext("Reason: %(reason)s") % {"reason": readable_reason(award)}
+    # The learning outcomes (the one element with a list of texts) get a list of their own;
+    # the title is the certificate's heading. Told apart by their values, not their labels,
+    # which are in the language of the request.
+    outcomes: list[str] = []
+    elements: list[tuple[str, str]] = []
+    for number, (label, value) in enumerate(catalogue.annex_elements(award.version)):
+        if isinstance(value, list):
+            outcomes = [str(text) for text in value]
+        elif not (number == 0 and value == award.version.title):
+            elements.append((str(label), str(value)))
     return downloads.certificate_pdf(
         downloads.Certificate(
             title=award.version.title,
             learner=learner_label(award),
-            issuer=award.organisation.name,
+            issuer=organisation,
             issued_on=award.issued_at,
             valid_until=award.valid_until,
             url=credential_url(award),
-            outcomes=elements.pop("Learning outcomes", []),
+            outcomes=outcomes,
             results=[
                 (
                     row.what,
-                    f"{row.achieved} (scale: {', '.join(row.scale)})"
+                    gettext("%(achieved)s (scale: %(scale)s)")
+                    % {"achieved": row.achieved, "scale": ", ".join(row.scale)}
                     if row.scale
                     else row.achieved,
                 )
                 for row in get_results(award)
             ],
-            elements=[
-                (label, "; ".join(texts)) for label, texts in elements.items() if label != "Title"
-            ],
+            elements=elements,
             badge=_badge_image(award.version),
-            status_note=notes.get(verdict, ""),
+            status_note=note,
         )
     )
 
@@ -2226,7 +2288,9 @@ def learner_clr(*, actor: User, organisation: Any, now: datetime | None = None) 
     held = _valid_awards(organisation, actor, now=now)
     if not held:
         raise NotFound(
-            f"You hold no valid credential of {organisation.name}.", field="organisation"
+            gettext("You hold no valid credential of %(organisation)s.")
+            % {"organisation": organisation.name},
+            field="organisation",
         )
     associations, achievements = _registered_associations(actor, held)
     previous = (
@@ -2337,8 +2401,11 @@ def _record_learner(organisation: Any, login: str, *, now: datetime) -> User:
     person = find_user(clean_text(login, "learner", limit=254))
     if person is None or not _valid_awards(organisation, person, now=now):
         raise InvalidInput(
-            f"No learner {login!r} holds a valid credential of {organisation.name}; give the "
-            "username or email address of the learner's account.",
+            gettext(
+                "No learner %(login)s holds a valid credential of %(organisation)s; give the "
+                "username or email address of the learner's account."
+            )
+            % {"login": repr(login), "organisation": organisation.name},
             code="clr.unknown_learner",
             field="learner",
         )
@@ -2358,7 +2425,7 @@ def _chosen_awards(
     cannot go in."""
     if not awards:
         raise InvalidInput(
-            "Choose at least one credential for the learner record.",
+            gettext("Choose at least one credential for the learner record."),
             code="clr.no_awards",
             field="awards",
         )

@@ -20,6 +20,7 @@ from django.utils.cache import (
     patch_vary_headers,
 )
 from django.utils.http import quote_etag
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from microcred.accounts.auth import AuthenticatedHttpRequest
@@ -151,6 +152,7 @@ def _page_context(award: Any) -> dict[str, Any]:
         "elements": services.get_certified_elements(award),
         "linkedin_url": services.get_linkedin_url(award),
         "url": services.credential_url(award),
+        "public_reason": services.readable_reason(award),
     }
 
 
@@ -266,7 +268,7 @@ def studio_issue(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
         # Raised once issue_award has authorised the actor.
         form.add_service_error(error.field, error.message)
         return _issue_page(request, issuer, form, versions, status=400)
-    messages.success(request, "The credential was issued.")
+    messages.success(request, gettext("The credential was issued."))
     return redirect(_detail_url(slug, award))
 
 
@@ -314,7 +316,9 @@ def studio_change_status(
         context = _detail_context(request, award, failed=(action, form))
         return render(request, "awards/studio/detail.html", context, status=400)
     status = award.get_status_display().lower()
-    messages.success(request, f"Done: the credential is now {status}.")
+    messages.success(
+        request, gettext("Done: the credential is now %(status)s.") % {"status": status}
+    )
     return redirect(_detail_url(slug, award))
 
 
@@ -330,7 +334,7 @@ def studio_reissue(request: AuthenticatedHttpRequest, slug: str, award_uuid: str
         # Raised once reissue_award has authorised the actor.
         messages.error(request, error.message)
         return redirect(_detail_url(slug, award))
-    messages.success(request, "The credential was issued again; this is the new one.")
+    messages.success(request, gettext("The credential was issued again; this is the new one."))
     return redirect(_detail_url(slug, new))
 
 
@@ -362,6 +366,7 @@ def _detail_context(
         "invalidated": services.is_invalidated(award),
         "can_reissue": services.can_reissue(request.user, award),
         "replaced_by": services.get_replacement(award),
+        "public_reason": services.readable_reason(award),
     }
 
 
@@ -413,7 +418,9 @@ def studio_issue_record(request: AuthenticatedHttpRequest, slug: str) -> HttpRes
             query = urlencode({"learner": form.cleaned_data["learner"]})
             return redirect(f"{reverse('awards:studio-issue-record', args=[slug])}?{query}")
         messages.success(
-            request, f"The learner record was signed: {services.learner_record_url(record)}"
+            request,
+            gettext("The learner record was signed: %(url)s")
+            % {"url": services.learner_record_url(record)},
         )
         return redirect("awards:studio-records", slug=slug)
     learner = LearnerForm(request.GET or None)

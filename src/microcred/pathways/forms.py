@@ -12,50 +12,69 @@ import json
 from typing import Any, cast
 
 from django import forms
-from django.utils.text import slugify
+from django.utils.formats import number_format
+from django.utils.text import format_lazy, slugify
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from microcred.catalogue import services as catalogue
 from microcred.organisations import services as organisations
 from microcred.pathways import services
 
-REQUIREMENTS = (("all", "All of the components"), ("atLeast", "At least a number of them"))
-EXTERNAL_HELP = (
+REQUIREMENTS = (
+    ("all", _("All of the components")),
+    ("atLeast", _("At least a number of them")),
+)
+EXTERNAL_HELP = _(
     "One external achievement a line: achievement id | issuer DID | achievement type | name, "
     "for example https://example.org/achievements/42 | did:web:example.org | Course | Statistics."
 )
 
 
 class PathwayForm(forms.Form):
-    name = forms.CharField(max_length=200)
+    name = forms.CharField(label=_("Name"), max_length=200)
     slug = forms.SlugField(
-        max_length=80, required=False, help_text="Its address; made from the name when empty."
+        label=_("Slug"),
+        max_length=80,
+        required=False,
+        help_text=_("Its address; made from the name when empty."),
     )
-    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    description = forms.CharField(
+        label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
     target = forms.TypedChoiceField(
-        coerce=int, help_text="The published micro-credential a learner who completes it receives."
+        label=_("Target"),
+        coerce=int,
+        help_text=_("The published micro-credential a learner who completes it receives."),
     )
-    requirement = forms.ChoiceField(choices=REQUIREMENTS, initial="all")
+    requirement = forms.ChoiceField(label=_("Requirement"), choices=REQUIREMENTS, initial="all")
     at_least = forms.IntegerField(
-        min_value=1, required=False, help_text="How many, when at least a number of them."
+        label=_("At least"),
+        min_value=1,
+        required=False,
+        help_text=_("How many, when at least a number of them."),
     )
     components = forms.TypedMultipleChoiceField(
+        label=_("Components"),
         coerce=int,
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Published micro-credentials of this platform, of any organisation.",
+        help_text=_("Published micro-credentials of this platform, of any organisation."),
     )
     external = forms.CharField(
-        label="External achievements",
+        label=_("External achievements"),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
         help_text=EXTERNAL_HELP,
     )
     rules = forms.CharField(
-        label="Rules as JSON",
+        label=_("Rules as JSON"),
         widget=forms.Textarea(attrs={"rows": 8}),
         required=False,
-        help_text="Nested groups, credits, levels, results and time windows, in the engine's "
-        "format; when given it replaces the group above.",
+        help_text=_(
+            "Nested groups, credits, levels, results and time windows, in the engine's "
+            "format; when given it replaces the group above."
+        ),
     )
 
     def __init__(self, *args: Any, organisation: Any, **kwargs: Any) -> None:
@@ -84,12 +103,14 @@ class PathwayForm(forms.Form):
             if line.strip():
                 children.append(self._external(number, line))
         if not children:
-            self.add_error("components", "Choose at least one component, or write the rules.")
+            self.add_error(
+                "components", gettext("Choose at least one component, or write the rules.")
+            )
             return data
         require: dict[str, Any] = {"all": True}
         if data["requirement"] == "atLeast":
             if not data.get("at_least"):
-                self.add_error("at_least", "Say how many of the components are needed.")
+                self.add_error("at_least", gettext("Say how many of the components are needed."))
                 return data
             require = {"atLeast": data["at_least"]}
         data["rules"] = json.dumps(
@@ -117,7 +138,10 @@ class PathwayForm(forms.Form):
     def _external(self, number: int, line: str) -> dict[str, Any]:
         parts = [part.strip() for part in line.split("|")]
         if len(parts) != 4 or not all(parts):
-            self.add_error("external", f"Line {number} needs four parts separated by |.")
+            self.add_error(
+                "external",
+                gettext("Line %(number)s needs four parts separated by |.") % {"number": number},
+            )
             return {}
         achievement, issuer, kind, name = parts
         return {
@@ -144,25 +168,35 @@ class ImportCredentialForm(forms.Form):
     """A credential from another issuer: pasted, or uploaded as a file or a badge image."""
 
     credential = forms.CharField(
-        label="Paste a credential",
+        label=_("Paste a credential"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 6, "spellcheck": "false"}),
-        help_text="Open Badges 3.0 JSON, a VC-JWT (eyJ…), or an Open Badges 2.0 assertion "
-        "(JSON, signed, or the address of a hosted one), as your issuer gave it.",
+        help_text=_(
+            "Open Badges 3.0 JSON, a VC-JWT (eyJ…), or an Open Badges 2.0 assertion "
+            "(JSON, signed, or the address of a hosted one), as your issuer gave it."
+        ),
     )
     file = forms.FileField(
-        label="…or upload a file",
+        label=_("…or upload a file"),
         required=False,
-        help_text=f"A .json or .jwt file, or a badge image (PNG or SVG) with the credential "
-        f"baked in; at most {services.MAX_IMPORT_BYTES // (1024 * 1024)} MB.",
+        help_text=format_lazy(
+            _(
+                "A .json or .jwt file, or a badge image (PNG or SVG) with the credential "
+                "baked in; at most {megabytes} MB."
+            ),
+            megabytes=services.MAX_IMPORT_BYTES // (1024 * 1024),
+        ),
     )
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data.get("file")
         if upload is not None and upload.size > services.MAX_IMPORT_BYTES:
             raise forms.ValidationError(
-                f"The file is {upload.size:,} bytes; files up to "
-                f"{services.MAX_IMPORT_BYTES:,} bytes are imported.",
+                gettext("The file is %(size)s bytes; files up to %(limit)s bytes are imported.")
+                % {
+                    "size": number_format(upload.size, force_grouping=True),
+                    "limit": number_format(services.MAX_IMPORT_BYTES, force_grouping=True),
+                },
                 code="too_large",
             )
         return upload
@@ -173,10 +207,12 @@ class ImportCredentialForm(forms.Form):
             return cleaned
         text = (cleaned.get("credential") or "").strip()
         if not text and cleaned.get("file") is None:
-            raise forms.ValidationError("Paste a credential or choose a file.", code="nothing")
+            raise forms.ValidationError(
+                gettext("Paste a credential or choose a file."), code="nothing"
+            )
         if text and cleaned.get("file") is not None:
             raise forms.ValidationError(
-                "Paste a credential or upload a file, not both.", code="both_given"
+                gettext("Paste a credential or upload a file, not both."), code="both_given"
             )
         return cleaned
 

@@ -13,11 +13,12 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class PathwayStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    PUBLISHED = "published", "Published"
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
 
 
 class Pathway(models.Model):
@@ -55,8 +56,8 @@ class Pathway(models.Model):
 
 
 class RequestStatus(models.TextChoices):
-    ISSUED = "issued", "Issued"
-    REFUSED = "refused", "Refused"
+    ISSUED = "issued", _("Issued")
+    REFUSED = "refused", _("Refused")
 
 
 class StackedCredentialRequest(models.Model):

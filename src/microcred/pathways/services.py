@@ -23,7 +23,9 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.text import slugify
+from django.utils.translation import gettext
 
 from microcred.accounts.services import User
 from microcred.audit.services import record_event
@@ -152,7 +154,8 @@ def create_pathway(
             )
     except IntegrityError:
         raise InvalidInput(
-            f"{organisation.name} already has a pathway {slug!r}; choose another slug.",
+            gettext("%(organisation)s already has a pathway %(slug)s; choose another slug.")
+            % {"organisation": organisation.name, "slug": repr(slug)},
             code="pathway.slug_taken",
             field="slug",
         ) from None
@@ -210,7 +213,10 @@ def publish_pathway(*, actor: User, pathway: Pathway, now: datetime | None = Non
     """
     organisations.access_organisation(actor, pathway.organisation.slug, roles=DESIGNERS)
     if pathway.status == PathwayStatus.PUBLISHED:
-        raise Conflict(f"{pathway.name} is already published.", code="pathway.published")
+        raise Conflict(
+            gettext("%(name)s is already published.") % {"name": pathway.name},
+            code="pathway.published",
+        )
     _check_target(pathway.organisation, pathway.target)
     _check_components(pathway.rules)
     now = now or timezone.now()
@@ -233,10 +239,15 @@ def _slug(slug: str) -> str:
     slug = clean_text(slug, "slug", required=True, limit=80)
     if slug != slugify(slug):
         raise InvalidInput(
-            f"{slug!r} is not a slug: use lower-case letters, digits and hyphens.", field="slug"
+            gettext("%(slug)s is not a slug: use lower-case letters, digits and hyphens.")
+            % {"slug": repr(slug)},
+            field="slug",
         )
     if slug in RESERVED_SLUGS:
-        raise InvalidInput(f"{slug!r} names a page of its own; choose another.", field="slug")
+        raise InvalidInput(
+            gettext("%(slug)s names a page of its own; choose another.") % {"slug": repr(slug)},
+            field="slug",
+        )
     return slug
 
 
@@ -263,7 +274,9 @@ def _check_target(organisation: Organisation, target: Any) -> None:
         target.microcredential.organisation_id != organisation.pk
     ):
         raise InvalidInput(
-            f"The target must be a published version of {organisation.name}.", field="target"
+            gettext("The target must be a published version of %(organisation)s.")
+            % {"organisation": organisation.name},
+            field="target",
         )
     if target.status != "published":
         raise InvalidInput(
@@ -303,8 +316,11 @@ def _check_components(rules: dict[str, Any]) -> None:
         version = _platform_version(achievement)
         if version is None or version.status != "published":
             raise InvalidInput(
-                f"{component.get('name') or achievement} is not a published micro-credential "
-                "of this platform; publish it or name another version.",
+                gettext(
+                    "%(component)s is not a published micro-credential of this platform; "
+                    "publish it or name another version."
+                )
+                % {"component": component.get("name") or achievement},
                 code="pathway.component_unpublished",
                 field=f"{path}.achievement",
             )
@@ -631,11 +647,17 @@ def _read_document(document: str | bytes) -> bytes:
         text = clean_text(document, "document", required=True, limit=MAX_DOCUMENT)
         return text.encode("utf-8")
     if not isinstance(document, bytes) or not document.strip():
-        raise InvalidInput("The file is empty.", field="document")
+        raise InvalidInput(gettext("The file is empty."), field="document")
     if len(document) > MAX_IMPORT_BYTES:
         raise TooLarge(
-            f"The file is {len(document):,} bytes; credentials and badge images up to "
-            f"{MAX_IMPORT_BYTES:,} bytes are imported.",
+            gettext(
+                "The file is %(size)s bytes; credentials and badge images up to %(limit)s bytes "
+                "are imported."
+            )
+            % {
+                "size": number_format(len(document), force_grouping=True),
+                "limit": number_format(MAX_IMPORT_BYTES, force_grouping=True),
+            },
             field="document",
             data={"limit": MAX_IMPORT_BYTES},
         )
@@ -656,7 +678,7 @@ def _check_is_credential(report: VerificationReport) -> dict[str, Any]:
     if not isinstance(credential, dict):
         reason = next((check.message for check in report.failures), "nothing in it is one")
         raise InvalidInput(
-            f"This is not a credential: {reason}",
+            gettext("This is not a credential: %(reason)s") % {"reason": reason},
             code="credential.not_a_credential",
             field="document",
         )
@@ -665,9 +687,11 @@ def _check_is_credential(report: VerificationReport) -> dict[str, Any]:
     if not CREDENTIAL_TYPES & {kind for kind in kinds if isinstance(kind, str)}:
         found = ", ".join(str(kind) for kind in kinds if kind) or "none"
         raise InvalidInput(
-            "This is not a credential: its type is "
-            f"{found[:100]}, where a credential has VerifiableCredential (or, in Open Badges "
-            "2.0, Assertion).",
+            gettext(
+                "This is not a credential: its type is %(found)s, where a credential has "
+                "VerifiableCredential (or, in Open Badges 2.0, Assertion)."
+            )
+            % {"found": found[:100]},
             code="credential.not_a_credential",
             field="document",
         )
@@ -696,7 +720,8 @@ def _keep_external_credential(
         raise InvalidInput(error.message, code=error.code, field="document") from None
     if len(reports) != 1:
         raise InvalidInput(
-            f"document holds {len(reports)} credentials; add them one at a time.",
+            gettext("document holds %(count)s credentials; add them one at a time.")
+            % {"count": len(reports)},
             field="document",
         )
     [report] = reports

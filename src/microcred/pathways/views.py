@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from microcred.accounts.auth import AuthenticatedHttpRequest
@@ -94,7 +95,7 @@ def request_credential(
         messages.error(request, error.message)
     else:
         if result.award_id:
-            messages.success(request, "Your stacked credential was issued.")
+            messages.success(request, gettext("Your stacked credential was issued."))
         else:
             messages.error(request, result.refusal)
     return redirect("pathways:detail", organisation, slug)
@@ -123,11 +124,16 @@ def import_credential(request: AuthenticatedHttpRequest) -> HttpResponse:
                 status = 400
             else:
                 if external.verified:
-                    messages.success(request, f"{external} verified and was imported.")
+                    messages.success(
+                        request, gettext("%(name)s verified and was imported.") % {"name": external}
+                    )
                 else:
                     messages.error(
                         request,
-                        f"{external} was imported but does not verify; it counts toward nothing.",
+                        gettext(
+                            "%(name)s was imported but does not verify; it counts toward nothing."
+                        )
+                        % {"name": external},
                     )
                 return redirect("pathways:import")
         else:
@@ -143,7 +149,7 @@ def remove_imported(request: AuthenticatedHttpRequest, external_id: int) -> Http
         services.remove_external_credential(actor=request.user, external_id=external_id)
     except NotFound as error:
         raise Http404(error.message) from error
-    messages.success(request, "The imported credential is removed.")
+    messages.success(request, gettext("The imported credential is removed."))
     return redirect("pathways:import")
 
 
@@ -165,7 +171,9 @@ def studio_list(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
             except MicrocredError as error:
                 add_error(form, error)
             else:
-                messages.success(request, f"{pathway.name} was created as a draft.")
+                messages.success(
+                    request, gettext("%(name)s was created as a draft.") % {"name": pathway.name}
+                )
                 return redirect("pathways:studio-edit", slug, pathway.slug)
         status = 400
     context = {
@@ -199,7 +207,7 @@ def studio_edit(request: AuthenticatedHttpRequest, slug: str, pathway: str) -> H
             except MicrocredError as error:
                 add_error(form, error)
             else:
-                messages.success(request, "The pathway was saved.")
+                messages.success(request, gettext("The pathway was saved."))
                 return redirect("pathways:studio-edit", slug, item.slug)
         status = 400
     context = {"organisation": item.organisation, "pathway": item, "form": form}
@@ -215,7 +223,7 @@ def studio_publish(request: AuthenticatedHttpRequest, slug: str, pathway: str) -
     except InvalidInput as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, f"{item.name} is published.")
+        messages.success(request, gettext("%(name)s is published.") % {"name": item.name})
     return redirect("pathways:studio-edit", slug, item.slug)
 
 
@@ -246,7 +254,10 @@ def studio_request(
         messages.error(request, error.message)
     else:
         if result.award_id:
-            messages.success(request, f"The stacked credential was issued to {holder}.")
+            messages.success(
+                request,
+                gettext("The stacked credential was issued to %(learner)s.") % {"learner": holder},
+            )
         else:
             messages.error(request, result.refusal)
     return redirect(reverse("pathways:studio-learners", args=[slug]))
@@ -267,5 +278,7 @@ def studio_clr(
     except InvalidInput as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, f"Learner record issued: {services.record_id(record)}")
+        messages.success(
+            request, gettext("Learner record issued: %(id)s") % {"id": services.record_id(record)}
+        )
     return redirect(reverse("pathways:studio-learners", args=[slug]))
