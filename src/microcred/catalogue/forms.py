@@ -371,8 +371,10 @@ CriterionFormSet = forms.formset_factory(CriterionForm, extra=1, can_delete=True
 class SkillForm(forms.Form):
     """Add or remove one skill of a learning outcome."""
 
-    uri = forms.URLField(max_length=500, assume_scheme="https")
-    action = forms.ChoiceField(choices=[("add", _("Add")), ("remove", _("Remove"))])
+    uri = forms.URLField(label=_("Skill's address"), max_length=500, assume_scheme="https")
+    action = forms.ChoiceField(
+        label=_("Action"), choices=[("add", _("Add")), ("remove", _("Remove"))]
+    )
 
 
 class SuggestForm(forms.Form):
