@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from microcred.catalogue.fields import FIELDS_BY_NAME, SPECIFICATION, Kind, SpecField
@@ -465,9 +465,10 @@ class DesignForms:
         }
 
     def show_error(self, error: MicrocredError) -> None:
-        """Put a service's error next to the field its path names."""
+        """Put a service's error next to the field its path names, in words that name the
+        field by its label."""
         place = self._locate(error.field or "")
-        place.form.add_error(place.name, error.message)
+        place.form.add_error(place.name, _by_label(error, place.label))
 
     def _locate(self, path: str) -> _Place:
         """Return the form, field and label of a specification path such as ``credits.ECTS``,
@@ -555,6 +556,30 @@ class DesignForms:
             }
             for form in self.criteria.forms
         ]
+
+
+# The shared checks of text (microcred.inputs.clean_text) name a field by its JSON path, as an
+# API client sends it; the design form names it by its label, in the reader's language.
+_PATH_ERRORS = (
+    (re.compile(r" must be text\.$"), gettext_noop("%(label)s must be text.")),
+    (re.compile(r" must not be empty\.$"), gettext_noop("%(label)s must not be empty.")),
+    (
+        re.compile(r" has at most (?P<limit>\d+) characters\.$"),
+        gettext_noop("%(label)s has at most %(limit)s characters."),
+    ),
+)
+
+
+def _by_label(error: MicrocredError, label: str) -> str:
+    """Return the error's message; one that names the field by its path names it by
+    ``label`` instead."""
+    path = error.field or ""
+    if path and error.message.startswith(path):
+        rest = error.message[len(path) :]
+        for pattern, words in _PATH_ERRORS:
+            if found := pattern.fullmatch(rest):
+                return gettext(words) % {"label": label, **found.groupdict()}
+    return error.message
 
 
 @dataclass(frozen=True)
