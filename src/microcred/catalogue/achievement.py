@@ -46,7 +46,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils import translation
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext, gettext_noop, pgettext
 
 from microcred.catalogue.models import (
     MicroCredentialVersion,
@@ -261,7 +261,10 @@ def _annex_elements(version: MicroCredentialVersion) -> list[tuple[str, Any]]:
         (gettext("Type of assessment"), version.assessment_type or not_stated),
         (gettext("Form of participation"), _participation(version)),
         (gettext("Type of quality assurance"), version.quality_assurance or not_stated),
-        (gettext("Prerequisites needed to enrol"), version.prerequisites or gettext("None")),
+        (
+            gettext("Prerequisites needed to enrol"),
+            version.prerequisites or pgettext("annex element", "None"),
+        ),
         (
             gettext("Supervision and identity verification during assessment"),
             _supervision(version),
@@ -270,7 +273,10 @@ def _annex_elements(version: MicroCredentialVersion) -> list[tuple[str, Any]]:
             gettext("Integration and stackability options"),
             version.stackability or gettext("Stand-alone"),
         ),
-        (gettext("Further information"), version.further_information or gettext("None")),
+        (
+            gettext("Further information"),
+            version.further_information or pgettext("annex element", "None"),
+        ),
     ]
 
 

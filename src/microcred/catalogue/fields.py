@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.files.base import ContentFile
 from django.utils.formats import date_format
 from django.utils.text import format_lazy
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext, gettext_noop, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from microcred.catalogue.images import clean_image
@@ -185,7 +185,7 @@ class SpecField:
             case Kind.DECIMAL:
                 return format_amount(value)
             case Kind.DATE:
-                return date_format(value, "j F Y")
+                return date_format(value, pgettext("date format", "j F Y"))
         return str(value)
 
     def plain(self, value: Any) -> Any:

@@ -7,12 +7,17 @@ name (:func:`show_error`).
 
 from __future__ import annotations
 
+import functools
+import gettext as gettext_module
 import re
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, cast
 
+import pycountry
 from django import forms
+from django.utils import translation
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
@@ -30,9 +35,45 @@ TEXT_AREA = forms.Textarea(attrs={"rows": 3})
 
 def choices_of(field: SpecField) -> list[tuple[str, StrOrPromise]]:
     """Return the form's choices of a declared field, the blank one first where it may be
-    left empty."""
+    left empty; countries and currencies by their names in the reader's language."""
     blank = [("", field.blank_choice)] if field.blank else []
-    return [*blank, *((str(value), label) for value, label in field.choices)]
+    choices: list[tuple[str, StrOrPromise]] = [
+        (str(value), label) for value, label in field.choices
+    ]
+    if field.name in ISO_CATALOGUES:
+        choices = iso_names(ISO_CATALOGUES[field.name], choices)
+    return [*blank, *choices]
+
+
+# The ISO tables whose names pycountry's own catalogues translate, by the field that offers them.
+ISO_CATALOGUES = {"country": "iso3166-1", "price_currency": "iso4217"}
+
+
+def iso_names(
+    domain: str, choices: list[tuple[str, StrOrPromise]]
+) -> list[tuple[str, StrOrPromise]]:
+    """Return ISO's names of countries or currencies in the reader's language, in its
+    alphabetical order; as they are for an English reader."""
+    language = translation.get_language() or "en"
+    if language.startswith("en"):
+        return choices
+    names = _iso_catalogue(domain, language)
+    translated = [(code, names.gettext(str(name))) for code, name in choices]
+    return [(code, name) for code, name in sorted(translated, key=lambda pair: _sort_key(pair[1]))]
+
+
+@functools.cache
+def _iso_catalogue(domain: str, language: str) -> gettext_module.NullTranslations:
+    return gettext_module.translation(
+        domain, pycountry.LOCALES_DIR, languages=[language], fallback=True
+    )
+
+
+def _sort_key(name: str) -> str:
+    """Sort Ä with A and Ö with O, as a German (or French) index does."""
+    return "".join(
+        char for char in unicodedata.normalize("NFD", name) if not unicodedata.combining(char)
+    ).casefold()
 
 
 EQF_CHOICES = choices_of(FIELDS_BY_NAME["eqf_level"])
@@ -40,6 +81,20 @@ EQF_CHOICES = choices_of(FIELDS_BY_NAME["eqf_level"])
 
 def _words(value: str) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def _language_in_words(code: str, english: str) -> str:
+    """Return a language's name in the reader's language: the English name (ISO 639) for an
+    English reader, otherwise Django's translation of the name where it knows the language
+    (``de`` reads Deutsch in German, ``en-IE`` Englisch (en-IE))."""
+    if (translation.get_language() or "en").startswith("en"):
+        return english
+    primary = code.split("-")[0].lower()
+    try:
+        name = str(translation.get_language_info(primary)["name_translated"])
+    except KeyError:
+        return english
+    return name if code.lower() == primary else f"{name} ({code})"
 
 
 class SearchForm(forms.Form):
@@ -65,9 +120,13 @@ class SearchForm(forms.Form):
 
     def __init__(self, *args: Any, choices: CatalogueChoices, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        languages = sorted(
+            ((code, _language_in_words(code, name)) for code, name in choices.languages),
+            key=lambda pair: pair[1].casefold(),
+        )
         offered = {
             "organisation": [("", gettext("Any organisation")), *choices.organisations],
-            "language": [("", gettext("Any language")), *choices.languages],
+            "language": [("", gettext("Any language")), *languages],
         }
         for name, options in offered.items():
             cast(forms.ChoiceField, self.fields[name]).choices = options

@@ -7,6 +7,7 @@ API and the signed Achievement stay English whatever the visitor chose.
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from django.test import Client
@@ -40,6 +41,17 @@ def test_the_catalogue_and_its_filters_read_in_german(german: Client) -> None:
     assert "EQR-Niveau 6" in page
 
 
+def test_the_language_filter_names_languages_in_german(german: Client) -> None:
+    make_published(title="Data ethics", languages=["de", "en-IE", "nl"])
+    choices = german.get("/catalogue/").context["form"].fields["language"].choices
+    assert choices == [
+        ("", "Alle Sprachen"),
+        ("de", "Deutsch"),
+        ("en-IE", "Englisch (en-IE)"),
+        ("nl", "Niederländisch"),
+    ]
+
+
 def test_a_filter_error_names_the_field_in_german(german: Client) -> None:
     response = german.get("/catalogue/", {"credits_min": "5", "credits_max": "2"})
     assert response.status_code == 400
@@ -65,6 +77,8 @@ def test_a_micro_credential_page_reads_in_german_with_its_content_as_written(
     for words in ("The micro-credential at a glance", "Workload and credits", "Not stated"):
         assert words not in page, words
     assert "Design classroom assessments" in page
+    # Dates as German writes them: 6. Dezember 2026.
+    assert re.search(r"<dd>\d{1,2}\. [A-Z][a-zä]+ \d{4}</dd>", page)
 
 
 def test_the_signed_achievement_stays_english_when_german_is_chosen(german: Client) -> None:
@@ -81,6 +95,10 @@ def test_a_design_form_error_names_the_field_by_its_german_label(german: Client)
     page = german.get(studio_url(draft, "edit")).text
     assert "Entwurf speichern" in page and "Fiktiver Arbeitsaufwand (Stunden)" in page
     assert "Save the draft" not in page
+    # Countries and currencies by their German names, in German alphabetical order.
+    assert '<option value="NL" selected>Niederlande</option>' in page
+    assert page.index(">Ägypten<") < page.index(">Albanien<") < page.index(">Deutschland<")
+    assert '<option value="USD">US-Dollar</option>' in page
     data = {**edit_form(german, draft), "v-workload_hours": "0", "r-pass_rule": ""}
     response = german.post(studio_url(draft, "edit"), data)
     assert response.status_code == 400
