@@ -40,6 +40,7 @@ from django.utils.translation import gettext, gettext_noop, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from microcred.catalogue.images import clean_image
+from microcred.catalogue.iso_names import ISO_CATALOGUES, iso_name
 from microcred.catalogue.models import (
     AchievementType,
     MicroCredentialVersion,
@@ -178,7 +179,10 @@ class SpecField:
         if _empty(value):
             return str(self.when_blank)
         if self.choices:
-            return str(dict(self.choices).get(value, value))
+            words = str(dict(self.choices).get(value, value))
+            return (
+                iso_name(ISO_CATALOGUES[self.name], words) if self.name in ISO_CATALOGUES else words
+            )
         match self.kind:
             case Kind.WORDS:
                 return ", ".join(value)

@@ -7,21 +7,18 @@ name (:func:`show_error`).
 
 from __future__ import annotations
 
-import functools
-import gettext as gettext_module
 import re
-import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, cast
 
-import pycountry
 from django import forms
 from django.utils import translation
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from microcred.catalogue.fields import FIELDS_BY_NAME, SPECIFICATION, Kind, SpecField
+from microcred.catalogue.iso_names import ISO_CATALOGUES, iso_names
 from microcred.catalogue.models import MicroCredentialVersion, Rubric
 from microcred.catalogue.services import CatalogueChoices
 from microcred.errors import MicrocredError
@@ -43,37 +40,6 @@ def choices_of(field: SpecField) -> list[tuple[str, StrOrPromise]]:
     if field.name in ISO_CATALOGUES:
         choices = iso_names(ISO_CATALOGUES[field.name], choices)
     return [*blank, *choices]
-
-
-# The ISO tables whose names pycountry's own catalogues translate, by the field that offers them.
-ISO_CATALOGUES = {"country": "iso3166-1", "price_currency": "iso4217"}
-
-
-def iso_names(
-    domain: str, choices: list[tuple[str, StrOrPromise]]
-) -> list[tuple[str, StrOrPromise]]:
-    """Return ISO's names of countries or currencies in the reader's language, in its
-    alphabetical order; as they are for an English reader."""
-    language = translation.get_language() or "en"
-    if language.startswith("en"):
-        return choices
-    names = _iso_catalogue(domain, language)
-    translated = [(code, names.gettext(str(name))) for code, name in choices]
-    return [(code, name) for code, name in sorted(translated, key=lambda pair: _sort_key(pair[1]))]
-
-
-@functools.cache
-def _iso_catalogue(domain: str, language: str) -> gettext_module.NullTranslations:
-    return gettext_module.translation(
-        domain, pycountry.LOCALES_DIR, languages=[language], fallback=True
-    )
-
-
-def _sort_key(name: str) -> str:
-    """Sort Ä with A and Ö with O, as a German (or French) index does."""
-    return "".join(
-        char for char in unicodedata.normalize("NFD", name) if not unicodedata.combining(char)
-    ).casefold()
 
 
 EQF_CHOICES = choices_of(FIELDS_BY_NAME["eqf_level"])

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from tests.platform.api import Api
 from tests.platform.catalogue.factories import make_draft, make_published
@@ -24,9 +26,12 @@ from tests.platform.catalogue.test_services import designer_of
 
 
 @pytest.fixture
-def german(client: Client) -> Client:
+def german(client: Client) -> Iterator[Client]:
+    """A client that chose German. A request leaves its language active in the thread, so
+    English is back for the tests that follow."""
     client.cookies["django_language"] = "de"
-    return client
+    yield client
+    translation.deactivate()
 
 
 def test_the_catalogue_and_its_filters_read_in_german(german: Client) -> None:
@@ -62,9 +67,10 @@ def test_a_filter_error_names_the_field_in_german(german: Client) -> None:
 def test_a_micro_credential_page_reads_in_german_with_its_content_as_written(
     german: Client,
 ) -> None:
-    version = make_published(title="Classroom assessment")
+    version = make_published(title="Classroom assessment", price_amount="90", price_currency="USD")
     organisation = version.microcredential.organisation.slug
     page = german.get(f"/catalogue/{organisation}/{version.microcredential.slug}/").text
+    assert "<dt>Währung</dt><dd>US-Dollar</dd>" in page
     for words in (
         "Das Micro-Credential auf einen Blick",
         "Lernergebnisse",

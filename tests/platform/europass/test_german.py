@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.test import Client
+from django.utils import translation
 
 from tests.platform.europass.test_import import designer_of, upload
 from tests.platform.factories import make_organisation
@@ -18,3 +19,4 @@ def test_the_import_page_and_its_errors_read_in_german(client: Client) -> None:
     refused = upload(client, organisation, b"not json")
     assert refused.status_code == 400
     assert "Die Datei ist kein JSON" in refused.text
+    translation.deactivate()  # the request left German active in the thread
