@@ -45,6 +45,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils import translation
+from django.utils.translation import gettext, gettext_noop, pgettext
+
 from microcred.catalogue.models import (
     MicroCredentialVersion,
     ParticipationForm,
@@ -59,7 +62,7 @@ ESCO_FRAMEWORK = "ESCO"
 ESCO_TARGET_TYPE = "ceasn:Competency"
 EQF_FRAMEWORK = "European Qualifications Framework"
 EQF_LEVEL_URI = "http://data.europa.eu/snb/eqf/{level}"
-NOT_STATED = "Not stated"
+NOT_STATED = gettext_noop("Not stated")
 
 
 def achievement_id(version: MicroCredentialVersion) -> str:
@@ -221,38 +224,65 @@ def criteria_narrative(version: MicroCredentialVersion) -> str:
     return "\n\n".join(sections)
 
 
-def annex_elements(version: MicroCredentialVersion) -> list[tuple[str, Any]]:
+def annex_elements(version: MicroCredentialVersion, language: str = "en") -> list[tuple[str, Any]]:
     """Return every Annex I element a specification carries, as ``(label, value)`` in plain
     words, in the Recommendation's order; ``value`` is text, but a list of texts for the
     learning outcomes.
 
+    The words are English unless ``language`` says otherwise: the signed Achievement and the
+    records keep English whatever the reader's language, a page asks for its own. What the
+    designer wrote stays as written.
+
     The learner, the date of issuing and the grade belong to an award, not here.
     """
+    with translation.override(language):
+        return _annex_elements(version)
+
+
+def _annex_elements(version: MicroCredentialVersion) -> list[tuple[str, Any]]:
     organisation = version.microcredential.organisation
     outcomes = [outcome.text for outcome in version.outcomes.order_by("position")]
-    country = version.country or NOT_STATED
+    not_stated = gettext(NOT_STATED)
+    country = version.country or not_stated
     if organisation.region and version.country == organisation.country:
         country = f"{version.country}, {organisation.region}"
+    level = (
+        gettext("EQF level %(level)s") % {"level": version.eqf_level}
+        if version.eqf_level
+        else gettext("Not applicable")
+    )
     return [
-        ("Title", version.title),
-        ("Country or region of the issuer", country),
-        ("Awarding body", version.awarding_body or organisation.name),
-        ("Learning outcomes", outcomes or [NOT_STATED]),
-        ("Notional workload", _workload(version)),
-        ("Level", f"EQF level {version.eqf_level}" if version.eqf_level else "Not applicable"),
-        ("Type of assessment", version.assessment_type or NOT_STATED),
-        ("Form of participation", _participation(version)),
-        ("Type of quality assurance", version.quality_assurance or NOT_STATED),
-        ("Prerequisites needed to enrol", version.prerequisites or "None"),
-        ("Supervision and identity verification during assessment", _supervision(version)),
-        ("Integration and stackability options", version.stackability or "Stand-alone"),
-        ("Further information", version.further_information or "None"),
+        (gettext("Title"), version.title),
+        (gettext("Country or region of the issuer"), country),
+        (gettext("Awarding body"), version.awarding_body or organisation.name),
+        (gettext("Learning outcomes"), outcomes or [not_stated]),
+        (gettext("Notional workload"), _workload(version)),
+        (gettext("Level"), level),
+        (gettext("Type of assessment"), version.assessment_type or not_stated),
+        (gettext("Form of participation"), _participation(version)),
+        (gettext("Type of quality assurance"), version.quality_assurance or not_stated),
+        (
+            gettext("Prerequisites needed to enrol"),
+            version.prerequisites or pgettext("annex element", "None"),
+        ),
+        (
+            gettext("Supervision and identity verification during assessment"),
+            _supervision(version),
+        ),
+        (
+            gettext("Integration and stackability options"),
+            version.stackability or gettext("Stand-alone"),
+        ),
+        (
+            gettext("Further information"),
+            version.further_information or pgettext("annex element", "None"),
+        ),
     ]
 
 
 def _workload(version: MicroCredentialVersion) -> str:
     if version.workload_hours is None:
-        return NOT_STATED
+        return gettext(NOT_STATED)
     hours = format_amount(version.workload_hours)
     stated = [
         f"{format_amount(credit.value)} {SYSTEMS[credit.system].name}"
@@ -261,20 +291,32 @@ def _workload(version: MicroCredentialVersion) -> str:
     ]
     if not stated:
         stated = [
-            f"about {format_amount(credits_for('ECTS', version.workload_hours))} ECTS credits"
+            gettext("about %(amount)s ECTS credits")
+            % {"amount": format_amount(credits_for("ECTS", version.workload_hours))}
         ]
-    return f"{hours} hours of learning ({', '.join(stated)})"
+    return gettext("%(hours)s hours of learning (%(credits)s)") % {
+        "hours": hours,
+        "credits": ", ".join(stated),
+    }
 
 
 def _participation(version: MicroCredentialVersion) -> str:
     if not version.participation_form:
-        return NOT_STATED
-    form = ParticipationForm(version.participation_form).label
+        return gettext(NOT_STATED)
+    form = str(ParticipationForm(version.participation_form).label)
     return f"{form}, {version.delivery_mode}" if version.delivery_mode else form
 
 
 def _supervision(version: MicroCredentialVersion) -> str:
-    supervision = "Supervised" if version.supervised else "Unsupervised"
+    supervised = version.supervised
     if version.identity_verification:
-        return f"{supervision}, with identity verification: {version.identity_verification}"
-    return f"{supervision}, with no identity verification"
+        return (
+            gettext("Supervised, with identity verification: %(how)s")
+            if supervised
+            else gettext("Unsupervised, with identity verification: %(how)s")
+        ) % {"how": version.identity_verification}
+    return (
+        gettext("Supervised, with no identity verification")
+        if supervised
+        else gettext("Unsupervised, with no identity verification")
+    )

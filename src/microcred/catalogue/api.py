@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from uuid import UUID
 
 from django.http import HttpRequest
+from django.utils import translation
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict, create_model
 
@@ -101,8 +102,10 @@ def output_type(field: SpecField) -> Any:
 
 
 def describe(field: SpecField) -> str:
-    """Return a declared field's description in the API document."""
-    words = [field.help_text or f"{field.label}."]
+    """Return a declared field's description in the API document: in English, as the API
+    answers, even when the module is first loaded while a page is read in another language."""
+    with translation.override("en"):
+        words = [str(field.help_text or f"{field.label}.")]
     if field.annex_i is not None:
         need = "mandatory" if field.annex_i.mandatory else "optional"
         words.append(f"Annex I element: {field.annex_i.words} ({need}).")

@@ -31,11 +31,16 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.files.base import ContentFile
+from django.utils.formats import date_format
+from django.utils.text import format_lazy
+from django.utils.translation import gettext, gettext_noop, pgettext
+from django.utils.translation import gettext_lazy as _
 
 from microcred.catalogue.images import clean_image
+from microcred.catalogue.iso_names import ISO_CATALOGUES, iso_name
 from microcred.catalogue.models import (
     AchievementType,
     MicroCredentialVersion,
@@ -45,10 +50,14 @@ from microcred.errors import InvalidInput
 from microcred.frameworks.credits import format_amount
 from microcred.frameworks.places import COUNTRIES, CURRENCIES, country_code, currency_code
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 MAX_TAGS = 20
 MAX_TAG_LENGTH = 50
 MAX_WORKLOAD_HOURS = Decimal("99999.9")
+NOT_STATED = _("Not stated")
 
 
 class Kind(enum.Enum):
@@ -69,23 +78,29 @@ class AnnexI(enum.Enum):
     as ``(words, mandatory)``; the learner, the date of issuing and the grade belong to an
     award. The level is mandatory "if applicable"."""
 
-    TITLE = ("title", True)
-    COUNTRY = ("country of the awarding body", True)
-    AWARDING_BODY = ("awarding body", True)
-    LEARNING_OUTCOMES = ("learning outcomes", True)
-    WORKLOAD = ("notional workload", True)
-    LEVEL = ("level", True)
-    ASSESSMENT = ("type of assessment", True)
-    PARTICIPATION = ("form of participation", True)
-    QUALITY_ASSURANCE = ("type of quality assurance", True)
-    PREREQUISITES = ("prerequisites", False)
-    SUPERVISION = ("supervision and identity verification", False)
-    STACKABILITY = ("integration and stackability options", False)
-    FURTHER_INFORMATION = ("further information", False)
+    TITLE = (gettext_noop("title"), True)
+    COUNTRY = (gettext_noop("country of the awarding body"), True)
+    AWARDING_BODY = (gettext_noop("awarding body"), True)
+    LEARNING_OUTCOMES = (gettext_noop("learning outcomes"), True)
+    WORKLOAD = (gettext_noop("notional workload"), True)
+    LEVEL = (gettext_noop("level"), True)
+    ASSESSMENT = (gettext_noop("type of assessment"), True)
+    PARTICIPATION = (gettext_noop("form of participation"), True)
+    QUALITY_ASSURANCE = (gettext_noop("type of quality assurance"), True)
+    PREREQUISITES = (gettext_noop("prerequisites"), False)
+    SUPERVISION = (gettext_noop("supervision and identity verification"), False)
+    STACKABILITY = (gettext_noop("integration and stackability options"), False)
+    FURTHER_INFORMATION = (gettext_noop("further information"), False)
 
     @property
     def words(self) -> str:
+        """The element in English words (the API's and the records' language)."""
         return self.value[0]
+
+    @property
+    def shown_words(self) -> str:
+        """The element in the words of the language the page is read in."""
+        return gettext(self.value[0])
 
     @property
     def mandatory(self) -> bool:
@@ -106,10 +121,14 @@ def _text(field: SpecField, value: Any) -> str:
     if value is None:
         return ""
     if not isinstance(value, str):
-        raise InvalidInput(f"{field.label} must be text.", field=name)
+        raise InvalidInput(gettext("%(label)s must be text.") % {"label": field.label}, field=name)
     value = value.strip()
     if limit is not None and len(value) > limit:
-        raise InvalidInput(f"{field.label} has at most {limit} characters.", field=name)
+        raise InvalidInput(
+            gettext("%(label)s has at most %(limit)s characters.")
+            % {"label": field.label, "limit": limit},
+            field=name,
+        )
     return value
 
 
@@ -130,9 +149,9 @@ class SpecField:
     """
 
     name: str
-    label: str
+    label: StrOrPromise
     kind: Kind
-    help_text: str = ""
+    help_text: StrOrPromise = ""
     annex_i: AnnexI | None = None
     publish_needs: bool = False
     blank: bool = True
@@ -140,11 +159,11 @@ class SpecField:
     max_length: int | None = None
     max_digits: int | None = None
     decimal_places: int | None = None
-    choices: Sequence[tuple[Any, str]] = ()
-    blank_choice: str = "Not stated"
+    choices: Sequence[tuple[Any, StrOrPromise]] = ()
+    blank_choice: StrOrPromise = NOT_STATED
     schema_lists_choices: bool = False
     listed: bool = False
-    when_blank: str = ""
+    when_blank: StrOrPromise = ""
     rule: Rule = _text
 
     def clean(self, value: Any) -> Any:
@@ -158,16 +177,19 @@ class SpecField:
     def display(self, value: Any) -> str:
         """Return a stored value in words for a page; ``when_blank`` when it is empty."""
         if _empty(value):
-            return self.when_blank
+            return str(self.when_blank)
         if self.choices:
-            return dict(self.choices).get(value, str(value))
+            words = str(dict(self.choices).get(value, value))
+            return (
+                iso_name(ISO_CATALOGUES[self.name], words) if self.name in ISO_CATALOGUES else words
+            )
         match self.kind:
             case Kind.WORDS:
                 return ", ".join(value)
             case Kind.DECIMAL:
                 return format_amount(value)
             case Kind.DATE:
-                return f"{value.day} {value:%B %Y}"
+                return date_format(value, pgettext("date format", "j F Y"))
         return str(value)
 
     def plain(self, value: Any) -> Any:
@@ -187,7 +209,7 @@ class SpecField:
 def _title(field: SpecField, value: Any) -> str:
     title = _text(field, value)
     if not title:
-        raise InvalidInput("The micro-credential needs a title.", field=field.name)
+        raise InvalidInput(gettext("The micro-credential needs a title."), field=field.name)
     return title
 
 
@@ -200,13 +222,17 @@ def _decimal(field: SpecField, value: Any) -> Decimal | None:
     if value is None or value == "":
         return None
     if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
-        raise InvalidInput(f"{label} must be a number.", field=name)
+        raise InvalidInput(gettext("%(label)s must be a number.") % {"label": label}, field=name)
     try:
         number = Decimal(str(value).strip())
     except InvalidOperation:
-        raise InvalidInput(f"{label} must be a number; got {value!r}.", field=name) from None
+        number = Decimal("NaN")
     if not number.is_finite():
-        raise InvalidInput(f"{label} must be a number; got {value!r}.", field=name)
+        raise InvalidInput(
+            gettext("%(label)s must be a number; got %(value)s.")
+            % {"label": label, "value": repr(value)},
+            field=name,
+        )
     return number
 
 
@@ -216,7 +242,8 @@ def _workload(field: SpecField, value: Any) -> Decimal | None:
         return None
     if not Decimal(0) < hours <= MAX_WORKLOAD_HOURS:
         raise InvalidInput(
-            f"{field.label} must be more than 0 and at most {MAX_WORKLOAD_HOURS}.",
+            gettext("%(label)s must be more than 0 and at most %(most)s.")
+            % {"label": field.label, "most": MAX_WORKLOAD_HOURS},
             field=field.name,
         )
     return hours.quantize(Decimal("0.1"))
@@ -227,16 +254,25 @@ def _integer(low: int, high: int) -> Rule:
         name, label = field.name, field.label
         if value is None or value == "":
             return None
+        words = {"label": label, "low": low, "high": high, "value": repr(value)}
         if isinstance(value, bool) or not isinstance(value, int | str):
-            raise InvalidInput(f"{label} must be a whole number from {low} to {high}.", field=name)
+            raise InvalidInput(
+                gettext("%(label)s must be a whole number from %(low)s to %(high)s.") % words,
+                field=name,
+            )
         try:
             number = int(value)
         except ValueError:
             raise InvalidInput(
-                f"{label} must be a whole number from {low} to {high}; got {value!r}.", field=name
+                gettext("%(label)s must be a whole number from %(low)s to %(high)s; got %(value)s.")
+                % words,
+                field=name,
             ) from None
         if not low <= number <= high:
-            raise InvalidInput(f"{label} must be from {low} to {high}; got {number}.", field=name)
+            raise InvalidInput(
+                gettext("%(label)s must be from %(low)s to %(high)s; got %(value)s.") % words,
+                field=name,
+            )
         return number
 
     return clean
@@ -248,7 +284,8 @@ def _choice(field: SpecField, value: Any) -> str:
     choices = field.choice_values
     if value not in choices:
         raise InvalidInput(
-            f"{field.label} must be one of {', '.join(choices)}; got {value!r}.",
+            gettext("%(label)s must be one of %(choices)s; got %(value)s.")
+            % {"label": field.label, "choices": ", ".join(choices), "value": repr(value)},
             field=field.name,
             data={"choices": choices},
         )
@@ -257,7 +294,9 @@ def _choice(field: SpecField, value: Any) -> str:
 
 def _boolean(field: SpecField, value: Any) -> bool:
     if not isinstance(value, bool):
-        raise InvalidInput(f"{field.label} must be true or false.", field=field.name)
+        raise InvalidInput(
+            gettext("%(label)s must be true or false.") % {"label": field.label}, field=field.name
+        )
     return value
 
 
@@ -267,14 +306,19 @@ def _languages(field: SpecField, value: Any) -> list[str]:
         return []
     if not isinstance(value, list):
         raise InvalidInput(
-            f"{field.label} must be a list of language codes such as en or fr-BE.", field=name
+            gettext("%(label)s must be a list of language codes such as en or fr-BE.")
+            % {"label": field.label},
+            field=name,
         )
     languages: list[str] = []
     for index, item in enumerate(value):
         if not isinstance(item, str) or not _LANGUAGE.match(item.strip()):
             raise InvalidInput(
-                f"{field.label}: item {index + 1} must be a BCP 47 language code such as en "
-                f"or fr-BE; got {item!r}.",
+                gettext(
+                    "%(label)s: item %(number)s must be a BCP 47 language code such as en or "
+                    "fr-BE; got %(value)s."
+                )
+                % {"label": field.label, "number": index + 1, "value": repr(item)},
                 field=f"{name}[{index}]",
             )
         if item.strip() not in languages:
@@ -287,15 +331,18 @@ def _tags(field: SpecField, value: Any) -> list[str]:
     if value is None:
         return []
     if not isinstance(value, list):
-        raise InvalidInput(f"{field.label} must be a list of words or short phrases.", field=name)
+        raise InvalidInput(
+            gettext("%(label)s must be a list of words or short phrases.") % {"label": field.label},
+            field=name,
+        )
     if len(value) > MAX_TAGS:
-        raise InvalidInput(f"At most {MAX_TAGS} tags.", field=name)
+        raise InvalidInput(gettext("At most %(most)s tags.") % {"most": MAX_TAGS}, field=name)
     tags: list[str] = []
     for index, item in enumerate(value):
         if not isinstance(item, str) or not item.strip() or len(item.strip()) > MAX_TAG_LENGTH:
             raise InvalidInput(
-                f"{field.label}: item {index + 1} must be text of 1 to {MAX_TAG_LENGTH} "
-                "characters.",
+                gettext("%(label)s: item %(number)s must be text of 1 to %(most)s characters.")
+                % {"label": field.label, "number": index + 1, "most": MAX_TAG_LENGTH},
                 field=f"{name}[{index}]",
             )
         if item.strip() not in tags:
@@ -306,7 +353,9 @@ def _tags(field: SpecField, value: Any) -> list[str]:
 def _price(field: SpecField, value: Any) -> Decimal | None:
     amount = _decimal(field, value)
     if amount is not None and amount < 0:
-        raise InvalidInput(f"{field.label} cannot be negative.", field=field.name)
+        raise InvalidInput(
+            gettext("%(label)s cannot be negative.") % {"label": field.label}, field=field.name
+        )
     return None if amount is None else amount.quantize(Decimal("0.01"))
 
 
@@ -325,7 +374,9 @@ def _date(field: SpecField, value: Any) -> datetime.date | None:
         except ValueError:
             pass
     raise InvalidInput(
-        f"{field.label} must be a date such as 2027-06-30; got {value!r}.", field=field.name
+        gettext("%(label)s must be a date such as 2027-06-30; got %(value)s.")
+        % {"label": field.label, "value": repr(value)},
+        field=field.name,
     )
 
 
@@ -333,13 +384,15 @@ def _image(field: SpecField, value: Any) -> ContentFile:
     return clean_image(value)
 
 
-EQF_LEVELS = tuple((level, f"EQF level {level}") for level in range(1, 9))
+EQF_LEVELS = tuple(
+    (level, format_lazy(_("EQF level {level}"), level=level)) for level in range(1, 9)
+)
 
 # In the order the design form shows them.
 SPECIFICATION: tuple[SpecField, ...] = (
     SpecField(
         "title",
-        "Title",
+        _("Title"),
         Kind.LINE,
         annex_i=AnnexI.TITLE,
         publish_needs=True,
@@ -349,32 +402,34 @@ SPECIFICATION: tuple[SpecField, ...] = (
     ),
     SpecField(
         "awarding_body",
-        "Awarding body",
+        _("Awarding body"),
         Kind.LINE,
-        "The awarding body, when it is not the organisation; leave empty for the organisation.",
+        _("The awarding body, when it is not the organisation; leave empty for the organisation."),
         annex_i=AnnexI.AWARDING_BODY,
         max_length=300,
     ),
     SpecField(
         "country",
-        "Country",
+        _("Country"),
         Kind.LINE,
-        "Country of the awarding body (ISO 3166-1; the API takes the code, such as NL, or the "
-        "English name).",
+        _(
+            "Country of the awarding body (ISO 3166-1; the API takes the code, such as NL, or the "
+            "English name)."
+        ),
         annex_i=AnnexI.COUNTRY,
         publish_needs=True,
         max_length=2,
         choices=COUNTRIES,
         rule=_country,
     ),
-    SpecField("description", "Description", Kind.TEXT),
-    SpecField("statement_of_purpose", "Statement of purpose", Kind.TEXT),
-    SpecField("evidence_of_need", "Evidence of need", Kind.TEXT),
+    SpecField("description", _("Description"), Kind.TEXT),
+    SpecField("statement_of_purpose", _("Statement of purpose"), Kind.TEXT),
+    SpecField("evidence_of_need", _("Evidence of need"), Kind.TEXT),
     SpecField(
         "achievement_type",
-        "Achievement type",
+        _("Achievement type"),
         Kind.LINE,
-        "Open Badges 3.0 achievementType, such as MicroCredential.",
+        _("Open Badges 3.0 achievementType, such as MicroCredential."),
         blank=False,
         default=AchievementType.MICRO_CREDENTIAL.value,
         max_length=40,
@@ -382,12 +437,12 @@ SPECIFICATION: tuple[SpecField, ...] = (
         listed=True,
         rule=_choice,
     ),
-    SpecField("criteria", "Criteria", Kind.TEXT, "What a learner must do to earn it."),
+    SpecField("criteria", _("Criteria"), Kind.TEXT, _("What a learner must do to earn it.")),
     SpecField(
         "workload_hours",
-        "Notional workload (hours)",
+        _("Notional workload (hours)"),
         Kind.DECIMAL,
-        "Notional hours of learning.",
+        _("Notional hours of learning."),
         annex_i=AnnexI.WORKLOAD,
         publish_needs=True,
         max_digits=7,
@@ -396,25 +451,25 @@ SPECIFICATION: tuple[SpecField, ...] = (
     ),
     SpecField(
         "eqf_level",
-        "EQF level",
+        _("EQF level"),
         Kind.INTEGER,
-        "EQF level 1-8, if applicable.",
+        _("EQF level 1-8, if applicable."),
         annex_i=AnnexI.LEVEL,
         choices=EQF_LEVELS,
-        blank_choice="Not applicable",
+        blank_choice=_("Not applicable"),
         rule=_integer(1, 8),
     ),
     SpecField(
         "assessment_type",
-        "Type of assessment",
+        _("Type of assessment"),
         Kind.TEXT,
-        "How learners are assessed.",
+        _("How learners are assessed."),
         annex_i=AnnexI.ASSESSMENT,
         publish_needs=True,
     ),
     SpecField(
         "participation_form",
-        "Form of participation",
+        _("Form of participation"),
         Kind.LINE,
         annex_i=AnnexI.PARTICIPATION,
         publish_needs=True,
@@ -424,67 +479,77 @@ SPECIFICATION: tuple[SpecField, ...] = (
         rule=_choice,
     ),
     SpecField(
-        "delivery_mode", "Delivery mode", Kind.LINE, annex_i=AnnexI.PARTICIPATION, max_length=200
+        "delivery_mode", _("Delivery mode"), Kind.LINE, annex_i=AnnexI.PARTICIPATION, max_length=200
     ),
     SpecField(
         "supervised",
-        "Assessment is supervised",
+        _("Assessment is supervised"),
         Kind.BOOLEAN,
-        "Whether assessment is supervised.",
+        _("Whether assessment is supervised."),
         annex_i=AnnexI.SUPERVISION,
         default=False,
         rule=_boolean,
     ),
     SpecField(
         "enrolment",
-        "Learners enrol on this platform",
+        _("Learners enrol on this platform"),
         Kind.BOOLEAN,
-        "Learners enrol here and hand in their evidence by the assessment plan, so the version "
-        "cannot be published without one. Leave it unticked when registrars issue the "
-        "credential after assessment elsewhere.",
+        _(
+            "Learners enrol here and hand in their evidence by the assessment plan, so the version "
+            "cannot be published without one. Leave it unticked when registrars issue the "
+            "credential after assessment elsewhere."
+        ),
         default=False,
         rule=_boolean,
     ),
     SpecField(
         "identity_verification",
-        "Identity verification",
+        _("Identity verification"),
         Kind.LINE,
-        "How the learner's identity is verified during assessment, if it is.",
+        _("How the learner's identity is verified during assessment, if it is."),
         annex_i=AnnexI.SUPERVISION,
         max_length=200,
     ),
     SpecField(
         "quality_assurance",
-        "Type of quality assurance",
+        _("Type of quality assurance"),
         Kind.TEXT,
         annex_i=AnnexI.QUALITY_ASSURANCE,
         publish_needs=True,
     ),
-    SpecField("prerequisites", "Prerequisites", Kind.TEXT, annex_i=AnnexI.PREREQUISITES),
+    SpecField("prerequisites", _("Prerequisites"), Kind.TEXT, annex_i=AnnexI.PREREQUISITES),
     SpecField(
         "stackability",
-        "Integration and stackability",
+        _("Integration and stackability"),
         Kind.TEXT,
-        "Integration and stackability options.",
+        _("Integration and stackability options."),
         annex_i=AnnexI.STACKABILITY,
     ),
     SpecField(
-        "further_information", "Further information", Kind.TEXT, annex_i=AnnexI.FURTHER_INFORMATION
+        "further_information",
+        _("Further information"),
+        Kind.TEXT,
+        annex_i=AnnexI.FURTHER_INFORMATION,
     ),
     SpecField(
         "languages",
-        "Languages",
+        _("Languages"),
         Kind.WORDS,
-        "BCP 47 language codes, such as en or fr-BE.",
+        _("BCP 47 language codes, such as en or fr-BE."),
         listed=True,
         rule=_languages,
     ),
     SpecField(
-        "duration", "Duration", Kind.LINE, "For example: 6 weeks.", max_length=100, listed=True
+        "duration",
+        _("Duration"),
+        Kind.LINE,
+        _("For example: 6 weeks."),
+        max_length=100,
+        listed=True,
     ),
     SpecField(
         "price_amount",
-        "Price",
+        _("Price"),
         Kind.DECIMAL,
         max_digits=10,
         decimal_places=2,
@@ -493,9 +558,9 @@ SPECIFICATION: tuple[SpecField, ...] = (
     ),
     SpecField(
         "price_currency",
-        "Currency",
+        _("Currency"),
         Kind.LINE,
-        "ISO 4217 currency (the API takes the code, such as EUR, or the English name).",
+        _("ISO 4217 currency (the API takes the code, such as EUR, or the English name)."),
         max_length=3,
         choices=CURRENCIES,
         listed=True,
@@ -503,30 +568,30 @@ SPECIFICATION: tuple[SpecField, ...] = (
     ),
     SpecField(
         "validity_months",
-        "Valid for (months)",
+        _("Valid for (months)"),
         Kind.INTEGER,
-        "How long an award stays valid; empty for no expiry.",
+        _("How long an award stays valid; empty for no expiry."),
         listed=True,
-        when_blank="No expiry",
+        when_blank=_("No expiry"),
         rule=_integer(1, 1200),
     ),
     SpecField(
         "field_of_study",
-        "Field of study",
+        _("Field of study"),
         Kind.LINE,
-        "ISCED-F 2013 field.",
+        _("ISCED-F 2013 field."),
         max_length=200,
         listed=True,
     ),
-    SpecField("tags", "Tags", Kind.WORDS, "Words or short phrases.", listed=True, rule=_tags),
+    SpecField("tags", _("Tags"), Kind.WORDS, _("Words or short phrases."), listed=True, rule=_tags),
     SpecField(
         "review_date",
-        "Review date",
+        _("Review date"),
         Kind.DATE,
-        "When the micro-credential is next reviewed, such as 2027-06-30.",
+        _("When the micro-credential is next reviewed, such as 2027-06-30."),
         rule=_date,
     ),
-    SpecField("image", "Badge image (PNG or SVG)", Kind.IMAGE, rule=_image),
+    SpecField("image", _("Badge image (PNG or SVG)"), Kind.IMAGE, rule=_image),
 )
 FIELDS_BY_NAME = {field.name: field for field in SPECIFICATION}
 EDITABLE_FIELDS = tuple(FIELDS_BY_NAME)
@@ -550,7 +615,8 @@ def check_together(version: MicroCredentialVersion) -> None:
     """Check the rules that join two fields: a price needs its currency."""
     if version.price_amount is not None and not version.price_currency:
         raise InvalidInput(
-            "A price needs its currency (price_currency, such as EUR).", field="price_currency"
+            gettext("A price needs its currency (price_currency, such as EUR)."),
+            field="price_currency",
         )
 
 

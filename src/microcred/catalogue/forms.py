@@ -10,24 +10,36 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
+from django.utils import translation
+from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_lazy as _
 
 from microcred.catalogue.fields import FIELDS_BY_NAME, SPECIFICATION, Kind, SpecField
+from microcred.catalogue.iso_names import ISO_CATALOGUES, iso_names
 from microcred.catalogue.models import MicroCredentialVersion, Rubric
 from microcred.catalogue.services import CatalogueChoices
 from microcred.errors import MicrocredError
 from microcred.frameworks.credits import SYSTEMS
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 TEXT_AREA = forms.Textarea(attrs={"rows": 3})
 
 
-def choices_of(field: SpecField) -> list[tuple[str, str]]:
+def choices_of(field: SpecField) -> list[tuple[str, StrOrPromise]]:
     """Return the form's choices of a declared field, the blank one first where it may be
-    left empty."""
+    left empty; countries and currencies by their names in the reader's language."""
     blank = [("", field.blank_choice)] if field.blank else []
-    return [*blank, *((str(value), label) for value, label in field.choices)]
+    choices: list[tuple[str, StrOrPromise]] = [
+        (str(value), label) for value, label in field.choices
+    ]
+    if field.name in ISO_CATALOGUES:
+        choices = iso_names(ISO_CATALOGUES[field.name], choices)
+    return [*blank, *choices]
 
 
 EQF_CHOICES = choices_of(FIELDS_BY_NAME["eqf_level"])
@@ -37,6 +49,20 @@ def _words(value: str) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+def _language_in_words(code: str, english: str) -> str:
+    """Return a language's name in the reader's language: the English name (ISO 639) for an
+    English reader, otherwise Django's translation of the name where it knows the language
+    (``de`` reads Deutsch in German, ``en-IE`` Englisch (en-IE))."""
+    if (translation.get_language() or "en").startswith("en"):
+        return english
+    primary = code.split("-")[0].lower()
+    try:
+        name = str(translation.get_language_info(primary)["name_translated"])
+    except KeyError:
+        return english
+    return name if code.lower() == primary else f"{name} ({code})"
+
+
 class SearchForm(forms.Form):
     """The catalogue's search box and filters (all optional).
 
@@ -44,25 +70,29 @@ class SearchForm(forms.Form):
     (``choices``): an organisation by its name, a language by its English name.
     """
 
-    q = forms.CharField(label="Search", required=False, max_length=200)
-    organisation = forms.ChoiceField(label="Organisation", required=False)
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    organisation = forms.ChoiceField(label=_("Organisation"), required=False)
     eqf_level = forms.TypedChoiceField(
-        label="EQF level",
-        choices=[("", "Any level"), *(pair for pair in EQF_CHOICES if pair[0])],
+        label=_("EQF level"),
+        choices=[("", _("Any level")), *(pair for pair in EQF_CHOICES if pair[0])],
         coerce=int,
         empty_value=None,
         required=False,
     )
-    credits_min = forms.DecimalField(label="ECTS from", required=False, min_value=0)
-    credits_max = forms.DecimalField(label="ECTS to", required=False, min_value=0)
-    language = forms.ChoiceField(label="Language", required=False)
-    tag = forms.CharField(label="Tag", required=False, max_length=50)
+    credits_min = forms.DecimalField(label=_("ECTS from"), required=False, min_value=0)
+    credits_max = forms.DecimalField(label=_("ECTS to"), required=False, min_value=0)
+    language = forms.ChoiceField(label=_("Language"), required=False)
+    tag = forms.CharField(label=_("Tag"), required=False, max_length=50)
 
     def __init__(self, *args: Any, choices: CatalogueChoices, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        languages = sorted(
+            ((code, _language_in_words(code, name)) for code, name in choices.languages),
+            key=lambda pair: pair[1].casefold(),
+        )
         offered = {
-            "organisation": [("", "Any organisation"), *choices.organisations],
-            "language": [("", "Any language"), *choices.languages],
+            "organisation": [("", gettext("Any organisation")), *choices.organisations],
+            "language": [("", gettext("Any language")), *languages],
         }
         for name, options in offered.items():
             cast(forms.ChoiceField, self.fields[name]).choices = options
@@ -72,16 +102,17 @@ class SearchForm(forms.Form):
         data = self.cleaned_data
         low, high = data.get("credits_min"), data.get("credits_max")
         if low is not None and high is not None and low > high:
-            self.add_error("credits_max", "The upper end is below the lower end.")
+            self.add_error("credits_max", gettext("The upper end is below the lower end."))
         return data
 
 
 class NewMicroCredentialForm(forms.Form):
-    title = forms.CharField(max_length=300)
+    title = forms.CharField(label=_("Title"), max_length=300)
     slug = forms.SlugField(
+        label=_("Slug"),
         max_length=80,
         required=False,
-        help_text="Part of its web address; made from the title if left empty.",
+        help_text=_("Part of its web address; made from the title if left empty."),
     )
 
 
@@ -113,7 +144,9 @@ def version_form_field(field: SpecField) -> forms.Field:
         case Kind.BOOLEAN:
             return forms.BooleanField(**common)
         case Kind.WORDS:
-            common["help_text"] = " ".join(filter(None, [field.help_text, "Separated by commas."]))
+            common["help_text"] = " ".join(
+                str(words) for words in (field.help_text, gettext("Separated by commas.")) if words
+            )
             return forms.CharField(**common)
         case Kind.DATE:
             return forms.DateField(**common)
@@ -131,7 +164,7 @@ class VersionForm(forms.Form):
         for field in SPECIFICATION:
             self.fields[field.name] = version_form_field(field)
         self.fields["remove_image"] = forms.BooleanField(
-            label="Remove the badge image", required=False
+            label=_("Remove the badge image"), required=False
         )
 
     @staticmethod
@@ -161,10 +194,10 @@ class VersionForm(forms.Form):
 
 class OutcomesForm(forms.Form):
     outcomes = forms.CharField(
-        label="Learning outcomes",
+        label=_("Learning outcomes"),
         widget=forms.Textarea(attrs={"rows": 6}),
         required=False,
-        help_text="One per line. Align them to skills after saving.",
+        help_text=_("One per line. Align them to skills after saving."),
     )
 
     @staticmethod
@@ -206,7 +239,7 @@ class CreditsForm(forms.Form):
                 required=False,
                 max_digits=7,
                 decimal_places=2,
-                help_text=f"One credit is {system.hours_text}.",
+                help_text=gettext("One credit is %(hours)s.") % {"hours": system.hours_text},
             )
 
     @staticmethod
@@ -219,12 +252,16 @@ class CreditsForm(forms.Form):
 
 class RubricForm(forms.Form):
     pass_rule = forms.CharField(
+        label=_("Pass rule"),
         widget=TEXT_AREA,
         required=False,
-        help_text="In words, for example: every criterion at Proficient or above.",
+        help_text=_("In words, for example: every criterion at Proficient or above."),
     )
     pass_points = forms.IntegerField(
-        required=False, min_value=0, help_text="Minimum total points, if the rule is a total."
+        label=_("Pass points"),
+        required=False,
+        min_value=0,
+        help_text=_("Minimum total points, if the rule is a total."),
     )
 
     @staticmethod
@@ -242,29 +279,32 @@ class CriterionForm(forms.Form):
     """A rubric criterion with a row of fields per level (lowest first); rows left blank
     are no level."""
 
-    name = forms.CharField(max_length=200, required=False)
-    description = forms.CharField(widget=TEXT_AREA, required=False)
+    name = forms.CharField(label=_("Name"), max_length=200, required=False)
+    description = forms.CharField(label=_("Description"), widget=TEXT_AREA, required=False)
     outcomes = forms.CharField(
-        label="Outcomes it assesses",
+        label=_("Outcomes it assesses"),
         required=False,
-        help_text="Numbers of the learning outcomes, separated by commas, such as 1, 3.",
+        help_text=_("Numbers of the learning outcomes, separated by commas, such as 1, 3."),
     )
-    minimum_level = forms.CharField(label="Minimum level to pass", max_length=100, required=False)
+    minimum_level = forms.CharField(
+        label=_("Minimum level to pass"), max_length=100, required=False
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for number in range(1, MAX_LEVELS + 1):
+            level = {"number": number}
             self.fields[f"level_{number}_name"] = forms.CharField(
-                label=f"Level {number}: name", max_length=100, required=False
+                label=gettext("Level %(number)s: name") % level, max_length=100, required=False
             )
             self.fields[f"level_{number}_points"] = forms.IntegerField(
-                label=f"Level {number}: points", min_value=0, required=False
+                label=gettext("Level %(number)s: points") % level, min_value=0, required=False
             )
             self.fields[f"level_{number}_description"] = forms.CharField(
-                label=f"Level {number}: descriptor",
+                label=gettext("Level %(number)s: descriptor") % level,
                 widget=forms.Textarea(attrs={"rows": 2}),
                 required=False,
-                help_text="What the evidence shows at this level.",
+                help_text=gettext("What the evidence shows at this level."),
             )
 
     @property
@@ -283,7 +323,9 @@ class CriterionForm(forms.Form):
         numbers = []
         for item in _words(self.cleaned_data["outcomes"]):
             if not item.isdigit():
-                raise forms.ValidationError(f"{item!r} is not the number of an outcome.")
+                raise forms.ValidationError(
+                    gettext("%(item)s is not the number of an outcome.") % {"item": repr(item)}
+                )
             numbers.append(int(item))
         return numbers
 
@@ -296,9 +338,15 @@ class CriterionForm(forms.Form):
             if not (name or points is not None or description):
                 continue
             if not name:
-                self.add_error(f"level_{number}_name", f"Level {number} needs a name.")
+                self.add_error(
+                    f"level_{number}_name",
+                    gettext("Level %(number)s needs a name.") % {"number": number},
+                )
             if points is None and f"level_{number}_points" not in self.errors:
-                self.add_error(f"level_{number}_points", f"Level {number} needs its points.")
+                self.add_error(
+                    f"level_{number}_points",
+                    gettext("Level %(number)s needs its points.") % {"number": number},
+                )
             levels.append({"name": name, "points": points, "description": description or ""})
         data["levels"] = levels
         return data
@@ -348,23 +396,27 @@ CriterionFormSet = forms.formset_factory(CriterionForm, extra=1, can_delete=True
 class SkillForm(forms.Form):
     """Add or remove one skill of a learning outcome."""
 
-    uri = forms.URLField(max_length=500, assume_scheme="https")
-    action = forms.ChoiceField(choices=[("add", "Add"), ("remove", "Remove")])
+    uri = forms.URLField(label=_("Skill's address"), max_length=500, assume_scheme="https")
+    action = forms.ChoiceField(
+        label=_("Action"), choices=[("add", _("Add")), ("remove", _("Remove"))]
+    )
 
 
 class SuggestForm(forms.Form):
-    q = forms.CharField(label="Search skills", required=False, max_length=2000)
+    q = forms.CharField(label=_("Search skills"), required=False, max_length=2000)
 
 
 class WithdrawForm(forms.Form):
     """Withdrawing cannot be undone, so the form says what it does and asks to be confirmed."""
 
-    reason = forms.CharField(widget=TEXT_AREA, max_length=500, required=False)
+    reason = forms.CharField(label=_("Reason"), widget=TEXT_AREA, max_length=500, required=False)
     confirm = forms.BooleanField(
-        label="I understand: the version leaves the catalogue, no more credentials can be "
-        "issued for it, and it cannot be published again. Credentials already awarded for it "
-        "stay valid.",
-        error_messages={"required": "Tick the box to confirm that the version is withdrawn."},
+        label=_(
+            "I understand: the version leaves the catalogue, no more credentials can be "
+            "issued for it, and it cannot be published again. Credentials already awarded for "
+            "it stay valid."
+        ),
+        error_messages={"required": _("Tick the box to confirm that the version is withdrawn.")},
     )
 
 
@@ -372,9 +424,11 @@ class PublishForm(forms.Form):
     """Publishing freezes a version for good, so it is confirmed, not done by one click."""
 
     confirm = forms.BooleanField(
-        label="I understand: the version is frozen and can never change; it appears in the "
-        "public catalogue and credentials can be issued for it.",
-        error_messages={"required": "Tick the box to confirm that the version is published."},
+        label=_(
+            "I understand: the version is frozen and can never change; it appears in the "
+            "public catalogue and credentials can be issued for it."
+        ),
+        error_messages={"required": _("Tick the box to confirm that the version is published.")},
     )
 
 
@@ -436,9 +490,10 @@ class DesignForms:
         }
 
     def show_error(self, error: MicrocredError) -> None:
-        """Put a service's error next to the field its path names."""
+        """Put a service's error next to the field its path names, in words that name the
+        field by its label."""
         place = self._locate(error.field or "")
-        place.form.add_error(place.name, error.message)
+        place.form.add_error(place.name, _by_label(error, place.label))
 
     def _locate(self, path: str) -> _Place:
         """Return the form, field and label of a specification path such as ``credits.ECTS``,
@@ -447,7 +502,11 @@ class DesignForms:
         head, _, rest = path.partition(".")
         name, _, index = head.partition("[")
         if name == "outcomes":
-            number = f", outcome {int(index.rstrip(']')) + 1}" if index else ""
+            number = (
+                gettext(", outcome %(number)s") % {"number": int(index.rstrip("]")) + 1}
+                if index
+                else ""
+            )
             return _Place(self.outcomes, "outcomes", "outcomes", number)
         if name == "credits":
             return _Place(self.credits, rest if rest in self.credits.fields else None, "credits")
@@ -467,7 +526,7 @@ class DesignForms:
                 form,
                 field if field in form.fields else None,
                 "rubric",
-                prefix=f"Criterion {position + 1}: ",
+                prefix=gettext("Criterion %(number)s: ") % {"number": position + 1},
             )
         if name == "rubric":
             field = rest.split("[", 1)[0].split(".", 1)[0]
@@ -524,6 +583,30 @@ class DesignForms:
         ]
 
 
+# The shared checks of text (microcred.inputs.clean_text) name a field by its JSON path, as an
+# API client sends it; the design form names it by its label, in the reader's language.
+_PATH_ERRORS = (
+    (re.compile(r" must be text\.$"), gettext_noop("%(label)s must be text.")),
+    (re.compile(r" must not be empty\.$"), gettext_noop("%(label)s must not be empty.")),
+    (
+        re.compile(r" has at most (?P<limit>\d+) characters\.$"),
+        gettext_noop("%(label)s has at most %(limit)s characters."),
+    ),
+)
+
+
+def _by_label(error: MicrocredError, label: str) -> str:
+    """Return the error's message; one that names the field by its path names it by
+    ``label`` instead."""
+    path = error.field or ""
+    if path and error.message.startswith(path):
+        rest = error.message[len(path) :]
+        for pattern, words in _PATH_ERRORS:
+            if found := pattern.fullmatch(rest):
+                return gettext(words) % {"label": label, **found.groupdict()}
+    return error.message
+
+
 @dataclass(frozen=True)
 class _Place:
     """Where a specification path is shown on the design form."""
@@ -543,14 +626,14 @@ class _Place:
     @property
     def label(self) -> str:
         if self.name is None:
-            return SECTION_LABELS[self.section]
+            return str(SECTION_LABELS[self.section])
         return f"{self.prefix}{self.form[self.name].label}{self.suffix}"
 
 
 # The sections of the design form, each a fieldset with the id ``design-<section>``.
 SECTION_LABELS = {
-    "version": "The micro-credential",
-    "outcomes": "Learning outcomes",
-    "credits": "Credits",
-    "rubric": "Rubric",
+    "version": _("The micro-credential"),
+    "outcomes": _("Learning outcomes"),
+    "credits": _("Credits"),
+    "rubric": _("Rubric"),
 }

@@ -19,6 +19,7 @@ import defusedxml.ElementTree
 import nh3
 from defusedxml import DefusedXmlException
 from django.core.files.base import ContentFile
+from django.utils.translation import gettext
 
 from microcred.errors import InvalidInput
 
@@ -92,14 +93,21 @@ def clean_image(upload: Any) -> ContentFile:
     size = getattr(upload, "size", None)
     if size is not None and size > MAX_IMAGE_BYTES:
         raise InvalidInput(
-            f"The image is {size} bytes; at most {MAX_IMAGE_BYTES} are allowed.", field="image"
+            gettext("The image is %(size)s bytes; at most %(most)s are allowed.")
+            % {"size": size, "most": MAX_IMAGE_BYTES},
+            field="image",
         )
     try:
         data = upload.read(MAX_IMAGE_BYTES + 1)
     except (AttributeError, OSError):
-        raise InvalidInput("image must be an uploaded PNG or SVG file.", field="image") from None
+        raise InvalidInput(
+            gettext("image must be an uploaded PNG or SVG file."), field="image"
+        ) from None
     if len(data) > MAX_IMAGE_BYTES:
-        raise InvalidInput(f"The image is larger than {MAX_IMAGE_BYTES} bytes.", field="image")
+        raise InvalidInput(
+            gettext("The image is larger than %(most)s bytes.") % {"most": MAX_IMAGE_BYTES},
+            field="image",
+        )
     if data.startswith(PNG_SIGNATURE):
         return ContentFile(data, name=f"{uuid.uuid4().hex}.png")
     return ContentFile(clean_svg(data), name=f"{uuid.uuid4().hex}.svg")

@@ -14,6 +14,7 @@ import uuid
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class MicroCredential(models.Model):
@@ -38,29 +39,29 @@ class MicroCredential(models.Model):
 
 
 class VersionStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    PUBLISHED = "published", "Published"
-    WITHDRAWN = "withdrawn", "Withdrawn"
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
 class AchievementType(models.TextChoices):
     """The Open Badges 3.0 AchievementType vocabulary (the ones a micro-credential uses)."""
 
-    MICRO_CREDENTIAL = "MicroCredential", "Micro-credential"
-    COURSE = "Course", "Course"
-    CERTIFICATE = "Certificate", "Certificate"
-    BADGE = "Badge", "Badge"
-    CERTIFICATION = "Certification", "Certification"
-    COMPETENCY = "Competency", "Competency"
-    LEARNING_PROGRAM = "LearningProgram", "Learning programme"
-    MODULE = "Module", "Module"
-    ASSESSMENT_RESULT = "AssessmentResult", "Assessment result"
+    MICRO_CREDENTIAL = "MicroCredential", _("Micro-credential")
+    COURSE = "Course", _("Course")
+    CERTIFICATE = "Certificate", _("Certificate")
+    BADGE = "Badge", _("Badge")
+    CERTIFICATION = "Certification", _("Certification")
+    COMPETENCY = "Competency", _("Competency")
+    LEARNING_PROGRAM = "LearningProgram", _("Learning programme")
+    MODULE = "Module", _("Module")
+    ASSESSMENT_RESULT = "AssessmentResult", _("Assessment result")
 
 
 class ParticipationForm(models.TextChoices):
-    ONLINE = "online", "Online"
-    ONSITE = "onsite", "On site"
-    BLENDED = "blended", "Blended"
+    ONLINE = "online", _("Online")
+    ONSITE = "onsite", _("On site")
+    BLENDED = "blended", _("Blended")
 
 
 class MicroCredentialVersion(models.Model):

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.utils.translation import gettext
+
 from microcred.errors import InvalidInput
 from microcred.frameworks.credits import SYSTEMS
 from microcred.frameworks.esco import Skill
@@ -112,7 +114,10 @@ def clean_outcomes(value: Any, lookup: Callable[[str], Skill | None]) -> list[Ou
     """Return the learning outcomes in order; each is text or ``{"text", "skills"}``."""
     items = _list(value, "outcomes")
     if len(items) > MAX_OUTCOMES:
-        raise InvalidInput(f"At most {MAX_OUTCOMES} learning outcomes.", field="outcomes")
+        raise InvalidInput(
+            gettext("At most %(most)s learning outcomes.") % {"most": MAX_OUTCOMES},
+            field="outcomes",
+        )
     outcomes = []
     for index, item in enumerate(items):
         path = f"outcomes[{index}]"
@@ -147,14 +152,22 @@ def clean_credits(value: Any) -> dict[str, Decimal]:
             )
         label = SYSTEMS[system].label
         if isinstance(raw, bool) or not isinstance(raw, int | float | str | Decimal):
-            raise InvalidInput(f"{label} must be a number.", field=path)
+            raise InvalidInput(
+                gettext("%(label)s must be a number.") % {"label": label}, field=path
+            )
         try:
             amount = Decimal(str(raw).strip())
         except InvalidOperation:
-            raise InvalidInput(f"{label} must be a number; got {raw!r}.", field=path) from None
+            raise InvalidInput(
+                gettext("%(label)s must be a number; got %(value)s.")
+                % {"label": label, "value": repr(raw)},
+                field=path,
+            ) from None
         if not (amount.is_finite() and Decimal(0) < amount <= MAX_CREDIT_VALUE):
             raise InvalidInput(
-                f"{label} must be more than 0 and at most {MAX_CREDIT_VALUE}.", field=path
+                gettext("%(label)s must be more than 0 and at most %(most)s.")
+                % {"label": label, "most": MAX_CREDIT_VALUE},
+                field=path,
             )
         credits[system] = amount.quantize(Decimal("0.01"))
     return credits
@@ -173,7 +186,9 @@ def clean_rubric(value: Any, *, outcome_count: int) -> RubricInput | None:
     criteria = []
     items = _list(data.get("criteria"), "rubric.criteria")
     if not items:
-        raise InvalidInput("A rubric needs at least one criterion.", field="rubric.criteria")
+        raise InvalidInput(
+            gettext("A rubric needs at least one criterion."), field="rubric.criteria"
+        )
     for index, item in enumerate(items):
         criteria.append(clean_criterion(item, f"rubric.criteria[{index}]", outcome_count))
     pass_points = data.get("pass_points")
@@ -192,7 +207,10 @@ def clean_criterion(value: Any, path: str, outcome_count: int) -> CriterionInput
         level = _object(item, level_path)
         name = clean_text(level.get("name"), f"{level_path}.name", limit=100, required=True)
         if any(known.name == name for known in levels):
-            raise InvalidInput(f"Two levels are called {name!r}.", field=f"{level_path}.name")
+            raise InvalidInput(
+                gettext("Two levels are called %(name)s.") % {"name": repr(name)},
+                field=f"{level_path}.name",
+            )
         levels.append(
             LevelInput(
                 name=name,
@@ -203,7 +221,7 @@ def clean_criterion(value: Any, path: str, outcome_count: int) -> CriterionInput
             )
         )
     if not levels:
-        raise InvalidInput("A criterion needs at least one level.", field=f"{path}.levels")
+        raise InvalidInput(gettext("A criterion needs at least one level."), field=f"{path}.levels")
     outcomes = []
     for index, number in enumerate(_list(data.get("outcomes"), f"{path}.outcomes")):
         if (
@@ -212,8 +230,11 @@ def clean_criterion(value: Any, path: str, outcome_count: int) -> CriterionInput
             or not 1 <= number <= outcome_count
         ):
             raise InvalidInput(
-                f"Each outcome it assesses must be the number of a learning outcome "
-                f"(1 to {outcome_count}); got {number!r}.",
+                gettext(
+                    "Each outcome it assesses must be the number of a learning outcome "
+                    "(1 to %(count)s); got %(value)s."
+                )
+                % {"count": outcome_count, "value": repr(number)},
                 field=f"{path}.outcomes[{index}]",
             )
         if number not in outcomes:
@@ -221,7 +242,10 @@ def clean_criterion(value: Any, path: str, outcome_count: int) -> CriterionInput
     minimum = data.get("minimum_level")
     if minimum is not None and minimum not in [level.name for level in levels]:
         raise InvalidInput(
-            f"The minimum level to pass must be the name of one of its levels; got {minimum!r}.",
+            gettext(
+                "The minimum level to pass must be the name of one of its levels; got %(value)s."
+            )
+            % {"value": repr(minimum)},
             field=f"{path}.minimum_level",
         )
     return CriterionInput(

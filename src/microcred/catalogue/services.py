@@ -28,6 +28,7 @@ from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext
 
 from microcred.accounts.services import User, UserOrAnonymous
 from microcred.audit.services import record_event
@@ -168,12 +169,16 @@ def _slug(organisation: Organisation, slug: str | None, title: str) -> str:
     if slug is not None:
         if not isinstance(slug, str) or slugify(slug) != slug or not slug:
             raise InvalidInput(
-                "slug must be lower-case letters, digits and hyphens, such as data-literacy.",
+                gettext(
+                    "slug must be lower-case letters, digits and hyphens, such as data-literacy."
+                ),
                 field="slug",
             )
         if taken.filter(slug=slug).exists():
             raise Conflict(
-                f"{organisation.name} has a micro-credential {slug!r} already.", field="slug"
+                gettext("%(organisation)s has a micro-credential %(slug)s already.")
+                % {"organisation": organisation.name, "slug": repr(slug)},
+                field="slug",
             )
         return slug
     base = slugify(title)[:70] or "micro-credential"
@@ -322,7 +327,11 @@ def remove_skill(*, actor: User, version: MicroCredentialVersion, outcome: int, 
         draft = _draft_to_change(actor, version)
         deleted, _ = _outcome(draft, outcome).alignments.filter(uri=uri).delete()
         if not deleted:
-            raise NotFound(f"Outcome {outcome} is not aligned to {uri}.", field="uri")
+            raise NotFound(
+                gettext("Outcome %(number)s is not aligned to %(uri)s.")
+                % {"number": outcome, "uri": uri},
+                field="uri",
+            )
 
 
 def _outcome(version: MicroCredentialVersion, number: Any) -> LearningOutcome:
@@ -352,9 +361,13 @@ def publish_version(
         draft = _draft_for_update(actor, version)
         if missing := get_missing_elements(draft):
             raise InvalidInput(
-                f"Version {draft.number} cannot be published yet; it lacks: "
-                + "; ".join(f"{item['element']} ({item['field']})" for item in missing)
-                + ".",
+                gettext("Version %(number)s cannot be published yet; it lacks: %(missing)s.")
+                % {
+                    "number": draft.number,
+                    "missing": "; ".join(
+                        f"{item['element']} ({item['field']})" for item in missing
+                    ),
+                },
                 code="version.incomplete",
                 field=missing[0]["field"],
                 data={"missing": missing},
@@ -385,8 +398,10 @@ def withdraw_version(
         locked = lock_version(actor, version)
         if locked.status != VersionStatus.PUBLISHED:
             raise Conflict(
-                f"Version {locked.number} is {locked.status}; only a published version can be "
-                "withdrawn.",
+                gettext(
+                    "Version %(number)s is %(status)s; only a published version can be withdrawn."
+                )
+                % {"number": locked.number, "status": _status_words(locked.status)},
                 code="version.not_published",
                 field="status",
             )
@@ -414,7 +429,8 @@ def create_new_version(*, actor: User, microcredential: MicroCredential) -> Micr
         draft = locked.versions.filter(status=VersionStatus.DRAFT).first()
         if draft is not None:
             raise Conflict(
-                f"Version {draft.number} is still a draft: edit it instead.",
+                gettext("Version %(number)s is still a draft: edit it instead.")
+                % {"number": draft.number},
                 code="version.draft_exists",
                 data={"version": draft.number},
             )
@@ -511,13 +527,30 @@ def _draft_for_update(actor: User, version: MicroCredentialVersion) -> MicroCred
     locked = lock_version(actor, version)
     if locked.status != VersionStatus.DRAFT:
         raise Conflict(
-            f"Version {locked.number} of {locked.title!r} is {locked.status} and cannot change; "
-            "create a new version to make changes.",
+            gettext(
+                "Version %(number)s of %(title)s is %(status)s and cannot change; create a new "
+                "version to make changes."
+            )
+            % {
+                "number": locked.number,
+                "title": repr(locked.title),
+                "status": _status_words(locked.status),
+            },
             code="version.frozen",
             field="status",
             data={"status": locked.status, "version": locked.number},
         )
     return locked
+
+
+def _status_words(status: str) -> str:
+    """A version's status as the words that follow "is" in a sentence."""
+    words = {
+        VersionStatus.DRAFT: gettext("a draft"),
+        VersionStatus.PUBLISHED: gettext("published"),
+        VersionStatus.WITHDRAWN: gettext("withdrawn"),
+    }
+    return words.get(VersionStatus(status), status)
 
 
 def _draft_to_change(actor: User, version: MicroCredentialVersion) -> MicroCredentialVersion:
@@ -980,7 +1013,7 @@ def get_missing_elements(version: MicroCredentialVersion) -> list[dict[str, str]
     """Return the mandatory Annex I elements a version still lacks, as ``{"field", "element"}``."""
     names = dict(MANDATORY_ELEMENTS)
     return [
-        {"field": field, "element": names[field]}
+        {"field": field, "element": gettext(names[field])}
         for field in missing_elements(version, outcome_count=version.outcomes.count())
     ]
 
@@ -1000,7 +1033,7 @@ def get_details(version: MicroCredentialVersion) -> list[tuple[str, str]]:
     """Return the version's listed fields (see :class:`~microcred.catalogue.fields.SpecField`)
     as ``(label, value in words)`` for its page, leaving out those empty and unsaid."""
     shown = [
-        (field.label, field.display(getattr(version, field.name)))
+        (str(field.label), field.display(getattr(version, field.name)))
         for field in SPECIFICATION
         if field.listed
     ]

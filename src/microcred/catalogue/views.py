@@ -9,6 +9,8 @@ from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from microcred.accounts.auth import AuthenticatedHttpRequest
@@ -101,7 +103,12 @@ def _version_context(version: MicroCredentialVersion) -> dict[str, Any]:
     return {
         "version": version,
         "organisation": version.microcredential.organisation,
-        "annex": services.annex_elements(version),
+        # The learning outcomes have a section of their own: the only element that is a list.
+        "annex": [
+            (label, value)
+            for label, value in services.annex_elements(version, translation.get_language())
+            if not isinstance(value, list)
+        ],
         "details": services.get_details(version),
         "outcomes": services.get_outcomes(version),
         "credits": services.get_credit_values(version),
@@ -212,7 +219,9 @@ def studio_new(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
         except (InvalidInput, Conflict) as error:
             add_error(form, error)
         else:
-            messages.success(request, "The micro-credential is created as a draft; fill it in.")
+            messages.success(
+                request, gettext("The micro-credential is created as a draft; fill it in.")
+            )
             return redirect(_studio_version_url(draft, "studio-edit"))
     status = 400 if request.method == "POST" else 200
     return render(
@@ -273,7 +282,7 @@ def studio_edit(
 ) -> HttpResponse:
     version = _version_for(request, slug, credential, number, design=True)
     if version.status != VersionStatus.DRAFT:
-        messages.error(request, "A published version cannot change; create a new version.")
+        messages.error(request, gettext("A published version cannot change; create a new version."))
         return redirect(_studio_version_url(version))
     try:
         gates.check_editable(version)
@@ -291,7 +300,7 @@ def studio_edit(
             except (InvalidInput, NotFound, Conflict) as error:
                 forms.show_error(error)
             else:
-                messages.success(request, "The draft is saved.")
+                messages.success(request, gettext("The draft is saved."))
                 return redirect(_studio_version_url(version, "studio-edit"))
         status = 400
     else:
@@ -375,10 +384,10 @@ def _change_skill(
         alignment = services.add_skill(
             actor=request.user, version=version, outcome=outcome, uri=data["uri"]
         )
-        messages.success(request, f"Aligned to {alignment.label}.")
+        messages.success(request, gettext("Aligned to %(skill)s.") % {"skill": alignment.label})
     else:
         services.remove_skill(actor=request.user, version=version, outcome=outcome, uri=data["uri"])
-        messages.success(request, "The skill is removed.")
+        messages.success(request, gettext("The skill is removed."))
 
 
 @studio_page
@@ -398,7 +407,11 @@ def studio_publish(
         except (InvalidInput, Conflict) as error:
             problem, status = error, 400
         else:
-            messages.success(request, f"Version {number} is published and can no longer change.")
+            messages.success(
+                request,
+                gettext("Version %(number)s is published and can no longer change.")
+                % {"number": number},
+            )
             return redirect(_studio_version_url(version))
     return render(
         request,
@@ -428,7 +441,11 @@ def studio_new_version(
     except Conflict as error:
         messages.error(request, error.message)
         return redirect("catalogue:studio-credential", slug=slug, credential=credential)
-    messages.success(request, f"Version {draft.number} is a new draft, copied from the last one.")
+    messages.success(
+        request,
+        gettext("Version %(number)s is a new draft, copied from the last one.")
+        % {"number": draft.number},
+    )
     return redirect(_studio_version_url(draft, "studio-edit"))
 
 
@@ -450,5 +467,8 @@ def studio_withdraw(
     except Conflict as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, f"Version {number} is withdrawn from the catalogue.")
+        messages.success(
+            request,
+            gettext("Version %(number)s is withdrawn from the catalogue.") % {"number": number},
+        )
     return redirect(_studio_version_url(version))

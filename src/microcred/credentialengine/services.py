@@ -22,6 +22,7 @@ import httpx
 from django.conf import settings
 from django.db import transaction
 from django.db.models import prefetch_related_objects
+from django.utils.translation import gettext
 
 from microcred.accounts.services import User
 from microcred.audit.services import record_event
@@ -182,8 +183,10 @@ def publish(*, actor: User, organisation: str) -> Publication:
     owner = organisations.access_organisation(actor, organisation, roles=PUBLISHERS)
     if not is_configured():
         raise RegistryNotConfigured(
-            "Publishing to Credential Engine is not set up on this platform: its administrator "
-            "sets MICROCRED_CTDL_REGISTRY_URL and MICROCRED_CTDL_API_KEY.",
+            gettext(
+                "Publishing to Credential Engine is not set up on this platform: its "
+                "administrator sets MICROCRED_CTDL_REGISTRY_URL and MICROCRED_CTDL_API_KEY."
+            ),
             field="registry",
         )
     document = get_organisation_graph(owner.slug)
@@ -204,8 +207,11 @@ def publish(*, actor: User, organisation: str) -> Publication:
             body = _read(response)
     except httpx.HTTPError as error:
         raise RegistryUnreachable(
-            f"The Credential Engine registry at {registry} could not be reached "
-            f"({type(error).__name__}); nothing was published. Try again later.",
+            gettext(
+                "The Credential Engine registry at %(registry)s could not be reached "
+                "(%(problem)s); nothing was published. Try again later."
+            )
+            % {"registry": registry, "problem": type(error).__name__},
             field="registry",
         ) from error
     reply, successful, messages = _envelope(status, body)

@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from microcred.accounts.auth import AuthenticatedHttpRequest
@@ -65,9 +66,11 @@ def studio_publish(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse
         messages.error(request, error.message)
     else:
         if publication.successful:
-            messages.success(request, "Credential Engine accepted the graph.")
+            messages.success(request, gettext("Credential Engine accepted the graph."))
         else:
             messages.error(
-                request, "Credential Engine refused the graph: " + " ".join(publication.messages)
+                request,
+                gettext("Credential Engine refused the graph: %(messages)s")
+                % {"messages": " ".join(publication.messages)},
             )
     return redirect("credentialengine:studio", slug)

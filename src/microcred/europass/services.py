@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext
+
 from microcred.awards import services as awards
 from microcred.catalogue import services as catalogue
 from microcred.core import public_urls
@@ -176,8 +178,8 @@ def read_upload(data: bytes) -> elm.ImportedSpecification:
     """Parse and read an uploaded ELM document; raise :class:`InvalidInput` naming the problem."""
     if len(data) > MAX_UPLOAD_BYTES:
         raise TooLarge(
-            f"The file is {len(data):,} bytes; an ELM document may be at most "
-            f"{MAX_UPLOAD_BYTES:,} bytes.",
+            gettext("The file is %(size)s bytes; an ELM document may be at most %(most)s bytes.")
+            % {"size": f"{len(data):,}", "most": f"{MAX_UPLOAD_BYTES:,}"},
             field="file",
             data={"limit": MAX_UPLOAD_BYTES},
         )
@@ -187,7 +189,8 @@ def read_upload(data: bytes) -> elm.ImportedSpecification:
         raise InvalidInput(error.message, code=error.code, field="file") from None
     except ValueError:
         raise InvalidInput(
-            "The file is not JSON: upload an ELM document (.json or .jsonld).", field="file"
+            gettext("The file is not JSON: upload an ELM document (.json or .jsonld)."),
+            field="file",
         ) from None
     try:
         return elm.read_specification(document)
@@ -211,7 +214,10 @@ def import_specification(*, actor: Any, organisation_slug: str, data: bytes) -> 
         skills = []
         for skill in outcome.skills:
             if skill.framework == "ESCO" and catalogue.get_skill(skill.uri) is None:
-                left_out.append(f"ESCO skill {skill.label} ({skill.uri}), not known here")
+                left_out.append(
+                    gettext("ESCO skill %(label)s (%(uri)s), not known here")
+                    % {"label": skill.label, "uri": skill.uri}
+                )
                 continue
             if skill.uri.startswith(("http://", "https://")):
                 skills.append(

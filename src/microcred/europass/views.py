@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
 from microcred.accounts.auth import AuthenticatedHttpRequest
@@ -98,9 +99,11 @@ def studio_import(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
         except InvalidInput as error:
             add_error(form, error)
         else:
-            messages.success(request, "The draft is made from the ELM document; complete it.")
+            messages.success(
+                request, gettext("The draft is made from the ELM document; complete it.")
+            )
             for item in imported.left_out:
-                messages.warning(request, f"Left out: {item}.")
+                messages.warning(request, gettext("Left out: %(item)s.") % {"item": item})
             draft = imported.draft
             return redirect(
                 reverse(
