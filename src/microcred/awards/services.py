@@ -1943,11 +1943,12 @@ def learner_label(award: Award, *, private: bool = False) -> str:
 def get_certified_elements(award: Award) -> list[tuple[str, list[str]]]:
     """Return what the award certifies, element by element (EU Annex I), in plain words.
 
-    Each element has a list of texts: one for most, one per learning outcome.
+    Each element has a list of texts: one for most, one per learning outcome. The labels
+    are in the language of the request; what the designer wrote stays as written.
     """
     return [
         (label, value if isinstance(value, list) else [value])
-        for label, value in catalogue.annex_elements(award.version)
+        for label, value in catalogue.annex_elements(award.version, translation.get_language())
     ]
 
 
@@ -2068,7 +2069,9 @@ def get_certificate_pdf(award: Award) -> bytes:
     # which are in the language of the request.
     outcomes: list[str] = []
     elements: list[tuple[str, str]] = []
-    for number, (label, value) in enumerate(catalogue.annex_elements(award.version)):
+    for number, (label, value) in enumerate(
+        catalogue.annex_elements(award.version, translation.get_language())
+    ):
         if isinstance(value, list):
             outcomes = [str(text) for text in value]
         elif not (number == 0 and value == award.version.title):

@@ -56,6 +56,7 @@ def test_the_credential_page_speaks_german_and_shows_the_content_as_written(germ
     assert f'<h1 lang="en">{version.title}</h1>' in text
     for english in ("Awarded to", "Checked just now", "What this credential certifies"):
         assert english not in text
+    assert "<dt>Lernergebnisse</dt>" in text and "<dt>Learning outcomes</dt>" not in text
 
 
 def test_the_certificate_is_made_in_the_language_of_the_request(german, issued) -> None:
