@@ -17,6 +17,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from microcred.assessment.uploads import evidence_storage
 
@@ -88,7 +89,7 @@ class AssessmentPlan(models.Model):
 
 
 class IdentityVerification(models.TextChoices):
-    NONE = "none", _("None")
+    NONE = "none", pgettext_lazy("identity verification", "None")
     DOCUMENT = "document", _("Document check")
     SUPERVISED = "supervised", _("Supervised")
     INSTITUTIONAL = "institutional", _("Institutional login")
@@ -143,9 +144,9 @@ class SubmissionStatus(models.TextChoices):
 
 
 class Outcome(models.TextChoices):
-    PASS = "pass", _("Pass")
-    FAIL = "fail", _("Fail")
-    RESUBMIT = "resubmit", _("Resubmit")
+    PASS = "pass", pgettext_lazy("assessment outcome", "Pass")
+    FAIL = "fail", pgettext_lazy("assessment outcome", "Fail")
+    RESUBMIT = "resubmit", pgettext_lazy("assessment outcome", "Resubmit")
 
 
 class Submission(models.Model):

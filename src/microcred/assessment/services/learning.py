@@ -20,7 +20,7 @@ from django.db import transaction
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import get_language, gettext, gettext_lazy
+from django.utils.translation import get_language, gettext, gettext_lazy, pgettext
 
 from microcred.accounts.services import User, UserOrAnonymous, find_user, is_platform_admin
 from microcred.assessment import notices
@@ -1366,7 +1366,9 @@ class DashboardEntry:
             }
         if self.current.due_at:
             return gettext("Decision due %(date)s") % {
-                "date": date_format(timezone.localtime(self.current.due_at), "j F Y")
+                "date": date_format(
+                    timezone.localtime(self.current.due_at), pgettext("date format", "j F Y")
+                )
             }
         return gettext("Awaiting the decision")
 
