@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from microcred.assessment.models import AssessmentPlan, ComponentKind
 from microcred.assessment.services.learning import (
@@ -23,7 +24,7 @@ from microcred.assessment.uploads import FILE_TYPES
 from microcred.errors import MicrocredError
 
 TEXT_AREA = forms.Textarea(attrs={"rows": 3})
-RESULT_ONLY = "For a result only."
+RESULT_ONLY = _("For a result only.")
 
 
 class PlanForm(forms.Form):
@@ -34,7 +35,7 @@ class PlanForm(forms.Form):
         min_value=0,
         max_value=MAX_PEER_REVIEWS,
         initial=0,
-        help_text="How many peers give feedback before the assessor decides.",
+        help_text=_("How many peers give feedback before the assessor decides."),
     )
     max_attempts = forms.IntegerField(
         label=PLAN_LABELS["max_attempts"], min_value=1, max_value=MAX_ATTEMPTS, initial=3
@@ -50,13 +51,15 @@ class PlanForm(forms.Form):
         choices=[(media_type, media_type) for media_type in FILE_TYPES],
         widget=forms.CheckboxSelectMultiple,
         required=False,
-        help_text="None ticked accepts them all.",
+        help_text=_("None ticked accepts them all."),
     )
     prerequisite_achievements = forms.CharField(
         label=PLAN_LABELS["prerequisite_achievements"],
         required=False,
-        help_text="Achievement ids of published micro-credentials a learner must hold (active) "
-        "before enrolling, separated by spaces.",
+        help_text=_(
+            "Achievement ids of published micro-credentials a learner must hold (active) "
+            "before enrolling, separated by spaces."
+        ),
     )
 
     @staticmethod
@@ -77,24 +80,24 @@ class ComponentForm(forms.Form):
     """One part of what learners hand in; a form left blank is no component."""
 
     key = forms.CharField(
-        label="Key",
+        label=_("Key"),
         max_length=50,
         required=False,
-        help_text="Names the part in submissions and exports: a-z, 0-9, - and _.",
+        help_text=_("Names the part in submissions and exports: a-z, 0-9, - and _."),
     )
-    kind = forms.ChoiceField(label="Kind", choices=ComponentKind.choices)
-    label = forms.CharField(label="Label", max_length=200, required=False)
-    instructions = forms.CharField(label="Instructions", widget=TEXT_AREA, required=False)
-    required = forms.BooleanField(label="Required", required=False, initial=True)
+    kind = forms.ChoiceField(label=_("Kind"), choices=ComponentKind.choices)
+    label = forms.CharField(label=_("Label"), max_length=200, required=False)
+    instructions = forms.CharField(label=_("Instructions"), widget=TEXT_AREA, required=False)
+    required = forms.BooleanField(label=_("Required"), required=False, initial=True)
     prompts = forms.CharField(
-        label="Prompts",
+        label=_("Prompts"),
         widget=TEXT_AREA,
         required=False,
-        help_text="For a reflection: one question per line.",
+        help_text=_("For a reflection: one question per line."),
     )
-    minimum = forms.FloatField(label="Lowest result", required=False, help_text=RESULT_ONLY)
-    maximum = forms.FloatField(label="Highest result", required=False, help_text=RESULT_ONLY)
-    pass_mark = forms.FloatField(label="Pass mark", required=False, help_text=RESULT_ONLY)
+    minimum = forms.FloatField(label=_("Lowest result"), required=False, help_text=RESULT_ONLY)
+    maximum = forms.FloatField(label=_("Highest result"), required=False, help_text=RESULT_ONLY)
+    pass_mark = forms.FloatField(label=_("Pass mark"), required=False, help_text=RESULT_ONLY)
 
     @staticmethod
     def initial_for(plan: AssessmentPlan | None) -> list[dict[str, Any]]:
@@ -159,8 +162,8 @@ class PlanForms:
 
     def show_error(self, error: MicrocredError) -> None:
         """Put a service's error next to the field its path names."""
-        head, _, rest = (error.field or "").partition(".")
-        name, _, index = head.partition("[")
+        head, _dot, rest = (error.field or "").partition(".")
+        name, _bracket, index = head.partition("[")
         if name == "components" and index:
             position = int(index.rstrip("]"))
             if position < len(self._written):

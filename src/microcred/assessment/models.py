@@ -16,6 +16,8 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from microcred.assessment.uploads import evidence_storage
 
@@ -46,11 +48,11 @@ class AssessmentSettings(models.Model):
 
 
 class ComponentKind(models.TextChoices):
-    GOAL = "goal", "Goal statement"
-    ARTEFACT = "artefact", "Artefact with a description"
-    LINK = "link", "Link"
-    REFLECTION = "reflection", "Reflective writing"
-    RESULT = "result", "Exam or coursework result (entered by an instructor)"
+    GOAL = "goal", _("Goal statement")
+    ARTEFACT = "artefact", _("Artefact with a description")
+    LINK = "link", _("Link")
+    REFLECTION = "reflection", _("Reflective writing")
+    RESULT = "result", _("Exam or coursework result (entered by an instructor)")
 
 
 class AssessmentPlan(models.Model):
@@ -87,17 +89,17 @@ class AssessmentPlan(models.Model):
 
 
 class IdentityVerification(models.TextChoices):
-    NONE = "none", "None"
-    DOCUMENT = "document", "Document check"
-    SUPERVISED = "supervised", "Supervised"
-    INSTITUTIONAL = "institutional", "Institutional login"
+    NONE = "none", pgettext_lazy("identity verification", "None")
+    DOCUMENT = "document", _("Document check")
+    SUPERVISED = "supervised", _("Supervised")
+    INSTITUTIONAL = "institutional", _("Institutional login")
 
 
 class EnrolmentStatus(models.TextChoices):
-    ACTIVE = "active", "Working on it"
-    PASSED = "passed", "Passed"
-    FAILED = "failed", "Not passed"
-    WITHDRAWN = "withdrawn", "Withdrawn"
+    ACTIVE = "active", _("Working on it")
+    PASSED = "passed", _("Passed")
+    FAILED = "failed", _("Not passed")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
 class Enrolment(models.Model):
@@ -133,18 +135,18 @@ class Enrolment(models.Model):
 
 
 class SubmissionStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    PEER_REVIEW = "peer_review", "In peer review"
-    ASSESSMENT = "assessment", "With the assessor"
-    MODERATION = "moderation", "In moderation"
-    SIGNOFF = "signoff", "Awaiting the registrar's sign-off"
-    DECIDED = "decided", "Decided"
+    DRAFT = "draft", _("Draft")
+    PEER_REVIEW = "peer_review", _("In peer review")
+    ASSESSMENT = "assessment", _("With the assessor")
+    MODERATION = "moderation", _("In moderation")
+    SIGNOFF = "signoff", _("Awaiting the registrar's sign-off")
+    DECIDED = "decided", _("Decided")
 
 
 class Outcome(models.TextChoices):
-    PASS = "pass", "Pass"
-    FAIL = "fail", "Fail"
-    RESUBMIT = "resubmit", "Resubmit"
+    PASS = "pass", pgettext_lazy("assessment outcome", "Pass")
+    FAIL = "fail", pgettext_lazy("assessment outcome", "Fail")
+    RESUBMIT = "resubmit", pgettext_lazy("assessment outcome", "Resubmit")
 
 
 class Submission(models.Model):
@@ -190,8 +192,8 @@ class Submission(models.Model):
 
 
 class EvidenceKind(models.TextChoices):
-    FILE = "file", "File"
-    LINK = "link", "Link"
+    FILE = "file", _("File")
+    LINK = "link", _("Link")
 
 
 class EvidenceItem(models.Model):
@@ -246,16 +248,16 @@ class AssessorQualification(models.Model):
 
 
 class ReviewRole(models.TextChoices):
-    ASSESSOR = "assessor", "Assessor"
-    PEER = "peer", "Peer"
-    SECOND = "second", "Second marker"
-    MODERATOR = "moderator", "Moderator"
+    ASSESSOR = "assessor", _("Assessor")
+    PEER = "peer", _("Peer")
+    SECOND = "second", _("Second marker")
+    MODERATOR = "moderator", _("Moderator")
 
 
 class ReviewStatus(models.TextChoices):
-    ASSIGNED = "assigned", "Assigned"
-    COMPLETED = "completed", "Completed"
-    CANCELLED = "cancelled", "Cancelled"
+    ASSIGNED = "assigned", _("Assigned")
+    COMPLETED = "completed", _("Completed")
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 class Review(models.Model):

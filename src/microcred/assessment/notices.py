@@ -3,7 +3,8 @@ award.
 
 Each notice is sent when the transaction that caused it commits, so a change rolled back
 never announces itself; the email backend is Django's (the console by default). A peer is
-never named to the learner, and a learner never to a peer.
+never named to the learner, and a learner never to a peer. A notice is written in the
+language of the page whose action caused it: accounts keep no language of their own.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from microcred.assessment.models import Enrolment, Review, ReviewRole, Submission
 from microcred.core import public_urls
@@ -63,7 +65,7 @@ def submission_received(submission: Submission) -> None:
     version = submission.enrolment.version
     _send(
         "received",
-        f"Received: your submission for {version.title}",
+        gettext("Received: your submission for %(title)s") % {"title": version.title},
         submission.enrolment.learner.email,
         _learner_context(submission),
     )
@@ -75,7 +77,7 @@ def review_assigned(review: Review) -> None:
     version = review.submission.enrolment.version
     _send(
         "assigned",
-        f"A submission for {version.title} awaits your review",
+        gettext("A submission for %(title)s awaits your review") % {"title": version.title},
         review.reviewer.email,
         {
             "review": review,
@@ -93,7 +95,8 @@ def feedback_given(review: Review) -> None:
     context["review"] = review
     _send(
         "feedback",
-        f"Feedback on your submission for {submission.enrolment.version.title}",
+        gettext("Feedback on your submission for %(title)s")
+        % {"title": submission.enrolment.version.title},
         submission.enrolment.learner.email,
         context,
     )
@@ -103,7 +106,8 @@ def decision_made(submission: Submission) -> None:
     """Tell the learner the decision on their attempt: pass, resubmit or fail."""
     _send(
         "decision",
-        f"Decision on your submission for {submission.enrolment.version.title}",
+        gettext("Decision on your submission for %(title)s")
+        % {"title": submission.enrolment.version.title},
         submission.enrolment.learner.email,
         _learner_context(submission),
     )
@@ -121,7 +125,7 @@ def award_issued(enrolment: Enrolment) -> None:
         return
     _send(
         "award",
-        f"Your credential: {enrolment.version.title}",
+        gettext("Your credential: %(title)s") % {"title": enrolment.version.title},
         learner.email,
         {
             "name": learner.get_full_name() or learner.get_username(),

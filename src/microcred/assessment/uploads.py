@@ -16,6 +16,7 @@ from typing import Any
 
 from django.core.files.base import File
 from django.core.files.storage import storages
+from django.utils.translation import gettext
 from PIL import Image, UnidentifiedImageError
 
 from microcred.errors import InvalidInput
@@ -83,24 +84,35 @@ def check_upload(
         raise _too_large(name, max_bytes, field)
     content = file.read(max_bytes + 1)
     if not content:
-        raise InvalidInput(f"{name} is empty.", code="evidence.empty", field=field)
+        raise InvalidInput(
+            gettext("%(name)s is empty.") % {"name": name}, code="evidence.empty", field=field
+        )
     if len(content) > max_bytes:
         raise _too_large(name, max_bytes, field)
     accepted = allowed_types or list(FILE_TYPES)
     detected = _sniff(content)
     if detected is None or detected not in accepted:
         raise InvalidInput(
-            f"{name} is not an accepted type of file; accepted: "
-            + ", ".join(ext for t in accepted for ext in FILE_TYPES[t])
-            + ".",
+            gettext("%(name)s is not an accepted type of file; accepted: %(extensions)s.")
+            % {
+                "name": name,
+                "extensions": ", ".join(ext for t in accepted for ext in FILE_TYPES[t]),
+            },
             code="evidence.type_not_allowed",
             field=field,
             data={"detected": detected},
         )
     if not name.lower().endswith(FILE_TYPES[detected]):
         raise InvalidInput(
-            f"{name} holds {detected} content, which its name does not say; name it "
-            f"with {' or '.join(FILE_TYPES[detected])}.",
+            gettext(
+                "%(name)s holds %(type)s content, which its name does not say; "
+                "name it with %(extensions)s."
+            )
+            % {
+                "name": name,
+                "type": detected,
+                "extensions": gettext(" or ").join(FILE_TYPES[detected]),
+            },
             code="evidence.type_mismatch",
             field=field,
             data={"detected": detected},
@@ -110,7 +122,8 @@ def check_upload(
 
 def _too_large(name: str, max_bytes: int, field: str) -> InvalidInput:
     return InvalidInput(
-        f"{name} is larger than {max_bytes / (1024 * 1024):g} MB.",
+        gettext("%(name)s is larger than %(size)s MB.")
+        % {"name": name, "size": f"{max_bytes / (1024 * 1024):g}"},
         code="evidence.too_large",
         field=field,
     )

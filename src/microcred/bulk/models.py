@@ -13,19 +13,20 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class JobStatus(models.TextChoices):
-    RUNNING = "running", "Running"
-    CANCELLED = "cancelled", "Cancelled"
-    FINISHED = "finished", "Finished"
+    RUNNING = "running", _("Running")
+    CANCELLED = "cancelled", _("Cancelled")
+    FINISHED = "finished", _("Finished")
 
 
 class ItemStatus(models.TextChoices):
-    PENDING = "pending", "Pending"
-    CLAIMED = "claimed", "Claimed"
-    ISSUED = "issued", "Issued"
-    FAILED = "failed", "Failed"
+    PENDING = "pending", _("Pending")
+    CLAIMED = "claimed", _("Claimed")
+    ISSUED = "issued", _("Issued")
+    FAILED = "failed", _("Failed")
 
 
 class BulkJob(models.Model):

@@ -29,6 +29,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Min, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import get_language, gettext
 
 from microcred.accounts.services import User
 from microcred.audit.services import record_event
@@ -131,6 +132,13 @@ class Progress:
         }
 
 
+def in_sentence(label: Any) -> str:
+    """Return a choice label as it reads inside a sentence: lower case in English
+    ("the job is cancelled"), as written in German, whose nouns keep their capital."""
+    text = str(label)
+    return text.lower() if (get_language() or "en").startswith("en") else text
+
+
 # -- reading rows ----------------------------------------------------------------------------
 
 
@@ -142,7 +150,8 @@ def read_csv(content: bytes) -> Rows:
     """
     if len(content) > _setting("MAX_BYTES"):
         raise InvalidInput(
-            f"The file is larger than {_setting('MAX_BYTES') / (1024 * 1024):g} MB; split it.",
+            gettext("The file is larger than %(size)s MB; split it.")
+            % {"size": f"{_setting('MAX_BYTES') / (1024 * 1024):g}"},
             code="bulk.too_large",
             field="file",
         )
@@ -150,12 +159,13 @@ def read_csv(content: bytes) -> Rows:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise InvalidInput(
-            f"The file is not UTF-8 text (byte {error.start}); save it as CSV UTF-8.",
+            gettext("The file is not UTF-8 text (byte %(byte)s); save it as CSV UTF-8.")
+            % {"byte": error.start},
             code="bulk.not_utf8",
             field="file",
         ) from None
     if "\x00" in text:
-        raise InvalidInput("The file is not CSV text.", code="bulk.not_csv", field="file")
+        raise InvalidInput(gettext("The file is not CSV text."), code="bulk.not_csv", field="file")
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = [name.strip().lower() for name in next(reader, [])]
@@ -168,8 +178,11 @@ def read_csv(content: bytes) -> Rows:
                 continue
             if len(cells) > len(header):
                 raise InvalidInput(
-                    f"Line {line} has {len(cells)} cells but the header names {len(header)} "
-                    "columns.",
+                    gettext(
+                        "Line %(line)s has %(cells)s cells but the header names %(columns)s "
+                        "columns."
+                    )
+                    % {"line": line, "cells": len(cells), "columns": len(header)},
                     code="bulk.extra_cells",
                     field="file",
                     data={"line": line},
@@ -178,11 +191,14 @@ def read_csv(content: bytes) -> Rows:
             _check_count(len(rows))
     except csv.Error as error:
         raise InvalidInput(
-            f"Line {reader.line_num} is not valid CSV: {error}.", code="bulk.not_csv", field="file"
+            gettext("Line %(line)s is not valid CSV: %(error)s.")
+            % {"line": reader.line_num, "error": error},
+            code="bulk.not_csv",
+            field="file",
         ) from None
     if not rows:
         raise InvalidInput(
-            "The file has no rows under its header.", code="bulk.empty", field="file"
+            gettext("The file has no rows under its header."), code="bulk.empty", field="file"
         )
     return rows
 
@@ -221,14 +237,16 @@ def read_rows(rows: Any) -> Rows:
 def _check_header(header: list[str]) -> None:
     if not any(header):
         raise InvalidInput(
-            f"The file has no header; its first line names the columns ({', '.join(COLUMNS)}).",
+            gettext("The file has no header; its first line names the columns (%(columns)s).")
+            % {"columns": ", ".join(COLUMNS)},
             code="bulk.no_header",
             field="file",
         )
     unknown = [name for name in header if name not in COLUMNS]
     if unknown:
         raise InvalidInput(
-            f"Line 1: the column {unknown[0]!r} is not known; columns are {', '.join(COLUMNS)}.",
+            gettext("Line 1: the column %(column)s is not known; columns are %(columns)s.")
+            % {"column": repr(unknown[0]), "columns": ", ".join(COLUMNS)},
             code="bulk.unknown_column",
             field="file",
             data={"line": 1, "column": unknown[0]},
@@ -236,7 +254,8 @@ def _check_header(header: list[str]) -> None:
     repeated = sorted({name for name in header if header.count(name) > 1})
     if repeated:
         raise InvalidInput(
-            f"Line 1: the column {repeated[0]!r} is named twice.",
+            gettext("Line 1: the column %(column)s is named twice.")
+            % {"column": repr(repeated[0])},
             code="bulk.repeated_column",
             field="file",
             data={"line": 1, "column": repeated[0]},
@@ -244,14 +263,14 @@ def _check_header(header: list[str]) -> None:
     for name in REQUIRED:
         if name not in header:
             raise InvalidInput(
-                f"Line 1: the column {name!r} is missing.",
+                gettext("Line 1: the column %(column)s is missing.") % {"column": repr(name)},
                 code="bulk.missing_column",
                 field="file",
                 data={"line": 1, "column": name},
             )
     if "learner_email" not in header and "learner_did" not in header:
         raise InvalidInput(
-            "Line 1: give a learner_email or a learner_did column.",
+            gettext("Line 1: give a learner_email or a learner_did column."),
             code="bulk.missing_column",
             field="file",
             data={"line": 1, "column": "learner_email"},
@@ -261,8 +280,8 @@ def _check_header(header: list[str]) -> None:
 def _check_count(count: int) -> None:
     if count > _setting("MAX_ROWS"):
         raise InvalidInput(
-            f"More than {_setting('MAX_ROWS'):,} rows; split the file into jobs of at most "
-            f"{_setting('MAX_ROWS'):,} rows.",
+            gettext("More than %(rows)s rows; split the file into jobs of at most %(rows)s rows.")
+            % {"rows": f"{_setting('MAX_ROWS'):,}"},
             code="bulk.too_many_rows",
             field="file",
         )
@@ -307,9 +326,9 @@ def start_job(
         rows = rows()
     checked, errors = _check_rows(organisation_slug, rows, format)
     if errors and not good_rows_only:
-        raise _invalid_rows(errors, "nothing was issued")
+        raise _invalid_rows(errors, gettext("nothing was issued"))
     if errors and len(errors) == len(rows):
-        raise _invalid_rows(errors, "no row can be issued")
+        raise _invalid_rows(errors, gettext("no row can be issued"))
     digest = hashlib.sha256(
         json.dumps([format, [row for _, row in rows]], sort_keys=True).encode()
     ).hexdigest()
@@ -359,8 +378,16 @@ def start_job(
 def _invalid_rows(errors: list[RowError], outcome: str) -> InvalidInput:
     first = errors[0]
     return InvalidInput(
-        f"{len(errors)} row(s) with problems; {outcome}. Line {first.line}, {first.column}: "
-        f"{first.message}",
+        gettext(
+            "%(count)s row(s) with problems; %(outcome)s. Line %(line)s, %(column)s: %(message)s"
+        )
+        % {
+            "count": len(errors),
+            "outcome": outcome,
+            "line": first.line,
+            "column": first.column,
+            "message": first.message,
+        },
         code="bulk.invalid_rows",
         field="file",
         data={
@@ -391,7 +418,8 @@ def _check_rows(
                 RowError(
                     line,
                     "learner_did" if request.learner.did else "learner_email",
-                    f"The same learner and version as line {seen[identity]}.",
+                    gettext("The same learner and version as line %(line)s.")
+                    % {"line": seen[identity]},
                 )
             )
             continue
@@ -403,7 +431,9 @@ def _check_rows(
 def _row_version(organisation_slug: str, reference: str, versions: dict[str, Any]) -> Any:
     reference = reference.strip()
     if not reference:
-        raise InvalidInput("Give the version's id (its achievement UUID).", field="version")
+        raise InvalidInput(
+            gettext("Give the version's id (its achievement UUID)."), field="version"
+        )
     if reference not in versions:
         try:
             versions[reference] = awards.find_version(
@@ -416,7 +446,9 @@ def _row_version(organisation_slug: str, reference: str, versions: dict[str, Any
         raise found
     if found.status != "published":
         raise InvalidInput(
-            f"{found} is {found.status}; only published versions are issued.", field="version"
+            gettext("%(version)s is %(status)s; only published versions are issued.")
+            % {"version": found, "status": in_sentence(found.get_status_display())},
+            field="version",
         )
     return found
 
@@ -460,7 +492,8 @@ def cancel_job(*, actor: User, job: BulkJob, now: datetime | None = None) -> Bul
         job = BulkJob.objects.select_for_update().get(pk=job.pk)
         if job.status != JobStatus.RUNNING:
             raise Conflict(
-                f"The job is {job.get_status_display().lower()}; only a running job is cancelled.",
+                gettext("The job is %(status)s; only a running job is cancelled.")
+                % {"status": in_sentence(job.get_status_display())},
                 code="bulk.not_running",
                 field="status",
             )
@@ -484,7 +517,7 @@ def resume_job(*, actor: User, job: BulkJob, now: datetime | None = None) -> Bul
         job = BulkJob.objects.select_for_update().get(pk=job.pk)
         if job.status == JobStatus.FINISHED:
             raise Conflict(
-                "The job is finished; every row was issued or failed.",
+                gettext("The job is finished; every row was issued or failed."),
                 code="bulk.finished",
                 field="status",
             )

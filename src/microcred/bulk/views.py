@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from microcred.accounts.auth import AuthenticatedHttpRequest
@@ -48,16 +49,19 @@ def studio_list(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     if not started.created:
         messages.info(
             request,
-            "This file was uploaded before: nothing new was issued. Here is that job.",
+            gettext("This file was uploaded before: nothing new was issued. Here is that job."),
         )
     elif started.errors:
         messages.warning(
             request,
-            f"{len(started.errors)} bad row(s) are reported below and will not be issued; "
-            "the good rows are being issued.",
+            gettext(
+                "%(count)s bad row(s) are reported below and will not be issued; "
+                "the good rows are being issued."
+            )
+            % {"count": len(started.errors)},
         )
     else:
-        messages.success(request, "Every row is right; the credentials are being issued.")
+        messages.success(request, gettext("Every row is right; the credentials are being issued."))
     return redirect(_detail_url(slug, started.job))
 
 
@@ -116,7 +120,9 @@ def studio_action(
     except Conflict as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, "Cancelled." if action == "cancel" else "Resumed.")
+        messages.success(
+            request, gettext("Cancelled.") if action == "cancel" else gettext("Resumed.")
+        )
     return redirect(_detail_url(slug, job))
 
 

@@ -30,7 +30,8 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from microcred.accounts.services import User
 from microcred.assessment import notices
@@ -233,27 +234,34 @@ def score_review(
             organisations.access_organisation(actor, organisation.slug, roles=ASSESSOR_ROLES)
         if locked.status != ReviewStatus.ASSIGNED:
             raise Conflict(
-                f"This review is {locked.get_status_display().lower()}; it cannot be scored again.",
+                gettext("This review is %(status)s; it cannot be scored again.")
+                % {"status": learning.in_sentence(locked.get_status_display())},
                 code="review.not_open",
                 field="review",
             )
         if submission.status != STAGE_OF_ROLE[locked.role]:
             raise Conflict(
-                f"The submission is {submission.get_status_display().lower()}; a "
-                f"{locked.get_role_display().lower()} review is not due now.",
+                gettext("The submission is %(status)s; a %(role)s review is not due now.")
+                % {
+                    "status": learning.in_sentence(submission.get_status_display()),
+                    "role": learning.in_sentence(locked.get_role_display()),
+                },
                 code="review.wrong_stage",
                 field="review",
             )
         rubric = catalogue.get_rubric(submission.enrolment.version)
         if rubric is None:
-            raise Conflict("The micro-credential has no rubric.", code="assessment.no_rubric")
+            raise Conflict(
+                gettext("The micro-credential has no rubric."), code="assessment.no_rubric"
+            )
         chosen, notes = _clean_scores(rubric, scores)
         judgement = rules.judge(_rule(rubric), chosen)
         decided = ""
         if locked.role == ReviewRole.PEER:
             if outcome:
                 raise InvalidInput(
-                    "Peers give feedback; the assessor decides the outcome.", field="outcome"
+                    gettext("Peers give feedback; the assessor decides the outcome."),
+                    field="outcome",
                 )
         else:
             decided = rules.outcome(
@@ -263,7 +271,11 @@ def score_review(
             )
             if outcome and outcome != decided:
                 raise InvalidInput(
-                    f"The rubric's pass rule gives {decided!r} for these levels, not {outcome!r}.",
+                    gettext(
+                        "The rubric's pass rule gives %(decided)s for these levels, "
+                        "not %(outcome)s."
+                    )
+                    % {"decided": repr(decided), "outcome": repr(outcome)},
                     code="review.outcome_differs",
                     field="outcome",
                     data={"outcome": decided, "total": judgement.total},
@@ -303,12 +315,13 @@ def score_review(
 def _clean_scores(rubric: Any, scores: Any) -> tuple[dict[int, int], dict[int, str]]:
     """Return criterion id to level id and to feedback; raise InvalidInput naming the field."""
     if not isinstance(scores, dict):
-        raise InvalidInput("scores must map each criterion to a level.", field="scores")
+        raise InvalidInput(gettext("scores must map each criterion to a level."), field="scores")
     given = {str(key): value for key, value in scores.items()}
     criteria = {str(criterion.pk): criterion for criterion in rubric.criteria.all()}
     if unknown := sorted(set(given) - set(criteria)):
         raise InvalidInput(
-            f"Criterion {unknown[0]} is not a criterion of this rubric.",
+            gettext("Criterion %(criterion)s is not a criterion of this rubric.")
+            % {"criterion": unknown[0]},
             field=f"scores.{unknown[0]}",
         )
     chosen: dict[int, int] = {}
@@ -317,16 +330,24 @@ def _clean_scores(rubric: Any, scores: Any) -> tuple[dict[int, int], dict[int, s
         path = f"scores.{key}"
         score = given.get(key)
         if score is None:
-            raise InvalidInput(f"Choose a level for {criterion.name!r}.", field=f"{path}.level")
+            raise InvalidInput(
+                gettext("Choose a level for %(criterion)s.") % {"criterion": repr(criterion.name)},
+                field=f"{path}.level",
+            )
         if not isinstance(score, dict):
             score = {"level": score}
         level = score.get("level", score.get("level_id"))
         levels = {str(item.pk): item.pk for item in criterion.levels.all()}
         if level in (None, ""):
-            raise InvalidInput(f"Choose a level for {criterion.name!r}.", field=f"{path}.level")
+            raise InvalidInput(
+                gettext("Choose a level for %(criterion)s.") % {"criterion": repr(criterion.name)},
+                field=f"{path}.level",
+            )
         if str(level) not in levels:
             raise InvalidInput(
-                f"Choose one of the levels of {criterion.name!r}.", field=f"{path}.level"
+                gettext("Choose one of the levels of %(criterion)s.")
+                % {"criterion": repr(criterion.name)},
+                field=f"{path}.level",
             )
         chosen[criterion.pk] = levels[str(level)]
         notes[criterion.pk] = clean_text(
@@ -620,11 +641,13 @@ def _assessment_narrative(submission: Submission) -> str:
     """Return how this learner was assessed: the Annex I elements that belong to an award."""
     enrolment = submission.enrolment
     version = enrolment.version
+    # Signed content: English whatever language the page that caused the award was in.
+    with translation.override("en"):
+        verification = str(IdentityVerification(enrolment.identity_verification).label).lower()
     lines = [
         f"Type of assessment: {version.assessment_type}",
         f"Supervision: {'supervised' if version.supervised else 'unsupervised'}",
-        "Identity verification: "
-        + IdentityVerification(enrolment.identity_verification).label.lower(),
+        f"Identity verification: {verification}",
         f"Attempt: {submission.attempt}",
     ]
     if enrolment.participation_form:
@@ -661,15 +684,17 @@ def find_moderator(*, actor: User, submission: Submission, now: datetime | None 
         locked = _lock(actor, submission, roles=ASSESSOR_ROLES)
         if not _needs_moderator(locked):
             raise Conflict(
-                "This attempt needs no moderator: its markers agree, or one is assigned.",
+                gettext("This attempt needs no moderator: its markers agree, or one is assigned."),
                 code="assessment.no_moderation_needed",
                 field="submission",
             )
         review = learning.assign_moderator(locked, now=now)
         if review is None:
             raise Conflict(
-                "No qualified assessor is free to moderate: each marks this attempt already or "
-                "is not qualified today.",
+                gettext(
+                    "No qualified assessor is free to moderate: each marks this attempt already "
+                    "or is not qualified today."
+                ),
                 code="assessment.no_moderator",
                 field="submission",
             )
@@ -700,8 +725,10 @@ def sign_off(*, actor: User, submission: Submission, now: datetime | None = None
         locked = _lock(actor, submission, roles=REGISTRAR_ROLES)
         if locked.status != SubmissionStatus.SIGNOFF:
             raise Conflict(
-                f"This attempt is {locked.get_status_display().lower()}; only a pass awaiting "
-                "sign-off can be signed off.",
+                gettext(
+                    "This attempt is %(status)s; only a pass awaiting sign-off can be signed off."
+                )
+                % {"status": learning.in_sentence(locked.get_status_display())},
                 code="submission.not_awaiting_signoff",
                 field="submission",
             )
@@ -874,7 +901,7 @@ def _feedback(submission: Submission) -> list[Feedback]:
         label = review.get_role_display()
         if review.role == ReviewRole.PEER:
             peers += 1
-            label = f"Peer {peers}"
+            label = gettext("Peer %(number)s") % {"number": peers}
         items.append(
             Feedback(
                 review_id=review.pk,
@@ -943,8 +970,11 @@ def apply_results_csv(
         rows, errors = _read_results(actor, version, content, lock=True)
         if errors:
             raise InvalidInput(
-                f"{len(errors)} problem(s) in the file; nothing was applied. "
-                f"Line {errors[0].line}: {errors[0].message}",
+                gettext(
+                    "%(count)s problem(s) in the file; nothing was applied. "
+                    "Line %(line)s: %(message)s"
+                )
+                % {"count": len(errors), "line": errors[0].line, "message": errors[0].message},
                 code="results.invalid_rows",
                 field="file",
                 data={"errors": [error.as_dict() for error in errors]},
@@ -976,15 +1006,16 @@ def _read_results(
     )
     if isinstance(content, bytes):
         if len(content) > MAX_CSV_BYTES:
-            raise InvalidInput("The file is larger than 2 MB.", field="file")
+            raise InvalidInput(gettext("The file is larger than 2 MB."), field="file")
         try:
             content = content.decode("utf-8-sig")
         except UnicodeDecodeError:
-            raise InvalidInput("The file is not UTF-8 text.", field="file") from None
+            raise InvalidInput(gettext("The file is not UTF-8 text."), field="file") from None
     reader = csv.DictReader(io.StringIO(content))
     header = [name.strip().lower() for name in reader.fieldnames or []]
     if missing := [column for column in CSV_COLUMNS if column not in header]:
-        return [], [RowError(1, column, f"The column {column!r} is missing.") for column in missing]
+        message = gettext("The column %(column)s is missing.")
+        return [], [RowError(1, column, message % {"column": repr(column)}) for column in missing]
     reader.fieldnames = header
     plan = AssessmentPlan.objects.filter(version=version).first()
     components = {
@@ -1012,36 +1043,63 @@ def _read_results(
         enrolment = learners.get(learner.lower())
         problems = []
         if enrolment is None:
-            problems.append(("learner", f"No learner {learner!r} is enrolled in {version}."))
+            problems.append(
+                (
+                    "learner",
+                    gettext("No learner %(learner)s is enrolled in %(version)s.")
+                    % {"learner": repr(learner), "version": version},
+                )
+            )
         elif enrolment.status != EnrolmentStatus.ACTIVE or _decided(enrolment):
-            problems.append(("learner", f"{learner} has no attempt open for results."))
+            problems.append(
+                (
+                    "learner",
+                    gettext("%(learner)s has no attempt open for results.") % {"learner": learner},
+                )
+            )
         component = components.get(key)
         if component is None:
-            known = ", ".join(components) or "none"
-            problems.append(("component", f"{key!r} is not a result component (known: {known})."))
+            known = ", ".join(components) or gettext("none")
+            problems.append(
+                (
+                    "component",
+                    gettext("%(key)s is not a result component (known: %(known)s).")
+                    % {"key": repr(key), "known": known},
+                )
+            )
         value = None
         try:
             value = Decimal(raw)
             if not value.is_finite():
                 raise InvalidOperation
         except InvalidOperation:
-            problems.append(("value", f"{raw!r} is not a number."))
+            problems.append(("value", gettext("%(value)s is not a number.") % {"value": repr(raw)}))
         if value is not None and component is not None:
             low = Decimal(str(component.get("minimum", 0)))
             high = Decimal(str(component.get("maximum", 100)))
             if not low <= value <= high:
-                problems.append(("value", f"{raw} is outside {_number(low)} to {_number(high)}."))
+                problems.append(
+                    (
+                        "value",
+                        gettext("%(value)s is outside %(low)s to %(high)s.")
+                        % {"value": raw, "low": _number(low), "high": _number(high)},
+                    )
+                )
         if enrolment is not None and component is not None:
             if (enrolment.pk, key) in seen:
                 problems.append(
-                    ("learner", f"The same result is also on line {seen[(enrolment.pk, key)]}.")
+                    (
+                        "learner",
+                        gettext("The same result is also on line %(line)s.")
+                        % {"line": seen[(enrolment.pk, key)]},
+                    )
                 )
             seen[(enrolment.pk, key)] = line
         errors += [RowError(line, column, message) for column, message in problems]
         if not problems and enrolment is not None and value is not None:
             rows.append(_Row(line, enrolment, key, value))
     if not rows and not errors:
-        errors.append(RowError(1, "", "The file has no rows."))
+        errors.append(RowError(1, "", gettext("The file has no rows.")))
     return rows, errors
 
 

@@ -19,6 +19,8 @@ from django.core.files.base import ContentFile, File
 from django.db import transaction
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import get_language, gettext, gettext_lazy, pgettext
 
 from microcred.accounts.services import User, UserOrAnonymous, find_user, is_platform_admin
 from microcred.assessment import notices
@@ -95,16 +97,23 @@ DESCRIPTION_LIMIT = 2_000
 MAX_DECISION_DAYS = 365
 # What the plan's form calls its settings; errors name them so.
 PLAN_LABELS = {
-    "peer_reviews": "Peer reviews",
-    "max_attempts": "Attempts allowed",
-    "decision_days": "Days to decide after submission",
-    "max_file_mb": "Largest file (MB)",
-    "file_types": "Accepted file types",
-    "prerequisite_achievements": "Prerequisite achievements",
+    "peer_reviews": gettext_lazy("Peer reviews"),
+    "max_attempts": gettext_lazy("Attempts allowed"),
+    "decision_days": gettext_lazy("Days to decide after submission"),
+    "max_file_mb": gettext_lazy("Largest file (MB)"),
+    "file_types": gettext_lazy("Accepted file types"),
+    "prerequisite_achievements": gettext_lazy("Prerequisite achievements"),
 }
 # Reviews that count towards a person's open load, and roles an assessor may hold.
 STAFF_ROLES = (ReviewRole.ASSESSOR, ReviewRole.SECOND, ReviewRole.MODERATOR)
 SUBMISSION_VIEWERS = (Role.ASSESSOR, Role.REGISTRAR)
+
+
+def in_sentence(label: Any) -> str:
+    """Return a choice label as it reads inside a sentence: lower case in English
+    ("attempt 2 is in moderation"), as written in German, whose nouns keep their capital."""
+    text = str(label)
+    return text.lower() if (get_language() or "en").startswith("en") else text
 
 
 # -- the plan --------------------------------------------------------------------------------
@@ -120,9 +129,12 @@ def check_plan_for_publishing(version: MicroCredentialVersion) -> None:
     ``enrolment``) but it has no assessment plan: nobody could enrol once it is published."""
     if version.enrolment and get_plan(version) is None:
         raise Conflict(
-            f"{version.title} v{version.number} says learners enrol on this platform, but it "
-            "has no assessment plan, so nobody could enrol. Write its assessment plan, or untick "
-            '"Learners enrol on this platform", before publishing it.',
+            gettext(
+                "%(title)s v%(number)s says learners enrol on this platform, but it has no "
+                "assessment plan, so nobody could enrol. Write its assessment plan, or untick "
+                '"Learners enrol on this platform", before publishing it.'
+            )
+            % {"title": version.title, "number": version.number},
             code="version.no_plan",
             field="assessment_plan",
         )
@@ -162,8 +174,11 @@ def save_plan(
         locked = catalogue.lock_version(actor, version)
         if locked.status != "draft":
             raise Conflict(
-                f"Version {locked.number} is {locked.status}; its assessment plan is frozen. "
-                "Make a new version to change it.",
+                gettext(
+                    "Version %(number)s is %(status)s; its assessment plan is frozen. "
+                    "Make a new version to change it."
+                )
+                % {"number": locked.number, "status": in_sentence(locked.get_status_display())},
                 code="version.not_draft",
                 field="version",
             )
@@ -186,9 +201,15 @@ def _whole(value: Any, name: str, low: int, high: int) -> int:
     try:
         number = int(str(value).strip())
     except (TypeError, ValueError):
-        raise InvalidInput(f"{label} must be a whole number.", field=name) from None
+        raise InvalidInput(
+            gettext("%(label)s must be a whole number.") % {"label": label}, field=name
+        ) from None
     if not low <= number <= high:
-        raise InvalidInput(f"{label} must be from {low} to {high}; it is {number}.", field=name)
+        raise InvalidInput(
+            gettext("%(label)s must be from %(low)s to %(high)s; it is %(number)s.")
+            % {"label": label, "low": low, "high": high, "number": number},
+            field=name,
+        )
     return number
 
 
@@ -196,41 +217,62 @@ def _number(value: Any, path: str, label: str) -> float:
     try:
         return float(str(value).strip())
     except (TypeError, ValueError):
-        raise InvalidInput(f"{label} must be a number; got {value!r}.", field=path) from None
+        raise InvalidInput(
+            gettext("%(label)s must be a number; got %(value)s.")
+            % {"label": label, "value": repr(value)},
+            field=path,
+        ) from None
 
 
 def _clean_components(components: Any) -> list[dict[str, Any]]:
     if not isinstance(components, list) or not components:
         raise InvalidInput(
-            "The plan needs at least one component (goal, artefact, link, reflection or result).",
+            gettext(
+                "The plan needs at least one component "
+                "(goal, artefact, link, reflection or result)."
+            ),
             field="components",
         )
     kinds = set(ComponentKind.values)
     seen: set[str] = set()
     cleaned = []
     for index, component in enumerate(components):
-        where, number = f"components[{index}]", f"Component {index + 1}"
+        where = f"components[{index}]"
+        number = gettext("Component %(number)s") % {"number": index + 1}
         if not isinstance(component, dict):
-            raise InvalidInput(f"{number} must be an object.", field=where)
+            raise InvalidInput(
+                gettext("%(component)s must be an object.") % {"component": number}, field=where
+            )
         key = str(component.get("key", "")).strip()
         if not KEY_PATTERN.match(key):
             raise InvalidInput(
-                f"{number}: the key must start with a lower-case letter and hold only a-z, "
-                "0-9, '-' and '_' (at most 50).",
+                gettext(
+                    "%(component)s: the key must start with a lower-case letter and hold only "
+                    "a-z, 0-9, '-' and '_' (at most 50)."
+                )
+                % {"component": number},
                 field=f"{where}.key",
             )
         if key in seen:
-            raise InvalidInput(f"{number}: the key {key!r} is used twice.", field=f"{where}.key")
+            raise InvalidInput(
+                gettext("%(component)s: the key %(key)s is used twice.")
+                % {"component": number, "key": repr(key)},
+                field=f"{where}.key",
+            )
         seen.add(key)
         kind = component.get("kind")
         if kind not in kinds:
             raise InvalidInput(
-                f"{number}: the kind must be one of {', '.join(sorted(kinds))}.",
+                gettext("%(component)s: the kind must be one of %(kinds)s.")
+                % {"component": number, "kinds": ", ".join(sorted(kinds))},
                 field=f"{where}.kind",
             )
         label = str(component.get("label") or "").strip()
         if not label:
-            raise InvalidInput(f"{number} needs a label.", field=f"{where}.label")
+            raise InvalidInput(
+                gettext("%(component)s needs a label.") % {"component": number},
+                field=f"{where}.label",
+            )
         item: dict[str, Any] = {
             "key": key,
             "kind": kind,
@@ -242,7 +284,8 @@ def _clean_components(components: Any) -> list[dict[str, Any]]:
             prompts = component.get("prompts")
             if not isinstance(prompts, list) or not [p for p in prompts if str(p).strip()]:
                 raise InvalidInput(
-                    f"The reflection {key!r} needs at least one prompt to answer.",
+                    gettext("The reflection %(key)s needs at least one prompt to answer.")
+                    % {"key": repr(key)},
                     field=f"{where}.prompts",
                 )
             item["prompts"] = [str(p).strip() for p in prompts if str(p).strip()]
@@ -255,22 +298,31 @@ def _clean_components(components: Any) -> list[dict[str, Any]]:
 def _clean_result_range(
     component: dict[str, Any], where: str, number: str
 ) -> dict[str, float | None]:
-    low = _number(component.get("minimum", 0), f"{where}.minimum", f"{number}: the lowest result")
+    names = {"component": number}
+    low = _number(
+        component.get("minimum", 0),
+        f"{where}.minimum",
+        gettext("%(component)s: the lowest result") % names,
+    )
     high = _number(
-        component.get("maximum", 100), f"{where}.maximum", f"{number}: the highest result"
+        component.get("maximum", 100),
+        f"{where}.maximum",
+        gettext("%(component)s: the highest result") % names,
     )
     if low >= high:
         raise InvalidInput(
-            f"{number}: the highest result must be above the lowest ({low:g}).",
+            gettext("%(component)s: the highest result must be above the lowest (%(low)s).")
+            % {**names, "low": f"{low:g}"},
             field=f"{where}.maximum",
         )
     mark = component.get("pass_mark")
     if mark in (None, ""):
         return {"minimum": low, "maximum": high, "pass_mark": None}
-    pass_mark = _number(mark, f"{where}.pass_mark", f"{number}: the pass mark")
+    pass_mark = _number(mark, f"{where}.pass_mark", gettext("%(component)s: the pass mark") % names)
     if not low <= pass_mark <= high:
         raise InvalidInput(
-            f"{number}: the pass mark must be from {low:g} to {high:g}.",
+            gettext("%(component)s: the pass mark must be from %(low)s to %(high)s.")
+            % {**names, "low": f"{low:g}", "high": f"{high:g}"},
             field=f"{where}.pass_mark",
         )
     return {"minimum": low, "maximum": high, "pass_mark": pass_mark}
@@ -282,7 +334,8 @@ def _clean_file_types(file_types: Any) -> list[str]:
     unknown = [t for t in file_types if t not in FILE_TYPES]
     if unknown:
         raise InvalidInput(
-            f"Unknown file type {unknown[0]!r}; choose from: {', '.join(FILE_TYPES)}.",
+            gettext("Unknown file type %(type)s; choose from: %(types)s.")
+            % {"type": repr(unknown[0]), "types": ", ".join(FILE_TYPES)},
             field="file_types",
         )
     return list(dict.fromkeys(file_types))
@@ -298,11 +351,14 @@ def _clean_prerequisites(references: Any, version: MicroCredentialVersion) -> li
             required = catalogue.get_version_by_achievement(str(reference).strip())
         except NotFound:
             raise InvalidInput(
-                f"No published micro-credential has the achievement id {reference!r}.",
+                gettext("No published micro-credential has the achievement id %(id)s.")
+                % {"id": repr(reference)},
                 field=where,
             ) from None
         if required.microcredential_id == version.microcredential_id:
-            raise InvalidInput("A micro-credential cannot be its own prerequisite.", field=where)
+            raise InvalidInput(
+                gettext("A micro-credential cannot be its own prerequisite."), field=where
+            )
         cleaned.append(str(required.achievement_uuid))
     return list(dict.fromkeys(cleaned))
 
@@ -328,29 +384,37 @@ def enrol(
     learner = _signed_in(actor)
     if version.status != "published":
         raise InvalidInput(
-            f"{version.title} v{version.number} is {version.status}; learners enrol only in "
-            "published versions.",
+            gettext(
+                "%(title)s v%(number)s is %(status)s; learners enrol only in published versions."
+            )
+            % {
+                "title": version.title,
+                "number": version.number,
+                "status": in_sentence(version.get_status_display()),
+            },
             code="enrolment.version_not_published",
             field="version",
         )
     plan = get_plan(version)
     if plan is None:
         raise Conflict(
-            f"{version.title} has no assessment plan yet, so nobody can enrol.",
+            gettext("%(title)s has no assessment plan yet, so nobody can enrol.")
+            % {"title": version.title},
             code="enrolment.no_plan",
             field="version",
         )
     participation_form = participation_form or version.participation_form
     if participation_form not in ParticipationForm.values:
         raise InvalidInput(
-            f"participation_form must be one of {', '.join(ParticipationForm.values)}.",
+            gettext("participation_form must be one of %(forms)s.")
+            % {"forms": ", ".join(ParticipationForm.values)},
             field="participation_form",
         )
     met = _prerequisites_met(learner, plan)
     with transaction.atomic():
         if Enrolment.objects.filter(version=version, learner=learner).exists():
             raise Conflict(
-                f"You are enrolled in {version.title} already.",
+                gettext("You are enrolled in %(title)s already.") % {"title": version.title},
                 code="enrolment.exists",
                 field="version",
             )
@@ -374,7 +438,7 @@ def enrol(
 
 def _signed_in(actor: User) -> Any:
     if actor is None or not getattr(actor, "is_authenticated", False):
-        raise Forbidden("Sign in first.", code="auth.required")
+        raise Forbidden(gettext("Sign in first."), code="auth.required")
     return actor
 
 
@@ -397,8 +461,11 @@ def _prerequisites_met(learner: User, plan: AssessmentPlan) -> list[dict[str, st
         )
         if held is None:
             raise Conflict(
-                f"This needs {required.title} first: you hold no active credential for it on "
-                "this platform.",
+                gettext(
+                    "This needs %(title)s first: you hold no active credential for it on "
+                    "this platform."
+                )
+                % {"title": required.title},
                 code="enrolment.prerequisite_missing",
                 field="prerequisite_achievements",
                 data={"achievement": reference, "title": required.title},
@@ -424,7 +491,9 @@ def record_identity_verification(*, actor: User, enrolment: Enrolment, method: s
     )
     if method not in IdentityVerification.values:
         raise InvalidInput(
-            f"method must be one of {', '.join(IdentityVerification.values)}.", field="method"
+            gettext("method must be one of %(methods)s.")
+            % {"methods": ", ".join(IdentityVerification.values)},
+            field="method",
         )
     with transaction.atomic():
         locked = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
@@ -529,10 +598,13 @@ def _own_draft(actor: User, submission: Submission) -> Submission:
     """Return the submission locked, if it is the actor's own draft."""
     locked = _submissions().select_for_update(of=("self",)).get(pk=submission.pk)
     if locked.enrolment.learner_id != getattr(actor, "pk", None):
-        raise Forbidden("Only the learner changes their submission.", code="submission.not_own")
+        raise Forbidden(
+            gettext("Only the learner changes their submission."), code="submission.not_own"
+        )
     if locked.status != SubmissionStatus.DRAFT:
         raise Conflict(
-            f"Attempt {locked.attempt} was submitted; it cannot change any more.",
+            gettext("Attempt %(attempt)s was submitted; it cannot change any more.")
+            % {"attempt": locked.attempt},
             code="submission.not_draft",
             field="submission",
         )
@@ -565,13 +637,15 @@ def save_submission(*, actor: User, submission: Submission, texts: dict[str, Any
         for key, value in texts.items():
             if key not in allowed:
                 raise InvalidInput(
-                    f"This plan has no text {key!r}; it asks for: {', '.join(allowed)}.",
+                    gettext("This plan has no text %(key)s; it asks for: %(keys)s.")
+                    % {"key": repr(key), "keys": ", ".join(allowed)},
                     field=f"texts.{key}",
                 )
             text = str(value or "").strip()
             if len(text) > TEXT_LIMIT:
                 raise InvalidInput(
-                    f"{allowed[key]} is longer than {TEXT_LIMIT} characters.",
+                    gettext("%(text)s is longer than %(limit)s characters.")
+                    % {"text": allowed[key], "limit": TEXT_LIMIT},
                     field=f"texts.{key}",
                 )
             if text:
@@ -598,9 +672,8 @@ def submit_submission(
         plan = _plan_of(locked)
         if missing := _missing(locked, plan):
             raise InvalidInput(
-                "Not ready to submit; missing: "
-                + "; ".join(item["label"] for item in missing)
-                + ".",
+                gettext("Not ready to submit; missing: %(missing)s.")
+                % {"missing": "; ".join(item["label"] for item in missing)},
                 code="submission.incomplete",
                 field=missing[0]["field"],
                 data={"missing": missing},
@@ -743,14 +816,16 @@ def add_evidence(
                 if c["kind"] in (ComponentKind.ARTEFACT, ComponentKind.LINK)
             ]
             raise InvalidInput(
-                f"{component!r} takes no evidence; these components do: "
-                f"{', '.join(takes) or 'none'}.",
+                gettext("%(component)s takes no evidence; these components do: %(takes)s.")
+                % {"component": repr(component), "takes": ", ".join(takes) or gettext("none")},
                 field="component",
             )
         description = str(description or "").strip()
         if len(description) > DESCRIPTION_LIMIT:
             raise InvalidInput(
-                f"A description has at most {DESCRIPTION_LIMIT} characters.", field="description"
+                gettext("A description has at most %(limit)s characters.")
+                % {"limit": DESCRIPTION_LIMIT},
+                field="description",
             )
         item = EvidenceItem(
             submission=locked,
@@ -760,7 +835,9 @@ def add_evidence(
             created_at=now,
         )
         if file is None and not url and spec["kind"] == ComponentKind.ARTEFACT:
-            raise InvalidInput("Choose a file to upload.", code="evidence.no_file", field="file")
+            raise InvalidInput(
+                gettext("Choose a file to upload."), code="evidence.no_file", field="file"
+            )
         if file is not None and spec["kind"] == ComponentKind.ARTEFACT:
             content, content_type, filename = check_upload(
                 file, allowed_types=plan.file_types, max_bytes=plan.max_file_mb * 1024 * 1024
@@ -789,7 +866,8 @@ def _clean_url(url: str) -> str:
     url = str(url or "").strip()
     if not re.match(r"^https?://[^\s/]+\.[^\s]+$", url) or len(url) > 2000:
         raise InvalidInput(
-            "Give a web address starting with https:// (or http://), or a file.", field="url"
+            gettext("Give a web address starting with https:// (or http://), or a file."),
+            field="url",
         )
     return url
 
@@ -836,12 +914,17 @@ def set_evidence_public(*, actor: User, item: EvidenceItem, public: bool) -> Evi
     """
     with transaction.atomic():
         if item.submission.enrolment.learner_id != getattr(actor, "pk", None):
-            raise Forbidden("Only the learner chooses what is public.", code="evidence.not_own")
+            raise Forbidden(
+                gettext("Only the learner chooses what is public."), code="evidence.not_own"
+            )
         submission = _submissions().select_for_update(of=("self",)).get(pk=item.submission_id)
         if _settled(submission):
             raise Conflict(
-                f"Attempt {submission.attempt} is decided, so which of its evidence is public "
-                "cannot change any more: a credential shows it as it was at the decision.",
+                gettext(
+                    "Attempt %(attempt)s is decided, so which of its evidence is public cannot "
+                    "change any more: a credential shows it as it was at the decision."
+                )
+                % {"attempt": submission.attempt},
                 code="evidence.decided",
                 field="public",
             )
@@ -909,11 +992,11 @@ def qualify_assessor(
     valid_until = _date(valid_until, "valid_until")
     person = find_user(str(user or ""))
     if person is None:
-        raise InvalidInput(f"No user {user!r}.", field="user")
+        raise InvalidInput(gettext("No user %(user)s.") % {"user": repr(user)}, field="user")
     if Role.ASSESSOR not in organisations.get_roles(person, organisation):
         raise InvalidInput(
-            f"{person.username} does not hold the assessor role in {organisation.name}; "
-            "give it first.",
+            gettext("%(user)s does not hold the assessor role in %(organisation)s; give it first.")
+            % {"user": person.username, "organisation": organisation.name},
             code="assessment.not_assessor",
             field="user",
         )
@@ -921,7 +1004,9 @@ def qualify_assessor(
     if microcredential:
         target = catalogue.access_microcredential(actor, organisation.slug, microcredential)
     if trained_on and valid_until and valid_until < trained_on:
-        raise InvalidInput("valid_until is before trained_on.", field="valid_until")
+        raise InvalidInput(
+            gettext("The end of validity is before the training date."), field="valid_until"
+        )
     with transaction.atomic():
         qualification = AssessorQualification.objects.create(
             organisation=organisation,
@@ -953,7 +1038,9 @@ def _date(value: date | str | None, name: str) -> date | None:
     try:
         return date.fromisoformat(str(value).strip()) if str(value).strip() else None
     except ValueError:
-        raise InvalidInput(f"{name} must be a date (YYYY-MM-DD).", field=name) from None
+        raise InvalidInput(
+            gettext("%(name)s must be a date (YYYY-MM-DD).") % {"name": name}, field=name
+        ) from None
 
 
 def get_qualification(organisation: Organisation, qualification_id: Any) -> AssessorQualification:
@@ -1156,28 +1243,36 @@ def assign_assessor(
     organisations.access_organisation(actor, organisation.slug, roles=(Role.OWNER,))
     person = assessor if isinstance(assessor, User) else find_user(assessor)
     if person is None:
-        raise InvalidInput(f"No user {assessor!r}.", field="assessor")
+        raise InvalidInput(
+            gettext("No user %(user)s.") % {"user": repr(assessor)}, field="assessor"
+        )
     with transaction.atomic():
         locked = _submissions().select_for_update(of=("self",)).get(pk=submission.pk)
         if locked.status not in (SubmissionStatus.PEER_REVIEW, SubmissionStatus.ASSESSMENT):
             raise Conflict(
-                f"Attempt {locked.attempt} is {locked.get_status_display().lower()}; an "
-                "assessor is assigned only to a submitted attempt awaiting its decision.",
+                gettext(
+                    "Attempt %(attempt)s is %(status)s; an assessor is assigned only to a "
+                    "submitted attempt awaiting its decision."
+                )
+                % {"attempt": locked.attempt, "status": in_sentence(locked.get_status_display())},
                 code="assessment.not_assignable",
                 field="submission",
             )
         current = locked.reviews.filter(role=ReviewRole.ASSESSOR, status=ReviewStatus.ASSIGNED)
         if current.filter(reviewer=person).exists():
             raise Conflict(
-                f"{person.username} is its assessor already.",
+                gettext("%(user)s is its assessor already.") % {"user": person.username},
                 code="assessment.already_assigned",
                 field="assessor",
             )
         qualified = {u.pk for u in get_qualified_assessors(locked, today=now.date())}
         if person.pk not in qualified:
             raise InvalidInput(
-                f"{person.username} is not qualified to assess {locked.enrolment.version.title} "
-                "today (or reviews this submission already, or is its learner).",
+                gettext(
+                    "%(user)s is not qualified to assess %(title)s today (or reviews this "
+                    "submission already, or is its learner)."
+                )
+                % {"user": person.username, "title": locked.enrolment.version.title},
                 code="assessment.assessor_not_qualified",
                 field="assessor",
             )
@@ -1266,10 +1361,16 @@ class DashboardEntry:
         if status != EnrolmentStatus.ACTIVE or self.current is None:
             return ""
         if self.current.status == SubmissionStatus.DRAFT:
-            return f"Write and submit attempt {self.current.attempt}"
+            return gettext("Write and submit attempt %(attempt)s") % {
+                "attempt": self.current.attempt
+            }
         if self.current.due_at:
-            return f"Decision due {self.current.due_at:%d %B %Y}"
-        return "Awaiting the decision"
+            return gettext("Decision due %(date)s") % {
+                "date": date_format(
+                    timezone.localtime(self.current.due_at), pgettext("date format", "j F Y")
+                )
+            }
+        return gettext("Awaiting the decision")
 
 
 def get_dashboard(user: User) -> list[DashboardEntry]:

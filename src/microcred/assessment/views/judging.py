@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from microcred.accounts.auth import AuthenticatedHttpRequest
@@ -57,7 +58,7 @@ def review(request: AuthenticatedHttpRequest, review_uuid: str) -> HttpResponse:
             error = problem
             status = 400
         else:
-            messages.success(request, "Thank you: your review is recorded.")
+            messages.success(request, gettext("Thank you: your review is recorded."))
             return redirect(request.path)
     else:
         item = services.access_review(request.user, review_uuid)
@@ -127,7 +128,7 @@ def find_moderator(
         messages.error(request, error.message)
     else:
         name = review.reviewer.get_full_name() or review.reviewer.get_username()
-        messages.success(request, f"{name} will moderate it.")
+        messages.success(request, gettext("%(name)s will moderate it.") % {"name": name})
     return redirect("assessment:moderation", slug=slug)
 
 
@@ -151,12 +152,20 @@ def sign_off(request: AuthenticatedHttpRequest, slug: str, submission_uuid: str)
     else:
         learner = signed.enrolment.learner.get_full_name()
         if signed.enrolment.award is not None:
-            messages.success(request, f"Signed off: the credential was issued to {learner}.")
+            messages.success(
+                request,
+                gettext("Signed off: the credential was issued to %(learner)s.")
+                % {"learner": learner},
+            )
         else:
             messages.warning(
                 request,
-                f"Signed off: the pass of {learner} is recorded, but the credential could not be "
-                "signed now; it is issued when signing works again (issue_awaiting_awards).",
+                gettext(
+                    "Signed off: the pass of %(learner)s is recorded, but the credential could "
+                    "not be signed now; it is issued when signing works again "
+                    "(issue_awaiting_awards)."
+                )
+                % {"learner": learner},
             )
     return redirect("assessment:signoff", slug=slug)
 
@@ -173,9 +182,9 @@ def results(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
         version = next((v for v in versions if str(v.achievement_uuid) == chosen), None)
         upload = request.FILES.get("file")
         if version is None:
-            message = "Choose a micro-credential."
+            message = gettext("Choose a micro-credential.")
         elif upload is None:
-            message = "Choose a CSV file to upload."
+            message = gettext("Choose a CSV file to upload.")
         else:
             try:
                 count = services.apply_results_csv(
@@ -185,7 +194,9 @@ def results(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
                 message = error.message
                 errors = error.data.get("errors", [])
             else:
-                messages.success(request, f"{count} result(s) entered.")
+                messages.success(
+                    request, gettext("%(count)s result(s) entered.") % {"count": count}
+                )
                 return redirect("assessment:results", slug=slug)
         status = 400
     context = {

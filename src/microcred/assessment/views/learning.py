@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from microcred.accounts.auth import AuthenticatedHttpRequest
@@ -57,7 +58,9 @@ def enrol(request: AuthenticatedHttpRequest, achievement: str) -> HttpResponse:
         except (InvalidInput, Conflict) as failure:
             error = failure
         else:
-            messages.success(request, f"You are enrolled in {version.title}.")
+            messages.success(
+                request, gettext("You are enrolled in %(title)s.") % {"title": version.title}
+            )
             current = enrolment.submissions.get(attempt=1)
             return redirect("assessment:submission", uuid=current.uuid)
     return render(
@@ -89,9 +92,11 @@ def submission(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
             item = services.save_submission(actor=request.user, submission=item, texts=texts)
             if request.POST.get("action") == "submit":
                 item = services.submit_submission(actor=request.user, submission=item)
-                messages.success(request, "Submitted. You will be told when it is decided.")
+                messages.success(
+                    request, gettext("Submitted. You will be told when it is decided.")
+                )
             else:
-                messages.success(request, "Your draft is saved.")
+                messages.success(request, gettext("Your draft is saved."))
         except (InvalidInput, Conflict) as failure:
             error = failure
         else:
@@ -156,7 +161,7 @@ def add_evidence(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
         )
     except (InvalidInput, Conflict) as failure:
         return _submission_page(request, item, error=failure)
-    messages.success(request, "Evidence added.")
+    messages.success(request, gettext("Evidence added."))
     return redirect("assessment:submission", uuid=item.uuid)
 
 
@@ -169,12 +174,15 @@ def change_evidence(request: AuthenticatedHttpRequest, uuid: str, change: str) -
     try:
         if change == "remove":
             services.remove_evidence(actor=request.user, item=item)
-            messages.success(request, "Evidence removed.")
+            messages.success(request, gettext("Evidence removed."))
         else:
             public = request.POST.get("public") == "on"
             services.set_evidence_public(actor=request.user, item=item, public=public)
             messages.success(
-                request, "It will show on your credential." if public else "It stays private."
+                request,
+                gettext("It will show on your credential.")
+                if public
+                else gettext("It stays private."),
             )
     except (InvalidInput, Conflict) as failure:
         return _submission_page(request, submission, error=failure)
@@ -193,7 +201,7 @@ def identity(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
     except InvalidInput as failure:
         messages.error(request, failure.message)
     else:
-        messages.success(request, "The identity verification is recorded.")
+        messages.success(request, gettext("The identity verification is recorded."))
     return redirect("assessment:submission", uuid=item.uuid)
 
 
@@ -248,7 +256,7 @@ def plan(
             except (InvalidInput, Conflict) as failure:
                 forms.show_error(failure)
             else:
-                messages.success(request, "The assessment plan is saved.")
+                messages.success(request, gettext("The assessment plan is saved."))
                 return redirect("assessment:plan", slug=slug, credential=credential, number=number)
     return render(
         request,
@@ -275,7 +283,7 @@ def assessors(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
                     actor=request.user,
                     qualification=services.get_qualification(organisation, request.POST["end"]),
                 )
-                messages.success(request, "The qualification was ended.")
+                messages.success(request, gettext("The qualification was ended."))
             else:
                 services.qualify_assessor(
                     actor=request.user,
@@ -286,7 +294,7 @@ def assessors(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
                     valid_until=request.POST.get("valid_until") or None,
                     notes=request.POST.get("notes", ""),
                 )
-                messages.success(request, "The qualification is recorded.")
+                messages.success(request, gettext("The qualification is recorded."))
         except (InvalidInput, Conflict) as failure:
             error = failure
         else:
@@ -319,7 +327,7 @@ def assign(request: AuthenticatedHttpRequest, slug: str, uuid: str) -> HttpRespo
     except (InvalidInput, Conflict) as failure:
         messages.error(request, failure.message)
     else:
-        messages.success(request, "The assessor is assigned.")
+        messages.success(request, gettext("The assessor is assigned."))
     return redirect("assessment:assessors", slug=slug)
 
 
