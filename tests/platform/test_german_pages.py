@@ -9,6 +9,7 @@ content, shown as written, and is left out of the check.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
@@ -32,9 +33,9 @@ ROLES = {
     "eva": "/me/",
 }
 VISITOR_PAGES = ("/", "/catalogue/", "/orgs/", "/verify", "/pathways/", "/login", "/signup")
-# Words of English grammar that German interface text does not use.
+# Words of English grammar that German interface text does not use ("was" is German too).
 ENGLISH = re.compile(
-    r"\b(the|and|your|you|is|are|this|not|with|for|has|have|of|to|was|will|been|can)\b"
+    r"\b(the|and|your|you|is|are|this|not|with|for|has|have|of|to|will|been|can)\b"
 )
 SKIPPED = ("/logout", "/admin/", "/api/")
 
@@ -78,18 +79,45 @@ def english_text(html: str, content: set[str]) -> list[str]:
     ]
 
 
+# JSON fields that hold what people wrote; the others hold what programs wrote (reports,
+# findings), which pages translate.
+WRITTEN_JSON = {
+    "assessment.AssessmentPlan.components",
+    "assessment.Submission.texts",
+    "catalogue.MicroCredentialVersion.tags",
+    "organisations.Organisation.accreditations",
+    "quality.QualitySettings.accreditations",
+    "quality.QAReview.comments",
+    "quality.QAReview.external_comments",
+    "recognition.RecognitionRequest.evidence",
+}
+
+
 def written_content() -> set[str]:
-    """What people wrote, stored in text fields: shown as written, in its own language."""
+    """What people wrote, stored in text fields and in the texts of some JSON fields (an
+    assessment plan's prompts, accreditations): shown as written, in its own language."""
     texts: set[str] = set()
     for model in apps.get_models():
         fields = [
             field.name
             for field in model._meta.get_fields()
-            if isinstance(field, (models.CharField, models.TextField)) and not field.choices
+            if (isinstance(field, (models.CharField, models.TextField)) and not field.choices)
+            or f"{model._meta.label}.{field.name}" in WRITTEN_JSON
         ]
         for row in model.objects.values_list(*fields) if fields else []:
-            texts |= {" ".join(value.split()) for value in row if value and " " in value.strip()}
+            texts |= {" ".join(text.split()) for text in _texts(row) if " " in text.strip()}
     return texts
+
+
+def _texts(value: object) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _texts(item)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _texts(item)
 
 
 def german_pages(

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AssessmentConfig(AppConfig):
@@ -14,7 +15,9 @@ class AssessmentConfig(AppConfig):
         register_gate("assessment", AssessmentGate())
 
         register_area(
-            label="Assessors and assignment", url_name="assessment:assessors", roles=(Role.OWNER,)
+            label=_("Assessors and assignment"),
+            url_name="assessment:assessors",
+            roles=(Role.OWNER,),
         )
-        register_area(label="Assessment", url_name="assessment:queue", roles=(Role.ASSESSOR,))
-        register_area(label="Sign-off", url_name="assessment:signoff", roles=(Role.REGISTRAR,))
+        register_area(label=_("Assessment"), url_name="assessment:queue", roles=(Role.ASSESSOR,))
+        register_area(label=_("Sign-off"), url_name="assessment:signoff", roles=(Role.REGISTRAR,))

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AwardsConfig(AppConfig):
@@ -13,4 +14,4 @@ class AwardsConfig(AppConfig):
 
         register_local_document("/status/", services.local_status_list)
         signing_key_replaced.connect(services.resign_status_lists, dispatch_uid="awards-resign")
-        register_area(label="Awards", url_name="awards:studio-list")
+        register_area(label=_("Awards"), url_name="awards:studio-list")

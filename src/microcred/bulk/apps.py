@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class BulkConfig(AppConfig):
@@ -8,4 +9,4 @@ class BulkConfig(AppConfig):
     def ready(self) -> None:
         from microcred.core.pages import register_area
 
-        register_area(label="Bulk issuing", url_name="bulk:studio-list", roles=("registrar",))
+        register_area(label=_("Bulk issuing"), url_name="bulk:studio-list", roles=("registrar",))

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CatalogueConfig(AppConfig):
@@ -10,5 +11,5 @@ class CatalogueConfig(AppConfig):
         from microcred.core.pages import register_area
         from microcred.organisations.services import register_profile_section
 
-        register_area(label="Micro-credentials", url_name="catalogue:studio-list")
+        register_area(label=_("Micro-credentials"), url_name="catalogue:studio-list")
         register_profile_section("Micro-credentials", list_for_profile)

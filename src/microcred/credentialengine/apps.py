@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CredentialEngineConfig(AppConfig):
@@ -9,5 +10,5 @@ class CredentialEngineConfig(AppConfig):
         from microcred.core.pages import register_area
 
         register_area(
-            label="Credential Engine", url_name="credentialengine:studio", roles=("designer",)
+            label=_("Credential Engine"), url_name="credentialengine:studio", roles=("designer",)
         )

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class EuropassConfig(AppConfig):
@@ -9,7 +10,7 @@ class EuropassConfig(AppConfig):
         from microcred.core.pages import register_area
 
         register_area(
-            label="Import from Europass (ELM)",
+            label=_("Import from Europass (ELM)"),
             url_name="europass:studio-import",
             roles=("designer",),
         )

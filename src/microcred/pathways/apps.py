@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PathwaysConfig(AppConfig):
@@ -14,7 +15,7 @@ class PathwaysConfig(AppConfig):
 
         register_gate("pathways", PathwaysGate())
         register_clr_associations("pathways", get_clr_associations)
-        register_area(label="Pathways", url_name="pathways:studio-list", roles=("designer",))
+        register_area(label=_("Pathways"), url_name="pathways:studio-list", roles=("designer",))
         register_area(
-            label="Pathway progress", url_name="pathways:studio-learners", roles=("registrar",)
+            label=_("Pathway progress"), url_name="pathways:studio-learners", roles=("registrar",)
         )

@@ -73,13 +73,15 @@ class WatchAlert:
 
 @dataclass(frozen=True)
 class DuplicatePair:
-    """Two near-duplicate micro-credentials, with their catalogue pages and issuers' names."""
+    """Two near-duplicate micro-credentials, with their catalogue pages and issuers' names;
+    ``language`` is the first one's, in which the phrases they share are written."""
 
     duplicate: Duplicate
     first_url: str
     second_url: str
     first_organisation: str
     second_organisation: str
+    language: str
 
 
 @dataclass(frozen=True)
@@ -245,6 +247,7 @@ def _duplicates(organisation: Any) -> list[DuplicatePair]:
     prefetch_related_objects(versions, "outcomes")
     urls: dict[str, str] = {}
     names: dict[str, str] = {}
+    languages: dict[str, str] = {}
     texts = []
     for version in versions:
         microcredential = version.microcredential
@@ -252,6 +255,7 @@ def _duplicates(organisation: Any) -> list[DuplicatePair]:
         key = f"{slug}/{microcredential.slug}"
         urls[key] = _catalogue_url(slug, microcredential.slug)
         names[slug] = microcredential.organisation.name
+        languages[key] = version.content_language
         outcomes = sorted(version.outcomes.all(), key=lambda outcome: outcome.position)
         texts.append(
             CatalogueText(key, slug, version.title, tuple(outcome.text for outcome in outcomes))
@@ -263,6 +267,7 @@ def _duplicates(organisation: Any) -> list[DuplicatePair]:
             urls[duplicate.second.key],
             names[duplicate.first.organisation],
             names[duplicate.second.organisation],
+            languages[duplicate.first.key],
         )
         for duplicate in near_duplicates(texts)
         if organisation is None

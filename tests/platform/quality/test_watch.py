@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -243,6 +244,8 @@ def test_the_organisation_page_shows_figures_chart_alerts_and_duplicates(client,
         slug = target.microcredential.organisation.slug
         assert f'href="/catalogue/{slug}/{target.microcredential.slug}/"' in html
     assert f"({copy.microcredential.organisation.name})" in html
+    # The phrases in common are the designers' words, marked with the language they wrote in.
+    assert re.search(r'<td lang="en">\w+ \w+; ', html)
     assert "the highest bar stands for 10 awards" in html
     assert "Per assessor" in html
 
