@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from microcred.errors import InvalidInput
+from microcred.text import plural_sentence, sentence
 
 Number = int | float | Decimal
 
@@ -63,19 +64,23 @@ class CreditSystem:
     def hours_text(self) -> str:
         """The hours of one credit in words, such as "25-30 hours"."""
         if self.hours_low == self.hours_high:
-            return f"{format_amount(self.hours_low)} hour{'s' if self.hours_low != 1 else ''}"
-        return f"{format_amount(self.hours_low)}-{format_amount(self.hours_high)} hours"
+            return plural_sentence("%(count)s hour", "%(count)s hours", count=int(self.hours_low))
+        return sentence(
+            "%(low)s-%(high)s hours",
+            low=format_amount(self.hours_low),
+            high=format_amount(self.hours_high),
+        )
 
 
 SYSTEMS: dict[str, CreditSystem] = {
     system.code: system
     for system in (
-        CreditSystem("ECTS", "ECTS credits", 25, 30, 27.5),
-        CreditSystem("UK", "UK credits", 10, 10, 10),
-        CreditSystem("NZQCF", "NZQCF credits", 10, 10, 10),
-        CreditSystem("US_SEMESTER", "US semester credit hours", 45, 45, 45),
-        CreditSystem("CEU", "Continuing education units", 10, 10, 10),
-        CreditSystem("HOURS", "study hours", 1, 1, 1),
+        CreditSystem("ECTS", sentence("ECTS credits"), 25, 30, 27.5),
+        CreditSystem("UK", sentence("UK credits"), 10, 10, 10),
+        CreditSystem("NZQCF", sentence("NZQCF credits"), 10, 10, 10),
+        CreditSystem("US_SEMESTER", sentence("US semester credit hours"), 45, 45, 45),
+        CreditSystem("CEU", sentence("Continuing education units"), 10, 10, 10),
+        CreditSystem("HOURS", sentence("study hours"), 1, 1, 1),
     )
 }
 
@@ -173,10 +178,14 @@ def check_credits(
                 value=value,
                 expected_low=low,
                 expected_high=high,
-                message=(
-                    f"{definition.name}: {format_amount(value)} does not match "
-                    f"{format_amount(amount)} hours of learning; at {definition.hours_text} per "
-                    f"credit it should be {should_be}."
+                message=sentence(
+                    "%(system)s: %(value)s does not match %(hours)s hours of learning; at "
+                    "%(per_credit)s per credit it should be %(should_be)s.",
+                    system=definition.name,
+                    value=format_amount(value),
+                    hours=format_amount(amount),
+                    per_credit=definition.hours_text,
+                    should_be=should_be,
                 ),
             )
         )
