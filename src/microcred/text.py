@@ -31,7 +31,9 @@ from typing import Any
 
 __all__ = [
     "Sentence",
+    "capitalised",
     "install",
+    "joined",
     "plural_sentence",
     "recognise",
     "recognise_items",
@@ -83,6 +85,7 @@ class Sentence(str):
     plural: str | None
     count: int | None
     args: dict[str, Any]
+    capital: bool
 
     def __new__(
         cls,
@@ -91,15 +94,18 @@ class Sentence(str):
         *,
         plural: str | None = None,
         count: int | None = None,
+        capital: bool = False,
     ) -> Sentence:
         values = dict(args or {})
         chosen = _english_plural(template, plural, count or 0) if plural is not None else template
-        self = super().__new__(cls, _fill(chosen, values, str))
+        english = _fill(chosen, values, str)
+        self = super().__new__(cls, _capitalise(english) if capital else english)
         self.template, self.plural, self.count, self.args = template, plural, count, values
+        self.capital = capital
         return self
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (_rebuild, (self.template, self.args, self.plural, self.count))
+        return (_rebuild, (self.template, self.args, self.plural, self.count, self.capital))
 
     def translated(self, *, escape: Callable[[Any], str] | None = None) -> str:
         """Return the sentence in the installed language; ``escape`` each argument if given
@@ -115,9 +121,11 @@ class Sentence(str):
             return escape(value) if escape else str(value)
 
         try:
-            return _fill(chosen, self.args, shown)
+            text = _fill(chosen, self.args, shown)
         except (KeyError, ValueError, TypeError):  # a translation that does not fit: English
-            return _fill(self.template if self.plural is None else str(self), self.args, shown)
+            english = self.template if self.plural is None else self.plural
+            text = _fill(english if self.count != 1 else self.template, self.args, shown)
+        return _capitalise(text) if self.capital else text
 
     def __html__(self) -> _Markup:
         """The sentence translated, its arguments escaped: what a Django template outputs."""
@@ -139,10 +147,14 @@ def _fill(template: str, args: Mapping[str, Any], show: Callable[[Any], str]) ->
     )
 
 
+def _capitalise(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def _rebuild(
-    template: str, args: dict[str, Any], plural: str | None, count: int | None
+    template: str, args: dict[str, Any], plural: str | None, count: int | None, capital: bool
 ) -> Sentence:
-    return Sentence(template, args, plural=plural, count=count)
+    return Sentence(template, args, plural=plural, count=count, capital=capital)
 
 
 def sentence(template: str, /, **args: Any) -> Sentence:
@@ -160,6 +172,24 @@ def plural_sentence(singular: str, plural: str, /, count: int, **args: Any) -> S
     Both templates should contain ``%(count)s``.
     """
     return Sentence(singular, {"count": count, **args}, plural=plural, count=count)
+
+
+def capitalised(text: Sentence) -> Sentence:
+    """Return ``text`` with its first letter a capital, in English and in translation."""
+    return Sentence(text.template, text.args, plural=text.plural, count=text.count, capital=True)
+
+
+def joined(parts: Iterable[Any], template: str) -> Any:
+    """Join ``parts`` with ``template`` (such as ``"%(first)s; %(rest)s"``), each part kept a
+    sentence of its own. Write the template as a :func:`sentence` elsewhere too, so the
+    catalogue has it."""
+    items = list(parts)
+    if not items:
+        return ""
+    result = items[-1]
+    for part in reversed(items[:-1]):
+        result = Sentence(template, {"first": part, "rest": result})
+    return result
 
 
 def translated(text: Any) -> str:
@@ -233,7 +263,7 @@ def _templates() -> tuple[set[str], list[tuple[int, re.Pattern[str], str, str | 
                     exact.add(singular)
                     continue
                 for form in (singular, plural) if plural else (singular,):
-                    if _literal_length(form) >= 3:  # a bare placeholder would match anything
+                    if _literal_length(form) >= 2:  # a bare placeholder would match anything
                         patterns.append(
                             (_literal_length(form), _pattern(form), singular, plural or None)
                         )

@@ -68,6 +68,7 @@ from typing import Any, ClassVar, Literal
 
 from microcred.errors import InvalidInput
 from microcred.frameworks.credits import ROUNDING, SYSTEMS, convert, format_amount
+from microcred.text import Sentence, sentence
 
 __all__ = [
     "MAX_DEPTH",
@@ -865,12 +866,17 @@ class _Evaluation:
     def component(
         self, component: Component, limits: _Limits, taken: frozenset[str], system: str
     ) -> Outcome:
-        reasons: list[str] = []
+        reasons: list[Sentence] = []
         for credential, transfer in self._candidates(component):
             if credential.id in taken or (component.key, credential.id) in self.forbidden:
                 if credential.id in taken:
                     self.contested.add(credential.id)
-                reasons.append(f"your {credential.name} already counts for another rule here")
+                reasons.append(
+                    sentence(
+                        "your %(name)s already counts for another rule here",
+                        name=credential.name,
+                    )
+                )
                 continue
             problem = self._problem(credential, component, limits, transferred=transfer is not None)
             if problem:
@@ -881,9 +887,17 @@ class _Evaluation:
                 system,
             )
             if transfer is not None:
-                message = f"Done: {component.name}, recognised from your {credential.name}."
+                message = sentence(
+                    "Done: %(component)s, recognised from your %(credential)s.",
+                    component=component.name,
+                    credential=credential.name,
+                )
             else:
-                message = f"Done: {component.name} ({credential.awarded.isoformat()})."
+                message = sentence(
+                    "Done: %(name)s (%(awarded)s).",
+                    name=component.name,
+                    awarded=credential.awarded.isoformat(),
+                )
             return Outcome(
                 key=component.key,
                 name=component.name,
@@ -896,9 +910,11 @@ class _Evaluation:
                 transfer_used=transfer is not None,
                 fraction=1.0,
             )
-        message = f"Still to do: {component.name}."
+        message = sentence("Still to do: %(name)s.", name=component.name)
         if reasons:
-            message = f"Still to do: {component.name}: {reasons[0]}."
+            message = sentence(
+                "Still to do: %(name)s: %(reason)s.", name=component.name, reason=reasons[0]
+            )
         return Outcome(
             key=component.key,
             name=component.name,
@@ -956,14 +972,17 @@ class _Evaluation:
             return None
         if limits.level is not None:
             if credential.level is None:
-                return (
-                    f"your {credential.name} states no EQF level; "
-                    f"level {limits.level} or higher is needed"
+                return sentence(
+                    "your %(name)s states no EQF level; level %(level)s or higher is needed",
+                    name=credential.name,
+                    level=limits.level,
                 )
             if credential.level < limits.level:
-                return (
-                    f"your {credential.name} is at EQF level {credential.level}; "
-                    f"level {limits.level} or higher is needed"
+                return sentence(
+                    "your %(name)s is at EQF level %(level)s; level %(needed)s or higher is needed",
+                    name=credential.name,
+                    level=credential.level,
+                    needed=limits.level,
                 )
         minimums = limits.results
         if component is not None and component.minimum_result is not None:
@@ -1036,8 +1055,12 @@ class _Evaluation:
                     kind="group",
                     met=True,
                     message=(
-                        f"Done: {group.name}, through {alternative.name}, "
-                        "which stands for the whole group."
+                        sentence(
+                            "Done: %(group)s, through %(alternative)s, which stands for the "
+                            "whole group.",
+                            group=group.name,
+                            alternative=alternative.name,
+                        )
                     ),
                     credits=shortcut.credits,
                     system=own_system,
@@ -1083,37 +1106,89 @@ def _judge(
         system = require.system or DEFAULT_SYSTEM
         needed = require.credits
         met = credits + ROUNDING >= needed
-        counted = f"{format_amount(credits)} of {format_amount(needed)} {_unit(system)}"
-        if granted:
-            counted += (
-                f" ({format_amount(granted)} of them granted through recognition "
-                "of your prior learning)"
+        amounts = {
+            "credits": format_amount(credits),
+            "needed": format_amount(needed),
+            "unit": _unit(system),
+        }
+        counted = (
+            sentence(
+                "%(credits)s of %(needed)s %(unit)s (%(granted)s of them granted through "
+                "recognition of your prior learning)",
+                granted=format_amount(granted),
+                **amounts,
             )
+            if granted
+            else sentence("%(credits)s of %(needed)s %(unit)s", **amounts)
+        )
         if met:
-            return True, 1.0, f"Done: {counted}."
-        more = f"{format_amount(needed - credits)} more needed"
-        if todo:
-            more += f", from {_join(todo, 'or')}"
-        return False, min(1.0, credits / needed), f"{counted}: {more}."
+            return True, 1.0, sentence("Done: %(counted)s.", counted=counted)
+        more = format_amount(needed - credits)
+        message = (
+            sentence(
+                "%(counted)s: %(more)s more needed, from %(options)s.",
+                counted=counted,
+                more=more,
+                options=_join(todo, "or"),
+            )
+            if todo
+            else sentence("%(counted)s: %(more)s more needed.", counted=counted, more=more)
+        )
+        return False, min(1.0, credits / needed), message
     if require.at_least is not None:
         needed = require.at_least
         if done >= needed:
-            return True, 1.0, f"Done: {done} of the {len(children)} options ({needed} needed)."
+            return (
+                True,
+                1.0,
+                sentence(
+                    "Done: %(done)s of the %(count)s options (%(needed)s needed).",
+                    done=done,
+                    count=len(children),
+                    needed=needed,
+                ),
+            )
         best = sorted((child.fraction for child in children), reverse=True)[:needed]
         return (
             False,
             sum(best) / needed,
-            f"{done} of {needed} done: choose {needed - done} more from {_join(todo, 'or')}.",
+            sentence(
+                "%(done)s of %(needed)s done: choose %(more)s more from %(options)s.",
+                done=done,
+                needed=needed,
+                more=needed - done,
+                options=_join(todo, "or"),
+            ),
         )
     if not todo:
         if len(children) == 1:
-            return True, 1.0, f"Done: {group.name}."
-        return True, 1.0, f"Done: all {len(children)} of {group.name}."
+            return (
+                True,
+                1.0,
+                sentence(
+                    "Done: %(name)s.",
+                    name=group.name,
+                ),
+            )
+        return (
+            True,
+            1.0,
+            sentence(
+                "Done: all %(count)s of %(name)s.",
+                count=len(children),
+                name=group.name,
+            ),
+        )
     fraction = sum(child.fraction for child in children) / len(children)
     return (
         False,
         fraction,
-        f"{done} of {len(children)} done: still missing {_join(todo, 'and')}.",
+        sentence(
+            "%(done)s of %(count)s done: still missing %(missing)s.",
+            done=done,
+            count=len(children),
+            missing=_join(todo, "and"),
+        ),
     )
 
 
@@ -1122,20 +1197,27 @@ def _window_problem(credential: HeldCredential, window: Window, on: date) -> str
     if window.months is not None:
         start, end = _months_before(on, window.months), None
         if credential.awarded < start:
-            return (
-                f"your {credential.name} of {credential.awarded.isoformat()} is older than "
-                f"the {window.months} months this pathway accepts"
+            return sentence(
+                "your %(name)s of %(awarded)s is older than the %(months)s months this "
+                "pathway accepts",
+                name=credential.name,
+                awarded=credential.awarded.isoformat(),
+                months=window.months,
             )
         return None
     if start is not None and credential.awarded < start:
-        return (
-            f"your {credential.name} of {credential.awarded.isoformat()} is from before "
-            f"{start.isoformat()}"
+        return sentence(
+            "your %(name)s of %(awarded)s is from before %(start)s",
+            name=credential.name,
+            awarded=credential.awarded.isoformat(),
+            start=start.isoformat(),
         )
     if end is not None and credential.awarded > end:
-        return (
-            f"your {credential.name} of {credential.awarded.isoformat()} is from after "
-            f"{end.isoformat()}"
+        return sentence(
+            "your %(name)s of %(awarded)s is from after %(end)s",
+            name=credential.name,
+            awarded=credential.awarded.isoformat(),
+            end=end.isoformat(),
         )
     return None
 
@@ -1144,32 +1226,59 @@ def _result_problem(credential: HeldCredential, minimum: MinimumResult) -> str |
     result = credential.result
     need = f"{minimum.required_value}{'%' if minimum.result_type == 'Percent' else ''}"
     if result is None:
-        return f"your {credential.name} records no result; {need} or better is needed"
+        return sentence(
+            "your %(name)s records no result; %(need)s or better is needed",
+            name=credential.name,
+            need=need,
+        )
     if result.result_type is not None and result.result_type != minimum.result_type:
-        return (
-            f"your {credential.name} records a {result.result_type} result, "
-            f"not the {minimum.result_type} needed"
+        return sentence(
+            "your %(name)s records a %(result_type)s result, not the %(needed_type)s needed",
+            name=credential.name,
+            result_type=result.result_type,
+            needed_type=minimum.result_type,
         )
     if minimum.allowed_value:
         scale = minimum.allowed_value
         if result.value not in scale:
-            return (
-                f"your {credential.name} has {result.value}, which is not on the scale "
-                f"{', '.join(scale)}"
+            return sentence(
+                "your %(name)s has %(value)s, which is not on the scale %(scale)s",
+                name=credential.name,
+                value=result.value,
+                scale=", ".join(scale),
             )
         if scale.index(result.value) < scale.index(minimum.required_value):
-            return f"your {credential.name} has {result.value}; {need} or better is needed"
+            return sentence(
+                "your %(name)s has %(value)s; %(need)s or better is needed",
+                name=credential.name,
+                value=result.value,
+                need=need,
+            )
         return None
     if minimum.numeric:
         value = _as_number(result.value)
         required = _as_number(minimum.required_value)
         if value is None:
-            return f"your {credential.name} has {result.value!r}, which is not a number"
+            return sentence(
+                "your %(name)s has %(value)s, which is not a number",
+                name=credential.name,
+                value=repr(result.value),
+            )
         if required is not None and value < required:
-            return f"your {credential.name} has {result.value}; {need} or more is needed"
+            return sentence(
+                "your %(name)s has %(value)s; %(need)s or more is needed",
+                name=credential.name,
+                value=result.value,
+                need=need,
+            )
         return None
     if result.value != minimum.required_value:
-        return f"your {credential.name} has {result.value}; {need} is needed"
+        return sentence(
+            "your %(name)s has %(value)s; %(need)s is needed",
+            name=credential.name,
+            value=result.value,
+            need=need,
+        )
     return None
 
 
@@ -1202,10 +1311,15 @@ def _unit(system: str) -> str:
 
 
 def _join(names: Sequence[str], word: str) -> str:
-    """Join names for people: "A", "A and B", "A, B and C"."""
+    """Join names for people: "A", "A and B", "A, B and C" (or "or"), in the shown language."""
     if len(names) <= 1:
         return "".join(names)
-    return f"{', '.join(names[:-1])} {word} {names[-1]}"
+    last = (
+        sentence("%(names)s and %(last)s", names=", ".join(names[:-1]), last=names[-1])
+        if word == "and"
+        else sentence("%(names)s or %(last)s", names=", ".join(names[:-1]), last=names[-1])
+    )
+    return last
 
 
 # ---------------------------------------------------------------------------------------------

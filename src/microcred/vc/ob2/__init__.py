@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from microcred.text import sentence
 from microcred.vc.http import Fetcher
 from microcred.vc.jsonld import DEFAULT_LOADER, ContextLoader
 from microcred.vc.ob2.assertion import check_dates, check_recipient
@@ -127,8 +128,10 @@ def _verify_assertion(
         session.add(
             "ob2.signature",
             CheckStatus.FAILED,
-            "The assertion says it is signed, but it was presented as JSON: present its "
-            "JWS (the signed token, or the baked image) to verify the signature.",
+            sentence(
+                "The assertion says it is signed, but it was presented as JSON: present its "
+                "JWS (the signed token, or the baked image) to verify the signature."
+            ),
         )
     else:
         verify_hosted(session, presented)

@@ -16,6 +16,7 @@ from typing import Any
 import jsonschema
 from referencing.exceptions import Unresolvable
 
+from microcred.text import sentence
 from microcred.vc.datamodel import as_list
 from microcred.vc.errors import DocumentLoaderError, FetchError
 from microcred.vc.ob2.session import Findings, Session
@@ -68,7 +69,10 @@ def check_extensions(session: Session, document: dict[str, Any], context: dict[s
             Check(
                 "ob2.extensions",
                 CheckStatus.PASSED,
-                f"{len(nodes)} extension(s) match their JSON Schemas.",
+                sentence(
+                    "%(count)s extension(s) match their JSON Schemas.",
+                    count=len(nodes),
+                ),
             )
         )
     session.checks.extend(findings.checks)

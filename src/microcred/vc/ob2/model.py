@@ -10,6 +10,7 @@ import json
 import re
 from typing import Any
 
+from microcred.text import sentence
 from microcred.vc.datamodel import as_list
 from microcred.vc.errors import DocumentLoaderError
 from microcred.vc.ob2.rules import RULES
@@ -128,7 +129,7 @@ def check_identity(session: Session, identity_object: Any) -> None:
     elif kind not in RECIPIENT_TYPES:
         findings.warning(
             f"recipient.type {kind!r} is not one of {', '.join(RECIPIENT_TYPES)}.",
-            "$.recipient.type",
+            sentence("$.recipient.type"),
         )
     hashed = identity_object.get("hashed")
     if not isinstance(hashed, bool):
