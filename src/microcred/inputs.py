@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from microcred.errors import InvalidInput
+from microcred.text import sentence
 
 
 def clean_text(value: Any, field: str, *, required: bool = False, limit: int | None = None) -> str:
@@ -22,12 +23,31 @@ def clean_text(value: Any, field: str, *, required: bool = False, limit: int | N
     if value is None and not required:
         return ""
     if not isinstance(value, str):
-        raise InvalidInput(f"{field} must be text.", field=field)
+        raise InvalidInput(
+            sentence(
+                "%(field)s must be text.",
+                field=field,
+            ),
+            field=field,
+        )
     value = value.strip()
     if required and not value:
-        raise InvalidInput(f"{field} must not be empty.", field=field)
+        raise InvalidInput(
+            sentence(
+                "%(field)s must not be empty.",
+                field=field,
+            ),
+            field=field,
+        )
     if limit is not None and len(value) > limit:
-        raise InvalidInput(f"{field} has at most {limit} characters.", field=field)
+        raise InvalidInput(
+            sentence(
+                "%(field)s has at most %(limit)s characters.",
+                field=field,
+                limit=limit,
+            ),
+            field=field,
+        )
     return value
 
 

@@ -107,7 +107,11 @@ def get_system(code: str) -> CreditSystem:
         return SYSTEMS[code]
     except (KeyError, TypeError):
         raise InvalidInput(
-            f"Unknown credit system {code!r}; use one of {', '.join(SYSTEMS)}.",
+            sentence(
+                "Unknown credit system %(code)s; use one of %(systems)s.",
+                code=repr(code),
+                systems=", ".join(SYSTEMS),
+            ),
             code="credits.unknown_system",
             field="system",
             data={"systems": list(SYSTEMS)},
@@ -162,7 +166,9 @@ def check_credits(
     amount = _amount(hours, "hours")
     if amount <= 0:
         raise InvalidInput(
-            "The workload must be more than 0 hours.", code="credits.no_hours", field="hours"
+            sentence("The workload must be more than 0 hours."),
+            code="credits.no_hours",
+            field="hours",
         )
     findings = []
     for code, raw in values.items():
@@ -195,10 +201,24 @@ def check_credits(
 def _amount(value: Number, field: str) -> float:
     """Return ``value`` as a finite, non-negative float, or raise naming ``field``."""
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
-        raise InvalidInput(f"{field} must be a number; got {value!r}.", field=field)
+        raise InvalidInput(
+            sentence(
+                "%(field)s must be a number; got %(value)s.",
+                field=field,
+                value=repr(value),
+            ),
+            field=field,
+        )
     amount = float(value)
     if not math.isfinite(amount) or amount < 0:
-        raise InvalidInput(f"{field} must be a number of 0 or more; got {value}.", field=field)
+        raise InvalidInput(
+            sentence(
+                "%(field)s must be a number of 0 or more; got %(value)s.",
+                field=field,
+                value=value,
+            ),
+            field=field,
+        )
     return amount
 
 

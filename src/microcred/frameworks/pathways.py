@@ -68,7 +68,7 @@ from typing import Any, ClassVar, Literal
 
 from microcred.errors import InvalidInput
 from microcred.frameworks.credits import ROUNDING, SYSTEMS, convert, format_amount
-from microcred.text import Sentence, sentence
+from microcred.text import Sentence, plural_sentence, sentence
 
 __all__ = [
     "MAX_DEPTH",
@@ -316,7 +316,9 @@ def parse_pathway(data: Any, *, path: str = "rules") -> PathwayRule:
     root = parser.node(data, path, depth=1)
     if not isinstance(root, Group):
         raise InvalidInput(
-            "A pathway's rules start with a group.", code="pathway.invalid", field=f"{path}.kind"
+            sentence("A pathway's rules start with a group."),
+            code="pathway.invalid",
+            field=f"{path}.kind",
         )
     return root
 
@@ -333,7 +335,10 @@ class _Parser:
         self.count += 1
         if self.count > MAX_NODES:
             raise InvalidInput(
-                f"A pathway may have at most {MAX_NODES} rules.",
+                sentence(
+                    "A pathway may have at most %(max_nodes)s rules.",
+                    max_nodes=MAX_NODES,
+                ),
                 code="pathway.too_large",
                 field=path,
                 data={"limit": MAX_NODES},
@@ -344,7 +349,10 @@ class _Parser:
         if kind == "group":
             return self.group(obj, path, depth=depth)
         raise InvalidInput(
-            f"Unknown kind {kind!r}; a rule is a 'component' or a 'group'.",
+            sentence(
+                "Unknown kind %(kind)s; a rule is a 'component' or a 'group'.",
+                kind=repr(kind),
+            ),
             code="pathway.unknown_kind",
             field=f"{path}.kind",
         )
@@ -353,12 +361,18 @@ class _Parser:
         key = obj.get("key")
         if not isinstance(key, str) or not _KEY.match(key):
             raise InvalidInput(
-                "key must be 1-100 letters, digits or _ . : - (starting with a letter or digit).",
+                sentence(
+                    "key must be 1-100 letters, digits or _ . : - (starting with a letter or "
+                    "digit)."
+                ),
                 field=f"{path}.key",
             )
         if key in self.keys:
             raise InvalidInput(
-                f"The key {key!r} is used twice; every rule needs its own key.",
+                sentence(
+                    "The key %(key)s is used twice; every rule needs its own key.",
+                    key=repr(key),
+                ),
                 code="pathway.duplicate_key",
                 field=f"{path}.key",
             )
@@ -384,7 +398,10 @@ class _Parser:
         _known_fields(obj, path, _GROUP_FIELDS)
         if depth > MAX_DEPTH:
             raise InvalidInput(
-                f"Groups may be nested at most {MAX_DEPTH} deep.",
+                sentence(
+                    "Groups may be nested at most %(max_depth)s deep.",
+                    max_depth=MAX_DEPTH,
+                ),
                 code="pathway.too_deep",
                 field=path,
                 data={"limit": MAX_DEPTH},
@@ -393,7 +410,7 @@ class _Parser:
         raw_children = obj.get("children")
         if not isinstance(raw_children, list) or not raw_children:
             raise InvalidInput(
-                "children must be a list of at least one rule.", field=f"{path}.children"
+                sentence("children must be a list of at least one rule."), field=f"{path}.children"
             )
         children = tuple(
             self.node(child, f"{path}.children[{index}]", depth=depth + 1)
@@ -402,7 +419,7 @@ class _Parser:
         raw_alternatives = obj.get("alternatives", [])
         if not isinstance(raw_alternatives, list):
             raise InvalidInput(
-                "alternatives must be a list of components.", field=f"{path}.alternatives"
+                sentence("alternatives must be a list of components."), field=f"{path}.alternatives"
             )
         alternatives = []
         for index, item in enumerate(raw_alternatives):
@@ -410,7 +427,9 @@ class _Parser:
             alternative = self.node(item, where, depth=depth + 1)
             if not isinstance(alternative, Component):
                 raise InvalidInput(
-                    "An alternative is a component: one credential that satisfies the group.",
+                    sentence(
+                        "An alternative is a component: one credential that satisfies the group."
+                    ),
                     field=f"{where}.kind",
                 )
             alternatives.append(alternative)
@@ -447,7 +466,7 @@ _GROUP_FIELDS = frozenset(
 
 def _object(data: Any, path: str) -> dict[str, Any]:
     if not isinstance(data, dict):
-        raise InvalidInput("must be a JSON object.", field=path)
+        raise InvalidInput(sentence("must be a JSON object."), field=path)
     return data
 
 
@@ -456,7 +475,11 @@ def _known_fields(obj: dict[str, Any], path: str, known: frozenset[str]) -> None
     for name in obj:
         if name not in known:
             raise InvalidInput(
-                f"Unknown field {name!r}; expected one of {', '.join(sorted(known))}.",
+                sentence(
+                    "Unknown field %(name)s; expected one of %(value)s.",
+                    name=repr(name),
+                    value=", ".join(sorted(known)),
+                ),
                 code="pathway.unknown_field",
                 field=f"{path}.{name}",
             )
@@ -464,9 +487,15 @@ def _known_fields(obj: dict[str, Any], path: str, known: frozenset[str]) -> None
 
 def _text(value: Any, path: str, *, limit: int) -> str:
     if not isinstance(value, str) or not value.strip():
-        raise InvalidInput("must be a non-empty text.", field=path)
+        raise InvalidInput(sentence("must be a non-empty text."), field=path)
     if len(value) > limit:
-        raise InvalidInput(f"must be at most {limit} characters.", field=path)
+        raise InvalidInput(
+            sentence(
+                "must be at most %(limit)s characters.",
+                limit=limit,
+            ),
+            field=path,
+        )
     return value
 
 
@@ -476,16 +505,34 @@ def _optional_text(value: Any, path: str, *, limit: int) -> str | None:
 
 def _positive_int(value: Any, path: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise InvalidInput(f"must be a whole number of 1 or more; got {value!r}.", field=path)
+        raise InvalidInput(
+            sentence(
+                "must be a whole number of 1 or more; got %(value)s.",
+                value=repr(value),
+            ),
+            field=path,
+        )
     number: int = value
     return number
 
 
 def _number(value: Any, path: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise InvalidInput(f"must be a number; got {value!r}.", field=path)
+        raise InvalidInput(
+            sentence(
+                "must be a number; got %(value)s.",
+                value=repr(value),
+            ),
+            field=path,
+        )
     if value <= 0:
-        raise InvalidInput(f"must be more than 0; got {value!r}.", field=path)
+        raise InvalidInput(
+            sentence(
+                "must be more than 0; got %(value)s.",
+                value=repr(value),
+            ),
+            field=path,
+        )
     # Kept as given (an int stays an int), so the rules serialise as they were written.
     number: float = value
     return number
@@ -494,7 +541,11 @@ def _number(value: Any, path: str) -> float:
 def _system(value: Any, path: str) -> str:
     if not isinstance(value, str) or value not in SYSTEMS:
         raise InvalidInput(
-            f"Unknown credit system {value!r}; use one of {', '.join(SYSTEMS)}.",
+            sentence(
+                "Unknown credit system %(value)s; use one of %(systems)s.",
+                value=repr(value),
+                systems=", ".join(SYSTEMS),
+            ),
             code="credits.unknown_system",
             field=path,
             data={"systems": list(SYSTEMS)},
@@ -515,18 +566,24 @@ def _credits(value: Any, path: str) -> dict[str, float]:
 def _requirement(value: Any, path: str, children: int) -> Requirement:
     obj = _object(value, path)
     if len(obj) != 1:
-        raise InvalidInput("require must have exactly one of all, atLeast or credits.", field=path)
+        raise InvalidInput(
+            sentence("require must have exactly one of all, atLeast or credits."), field=path
+        )
     [(name, raw)] = obj.items()
     if name == "all":
         if raw is not True:
-            raise InvalidInput("all must be true.", field=f"{path}.all")
+            raise InvalidInput(sentence("all must be true."), field=f"{path}.all")
         return Requirement(all=True)
     if name == "atLeast":
         number = _positive_int(raw, f"{path}.atLeast")
         if number > children:
             raise InvalidInput(
-                f"atLeast is {number} but the group has only {children} "
-                f"{'child' if children == 1 else 'children'}.",
+                plural_sentence(
+                    "atLeast is %(number)s but the group has only %(count)s child.",
+                    "atLeast is %(number)s but the group has only %(count)s children.",
+                    count=children,
+                    number=number,
+                ),
                 field=f"{path}.atLeast",
             )
         return Requirement(at_least=number)
@@ -538,7 +595,10 @@ def _requirement(value: Any, path: str, children: int) -> Requirement:
             system=_system(credits.get("system"), f"{path}.credits.system"),
         )
     raise InvalidInput(
-        f"Unknown requirement {name!r}; use all, atLeast or credits.",
+        sentence(
+            "Unknown requirement %(name)s; use all, atLeast or credits.",
+            name=repr(name),
+        ),
         code="pathway.unknown_kind",
         field=f"{path}.{name}",
     )
@@ -548,7 +608,13 @@ def _level(value: Any, path: str) -> int | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 8:
-        raise InvalidInput(f"must be an EQF level from 1 to 8; got {value!r}.", field=path)
+        raise InvalidInput(
+            sentence(
+                "must be an EQF level from 1 to 8; got %(value)s.",
+                value=repr(value),
+            ),
+            field=path,
+        )
     level: int = value
     return level
 
@@ -569,19 +635,29 @@ def _minimum_result(value: Any, path: str) -> MinimumResult | None:
         isinstance(item, str) and item for item in raw_allowed
     ):
         raise InvalidInput(
-            "allowedValue must be a list of texts, lowest first.", field=f"{path}.allowedValue"
+            sentence("allowedValue must be a list of texts, lowest first."),
+            field=f"{path}.allowedValue",
         )
     if len(set(raw_allowed)) != len(raw_allowed):
-        raise InvalidInput("allowedValue lists a value twice.", field=f"{path}.allowedValue")
+        raise InvalidInput(
+            sentence("allowedValue lists a value twice."), field=f"{path}.allowedValue"
+        )
     if raw_allowed and required not in raw_allowed:
         raise InvalidInput(
-            f"requiredValue {required!r} is not one of allowedValue.",
+            sentence(
+                "requiredValue %(required)s is not one of allowedValue.",
+                required=repr(required),
+            ),
             field=f"{path}.requiredValue",
         )
     minimum = MinimumResult(result_type, required, tuple(raw_allowed))
     if minimum.numeric and _as_number(required) is None:
         raise InvalidInput(
-            f"requiredValue must be a number for a {result_type} result; got {required!r}.",
+            sentence(
+                "requiredValue must be a number for a %(result_type)s result; got %(required)s.",
+                result_type=result_type,
+                required=repr(required),
+            ),
             field=f"{path}.requiredValue",
         )
     return minimum
@@ -594,17 +670,19 @@ def _window(value: Any, path: str) -> Window | None:
     _known_fields(obj, path, frozenset({"months", "from", "until"}))
     if "months" in obj:
         if len(obj) > 1:
-            raise InvalidInput("within has either months or from/until, not both.", field=path)
+            raise InvalidInput(
+                sentence("within has either months or from/until, not both."), field=path
+            )
         months = _positive_int(obj["months"], f"{path}.months")
         if months > 1200:
-            raise InvalidInput("months must be at most 1200.", field=f"{path}.months")
+            raise InvalidInput(sentence("months must be at most 1200."), field=f"{path}.months")
         return Window(months=months)
     if not obj:
-        raise InvalidInput("within needs months, or from and/or until.", field=path)
+        raise InvalidInput(sentence("within needs months, or from and/or until."), field=path)
     start = _date(obj.get("from"), f"{path}.from")
     end = _date(obj.get("until"), f"{path}.until")
     if start is not None and end is not None and start > end:
-        raise InvalidInput("from must not be after until.", field=f"{path}.until")
+        raise InvalidInput(sentence("from must not be after until."), field=f"{path}.until")
     return Window(start=start, end=end)
 
 
@@ -612,12 +690,22 @@ def _date(value: Any, path: str) -> date | None:
     if value is None:
         return None
     if not isinstance(value, str):
-        raise InvalidInput(f"must be a date such as 2025-01-31; got {value!r}.", field=path)
+        raise InvalidInput(
+            sentence(
+                "must be a date such as 2025-01-31; got %(value)s.",
+                value=repr(value),
+            ),
+            field=path,
+        )
     try:
         return date.fromisoformat(value)
     except ValueError:
         raise InvalidInput(
-            f"must be a date such as 2025-01-31; got {value!r}.", field=path
+            sentence(
+                "must be a date such as 2025-01-31; got %(value)s.",
+                value=repr(value),
+            ),
+            field=path,
         ) from None
 
 
@@ -815,7 +903,7 @@ def _granted(values: Mapping[str, float] | None) -> dict[str, float]:
     if not values:
         return {}
     if not isinstance(values, Mapping):
-        raise InvalidInput("must map credit systems to numbers.", field="granted_credits")
+        raise InvalidInput(sentence("must map credit systems to numbers."), field="granted_credits")
     return {
         _system(system, f"granted_credits.{system}"): float(
             _number(value, f"granted_credits.{system}")
@@ -1350,20 +1438,22 @@ def from_badgr(
     names = names or {}
     elements = export.get("elements")
     if not isinstance(elements, list):
-        raise InvalidInput("A Badgr pathway export lists its elements.", field="elements")
+        raise InvalidInput(sentence("A Badgr pathway export lists its elements."), field="elements")
     by_id: dict[str, tuple[int, Mapping[str, Any]]] = {}
     for index, element in enumerate(elements):
         if not isinstance(element, Mapping) or not isinstance(element.get("@id"), str):
-            raise InvalidInput("Every element needs an @id.", field=f"elements[{index}].@id")
+            raise InvalidInput(
+                sentence("Every element needs an @id."), field=f"elements[{index}].@id"
+            )
         by_id[element["@id"]] = (index, element)
     root_id = export.get("rootElement")
     if root_id not in by_id:
-        raise InvalidInput("rootElement is not one of the elements.", field="rootElement")
+        raise InvalidInput(sentence("rootElement is not one of the elements."), field="rootElement")
     keys: set[str] = set()
 
     def badge(url: Any, where: str) -> dict[str, Any]:
         if not isinstance(url, str) or not url:
-            raise InvalidInput("A badge is identified by its URL.", field=where)
+            raise InvalidInput(sentence("A badge is identified by its URL."), field=where)
         return {
             "kind": "component",
             "key": _unique_key(url, keys),
@@ -1375,7 +1465,13 @@ def from_badgr(
         index, element = by_id[element_id]
         where = f"elements[{index}]"
         if depth > MAX_DEPTH:
-            raise InvalidInput(f"Elements nest deeper than {MAX_DEPTH}.", field=where)
+            raise InvalidInput(
+                sentence(
+                    "Elements nest deeper than %(max_depth)s.",
+                    max_depth=MAX_DEPTH,
+                ),
+                field=where,
+            )
         requirements = element.get("requirements")
         shortcut = element.get("completionBadge") if depth > 1 else None
         if not requirements:
@@ -1383,20 +1479,27 @@ def from_badgr(
                 # A leaf element without requirements is done by earning its badge.
                 return badge(shortcut, f"{where}.completionBadge")
             raise InvalidInput(
-                "This element has neither requirements nor a completion badge.",
+                sentence("This element has neither requirements nor a completion badge."),
                 field=f"{where}.requirements",
             )
         listed = _BADGR_JUNCTIONS.get(requirements.get("@type"))
         if listed is None:
             raise InvalidInput(
-                f"Unknown requirements @type {requirements.get('@type')!r}; "
-                "Badgr uses BadgeJunction or ElementJunction.",
+                sentence(
+                    "Unknown requirements @type %(type)s; Badgr uses BadgeJunction or "
+                    "ElementJunction.",
+                    type=repr(requirements.get("@type")),
+                ),
                 field=f"{where}.requirements.@type",
             )
         items = requirements.get(listed)
         if not isinstance(items, list) or not items:
             raise InvalidInput(
-                f"The requirements list no {listed}.", field=f"{where}.requirements.{listed}"
+                sentence(
+                    "The requirements list no %(listed)s.",
+                    listed=listed,
+                ),
+                field=f"{where}.requirements.{listed}",
             )
         if listed == "badges":
             children = [
@@ -1407,7 +1510,7 @@ def from_badgr(
             for i, child_id in enumerate(items):
                 if child_id not in by_id:
                     raise InvalidInput(
-                        "This element is not in the pathway.",
+                        sentence("This element is not in the pathway."),
                         field=f"{where}.requirements.elements[{i}]",
                     )
                 children.append(group(child_id, depth + 1))
@@ -1419,7 +1522,10 @@ def from_badgr(
                 raw = int(raw)
             if isinstance(raw, bool) or not isinstance(raw, int):
                 raise InvalidInput(
-                    f"requiredNumber must be a whole number; got {raw!r}.",
+                    sentence(
+                        "requiredNumber must be a whole number; got %(raw)s.",
+                        raw=repr(raw),
+                    ),
                     field=f"{where}.requirements.junctionConfig.requiredNumber",
                 )
             require: dict[str, Any] = {"atLeast": raw}
@@ -1427,8 +1533,10 @@ def from_badgr(
             require = {"all": True}
         else:
             raise InvalidInput(
-                f"Unknown junctionConfig @type {junction.get('@type')!r}; "
-                "Badgr uses Conjunction or Disjunction.",
+                sentence(
+                    "Unknown junctionConfig @type %(type)s; Badgr uses Conjunction or Disjunction.",
+                    type=repr(junction.get("@type")),
+                ),
                 field=f"{where}.requirements.junctionConfig.@type",
             )
         rule: dict[str, Any] = {
@@ -1444,7 +1552,7 @@ def from_badgr(
 
     root = group(root_id, 1)
     if root["kind"] != "group":
-        raise InvalidInput("The root element has no requirements.", field="rootElement")
+        raise InvalidInput(sentence("The root element has no requirements."), field="rootElement")
     return root
 
 

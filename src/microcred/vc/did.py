@@ -117,7 +117,9 @@ def resolve_verification_method(vm_id: str, *, fetcher: Fetcher | None = None) -
             ),
             data={"verificationMethod": vm_id},
         )
-    document = _fetch_json(base, fetcher=fetcher, what=f"the verification method {vm_id}")
+    document = _fetch_json(
+        base, fetcher=fetcher, what=sentence("the verification method %(vm_id)s", vm_id=vm_id)
+    )
     return _method_at_url(document, vm_id, base, fragment)
 
 

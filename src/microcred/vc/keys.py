@@ -530,8 +530,7 @@ def _import_jwk(jwk: Any, *, field: str) -> OKPKey | ECKey | RSAKey:
     if key_class is None:
         raise KeyFormatError(
             sentence(
-                "%(field)s is a %(kty)s key; microcred reads OKP Ed25519, EC "
-                "P-256 and RSA keys.",
+                "%(field)s is a %(kty)s key; microcred reads OKP Ed25519, EC P-256 and RSA keys.",
                 field=field,
                 kty=f"{kty} {crv}" if crv else kty,
             ),

@@ -120,7 +120,10 @@ def _verify_assertion(
     if presented.token is not None:
         if method != "SignedBadge":
             session.structure.error(
-                "The assertion was presented as a JWS, so verification.type must be SignedBadge.",
+                sentence(
+                    "The assertion was presented as a JWS, so verification.type must be "
+                    "SignedBadge."
+                ),
                 "$.verification.type",
             )
         verify_signed(session, presented, result.issuer)
@@ -154,7 +157,10 @@ def _verification_type(
     method = CLASSES.get(iri or "")
     if method not in ("HostedBadge", "SignedBadge"):
         session.structure.error(
-            f"verification.type must be HostedBadge or SignedBadge, not {kind!r}.",
+            sentence(
+                "verification.type must be HostedBadge or SignedBadge, not %(kind)s.",
+                kind=repr(kind),
+            ),
             "$.verification.type",
         )
         return None

@@ -58,13 +58,18 @@ def read(session: Session, value: dict[str, Any] | str) -> Presented:
                 )
             ) from exc
         if document is None:
-            gone = " Gone: the issuer has revoked it" if status == 410 else ""
             raise InputError(
                 sentence(
-                    "The assertion URL %(text)s answered HTTP %(status)s%(gone)s.",
+                    "The assertion URL %(text)s answered HTTP %(status)s Gone: the issuer has "
+                    "revoked it.",
                     text=text,
                     status=status,
-                    gone=gone,
+                )
+                if status == 410
+                else sentence(
+                    "The assertion URL %(text)s answered HTTP %(status)s.",
+                    text=text,
+                    status=status,
                 ),
                 data={"url": text, "status": status},
             )
@@ -111,19 +116,47 @@ def load(
         return value if classes is not None else None
     if not isinstance(value, str):
         if value is not None:
-            findings.error(f"Expected the URL of {article(expected)}, found {value!r}.", path)
+            findings.error(
+                sentence(
+                    "Expected the URL of %(expected)s, found %(value)s.",
+                    expected=article(expected),
+                    value=repr(value),
+                ),
+                path,
+            )
         return None
     try:
         document = session.fetch_json(value)
     except FetchError as exc:
-        findings.error(f"The {expected} at {value} cannot be fetched: {exc}", path)
+        findings.error(
+            sentence(
+                "The %(expected)s at %(value)s cannot be fetched: %(reason)s",
+                expected=expected,
+                value=value,
+                reason=exc,
+            ),
+            path,
+        )
         return None
     if not isinstance(document, dict):
-        findings.error(f"The {expected} at {value} is not a JSON object.", path)
+        findings.error(
+            sentence(
+                "The %(expected)s at %(value)s is not a JSON object.",
+                expected=expected,
+                value=value,
+            ),
+            path,
+        )
         return None
     if document.get("id") != value:
         findings.warning(
-            f"The {expected} fetched from {value} has the id {document.get('id')!r}.", path
+            sentence(
+                "The %(expected)s fetched from %(value)s has the id %(id)s.",
+                expected=expected,
+                value=value,
+                id=repr(document.get("id")),
+            ),
+            path,
         )
     check_node(session, document, read_context(session, document, path), path, expected=expected)
     return document
