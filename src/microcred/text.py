@@ -37,6 +37,7 @@ __all__ = [
     "plural_sentence",
     "recognise",
     "recognise_items",
+    "recognise_report",
     "sentence",
     "translated",
 ]
@@ -218,6 +219,21 @@ def recognise_items(
             if nested and isinstance(item.get(nested), list):
                 item[nested] = recognise_items(item[nested], keys, nested)
         out.append(item)
+    return out
+
+
+def recognise_report(report: Any) -> Any:
+    """Return a verification report kept as JSON (``VerificationReport.as_dict``, perhaps with
+    its ``summary``) with its sentences recognised, nested reports too."""
+    if not isinstance(report, dict):
+        return report
+    out = dict(report)
+    if "summary" in out:
+        out["summary"] = recognise(out["summary"])
+    if isinstance(out.get("checks"), list):
+        out["checks"] = recognise_items(out["checks"])
+    if isinstance(out.get("nested"), list):
+        out["nested"] = [recognise_report(inner) for inner in out["nested"]]
     return out
 
 

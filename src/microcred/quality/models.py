@@ -8,8 +8,12 @@ several times; only an approved review lets it be published.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
+
+from microcred import text
 
 
 class QualitySettings(models.Model):
@@ -105,3 +109,14 @@ class QAReview(models.Model):
 
     def __str__(self) -> str:
         return f"QA review {self.attempt} of {self.version}"
+
+    @classmethod
+    def from_db(cls, db: str | None, field_names: Any, values: Any) -> QAReview:
+        """The findings and checklist items are kept in English; loaded back as sentences,
+        a page shows them in the reader's language (``microcred.text``)."""
+        review = super().from_db(db, field_names, values)
+        stored = (("findings", "message"), ("checklist", "text"), ("external_checklist", "text"))
+        for name, key in stored:
+            if name in review.__dict__:  # not deferred
+                review.__dict__[name] = text.recognise_items(review.__dict__[name], (key,))
+        return review
