@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import pickle
+import subprocess
+import sys
 from datetime import date
 
 import pytest
@@ -52,9 +54,12 @@ def test_a_page_in_german_shows_the_sentence_in_german() -> None:
 def test_arguments_are_escaped_and_sentences_inside_sentences_translate() -> None:
     said = sentence("The signing key belongs to the issuer %(issuer)s.", issuer="<b>x</b>")
     assert shown(said) == "Der Signaturschlüssel gehört dem Aussteller &lt;b&gt;x&lt;/b&gt;."
-    nested = sentence("Still to do: %(name)s: %(reason)s.", name="A & B", reason=said)
+    reason = sentence(
+        "your %(name)s has %(value)s; %(need)s is needed", name="<i>", value="B", need="A"
+    )
+    nested = sentence("Still to do: %(name)s: %(reason)s.", name="A & B", reason=reason)
     assert shown(nested) == (
-        "Noch offen: A &amp; B: Der Signaturschlüssel gehört dem Aussteller &lt;b&gt;x&lt;/b&gt;."
+        "Noch offen: A &amp; B: Ihr Nachweis &lt;i&gt; hat B; A ist erforderlich."
     )
 
 
@@ -66,8 +71,14 @@ def test_plurals_follow_the_shown_language() -> None:
 
 
 def test_without_a_site_the_engine_stays_english() -> None:
-    said = sentence("The credential does not expire.")
-    assert said.translated() == "The credential does not expire."  # outside a language
+    script = (
+        "from microcred.text import sentence; "
+        "print(sentence('The credential expired on %(end)s.', end='<now>').__html__())"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert run.stdout.strip() == "The credential expired on &lt;now&gt;."
 
 
 def test_a_stored_sentence_is_recognised_and_translates_again() -> None:

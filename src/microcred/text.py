@@ -79,12 +79,13 @@ class _Markup(str):
 class Sentence(str):
     """English text that remembers its template and arguments, to be translated when shown.
 
-    As a ``str`` (comparison, JSON, storage, logs) it is the English sentence.
+    As a ``str`` (comparison, JSON, storage, logs) it is the English sentence. ``number`` is
+    the count that chose a plural form (``count`` is ``str.count``, left alone).
     """
 
     template: str
     plural: str | None
-    count: int | None
+    number: int | None
     args: dict[str, Any]
     capital: bool
 
@@ -101,18 +102,18 @@ class Sentence(str):
         chosen = _english_plural(template, plural, count or 0) if plural is not None else template
         english = _fill(chosen, values, str)
         self = super().__new__(cls, _capitalise(english) if capital else english)
-        self.template, self.plural, self.count, self.args = template, plural, count, values
+        self.template, self.plural, self.number, self.args = template, plural, count, values
         self.capital = capital
         return self
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (_rebuild, (self.template, self.args, self.plural, self.count, self.capital))
+        return (_rebuild, (self.template, self.args, self.plural, self.number, self.capital))
 
     def translated(self, *, escape: Callable[[Any], str] | None = None) -> str:
         """Return the sentence in the installed language; ``escape`` each argument if given
         (arguments that are sentences are translated in turn)."""
         if self.plural is not None:
-            chosen = _translate_plural(self.template, self.plural, self.count or 0)
+            chosen = _translate_plural(self.template, self.plural, self.number or 0)
         else:
             chosen = _translate(self.template)
 
@@ -125,7 +126,7 @@ class Sentence(str):
             text = _fill(chosen, self.args, shown)
         except (KeyError, ValueError, TypeError):  # a translation that does not fit: English
             english = self.template if self.plural is None else self.plural
-            text = _fill(english if self.count != 1 else self.template, self.args, shown)
+            text = _fill(english if self.number != 1 else self.template, self.args, shown)
         return _capitalise(text) if self.capital else text
 
     def __html__(self) -> _Markup:
@@ -177,7 +178,7 @@ def plural_sentence(singular: str, plural: str, /, count: int, **args: Any) -> S
 
 def capitalised(text: Sentence) -> Sentence:
     """Return ``text`` with its first letter a capital, in English and in translation."""
-    return Sentence(text.template, text.args, plural=text.plural, count=text.count, capital=True)
+    return Sentence(text.template, text.args, plural=text.plural, count=text.number, capital=True)
 
 
 def joined(parts: Iterable[Any], template: str) -> Any:

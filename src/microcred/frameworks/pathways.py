@@ -68,7 +68,7 @@ from typing import Any, ClassVar, Literal
 
 from microcred.errors import InvalidInput
 from microcred.frameworks.credits import ROUNDING, SYSTEMS, convert, format_amount
-from microcred.text import Sentence, plural_sentence, sentence
+from microcred.text import plural_sentence, sentence
 
 __all__ = [
     "MAX_DEPTH",
@@ -954,7 +954,7 @@ class _Evaluation:
     def component(
         self, component: Component, limits: _Limits, taken: frozenset[str], system: str
     ) -> Outcome:
-        reasons: list[Sentence] = []
+        reasons: list[str] = []
         for credential, transfer in self._candidates(component):
             if credential.id in taken or (component.key, credential.id) in self.forbidden:
                 if credential.id in taken:

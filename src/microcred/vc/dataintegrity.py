@@ -424,7 +424,7 @@ def _check_proof(
             code="proof.wrong_purpose",
             field=f"{path}.proofPurpose",
         )
-    findings = []
+    findings: list[str] = []
     if proof.get("created") is not None:
         created = parse_proof_datetime(proof["created"], field=f"{path}.created")
         if now is not None and created > now:
