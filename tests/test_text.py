@@ -164,3 +164,17 @@ def test_a_review_page_in_german_shows_the_stored_findings_in_german() -> None:
     page = client.get(url).content.decode()
     assert "Lernergebnis 1 beginnt mit &#x27;whistle&#x27;" in page
     assert "Outcome 1 starts with" not in page
+
+
+def test_pathway_progress_reads_in_german() -> None:
+    from microcred.frameworks.pathways import evaluate, parse_pathway
+    from tests.frameworks.test_pathways import component, group, held
+
+    rules = parse_pathway(
+        group("all", {"all": True}, component("stats", "Statistik"), component("viz", "Viz"))
+    )
+    progress = evaluate(rules, [held("stats")], on=date(2026, 6, 30))
+    assert progress.message == "1 of 2 done: still missing Viz."
+    assert shown(progress.message) == "1 von 2 erledigt: Es fehlen noch Viz."
+    assert shown(progress["stats"].message) == "Erledigt: Statistik (2026-01-15)."
+    assert shown(progress["viz"].message) == "Noch offen: Viz."
