@@ -32,6 +32,7 @@ from typing import Any
 __all__ = [
     "Sentence",
     "capitalised",
+    "concat",
     "install",
     "joined",
     "plural_sentence",
@@ -179,6 +180,13 @@ def plural_sentence(singular: str, plural: str, /, count: int, **args: Any) -> S
 def capitalised(text: Sentence) -> Sentence:
     """Return ``text`` with its first letter a capital, in English and in translation."""
     return Sentence(text.template, text.args, plural=text.plural, count=text.number, capital=True)
+
+
+def concat(*parts: Any) -> Sentence:
+    """Return ``parts`` (text or sentences) written one after the other, as one sentence
+    whose sentence parts are translated where it is shown."""
+    names = [f"part{index}" for index in range(len(parts))]
+    return Sentence("".join(f"%({name})s" for name in names), dict(zip(names, parts, strict=True)))
 
 
 def joined(parts: Iterable[Any], template: str) -> Any:

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-from microcred.text import sentence
+from microcred.text import concat, sentence
 from microcred.vc import clr, dataintegrity, datamodel, did, ob2, ob3, statuslist
 from microcred.vc import jwt as vcjwt
 from microcred.vc.dates import parse_datetime
@@ -159,12 +159,16 @@ class Verifier:
     def verify_presented(self, item: Presented, *, source: str | None = None) -> VerificationReport:
         self.fetcher.start_credential()
         self.fetcher.prefetch(documents_needed(item))
-        baked = f", baked in {item.container.upper()}" if item.container else ""
+        baked = (
+            sentence(", baked in %(container)s", container=item.container.upper())
+            if item.container
+            else ""
+        )
         if item.kind == "ob2":
             return self.verify_ob2(item.value, source=source, baked=baked)
         if item.kind == "jwt":
             return self.verify_jwt(item.value, source=source, baked=baked)
-        return self.verify_credential(item.value, source=source, encoding=f"JSON{baked}")
+        return self.verify_credential(item.value, source=source, encoding=concat("JSON", baked))
 
     # -- W3C Verifiable Credentials (JSON with Data Integrity proofs) -----------------
 
@@ -201,10 +205,10 @@ class Verifier:
         try:
             _header, _payload, credential = vcjwt.decode_jwt(token)
         except InputError as error:
-            report = VerificationReport(format=f"VC-JWT{baked}", source=source)
+            report = VerificationReport(format=concat("VC-JWT", baked), source=source)
             report.failed("structure.json", error.message)
             return report
-        report = self._new_report(credential, source=source, encoding=f"VC-JWT{baked}")
+        report = self._new_report(credential, source=source, encoding=concat("VC-JWT", baked))
         self._check_structure(report, credential)
         self._check_contexts(report, credential)
         try:
@@ -239,7 +243,9 @@ class Verifier:
     ) -> VerificationReport:
         """Verify an Open Badges 2.0 assertion (hosted or signed)."""
         result = ob2.verify_ob2(value, fetcher=self.fetcher, now=self.now, loader=self.loader)
-        report = VerificationReport(format=f"Open Badges 2.0 assertion{baked}", source=source)
+        report = VerificationReport(
+            format=concat(sentence("Open Badges 2.0 assertion"), baked), source=source
+        )
         report.credential = result.assertion
         report.name = (result.badge or {}).get("name")
         issuer = result.issuer or {}
@@ -261,7 +267,7 @@ class Verifier:
         subject = _first(credential.get("credentialSubject"))
         achievement = subject.get("achievement") if isinstance(subject, dict) else None
         report = VerificationReport(
-            format=f"{main_type} ({encoding})", source=source, credential=credential
+            format=concat(main_type, " (", encoding, ")"), source=source, credential=credential
         )
         report.issuer = (
             issuer.get("id")
