@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from microcred.errors import InvalidInput
-from microcred.text import sentence
 
 
 def clean_text(value: Any, field: str, *, required: bool = False, limit: int | None = None) -> str:
@@ -23,31 +22,12 @@ def clean_text(value: Any, field: str, *, required: bool = False, limit: int | N
     if value is None and not required:
         return ""
     if not isinstance(value, str):
-        raise InvalidInput(
-            sentence(
-                "%(field)s must be text.",
-                field=field,
-            ),
-            field=field,
-        )
+        raise InvalidInput(f"{field} must be text.", field=field)
     value = value.strip()
     if required and not value:
-        raise InvalidInput(
-            sentence(
-                "%(field)s must not be empty.",
-                field=field,
-            ),
-            field=field,
-        )
+        raise InvalidInput(f"{field} must not be empty.", field=field)
     if limit is not None and len(value) > limit:
-        raise InvalidInput(
-            sentence(
-                "%(field)s has at most %(limit)s characters.",
-                field=field,
-                limit=limit,
-            ),
-            field=field,
-        )
+        raise InvalidInput(f"{field} has at most {limit} characters.", field=field)
     return value
 
 
