@@ -178,3 +178,9 @@ def test_pathway_progress_reads_in_german() -> None:
     assert shown(progress.message) == "1 von 2 erledigt: Es fehlen noch Viz."
     assert shown(progress["stats"].message) == "Erledigt: Statistik (2026-01-15)."
     assert shown(progress["viz"].message) == "Noch offen: Viz."
+
+
+def test_the_sentences_own_words_are_escaped_too() -> None:
+    said = sentence("%(did)s is not a did:web: expected did:web:<domain>[:<path>...].", did="did:x")
+    assert said == "did:x is not a did:web: expected did:web:<domain>[:<path>...]."
+    assert "erwartet wird did:web:&lt;domain&gt;[:&lt;path&gt;...]" in shown(said)

@@ -111,8 +111,10 @@ class Sentence(str):
         return (_rebuild, (self.template, self.args, self.plural, self.number, self.capital))
 
     def translated(self, *, escape: Callable[[Any], str] | None = None) -> str:
-        """Return the sentence in the installed language; ``escape`` each argument if given
-        (arguments that are sentences are translated in turn)."""
+        """Return the sentence in the installed language (arguments that are sentences are
+        translated in turn). With ``escape`` (for HTML), each argument is escaped by it and
+        the sentence's own words by :func:`html.escape`."""
+        literal = html.escape if escape else _same
         if self.plural is not None:
             chosen = _translate_plural(self.template, self.plural, self.number or 0)
         else:
@@ -124,10 +126,10 @@ class Sentence(str):
             return escape(value) if escape else str(value)
 
         try:
-            text = _fill(chosen, self.args, shown)
+            text = _fill(chosen, self.args, shown, literal)
         except (KeyError, ValueError, TypeError):  # a translation that does not fit: English
             english = self.template if self.plural is None else self.plural
-            text = _fill(english if self.number != 1 else self.template, self.args, shown)
+            text = _fill(english if self.number != 1 else self.template, self.args, shown, literal)
         return _capitalise(text) if self.capital else text
 
     def __html__(self) -> _Markup:
@@ -141,13 +143,27 @@ def _escape(value: Any) -> str:
     return html.escape(str(value))
 
 
-def _fill(template: str, args: Mapping[str, Any], show: Callable[[Any], str]) -> str:
-    """Return ``template`` with each ``%(name)s`` replaced by ``show(args[name])``."""
+def _same(text: str) -> str:
+    return text
+
+
+def _fill(
+    template: str,
+    args: Mapping[str, Any],
+    show: Callable[[Any], str],
+    literal: Callable[[str], str] = _same,
+) -> str:
+    """Return ``template`` with each ``%(name)s`` replaced by ``show(args[name])`` and the
+    text between them passed through ``literal``."""
     if not args:
-        return template
-    return _PLACEHOLDER.sub(
-        lambda match: "%" if match.group(0) == "%%" else show(args[match.group(1)]), template
-    )
+        return literal(template)
+    parts, position = [], 0
+    for match in _PLACEHOLDER.finditer(template):
+        parts.append(literal(template[position : match.start()]))
+        parts.append(literal("%") if match.group(0) == "%%" else show(args[match.group(1)]))
+        position = match.end()
+    parts.append(literal(template[position:]))
+    return "".join(parts)
 
 
 def _capitalise(text: str) -> str:
