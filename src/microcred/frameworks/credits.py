@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from microcred.errors import InvalidInput
-from microcred.text import plural_sentence, sentence
+from microcred.text import Sentence, capitalised, plural_sentence, sentence
 
 Number = int | float | Decimal
 
@@ -57,7 +57,10 @@ class CreditSystem:
 
     @property
     def label(self) -> str:
-        """The name as a form labels it, with a capital: "Study hours", "ECTS credits"."""
+        """The name as a form labels it, with a capital: "Study hours", "ECTS credits" (in
+        the reader's language where a page shows it)."""
+        if isinstance(self.name, Sentence):
+            return capitalised(self.name)
         return self.name[:1].upper() + self.name[1:]
 
     @property
