@@ -207,8 +207,8 @@ def concat(*parts: Any) -> Sentence:
 
 def joined(parts: Iterable[Any], template: str) -> Any:
     """Join ``parts`` with ``template`` (such as ``"%(first)s; %(rest)s"``), each part kept a
-    sentence of its own. Write the template as a :func:`sentence` elsewhere too, so the
-    catalogue has it."""
+    sentence of its own; a template with words of its own must be in a catalogue (write it
+    as a :func:`sentence` once) to be translated."""
     items = list(parts)
     if not items:
         return ""
@@ -231,20 +231,15 @@ def recognise(text: Any) -> Any:
     return _recognise(text)
 
 
-def recognise_items(
-    items: Iterable[Any], keys: Iterable[str] = ("message",), nested: str | None = None
-) -> list[Any]:
-    """Return ``items`` (dicts as stored in JSON) with each value under ``keys`` recognised;
-    ``nested`` names a key holding more such items (a report's nested reports)."""
+def recognise_items(items: Iterable[Any], keys: Iterable[str] = ("message",)) -> list[Any]:
+    """Return ``items`` (dicts as stored in JSON) with each value under ``keys`` recognised."""
     keys = tuple(keys)
-    out = []
-    for item in items:
-        if isinstance(item, dict):
-            item = {key: recognise(value) if key in keys else value for key, value in item.items()}
-            if nested and isinstance(item.get(nested), list):
-                item[nested] = recognise_items(item[nested], keys, nested)
-        out.append(item)
-    return out
+    return [
+        {key: recognise(value) if key in keys else value for key, value in item.items()}
+        if isinstance(item, dict)
+        else item
+        for item in items
+    ]
 
 
 def recognise_report(report: Any) -> Any:
