@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from microcred.errors import InvalidInput
+from microcred.text import Sentence, capitalised, plural_sentence, sentence
 
 Number = int | float | Decimal
 
@@ -56,26 +57,33 @@ class CreditSystem:
 
     @property
     def label(self) -> str:
-        """The name as a form labels it, with a capital: "Study hours", "ECTS credits"."""
+        """The name as a form labels it, with a capital: "Study hours", "ECTS credits" (in
+        the reader's language where a page shows it)."""
+        if isinstance(self.name, Sentence):
+            return capitalised(self.name)
         return self.name[:1].upper() + self.name[1:]
 
     @property
     def hours_text(self) -> str:
         """The hours of one credit in words, such as "25-30 hours"."""
         if self.hours_low == self.hours_high:
-            return f"{format_amount(self.hours_low)} hour{'s' if self.hours_low != 1 else ''}"
-        return f"{format_amount(self.hours_low)}-{format_amount(self.hours_high)} hours"
+            return plural_sentence("%(count)s hour", "%(count)s hours", count=int(self.hours_low))
+        return sentence(
+            "%(low)s-%(high)s hours",
+            low=format_amount(self.hours_low),
+            high=format_amount(self.hours_high),
+        )
 
 
 SYSTEMS: dict[str, CreditSystem] = {
     system.code: system
     for system in (
-        CreditSystem("ECTS", "ECTS credits", 25, 30, 27.5),
-        CreditSystem("UK", "UK credits", 10, 10, 10),
-        CreditSystem("NZQCF", "NZQCF credits", 10, 10, 10),
-        CreditSystem("US_SEMESTER", "US semester credit hours", 45, 45, 45),
-        CreditSystem("CEU", "Continuing education units", 10, 10, 10),
-        CreditSystem("HOURS", "study hours", 1, 1, 1),
+        CreditSystem("ECTS", sentence("ECTS credits"), 25, 30, 27.5),
+        CreditSystem("UK", sentence("UK credits"), 10, 10, 10),
+        CreditSystem("NZQCF", sentence("NZQCF credits"), 10, 10, 10),
+        CreditSystem("US_SEMESTER", sentence("US semester credit hours"), 45, 45, 45),
+        CreditSystem("CEU", sentence("Continuing education units"), 10, 10, 10),
+        CreditSystem("HOURS", sentence("study hours"), 1, 1, 1),
     )
 }
 
@@ -102,7 +110,11 @@ def get_system(code: str) -> CreditSystem:
         return SYSTEMS[code]
     except (KeyError, TypeError):
         raise InvalidInput(
-            f"Unknown credit system {code!r}; use one of {', '.join(SYSTEMS)}.",
+            sentence(
+                "Unknown credit system %(code)s; use one of %(systems)s.",
+                code=repr(code),
+                systems=", ".join(SYSTEMS),
+            ),
             code="credits.unknown_system",
             field="system",
             data={"systems": list(SYSTEMS)},
@@ -157,7 +169,9 @@ def check_credits(
     amount = _amount(hours, "hours")
     if amount <= 0:
         raise InvalidInput(
-            "The workload must be more than 0 hours.", code="credits.no_hours", field="hours"
+            sentence("The workload must be more than 0 hours."),
+            code="credits.no_hours",
+            field="hours",
         )
     findings = []
     for code, raw in values.items():
@@ -173,10 +187,14 @@ def check_credits(
                 value=value,
                 expected_low=low,
                 expected_high=high,
-                message=(
-                    f"{definition.name}: {format_amount(value)} does not match "
-                    f"{format_amount(amount)} hours of learning; at {definition.hours_text} per "
-                    f"credit it should be {should_be}."
+                message=sentence(
+                    "%(system)s: %(value)s does not match %(hours)s hours of learning; at "
+                    "%(per_credit)s per credit it should be %(should_be)s.",
+                    system=definition.name,
+                    value=format_amount(value),
+                    hours=format_amount(amount),
+                    per_credit=definition.hours_text,
+                    should_be=should_be,
                 ),
             )
         )
@@ -186,10 +204,24 @@ def check_credits(
 def _amount(value: Number, field: str) -> float:
     """Return ``value`` as a finite, non-negative float, or raise naming ``field``."""
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
-        raise InvalidInput(f"{field} must be a number; got {value!r}.", field=field)
+        raise InvalidInput(
+            sentence(
+                "%(field)s must be a number; got %(value)s.",
+                field=field,
+                value=repr(value),
+            ),
+            field=field,
+        )
     amount = float(value)
     if not math.isfinite(amount) or amount < 0:
-        raise InvalidInput(f"{field} must be a number of 0 or more; got {value}.", field=field)
+        raise InvalidInput(
+            sentence(
+                "%(field)s must be a number of 0 or more; got %(value)s.",
+                field=field,
+                value=value,
+            ),
+            field=field,
+        )
     return amount
 
 

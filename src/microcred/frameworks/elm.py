@@ -47,6 +47,8 @@ from typing import Any, Literal
 
 import pycountry
 
+from microcred.text import sentence
+
 __all__ = [
     "CONTEXT_31",
     "CONTEXT_32",
@@ -683,12 +685,12 @@ def read_specification(document: Any) -> ImportedSpecification:
     documents write arrays. Both are read. Raise :class:`ElmError` naming the JSON path.
     """
     if not isinstance(document, dict):
-        raise ElmError("An ELM document is a JSON object.", "$")
+        raise ElmError(sentence("An ELM document is a JSON object."), "$")
     path = "$"
     if set(document) == {"credential"}:
         document, path = document["credential"], "$.credential"
         if not isinstance(document, dict):
-            raise ElmError("The uploaded credential is not a JSON object.", path)
+            raise ElmError(sentence("The uploaded credential is not a JSON object."), path)
     types = _list(document.get("type"))
     version: Version = (
         "3.2"
@@ -700,7 +702,9 @@ def read_specification(document: Any) -> ImportedSpecification:
         subject = _object(document.get("credentialSubject"), f"{path}.credentialSubject")
         claims = _list(subject.get("hasClaim"))
         if not claims:
-            raise ElmError("The credential's subject has no claim (hasClaim).", claim_path)
+            raise ElmError(
+                sentence("The credential's subject has no claim (hasClaim)."), claim_path
+            )
         claim = _object(claims[0], f"{claim_path}[0]")
         document = _object(claim.get("specifiedBy"), f"{claim_path}[0].specifiedBy")
         path = f"{claim_path}[0].specifiedBy"
@@ -708,13 +712,22 @@ def read_specification(document: Any) -> ImportedSpecification:
     kind = next((t for t in types if t in SPECIFICATION_TYPES), None)
     if kind is None:
         raise ElmError(
-            "Expected a Qualification, a LearningAchievementSpecification or a "
-            f"EuropeanDigitalCredential; found type {types or 'none'}.",
+            sentence(
+                "Expected a Qualification, a LearningAchievementSpecification or a "
+                "EuropeanDigitalCredential; found type %(types)s.",
+                types=types or "none",
+            ),
             f"{path}.type",
         )
     title = _text(document.get("title"), f"{path}.title")
     if not title:
-        raise ElmError(f"The {kind} has no title.", f"{path}.title")
+        raise ElmError(
+            sentence(
+                "The %(kind)s has no title.",
+                kind=kind,
+            ),
+            f"{path}.title",
+        )
     return ImportedSpecification(
         title=title,
         description=_text(document.get("description"), f"{path}.description"),
@@ -764,7 +777,7 @@ def _object(value: Any, path: str) -> Any:
     if isinstance(value, list) and value:
         value = value[0]
     if not isinstance(value, dict):
-        raise ElmError("Expected a JSON object here.", path)
+        raise ElmError(sentence("Expected a JSON object here."), path)
     return value
 
 
@@ -773,13 +786,19 @@ def _text(value: Any, path: str) -> str:
     if value is None:
         return ""
     if not isinstance(value, dict) or not value:
-        raise ElmError('Expected a language map such as {"en": "text"}.', path)
+        raise ElmError(sentence('Expected a language map such as {"en": "text"}.'), path)
     language = "en" if "en" in value else next(iter(value))
     text = value[language]
     if isinstance(text, list):
         text = " ".join(str(part) for part in text)
     if not isinstance(text, str):
-        raise ElmError(f"The {language!r} text is not a string.", f"{path}.{language}")
+        raise ElmError(
+            sentence(
+                "The %(language)s text is not a string.",
+                language=repr(language),
+            ),
+            f"{path}.{language}",
+        )
     return text.strip()
 
 
@@ -794,7 +813,7 @@ def _read_outcome(value: Any, path: str) -> Outcome:
     outcome = _object(value, path)
     text = _text(outcome.get("title"), f"{path}.title")
     if not text:
-        raise ElmError("A learning outcome has no title.", f"{path}.title")
+        raise ElmError(sentence("A learning outcome has no title."), f"{path}.title")
     skills = []
     for key, framework in (("relatedESCOSkill", "ESCO"), ("relatedSkill", "other")):
         for number, item in enumerate(_list(outcome.get(key))):
@@ -802,7 +821,7 @@ def _read_outcome(value: Any, path: str) -> Outcome:
             concept = _object(item, where)
             uri = concept.get("id")
             if not isinstance(uri, str) or not uri:
-                raise ElmError("A skill has no id.", f"{where}.id")
+                raise ElmError(sentence("A skill has no id."), f"{where}.id")
             label = _text(concept.get("prefLabel"), f"{where}.prefLabel") or uri
             skills.append(Skill(uri=uri, label=label, framework=framework))
     return Outcome(text=text, skills=tuple(skills))
@@ -814,7 +833,9 @@ def _eqf(value: Any, path: str) -> int | None:
     concept = _object(value, path)
     match = re.fullmatch(r"http://data\.europa\.eu/snb/eqf/([1-8])", str(concept.get("id", "")))
     if match is None:
-        raise ElmError("The EQF level is not a concept of the EQF scheme (levels 1 to 8).", path)
+        raise ElmError(
+            sentence("The EQF level is not a concept of the EQF scheme (levels 1 to 8)."), path
+        )
     return int(match.group(1))
 
 
@@ -828,9 +849,13 @@ def _ects(value: Any, path: str) -> float | None:
         try:
             points = float(Decimal(str(credit.get("point"))))
         except ArithmeticError:
-            raise ElmError("The credit points are not a number.", f"{where}.point") from None
+            raise ElmError(
+                sentence("The credit points are not a number."), f"{where}.point"
+            ) from None
         if not 0 < points <= 999:
-            raise ElmError("The credit points must be above 0 and at most 999.", f"{where}.point")
+            raise ElmError(
+                sentence("The credit points must be above 0 and at most 999."), f"{where}.point"
+            )
         return points
     return None
 
@@ -843,11 +868,13 @@ def _duration_hours(value: Any, path: str) -> Decimal | None:
         return None
     match = DURATION.fullmatch(value) if isinstance(value, str) else None
     if match is None or not any(match.groups()):
-        raise ElmError("Expected an ISO 8601 duration in days and hours such as PT60H.", path)
+        raise ElmError(
+            sentence("Expected an ISO 8601 duration in days and hours such as PT60H."), path
+        )
     days, hours, minutes = (int(part or 0) for part in match.groups())
     total = Decimal(days * 24 + hours) + (Decimal(minutes) / 60).quantize(Decimal("0.1"))
     if total > 99_999:
-        raise ElmError("The volume of learning is more than 99,999 hours.", path)
+        raise ElmError(sentence("The volume of learning is more than 99,999 hours."), path)
     return total
 
 

@@ -38,6 +38,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from microcred.errors import InvalidInput
+from microcred.text import sentence
 
 __all__ = ["ROUNDING_TOLERANCE", "Conversion", "GradingTable", "convert"]
 
@@ -64,23 +65,30 @@ class GradingTable:
         for index, pair in enumerate(self.grades):
             if not isinstance(pair, tuple | list) or len(pair) != 2:
                 raise InvalidInput(
-                    "Each grade is a pair: the grade and its percentage.", field=f"grades[{index}]"
+                    sentence("Each grade is a pair: the grade and its percentage."),
+                    field=f"grades[{index}]",
                 )
             pairs.append(tuple(pair))
         object.__setattr__(self, "grades", tuple(pairs))
         if not isinstance(self.system, str) or not self.system.strip():
-            raise InvalidInput("The grading system needs a name.", field="system")
+            raise InvalidInput(sentence("The grading system needs a name."), field="system")
         if not isinstance(self.field, str) or not self.field.strip():
-            raise InvalidInput("The table needs its field of study.", field="field")
+            raise InvalidInput(sentence("The table needs its field of study."), field="field")
         if not self.grades:
-            raise InvalidInput("The table lists no grades.", field="grades")
+            raise InvalidInput(sentence("The table lists no grades."), field="grades")
         seen = set()
         for index, (grade, share) in enumerate(self.grades):
             if not isinstance(grade, str) or not grade.strip():
-                raise InvalidInput("A grade needs a name.", field=f"grades[{index}].grade")
+                raise InvalidInput(
+                    sentence("A grade needs a name."), field=f"grades[{index}].grade"
+                )
             if grade in seen:
                 raise InvalidInput(
-                    f"The grade {grade!r} is listed twice.", field=f"grades[{index}].grade"
+                    sentence(
+                        "The grade %(grade)s is listed twice.",
+                        grade=repr(grade),
+                    ),
+                    field=f"grades[{index}].grade",
                 )
             seen.add(grade)
             if (
@@ -90,13 +98,20 @@ class GradingTable:
                 or share < 0
             ):
                 raise InvalidInput(
-                    f"The share of {grade!r} must be a percentage of 0 or more; got {share!r}.",
+                    sentence(
+                        "The share of %(grade)s must be a percentage of 0 or more; got %(share)s.",
+                        grade=repr(grade),
+                        share=repr(share),
+                    ),
                     field=f"grades[{index}].percentage",
                 )
         total = sum(share for _, share in self.grades)
         if abs(total - 100) > ROUNDING_TOLERANCE:
             raise InvalidInput(
-                f"The percentages add up to {total:g}, not 100.",
+                sentence(
+                    "The percentages add up to %(total)s, not 100.",
+                    total=format(total, "g"),
+                ),
                 code="grades.not_100",
                 field="grades",
                 data={"total": total},
@@ -111,12 +126,17 @@ class GradingTable:
         for index, (grade, count) in enumerate(counts):
             if isinstance(count, bool) or not isinstance(count, int) or count < 0:
                 raise InvalidInput(
-                    f"The count of {grade!r} must be a whole number of 0 or more; got {count!r}.",
+                    sentence(
+                        "The count of %(grade)s must be a whole number of 0 or more; got "
+                        "%(count)s.",
+                        grade=repr(grade),
+                        count=repr(count),
+                    ),
                     field=f"grades[{index}].count",
                 )
         total = sum(count for _, count in counts)
         if counts and total == 0:
-            raise InvalidInput("No passing grade was counted.", field="grades")
+            raise InvalidInput(sentence("No passing grade was counted."), field="grades")
         return cls(system, field, tuple((grade, 100 * count / total) for grade, count in counts))
 
     def bands(self) -> dict[str, tuple[float, float]]:
@@ -147,13 +167,27 @@ class Conversion:
         """The conversion in words: where the grade stands, what it converts to, and the rest."""
         low, high = self.band
         others = [grade for grade in self.shares if grade != self.main]
-        text = (
-            f"{self.grade} in {self.source.system} (top {low:g}-{high:g}% of passing grades) "
-            f"converts to {self.main} in {self.target.system}"
-        )
+        values = {
+            "grade": self.grade,
+            "source": self.source.system,
+            "low": f"{low:g}",
+            "high": f"{high:g}",
+            "main": self.main,
+            "target": self.target.system,
+        }
         if others:
-            text += f" ({round(self.shares[self.main] * 100, 1):g}%; also {', '.join(others)})"
-        return text + "."
+            return sentence(
+                "%(grade)s in %(source)s (top %(low)s-%(high)s%% of passing grades) converts to "
+                "%(main)s in %(target)s (%(share)s%%; also %(others)s).",
+                share=f"{round(self.shares[self.main] * 100, 1):g}",
+                others=", ".join(others),
+                **values,
+            )
+        return sentence(
+            "%(grade)s in %(source)s (top %(low)s-%(high)s%% of passing grades) converts to "
+            "%(main)s in %(target)s.",
+            **values,
+        )
 
 
 def convert(grade: str, source: GradingTable, target: GradingTable) -> Conversion:
@@ -165,15 +199,23 @@ def convert(grade: str, source: GradingTable, target: GradingTable) -> Conversio
     bands = source.bands()
     if grade not in bands:
         raise InvalidInput(
-            f"{grade!r} is not a passing grade of {source.system}; "
-            f"its grades are {', '.join(bands)}.",
+            sentence(
+                "%(grade)s is not a passing grade of %(system)s; its grades are %(bands)s.",
+                grade=repr(grade),
+                system=source.system,
+                bands=", ".join(bands),
+            ),
             code="grades.unknown_grade",
             field="grade",
         )
     if source.field != target.field:
         raise InvalidInput(
-            f"The tables are for different fields ({source.field} and {target.field}); "
-            "grades convert only within one reference group.",
+            sentence(
+                "The tables are for different fields (%(field)s and %(other_field)s); grades"
+                " convert only within one reference group.",
+                field=source.field,
+                other_field=target.field,
+            ),
             code="grades.different_fields",
             field="target.field",
         )

@@ -68,6 +68,7 @@ from typing import Any, ClassVar, Literal
 
 from microcred.errors import InvalidInput
 from microcred.frameworks.credits import ROUNDING, SYSTEMS, convert, format_amount
+from microcred.text import plural_sentence, sentence
 
 __all__ = [
     "MAX_DEPTH",
@@ -315,7 +316,9 @@ def parse_pathway(data: Any, *, path: str = "rules") -> PathwayRule:
     root = parser.node(data, path, depth=1)
     if not isinstance(root, Group):
         raise InvalidInput(
-            "A pathway's rules start with a group.", code="pathway.invalid", field=f"{path}.kind"
+            sentence("A pathway's rules start with a group."),
+            code="pathway.invalid",
+            field=f"{path}.kind",
         )
     return root
 
@@ -332,7 +335,10 @@ class _Parser:
         self.count += 1
         if self.count > MAX_NODES:
             raise InvalidInput(
-                f"A pathway may have at most {MAX_NODES} rules.",
+                sentence(
+                    "A pathway may have at most %(max_nodes)s rules.",
+                    max_nodes=MAX_NODES,
+                ),
                 code="pathway.too_large",
                 field=path,
                 data={"limit": MAX_NODES},
@@ -343,7 +349,10 @@ class _Parser:
         if kind == "group":
             return self.group(obj, path, depth=depth)
         raise InvalidInput(
-            f"Unknown kind {kind!r}; a rule is a 'component' or a 'group'.",
+            sentence(
+                "Unknown kind %(kind)s; a rule is a 'component' or a 'group'.",
+                kind=repr(kind),
+            ),
             code="pathway.unknown_kind",
             field=f"{path}.kind",
         )
@@ -352,12 +361,18 @@ class _Parser:
         key = obj.get("key")
         if not isinstance(key, str) or not _KEY.match(key):
             raise InvalidInput(
-                "key must be 1-100 letters, digits or _ . : - (starting with a letter or digit).",
+                sentence(
+                    "key must be 1-100 letters, digits or _ . : - (starting with a letter or "
+                    "digit)."
+                ),
                 field=f"{path}.key",
             )
         if key in self.keys:
             raise InvalidInput(
-                f"The key {key!r} is used twice; every rule needs its own key.",
+                sentence(
+                    "The key %(key)s is used twice; every rule needs its own key.",
+                    key=repr(key),
+                ),
                 code="pathway.duplicate_key",
                 field=f"{path}.key",
             )
@@ -383,7 +398,10 @@ class _Parser:
         _known_fields(obj, path, _GROUP_FIELDS)
         if depth > MAX_DEPTH:
             raise InvalidInput(
-                f"Groups may be nested at most {MAX_DEPTH} deep.",
+                sentence(
+                    "Groups may be nested at most %(max_depth)s deep.",
+                    max_depth=MAX_DEPTH,
+                ),
                 code="pathway.too_deep",
                 field=path,
                 data={"limit": MAX_DEPTH},
@@ -392,7 +410,7 @@ class _Parser:
         raw_children = obj.get("children")
         if not isinstance(raw_children, list) or not raw_children:
             raise InvalidInput(
-                "children must be a list of at least one rule.", field=f"{path}.children"
+                sentence("children must be a list of at least one rule."), field=f"{path}.children"
             )
         children = tuple(
             self.node(child, f"{path}.children[{index}]", depth=depth + 1)
@@ -401,7 +419,7 @@ class _Parser:
         raw_alternatives = obj.get("alternatives", [])
         if not isinstance(raw_alternatives, list):
             raise InvalidInput(
-                "alternatives must be a list of components.", field=f"{path}.alternatives"
+                sentence("alternatives must be a list of components."), field=f"{path}.alternatives"
             )
         alternatives = []
         for index, item in enumerate(raw_alternatives):
@@ -409,7 +427,9 @@ class _Parser:
             alternative = self.node(item, where, depth=depth + 1)
             if not isinstance(alternative, Component):
                 raise InvalidInput(
-                    "An alternative is a component: one credential that satisfies the group.",
+                    sentence(
+                        "An alternative is a component: one credential that satisfies the group."
+                    ),
                     field=f"{where}.kind",
                 )
             alternatives.append(alternative)
@@ -446,7 +466,7 @@ _GROUP_FIELDS = frozenset(
 
 def _object(data: Any, path: str) -> dict[str, Any]:
     if not isinstance(data, dict):
-        raise InvalidInput("must be a JSON object.", field=path)
+        raise InvalidInput(sentence("must be a JSON object."), field=path)
     return data
 
 
@@ -455,7 +475,11 @@ def _known_fields(obj: dict[str, Any], path: str, known: frozenset[str]) -> None
     for name in obj:
         if name not in known:
             raise InvalidInput(
-                f"Unknown field {name!r}; expected one of {', '.join(sorted(known))}.",
+                sentence(
+                    "Unknown field %(name)s; expected one of %(value)s.",
+                    name=repr(name),
+                    value=", ".join(sorted(known)),
+                ),
                 code="pathway.unknown_field",
                 field=f"{path}.{name}",
             )
@@ -463,9 +487,15 @@ def _known_fields(obj: dict[str, Any], path: str, known: frozenset[str]) -> None
 
 def _text(value: Any, path: str, *, limit: int) -> str:
     if not isinstance(value, str) or not value.strip():
-        raise InvalidInput("must be a non-empty text.", field=path)
+        raise InvalidInput(sentence("must be a non-empty text."), field=path)
     if len(value) > limit:
-        raise InvalidInput(f"must be at most {limit} characters.", field=path)
+        raise InvalidInput(
+            sentence(
+                "must be at most %(limit)s characters.",
+                limit=limit,
+            ),
+            field=path,
+        )
     return value
 
 
@@ -475,16 +505,34 @@ def _optional_text(value: Any, path: str, *, limit: int) -> str | None:
 
 def _positive_int(value: Any, path: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise InvalidInput(f"must be a whole number of 1 or more; got {value!r}.", field=path)
+        raise InvalidInput(
+            sentence(
+                "must be a whole number of 1 or more; got %(value)s.",
+                value=repr(value),
+            ),
+            field=path,
+        )
     number: int = value
     return number
 
 
 def _number(value: Any, path: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise InvalidInput(f"must be a number; got {value!r}.", field=path)
+        raise InvalidInput(
+            sentence(
+                "must be a number; got %(value)s.",
+                value=repr(value),
+            ),
+            field=path,
+        )
     if value <= 0:
-        raise InvalidInput(f"must be more than 0; got {value!r}.", field=path)
+        raise InvalidInput(
+            sentence(
+                "must be more than 0; got %(value)s.",
+                value=repr(value),
+            ),
+            field=path,
+        )
     # Kept as given (an int stays an int), so the rules serialise as they were written.
     number: float = value
     return number
@@ -493,7 +541,11 @@ def _number(value: Any, path: str) -> float:
 def _system(value: Any, path: str) -> str:
     if not isinstance(value, str) or value not in SYSTEMS:
         raise InvalidInput(
-            f"Unknown credit system {value!r}; use one of {', '.join(SYSTEMS)}.",
+            sentence(
+                "Unknown credit system %(value)s; use one of %(systems)s.",
+                value=repr(value),
+                systems=", ".join(SYSTEMS),
+            ),
             code="credits.unknown_system",
             field=path,
             data={"systems": list(SYSTEMS)},
@@ -514,18 +566,24 @@ def _credits(value: Any, path: str) -> dict[str, float]:
 def _requirement(value: Any, path: str, children: int) -> Requirement:
     obj = _object(value, path)
     if len(obj) != 1:
-        raise InvalidInput("require must have exactly one of all, atLeast or credits.", field=path)
+        raise InvalidInput(
+            sentence("require must have exactly one of all, atLeast or credits."), field=path
+        )
     [(name, raw)] = obj.items()
     if name == "all":
         if raw is not True:
-            raise InvalidInput("all must be true.", field=f"{path}.all")
+            raise InvalidInput(sentence("all must be true."), field=f"{path}.all")
         return Requirement(all=True)
     if name == "atLeast":
         number = _positive_int(raw, f"{path}.atLeast")
         if number > children:
             raise InvalidInput(
-                f"atLeast is {number} but the group has only {children} "
-                f"{'child' if children == 1 else 'children'}.",
+                plural_sentence(
+                    "atLeast is %(number)s but the group has only %(count)s child.",
+                    "atLeast is %(number)s but the group has only %(count)s children.",
+                    count=children,
+                    number=number,
+                ),
                 field=f"{path}.atLeast",
             )
         return Requirement(at_least=number)
@@ -537,7 +595,10 @@ def _requirement(value: Any, path: str, children: int) -> Requirement:
             system=_system(credits.get("system"), f"{path}.credits.system"),
         )
     raise InvalidInput(
-        f"Unknown requirement {name!r}; use all, atLeast or credits.",
+        sentence(
+            "Unknown requirement %(name)s; use all, atLeast or credits.",
+            name=repr(name),
+        ),
         code="pathway.unknown_kind",
         field=f"{path}.{name}",
     )
@@ -547,7 +608,13 @@ def _level(value: Any, path: str) -> int | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 8:
-        raise InvalidInput(f"must be an EQF level from 1 to 8; got {value!r}.", field=path)
+        raise InvalidInput(
+            sentence(
+                "must be an EQF level from 1 to 8; got %(value)s.",
+                value=repr(value),
+            ),
+            field=path,
+        )
     level: int = value
     return level
 
@@ -568,19 +635,29 @@ def _minimum_result(value: Any, path: str) -> MinimumResult | None:
         isinstance(item, str) and item for item in raw_allowed
     ):
         raise InvalidInput(
-            "allowedValue must be a list of texts, lowest first.", field=f"{path}.allowedValue"
+            sentence("allowedValue must be a list of texts, lowest first."),
+            field=f"{path}.allowedValue",
         )
     if len(set(raw_allowed)) != len(raw_allowed):
-        raise InvalidInput("allowedValue lists a value twice.", field=f"{path}.allowedValue")
+        raise InvalidInput(
+            sentence("allowedValue lists a value twice."), field=f"{path}.allowedValue"
+        )
     if raw_allowed and required not in raw_allowed:
         raise InvalidInput(
-            f"requiredValue {required!r} is not one of allowedValue.",
+            sentence(
+                "requiredValue %(required)s is not one of allowedValue.",
+                required=repr(required),
+            ),
             field=f"{path}.requiredValue",
         )
     minimum = MinimumResult(result_type, required, tuple(raw_allowed))
     if minimum.numeric and _as_number(required) is None:
         raise InvalidInput(
-            f"requiredValue must be a number for a {result_type} result; got {required!r}.",
+            sentence(
+                "requiredValue must be a number for a %(result_type)s result; got %(required)s.",
+                result_type=result_type,
+                required=repr(required),
+            ),
             field=f"{path}.requiredValue",
         )
     return minimum
@@ -593,17 +670,19 @@ def _window(value: Any, path: str) -> Window | None:
     _known_fields(obj, path, frozenset({"months", "from", "until"}))
     if "months" in obj:
         if len(obj) > 1:
-            raise InvalidInput("within has either months or from/until, not both.", field=path)
+            raise InvalidInput(
+                sentence("within has either months or from/until, not both."), field=path
+            )
         months = _positive_int(obj["months"], f"{path}.months")
         if months > 1200:
-            raise InvalidInput("months must be at most 1200.", field=f"{path}.months")
+            raise InvalidInput(sentence("months must be at most 1200."), field=f"{path}.months")
         return Window(months=months)
     if not obj:
-        raise InvalidInput("within needs months, or from and/or until.", field=path)
+        raise InvalidInput(sentence("within needs months, or from and/or until."), field=path)
     start = _date(obj.get("from"), f"{path}.from")
     end = _date(obj.get("until"), f"{path}.until")
     if start is not None and end is not None and start > end:
-        raise InvalidInput("from must not be after until.", field=f"{path}.until")
+        raise InvalidInput(sentence("from must not be after until."), field=f"{path}.until")
     return Window(start=start, end=end)
 
 
@@ -611,12 +690,22 @@ def _date(value: Any, path: str) -> date | None:
     if value is None:
         return None
     if not isinstance(value, str):
-        raise InvalidInput(f"must be a date such as 2025-01-31; got {value!r}.", field=path)
+        raise InvalidInput(
+            sentence(
+                "must be a date such as 2025-01-31; got %(value)s.",
+                value=repr(value),
+            ),
+            field=path,
+        )
     try:
         return date.fromisoformat(value)
     except ValueError:
         raise InvalidInput(
-            f"must be a date such as 2025-01-31; got {value!r}.", field=path
+            sentence(
+                "must be a date such as 2025-01-31; got %(value)s.",
+                value=repr(value),
+            ),
+            field=path,
         ) from None
 
 
@@ -814,7 +903,7 @@ def _granted(values: Mapping[str, float] | None) -> dict[str, float]:
     if not values:
         return {}
     if not isinstance(values, Mapping):
-        raise InvalidInput("must map credit systems to numbers.", field="granted_credits")
+        raise InvalidInput(sentence("must map credit systems to numbers."), field="granted_credits")
     return {
         _system(system, f"granted_credits.{system}"): float(
             _number(value, f"granted_credits.{system}")
@@ -870,7 +959,12 @@ class _Evaluation:
             if credential.id in taken or (component.key, credential.id) in self.forbidden:
                 if credential.id in taken:
                     self.contested.add(credential.id)
-                reasons.append(f"your {credential.name} already counts for another rule here")
+                reasons.append(
+                    sentence(
+                        "your %(name)s already counts for another rule here",
+                        name=credential.name,
+                    )
+                )
                 continue
             problem = self._problem(credential, component, limits, transferred=transfer is not None)
             if problem:
@@ -881,9 +975,17 @@ class _Evaluation:
                 system,
             )
             if transfer is not None:
-                message = f"Done: {component.name}, recognised from your {credential.name}."
+                message = sentence(
+                    "Done: %(component)s, recognised from your %(credential)s.",
+                    component=component.name,
+                    credential=credential.name,
+                )
             else:
-                message = f"Done: {component.name} ({credential.awarded.isoformat()})."
+                message = sentence(
+                    "Done: %(name)s (%(awarded)s).",
+                    name=component.name,
+                    awarded=credential.awarded.isoformat(),
+                )
             return Outcome(
                 key=component.key,
                 name=component.name,
@@ -896,9 +998,11 @@ class _Evaluation:
                 transfer_used=transfer is not None,
                 fraction=1.0,
             )
-        message = f"Still to do: {component.name}."
+        message = sentence("Still to do: %(name)s.", name=component.name)
         if reasons:
-            message = f"Still to do: {component.name}: {reasons[0]}."
+            message = sentence(
+                "Still to do: %(name)s: %(reason)s.", name=component.name, reason=reasons[0]
+            )
         return Outcome(
             key=component.key,
             name=component.name,
@@ -956,14 +1060,17 @@ class _Evaluation:
             return None
         if limits.level is not None:
             if credential.level is None:
-                return (
-                    f"your {credential.name} states no EQF level; "
-                    f"level {limits.level} or higher is needed"
+                return sentence(
+                    "your %(name)s states no EQF level; level %(level)s or higher is needed",
+                    name=credential.name,
+                    level=limits.level,
                 )
             if credential.level < limits.level:
-                return (
-                    f"your {credential.name} is at EQF level {credential.level}; "
-                    f"level {limits.level} or higher is needed"
+                return sentence(
+                    "your %(name)s is at EQF level %(level)s; level %(needed)s or higher is needed",
+                    name=credential.name,
+                    level=credential.level,
+                    needed=limits.level,
                 )
         minimums = limits.results
         if component is not None and component.minimum_result is not None:
@@ -1036,8 +1143,12 @@ class _Evaluation:
                     kind="group",
                     met=True,
                     message=(
-                        f"Done: {group.name}, through {alternative.name}, "
-                        "which stands for the whole group."
+                        sentence(
+                            "Done: %(group)s, through %(alternative)s, which stands for the "
+                            "whole group.",
+                            group=group.name,
+                            alternative=alternative.name,
+                        )
                     ),
                     credits=shortcut.credits,
                     system=own_system,
@@ -1083,37 +1194,89 @@ def _judge(
         system = require.system or DEFAULT_SYSTEM
         needed = require.credits
         met = credits + ROUNDING >= needed
-        counted = f"{format_amount(credits)} of {format_amount(needed)} {_unit(system)}"
-        if granted:
-            counted += (
-                f" ({format_amount(granted)} of them granted through recognition "
-                "of your prior learning)"
+        amounts = {
+            "credits": format_amount(credits),
+            "needed": format_amount(needed),
+            "unit": _unit(system),
+        }
+        counted = (
+            sentence(
+                "%(credits)s of %(needed)s %(unit)s (%(granted)s of them granted through "
+                "recognition of your prior learning)",
+                granted=format_amount(granted),
+                **amounts,
             )
+            if granted
+            else sentence("%(credits)s of %(needed)s %(unit)s", **amounts)
+        )
         if met:
-            return True, 1.0, f"Done: {counted}."
-        more = f"{format_amount(needed - credits)} more needed"
-        if todo:
-            more += f", from {_join(todo, 'or')}"
-        return False, min(1.0, credits / needed), f"{counted}: {more}."
+            return True, 1.0, sentence("Done: %(counted)s.", counted=counted)
+        more = format_amount(needed - credits)
+        message = (
+            sentence(
+                "%(counted)s: %(more)s more needed, from %(options)s.",
+                counted=counted,
+                more=more,
+                options=_join(todo, "or"),
+            )
+            if todo
+            else sentence("%(counted)s: %(more)s more needed.", counted=counted, more=more)
+        )
+        return False, min(1.0, credits / needed), message
     if require.at_least is not None:
         needed = require.at_least
         if done >= needed:
-            return True, 1.0, f"Done: {done} of the {len(children)} options ({needed} needed)."
+            return (
+                True,
+                1.0,
+                sentence(
+                    "Done: %(done)s of the %(count)s options (%(needed)s needed).",
+                    done=done,
+                    count=len(children),
+                    needed=needed,
+                ),
+            )
         best = sorted((child.fraction for child in children), reverse=True)[:needed]
         return (
             False,
             sum(best) / needed,
-            f"{done} of {needed} done: choose {needed - done} more from {_join(todo, 'or')}.",
+            sentence(
+                "%(done)s of %(needed)s done: choose %(more)s more from %(options)s.",
+                done=done,
+                needed=needed,
+                more=needed - done,
+                options=_join(todo, "or"),
+            ),
         )
     if not todo:
         if len(children) == 1:
-            return True, 1.0, f"Done: {group.name}."
-        return True, 1.0, f"Done: all {len(children)} of {group.name}."
+            return (
+                True,
+                1.0,
+                sentence(
+                    "Done: %(name)s.",
+                    name=group.name,
+                ),
+            )
+        return (
+            True,
+            1.0,
+            sentence(
+                "Done: all %(count)s of %(name)s.",
+                count=len(children),
+                name=group.name,
+            ),
+        )
     fraction = sum(child.fraction for child in children) / len(children)
     return (
         False,
         fraction,
-        f"{done} of {len(children)} done: still missing {_join(todo, 'and')}.",
+        sentence(
+            "%(done)s of %(count)s done: still missing %(missing)s.",
+            done=done,
+            count=len(children),
+            missing=_join(todo, "and"),
+        ),
     )
 
 
@@ -1122,20 +1285,27 @@ def _window_problem(credential: HeldCredential, window: Window, on: date) -> str
     if window.months is not None:
         start, end = _months_before(on, window.months), None
         if credential.awarded < start:
-            return (
-                f"your {credential.name} of {credential.awarded.isoformat()} is older than "
-                f"the {window.months} months this pathway accepts"
+            return sentence(
+                "your %(name)s of %(awarded)s is older than the %(months)s months this "
+                "pathway accepts",
+                name=credential.name,
+                awarded=credential.awarded.isoformat(),
+                months=window.months,
             )
         return None
     if start is not None and credential.awarded < start:
-        return (
-            f"your {credential.name} of {credential.awarded.isoformat()} is from before "
-            f"{start.isoformat()}"
+        return sentence(
+            "your %(name)s of %(awarded)s is from before %(start)s",
+            name=credential.name,
+            awarded=credential.awarded.isoformat(),
+            start=start.isoformat(),
         )
     if end is not None and credential.awarded > end:
-        return (
-            f"your {credential.name} of {credential.awarded.isoformat()} is from after "
-            f"{end.isoformat()}"
+        return sentence(
+            "your %(name)s of %(awarded)s is from after %(end)s",
+            name=credential.name,
+            awarded=credential.awarded.isoformat(),
+            end=end.isoformat(),
         )
     return None
 
@@ -1144,32 +1314,59 @@ def _result_problem(credential: HeldCredential, minimum: MinimumResult) -> str |
     result = credential.result
     need = f"{minimum.required_value}{'%' if minimum.result_type == 'Percent' else ''}"
     if result is None:
-        return f"your {credential.name} records no result; {need} or better is needed"
+        return sentence(
+            "your %(name)s records no result; %(need)s or better is needed",
+            name=credential.name,
+            need=need,
+        )
     if result.result_type is not None and result.result_type != minimum.result_type:
-        return (
-            f"your {credential.name} records a {result.result_type} result, "
-            f"not the {minimum.result_type} needed"
+        return sentence(
+            "your %(name)s records a %(result_type)s result, not the %(needed_type)s needed",
+            name=credential.name,
+            result_type=result.result_type,
+            needed_type=minimum.result_type,
         )
     if minimum.allowed_value:
         scale = minimum.allowed_value
         if result.value not in scale:
-            return (
-                f"your {credential.name} has {result.value}, which is not on the scale "
-                f"{', '.join(scale)}"
+            return sentence(
+                "your %(name)s has %(value)s, which is not on the scale %(scale)s",
+                name=credential.name,
+                value=result.value,
+                scale=", ".join(scale),
             )
         if scale.index(result.value) < scale.index(minimum.required_value):
-            return f"your {credential.name} has {result.value}; {need} or better is needed"
+            return sentence(
+                "your %(name)s has %(value)s; %(need)s or better is needed",
+                name=credential.name,
+                value=result.value,
+                need=need,
+            )
         return None
     if minimum.numeric:
         value = _as_number(result.value)
         required = _as_number(minimum.required_value)
         if value is None:
-            return f"your {credential.name} has {result.value!r}, which is not a number"
+            return sentence(
+                "your %(name)s has %(value)s, which is not a number",
+                name=credential.name,
+                value=repr(result.value),
+            )
         if required is not None and value < required:
-            return f"your {credential.name} has {result.value}; {need} or more is needed"
+            return sentence(
+                "your %(name)s has %(value)s; %(need)s or more is needed",
+                name=credential.name,
+                value=result.value,
+                need=need,
+            )
         return None
     if result.value != minimum.required_value:
-        return f"your {credential.name} has {result.value}; {need} is needed"
+        return sentence(
+            "your %(name)s has %(value)s; %(need)s is needed",
+            name=credential.name,
+            value=result.value,
+            need=need,
+        )
     return None
 
 
@@ -1202,10 +1399,15 @@ def _unit(system: str) -> str:
 
 
 def _join(names: Sequence[str], word: str) -> str:
-    """Join names for people: "A", "A and B", "A, B and C"."""
+    """Join names for people: "A", "A and B", "A, B and C" (or "or"), in the shown language."""
     if len(names) <= 1:
         return "".join(names)
-    return f"{', '.join(names[:-1])} {word} {names[-1]}"
+    last = (
+        sentence("%(names)s and %(last)s", names=", ".join(names[:-1]), last=names[-1])
+        if word == "and"
+        else sentence("%(names)s or %(last)s", names=", ".join(names[:-1]), last=names[-1])
+    )
+    return last
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1236,20 +1438,22 @@ def from_badgr(
     names = names or {}
     elements = export.get("elements")
     if not isinstance(elements, list):
-        raise InvalidInput("A Badgr pathway export lists its elements.", field="elements")
+        raise InvalidInput(sentence("A Badgr pathway export lists its elements."), field="elements")
     by_id: dict[str, tuple[int, Mapping[str, Any]]] = {}
     for index, element in enumerate(elements):
         if not isinstance(element, Mapping) or not isinstance(element.get("@id"), str):
-            raise InvalidInput("Every element needs an @id.", field=f"elements[{index}].@id")
+            raise InvalidInput(
+                sentence("Every element needs an @id."), field=f"elements[{index}].@id"
+            )
         by_id[element["@id"]] = (index, element)
     root_id = export.get("rootElement")
     if root_id not in by_id:
-        raise InvalidInput("rootElement is not one of the elements.", field="rootElement")
+        raise InvalidInput(sentence("rootElement is not one of the elements."), field="rootElement")
     keys: set[str] = set()
 
     def badge(url: Any, where: str) -> dict[str, Any]:
         if not isinstance(url, str) or not url:
-            raise InvalidInput("A badge is identified by its URL.", field=where)
+            raise InvalidInput(sentence("A badge is identified by its URL."), field=where)
         return {
             "kind": "component",
             "key": _unique_key(url, keys),
@@ -1261,7 +1465,13 @@ def from_badgr(
         index, element = by_id[element_id]
         where = f"elements[{index}]"
         if depth > MAX_DEPTH:
-            raise InvalidInput(f"Elements nest deeper than {MAX_DEPTH}.", field=where)
+            raise InvalidInput(
+                sentence(
+                    "Elements nest deeper than %(max_depth)s.",
+                    max_depth=MAX_DEPTH,
+                ),
+                field=where,
+            )
         requirements = element.get("requirements")
         shortcut = element.get("completionBadge") if depth > 1 else None
         if not requirements:
@@ -1269,20 +1479,27 @@ def from_badgr(
                 # A leaf element without requirements is done by earning its badge.
                 return badge(shortcut, f"{where}.completionBadge")
             raise InvalidInput(
-                "This element has neither requirements nor a completion badge.",
+                sentence("This element has neither requirements nor a completion badge."),
                 field=f"{where}.requirements",
             )
         listed = _BADGR_JUNCTIONS.get(requirements.get("@type"))
         if listed is None:
             raise InvalidInput(
-                f"Unknown requirements @type {requirements.get('@type')!r}; "
-                "Badgr uses BadgeJunction or ElementJunction.",
+                sentence(
+                    "Unknown requirements @type %(type)s; Badgr uses BadgeJunction or "
+                    "ElementJunction.",
+                    type=repr(requirements.get("@type")),
+                ),
                 field=f"{where}.requirements.@type",
             )
         items = requirements.get(listed)
         if not isinstance(items, list) or not items:
             raise InvalidInput(
-                f"The requirements list no {listed}.", field=f"{where}.requirements.{listed}"
+                sentence(
+                    "The requirements list no %(listed)s.",
+                    listed=listed,
+                ),
+                field=f"{where}.requirements.{listed}",
             )
         if listed == "badges":
             children = [
@@ -1293,7 +1510,7 @@ def from_badgr(
             for i, child_id in enumerate(items):
                 if child_id not in by_id:
                     raise InvalidInput(
-                        "This element is not in the pathway.",
+                        sentence("This element is not in the pathway."),
                         field=f"{where}.requirements.elements[{i}]",
                     )
                 children.append(group(child_id, depth + 1))
@@ -1305,7 +1522,10 @@ def from_badgr(
                 raw = int(raw)
             if isinstance(raw, bool) or not isinstance(raw, int):
                 raise InvalidInput(
-                    f"requiredNumber must be a whole number; got {raw!r}.",
+                    sentence(
+                        "requiredNumber must be a whole number; got %(raw)s.",
+                        raw=repr(raw),
+                    ),
                     field=f"{where}.requirements.junctionConfig.requiredNumber",
                 )
             require: dict[str, Any] = {"atLeast": raw}
@@ -1313,8 +1533,10 @@ def from_badgr(
             require = {"all": True}
         else:
             raise InvalidInput(
-                f"Unknown junctionConfig @type {junction.get('@type')!r}; "
-                "Badgr uses Conjunction or Disjunction.",
+                sentence(
+                    "Unknown junctionConfig @type %(type)s; Badgr uses Conjunction or Disjunction.",
+                    type=repr(junction.get("@type")),
+                ),
                 field=f"{where}.requirements.junctionConfig.@type",
             )
         rule: dict[str, Any] = {
@@ -1330,7 +1552,7 @@ def from_badgr(
 
     root = group(root_id, 1)
     if root["kind"] != "group":
-        raise InvalidInput("The root element has no requirements.", field="rootElement")
+        raise InvalidInput(sentence("The root element has no requirements."), field="rootElement")
     return root
 
 

@@ -16,6 +16,7 @@ from typing import Any
 import pycountry
 
 from microcred.errors import InvalidInput
+from microcred.text import sentence
 
 
 def _country_names(country: Any) -> list[str]:
@@ -71,8 +72,12 @@ def country_code(value: Any, field: str) -> str:
     code = find_country(value) if isinstance(value, str) else None
     if code is None:
         raise InvalidInput(
-            f"{field} must be an ISO 3166-1 alpha-2 country code such as IE, or a country's "
-            f"English name such as Ireland; {value!r} is neither.",
+            sentence(
+                "%(field)s must be an ISO 3166-1 alpha-2 country code such as IE, or a "
+                "country's English name such as Ireland; %(value)s is neither.",
+                field=field,
+                value=repr(value),
+            ),
             field=field,
         )
     return code
@@ -86,8 +91,12 @@ def currency_code(value: Any, field: str) -> str:
     code = find_currency(value) if isinstance(value, str) else None
     if code is None:
         raise InvalidInput(
-            f"{field} must be an ISO 4217 currency code such as EUR, or a currency's English "
-            f"name such as Euro; {value!r} is neither.",
+            sentence(
+                "%(field)s must be an ISO 4217 currency code such as EUR, or a "
+                "currency's English name such as Euro; %(value)s is neither.",
+                field=field,
+                value=repr(value),
+            ),
             field=field,
         )
     return code

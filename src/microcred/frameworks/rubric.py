@@ -18,6 +18,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from microcred.text import sentence
+
 PASS = "pass"
 FAIL = "fail"
 RESUBMIT = "resubmit"
@@ -75,12 +77,22 @@ def judge(rule: Rule, chosen: Mapping[int, int]) -> Judgement:
     below = []
     for criterion in rule.criteria:
         if criterion.id not in chosen:
-            raise RubricError(f"Criterion {criterion.id} has no level.", criterion=criterion.id)
+            raise RubricError(
+                sentence(
+                    "Criterion %(id)s has no level.",
+                    id=criterion.id,
+                ),
+                criterion=criterion.id,
+            )
         points = {level.id: level.points for level in criterion.levels}
         level = chosen[criterion.id]
         if level not in points:
             raise RubricError(
-                f"Level {level} is not a level of criterion {criterion.id}.",
+                sentence(
+                    "Level %(level)s is not a level of criterion %(id)s.",
+                    level=level,
+                    id=criterion.id,
+                ),
                 criterion=criterion.id,
             )
         total += points[level]

@@ -42,6 +42,7 @@ from datetime import datetime, timedelta
 from itertools import combinations, pairwise
 
 from microcred.errors import InvalidInput
+from microcred.text import sentence
 
 NEAR_FULL_PASS_RATE = 0.95
 MIN_ATTEMPTS = 20
@@ -140,7 +141,12 @@ def pass_rate(*, passed: int, attempts: int | None) -> float | None:
         return None
     if attempts < passed:
         raise InvalidInput(
-            f"attempts ({attempts}) cannot be fewer than passes ({passed}).", field="attempts"
+            sentence(
+                "attempts (%(attempts)s) cannot be fewer than passes (%(passed)s).",
+                attempts=attempts,
+                passed=passed,
+            ),
+            field="attempts",
         )
     return passed / attempts
 
@@ -158,8 +164,13 @@ def median_days_to_award(spans: Iterable[tuple[datetime, datetime]]) -> float | 
     for number, (enrolled, awarded) in enumerate(spans):
         if awarded < enrolled:
             raise InvalidInput(
-                f"spans[{number}]: the award ({awarded.isoformat()}) precedes the enrolment "
-                f"({enrolled.isoformat()}).",
+                sentence(
+                    "spans[%(number)s]: the award (%(awarded)s) precedes the enrolment "
+                    "(%(enrolled)s).",
+                    number=number,
+                    awarded=awarded.isoformat(),
+                    enrolled=enrolled.isoformat(),
+                ),
                 field=f"spans[{number}]",
             )
         days.append((awarded - enrolled).total_seconds() / 86_400)
@@ -214,9 +225,15 @@ def participation_alerts(
             Alert(
                 "watch.full_pass_little_evidence",
                 WARNING,
-                f"{passed} of {attempts} attempts passed ({rate:.0%}) and only "
-                f"{evidence or 0.0:.0%} of awards carry evidence: check that the assessment "
-                "can be failed and that awards rest on evidence.",
+                sentence(
+                    "%(passed)s of %(attempts)s attempts passed (%(rate)s) and only "
+                    "%(evidence)s of awards carry evidence: check that the assessment can "
+                    "be failed and that awards rest on evidence.",
+                    passed=passed,
+                    attempts=attempts,
+                    rate=format(rate, ".0%"),
+                    evidence=format(evidence or 0.0, ".0%"),
+                ),
             )
         )
     for burst in bursts:
@@ -225,10 +242,15 @@ def participation_alerts(
                 Alert(
                     "watch.burst_without_evidence",
                     WARNING,
-                    f"{burst.awards} awards from {burst.start:%Y-%m-%d %H:%M} to "
-                    f"{burst.end:%Y-%m-%d %H:%M}, {burst.backed} with evidence or a "
-                    "submission: awards in a batch with nothing submitted look like "
-                    "attendance certificates.",
+                    sentence(
+                        "%(awards)s awards from %(start)s to %(end)s, %(backed)s with evidence "
+                        "or a submission: awards in a batch with nothing submitted look like "
+                        "attendance certificates.",
+                        awards=burst.awards,
+                        start=format(burst.start, "%Y-%m-%d %H:%M"),
+                        end=format(burst.end, "%Y-%m-%d %H:%M"),
+                        backed=burst.backed,
+                    ),
                 )
             )
     return alerts

@@ -11,9 +11,13 @@ will later hold these; until then they live here).
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from microcred import text
 
 
 class PathwayStatus(models.TextChoices):
@@ -142,3 +146,12 @@ class ExternalCredential(models.Model):
 
     def __str__(self) -> str:
         return self.name or self.credential_id
+
+    @classmethod
+    def from_db(cls, db: str | None, field_names: Any, values: Any) -> ExternalCredential:
+        """The report is kept in English; loaded back, its sentences show in the reader's
+        language on a page (``microcred.text``)."""
+        credential = super().from_db(db, field_names, values)
+        if "report" in credential.__dict__:  # not deferred
+            credential.report = text.recognise_report(credential.report)
+        return credential

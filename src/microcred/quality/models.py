@@ -14,6 +14,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from microcred import text
+
 
 class QualitySettings(models.Model):
     """An organisation's quality promise and its vetting by the platform."""
@@ -124,3 +126,14 @@ class QAReview(models.Model):
 
     def __str__(self) -> str:
         return f"QA review {self.attempt} of {self.version}"
+
+    @classmethod
+    def from_db(cls, db: str | None, field_names: Any, values: Any) -> QAReview:
+        """The findings and checklist items are kept in English; loaded back as sentences,
+        a page shows them in the reader's language (``microcred.text``)."""
+        review = super().from_db(db, field_names, values)
+        stored = (("findings", "message"), ("checklist", "text"), ("external_checklist", "text"))
+        for name, key in stored:
+            if name in review.__dict__:  # not deferred
+                review.__dict__[name] = text.recognise_items(review.__dict__[name], (key,))
+        return review

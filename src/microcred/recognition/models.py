@@ -13,11 +13,13 @@ organisation's passing grades in one field, used to convert grades (EGRACONS).
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from microcred import text
 from microcred.assessment.uploads import evidence_storage
 
 
@@ -113,6 +115,17 @@ class SubmittedCredential(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name or self.source} ({'verified' if self.verified else 'not verified'})"
+
+    @classmethod
+    def from_db(cls, db: str | None, field_names: Any, values: Any) -> SubmittedCredential:
+        """The summary and reports are kept in English; loaded back, their sentences show in
+        the reader's language on a page (``microcred.text``)."""
+        credential = super().from_db(db, field_names, values)
+        if "summary" in credential.__dict__:  # not deferred
+            credential.summary = text.recognise(credential.summary)
+        if "reports" in credential.__dict__:
+            credential.reports = [text.recognise_report(report) for report in credential.reports]
+        return credential
 
 
 class EvidenceFile(models.Model):

@@ -28,6 +28,7 @@ import png
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring as parse_xml
 
+from microcred.text import sentence
 from microcred.vc.errors import BakingError
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -65,7 +66,7 @@ def bake(image: bytes, credential: str | dict[str, Any]) -> bytes:
         return bake_png(image, credential)
     if _looks_like_xml(image):
         return bake_svg(image, credential)
-    raise BakingError("Only PNG and SVG images can carry a credential; this is neither.")
+    raise BakingError(sentence("Only PNG and SVG images can carry a credential; this is neither."))
 
 
 def unbake(data: bytes) -> Baked:
@@ -78,7 +79,7 @@ def unbake(data: bytes) -> Baked:
         return _unbake_png(data)
     if _looks_like_xml(data):
         return _unbake_svg(data)
-    raise BakingError("The data is neither a PNG nor an SVG image.")
+    raise BakingError(sentence("The data is neither a PNG nor an SVG image."))
 
 
 def _credential_text(credential: str | dict[str, Any]) -> tuple[str, bool]:
@@ -86,7 +87,7 @@ def _credential_text(credential: str | dict[str, Any]) -> tuple[str, bool]:
     if isinstance(credential, dict):
         return json.dumps(credential, ensure_ascii=False), False
     if not isinstance(credential, str):
-        raise BakingError("The credential must be a JSON object or a compact JWS string.")
+        raise BakingError(sentence("The credential must be a JSON object or a compact JWS string."))
     text = credential.strip()
     if COMPACT_JWS.match(text):
         return text, True
@@ -94,11 +95,18 @@ def _credential_text(credential: str | dict[str, Any]) -> tuple[str, bool]:
         value = json.loads(text)
     except json.JSONDecodeError as exc:
         raise BakingError(
-            f"The credential is neither JSON nor a compact JWS: {exc.msg} "
-            f"(line {exc.lineno}, column {exc.colno})."
+            sentence(
+                "The credential is neither JSON nor a compact JWS: %(msg)s (line "
+                "%(lineno)s, column %(colno)s).",
+                msg=exc.msg,
+                lineno=exc.lineno,
+                colno=exc.colno,
+            )
         ) from exc
     if not isinstance(value, dict):
-        raise BakingError("The credential must be a JSON object, not a JSON array or value.")
+        raise BakingError(
+            sentence("The credential must be a JSON object, not a JSON array or value.")
+        )
     return text, False
 
 
@@ -126,9 +134,16 @@ def _png_chunks(image: bytes) -> list[tuple[bytes, bytes]]:
     try:
         chunks = list(png.Reader(bytes=image).chunks())
     except (png.Error, EOFError) as exc:
-        raise BakingError(f"The PNG image is damaged: {exc}") from exc
+        raise BakingError(
+            sentence(
+                "The PNG image is damaged: %(exc)s",
+                exc=exc,
+            )
+        ) from exc
     if not chunks or chunks[0][0] != b"IHDR" or chunks[-1][0] != b"IEND":
-        raise BakingError("The PNG image is damaged: it must start with IHDR and end with IEND.")
+        raise BakingError(
+            sentence("The PNG image is damaged: it must start with IHDR and end with IEND.")
+        )
     return chunks
 
 
@@ -147,24 +162,51 @@ def _chunk_text(kind: bytes, data: bytes) -> str:
         # tEXt is Latin-1 by definition.
         return rest.decode("latin-1")
     if len(rest) < 2:
-        raise BakingError(f"The iTXt chunk {name!r} is truncated.")
+        raise BakingError(
+            sentence(
+                "The iTXt chunk %(name)s is truncated.",
+                name=repr(name),
+            )
+        )
     compressed, method = rest[0], rest[1]
     _language, _, rest = rest[2:].partition(b"\x00")
     _translated, _, text = rest.partition(b"\x00")
     if compressed:
         if method != 0:
-            raise BakingError(f"The iTXt chunk {name!r} uses an unknown compression method.")
+            raise BakingError(
+                sentence(
+                    "The iTXt chunk %(name)s uses an unknown compression method.",
+                    name=repr(name),
+                )
+            )
         inflater = zlib.decompressobj()
         try:
             text = inflater.decompress(text, MAX_TEXT_BYTES)
         except zlib.error as exc:
-            raise BakingError(f"The iTXt chunk {name!r} is damaged: {exc}.") from exc
+            raise BakingError(
+                sentence(
+                    "The iTXt chunk %(name)s is damaged: %(exc)s.",
+                    name=repr(name),
+                    exc=exc,
+                )
+            ) from exc
         if inflater.unconsumed_tail:
-            raise BakingError(f"The iTXt chunk {name!r} is larger than {MAX_TEXT_BYTES} bytes.")
+            raise BakingError(
+                sentence(
+                    "The iTXt chunk %(name)s is larger than %(max_text_bytes)s bytes.",
+                    name=repr(name),
+                    max_text_bytes=MAX_TEXT_BYTES,
+                )
+            )
     try:
         return text.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise BakingError(f"The iTXt chunk {name!r} is not UTF-8 text.") from exc
+        raise BakingError(
+            sentence(
+                "The iTXt chunk %(name)s is not UTF-8 text.",
+                name=repr(name),
+            )
+        ) from exc
 
 
 def _unbake_png(data: bytes) -> Baked:
@@ -181,11 +223,21 @@ def _single(found: list[tuple[str, str]], kind: str, where: str) -> tuple[str, s
     """Return the one credential found; identical copies count once."""
     distinct = {(version, text.strip()) for version, text in found if text.strip()}
     if not distinct:
-        raise BakingError(f"The {kind} image carries no credential (looked for {where}).")
+        raise BakingError(
+            sentence(
+                "The %(kind)s image carries no credential (looked for %(where)s).",
+                kind=kind,
+                where=where,
+            )
+        )
     if len(distinct) > 1:
         raise BakingError(
-            f"The {kind} image carries {len(distinct)} different credentials; "
-            "it must carry exactly one."
+            sentence(
+                "The %(kind)s image carries %(count)s different credentials; it must "
+                "carry exactly one.",
+                kind=kind,
+                count=len(distinct),
+            )
         )
     return distinct.pop()
 
@@ -239,7 +291,10 @@ def _check_utf8(data: bytes) -> None:
     declared = XML_ENCODING.match(data.removeprefix(b"\xef\xbb\xbf"))
     if declared and declared.group(1).lower().replace(b"_", b"-") not in (b"utf-8", b"utf8"):
         raise BakingError(
-            f"Only UTF-8 SVG documents can be baked; this one is {declared.group(1).decode()}."
+            sentence(
+                "Only UTF-8 SVG documents can be baked; this one is %(value)s.",
+                value=declared.group(1).decode(),
+            )
         )
 
 
@@ -249,12 +304,25 @@ def _parse_svg(data: bytes) -> Any:
         root = parse_xml(data)
     except DefusedXmlException as exc:
         raise BakingError(
-            f"The SVG was refused: it declares entities or external references ({exc})."
+            sentence(
+                "The SVG was refused: it declares entities or external references (%(exc)s).",
+                exc=exc,
+            )
         ) from exc
     except ParseError as exc:
-        raise BakingError(f"The SVG is not well-formed XML: {exc}.") from exc
+        raise BakingError(
+            sentence(
+                "The SVG is not well-formed XML: %(exc)s.",
+                exc=exc,
+            )
+        ) from exc
     if root.tag not in (f"{{{SVG_NAMESPACE}}}svg", "svg"):
-        raise BakingError(f"The XML document is not an SVG image (its root is {root.tag}).")
+        raise BakingError(
+            sentence(
+                "The XML document is not an SVG image (its root is %(tag)s).",
+                tag=root.tag,
+            )
+        )
     return root
 
 
@@ -348,4 +416,4 @@ def _start_tag_end(data: bytes, start: int) -> tuple[int, bool]:
             quote = char
         elif char == b">":
             return position + 1, data[position - 1 : position] == b"/"
-    raise BakingError("The SVG ends inside a start tag.")
+    raise BakingError(sentence("The SVG ends inside a start tag."))

@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, Field
 from pydantic_core import PydanticCustomError
 
+from microcred.text import sentence
 from microcred.vc.datamodel import (
     ENVELOPED_CREDENTIAL,
     ROOT,
@@ -105,7 +106,7 @@ def validate_clr(document: Any) -> list[Problem]:
     verify each one from :func:`nested_credentials`.
     """
     if not isinstance(document, dict):
-        return [Problem(ROOT, "A ClrCredential must be a JSON object.", "clr.not_object")]
+        return [Problem(ROOT, sentence("A ClrCredential must be a JSON object."), "clr.not_object")]
     problems = model_problems(ClrCredential, document, prefix="clr")
     problems += context_problems(document, CLR_CONTEXT_PREFIX, CLR_CONTEXT, prefix="clr")
     problems += name_problems(document, prefix="clr")
@@ -150,8 +151,12 @@ def association_problems(subject: dict[str, Any], path: str) -> list[Problem]:
             problems.append(
                 Problem(
                     child(item_path, "associationType"),
-                    f"associationType {kind!r} is not a CLR 2.0 association type; use one of "
-                    f"{', '.join(sorted(ASSOCIATION_TYPES))}.",
+                    sentence(
+                        "associationType %(kind)s is not a CLR 2.0 association type; use one of"
+                        " %(value)s.",
+                        kind=repr(kind),
+                        value=", ".join(sorted(ASSOCIATION_TYPES)),
+                    ),
                     "clr.associationType.unknown",
                     "warning",
                 )
@@ -162,8 +167,12 @@ def association_problems(subject: dict[str, Any], path: str) -> list[Problem]:
                 problems.append(
                     Problem(
                         child(item_path, key),
-                        f"{key} {reference!r} is not the id of an achievement in this CLR, so "
-                        "the association cannot be shown.",
+                        sentence(
+                            "%(key)s %(reference)s is not the id of an achievement in this CLR, so "
+                            "the association cannot be shown.",
+                            key=key,
+                            reference=repr(reference),
+                        ),
                         "clr.association.unresolved",
                         "warning",
                     )

@@ -24,6 +24,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from microcred.text import sentence
 from microcred.vc.clr import (
     ASSOCIATION_TYPES,
     CLR_CONTEXT,
@@ -85,8 +86,12 @@ def build_association(*, association_type: str, source_id: str, target_id: str) 
             [
                 Problem(
                     "$.associationType",
-                    f"associationType {association_type!r} is not a CLR 2.0 association type; "
-                    f"use one of {', '.join(sorted(ASSOCIATION_TYPES))}.",
+                    sentence(
+                        "associationType %(association_type)s is not a CLR 2.0 association "
+                        "type; use one of %(value)s.",
+                        association_type=repr(association_type),
+                        value=", ".join(sorted(ASSOCIATION_TYPES)),
+                    ),
                     "clr.associationType.unknown",
                 )
             ],
@@ -103,7 +108,13 @@ def build_enveloped_credential(token: str) -> dict[str, Any]:
     if not is_compact_jws(token):
         raise_for(
             "EnvelopedVerifiableCredential",
-            [Problem("$.id", "An enveloped credential must be a compact JWS.", "clr.not_jws")],
+            [
+                Problem(
+                    "$.id",
+                    sentence("An enveloped credential must be a compact JWS."),
+                    "clr.not_jws",
+                )
+            ],
             ClrValueError,
         )
     return {

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from microcred.text import joined, sentence
 from microcred.vc.dates import format_datetime
 from microcred.vc.errors import (
     FetchError,
@@ -190,7 +191,9 @@ def proof_options(
     """Return the proof options, in the order the W3C vectors write them (DI 1.0 section 2.1)."""
     if not isinstance(verification_method, str) or not verification_method:
         raise ProofError(
-            "A proof needs a verificationMethod: the URL where verifiers find the public key.",
+            sentence(
+                "A proof needs a verificationMethod: the URL where verifiers find the public key."
+            ),
             code="proof.malformed",
             field="proof.verificationMethod",
         )
@@ -234,7 +237,7 @@ class _Signer:
 
     def sign(self, document: dict[str, Any]) -> dict[str, Any]:
         if not isinstance(document, dict):
-            raise ProofError("Only a JSON object can be signed.", code="proof.malformed")
+            raise ProofError(sentence("Only a JSON object can be signed."), code="proof.malformed")
         existing = _proof_list(document)
         unsecured = {name: value for name, value in document.items() if name != "proof"}
         secured = unsecured
@@ -279,9 +282,11 @@ def verify_proofs(
     proof.
     """
     if not isinstance(document, dict):
-        raise ProofError("Only a JSON object can carry proofs.", code="proof.malformed")
+        raise ProofError(sentence("Only a JSON object can carry proofs."), code="proof.malformed")
     if document.get("proof") is None:
-        raise ProofError("The document carries no proof.", code="proof.missing", field="proof")
+        raise ProofError(
+            sentence("The document carries no proof."), code="proof.missing", field="proof"
+        )
     proofs = _proof_list(document)
     in_set = isinstance(document["proof"], list)
     unsecured = {name: value for name, value in document.items() if name != "proof"}
@@ -319,7 +324,14 @@ def _verify_proof(
     suite: Cryptosuite | None = None
     try:
         if not isinstance(proof, dict):
-            raise ProofError(f"{path} must be an object.", code="proof.malformed", field=path)
+            raise ProofError(
+                sentence(
+                    "%(path)s must be an object.",
+                    path=path,
+                ),
+                code="proof.malformed",
+                field=path,
+            )
         suite = suite_for_proof(proof, path=path)
         findings = _check_proof(proof, path=path, now=now, expected_purpose=expected_purpose)
         secured = unsecured
@@ -342,18 +354,33 @@ def _verify_proof(
             index=index,
             suite=suite.name if suite else None,
             status=CheckStatus.FAILED,
-            message=f"The {_describe(proof, suite)} does not verify. {error.message}",
+            message=sentence(
+                "The %(proof)s does not verify. %(reason)s",
+                proof=_describe(proof, suite),
+                reason=error.message,
+            ),
             error=error,
         )
     if suite.legacy:
-        findings.append(f"{suite.name} is a superseded suite; current signers use {suite.legacy}")
-    but = f", but {'; '.join(findings)}" if findings else ""
+        findings.append(
+            sentence(
+                "%(name)s is a superseded suite; current signers use %(legacy)s",
+                name=suite.name,
+                legacy=suite.legacy,
+            )
+        )
     return ProofResult(
         proof=proof,
         index=index,
         suite=suite.name,
         status=CheckStatus.WARNING if findings else CheckStatus.PASSED,
-        message=f"The {_describe(proof, suite)} verifies{but}.",
+        message=sentence(
+            "The %(proof)s verifies, but %(findings)s.",
+            proof=_describe(proof, suite),
+            findings=joined(findings, "%(first)s; %(rest)s"),
+        )
+        if findings
+        else sentence("The %(proof)s verifies.", proof=_describe(proof, suite)),
         controller=getattr(public_key, "controller", None),
     )
 
@@ -361,8 +388,11 @@ def _verify_proof(
 def _describe(proof: Any, suite: Cryptosuite | None) -> str:
     """Name a proof for a person: its suite and key, as far as they are known."""
     method = proof.get("verificationMethod") if isinstance(proof, dict) else None
-    by = f" by {method}" if isinstance(method, str) else ""
-    return f"{suite.name} proof{by}" if suite else f"proof{by}"
+    if isinstance(method, str):
+        if suite:
+            return sentence("%(suite)s proof by %(method)s", suite=suite.name, method=method)
+        return sentence("proof by %(method)s", method=method)
+    return sentence("%(suite)s proof", suite=suite.name) if suite else sentence("proof")
 
 
 def _check_proof(
@@ -377,24 +407,41 @@ def _check_proof(
     for name in ("verificationMethod", "proofPurpose"):
         if not isinstance(proof.get(name), str) or not proof[name]:
             raise ProofError(
-                f"The proof has no {name}.", code="proof.malformed", field=f"{path}.{name}"
+                sentence(
+                    "The proof has no %(name)s.",
+                    name=name,
+                ),
+                code="proof.malformed",
+                field=f"{path}.{name}",
             )
     if expected_purpose is not None and proof["proofPurpose"] != expected_purpose:
         raise ProofError(
-            f"The proof was made for {proof['proofPurpose']!r}, not {expected_purpose!r}.",
+            sentence(
+                "The proof was made for %(proof_purpose)s, not %(expected_purpose)s.",
+                proof_purpose=repr(proof["proofPurpose"]),
+                expected_purpose=repr(expected_purpose),
+            ),
             code="proof.wrong_purpose",
             field=f"{path}.proofPurpose",
         )
-    findings = []
+    findings: list[str] = []
     if proof.get("created") is not None:
         created = parse_proof_datetime(proof["created"], field=f"{path}.created")
         if now is not None and created > now:
-            findings.append(f"it claims to have been created in the future ({proof['created']})")
+            findings.append(
+                sentence(
+                    "it claims to have been created in the future (%(created)s)",
+                    created=proof["created"],
+                )
+            )
     if proof.get("expires") is not None:
         expires = parse_proof_datetime(proof["expires"], field=f"{path}.expires")
         if now is not None and expires <= now:
             raise ProofError(
-                f"The proof expired on {proof['expires']}.",
+                sentence(
+                    "The proof expired on %(expires)s.",
+                    expires=proof["expires"],
+                ),
                 code="proof.expired",
                 field=f"{path}.expires",
             )
@@ -411,7 +458,7 @@ def proofs_named(proofs: list[Any], previous: Any, *, field: str) -> list[dict[s
     wanted = [previous] if isinstance(previous, str) else previous
     if not isinstance(wanted, list) or not all(isinstance(item, str) for item in wanted):
         raise ProofError(
-            "previousProof must be a proof id or a list of proof ids.",
+            sentence("previousProof must be a proof id or a list of proof ids."),
             code="proof.malformed",
             field=field,
         )
@@ -419,7 +466,10 @@ def proofs_named(proofs: list[Any], previous: Any, *, field: str) -> list[dict[s
     missing = [item for item in wanted if item not in ids]
     if missing:
         raise ProofError(
-            f"previousProof names {', '.join(missing)}, but no proof here has that id.",
+            sentence(
+                "previousProof names %(missing)s, but no proof here has that id.",
+                missing=", ".join(missing),
+            ),
             code="proof.previous_missing",
             field=field,
         )
@@ -436,5 +486,7 @@ def _proof_list(document: dict[str, Any]) -> list[Any]:
     if isinstance(proof, dict):
         return [proof]
     raise ProofError(
-        "proof must be an object or a list of objects.", code="proof.malformed", field="proof"
+        sentence("proof must be an object or a list of objects."),
+        code="proof.malformed",
+        field="proof",
     )

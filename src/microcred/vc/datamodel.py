@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
+from microcred.text import sentence
 from microcred.vc.dates import parse_datetime
 from microcred.vc.errors import StructureError, VCError
 
@@ -98,7 +99,13 @@ def raise_for_errors(problems: list[Problem], *, what: str) -> None:
     first = errors[0]
     more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
     raise StructureError(
-        f"The {what} is not well formed: {first.path}: {first.message}{more}",
+        sentence(
+            "The %(what)s is not well formed: %(path)s: %(message)s%(more)s",
+            what=what,
+            path=first.path,
+            message=first.message,
+            more=more,
+        ),
         field=first.path,
         data={"errors": [error.as_dict() for error in errors]},
     )
@@ -116,7 +123,7 @@ def data_model_version(document: dict[str, Any]) -> Literal["1.1", "2.0"]:
 def _credential_problems(document: Any, path: str) -> Iterator[Problem]:
     if not isinstance(document, dict):
         yield Problem(
-            path, "A verifiable credential must be a JSON object.", "datamodel.not_object"
+            path, sentence("A verifiable credential must be a JSON object."), "datamodel.not_object"
         )
         return
     yield from _check_context(document, path)
@@ -139,7 +146,10 @@ def _check_context(document: dict[str, Any], path: str) -> Iterator[Problem]:
     if "@context" not in document:
         yield Problem(
             context_path,
-            f"@context is missing: add it with {VC_V2_CONTEXT} as its first item.",
+            sentence(
+                "@context is missing: add it with %(vc_v2_context)s as its first item.",
+                vc_v2_context=VC_V2_CONTEXT,
+            ),
             "datamodel.context.missing",
         )
         return
@@ -148,8 +158,12 @@ def _check_context(document: dict[str, Any], path: str) -> Iterator[Problem]:
     if not contexts or contexts[0] not in (VC_V2_CONTEXT, VC_V1_CONTEXT):
         yield Problem(
             child(context_path, 0) if contexts and listed else context_path,
-            f"The first @context item must be {VC_V2_CONTEXT} (or {VC_V1_CONTEXT} for a "
-            "VC 1.1 document); put the base context first.",
+            sentence(
+                "The first @context item must be %(vc_v2_context)s (or "
+                "%(vc_v1_context)s for a VC 1.1 document); put the base context first.",
+                vc_v2_context=VC_V2_CONTEXT,
+                vc_v1_context=VC_V1_CONTEXT,
+            ),
             "datamodel.context.base",
         )
     for index, item in enumerate(contexts):
@@ -157,7 +171,10 @@ def _check_context(document: dict[str, Any], path: str) -> Iterator[Problem]:
             continue
         yield Problem(
             child(context_path, index) if listed else context_path,
-            f"Each @context item must be a URL or a context object; {item!r} is neither.",
+            sentence(
+                "Each @context item must be a URL or a context object; %(item)s is neither.",
+                item=repr(item),
+            ),
             "datamodel.context.item",
         )
 
@@ -174,7 +191,10 @@ def _check_type(document: dict[str, Any], path: str, required: str) -> Iterator[
     if "type" not in document:
         yield Problem(
             type_path,
-            f'type is missing: add "type": ["{required}", ...].',
+            sentence(
+                'type is missing: add "type": ["%(required)s", ...].',
+                required=required,
+            ),
             "datamodel.type.missing",
         )
         return
@@ -183,7 +203,10 @@ def _check_type(document: dict[str, Any], path: str, required: str) -> Iterator[
     if not problems and required not in as_list(document["type"]):
         yield Problem(
             type_path,
-            f'type must include "{required}".',
+            sentence(
+                'type must include "%(required)s".',
+                required=required,
+            ),
             "datamodel.type.required_value",
         )
 
@@ -194,7 +217,10 @@ def _check_type_value(value: Any, path: str, code: str) -> Iterator[Problem]:
     if not values or not all(isinstance(item, str) and _is_type_name(item) for item in values):
         yield Problem(
             path,
-            f"type must be a term or URL, or a list of them; {value!r} is not.",
+            sentence(
+                "type must be a term or URL, or a list of them; %(value)s is not.",
+                value=repr(value),
+            ),
             code,
         )
 
@@ -211,7 +237,9 @@ def _check_issuer(document: dict[str, Any], path: str) -> Iterator[Problem]:
     if "issuer" not in document:
         yield Problem(
             issuer_path,
-            "issuer is missing: add the URL (for example a DID) that identifies the issuer.",
+            sentence(
+                "issuer is missing: add the URL (for example a DID) that identifies the issuer."
+            ),
             "datamodel.issuer.missing",
         )
         return
@@ -222,7 +250,7 @@ def _check_issuer(document: dict[str, Any], path: str) -> Iterator[Problem]:
         if "id" not in issuer:
             yield Problem(
                 child(issuer_path, "id"),
-                "The issuer object has no id: add the URL that identifies the issuer.",
+                sentence("The issuer object has no id: add the URL that identifies the issuer."),
                 "datamodel.issuer.id",
             )
         else:
@@ -234,7 +262,10 @@ def _check_issuer(document: dict[str, Any], path: str) -> Iterator[Problem]:
     else:
         yield Problem(
             issuer_path,
-            f"issuer must be a URL or an object with an id; {issuer!r} is neither.",
+            sentence(
+                "issuer must be a URL or an object with an id; %(issuer)s is neither.",
+                issuer=repr(issuer),
+            ),
             "datamodel.issuer.invalid",
         )
 
@@ -245,7 +276,9 @@ def _check_subjects(document: dict[str, Any], path: str) -> Iterator[Problem]:
     if "credentialSubject" not in document:
         yield Problem(
             subject_path,
-            "credentialSubject is missing: add an object with the claims about the subject.",
+            sentence(
+                "credentialSubject is missing: add an object with the claims about the subject."
+            ),
             "datamodel.credentialSubject.missing",
         )
         return
@@ -253,20 +286,23 @@ def _check_subjects(document: dict[str, Any], path: str) -> Iterator[Problem]:
     if not items:
         yield Problem(
             subject_path,
-            "credentialSubject must hold at least one subject object.",
+            sentence("credentialSubject must hold at least one subject object."),
             "datamodel.credentialSubject.invalid",
         )
     for item_path, subject in items:
         if not isinstance(subject, dict):
             yield Problem(
                 item_path,
-                f"Each credentialSubject must be a JSON object; {subject!r} is not.",
+                sentence(
+                    "Each credentialSubject must be a JSON object; %(subject)s is not.",
+                    subject=repr(subject),
+                ),
                 "datamodel.credentialSubject.invalid",
             )
         elif not subject:
             yield Problem(
                 item_path,
-                "This credentialSubject is empty: give it an id or at least one claim.",
+                sentence("This credentialSubject is empty: give it an id or at least one claim."),
                 "datamodel.credentialSubject.empty",
             )
         elif "id" in subject:
@@ -282,7 +318,9 @@ def _check_validity(document: dict[str, Any], path: str) -> Iterator[Problem]:
         if start_key not in document:
             yield Problem(
                 child(path, start_key),
-                "issuanceDate is missing: a VC 1.1 credential must say when it was issued.",
+                sentence(
+                    "issuanceDate is missing: a VC 1.1 credential must say when it was issued."
+                ),
                 "datamodel.issuanceDate.missing",
             )
     else:
@@ -296,14 +334,24 @@ def _check_validity(document: dict[str, Any], path: str) -> Iterator[Problem]:
         except VCError as error:
             yield Problem(
                 child(path, key),
-                f"{key} is not a valid date-time: {error.message}",
+                sentence(
+                    "%(key)s is not a valid date-time: %(message)s",
+                    key=key,
+                    message=error.message,
+                ),
                 f"datamodel.{key}.invalid",
             )
     if len(moments) == 2 and moments[start_key] > moments[end_key]:
         yield Problem(
             child(path, end_key),
-            f"{end_key} ({document[end_key]}) is before {start_key} ({document[start_key]}); "
-            "the validity period must not end before it starts.",
+            sentence(
+                "%(end_key)s (%(end)s) is before %(start_key)s (%(start)s); "
+                "the validity period must not end before it starts.",
+                end_key=end_key,
+                end=document[end_key],
+                start_key=start_key,
+                start=document[start_key],
+            ),
             "datamodel.validity.order",
         )
 
@@ -316,7 +364,11 @@ def _check_typed_objects(
         if not isinstance(item, dict):
             yield Problem(
                 item_path,
-                f"Each {key} entry must be a JSON object with a type; {item!r} is not.",
+                sentence(
+                    "Each %(key)s entry must be a JSON object with a type; %(item)s is not.",
+                    key=key,
+                    item=repr(item),
+                ),
                 f"datamodel.{key}.invalid",
             )
             continue
@@ -327,7 +379,10 @@ def _check_typed_objects(
         else:
             yield Problem(
                 child(item_path, "type"),
-                f"This {key} entry has no type: add the type that says how to use it.",
+                sentence(
+                    "This %(key)s entry has no type: add the type that says how to use it.",
+                    key=key,
+                ),
                 f"datamodel.{key}.type",
             )
         if "id" in item:
@@ -335,7 +390,10 @@ def _check_typed_objects(
         elif id_required:
             yield Problem(
                 child(item_path, "id"),
-                f"This {key} entry has no id: add the URL of the schema.",
+                sentence(
+                    "This %(key)s entry has no id: add the URL of the schema.",
+                    key=key,
+                ),
                 f"datamodel.{key}.id",
             )
 
@@ -350,7 +408,10 @@ def _check_status_ids(document: dict[str, Any], path: str) -> Iterator[Problem]:
         if status_id in seen:
             yield Problem(
                 child(item_path, "id"),
-                f"Two credentialStatus entries share the id {status_id}; give each its own.",
+                sentence(
+                    "Two credentialStatus entries share the id %(status_id)s; give each its own.",
+                    status_id=status_id,
+                ),
                 "datamodel.credentialStatus.duplicate_id",
             )
         seen.add(status_id)
@@ -365,8 +426,11 @@ def _check_language_value(document: dict[str, Any], path: str, key: str) -> Iter
             continue
         yield Problem(
             item_path,
-            f"{key} must be a string or a language value object "
-            '({"@value": ..., "@language": ..., "@direction": ...} and nothing else).',
+            sentence(
+                '%(key)s must be a string or a language value object ({"@value": ..., '
+                '"@language": ..., "@direction": ...} and nothing else).',
+                key=key,
+            ),
             f"datamodel.{key}.invalid",
         )
 
@@ -385,11 +449,13 @@ def _check_proofs(document: dict[str, Any], path: str) -> Iterator[Problem]:
     """Section 4.12 and Data Integrity section 2.1: each embedded proof is an object with a type."""
     for item_path, proof in items_with_paths(document, path, "proof"):
         if not isinstance(proof, dict):
-            yield Problem(item_path, "Each proof must be a JSON object.", "datamodel.proof.invalid")
+            yield Problem(
+                item_path, sentence("Each proof must be a JSON object."), "datamodel.proof.invalid"
+            )
         elif "type" not in proof:
             yield Problem(
                 child(item_path, "type"),
-                'This proof has no type: add one, such as "DataIntegrityProof".',
+                sentence('This proof has no type: add one, such as "DataIntegrityProof".'),
                 "datamodel.proof.type",
             )
 
@@ -400,7 +466,9 @@ def _check_proofs(document: dict[str, Any], path: str) -> Iterator[Problem]:
 def _presentation_problems(document: Any, path: str) -> Iterator[Problem]:
     if not isinstance(document, dict):
         yield Problem(
-            path, "A verifiable presentation must be a JSON object.", "datamodel.not_object"
+            path,
+            sentence("A verifiable presentation must be a JSON object."),
+            "datamodel.not_object",
         )
         return
     yield from _check_context(document, path)
@@ -421,7 +489,7 @@ def _check_holder(document: dict[str, Any], path: str) -> Iterator[Problem]:
         if "id" not in holder:
             yield Problem(
                 child(holder_path, "id"),
-                "The holder object has no id: add the URL that identifies the holder.",
+                sentence("The holder object has no id: add the URL that identifies the holder."),
                 "datamodel.holder.id",
             )
         else:
@@ -438,8 +506,12 @@ def _check_presented_credentials(document: dict[str, Any], path: str) -> Iterato
         if not isinstance(item, dict):
             yield Problem(
                 item_path,
-                "Each verifiableCredential must be a credential object; put a JWT or other "
-                f"encoded credential in an {ENVELOPED_CREDENTIAL} with a data: URL id.",
+                sentence(
+                    "Each verifiableCredential must be a credential object; put a JWT or "
+                    "other encoded credential in an %(enveloped_credential)s with a data: "
+                    "URL id.",
+                    enveloped_credential=ENVELOPED_CREDENTIAL,
+                ),
                 "datamodel.verifiableCredential.invalid",
             )
         elif ENVELOPED_CREDENTIAL in as_list(item.get("type")):
@@ -454,7 +526,10 @@ def _check_enveloped(item: dict[str, Any], path: str) -> Iterator[Problem]:
     if not (isinstance(envelope, str) and envelope.startswith("data:")):
         yield Problem(
             child(path, "id"),
-            f"An {ENVELOPED_CREDENTIAL} must carry the credential as a data: URL in its id.",
+            sentence(
+                "An %(enveloped_credential)s must carry the credential as a data: URL in its id.",
+                enveloped_credential=ENVELOPED_CREDENTIAL,
+            ),
             "datamodel.verifiableCredential.envelope",
         )
 
@@ -463,7 +538,12 @@ def _check_url(value: Any, path: str, code: str, label: str) -> Iterator[Problem
     if not is_url(value):
         yield Problem(
             path,
-            f"The {label} must be a single URL (such as https://... or did:...); {value!r} is not.",
+            sentence(
+                "The %(label)s must be a single URL (such as https://... or did:...); "
+                "%(value)s is not.",
+                label=label,
+                value=repr(value),
+            ),
             code,
         )
 

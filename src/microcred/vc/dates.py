@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
+from microcred.text import sentence
 from microcred.vc.errors import VCError
 
 # XML Schema dateTime: the time zone is optional in the lexical form, but VC 2.0
@@ -20,19 +21,30 @@ def parse_datetime(value: str, *, require_timezone: bool = False) -> datetime:
     match = DATETIME.match(value) if isinstance(value, str) else None
     if match is None:
         raise VCError(
-            f"{value!r} is not an XML Schema date-time such as 2026-01-01T00:00:00Z.",
+            sentence(
+                "%(value)s is not an XML Schema date-time such as 2026-01-01T00:00:00Z.",
+                value=repr(value),
+            ),
             code="datetime.invalid",
         )
     if require_timezone and not match.group("tz"):
         raise VCError(
-            f"{value!r} has no time zone; add Z or an offset such as +01:00.",
+            sentence(
+                "%(value)s has no time zone; add Z or an offset such as +01:00.",
+                value=repr(value),
+            ),
             code="datetime.no_timezone",
         )
     try:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError as exc:
         raise VCError(
-            f"{value!r} is not a valid date-time: {exc}.", code="datetime.invalid"
+            sentence(
+                "%(value)s is not a valid date-time: %(reason)s.",
+                value=repr(value),
+                reason=exc,
+            ),
+            code="datetime.invalid",
         ) from exc
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 

@@ -19,6 +19,7 @@ from urllib.parse import unquote, urlsplit
 
 import base58
 
+from microcred.text import sentence
 from microcred.vc.errors import FetchError, KeyFormatError, ResolutionError
 from microcred.vc.http import Fetcher
 from microcred.vc.keys import (
@@ -82,19 +83,25 @@ def resolve_verification_method(vm_id: str, *, fetcher: Fetcher | None = None) -
     ``fetcher``.
     """
     if not isinstance(vm_id, str) or not vm_id:
-        raise ResolutionError("A verificationMethod must be a non-empty URL string.")
+        raise ResolutionError(sentence("A verificationMethod must be a non-empty URL string."))
     if not SCHEME.match(vm_id):
         raise ResolutionError(
-            f"The verification method {vm_id!r} is not a URL: it has no scheme "
-            "(such as did:, https:).",
+            sentence(
+                "The verification method %(vm_id)s is not a URL: it has no scheme (such"
+                " as did:, https:).",
+                vm_id=repr(vm_id),
+            ),
             data={"verificationMethod": vm_id},
         )
     base, _, fragment = vm_id.partition("#")
     if vm_id.startswith("did:"):
         if not fragment and _did_method(base) not in SELF_DESCRIBING_METHODS:
             raise ResolutionError(
-                f"The verification method {vm_id} names a DID but not one of its keys: "
-                "add the key's #fragment.",
+                sentence(
+                    "The verification method %(vm_id)s names a DID but not one of its keys:"
+                    " add the key's #fragment.",
+                    vm_id=vm_id,
+                ),
                 data={"verificationMethod": vm_id},
             )
         return _method_in_document(resolve_did(base, fetcher=fetcher), vm_id, base)
@@ -103,11 +110,16 @@ def resolve_verification_method(vm_id: str, *, fetcher: Fetcher | None = None) -
         return ResolvedKey(id=vm_id, controller=base, key=fragment_key, controller_verified=False)
     if urlsplit(base).scheme not in ("https", "http"):
         raise ResolutionError(
-            f"Cannot dereference the verification method {vm_id}: microcred resolves did:key, "
-            "did:web and HTTPS URLs.",
+            sentence(
+                "Cannot dereference the verification method %(vm_id)s: microcred "
+                "resolves did:key, did:web and HTTPS URLs.",
+                vm_id=vm_id,
+            ),
             data={"verificationMethod": vm_id},
         )
-    document = _fetch_json(base, fetcher=fetcher, what=f"the verification method {vm_id}")
+    document = _fetch_json(
+        base, fetcher=fetcher, what=sentence("the verification method %(vm_id)s", vm_id=vm_id)
+    )
     return _method_at_url(document, vm_id, base, fragment)
 
 
@@ -121,7 +133,11 @@ def resolve_did(did: str, *, fetcher: Fetcher | None = None) -> dict[str, Any]:
     document = _fetch_json(did_web_url(did), fetcher=fetcher, what=did)
     if document.get("id") != did:
         raise ResolutionError(
-            f"The DID document of {did} has the id {document.get('id')!r}, not {did}.",
+            sentence(
+                "The DID document of %(did)s has the id %(id)s, not %(did)s.",
+                did=did,
+                id=repr(document.get("id")),
+            ),
             data={"did": did, "id": document.get("id")},
         )
     return document
@@ -159,8 +175,12 @@ def did_jwk_document(did: str) -> dict[str, Any]:
     except (ValueError, binascii.Error, KeyFormatError) as error:
         message = error.message if isinstance(error, KeyFormatError) else str(error)
         raise ResolutionError(
-            f"Cannot resolve {did}: its identifier is not the base64url of a public JWK "
-            f"({message}).",
+            sentence(
+                "Cannot resolve %(did)s: its identifier is not the base64url of a "
+                "public JWK (%(message)s).",
+                did=did,
+                message=message,
+            ),
             data={"did": did},
         ) from error
     method_id = f"{did}#0"
@@ -210,14 +230,22 @@ def did_web_url(did: str) -> str:
     match = DID_WEB.match(did) if isinstance(did, str) else None
     if match is None:
         raise ResolutionError(
-            f"{did!r} is not a did:web: expected did:web:<domain>[:<path>...].",
+            sentence(
+                "%(did)s is not a did:web: expected did:web:<domain>[:<path>...].",
+                did=repr(did),
+            ),
             data={"did": str(did)},
         )
     domain, *path = match.group("id").split(":")
     host = unquote(domain)
     if not HOST_AND_PORT.match(host):
         raise ResolutionError(
-            f"{did} does not name a valid domain ({host!r}).", data={"did": did, "domain": host}
+            sentence(
+                "%(did)s does not name a valid domain (%(host)s).",
+                did=did,
+                host=repr(host),
+            ),
+            data={"did": did, "domain": host},
         )
     if path:
         return f"https://{host}/{'/'.join(path)}/did.json"
@@ -245,14 +273,23 @@ def key_from_verification_method(method: dict[str, Any], *, vm_id: str) -> Publi
             return public_key_from_jwk(method.get("publicKeyJwk"))
     except KeyFormatError as error:
         raise ResolutionError(
-            f"The verification method {vm_id} has an unusable key: {error.message}",
+            sentence(
+                "The verification method %(vm_id)s has an unusable key: %(message)s",
+                vm_id=vm_id,
+                message=error.message,
+            ),
             code=error.code,
             field=error.field,
             data={"verificationMethod": vm_id},
         ) from error
     raise ResolutionError(
-        f"The verification method {vm_id} has the type {kind!r}; microcred reads Multikey, "
-        "Ed25519VerificationKey2020, Ed25519VerificationKey2018, JsonWebKey2020 and JsonWebKey.",
+        sentence(
+            "The verification method %(vm_id)s has the type %(kind)s; microcred "
+            "reads Multikey, Ed25519VerificationKey2020, "
+            "Ed25519VerificationKey2018, JsonWebKey2020 and JsonWebKey.",
+            vm_id=vm_id,
+            kind=repr(kind),
+        ),
         data={"verificationMethod": vm_id, "type": kind},
     )
 
@@ -264,11 +301,19 @@ def _did_method(did: str) -> str:
         return method
     if not method:
         raise ResolutionError(
-            f"Cannot resolve {did!r}: a DID is did:<method>:<identifier>.", data={"did": did}
+            sentence(
+                "Cannot resolve %(did)s: a DID is did:<method>:<identifier>.",
+                did=repr(did),
+            ),
+            data={"did": did},
         )
     raise ResolutionError(
-        f"Cannot resolve {did}: the DID method 'did:{method}' is not supported "
-        "(microcred resolves did:key, did:jwk and did:web).",
+        sentence(
+            "Cannot resolve %(did)s: the DID method 'did:%(method)s' is not "
+            "supported (microcred resolves did:key, did:jwk and did:web).",
+            did=did,
+            method=method,
+        ),
         data={"did": did},
     )
 
@@ -278,18 +323,28 @@ def _did_key_public_key(did: str) -> Any:
         return public_key_from_multibase(did.removeprefix("did:key:"), field="did:key")
     except KeyFormatError as error:
         raise ResolutionError(
-            f"Cannot resolve {did}: {error.message}", code=error.code, data={"did": did}
+            sentence(
+                "Cannot resolve %(did)s: %(message)s",
+                did=did,
+                message=error.message,
+            ),
+            code=error.code,
+            data={"did": did},
         ) from error
 
 
 def _ed25519_from_base58(value: Any) -> PublicKey:
     if not isinstance(value, str):
-        raise KeyFormatError("publicKeyBase58 must be a string.", field="publicKeyBase58")
+        raise KeyFormatError(sentence("publicKeyBase58 must be a string."), field="publicKeyBase58")
     try:
         raw = base58.b58decode(value)
     except ValueError as exc:
         raise KeyFormatError(
-            f"publicKeyBase58 is not base58: {exc}", field="publicKeyBase58"
+            sentence(
+                "publicKeyBase58 is not base58: %(exc)s",
+                exc=exc,
+            ),
+            field="publicKeyBase58",
         ) from exc
     return Ed25519PublicMultikey.from_raw(raw)
 
@@ -307,7 +362,11 @@ def _fragment_key(fragment: str) -> PublicKey | None:
 def _fetch_json(url: str, *, fetcher: Fetcher | None, what: str) -> dict[str, Any]:
     if fetcher is None:
         raise ResolutionError(
-            f"Cannot resolve {what}: it needs {url}, and fetching is off.",
+            sentence(
+                "Cannot resolve %(what)s: it needs %(url)s, and fetching is off.",
+                what=what,
+                url=url,
+            ),
             code="http.not_available",
             data={"url": url},
         )
@@ -315,19 +374,33 @@ def _fetch_json(url: str, *, fetcher: Fetcher | None, what: str) -> dict[str, An
         fetched = fetcher.fetch(url)
         if fetched.status != 200:
             raise ResolutionError(
-                f"Cannot resolve {what}: {url} answered HTTP {fetched.status}.",
+                sentence(
+                    "Cannot resolve %(what)s: %(url)s answered HTTP %(status)s.",
+                    what=what,
+                    url=url,
+                    status=fetched.status,
+                ),
                 data={"url": url, "status": fetched.status},
             )
         document = fetched.json()
     except FetchError as error:
         raise ResolutionError(
-            f"Cannot resolve {what}: {error.message}",
+            sentence(
+                "Cannot resolve %(what)s: %(message)s",
+                what=what,
+                message=error.message,
+            ),
             code=error.code,
             data={"url": url, **error.data},
         ) from error
     if not isinstance(document, dict):
         raise ResolutionError(
-            f"Cannot resolve {what}: {url} did not return a JSON object.", data={"url": url}
+            sentence(
+                "Cannot resolve %(what)s: %(url)s did not return a JSON object.",
+                what=what,
+                url=url,
+            ),
+            data={"url": url},
         )
     return document
 
@@ -358,8 +431,13 @@ def _method_in_document(document: dict[str, Any], vm_id: str, base: str) -> Reso
                 controller_verified=controller == document_id,
             )
     raise ResolutionError(
-        f"The document of {base} lists no verification method {vm_id} "
-        f"(looked in {', '.join(METHOD_LISTS)}).",
+        sentence(
+            "The document of %(base)s lists no verification method %(vm_id)s "
+            "(looked in %(method_lists)s).",
+            base=base,
+            vm_id=vm_id,
+            method_lists=", ".join(METHOD_LISTS),
+        ),
         data={"verificationMethod": vm_id},
     )
 
@@ -371,14 +449,22 @@ def _method_at_url(document: dict[str, Any], vm_id: str, base: str, fragment: st
             if isinstance(jwk, dict) and jwk.get("kid") in (vm_id, fragment):
                 return _jwk_key(jwk, vm_id)
         raise ResolutionError(
-            f"The JWK Set at {base} has no key with the kid {fragment or vm_id!r}.",
+            sentence(
+                "The JWK Set at %(base)s has no key with the kid %(fragment)s.",
+                base=base,
+                fragment=repr(fragment or vm_id),
+            ),
             data={"verificationMethod": vm_id},
         )
     if "kty" in document:
         return _jwk_key(document, vm_id)
     if document.get("id") != base:
         raise ResolutionError(
-            f"The document at {base} has the id {document.get('id')!r}, not {base}.",
+            sentence(
+                "The document at %(base)s has the id %(id)s, not %(base)s.",
+                base=base,
+                id=repr(document.get("id")),
+            ),
             data={"url": base, "id": document.get("id")},
         )
     if not fragment and isinstance(document.get("type"), str):
@@ -396,7 +482,13 @@ def _jwk_key(jwk: dict[str, Any], vm_id: str) -> ResolvedKey:
         key = public_key_from_jwk(jwk, field="jwk")
     except KeyFormatError as error:
         raise ResolutionError(
-            f"The key {vm_id} is unusable: {error.message}", code=error.code, field=error.field
+            sentence(
+                "The key %(vm_id)s is unusable: %(message)s",
+                vm_id=vm_id,
+                message=error.message,
+            ),
+            code=error.code,
+            field=error.field,
         ) from error
     return ResolvedKey(id=vm_id, controller=None, key=key, controller_verified=False)
 

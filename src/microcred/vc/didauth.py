@@ -14,6 +14,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from microcred.text import sentence
 from microcred.vc.dataintegrity import verify_proofs
 from microcred.vc.did import resolve_verification_method
 from microcred.vc.errors import DocumentLoaderError, JsonLdError, ProofError, ResolutionError
@@ -66,14 +67,14 @@ def verify_did_authentication(
     """
     if not isinstance(presentation, dict):
         raise ProofError(
-            "verifiablePresentation must be a JSON object.",
+            sentence("verifiablePresentation must be a JSON object."),
             code="didauth.malformed",
             field="verifiablePresentation",
         )
     types = presentation.get("type")
     if "VerifiablePresentation" not in (types if isinstance(types, list) else [types]):
         raise ProofError(
-            "The presentation's type must include VerifiablePresentation.",
+            sentence("The presentation's type must include VerifiablePresentation."),
             code="didauth.malformed",
             field="verifiablePresentation.type",
         )
@@ -81,33 +82,36 @@ def verify_did_authentication(
     holder = holder.get("id") if isinstance(holder, dict) else holder
     if not isinstance(holder, str) or not holder.startswith(SELF_DESCRIBING_METHODS):
         raise ProofError(
-            "The presentation's holder must be the wallet's DID (did:key or did:jwk).",
+            sentence("The presentation's holder must be the wallet's DID (did:key or did:jwk)."),
             code="didauth.malformed",
             field="verifiablePresentation.holder",
         )
     proof = presentation.get("proof")
     if not isinstance(proof, dict):
         raise ProofError(
-            "The presentation needs exactly one proof (an object).",
+            sentence("The presentation needs exactly one proof (an object)."),
             code="didauth.malformed",
             field="verifiablePresentation.proof",
         )
     if proof.get("challenge") != challenge:
         raise ProofError(
-            "The proof's challenge is not the one this exchange sent.",
+            sentence("The proof's challenge is not the one this exchange sent."),
             code="didauth.wrong_challenge",
             field="verifiablePresentation.proof.challenge",
         )
     if proof.get("domain") != domain:
         raise ProofError(
-            f"The proof's domain must be {domain!r}.",
+            sentence(
+                "The proof's domain must be %(domain)s.",
+                domain=repr(domain),
+            ),
             code="didauth.wrong_domain",
             field="verifiablePresentation.proof.domain",
         )
     method = proof.get("verificationMethod")
     if not isinstance(method, str) or method.partition("#")[0] != holder:
         raise ProofError(
-            "The proof was not made by a key of the holder's DID.",
+            sentence("The proof was not made by a key of the holder's DID."),
             code="didauth.wrong_holder",
             field="verifiablePresentation.proof.verificationMethod",
         )
@@ -129,7 +133,10 @@ def verify_did_authentication(
     except (JsonLdError, DocumentLoaderError) as error:
         # The presentation itself cannot be read as JSON-LD: an unknown @context, a bad term.
         raise ProofError(
-            f"The presentation is not valid JSON-LD: {error.message}",
+            sentence(
+                "The presentation is not valid JSON-LD: %(message)s",
+                message=error.message,
+            ),
             code="didauth.malformed",
             field="verifiablePresentation",
         ) from None

@@ -33,6 +33,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
+from microcred.text import sentence
 from microcred.vc.errors import FetchError
 
 DEFAULT_TIMEOUT = 5.0
@@ -53,7 +54,12 @@ class Fetched:
             return json.loads(self.content)
         except ValueError as exc:
             raise FetchError(
-                f"{self.url} did not return JSON: {exc}", data={"url": self.url}
+                sentence(
+                    "%(url)s did not return JSON: %(exc)s",
+                    url=self.url,
+                    exc=exc,
+                ),
+                data={"url": self.url},
             ) from exc
 
 
@@ -117,7 +123,10 @@ class LocalFetcher:
         if self.fallback is not None:
             return self.fallback.fetch(url, deadline=deadline)
         raise FetchError(
-            f"No local document answers {key} and network access is off.",
+            sentence(
+                "No local document answers %(key)s and network access is off.",
+                key=key,
+            ),
             code="http.not_available",
             data={"url": key},
         )
@@ -180,10 +189,19 @@ class HttpFetcher:
         parts = urlsplit(url.split("#", 1)[0])
         url = urlunsplit(parts)
         if parts.scheme not in ("https", "http") or not parts.hostname:
-            raise FetchError(f"Cannot fetch {url}: not an HTTP(S) URL.", data={"url": url})
+            raise FetchError(
+                sentence(
+                    "Cannot fetch %(url)s: not an HTTP(S) URL.",
+                    url=url,
+                ),
+                data={"url": url},
+            )
         if parts.scheme == "http" and not self.allow_http:
             raise FetchError(
-                f"Refused to fetch {url}: plain HTTP is not allowed.",
+                sentence(
+                    "Refused to fetch %(url)s: plain HTTP is not allowed.",
+                    url=url,
+                ),
                 code="http.refused",
                 data={"url": url},
             )
@@ -231,7 +249,11 @@ class HttpFetcher:
                     body.extend(chunk)
                     if len(body) > self.max_bytes:
                         raise FetchError(
-                            f"{url} is larger than {self.max_bytes} bytes.",
+                            sentence(
+                                "%(url)s is larger than %(max_bytes)s bytes.",
+                                url=url,
+                                max_bytes=self.max_bytes,
+                            ),
                             code="http.too_large",
                             data={"url": url, "max_bytes": self.max_bytes},
                         )
@@ -247,21 +269,47 @@ class HttpFetcher:
         except httpx.TimeoutException as exc:
             raise out_of_time(url, cut_by) from exc
         except httpx.HTTPError as exc:
-            raise FetchError(f"Could not fetch {url}: {exc}", data={"url": url}) from exc
+            raise FetchError(
+                sentence(
+                    "Could not fetch %(url)s: %(exc)s",
+                    url=url,
+                    exc=exc,
+                ),
+                data={"url": url},
+            ) from exc
 
     def _public_address(self, host: str, url: str) -> str:
         """Resolve ``host`` once; return its first address if every address is public."""
         try:
             addresses = self.resolver(host)
         except OSError as exc:
-            raise FetchError(f"Could not resolve {host}: {exc}", data={"url": url}) from exc
+            raise FetchError(
+                sentence(
+                    "Could not resolve %(host)s: %(exc)s",
+                    host=host,
+                    exc=exc,
+                ),
+                data={"url": url},
+            ) from exc
         if not addresses:
-            raise FetchError(f"Could not resolve {host}: no address.", data={"url": url})
+            raise FetchError(
+                sentence(
+                    "Could not resolve %(host)s: no address.",
+                    host=host,
+                ),
+                data={"url": url},
+            )
         for text in addresses:
             address = ipaddress.ip_address(text.split("%", 1)[0])
             if not address.is_global:
                 raise FetchError(
-                    f"Refused to fetch {url}: {host} resolves to a non-public address ({address}).",
+                    sentence(
+                        "Refused to fetch %(url)s: %(host)s resolves to a non-public address "
+                        "(%(address)s).",
+                        url=url,
+                        host=host,
+                        address=address,
+                    ),
                     code="http.refused",
                     data={"url": url, "address": str(address)},
                 )
@@ -440,8 +488,12 @@ class BoundedFetcher:
         if over:
             future.set_exception(
                 FetchError(
-                    f"Not fetching {url}: a credential may make verification fetch at most "
-                    f"{self.limits.max_fetches} documents.",
+                    sentence(
+                        "Not fetching %(url)s: a credential may make verification fetch at most"
+                        " %(max_fetches)s documents.",
+                        url=url,
+                        max_fetches=self.limits.max_fetches,
+                    ),
                     code="http.too_many_fetches",
                     data={"url": url, "max_fetches": self.limits.max_fetches},
                 )

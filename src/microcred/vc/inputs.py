@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from microcred.text import sentence
 from microcred.vc.errors import BakingError, InputError
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -58,7 +59,7 @@ def read_presented(data: bytes | str | dict[str, Any] | list[Any]) -> list[Prese
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise InputError(
-                "The input is neither text (JSON, JWT) nor a PNG or SVG image."
+                sentence("The input is neither text (JSON, JWT) nor a PNG or SVG image.")
             ) from exc
     else:
         text = data
@@ -68,7 +69,7 @@ def read_presented(data: bytes | str | dict[str, Any] | list[Any]) -> list[Prese
 def _read_text(text: str, container: str | None = None) -> list[Presented]:
     stripped = text.strip()
     if not stripped:
-        raise InputError("The input is empty.")
+        raise InputError(sentence("The input is empty."))
     if stripped.startswith("<"):
         return _read_baked(stripped.encode("utf-8"))
     if COMPACT_JWS.match(stripped):
@@ -81,7 +82,7 @@ def _read_text(text: str, container: str | None = None) -> list[Presented]:
         return _read_json_lines(stripped, container)
     if isinstance(value, list):
         if not value:
-            raise InputError("The input is an empty JSON array.")
+            raise InputError(sentence("The input is an empty JSON array."))
         return [
             _classify_json(_expect_object(item, f"item {number}"), container)
             for number, item in enumerate(value, 1)
@@ -103,10 +104,21 @@ def _read_json_lines(text: str, container: str | None) -> list[Presented]:
         except json.JSONDecodeError as exc:
             if number == 1:
                 raise InputError(
-                    f"The input is not JSON, JSON Lines or a compact JWT: {exc.msg} "
-                    f"(line {exc.lineno}, column {exc.colno})."
+                    sentence(
+                        "The input is not JSON, JSON Lines or a compact JWT: %(msg)s (line "
+                        "%(lineno)s, column %(colno)s).",
+                        msg=exc.msg,
+                        lineno=exc.lineno,
+                        colno=exc.colno,
+                    )
                 ) from exc
-            raise InputError(f"Line {number} is not JSON: {exc.msg}.") from exc
+            raise InputError(
+                sentence(
+                    "Line %(number)s is not JSON: %(msg)s.",
+                    number=number,
+                    msg=exc.msg,
+                )
+            ) from exc
         found.append(_classify_json(_expect_object(value, f"line {number}"), container))
     return found
 
@@ -142,8 +154,11 @@ def check_depth(value: Any) -> None:
 
 def _too_deep() -> InputError:
     return InputError(
-        f"The JSON nests objects and arrays more than {MAX_DEPTH} levels deep; no credential "
-        "does, so it is not read.",
+        sentence(
+            "The JSON nests objects and arrays more than %(max_depth)s levels deep;"
+            " no credential does, so it is not read.",
+            max_depth=MAX_DEPTH,
+        ),
         code="input.too_deep",
         data={"max_depth": MAX_DEPTH},
     )
@@ -152,7 +167,11 @@ def _too_deep() -> InputError:
 def _expect_object(value: Any, where: str) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise InputError(
-            f"Expected a JSON object (a credential) in {where}, found {type(value).__name__}."
+            sentence(
+                "Expected a JSON object (a credential) in %(where)s, found %(name)s.",
+                where=where,
+                name=type(value).__name__,
+            )
         )
     return value
 

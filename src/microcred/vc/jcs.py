@@ -25,6 +25,7 @@ from typing import Any
 
 import rfc8785
 
+from microcred.text import sentence
 from microcred.vc.errors import VCError
 
 _encode = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode
@@ -85,5 +86,9 @@ def _reference(value: Any) -> bytes:
         return rfc8785.dumps(value)
     except rfc8785.CanonicalizationError as exc:
         raise VCError(
-            f"This JSON value has no RFC 8785 (JCS) form: {exc}.", code="jcs.unsupported_value"
+            sentence(
+                "This JSON value has no RFC 8785 (JCS) form: %(exc)s.",
+                exc=exc,
+            ),
+            code="jcs.unsupported_value",
         ) from exc

@@ -16,6 +16,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from microcred.text import sentence
 from microcred.vc.errors import DocumentLoaderError
 from microcred.vc.jsontypes import JSONObject
 
@@ -36,7 +37,10 @@ def bundled_context(url: str) -> Any:
     entry = bundled_index()["contexts"].get(url)
     if entry is None:
         raise DocumentLoaderError(
-            f"The JSON-LD context {url} is not bundled with microcred and was not supplied.",
+            sentence(
+                "The JSON-LD context %(url)s is not bundled with microcred and was not supplied.",
+                url=url,
+            ),
             field="@context",
             data={"url": url},
         )
@@ -44,7 +48,10 @@ def bundled_context(url: str) -> Any:
     digest = hashlib.sha256(raw).hexdigest()
     if digest != entry["sha256"]:
         raise DocumentLoaderError(
-            f"The bundled context {url} does not match its pinned SHA-256.",
+            sentence(
+                "The bundled context %(url)s does not match its pinned SHA-256.",
+                url=url,
+            ),
             data={"url": url, "expected": entry["sha256"], "actual": digest},
         )
     return json.loads(raw)

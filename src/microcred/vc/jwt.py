@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from microcred.text import sentence
 from microcred.vc.dates import format_datetime, parse_datetime
 from microcred.vc.did import SCHEME, resolve_verification_method
 from microcred.vc.errors import InputError, InvalidSignature, ProofError, ResolutionError, VCError
@@ -93,11 +94,15 @@ def sign_jwt(
     """
     if profile not in PROFILES:
         raise ProofError(
-            f"Unknown VC-JWT profile {profile!r}; choose one of {', '.join(PROFILES)}.",
+            sentence(
+                "Unknown VC-JWT profile %(profile)s; choose one of %(profiles)s.",
+                profile=repr(profile),
+                profiles=", ".join(PROFILES),
+            ),
             data={"profile": profile},
         )
     if not isinstance(credential, dict):
-        raise ProofError("Only a JSON object (a credential) can be signed.")
+        raise ProofError(sentence("Only a JSON object (a credential) can be signed."))
     public = key.public
     if kid is None and not embed_jwk:
         kid = getattr(public, "did_key_verification_method", None)
@@ -125,22 +130,31 @@ def decode_jwt(token: str) -> tuple[dict[str, Any], dict[str, Any], dict[str, An
     :class:`InputError` for anything that is not a compact JWS of JSON objects.
     """
     if not isinstance(token, str):
-        raise InputError("A JWT is a string of three base64url parts separated by dots.")
+        raise InputError(sentence("A JWT is a string of three base64url parts separated by dots."))
     parts = token.strip().split(".")
     if len(parts) == 5:
-        raise InputError("This is an encrypted JWT (JWE); microcred reads signed ones (JWS).")
+        raise InputError(
+            sentence("This is an encrypted JWT (JWE); microcred reads signed ones (JWS).")
+        )
     if len(parts) != 3:
         raise InputError(
-            "Not a compact JWS: expected three base64url parts separated by dots, "
-            f"found {len(parts)}."
+            sentence(
+                "Not a compact JWS: expected three base64url parts separated by dots, "
+                "found %(count)s.",
+                count=len(parts),
+            )
         )
     header = _json_part(parts[0], "header")
     payload = _json_part(parts[1], "payload")
     _b64decode(parts[2], "signature")
     if not isinstance(header.get("alg"), str):
-        raise InputError("The JOSE header has no alg (the signature algorithm).", field="alg")
+        raise InputError(
+            sentence("The JOSE header has no alg (the signature algorithm)."), field="alg"
+        )
     if header.get("b64") is False:
-        raise InputError("Unencoded JWS payloads (RFC 7797, b64: false) are not supported.")
+        raise InputError(
+            sentence("Unencoded JWS payloads (RFC 7797, b64: false) are not supported.")
+        )
     return header, payload, _credential(payload)
 
 
@@ -161,16 +175,25 @@ def verify_jwt(
     algorithm = _check_algorithm(header)
     if "crit" in header:
         raise ProofError(
-            f"The JWT header marks extensions as critical ({header['crit']!r}); microcred "
-            "understands none, so it must refuse the token (RFC 7515 section 4.1.11).",
+            sentence(
+                "The JWT header marks extensions as critical (%(crit)s); microcred "
+                "understands none, so it must refuse the token (RFC 7515 section "
+                "4.1.11).",
+                crit=repr(header["crit"]),
+            ),
             code="jwt.unsupported_header",
             field="crit",
         )
     key_id, key, controller, controller_verified = _verification_key(header, payload, fetcher)
     if key.jws_algorithm != ALGORITHMS[algorithm]:
         raise ProofError(
-            f"The JWT header says {algorithm}, but the key {key_id or 'in its header'} is an "
-            f"{key.algorithm} key.",
+            sentence(
+                "The JWT header says %(algorithm)s, but the key %(key_id)s is an "
+                "%(key_algorithm)s key.",
+                algorithm=algorithm,
+                key_id=key_id or sentence("in its header"),
+                key_algorithm=key.algorithm,
+            ),
             code="jwt.algorithm_mismatch",
             field="alg",
         )
@@ -179,8 +202,10 @@ def verify_jwt(
         key.verify(_b64decode(signature, "signature"), signing_input.encode("ascii"))
     except InvalidSignature as error:
         raise InvalidSignature(
-            "The JWT signature does not match: the token changed after signing, or the key "
-            "is not the one that signed.",
+            sentence(
+                "The JWT signature does not match: the token changed after signing, or the key "
+                "is not the one that signed."
+            ),
             field="signature",
         ) from error
     profile = "vc-jose" if header.get("typ") in VC_JOSE_TYPES else "ob3"
@@ -236,8 +261,19 @@ def check_claims(
                 findings.append(
                     _finding(
                         CheckStatus.FAILED if required else CheckStatus.WARNING,
-                        f"The JWT has no {claim} claim; Open Badges 3.0 section 8.2.4.1 "
-                        f"{'requires' if required else 'asks for'} it (the credential's {field}).",
+                        sentence(
+                            "The JWT has no %(claim)s claim; Open Badges 3.0 section 8.2.4.1 "
+                            "requires it (the credential's %(field)s).",
+                            claim=claim,
+                            field=field,
+                        )
+                        if required
+                        else sentence(
+                            "The JWT has no %(claim)s claim; Open Badges 3.0 section 8.2.4.1 "
+                            "asks for it (the credential's %(field)s).",
+                            claim=claim,
+                            field=field,
+                        ),
                         claim=claim,
                     )
                 )
@@ -252,8 +288,10 @@ def check_claims(
         findings.append(
             _finding(
                 CheckStatus.FAILED,
-                "A vc+jwt payload is the credential itself; the vc and vp claims must not "
-                "be present (VC-JOSE-COSE section 3.1.3).",
+                sentence(
+                    "A vc+jwt payload is the credential itself; the vc and vp claims must not "
+                    "be present (VC-JOSE-COSE section 3.1.3)."
+                ),
                 claim="vc",
             )
         )
@@ -261,16 +299,21 @@ def check_claims(
         findings.append(
             _finding(
                 CheckStatus.WARNING,
-                f"The JOSE header typ is {header['typ']!r}; Open Badges 3.0 section 8.2.3 "
-                "wants JWT when present.",
+                sentence(
+                    "The JOSE header typ is %(typ)s; Open Badges 3.0 section 8.2.3 wants "
+                    "JWT when present.",
+                    typ=repr(header["typ"]),
+                ),
                 typ=header["typ"],
             )
         )
     if not any(f.status is CheckStatus.FAILED for f in findings):
         message = (
-            f"The JWT claims {', '.join(compared)} agree with the credential."
+            sentence(
+                "The JWT claims %(claims)s agree with the credential.", claims=", ".join(compared)
+            )
             if compared
-            else "The JWT carries no claims to compare with the credential."
+            else sentence("The JWT carries no claims to compare with the credential.")
         )
         findings.append(_finding(CheckStatus.PASSED, message))
     return findings
@@ -285,36 +328,67 @@ def _claim_problem(
     if claim == "sub":
         if expected is not None and value in expected:
             return None
-        return f"The sub claim is {value!r}, but credentialSubject.id is {_one(expected)!r}."
+        return sentence(
+            "The sub claim is %(value)s, but credentialSubject.id is %(expected)s.",
+            value=repr(value),
+            expected=repr(_one(expected)),
+        )
     if value == expected:
         return None
-    return f"The {claim} claim is {value!r}, but the credential's {field} is {expected!r}."
+    return sentence(
+        "The %(claim)s claim is %(value)s, but the credential's %(field)s is %(expected)s.",
+        claim=claim,
+        value=repr(value),
+        field=field,
+        expected=repr(expected),
+    )
 
 
 def _date_claim_problem(
     claim: str, value: Any, field: str, expected: Any, now: datetime | None
 ) -> str | None:
     if isinstance(value, bool) or not isinstance(value, int | float):
-        return f"The {claim} claim must be a NumericDate (seconds since 1970), not {value!r}."
+        return sentence(
+            "The %(claim)s claim must be a NumericDate (seconds since 1970), not %(value)s.",
+            claim=claim,
+            value=repr(value),
+        )
     if not NUMERIC_DATES[0] <= value <= NUMERIC_DATES[1]:
-        return f"The {claim} claim {value!r} is not a date between the years 1 and 9999."
+        return sentence(
+            "The %(claim)s claim %(value)s is not a date between the years 1 and 9999.",
+            claim=claim,
+            value=repr(value),
+        )
     if expected is None:
         # OB 3.0 section 8.2.6.1: exp sets validUntil; the claims are the only dates there are.
         moment = math.floor(value)
         if now is not None and claim == "exp" and moment <= now.timestamp():
-            return f"The JWT expired at {_iso(moment)} (its exp claim)."
+            return sentence(
+                "The JWT expired at %(value)s (its exp claim).",
+                value=_iso(moment),
+            )
         if now is not None and claim == "nbf" and moment > now.timestamp():
-            return f"The JWT is not valid before {_iso(moment)} (its nbf claim)."
+            return sentence(
+                "The JWT is not valid before %(value)s (its nbf claim).",
+                value=_iso(moment),
+            )
         return None
     try:
         seconds = math.floor(parse_datetime(expected).timestamp())
     except VCError as error:
-        return f"The credential's {field} is not a date-time: {error.message}"
+        return sentence(
+            "The credential's %(field)s is not a date-time: %(message)s",
+            field=field,
+            message=error.message,
+        )
     if seconds == math.floor(value):
         return None
-    return (
-        f"The {claim} claim is {_iso(math.floor(value))}, but the credential's {field} is "
-        f"{expected}."
+    return sentence(
+        "The %(claim)s claim is %(value)s, but the credential's %(field)s is %(expected)s.",
+        claim=claim,
+        value=_iso(math.floor(value)),
+        field=field,
+        expected=expected,
     )
 
 
@@ -326,19 +400,27 @@ def _check_algorithm(header: dict[str, Any]) -> str:
     algorithm: str = header["alg"]
     if algorithm == "none" or algorithm.upper().startswith("HS"):
         why = (
-            "it carries no signature"
+            sentence("it carries no signature")
             if algorithm == "none"
-            else "a shared secret proves nothing about who issued the credential"
+            else sentence("a shared secret proves nothing about who issued the credential")
         )
         raise ProofError(
-            f"The JWT algorithm {algorithm!r} is refused: {why}.",
+            sentence(
+                "The JWT algorithm %(algorithm)s is refused: %(why)s.",
+                algorithm=repr(algorithm),
+                why=why,
+            ),
             code="jwt.algorithm_refused",
             field="alg",
         )
     if algorithm not in ALGORITHMS:
         raise ProofError(
-            f"The JWT algorithm {algorithm!r} is not supported; microcred verifies "
-            f"{', '.join(ALGORITHMS)}.",
+            sentence(
+                "The JWT algorithm %(algorithm)s is not supported; microcred verifies "
+                "%(algorithms)s.",
+                algorithm=repr(algorithm),
+                algorithms=", ".join(ALGORITHMS),
+            ),
             code="jwt.algorithm_unsupported",
             field="alg",
         )
@@ -355,7 +437,7 @@ def _verification_key(
     """
     kid = header.get("kid")
     if kid is not None and not isinstance(kid, str):
-        raise ProofError("The JOSE header kid must be a string.", field="kid")
+        raise ProofError(sentence("The JOSE header kid must be a string."), field="kid")
     issuer = payload.get("iss")
     if kid and kid.startswith("#") and isinstance(issuer, str):
         kid = issuer + kid
@@ -366,13 +448,18 @@ def _verification_key(
         return None, public_key_from_jwk(header["jwk"], field="jwk"), None, False
     if kid:
         raise ResolutionError(
-            f"The JOSE header kid {kid!r} is not a URL and there is no jwk: the key cannot "
-            "be found.",
+            sentence(
+                "The JOSE header kid %(kid)s is not a URL and there is no jwk: the key "
+                "cannot be found.",
+                kid=repr(kid),
+            ),
             data={"kid": kid},
         )
     raise ResolutionError(
-        "The JOSE header names no key: it has neither kid nor jwk (Open Badges 3.0 section "
-        "8.2.3 requires one of them)."
+        sentence(
+            "The JOSE header names no key: it has neither kid nor jwk (Open Badges 3.0 section "
+            "8.2.3 requires one of them)."
+        )
     )
 
 
@@ -394,8 +481,11 @@ def _ob3_payload(credential: dict[str, Any], now: datetime | None) -> dict[str, 
     clashes = [name for name in JWT_CLAIMS if name in credential]
     if clashes:
         raise ProofError(
-            f"The credential has members named like JWT claims ({', '.join(clashes)}); they "
-            "would be taken for the token's own claims.",
+            sentence(
+                "The credential has members named like JWT claims (%(clashes)s); they "
+                "would be taken for the token's own claims.",
+                clashes=", ".join(clashes),
+            ),
             field=clashes[0],
         )
     return {**credential, **claims}
@@ -408,7 +498,14 @@ def _numeric_date(credential: dict[str, Any], field: str) -> int | None:
     try:
         return math.floor(parse_datetime(value).timestamp())
     except VCError as error:
-        raise ProofError(f"{field}: {error.message}", field=field) from error
+        raise ProofError(
+            sentence(
+                "%(field)s: %(message)s",
+                field=field,
+                message=error.message,
+            ),
+            field=field,
+        ) from error
 
 
 def _is_vcdm1(credential: dict[str, Any]) -> bool:
@@ -441,7 +538,9 @@ def _iso(seconds: int) -> str:
 def _credential(payload: dict[str, Any]) -> dict[str, Any]:
     if "vc" in payload:
         if not isinstance(payload["vc"], dict):
-            raise InputError("The vc claim must be a JSON object (the credential).", field="vc")
+            raise InputError(
+                sentence("The vc claim must be a JSON object (the credential)."), field="vc"
+            )
         return payload["vc"]
     return {name: value for name, value in payload.items() if name not in JWT_CLAIMS}
 
@@ -450,19 +549,41 @@ def _json_part(segment: str, part: str) -> dict[str, Any]:
     try:
         value = parse_json(_b64decode(segment, part))
     except ValueError as exc:
-        raise InputError(f"The JWT {part} is not JSON: {exc}.") from exc
+        raise InputError(
+            sentence(
+                "The JWT %(part)s is not JSON: %(exc)s.",
+                part=part,
+                exc=exc,
+            )
+        ) from exc
     if not isinstance(value, dict):
-        raise InputError(f"The JWT {part} must be a JSON object.")
+        raise InputError(
+            sentence(
+                "The JWT %(part)s must be a JSON object.",
+                part=part,
+            )
+        )
     return value
 
 
 def _b64decode(segment: str, part: str) -> bytes:
     if not BASE64URL.match(segment) or len(segment) % 4 == 1:
-        raise InputError(f"The JWT {part} is not base64url.")
+        raise InputError(
+            sentence(
+                "The JWT %(part)s is not base64url.",
+                part=part,
+            )
+        )
     try:
         return base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
     except binascii.Error as exc:
-        raise InputError(f"The JWT {part} is not base64url: {exc}.") from exc
+        raise InputError(
+            sentence(
+                "The JWT %(part)s is not base64url: %(exc)s.",
+                part=part,
+                exc=exc,
+            )
+        ) from exc
 
 
 def _b64encode(data: bytes) -> str:

@@ -37,6 +37,7 @@ from cryptography.hazmat.primitives.asymmetric.utils import (
 from joserfc.errors import JoseError
 from joserfc.jwk import ECKey, OKPKey, RSAKey
 
+from microcred.text import sentence
 from microcred.vc.errors import InvalidSignature, KeyFormatError
 
 ED25519_PUBLIC_HEADER = b"\xed\x01"
@@ -81,7 +82,10 @@ def multibase_decode(value: str, *, field: str | None = None) -> bytes:
     name = field or "A multibase value"
     if not isinstance(value, str) or not value.startswith("z"):
         raise KeyFormatError(
-            f"{name} must be a string starting with 'z' (base58btc multibase).",
+            sentence(
+                "%(name)s must be a string starting with 'z' (base58btc multibase).",
+                name=name,
+            ),
             field=field,
             data={"value": str(value)[:80]},
         )
@@ -89,7 +93,13 @@ def multibase_decode(value: str, *, field: str | None = None) -> bytes:
         return base58.b58decode(value[1:])
     except ValueError as exc:
         raise KeyFormatError(
-            f"{name} is not valid base58btc: {exc}", field=field, data={"value": value[:80]}
+            sentence(
+                "%(name)s is not valid base58btc: %(exc)s",
+                name=name,
+                exc=exc,
+            ),
+            field=field,
+            data={"value": value[:80]},
         ) from exc
 
 
@@ -136,8 +146,10 @@ class Ed25519PublicMultikey(_PublicMultikey):
         raw = multibase_decode(value)
         if len(raw) != 34 or raw[:2] != ED25519_PUBLIC_HEADER:
             raise KeyFormatError(
-                "publicKeyMultibase is not an Ed25519 Multikey "
-                "(expected header 0xed01 and 32 bytes).",
+                sentence(
+                    "publicKeyMultibase is not an Ed25519 Multikey "
+                    "(expected header 0xed01 and 32 bytes)."
+                ),
                 field="publicKeyMultibase",
                 data={"value": value[:80]},
             )
@@ -146,7 +158,9 @@ class Ed25519PublicMultikey(_PublicMultikey):
     @classmethod
     def from_raw(cls, raw: bytes) -> Ed25519PublicMultikey:
         if len(raw) != 32:
-            raise KeyFormatError("An Ed25519 public key has 32 bytes.", data={"length": len(raw)})
+            raise KeyFormatError(
+                sentence("An Ed25519 public key has 32 bytes."), data={"length": len(raw)}
+            )
         return cls(Ed25519PublicKey.from_public_bytes(raw))
 
     @property
@@ -162,7 +176,7 @@ class Ed25519PublicMultikey(_PublicMultikey):
         try:
             self.key.verify(signature, data)
         except _CryptoInvalidSignature as exc:
-            raise InvalidSignature("The Ed25519 signature does not match.") from exc
+            raise InvalidSignature(sentence("The Ed25519 signature does not match.")) from exc
 
 
 class Ed25519Multikey:
@@ -181,7 +195,9 @@ class Ed25519Multikey:
     @classmethod
     def from_seed(cls, seed: bytes) -> Ed25519Multikey:
         if len(seed) != 32:
-            raise KeyFormatError("An Ed25519 seed has 32 bytes.", data={"length": len(seed)})
+            raise KeyFormatError(
+                sentence("An Ed25519 seed has 32 bytes."), data={"length": len(seed)}
+            )
         return cls(Ed25519PrivateKey.from_private_bytes(seed))
 
     @classmethod
@@ -190,14 +206,16 @@ class Ed25519Multikey:
         raw = multibase_decode(value)
         if raw[:2] != ED25519_SECRET_HEADER or len(raw) not in (34, 66):
             raise KeyFormatError(
-                "secretKeyMultibase is not an Ed25519 secret Multikey "
-                "(expected header 0x8026 and a 32- or 64-byte key).",
+                sentence(
+                    "secretKeyMultibase is not an Ed25519 secret Multikey "
+                    "(expected header 0x8026 and a 32- or 64-byte key)."
+                ),
                 field="secretKeyMultibase",
             )
         pair = cls.from_seed(raw[2:34])
         if len(raw) == 66 and raw[34:] != pair.public.raw:
             raise KeyFormatError(
-                "secretKeyMultibase holds a public key that does not belong to its seed.",
+                sentence("secretKeyMultibase holds a public key that does not belong to its seed."),
                 field="secretKeyMultibase",
             )
         return pair
@@ -230,7 +248,12 @@ class P256PublicMultikey(_PublicMultikey):
 
     def __init__(self, key: ec.EllipticCurvePublicKey) -> None:
         if not isinstance(key.curve, ec.SECP256R1):
-            raise KeyFormatError(f"Expected a P-256 key, found the curve {key.curve.name}.")
+            raise KeyFormatError(
+                sentence(
+                    "Expected a P-256 key, found the curve %(name)s.",
+                    name=key.curve.name,
+                )
+            )
         self.key = key
 
     @classmethod
@@ -238,8 +261,10 @@ class P256PublicMultikey(_PublicMultikey):
         raw = multibase_decode(value)
         if len(raw) != 35 or raw[:2] != P256_PUBLIC_HEADER:
             raise KeyFormatError(
-                "publicKeyMultibase is not a P-256 Multikey "
-                "(expected header 0x8024 and a 33-byte compressed point).",
+                sentence(
+                    "publicKeyMultibase is not a P-256 Multikey "
+                    "(expected header 0x8024 and a 33-byte compressed point)."
+                ),
                 field="publicKeyMultibase",
                 data={"value": value[:80]},
             )
@@ -247,7 +272,11 @@ class P256PublicMultikey(_PublicMultikey):
             return cls(ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), raw[2:]))
         except ValueError as exc:
             raise KeyFormatError(
-                f"publicKeyMultibase is not a point on P-256: {exc}", field="publicKeyMultibase"
+                sentence(
+                    "publicKeyMultibase is not a point on P-256: %(exc)s",
+                    exc=exc,
+                ),
+                field="publicKeyMultibase",
             ) from exc
 
     @property
@@ -264,14 +293,17 @@ class P256PublicMultikey(_PublicMultikey):
         """Raise :class:`InvalidSignature` unless ``signature`` (r || s) signs ``data``."""
         if len(signature) != 2 * P256_COORDINATE_BYTES:
             raise InvalidSignature(
-                f"An ES256 signature has 64 bytes (r || s), not {len(signature)}."
+                sentence(
+                    "An ES256 signature has 64 bytes (r || s), not %(count)s.",
+                    count=len(signature),
+                )
             )
         r = int.from_bytes(signature[:P256_COORDINATE_BYTES], "big")
         s = int.from_bytes(signature[P256_COORDINATE_BYTES:], "big")
         try:
             self.key.verify(encode_dss_signature(r, s), data, ec.ECDSA(hashes.SHA256()))
         except _CryptoInvalidSignature as exc:
-            raise InvalidSignature("The ES256 signature does not match.") from exc
+            raise InvalidSignature(sentence("The ES256 signature does not match.")) from exc
 
 
 class P256Multikey:
@@ -292,15 +324,21 @@ class P256Multikey:
         raw = multibase_decode(value)
         if raw[:2] != P256_SECRET_HEADER or len(raw) != 34:
             raise KeyFormatError(
-                "secretKeyMultibase is not a P-256 secret Multikey "
-                "(expected header 0x8626 and 32 bytes).",
+                sentence(
+                    "secretKeyMultibase is not a P-256 secret Multikey "
+                    "(expected header 0x8626 and 32 bytes)."
+                ),
                 field="secretKeyMultibase",
             )
         try:
             key = ec.derive_private_key(int.from_bytes(raw[2:], "big"), ec.SECP256R1())
         except ValueError as exc:
             raise KeyFormatError(
-                f"secretKeyMultibase is not a P-256 secret: {exc}", field="secretKeyMultibase"
+                sentence(
+                    "secretKeyMultibase is not a P-256 secret: %(exc)s",
+                    exc=exc,
+                ),
+                field="secretKeyMultibase",
             ) from exc
         return cls(key)
 
@@ -327,8 +365,12 @@ class RsaPublicKey:
         # RFC 7518 section 3.3: keys of 2048 bits or larger MUST be used with RS256.
         if key.key_size < RSA_MIN_BITS:
             raise KeyFormatError(
-                f"An RSA key for RS256 has at least {RSA_MIN_BITS} bits; this one has "
-                f"{key.key_size}.",
+                sentence(
+                    "An RSA key for RS256 has at least %(rsa_min_bits)s bits; this one has "
+                    "%(key_size)s.",
+                    rsa_min_bits=RSA_MIN_BITS,
+                    key_size=key.key_size,
+                ),
                 data={"bits": key.key_size},
             )
         self.key = key
@@ -342,7 +384,7 @@ class RsaPublicKey:
         try:
             self.key.verify(signature, data, padding.PKCS1v15(), hashes.SHA256())
         except _CryptoInvalidSignature as exc:
-            raise InvalidSignature("The RS256 signature does not match.") from exc
+            raise InvalidSignature(sentence("The RS256 signature does not match.")) from exc
 
 
 class RsaKey:
@@ -373,7 +415,10 @@ def public_key_from_multibase(value: str, *, field: str = "publicKeyMultibase") 
     if header == P256_PUBLIC_HEADER:
         return P256PublicMultikey.from_multibase(value)
     raise KeyFormatError(
-        f"{field} is not an Ed25519 (z6Mk...) or P-256 (zDn...) public Multikey.",
+        sentence(
+            "%(field)s is not an Ed25519 (z6Mk...) or P-256 (zDn...) public Multikey.",
+            field=field,
+        ),
         field=field,
         data={"value": value[:80]},
     )
@@ -387,7 +432,10 @@ def private_key_from_multibase(value: str, *, field: str = "secretKeyMultibase")
     if header == P256_SECRET_HEADER:
         return P256Multikey.from_multibase(value)
     raise KeyFormatError(
-        f"{field} is not an Ed25519 (header 0x8026) or P-256 (header 0x8626) secret Multikey.",
+        sentence(
+            "%(field)s is not an Ed25519 (header 0x8026) or P-256 (header 0x8626) secret Multikey.",
+            field=field,
+        ),
         field=field,
     )
 
@@ -400,7 +448,10 @@ def public_key_from_jwk(jwk: Any, *, field: str = "publicKeyJwk") -> PublicKey:
     """
     if isinstance(jwk, dict) and "d" in jwk:
         raise KeyFormatError(
-            f"{field} holds a private key ('d'); only the public key may be published.",
+            sentence(
+                "%(field)s holds a private key ('d'); only the public key may be published.",
+                field=field,
+            ),
             field=field,
         )
     key = _import_jwk(jwk, field=field)
@@ -423,7 +474,13 @@ def _key_material(jwk: JWK) -> JWK:
 def private_key_from_jwk(jwk: Any, *, field: str = "secretKeyJwk") -> PrivateKey:
     """Return the key pair a private JWK describes (it has ``d``)."""
     if not isinstance(jwk, dict) or "d" not in jwk:
-        raise KeyFormatError(f"{field} has no private key member 'd'.", field=field)
+        raise KeyFormatError(
+            sentence(
+                "%(field)s has no private key member 'd'.",
+                field=field,
+            ),
+            field=field,
+        )
     private = _import_jwk(jwk, field=field).private_key
     if isinstance(private, Ed25519PrivateKey):
         return Ed25519Multikey(private)
@@ -431,7 +488,13 @@ def private_key_from_jwk(jwk: Any, *, field: str = "secretKeyJwk") -> PrivateKey
         return P256Multikey(private)
     if isinstance(private, rsa.RSAPrivateKey):
         return RsaKey(private)
-    raise KeyFormatError(f"{field} is not a key microcred can use.", field=field)
+    raise KeyFormatError(
+        sentence(
+            "%(field)s is not a key microcred can use.",
+            field=field,
+        ),
+        field=field,
+    )
 
 
 JWK_TYPES: dict[tuple[str | None, str | None], type[OKPKey] | type[ECKey] | type[RSAKey]] = {
@@ -445,23 +508,47 @@ JWK_STRING_MEMBERS = ("kty", "crv", "x", "y", "n", "e", "d", "p", "q", "dp", "dq
 
 def _import_jwk(jwk: Any, *, field: str) -> OKPKey | ECKey | RSAKey:
     if not isinstance(jwk, dict):
-        raise KeyFormatError(f"{field} must be a JSON object (a JWK).", field=field)
+        raise KeyFormatError(
+            sentence(
+                "%(field)s must be a JSON object (a JWK).",
+                field=field,
+            ),
+            field=field,
+        )
     for name in JWK_STRING_MEMBERS:
         if name in jwk and not isinstance(jwk[name], str):
-            raise KeyFormatError(f"{field}.{name} must be a string.", field=f"{field}.{name}")
+            raise KeyFormatError(
+                sentence(
+                    "%(field)s.%(name)s must be a string.",
+                    field=field,
+                    name=name,
+                ),
+                field=f"{field}.{name}",
+            )
     kty, crv = jwk.get("kty"), jwk.get("crv")
     key_class = JWK_TYPES.get((kty, crv if kty != "RSA" else None))
     if key_class is None:
         raise KeyFormatError(
-            f"{field} is a {kty}{' ' + crv if crv else ''} key; microcred reads OKP Ed25519, "
-            "EC P-256 and RSA keys.",
+            sentence(
+                "%(field)s is a %(kty)s key; microcred reads OKP Ed25519, EC P-256 and RSA keys.",
+                field=field,
+                kty=f"{kty} {crv}" if crv else kty,
+            ),
             field=field,
             data={"kty": kty, "crv": crv},
         )
     try:
         return key_class.import_key(jwk)
     except (JoseError, ValueError) as exc:
-        raise KeyFormatError(f"{field} is not a valid {kty} JWK: {exc}", field=field) from exc
+        raise KeyFormatError(
+            sentence(
+                "%(field)s is not a valid %(kty)s JWK: %(exc)s",
+                field=field,
+                kty=kty,
+                exc=exc,
+            ),
+            field=field,
+        ) from exc
 
 
 def _wrap_public(key: Any, *, field: str) -> PublicKey:
@@ -471,7 +558,13 @@ def _wrap_public(key: Any, *, field: str) -> PublicKey:
         return P256PublicMultikey(key)
     if isinstance(key, rsa.RSAPublicKey):
         return RsaPublicKey(key)
-    raise KeyFormatError(f"{field} is not a key microcred can use.", field=field)
+    raise KeyFormatError(
+        sentence(
+            "%(field)s is not a key microcred can use.",
+            field=field,
+        ),
+        field=field,
+    )
 
 
 KEY_TYPES: dict[str, Callable[[], PrivateKey]] = {
@@ -488,7 +581,11 @@ def generate_key(key_type: str = "ed25519") -> PrivateKey:
     generate = KEY_TYPES.get(key_type)
     if generate is None:
         raise KeyFormatError(
-            f"Unknown key type {key_type!r}; choose one of {', '.join(KEY_TYPES)}.",
+            sentence(
+                "Unknown key type %(key_type)s; choose one of %(key_types)s.",
+                key_type=repr(key_type),
+                key_types=", ".join(KEY_TYPES),
+            ),
             data={"type": key_type},
         )
     return generate()
@@ -536,13 +633,20 @@ def read_key_file(data: bytes | str) -> PrivateKey:
     try:
         document = json.loads(data)
     except ValueError as exc:
-        raise KeyFormatError(f"The key file is not JSON: {exc}.") from exc
+        raise KeyFormatError(
+            sentence(
+                "The key file is not JSON: %(exc)s.",
+                exc=exc,
+            )
+        ) from exc
     if not isinstance(document, dict):
-        raise KeyFormatError("The key file must hold a JSON object with the key pair.")
+        raise KeyFormatError(sentence("The key file must hold a JSON object with the key pair."))
     if "kty" in document:
         if "d" not in document:
             raise KeyFormatError(
-                "The key file is a public JWK; signing needs the private key (member 'd').",
+                sentence(
+                    "The key file is a public JWK; signing needs the private key (member 'd')."
+                ),
                 field="d",
             )
         return private_key_from_jwk(document, field="JWK")
@@ -562,12 +666,17 @@ def read_key_file(data: bytes | str) -> PrivateKey:
     if "publicKeyMultibase" in document or "publicKeyJwk" in document:
         missing = "secretKeyMultibase" if "publicKeyMultibase" in document else "secretKeyJwk"
         raise KeyFormatError(
-            f"The key file holds only a public key; signing needs the secret ({missing}).",
+            sentence(
+                "The key file holds only a public key; signing needs the secret (%(missing)s).",
+                missing=missing,
+            ),
             field=missing,
         )
     raise KeyFormatError(
-        "The key file has no secret key: expected secretKeyMultibase (Ed25519, P-256) or "
-        "secretKeyJwk (RSA).",
+        sentence(
+            "The key file has no secret key: expected secretKeyMultibase (Ed25519, P-256) or "
+            "secretKeyJwk (RSA)."
+        ),
         field="secretKeyMultibase",
     )
 
@@ -576,5 +685,9 @@ def _check_public(field: str, given: Any, public: Any) -> None:
     derived = public.jwk if field == "publicKeyJwk" else public.public_key_multibase
     if given != derived:
         raise KeyFormatError(
-            f"{field} does not belong to the secret key in the same file.", field=field
+            sentence(
+                "%(field)s does not belong to the secret key in the same file.",
+                field=field,
+            ),
+            field=field,
         )

@@ -35,6 +35,7 @@ from pydantic import (
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticCustomError
 
+from microcred.text import sentence
 from microcred.vc.datamodel import (
     ROOT,
     Problem,
@@ -495,7 +496,11 @@ def validate_ob3(document: Any) -> list[Problem]:
     ``AchievementCredential``, so a credential of neither type says so.
     """
     if not isinstance(document, dict):
-        return [Problem(ROOT, "An Open Badges credential must be a JSON object.", "ob3.not_object")]
+        return [
+            Problem(
+                ROOT, sentence("An Open Badges credential must be a JSON object."), "ob3.not_object"
+            )
+        ]
     model = (
         EndorsementCredential
         if "EndorsementCredential" in as_list(document.get("type"))
@@ -537,7 +542,11 @@ def context_problems(
     return [
         Problem(
             child(ROOT, "@context"),
-            f"No {family}... context: add {current} after the VC base context.",
+            sentence(
+                "No %(family)s... context: add %(current)s after the VC base context.",
+                family=family,
+                current=current,
+            ),
             f"{prefix}.context.missing",
         )
     ]
@@ -550,7 +559,7 @@ def name_problems(document: dict[str, Any], *, prefix: str) -> list[Problem]:
     return [
         Problem(
             child(ROOT, "name"),
-            "The credential has no name: add one so wallets and verifiers can show it.",
+            sentence("The credential has no name: add one so wallets and verifiers can show it."),
             f"{prefix}.name.missing",
             "warning",
         )
@@ -570,8 +579,10 @@ def identity_problems(subject: dict[str, Any], path: str, *, prefix: str) -> lis
     return [
         Problem(
             path,
-            "The subject has neither an id nor an identifier, so nothing ties the credential to "
-            "its recipient: add the learner's id (such as a DID) or an IdentityObject.",
+            sentence(
+                "The subject has neither an id nor an identifier, so nothing ties the credential "
+                "to its recipient: add the learner's id (such as a DID) or an IdentityObject."
+            ),
             f"{prefix}.credentialSubject.identity",
             "warning",
         )
@@ -609,8 +620,12 @@ def result_problems(subject: dict[str, Any], path: str) -> list[Problem]:
             problems.append(
                 Problem(
                     child(result_path, "resultDescription"),
-                    f"resultDescription {reference!r} is not the id of a resultDescription of "
-                    f"the achievement (it declares: {known}).",
+                    sentence(
+                        "resultDescription %(reference)s is not the id of a resultDescription "
+                        "of the achievement (it declares: %(known)s).",
+                        reference=repr(reference),
+                        known=known,
+                    ),
                     "ob3.result.resultDescription",
                 )
             )
@@ -619,8 +634,11 @@ def result_problems(subject: dict[str, Any], path: str) -> list[Problem]:
             problems.append(
                 Problem(
                     child(result_path, "achievedLevel"),
-                    f"achievedLevel {level!r} is not the id of a rubricCriterionLevel of the "
-                    "achievement's result descriptions.",
+                    sentence(
+                        "achievedLevel %(level)s is not the id of a rubricCriterionLevel of the"
+                        " achievement's result descriptions.",
+                        level=repr(level),
+                    ),
                     "ob3.result.achievedLevel",
                 )
             )
@@ -629,8 +647,10 @@ def result_problems(subject: dict[str, Any], path: str) -> list[Problem]:
             problems.append(
                 Problem(
                     child(result_path, "status"),
-                    "The linked result description has resultType Status, so the result needs "
-                    "a status, such as Completed.",
+                    sentence(
+                        "The linked result description has resultType Status, so the result needs "
+                        "a status, such as Completed."
+                    ),
                     "ob3.result.status",
                 )
             )
@@ -662,23 +682,35 @@ def _advisories(value: Any, path: str, prefix: str) -> Iterator[Problem]:
             if item not in terms and not item.startswith(EXTENSION_PREFIX):
                 yield Problem(
                     child(path, key),
-                    f"{key} {item!r} is not in the Open Badges vocabulary; use a defined term "
-                    f"or mark an extension with the ext: prefix ({EXTENSION_PREFIX}{item}).",
+                    sentence(
+                        "%(key)s %(item)s is not in the Open Badges vocabulary; use a defined "
+                        "term or mark an extension with the ext: prefix "
+                        "(%(extension_prefix)s%(name)s).",
+                        key=key,
+                        item=repr(item),
+                        extension_prefix=EXTENSION_PREFIX,
+                        name=item,
+                    ),
                     f"{prefix}.{key}.unknown",
                     "warning",
                 )
         elif key == "criteria" and isinstance(item, dict) and not {"id", "narrative"} & set(item):
             yield Problem(
                 child(path, key),
-                "The criteria have neither an id (a page describing them) nor a narrative; "
-                "add one so people can see how the achievement is earned.",
+                sentence(
+                    "The criteria have neither an id (a page describing them) nor a narrative; "
+                    "add one so people can see how the achievement is earned."
+                ),
                 f"{prefix}.criteria.empty",
                 "warning",
             )
         elif key == "image" and isinstance(item, str):
             yield Problem(
                 child(path, key),
-                'The image is a bare URL; Open Badges 3.0 expects {"id": <URL>, "type": "Image"}.',
+                sentence(
+                    "The image is a bare URL; Open Badges 3.0 expects "
+                    '{"id": <URL>, "type": "Image"}.'
+                ),
                 f"{prefix}.image.url",
                 "warning",
             )

@@ -19,20 +19,22 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from microcred.text import Sentence, capitalised, plural_sentence, sentence
+
 # A credential is verified only if one of these passed: something vouches for its origin.
 SIGNATURE_CHECKS = ("proof.signature", "ob2.hosted", "ob2.signature")
 
 
 # What the verdict may claim, each only when its check passed (VerificationReport.summary).
 SUMMARY_SENTENCES = (
-    ("proof.signature", "the signature is valid"),
-    ("ob2.signature", "the signature is valid"),
-    ("ob2.hosted", "the issuer hosts this very assertion"),
-    ("issuer.key", "the signing key belongs to the issuer"),
-    ("status.revocation", "the credential is not revoked"),
-    ("status.suspension", "it is not suspended"),
-    ("validity.expired", "it has not expired"),
-    ("clr.nested", "every credential inside it verifies"),
+    ("proof.signature", sentence("the signature is valid")),
+    ("ob2.signature", sentence("the signature is valid")),
+    ("ob2.hosted", sentence("the issuer hosts this very assertion")),
+    ("issuer.key", sentence("the signing key belongs to the issuer")),
+    ("status.revocation", sentence("the credential is not revoked")),
+    ("status.suspension", sentence("it is not suspended")),
+    ("validity.expired", sentence("it has not expired")),
+    ("clr.nested", sentence("every credential inside it verifies")),
 )
 
 
@@ -120,7 +122,7 @@ class VerificationReport:
         return signed and not self.failures and nested_ok
 
     @property
-    def summary(self) -> str:
+    def summary(self) -> Sentence:
         """Say in one sentence what passed: never more than the checks show.
 
         A verified credential may still carry warnings (an issuer key named
@@ -128,16 +130,33 @@ class VerificationReport:
         points to read below, instead of claiming what was not shown.
         """
         if not self.verified:
-            count = len(self.failures)
-            return f"{count} check{'s' if count != 1 else ''} failed. See below for what is wrong."
+            return plural_sentence(
+                "%(count)s check failed. See below for what is wrong.",
+                "%(count)s checks failed. See below for what is wrong.",
+                count=len(self.failures),
+            )
         passed = {check.id for check in self.checks if check.status is CheckStatus.PASSED}
-        shown = [sentence for check_id, sentence in SUMMARY_SENTENCES if check_id in passed]
-        text = (", ".join(shown[:-1]) + " and " + shown[-1]) if len(shown) > 1 else "".join(shown)
-        text = (text[:1].upper() + text[1:] + ".") if text else "The credential verified."
+        shown = [part for check_id, part in SUMMARY_SENTENCES if check_id in passed]
+        if not shown:
+            text = sentence("The credential verified.")
+        else:
+            # Each part is a sentence of its own, translated where shown, its first letter
+            # made a capital in whatever language it is shown.
+            text = shown[-1]
+            for part in reversed(shown[:-1]):
+                text = _join(part, text, last=text is shown[-1])
+            text = sentence("%(findings)s.", findings=capitalised(text))
         count = len(self.warnings)
         if count:
-            noun, pronoun = ("warnings", "them") if count != 1 else ("warning", "it")
-            text += f" {count} {noun} below: read {pronoun} before relying on the credential."
+            return sentence(
+                "%(verdict)s %(warnings)s",
+                verdict=text,
+                warnings=plural_sentence(
+                    "%(count)s warning below: read it before relying on the credential.",
+                    "%(count)s warnings below: read them before relying on the credential.",
+                    count=count,
+                ),
+            )
         return text
 
     def as_dict(self) -> dict[str, Any]:
@@ -155,3 +174,10 @@ class VerificationReport:
 
     def to_json(self) -> str:
         return json.dumps(self.as_dict(), ensure_ascii=False)
+
+
+def _join(first: str, rest: str, *, last: bool) -> Sentence:
+    """Join the parts of the summary: "a, b and c"."""
+    if last:
+        return sentence("%(first)s and %(last)s", first=first, last=rest)
+    return sentence("%(first)s, %(rest)s", first=first, rest=rest)

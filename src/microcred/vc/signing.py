@@ -6,6 +6,7 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import Any, Literal, overload
 
+from microcred.text import sentence
 from microcred.vc import dataintegrity
 from microcred.vc import jwt as vcjwt
 from microcred.vc.errors import ProofError
@@ -106,7 +107,7 @@ def sign_many(
 
 def _credential(value: Any) -> dict[str, Any]:
     if not isinstance(value, dict):
-        raise ProofError("Only a JSON object (a credential) can be signed.")
+        raise ProofError(sentence("Only a JSON object (a credential) can be signed."))
     return value
 
 
@@ -116,8 +117,10 @@ def default_verification_method(key: Any) -> str:
     method: str | None = getattr(public, "did_key_verification_method", None)
     if method is None:
         raise ProofError(
-            "This key has no did:key form; give --verification-method (the URL where verifiers "
-            "find the public key).",
+            sentence(
+                "This key has no did:key form; give --verification-method (the URL where verifiers "
+                "find the public key)."
+            ),
             field="verificationMethod",
         )
     return method

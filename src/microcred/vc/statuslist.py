@@ -25,6 +25,7 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
+from microcred.text import sentence
 from microcred.vc.dates import format_datetime, parse_datetime
 from microcred.vc.errors import StatusError, VCError
 
@@ -61,17 +62,31 @@ class StatusList:
     ) -> None:
         _check_status_size(status_size)
         if not isinstance(size, int) or isinstance(size, bool) or size < 1:
-            raise StatusError(f"A status list needs at least one entry, not {size!r}.")
+            raise StatusError(
+                sentence(
+                    "A status list needs at least one entry, not %(size)s.",
+                    size=repr(size),
+                )
+            )
         if (size * status_size) % 8:
             raise StatusError(
-                f"A status list of {size} entries of {status_size} bit(s) does not fill whole "
-                "bytes; choose a size that is a multiple of 8.",
+                sentence(
+                    "A status list of %(size)s entries of %(status_size)s bit(s) does not "
+                    "fill whole bytes; choose a size that is a multiple of 8.",
+                    size=size,
+                    status_size=status_size,
+                ),
                 code="status.invalid_size",
             )
         length = size * status_size // 8
         if bitstring is not None and len(bitstring) != length:
             raise StatusError(
-                f"The bitstring has {len(bitstring)} bytes; {size} entries need {length}.",
+                sentence(
+                    "The bitstring has %(count)s bytes; %(size)s entries need %(length)s.",
+                    count=len(bitstring),
+                    size=size,
+                    length=length,
+                ),
                 code="status.invalid_size",
             )
         self.size = size
@@ -91,7 +106,9 @@ class StatusList:
         """
         _check_status_size(status_size)
         if not isinstance(encoded_list, str) or not encoded_list:
-            raise StatusError("encodedList must be a non-empty string.", field="encodedList")
+            raise StatusError(
+                sentence("encodedList must be a non-empty string."), field="encodedList"
+            )
         data = encoded_list[1:] if encoded_list.startswith("u") else encoded_list
         try:
             compressed = base64.b64decode(
@@ -99,7 +116,10 @@ class StatusList:
             )
         except (binascii.Error, ValueError) as exc:
             raise StatusError(
-                f"encodedList is not base64url: {exc}.",
+                sentence(
+                    "encodedList is not base64url: %(exc)s.",
+                    exc=exc,
+                ),
                 code="status.undecodable",
                 field="encodedList",
             ) from exc
@@ -107,8 +127,12 @@ class StatusList:
         bits = len(bitstring) * 8
         if bits < status_size or bits % status_size:
             raise StatusError(
-                f"The status list has {bits} bits, which is not a whole number of "
-                f"{status_size}-bit entries.",
+                sentence(
+                    "The status list has %(bits)s bits, which is not a whole number of "
+                    "%(status_size)s-bit entries.",
+                    bits=bits,
+                    status_size=status_size,
+                ),
                 code="status.undecodable",
                 field="encodedList",
             )
@@ -145,7 +169,12 @@ class StatusList:
         """Set entry ``index`` to ``value`` (1 for revocation and suspension lists)."""
         if not isinstance(value, int) or not 0 <= value < 2**self.status_size:
             raise StatusError(
-                f"A {self.status_size}-bit status cannot hold {value!r}.", field="value"
+                sentence(
+                    "A %(status_size)s-bit status cannot hold %(value)s.",
+                    status_size=self.status_size,
+                    value=repr(value),
+                ),
+                field="value",
             )
         first = self._first_bit(index)
         for offset in range(self.status_size):
@@ -175,7 +204,11 @@ class StatusList:
     def _first_bit(self, index: int) -> int:
         if not isinstance(index, int) or isinstance(index, bool) or not 0 <= index < self.size:
             raise StatusError(
-                f"Index {index!r} is outside the status list (0 to {self.size - 1}).",
+                sentence(
+                    "Index %(index)s is outside the status list (0 to %(size)s).",
+                    index=repr(index),
+                    size=self.size - 1,
+                ),
                 code="status.range",
                 data={"index": index, "size": self.size},
             )
@@ -186,7 +219,11 @@ def _check_status_size(status_size: Any) -> None:
     """``statusSize`` is a positive integer (section 2.1)."""
     if not isinstance(status_size, int) or isinstance(status_size, bool) or status_size < 1:
         raise StatusError(
-            f"statusSize must be a positive integer, not {status_size!r}.", field="statusSize"
+            sentence(
+                "statusSize must be a positive integer, not %(status_size)s.",
+                status_size=repr(status_size),
+            ),
+            field="statusSize",
         )
 
 
@@ -196,19 +233,25 @@ def _gunzip(compressed: bytes) -> bytes:
         bitstring = decompressor.decompress(compressed, MAX_LIST_BYTES)
     except zlib.error as exc:
         raise StatusError(
-            f"encodedList is not GZIP-compressed data: {exc}.",
+            sentence(
+                "encodedList is not GZIP-compressed data: %(exc)s.",
+                exc=exc,
+            ),
             code="status.undecodable",
             field="encodedList",
         ) from exc
     if decompressor.unconsumed_tail:
         raise StatusError(
-            f"The status list is larger than {MAX_LIST_BYTES} bytes once decompressed.",
+            sentence(
+                "The status list is larger than %(max_list_bytes)s bytes once decompressed.",
+                max_list_bytes=MAX_LIST_BYTES,
+            ),
             code="status.too_large",
             field="encodedList",
         )
     if not decompressor.eof:
         raise StatusError(
-            "encodedList is truncated: the GZIP stream does not end.",
+            sentence("encodedList is truncated: the GZIP stream does not end."),
             code="status.undecodable",
             field="encodedList",
         )
@@ -231,7 +274,11 @@ def build_status_list_credential(
     """
     if purpose != status_list.purpose:
         raise StatusError(
-            f"The purpose {purpose!r} differs from the list's purpose {status_list.purpose!r}.",
+            sentence(
+                "The purpose %(purpose)s differs from the list's purpose %(list_purpose)s.",
+                purpose=repr(purpose),
+                list_purpose=repr(status_list.purpose),
+            ),
             field="statusPurpose",
         )
     credential: dict[str, Any] = {
@@ -258,7 +305,14 @@ def _datetime_text(value: datetime | str, name: str) -> str:
     try:
         parse_datetime(value, require_timezone=True)
     except VCError as exc:
-        raise StatusError(f"{name}: {exc.message}", field=name) from exc
+        raise StatusError(
+            sentence(
+                "%(name)s: %(message)s",
+                name=name,
+                message=exc.message,
+            ),
+            field=name,
+        ) from exc
     return value
 
 
@@ -269,7 +323,10 @@ def status_entry(*, list_credential_url: str, index: int, purpose: str) -> dict[
     """
     if not isinstance(index, int) or isinstance(index, bool) or index < 0:
         raise StatusError(
-            f"statusListIndex must be a non-negative integer, not {index!r}.",
+            sentence(
+                "statusListIndex must be a non-negative integer, not %(index)s.",
+                index=repr(index),
+            ),
             field="statusListIndex",
         )
     return {
@@ -321,28 +378,41 @@ def check_status(
     """
     warnings: list[str] = []
     if not isinstance(entry, dict):
-        raise StatusError("credentialStatus must be an object.", field="credentialStatus")
+        raise StatusError(sentence("credentialStatus must be an object."), field="credentialStatus")
     legacy = _has_type(entry, LEGACY_ENTRY_TYPE)
     if not legacy and not _has_type(entry, ENTRY_TYPE):
         raise StatusError(
-            f"credentialStatus.type must be {ENTRY_TYPE}, found {entry.get('type')!r}.",
+            sentence(
+                "credentialStatus.type must be %(entry_type)s, found %(type)s.",
+                entry_type=ENTRY_TYPE,
+                type=repr(entry.get("type")),
+            ),
             field="credentialStatus.type",
         )
     if legacy:
-        warnings.append(f"The entry uses the superseded {LEGACY_ENTRY_TYPE} type.")
+        warnings.append(
+            sentence(
+                "The entry uses the superseded %(legacy_entry_type)s type.",
+                legacy_entry_type=LEGACY_ENTRY_TYPE,
+            )
+        )
     purpose = entry.get("statusPurpose")
     if not isinstance(purpose, str) or not purpose:
         raise StatusError(
-            "credentialStatus.statusPurpose is missing; it must name the purpose "
-            "(revocation, suspension, message...).",
+            sentence(
+                "credentialStatus.statusPurpose is missing; it must name the purpose "
+                "(revocation, suspension, message...)."
+            ),
             field="credentialStatus.statusPurpose",
         )
     index = _entry_index(entry.get("statusListIndex"), warnings)
     url = entry.get("statusListCredential")
     if not isinstance(url, str) or not url:
         raise StatusError(
-            "credentialStatus.statusListCredential is missing; it must be the URL of the "
-            "status list credential.",
+            sentence(
+                "credentialStatus.statusListCredential is missing; it must be the URL of the "
+                "status list credential."
+            ),
             field="credentialStatus.statusListCredential",
         )
     status_size = entry.get("statusSize", 1)
@@ -350,7 +420,11 @@ def check_status(
         _check_status_size(status_size)
     except StatusError as exc:
         raise StatusError(
-            f"credentialStatus.{exc.message}", field="credentialStatus.statusSize"
+            sentence(
+                "credentialStatus.%(message)s",
+                message=exc.message,
+            ),
+            field="credentialStatus.statusSize",
         ) from exc
 
     list_credential = fetch_list(url)
@@ -360,14 +434,24 @@ def check_status(
     purposes = purposes if isinstance(purposes, list) else [purposes]
     if purpose not in purposes:
         raise StatusError(
-            f"The entry's statusPurpose {purpose!r} is not a purpose of the status list at {url} "
-            f"({', '.join(map(str, purposes))}).",
+            sentence(
+                "The entry's statusPurpose %(purpose)s is not a purpose of the status "
+                "list at %(url)s (%(value)s).",
+                purpose=repr(purpose),
+                url=url,
+                value=", ".join(map(str, purposes)),
+            ),
             field="credentialStatus.statusPurpose",
             data={"url": url},
         )
     encoded = subject.get("encodedList")
     if isinstance(encoded, str) and encoded and not encoded.startswith("u"):
-        warnings.append(f"The status list at {url} has no multibase prefix 'u' on its encodedList.")
+        warnings.append(
+            sentence(
+                "The status list at %(url)s has no multibase prefix 'u' on its encodedList.",
+                url=url,
+            )
+        )
     try:
         status_list = (
             _decoded_list(encoded, purpose, status_size)
@@ -376,20 +460,34 @@ def check_status(
         )
     except StatusError as exc:
         raise StatusError(
-            f"The status list at {url} cannot be read: {exc.message}",
+            sentence(
+                "The status list at %(url)s cannot be read: %(message)s",
+                url=url,
+                message=exc.message,
+            ),
             code=exc.code,
             field="credentialSubject.encodedList",
             data={"url": url},
         ) from exc
     if status_list.size < minimum_entries:
         warnings.append(
-            f"The status list at {url} has {status_list.size} entries, fewer than the "
-            f"{minimum_entries} the Bitstring Status List specification requires."
+            sentence(
+                "The status list at %(url)s has %(size)s entries, fewer than the "
+                "%(minimum_entries)s the Bitstring Status List specification requires.",
+                url=url,
+                size=status_list.size,
+                minimum_entries=minimum_entries,
+            )
         )
     if index >= status_list.size:
         raise StatusError(
-            f"statusListIndex {index} is outside the status list at {url}, which has "
-            f"{status_list.size} entries.",
+            sentence(
+                "statusListIndex %(index)s is outside the status list at %(url)s, which"
+                " has %(size)s entries.",
+                index=index,
+                url=url,
+                size=status_list.size,
+            ),
             code="status.range",
             field="credentialStatus.statusListIndex",
             data={"url": url, "index": index, "size": status_list.size},
@@ -420,12 +518,18 @@ def _entry_index(value: Any, warnings: list[str]) -> int:
         return int(value)
     if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
         warnings.append(
-            f"statusListIndex is the number {value}; the specification requires a string."
+            sentence(
+                "statusListIndex is the number %(value)s; the specification requires a string.",
+                value=value,
+            )
         )
         return value
     raise StatusError(
-        f"credentialStatus.statusListIndex must be a non-negative base-10 integer in a "
-        f"string, not {value!r}.",
+        sentence(
+            "credentialStatus.statusListIndex must be a non-negative base-10 "
+            "integer in a string, not %(value)s.",
+            value=repr(value),
+        ),
         field="credentialStatus.statusListIndex",
     )
 
@@ -433,29 +537,51 @@ def _entry_index(value: Any, warnings: list[str]) -> int:
 def _list_subject(credential: Any, url: str, warnings: list[str]) -> dict[str, Any]:
     """Return the status list subject after checking the credential's types (section 2.2)."""
     if not isinstance(credential, dict):
-        raise StatusError(f"The document at {url} is not a credential (a JSON object).")
+        raise StatusError(
+            sentence(
+                "The document at %(url)s is not a credential (a JSON object).",
+                url=url,
+            )
+        )
     if not _has_type(credential, LIST_CREDENTIAL_TYPE):
         if not _has_type(credential, LEGACY_LIST_CREDENTIAL_TYPE):
             raise StatusError(
-                f"The credential at {url} is not a {LIST_CREDENTIAL_TYPE}: its type is "
-                f"{credential.get('type')!r}.",
+                sentence(
+                    "The credential at %(url)s is not a %(list_credential_type)s: its type "
+                    "is %(type)s.",
+                    url=url,
+                    list_credential_type=LIST_CREDENTIAL_TYPE,
+                    type=repr(credential.get("type")),
+                ),
                 field="type",
                 data={"url": url},
             )
         warnings.append(
-            f"The status list at {url} uses the superseded {LEGACY_LIST_CREDENTIAL_TYPE} type."
+            sentence(
+                "The status list at %(url)s uses the superseded "
+                "%(legacy_list_credential_type)s type.",
+                url=url,
+                legacy_list_credential_type=LEGACY_LIST_CREDENTIAL_TYPE,
+            )
         )
     subject = credential.get("credentialSubject")
     if not isinstance(subject, dict):
         raise StatusError(
-            f"The status list credential at {url} has no credentialSubject object.",
+            sentence(
+                "The status list credential at %(url)s has no credentialSubject object.",
+                url=url,
+            ),
             field="credentialSubject",
             data={"url": url},
         )
     if not (_has_type(subject, LIST_TYPE) or _has_type(subject, LEGACY_LIST_TYPE)):
         raise StatusError(
-            f"The credentialSubject of {url} must have type {LIST_TYPE}, found "
-            f"{subject.get('type')!r}.",
+            sentence(
+                "The credentialSubject of %(url)s must have type %(list_type)s, found %(type)s.",
+                url=url,
+                list_type=LIST_TYPE,
+                type=repr(subject.get("type")),
+            ),
             field="credentialSubject.type",
             data={"url": url},
         )
@@ -477,20 +603,33 @@ def _check_list_validity(credential: dict[str, Any], url: str, now: datetime) ->
             moment = parse_datetime(value)
         except VCError as exc:
             raise StatusError(
-                f"The status list credential at {url} has an invalid {name}: {exc.message}",
+                sentence(
+                    "The status list credential at %(url)s has an invalid %(name)s: %(message)s",
+                    url=url,
+                    name=name,
+                    message=exc.message,
+                ),
                 field=name,
                 data={"url": url},
             ) from exc
         if too_early and now < moment:
             raise StatusError(
-                f"The status list credential at {url} is not valid before {value}.",
+                sentence(
+                    "The status list credential at %(url)s is not valid before %(value)s.",
+                    url=url,
+                    value=value,
+                ),
                 code="status.list_not_yet_valid",
                 field=name,
                 data={"url": url},
             )
         if not too_early and now > moment:
             raise StatusError(
-                f"The status list credential at {url} expired at {value}.",
+                sentence(
+                    "The status list credential at %(url)s expired at %(value)s.",
+                    url=url,
+                    value=value,
+                ),
                 code="status.list_expired",
                 field=name,
                 data={"url": url},
@@ -533,24 +672,31 @@ def check_1edtech_revocation(
     """
     if not isinstance(entry, dict) or not _has_type(entry, REVOCATION_LIST_TYPE):
         raise StatusError(
-            f"credentialStatus must be a {REVOCATION_LIST_TYPE} object.", field="credentialStatus"
+            sentence(
+                "credentialStatus must be a %(revocation_list_type)s object.",
+                revocation_list_type=REVOCATION_LIST_TYPE,
+            ),
+            field="credentialStatus",
         )
     url = entry.get("id")
     if not isinstance(url, str) or not url:
         raise StatusError(
-            "credentialStatus.id must be the URL of the revocation list.",
+            sentence("credentialStatus.id must be the URL of the revocation list."),
             field="credentialStatus.id",
         )
     if not isinstance(credential_id, str) or not credential_id:
         raise StatusError(
-            "The credential has no id, so the revocation list cannot be searched for it.",
+            sentence("The credential has no id, so the revocation list cannot be searched for it."),
             field="id",
         )
     document = fetch_document(url)
     revoked = document.get("revokedCredentials") if isinstance(document, dict) else None
     if not isinstance(revoked, list):
         raise StatusError(
-            f"The revocation list at {url} has no revokedCredentials array.",
+            sentence(
+                "The revocation list at %(url)s has no revokedCredentials array.",
+                url=url,
+            ),
             field="revokedCredentials",
             data={"url": url},
         )

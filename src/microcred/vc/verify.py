@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
+from microcred.text import concat, sentence
 from microcred.vc import clr, dataintegrity, datamodel, did, ob2, ob3, statuslist
 from microcred.vc import jwt as vcjwt
 from microcred.vc.dates import parse_datetime
@@ -158,12 +159,16 @@ class Verifier:
     def verify_presented(self, item: Presented, *, source: str | None = None) -> VerificationReport:
         self.fetcher.start_credential()
         self.fetcher.prefetch(documents_needed(item))
-        baked = f", baked in {item.container.upper()}" if item.container else ""
+        baked = (
+            sentence(", baked in %(container)s", container=item.container.upper())
+            if item.container
+            else ""
+        )
         if item.kind == "ob2":
             return self.verify_ob2(item.value, source=source, baked=baked)
         if item.kind == "jwt":
             return self.verify_jwt(item.value, source=source, baked=baked)
-        return self.verify_credential(item.value, source=source, encoding=f"JSON{baked}")
+        return self.verify_credential(item.value, source=source, encoding=concat("JSON", baked))
 
     # -- W3C Verifiable Credentials (JSON with Data Integrity proofs) -----------------
 
@@ -183,7 +188,8 @@ class Verifier:
             self._check_proofs(report, credential)
         else:
             report.skipped(
-                "proof.signature", "The proof was not checked: the contexts cannot be processed."
+                "proof.signature",
+                sentence("The proof was not checked: the contexts cannot be processed."),
             )
         self._check_validity(report, credential)
         if check_status:
@@ -199,23 +205,30 @@ class Verifier:
         try:
             _header, _payload, credential = vcjwt.decode_jwt(token)
         except InputError as error:
-            report = VerificationReport(format=f"VC-JWT{baked}", source=source)
+            report = VerificationReport(format=concat("VC-JWT", baked), source=source)
             report.failed("structure.json", error.message)
             return report
-        report = self._new_report(credential, source=source, encoding=f"VC-JWT{baked}")
+        report = self._new_report(credential, source=source, encoding=concat("VC-JWT", baked))
         self._check_structure(report, credential)
         self._check_contexts(report, credential)
         try:
             result = vcjwt.verify_jwt(token, fetcher=self.fetcher, now=self.now)
         except VCError as error:
             report.failed(
-                "proof.signature", f"The JWT signature could not be verified: {error.message}"
+                "proof.signature",
+                sentence(
+                    "The JWT signature could not be verified: %(message)s",
+                    message=error.message,
+                ),
             )
         else:
             report.passed(
                 "proof.signature",
-                f"The JWT is signed ({result.algorithm}) by the key "
-                f"{result.key_id or 'in its header'}.",
+                sentence(
+                    "The JWT is signed (%(algorithm)s) by the key %(key_id)s.",
+                    algorithm=result.algorithm,
+                    key_id=result.key_id or sentence("in its header"),
+                ),
             )
             report.checks.extend(result.findings)
             self._check_jwt_issuer_key(report, result)
@@ -230,7 +243,9 @@ class Verifier:
     ) -> VerificationReport:
         """Verify an Open Badges 2.0 assertion (hosted or signed)."""
         result = ob2.verify_ob2(value, fetcher=self.fetcher, now=self.now, loader=self.loader)
-        report = VerificationReport(format=f"Open Badges 2.0 assertion{baked}", source=source)
+        report = VerificationReport(
+            format=concat(sentence("Open Badges 2.0 assertion"), baked), source=source
+        )
         report.credential = result.assertion
         report.name = (result.badge or {}).get("name")
         issuer = result.issuer or {}
@@ -252,7 +267,7 @@ class Verifier:
         subject = _first(credential.get("credentialSubject"))
         achievement = subject.get("achievement") if isinstance(subject, dict) else None
         report = VerificationReport(
-            format=f"{main_type} ({encoding})", source=source, credential=credential
+            format=concat(main_type, " (", encoding, ")"), source=source, credential=credential
         )
         report.issuer = (
             issuer.get("id")
@@ -289,12 +304,22 @@ class Verifier:
                 report.add(
                     check_id,
                     status,
-                    f"{problem.path}: {problem.message}",
+                    sentence(
+                        "%(path)s: %(message)s",
+                        path=problem.path,
+                        message=problem.message,
+                    ),
                     path=problem.path,
                     code=problem.code,
                 )
             if not errors:
-                report.passed(check_id, f"The credential follows {model}.")
+                report.passed(
+                    check_id,
+                    sentence(
+                        "The credential follows %(model)s.",
+                        model=model,
+                    ),
+                )
 
     def _check_contexts(self, report: VerificationReport, credential: dict[str, Any]) -> bool:
         urls = [c for c in _as_list(credential.get("@context")) if isinstance(c, str)]
@@ -302,8 +327,11 @@ class Verifier:
         if unknown:
             report.failed(
                 "contexts",
-                "These JSON-LD contexts are unknown and were not supplied, so the credential "
-                f"cannot be processed: {', '.join(unknown)}.",
+                sentence(
+                    "These JSON-LD contexts are unknown and were not supplied, so the "
+                    "credential cannot be processed: %(unknown)s.",
+                    unknown=", ".join(unknown),
+                ),
                 unknown=unknown,
             )
             return False
@@ -311,17 +339,24 @@ class Verifier:
         if outdated:
             report.warning(
                 "contexts",
-                f"The credential uses outdated contexts ({', '.join(outdated)}); "
-                f"current are {VC_V2} and {OB3_CONTEXT_LATEST}.",
+                sentence(
+                    "The credential uses outdated contexts (%(outdated)s); current are "
+                    "%(vc_v2)s and %(ob3_context_latest)s.",
+                    outdated=", ".join(outdated),
+                    vc_v2=VC_V2,
+                    ob3_context_latest=OB3_CONTEXT_LATEST,
+                ),
                 outdated=outdated,
             )
         else:
-            report.passed("contexts", "All JSON-LD contexts are known and current.")
+            report.passed("contexts", sentence("All JSON-LD contexts are known and current."))
         return True
 
     def _check_proofs(self, report: VerificationReport, credential: dict[str, Any]) -> None:
         if not credential.get("proof"):
-            report.failed("proof.signature", "The credential carries no proof: nobody signed it.")
+            report.failed(
+                "proof.signature", sentence("The credential carries no proof: nobody signed it.")
+            )
             return
         try:
             results = dataintegrity.verify_proofs(
@@ -334,7 +369,11 @@ class Verifier:
             )
         except JsonLdError as error:
             report.failed(
-                "proof.signature", f"The credential is not valid JSON-LD: {error.message}"
+                "proof.signature",
+                sentence(
+                    "The credential is not valid JSON-LD: %(message)s",
+                    message=error.message,
+                ),
             )
             return
         for result in results:
@@ -373,35 +412,59 @@ class Verifier:
         controller_verified = bool(resolved and resolved.controller_verified)
         issuer = report.issuer
         if issuer is None or resolved is None or controller is None:
-            report.warning("issuer.key", "Nothing links the signing key to the issuer.")
+            report.warning("issuer.key", sentence("Nothing links the signing key to the issuer."))
         elif controller != issuer and issuer.startswith(RESOLVABLE_ISSUERS):
             report.failed(
                 "issuer.key",
-                f"The proof was made with a key controlled by {controller}, "
-                f"not by the issuer {issuer}.",
+                sentence(
+                    "The proof was made with a key controlled by %(controller)s, not by the"
+                    " issuer %(issuer)s.",
+                    controller=controller,
+                    issuer=issuer,
+                ),
                 controller=controller,
             )
         elif controller != issuer:
             report.warning(
                 "issuer.key",
-                f"The issuer {issuer} is not a DID or a web address, so nothing shows that it "
-                f"controls the signing key; the key is controlled by {controller}.",
+                sentence(
+                    "The issuer %(issuer)s is not a DID or a web address, so nothing shows "
+                    "that it controls the signing key; the key is controlled by "
+                    "%(controller)s.",
+                    issuer=issuer,
+                    controller=controller,
+                ),
                 controller=controller,
             )
         elif not controller_verified:
             report.warning(
                 "issuer.key",
-                f"The key is named in the verification method itself ({method}); the "
-                f"issuer {issuer} did not publish it anywhere this verifier could check.",
+                sentence(
+                    "The key is named in the verification method itself (%(method)s); the "
+                    "issuer %(issuer)s did not publish it anywhere this verifier could "
+                    "check.",
+                    method=method,
+                    issuer=issuer,
+                ),
             )
         elif issuer.startswith("did:") and not self._issuer_lists(issuer, method or "", resolved):
             report.failed(
                 "issuer.key",
-                f"The issuer {issuer} lists the key {method}, but not for assertionMethod: it "
-                "may not issue credentials with it.",
+                sentence(
+                    "The issuer %(issuer)s lists the key %(method)s, but not for "
+                    "assertionMethod: it may not issue credentials with it.",
+                    issuer=issuer,
+                    method=method,
+                ),
             )
         else:
-            report.passed("issuer.key", f"The signing key belongs to the issuer {issuer}.")
+            report.passed(
+                "issuer.key",
+                sentence(
+                    "The signing key belongs to the issuer %(issuer)s.",
+                    issuer=issuer,
+                ),
+            )
 
     def _issuer_lists(self, issuer: str, method: str, resolved: did.ResolvedKey) -> bool:
         """Return whether the DID ``issuer`` lists the key of ``method`` for assertionMethod.
@@ -446,7 +509,10 @@ class Verifier:
         if not isinstance(issuer, str):
             report.failed(
                 "issuer.key",
-                f"The credential names no issuer id, so nothing binds {where} to an issuer.",
+                sentence(
+                    "The credential names no issuer id, so nothing binds %(where)s to an issuer.",
+                    where=where,
+                ),
             )
             return
         if issuer.startswith("did:"):
@@ -454,28 +520,51 @@ class Verifier:
             if isinstance(issuer_keys, VCError):
                 report.failed(
                     "issuer.key",
-                    f"The signing key ({where}) could not be checked against the issuer "
-                    f"{issuer}: {issuer_keys.message}",
+                    sentence(
+                        "The signing key (%(where)s) could not be checked against the issuer "
+                        "%(issuer)s: %(message)s",
+                        where=where,
+                        issuer=issuer,
+                        message=issuer_keys.message,
+                    ),
                 )
             elif _lists(issuer_keys, result.key):
                 report.passed(
                     "issuer.key",
-                    f"The signing key is one the issuer {issuer} lists for assertionMethod.",
+                    sentence(
+                        "The signing key is one the issuer %(issuer)s lists for assertionMethod.",
+                        issuer=issuer,
+                    ),
                 )
             else:
                 report.failed(
                     "issuer.key",
-                    f"The JWT was signed with a key ({where}) that the issuer {issuer} does "
-                    "not list for assertionMethod: anyone can sign a JWT with a key of their own.",
+                    sentence(
+                        "The JWT was signed with a key (%(where)s) that the issuer %(issuer)s "
+                        "does not list for assertionMethod: anyone can sign a JWT with a key of"
+                        " their own.",
+                        where=where,
+                        issuer=issuer,
+                    ),
                 )
         elif result.controller == issuer and result.controller_verified:
-            report.passed("issuer.key", f"The signing key is listed by the issuer {issuer} itself.")
+            report.passed(
+                "issuer.key",
+                sentence(
+                    "The signing key is listed by the issuer %(issuer)s itself.",
+                    issuer=issuer,
+                ),
+            )
         else:
             report.failed(
                 "issuer.key",
-                f"Nothing binds the signing key ({where}) to the issuer {issuer}: the issuer "
-                "is not a DID whose document lists the key, and the key is not in a document "
-                "the issuer publishes.",
+                sentence(
+                    "Nothing binds the signing key (%(where)s) to the issuer %(issuer)s: "
+                    "the issuer is not a DID whose document lists the key, and the key is "
+                    "not in a document the issuer publishes.",
+                    where=where,
+                    issuer=issuer,
+                ),
             )
 
     def _check_validity(self, report: VerificationReport, credential: dict[str, Any]) -> None:
@@ -485,26 +574,50 @@ class Verifier:
         if start_at is not None and start_at > self.now:
             report.failed(
                 "validity.not_yet_valid",
-                f"The credential is not valid before {start}.",
+                sentence(
+                    "The credential is not valid before %(start)s.",
+                    start=start,
+                ),
                 validFrom=start,
             )
         elif start_at is not None:
-            report.passed("validity.not_yet_valid", f"The credential is valid since {start}.")
+            report.passed(
+                "validity.not_yet_valid",
+                sentence(
+                    "The credential is valid since %(start)s.",
+                    start=start,
+                ),
+            )
         if end_at is not None and end_at <= self.now:
-            report.failed("validity.expired", f"The credential expired on {end}.", validUntil=end)
+            report.failed(
+                "validity.expired",
+                sentence(
+                    "The credential expired on %(end)s.",
+                    end=end,
+                ),
+                validUntil=end,
+            )
         elif end_at is not None:
-            report.passed("validity.expired", f"The credential is valid until {end}.")
+            report.passed(
+                "validity.expired",
+                sentence(
+                    "The credential is valid until %(end)s.",
+                    end=end,
+                ),
+            )
         else:
-            report.passed("validity.expired", "The credential does not expire.")
+            report.passed("validity.expired", sentence("The credential does not expire."))
 
     def _check_status(self, report: VerificationReport, credential: dict[str, Any]) -> None:
         entries = [e for e in _as_list(credential.get("credentialStatus")) if e is not None]
         if not entries:
-            report.passed("status.revocation", "The issuer gives no way to revoke this credential.")
+            report.passed(
+                "status.revocation", sentence("The issuer gives no way to revoke this credential.")
+            )
             return
         for entry in entries:
             if not isinstance(entry, dict):
-                report.failed("status.revocation", "credentialStatus must be an object.")
+                report.failed("status.revocation", sentence("credentialStatus must be an object."))
                 continue
             kind = entry.get("type")
             if kind in STATUS_LIST_ENTRY_TYPES:
@@ -514,7 +627,11 @@ class Verifier:
             else:
                 report.warning(
                     "status.revocation",
-                    f"The status type {kind!r} is not supported; revocation could not be checked.",
+                    sentence(
+                        "The status type %(kind)s is not supported; revocation could not be "
+                        "checked.",
+                        kind=repr(kind),
+                    ),
                 )
 
     def _check_status_list_entry(self, report: VerificationReport, entry: dict[str, Any]) -> None:
@@ -523,20 +640,42 @@ class Verifier:
         try:
             result = statuslist.check_status(entry, fetch_list=self._status_list, now=self.now)
         except VCError as error:
-            report.failed(check_id, f"The {purpose} status cannot be determined: {error.message}")
+            report.failed(
+                check_id,
+                sentence(
+                    "The %(purpose)s status cannot be determined: %(message)s",
+                    purpose=_purpose(purpose),
+                    message=error.message,
+                ),
+            )
             return
         for warning in result.warnings:
             report.warning(check_id, warning)
         if result.set and purpose == "suspension":
-            report.failed(check_id, "The issuer has suspended this credential.", index=result.index)
+            report.failed(
+                check_id, sentence("The issuer has suspended this credential."), index=result.index
+            )
         elif result.set and purpose == "revocation":
-            report.failed(check_id, "The issuer has revoked this credential.", index=result.index)
+            report.failed(
+                check_id, sentence("The issuer has revoked this credential."), index=result.index
+            )
         elif result.set:
             report.warning(
-                check_id, f"The status list marks this credential ({purpose}).", index=result.index
+                check_id,
+                sentence(
+                    "The status list marks this credential (%(purpose)s).",
+                    purpose=_purpose(purpose),
+                ),
+                index=result.index,
             )
         else:
-            report.passed(check_id, f"The credential is not marked in the issuer's {purpose} list.")
+            report.passed(
+                check_id,
+                sentence(
+                    "The credential is not marked in the issuer's %(purpose)s list.",
+                    purpose=_purpose(purpose),
+                ),
+            )
 
     def _status_list(self, url: str) -> dict[str, Any]:
         """Return the verified status list credential at ``url``; raise when it does not verify."""
@@ -566,7 +705,12 @@ class Verifier:
         if proof_failures or not any(c.id == "proof.signature" for c in list_report.checks):
             reasons = "; ".join(c.message for c in proof_failures) or "it has no proof"
             return StatusError(
-                f"the status list credential at {url} does not verify: {reasons}", data={"url": url}
+                sentence(
+                    "the status list credential at %(url)s does not verify: %(reasons)s",
+                    url=url,
+                    reasons=reasons,
+                ),
+                data={"url": url},
             )
         status_list: dict[str, Any] = list_report.credential
         return status_list
@@ -582,14 +726,19 @@ class Verifier:
             )
         except VCError as error:
             report.failed(
-                "status.revocation", f"The revocation status cannot be determined: {error.message}"
+                "status.revocation",
+                sentence(
+                    "The revocation status cannot be determined: %(message)s",
+                    message=error.message,
+                ),
             )
             return
         if result.set:
-            report.failed("status.revocation", "The issuer has revoked this credential.")
+            report.failed("status.revocation", sentence("The issuer has revoked this credential."))
         else:
             report.passed(
-                "status.revocation", "The credential is not on the issuer's revocation list."
+                "status.revocation",
+                sentence("The credential is not on the issuer's revocation list."),
             )
 
     def _check_schema(self, report: VerificationReport, credential: dict[str, Any]) -> None:
@@ -597,8 +746,11 @@ class Verifier:
         for schema in schemas:
             report.skipped(
                 "schema",
-                f"The JSON Schema {schema.get('id')} was not checked: schemas are not fetched; the "
-                "structure checks above apply the data model's rules.",
+                sentence(
+                    "The JSON Schema %(id)s was not checked: schemas are not fetched; the "
+                    "structure checks above apply the data model's rules.",
+                    id=schema.get("id"),
+                ),
             )
 
     def _check_nested(self, report: VerificationReport, credential: dict[str, Any]) -> None:
@@ -615,10 +767,27 @@ class Verifier:
             bad = [str(r.source) for r in report.nested if not r.verified]
             if bad:
                 report.failed(
-                    "clr.nested", f"Nested credentials that do not verify: {', '.join(bad)}."
+                    "clr.nested",
+                    sentence(
+                        "Nested credentials that do not verify: %(bad)s.",
+                        bad=", ".join(bad),
+                    ),
                 )
             else:
-                report.passed("clr.nested", f"All {len(nested)} credentials inside the CLR verify.")
+                report.passed(
+                    "clr.nested",
+                    sentence(
+                        "All %(count)s credentials inside the CLR verify.",
+                        count=len(nested),
+                    ),
+                )
+
+
+def _purpose(purpose: str) -> str:
+    """The status purpose in words a page can translate (an unknown one as it is written)."""
+    return {"revocation": sentence("revocation"), "suspension": sentence("suspension")}.get(
+        purpose, purpose
+    )
 
 
 def _lists(keys: list[PublicKey] | VCError, key: PublicKey) -> bool:

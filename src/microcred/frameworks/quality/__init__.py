@@ -55,6 +55,7 @@ from microcred.errors import InvalidInput
 from microcred.frameworks.quality.findings import Finding, Profile, Severity
 from microcred.frameworks.quality.profiles import COHERENCE, PROFILES
 from microcred.frameworks.quality.specification import Specification, parse_specification
+from microcred.text import sentence
 
 __all__ = [
     "COHERENCE",
@@ -80,7 +81,11 @@ def get_profile(profile_id: str) -> Profile:
         return PROFILES[profile_id]
     except (KeyError, TypeError):
         raise InvalidInput(
-            f"There is no quality profile {profile_id!r}; the profiles are {', '.join(PROFILES)}.",
+            sentence(
+                "There is no quality profile %(profile_id)s; the profiles are %(profiles)s.",
+                profile_id=repr(profile_id),
+                profiles=", ".join(PROFILES),
+            ),
             code="quality.unknown_profile",
             field="profiles",
             data={"profiles": list(PROFILES)},

@@ -17,6 +17,7 @@ from typing import Any
 
 from microcred.errors import InvalidInput
 from microcred.frameworks.credits import get_system
+from microcred.text import sentence
 
 PARTICIPATION_FORMS = ("online", "onsite", "blended")
 
@@ -170,7 +171,15 @@ def _image(value: Any, path: str) -> bool:
 
 def _invalid(path: str, problem: str) -> InvalidInput:
     where = path or "specification"
-    return InvalidInput(f"{where}: {problem}.", code="quality.invalid_specification", field=path)
+    return InvalidInput(
+        sentence(
+            "%(where)s: %(problem)s.",
+            where=where,
+            problem=problem,
+        ),
+        code="quality.invalid_specification",
+        field=path,
+    )
 
 
 def _text(data: Mapping[str, Any], key: str, path: str) -> str:

@@ -14,7 +14,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-LEVEL_NAMES = {1: "remember", 2: "understand", 3: "apply", 4: "analyse", 5: "evaluate", 6: "create"}
+from microcred.text import sentence
+
+LEVEL_NAMES = {
+    1: sentence("remember"),
+    2: sentence("understand"),
+    3: sentence("apply"),
+    4: sentence("analyse"),
+    5: sentence("evaluate"),
+    6: sentence("create"),
+}
 
 BLOOM_VERBS: dict[int, tuple[str, ...]] = {
     1: (

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from microcred.text import sentence
 from microcred.vc.http import Fetcher
 from microcred.vc.jsonld import DEFAULT_LOADER, ContextLoader
 from microcred.vc.ob2.assertion import check_dates, check_recipient
@@ -119,7 +120,10 @@ def _verify_assertion(
     if presented.token is not None:
         if method != "SignedBadge":
             session.structure.error(
-                "The assertion was presented as a JWS, so verification.type must be SignedBadge.",
+                sentence(
+                    "The assertion was presented as a JWS, so verification.type must be "
+                    "SignedBadge."
+                ),
                 "$.verification.type",
             )
         verify_signed(session, presented, result.issuer)
@@ -127,8 +131,10 @@ def _verify_assertion(
         session.add(
             "ob2.signature",
             CheckStatus.FAILED,
-            "The assertion says it is signed, but it was presented as JSON: present its "
-            "JWS (the signed token, or the baked image) to verify the signature.",
+            sentence(
+                "The assertion says it is signed, but it was presented as JSON: present its "
+                "JWS (the signed token, or the baked image) to verify the signature."
+            ),
         )
     else:
         verify_hosted(session, presented)
@@ -151,7 +157,10 @@ def _verification_type(
     method = CLASSES.get(iri or "")
     if method not in ("HostedBadge", "SignedBadge"):
         session.structure.error(
-            f"verification.type must be HostedBadge or SignedBadge, not {kind!r}.",
+            sentence(
+                "verification.type must be HostedBadge or SignedBadge, not %(kind)s.",
+                kind=repr(kind),
+            ),
             "$.verification.type",
         )
         return None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
+from microcred.text import sentence
 from microcred.vc.ob2.rules import try_datetime
 from microcred.vc.ob2.session import Session
 from microcred.vc.report import CheckStatus
@@ -20,32 +21,51 @@ def check_dates(session: Session, assertion: dict[str, Any]) -> None:
         session.add(
             "ob2.issued",
             CheckStatus.FAILED,
-            f"The assertion is issued in the future ({assertion['issuedOn']}).",
+            sentence(
+                "The assertion is issued in the future (%(issued_on)s).",
+                issued_on=assertion["issuedOn"],
+            ),
         )
     else:
-        session.add("ob2.issued", CheckStatus.PASSED, f"Issued on {assertion['issuedOn']}.")
+        session.add(
+            "ob2.issued",
+            CheckStatus.PASSED,
+            sentence(
+                "Issued on %(issued_on)s.",
+                issued_on=assertion["issuedOn"],
+            ),
+        )
     if "expires" not in assertion:
-        session.add("ob2.expiry", CheckStatus.PASSED, "The assertion does not expire.")
+        session.add("ob2.expiry", CheckStatus.PASSED, sentence("The assertion does not expire."))
     elif expires is None:
         session.skip("ob2.expiry", "expires is invalid (see the structure checks).")
     elif issued is not None and expires < issued:
         session.add(
             "ob2.expiry",
             CheckStatus.FAILED,
-            f"The assertion expires ({assertion['expires']}) before it is issued "
-            f"({assertion['issuedOn']}).",
+            sentence(
+                "The assertion expires (%(expires)s) before it is issued (%(issued_on)s).",
+                expires=assertion["expires"],
+                issued_on=assertion["issuedOn"],
+            ),
         )
     elif expires < session.now:
         session.add(
             "ob2.expiry",
             CheckStatus.FAILED,
-            f"The assertion expired on {assertion['expires']}.",
+            sentence(
+                "The assertion expired on %(expires)s.",
+                expires=assertion["expires"],
+            ),
         )
     else:
         session.add(
             "ob2.expiry",
             CheckStatus.PASSED,
-            f"The assertion expires on {assertion['expires']}.",
+            sentence(
+                "The assertion expires on %(expires)s.",
+                expires=assertion["expires"],
+            ),
         )
 
 
@@ -74,11 +94,19 @@ def check_recipient(session: Session, identity_object: Any, recipient: str) -> N
         matches = identity == recipient
     if matches:
         session.add(
-            "ob2.recipient", CheckStatus.PASSED, f"The assertion was awarded to {recipient}."
+            "ob2.recipient",
+            CheckStatus.PASSED,
+            sentence(
+                "The assertion was awarded to %(recipient)s.",
+                recipient=recipient,
+            ),
         )
     else:
         session.add(
             "ob2.recipient",
             CheckStatus.FAILED,
-            f"The assertion was not awarded to {recipient}.",
+            sentence(
+                "The assertion was not awarded to %(recipient)s.",
+                recipient=recipient,
+            ),
         )

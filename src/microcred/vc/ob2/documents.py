@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from microcred.text import sentence
 from microcred.vc.errors import FetchError, InputError
 from microcred.vc.ob2.model import article, check_node, read_context
 from microcred.vc.ob2.rules import HTTP_URL
@@ -37,24 +38,39 @@ def read(session: Session, value: dict[str, Any] | str) -> Presented:
     if isinstance(value, dict):
         return Presented(value)
     if not isinstance(value, str):
-        raise InputError("An Open Badges 2.0 assertion is a JSON object, a JWS or a URL.")
+        raise InputError(sentence("An Open Badges 2.0 assertion is a JSON object, a JWS or a URL."))
     text = value.strip()
     if COMPACT_JWS.match(text):
         header_part, payload_part, _signature = text.split(".")
         header = _json_part(header_part, "header")
         payload = _json_part(payload_part, "payload")
         if not isinstance(header, dict) or not isinstance(payload, dict):
-            raise InputError("The JWS header and payload must be JSON objects.")
+            raise InputError(sentence("The JWS header and payload must be JSON objects."))
         return Presented(payload, token=text, header=header)
     if HTTP_URL.match(text):
         try:
             status, document = fetch_hosted(session, text)
         except FetchError as exc:
-            raise InputError(f"The assertion cannot be fetched: {exc.message}") from exc
-        if document is None:
-            gone = " Gone: the issuer has revoked it" if status == 410 else ""
             raise InputError(
-                f"The assertion URL {text} answered HTTP {status}{gone}.",
+                sentence(
+                    "The assertion cannot be fetched: %(message)s",
+                    message=exc.message,
+                )
+            ) from exc
+        if document is None:
+            raise InputError(
+                sentence(
+                    "The assertion URL %(text)s answered HTTP %(status)s Gone: the issuer has "
+                    "revoked it.",
+                    text=text,
+                    status=status,
+                )
+                if status == 410
+                else sentence(
+                    "The assertion URL %(text)s answered HTTP %(status)s.",
+                    text=text,
+                    status=status,
+                ),
                 data={"url": text, "status": status},
             )
         return Presented(document, url=text)
@@ -62,10 +78,13 @@ def read(session: Session, value: dict[str, Any] | str) -> Presented:
         document = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(
-            f"The Open Badges 2.0 input is not JSON, a compact JWS or a URL: {exc.msg}."
+            sentence(
+                "The Open Badges 2.0 input is not JSON, a compact JWS or a URL: %(msg)s.",
+                msg=exc.msg,
+            )
         ) from exc
     if not isinstance(document, dict):
-        raise InputError("An Open Badges 2.0 assertion must be a JSON object.")
+        raise InputError(sentence("An Open Badges 2.0 assertion must be a JSON object."))
     return Presented(document)
 
 
@@ -76,7 +95,13 @@ def fetch_hosted(session: Session, url: str) -> tuple[int, dict[str, Any] | None
         return fetched.status, None
     document = fetched.json()
     if not isinstance(document, dict):
-        raise FetchError(f"{url} did not return a JSON object.", data={"url": url})
+        raise FetchError(
+            sentence(
+                "%(url)s did not return a JSON object.",
+                url=url,
+            ),
+            data={"url": url},
+        )
     return fetched.status, document
 
 
@@ -91,19 +116,47 @@ def load(
         return value if classes is not None else None
     if not isinstance(value, str):
         if value is not None:
-            findings.error(f"Expected the URL of {article(expected)}, found {value!r}.", path)
+            findings.error(
+                sentence(
+                    "Expected the URL of %(expected)s, found %(value)s.",
+                    expected=article(expected),
+                    value=repr(value),
+                ),
+                path,
+            )
         return None
     try:
         document = session.fetch_json(value)
     except FetchError as exc:
-        findings.error(f"The {expected} at {value} cannot be fetched: {exc}", path)
+        findings.error(
+            sentence(
+                "The %(expected)s at %(value)s cannot be fetched: %(reason)s",
+                expected=expected,
+                value=value,
+                reason=exc,
+            ),
+            path,
+        )
         return None
     if not isinstance(document, dict):
-        findings.error(f"The {expected} at {value} is not a JSON object.", path)
+        findings.error(
+            sentence(
+                "The %(expected)s at %(value)s is not a JSON object.",
+                expected=expected,
+                value=value,
+            ),
+            path,
+        )
         return None
     if document.get("id") != value:
         findings.warning(
-            f"The {expected} fetched from {value} has the id {document.get('id')!r}.", path
+            sentence(
+                "The %(expected)s fetched from %(value)s has the id %(id)s.",
+                expected=expected,
+                value=value,
+                id=repr(document.get("id")),
+            ),
+            path,
         )
     check_node(session, document, read_context(session, document, path), path, expected=expected)
     return document
@@ -114,11 +167,23 @@ def b64url(part: str, name: str) -> bytes:
     try:
         return base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
     except (binascii.Error, ValueError) as exc:
-        raise InputError(f"The JWS {name} is not base64url: {exc}.") from exc
+        raise InputError(
+            sentence(
+                "The JWS %(name)s is not base64url: %(exc)s.",
+                name=name,
+                exc=exc,
+            )
+        ) from exc
 
 
 def _json_part(part: str, name: str) -> Any:
     try:
         return json.loads(b64url(part, name))
     except ValueError as exc:
-        raise InputError(f"The JWS {name} is not JSON: {exc}.") from exc
+        raise InputError(
+            sentence(
+                "The JWS %(name)s is not JSON: %(exc)s.",
+                name=name,
+                exc=exc,
+            )
+        ) from exc

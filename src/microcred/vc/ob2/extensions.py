@@ -16,6 +16,7 @@ from typing import Any
 import jsonschema
 from referencing.exceptions import Unresolvable
 
+from microcred.text import sentence
 from microcred.vc.datamodel import as_list
 from microcred.vc.errors import DocumentLoaderError, FetchError
 from microcred.vc.ob2.session import Findings, Session
@@ -52,13 +53,18 @@ def check_extensions(session: Session, document: dict[str, Any], context: dict[s
         matching = [item for item in validations if item.validates in types]
         if not validations:
             findings.warning(
-                "No context of this extension declares a JSON Schema; it was not validated.",
+                sentence(
+                    "No context of this extension declares a JSON Schema; it was not validated."
+                ),
                 path,
             )
         elif not matching:
             declared = ", ".join(sorted({item.validates for item in validations}))
             findings.error(
-                f"The extension's type matches no validatesType of its contexts ({declared}).",
+                sentence(
+                    "The extension's type matches no validatesType of its contexts (%(declared)s).",
+                    declared=declared,
+                ),
                 path,
             )
         for validation in matching:
@@ -68,7 +74,10 @@ def check_extensions(session: Session, document: dict[str, Any], context: dict[s
             Check(
                 "ob2.extensions",
                 CheckStatus.PASSED,
-                f"{len(nodes)} extension(s) match their JSON Schemas.",
+                sentence(
+                    "%(count)s extension(s) match their JSON Schemas.",
+                    count=len(nodes),
+                ),
             )
         )
     session.checks.extend(findings.checks)
@@ -113,26 +122,48 @@ def _validate_extension(
         validator_class.check_schema(schema)
     except FetchError as exc:
         findings.warning(
-            f"The schema {validation.schema} is not available, so the extension was not "
-            f"validated: {exc}",
+            sentence(
+                "The schema %(schema)s is not available, so the extension was not "
+                "validated: %(reason)s",
+                schema=validation.schema,
+                reason=exc,
+            ),
             path,
         )
         return
     except jsonschema.SchemaError as exc:
-        findings.warning(f"{validation.schema} is not a valid JSON Schema: {exc.message}", path)
+        findings.warning(
+            sentence(
+                "%(schema)s is not a valid JSON Schema: %(message)s",
+                schema=validation.schema,
+                message=exc.message,
+            ),
+            path,
+        )
         return
     instance = _compact(node, node_terms, validation.terms)
     try:
         problems = list(validator_class(schema).iter_errors(instance))
     except Unresolvable as exc:
         # Schemas are not allowed to make us fetch more: a remote $ref stays unresolved.
-        findings.warning(f"{validation.schema} refers to a schema not available: {exc}", path)
+        findings.warning(
+            sentence(
+                "%(schema)s refers to a schema not available: %(reason)s",
+                schema=validation.schema,
+                reason=exc,
+            ),
+            path,
+        )
         return
     for problem in problems:
         where = "/".join(str(part) for part in problem.absolute_path) or "the extension"
         findings.error(
-            f"The extension does not match its schema {validation.schema}: {where}: "
-            f"{problem.message}",
+            sentence(
+                "The extension does not match its schema %(schema)s: %(where)s: %(message)s",
+                schema=validation.schema,
+                where=where,
+                message=problem.message,
+            ),
             path,
         )
 

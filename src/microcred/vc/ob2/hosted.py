@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
+from microcred.text import sentence
 from microcred.vc.datamodel import as_list
 from microcred.vc.errors import FetchError
 from microcred.vc.ob2.documents import Presented, fetch_hosted
@@ -36,19 +37,32 @@ def verify_hosted(session: Session, presented: Presented) -> None:
         session.add(
             "ob2.revocation",
             CheckStatus.FAILED,
-            f"The issuer has revoked this assertion: {url} answers HTTP 410 Gone.",
+            sentence(
+                "The issuer has revoked this assertion: %(url)s answers HTTP 410 Gone.",
+                url=url,
+            ),
         )
         return
     if hosted is None:
         _unreachable(session, f"{url} answered HTTP {status}.")
         return
     if presented.url is not None:
-        session.add("ob2.hosted", CheckStatus.PASSED, f"The assertion was fetched from {url}.")
+        session.add(
+            "ob2.hosted",
+            CheckStatus.PASSED,
+            sentence(
+                "The assertion was fetched from %(url)s.",
+                url=url,
+            ),
+        )
     elif hosted == assertion:
         session.add(
             "ob2.hosted",
             CheckStatus.PASSED,
-            f"The assertion hosted at {url} is the one presented.",
+            sentence(
+                "The assertion hosted at %(url)s is the one presented.",
+                url=url,
+            ),
         )
     else:
         differing = sorted(
@@ -57,15 +71,20 @@ def verify_hosted(session: Session, presented: Presented) -> None:
         session.add(
             "ob2.hosted",
             CheckStatus.FAILED,
-            f"The assertion hosted at {url} differs from the one presented "
-            f"({', '.join(differing)}).",
+            sentence(
+                "The assertion hosted at %(url)s differs from the one presented (%(differing)s).",
+                url=url,
+                differing=", ".join(differing),
+            ),
             differing=differing,
         )
     if hosted.get("revoked") is True:
         session.revoked(hosted.get("revocationReason"))
     else:
         session.add(
-            "ob2.revocation", CheckStatus.PASSED, "The hosted assertion is not marked revoked."
+            "ob2.revocation",
+            CheckStatus.PASSED,
+            sentence("The hosted assertion is not marked revoked."),
         )
 
 
@@ -103,8 +122,12 @@ def check_origin(
         session.add(
             "ob2.allowed_origins",
             CheckStatus.FAILED,
-            f"The assertion URL {url} does not start with any value the issuer allows "
-            f"({', '.join(map(str, starts))}).",
+            sentence(
+                "The assertion URL %(url)s does not start with any value the issuer "
+                "allows (%(allowed)s).",
+                url=url,
+                allowed=", ".join(map(str, starts)),
+            ),
         )
         return
     issuer_id = issuer.get("id")
@@ -114,8 +137,11 @@ def check_origin(
             session.add(
                 "ob2.allowed_origins",
                 CheckStatus.WARNING,
-                f"The issuer id {issuer_id!r} is not an HTTP(S) URL, so there is no origin "
-                "to check the hosted assertion's URL against.",
+                sentence(
+                    "The issuer id %(issuer_id)s is not an HTTP(S) URL, so there is no "
+                    "origin to check the hosted assertion's URL against.",
+                    issuer_id=repr(issuer_id),
+                ),
             )
             return
         origins = [urlsplit(issuer_id).hostname]
@@ -125,12 +151,19 @@ def check_origin(
         session.add(
             "ob2.allowed_origins",
             CheckStatus.FAILED,
-            f"The assertion is hosted on {host}, which the issuer does not allow "
-            f"({', '.join(sorted(allowed))}).",
+            sentence(
+                "The assertion is hosted on %(host)s, which the issuer does not allow "
+                "(%(allowed)s).",
+                host=host,
+                allowed=", ".join(sorted(allowed)),
+            ),
         )
         return
     session.add(
         "ob2.allowed_origins",
         CheckStatus.PASSED,
-        f"The assertion is hosted where its issuer allows ({host}).",
+        sentence(
+            "The assertion is hosted where its issuer allows (%(host)s).",
+            host=host,
+        ),
     )

@@ -10,6 +10,7 @@ import json
 import re
 from typing import Any
 
+from microcred.text import sentence
 from microcred.vc.datamodel import as_list
 from microcred.vc.errors import DocumentLoaderError
 from microcred.vc.ob2.rules import RULES
@@ -38,7 +39,7 @@ def read_context(session: Session, document: dict[str, Any], path: str) -> dict[
     entries = document.get("@context")
     if entries is None:
         session.structure.error(
-            "@context is missing; it must be https://w3id.org/openbadges/v2.", where
+            sentence("@context is missing; it must be https://w3id.org/openbadges/v2."), where
         )
         return session.ob2_terms()
     terms: dict[str, Any] = {}
@@ -56,18 +57,29 @@ def read_context(session: Session, document: dict[str, Any], path: str) -> dict[
             except DocumentLoaderError:
                 unavailable.append(entry)
         else:
-            session.structure.error(f"A context must be a URL or an object, not {entry!r}.", where)
+            session.structure.error(
+                sentence(
+                    "A context must be a URL or an object, not %(entry)s.",
+                    entry=repr(entry),
+                ),
+                where,
+            )
     if not names_ob2:
         session.structure.error(
-            "@context must be https://w3id.org/openbadges/v2 (or include it), not "
-            f"{json.dumps(entries)}.",
+            sentence(
+                "@context must be https://w3id.org/openbadges/v2 (or include it), not %(value)s.",
+                value=json.dumps(entries),
+            ),
             where,
         )
         return {**session.ob2_terms(), **terms}
     if unavailable:
         session.structure.warning(
-            f"The context(s) {', '.join(unavailable)} are not available; the terms they "
-            "define were not checked.",
+            sentence(
+                "The context(s) %(unavailable)s are not available; the terms they "
+                "define were not checked.",
+                unavailable=", ".join(unavailable),
+            ),
             where,
         )
     return terms
@@ -85,14 +97,17 @@ def check_node(
     findings = session.structure
     types = node.get("type", node.get("@type"))
     if types is None or types == []:
-        findings.error("type is missing; it names the object's class.", f"{path}.type")
+        findings.error(sentence("type is missing; it names the object's class."), f"{path}.type")
         return None
     classes = set()
     for name in as_list(types):
         iri = expand(name, context) if isinstance(name, str) else None
         if iri is None:
             findings.error(
-                f"The type {name!r} is neither defined by the context nor an absolute IRI.",
+                sentence(
+                    "The type %(name)s is neither defined by the context nor an absolute IRI.",
+                    name=repr(name),
+                ),
                 f"{path}.type",
             )
         elif iri in CLASSES:
@@ -100,20 +115,48 @@ def check_node(
     if expected is not None:
         accepted = PROFILE_CLASSES if expected in PROFILE_CLASSES else {expected}
         if not classes & accepted:
-            findings.error(f"Expected {article(expected)}, found type {types!r}.", f"{path}.type")
+            findings.error(
+                sentence(
+                    "Expected %(expected)s, found type %(types)s.",
+                    expected=article(expected),
+                    types=repr(types),
+                ),
+                f"{path}.type",
+            )
     for name in sorted(classes):
         for prop, check, missing in RULES.get(name, ()):
             value = node.get(prop)
             where = f"{path}.{prop}"
             if value is None:
                 if missing == "error":
-                    findings.error(f"{article(name, start=True)} must have {prop}.", where)
+                    findings.error(
+                        sentence(
+                            "%(name)s must have %(prop)s.",
+                            name=article(name, start=True),
+                            prop=prop,
+                        ),
+                        where,
+                    )
                 elif missing == "warning":
-                    findings.warning(f"{article(name, start=True)} should have {prop}.", where)
+                    findings.warning(
+                        sentence(
+                            "%(name)s should have %(prop)s.",
+                            name=article(name, start=True),
+                            prop=prop,
+                        ),
+                        where,
+                    )
                 continue
             problem = check(value)
             if problem:
-                findings.error(f"{prop} {problem}.", where)
+                findings.error(
+                    sentence(
+                        "%(prop)s %(problem)s.",
+                        prop=prop,
+                        problem=problem,
+                    ),
+                    where,
+                )
     return classes
 
 
@@ -124,26 +167,34 @@ def check_identity(session: Session, identity_object: Any) -> None:
     findings = session.structure
     kind = identity_object.get("type")
     if not isinstance(kind, str):
-        findings.error("recipient.type must name the identity's kind.", "$.recipient.type")
+        findings.error(
+            sentence("recipient.type must name the identity's kind."), "$.recipient.type"
+        )
     elif kind not in RECIPIENT_TYPES:
         findings.warning(
-            f"recipient.type {kind!r} is not one of {', '.join(RECIPIENT_TYPES)}.",
+            sentence(
+                "recipient.type %(kind)s is not one of %(recipient_types)s.",
+                kind=repr(kind),
+                recipient_types=", ".join(RECIPIENT_TYPES),
+            ),
             "$.recipient.type",
         )
     hashed = identity_object.get("hashed")
     if not isinstance(hashed, bool):
-        findings.error("recipient.hashed must be true or false.", "$.recipient.hashed")
+        findings.error(sentence("recipient.hashed must be true or false."), "$.recipient.hashed")
     identity = identity_object.get("identity")
     if not isinstance(identity, str) or not identity:
-        findings.error("recipient.identity is missing.", "$.recipient.identity")
+        findings.error(sentence("recipient.identity is missing."), "$.recipient.identity")
     elif hashed is True and not IDENTITY_HASH.match(identity):
         findings.error(
-            "recipient.identity must be sha256$ (64 hex digits) or md5$ (32) when hashed.",
+            sentence(
+                "recipient.identity must be sha256$ (64 hex digits) or md5$ (32) when hashed."
+            ),
             "$.recipient.identity",
         )
     salt = identity_object.get("salt")
     if salt is not None and not isinstance(salt, str):
-        findings.error("recipient.salt must be a string.", "$.recipient.salt")
+        findings.error(sentence("recipient.salt must be a string."), "$.recipient.salt")
 
 
 def main_class(classes: set[str] | None) -> str | None:

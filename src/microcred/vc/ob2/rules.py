@@ -12,6 +12,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+from microcred.text import sentence
 from microcred.vc.datamodel import as_list
 
 IRI = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*:|_:)\S+$")
@@ -39,25 +40,29 @@ def try_datetime(value: Any) -> datetime | None:
 
 
 def _iri(value: Any) -> str | None:
-    return None if isinstance(value, str) and IRI.match(value) else "must be an IRI"
+    return None if isinstance(value, str) and IRI.match(value) else sentence("must be an IRI")
 
 
 def _url(value: Any) -> str | None:
-    return None if isinstance(value, str) and HTTP_URL.match(value) else "must be an HTTP(S) URL"
+    return (
+        None
+        if isinstance(value, str) and HTTP_URL.match(value)
+        else sentence("must be an HTTP(S) URL")
+    )
 
 
 def _text(value: Any) -> str | None:
     if isinstance(value, str) or (isinstance(value, dict) and isinstance(value.get("@value"), str)):
         return None
-    return "must be text"
+    return sentence("must be text")
 
 
 def _email(value: Any) -> str | None:
-    return None if isinstance(value, str) and "@" in value else "must be an email address"
+    return None if isinstance(value, str) and "@" in value else sentence("must be an email address")
 
 
 def _object(value: Any) -> str | None:
-    return None if isinstance(value, dict) else "must be an object"
+    return None if isinstance(value, dict) else sentence("must be an object")
 
 
 def _node_or_iri(value: Any) -> str | None:
@@ -68,12 +73,12 @@ def _datetime(value: Any) -> str | None:
     return (
         None
         if try_datetime(value) is not None
-        else "must be an ISO 8601 date-time or a Unix timestamp"
+        else sentence("must be an ISO 8601 date-time or a Unix timestamp")
     )
 
 
 def _list(value: Any) -> str | None:
-    return None if isinstance(value, list) else "must be an array"
+    return None if isinstance(value, list) else sentence("must be an array")
 
 
 def _each(rule: Rule) -> Rule:
@@ -91,7 +96,7 @@ def _image(*, data_uri: bool) -> Rule:
     def check(value: Any) -> str | None:
         target = value.get("id") if isinstance(value, dict) else value
         if isinstance(target, str) and target.startswith("data:"):
-            return None if data_uri else "must be a URL here, not a data: URI"
+            return None if data_uri else sentence("must be a URL here, not a data: URI")
         return _iri(target)
 
     return check

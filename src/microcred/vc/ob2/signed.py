@@ -15,6 +15,7 @@ from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
+from microcred.text import sentence
 from microcred.vc.datamodel import as_list
 from microcred.vc.errors import FetchError
 from microcred.vc.ob2.documents import Presented, b64url
@@ -33,13 +34,16 @@ def verify_signed(session: Session, presented: Presented, issuer: dict[str, Any]
         session.add(
             "ob2.signature",
             CheckStatus.FAILED,
-            f"Signed OB 2.0 assertions use RS256; this JWS uses {header.get('alg')!r}.",
+            sentence(
+                "Signed OB 2.0 assertions use RS256; this JWS uses %(alg)s.",
+                alg=repr(header.get("alg")),
+            ),
         )
     elif issuer is None:
         session.add(
             "ob2.signature",
             CheckStatus.FAILED,
-            "The issuer Profile could not be read, so its keys are unknown.",
+            sentence("The issuer Profile could not be read, so its keys are unknown."),
         )
     else:
         _check_jws(
@@ -79,7 +83,10 @@ def _check_jws(
         session.add(
             "ob2.signature",
             CheckStatus.PASSED,
-            f"The JWS signature verifies with the issuer's key {key_id}.",
+            sentence(
+                "The JWS signature verifies with the issuer's key %(key_id)s.",
+                key_id=key_id,
+            ),
             key=key_id,
         )
         return
@@ -145,7 +152,9 @@ def _check_revocation_list(
     url = issuer.get("revocationList")
     if url is None:
         session.add(
-            "ob2.revocation", CheckStatus.PASSED, "The issuer publishes no revocation list."
+            "ob2.revocation",
+            CheckStatus.PASSED,
+            sentence("The issuer publishes no revocation list."),
         )
         return
     try:
@@ -154,7 +163,10 @@ def _check_revocation_list(
         session.add(
             "ob2.revocation",
             CheckStatus.FAILED,
-            f"The issuer's revocation list cannot be fetched: {exc}",
+            sentence(
+                "The issuer's revocation list cannot be fetched: %(reason)s",
+                reason=exc.message,
+            ),
         )
         return
     entries = document.get("revokedAssertions") if isinstance(document, dict) else None
@@ -162,7 +174,10 @@ def _check_revocation_list(
         session.add(
             "ob2.revocation",
             CheckStatus.FAILED,
-            f"The revocation list at {url} has no revokedAssertions array.",
+            sentence(
+                "The revocation list at %(url)s has no revokedAssertions array.",
+                url=url,
+            ),
         )
         return
     identifiers = {assertion.get("id"), assertion.get("uid")} - {None}
@@ -175,5 +190,5 @@ def _check_revocation_list(
     session.add(
         "ob2.revocation",
         CheckStatus.PASSED,
-        "The assertion is not on the issuer's revocation list.",
+        sentence("The assertion is not on the issuer's revocation list."),
     )

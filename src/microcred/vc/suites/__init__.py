@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from microcred.text import sentence
 from microcred.vc.errors import ProofError
 from microcred.vc.suites.base import (
     BoundedProofHashes,
@@ -47,7 +48,11 @@ def get_suite(name: str) -> Cryptosuite:
     suite = SUITES.get(name)
     if suite is None:
         raise ProofError(
-            f"Unknown proof suite {name!r}; microcred knows {', '.join(SUITES)}.",
+            sentence(
+                "Unknown proof suite %(name)s; microcred knows %(suites)s.",
+                name=repr(name),
+                suites=", ".join(SUITES),
+            ),
             code="proof.unknown_suite",
             data={"suite": name},
         )
@@ -63,7 +68,7 @@ def suite_for_proof(proof: dict[str, Any], *, path: str = "proof") -> Cryptosuit
     proof_type = proof.get("type")
     if not isinstance(proof_type, str):
         raise ProofError(
-            "The proof has no type (a string such as DataIntegrityProof).",
+            sentence("The proof has no type (a string such as DataIntegrityProof)."),
             code="proof.malformed",
             field=f"{path}.type",
         )
@@ -71,7 +76,7 @@ def suite_for_proof(proof: dict[str, Any], *, path: str = "proof") -> Cryptosuit
         name, field = proof.get("cryptosuite"), f"{path}.cryptosuite"
         if not isinstance(name, str):
             raise ProofError(
-                "A DataIntegrityProof names its cryptosuite (such as eddsa-rdfc-2022).",
+                sentence("A DataIntegrityProof names its cryptosuite (such as eddsa-rdfc-2022)."),
                 code="proof.malformed",
                 field=field,
             )
@@ -80,7 +85,11 @@ def suite_for_proof(proof: dict[str, Any], *, path: str = "proof") -> Cryptosuit
     suite = SUITES.get(name)
     if suite is None or (suite.proof_type != proof_type):
         raise ProofError(
-            f"Unknown proof suite {name!r}; microcred verifies {', '.join(SUITES)}.",
+            sentence(
+                "Unknown proof suite %(name)s; microcred verifies %(suites)s.",
+                name=repr(name),
+                suites=", ".join(SUITES),
+            ),
             code="proof.unknown_suite",
             field=field,
             data={"suite": name},

@@ -17,6 +17,7 @@ from collections.abc import Iterator, MutableMapping
 from datetime import datetime
 from typing import Any, ClassVar, Protocol
 
+from microcred.text import sentence
 from microcred.vc.dates import parse_datetime
 from microcred.vc.errors import InvalidSignature, KeyFormatError, ProofError, VCError
 from microcred.vc.jsonld import DEFAULT_LOADER, ContextLoader
@@ -128,7 +129,11 @@ class Cryptosuite(ABC):
         """
         if not self.can_create:
             raise ProofError(
-                f"{self.name} is only accepted to verify old proofs; sign with {self.legacy}.",
+                sentence(
+                    "%(name)s is only accepted to verify old proofs; sign with %(legacy)s.",
+                    name=self.name,
+                    legacy=self.legacy,
+                ),
                 code="proof.unknown_suite",
                 field=f"{path}.cryptosuite",
             )
@@ -175,8 +180,10 @@ class Cryptosuite(ABC):
             public_key.verify(signature, hash_data)
         except InvalidSignature as error:
             raise InvalidSignature(
-                "The signature does not match: the document or the proof changed after "
-                "signing, or the key is not the one that signed.",
+                sentence(
+                    "The signature does not match: the document or the proof changed after "
+                    "signing, or the key is not the one that signed."
+                ),
                 field=f"{path}.proofValue",
             ) from error
 
@@ -252,13 +259,22 @@ class Cryptosuite(ABC):
         """Raise :class:`ProofError` unless the options name this suite (3.2.5 step 2)."""
         if options.get("type") != self.proof_type:
             raise ProofError(
-                f"A {self.name} proof has type {self.proof_type}, not {options.get('type')!r}.",
+                sentence(
+                    "A %(name)s proof has type %(proof_type)s, not %(type)s.",
+                    name=self.name,
+                    proof_type=self.proof_type,
+                    type=repr(options.get("type")),
+                ),
                 code="proof.malformed",
                 field=f"{path}.type",
             )
         if self.proof_type == "DataIntegrityProof" and options.get("cryptosuite") != self.name:
             raise ProofError(
-                f"The proof names the cryptosuite {options.get('cryptosuite')!r}, not {self.name}.",
+                sentence(
+                    "The proof names the cryptosuite %(cryptosuite)s, not %(name)s.",
+                    cryptosuite=repr(options.get("cryptosuite")),
+                    name=self.name,
+                ),
                 code="proof.malformed",
                 field=f"{path}.cryptosuite",
             )
@@ -284,7 +300,7 @@ def decode_proof_value(value: Any, *, field: str) -> bytes:
     """Return the 64-byte Ed25519 signature held by a base58btc multibase ``proofValue``."""
     if not isinstance(value, str) or not value.startswith("z"):
         raise ProofError(
-            "proofValue must be a base58btc multibase string (starting with 'z').",
+            sentence("proofValue must be a base58btc multibase string (starting with 'z')."),
             code="proof.malformed",
             field=field,
         )
@@ -292,13 +308,19 @@ def decode_proof_value(value: Any, *, field: str) -> bytes:
         signature = multibase_decode(value)
     except KeyFormatError as error:
         raise ProofError(
-            f"proofValue is not valid base58btc: {error.message}",
+            sentence(
+                "proofValue is not valid base58btc: %(message)s",
+                message=error.message,
+            ),
             code="proof.malformed",
             field=field,
         ) from error
     if len(signature) != ED25519_SIGNATURE_LENGTH:
         raise ProofError(
-            f"proofValue holds {len(signature)} bytes; an Ed25519 signature has 64.",
+            sentence(
+                "proofValue holds %(count)s bytes; an Ed25519 signature has 64.",
+                count=len(signature),
+            ),
             code="proof.malformed",
             field=field,
         )
@@ -311,7 +333,11 @@ def parse_proof_datetime(value: Any, *, field: str) -> datetime:
         return parse_datetime(value)
     except VCError as error:
         raise ProofError(
-            f"{field} must be an XML Schema dateTime: {error.message}",
+            sentence(
+                "%(field)s must be an XML Schema dateTime: %(message)s",
+                field=field,
+                message=error.message,
+            ),
             code="proof.malformed",
             field=field,
         ) from error

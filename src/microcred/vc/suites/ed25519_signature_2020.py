@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from microcred.text import sentence
 from microcred.vc.errors import ProofError
 from microcred.vc.suites.eddsa_rdfc_2022 import EddsaRdfc2022
 
@@ -27,7 +28,11 @@ class Ed25519Signature2020(EddsaRdfc2022):
         contexts = document.get("@context")
         if SUITE_CONTEXT not in (contexts if isinstance(contexts, list) else [contexts]):
             raise ProofError(
-                f"An Ed25519Signature2020 proof needs {SUITE_CONTEXT} in the document's @context.",
+                sentence(
+                    "An Ed25519Signature2020 proof needs %(suite_context)s in the "
+                    "document's @context.",
+                    suite_context=SUITE_CONTEXT,
+                ),
                 field="@context",
             )
         return dict(options)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from microcred.text import sentence
 from microcred.vc.errors import ProofError, VCError
 from microcred.vc.jcs import canonicalize_json
 from microcred.vc.jsonld import ContextLoader
@@ -38,7 +39,10 @@ class EddsaJcs2022(Cryptosuite):
         signed = _as_list(options["@context"])
         if _as_list(document.get("@context"))[: len(signed)] != signed:
             raise ProofError(
-                "The document's @context does not start with the @context the proof was made with.",
+                sentence(
+                    "The document's @context does not start with the @context the proof was "
+                    "made with."
+                ),
                 code="proof.context_mismatch",
                 field=f"{path}.@context",
             )

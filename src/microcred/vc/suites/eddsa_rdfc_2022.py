@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from microcred.text import sentence
 from microcred.vc import rdfc
 from microcred.vc.errors import ProofError
 from microcred.vc.jsonld import ContextLoader
@@ -20,7 +21,10 @@ class EddsaRdfc2022(Cryptosuite):
         config = super().proof_configuration(document, options, path=path)
         if "@context" not in document:
             raise ProofError(
-                f"{self.name} secures JSON-LD documents, and this document has no @context.",
+                sentence(
+                    "%(name)s secures JSON-LD documents, and this document has no @context.",
+                    name=self.name,
+                ),
                 field="@context",
             )
         config["@context"] = document["@context"]

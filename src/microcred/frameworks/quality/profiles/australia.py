@@ -8,6 +8,7 @@ from datetime import date
 
 from microcred.frameworks.quality.findings import Problem, Profile, Rule, Severity
 from microcred.frameworks.quality.specification import Specification
+from microcred.text import sentence
 
 ID = "au-nmf"
 DOCUMENT = "National Microcredentials Framework (Australian Government, 2021)"
@@ -42,12 +43,15 @@ def participation_only(assessment_type: str) -> bool:
 def _minimum_volume(spec: Specification, today: date) -> list[Problem]:
     hours = spec.hours
     if hours is None:
-        return [Problem(message="State the workload in hours (at least one hour).")]
+        return [Problem(message=sentence("State the workload in hours (at least one hour)."))]
     if hours < MINIMUM_HOURS:
         return [
             Problem(
-                message=f"The workload is {hours:g} hours; a microcredential needs at "
-                "least one hour of learning."
+                message=sentence(
+                    "The workload is %(hours)s hours; a microcredential needs at least one "
+                    "hour of learning.",
+                    hours=f"{hours:g}",
+                )
             )
         ]
     return []
@@ -58,8 +62,12 @@ def _smaller_than_qualification(spec: Specification, today: date) -> list[Proble
     if hours is not None and hours >= QUALIFICATION_HOURS:
         return [
             Problem(
-                message=f"The workload is {hours:g} hours, as large as an AQF Certificate "
-                f"I (from {QUALIFICATION_HOURS:g} hours); reduce it below that."
+                message=sentence(
+                    "The workload is %(hours)s hours, as large as an AQF Certificate I (from "
+                    "%(limit)s hours); reduce it below that.",
+                    hours=f"{hours:g}",
+                    limit=f"{QUALIFICATION_HOURS:g}",
+                )
             )
         ]
     return []
@@ -67,13 +75,15 @@ def _smaller_than_qualification(spec: Specification, today: date) -> list[Proble
 
 def _assessed(spec: Specification, today: date) -> list[Problem]:
     if not spec.assessment_type.strip():
-        return [Problem(message="State how the learning is assessed.")]
+        return [Problem(message=sentence("State how the learning is assessed."))]
     if participation_only(spec.assessment_type):
         return [
             Problem(
-                message=f"{spec.assessment_type.strip()!r} certifies participation only; "
-                "a microcredential certifies assessed learning. Describe the "
-                "assessment."
+                message=sentence(
+                    "%(assessment)s certifies participation only; a microcredential certifies "
+                    "assessed learning. Describe the assessment.",
+                    assessment=repr(spec.assessment_type.strip()),
+                )
             )
         ]
     return []
@@ -81,13 +91,13 @@ def _assessed(spec: Specification, today: date) -> list[Problem]:
 
 PROFILE = Profile(
     id=ID,
-    name="Australia: National Microcredentials Framework",
+    name=sentence("Australia: National Microcredentials Framework"),
     source=DOCUMENT,
     rules=(
         Rule(
             f"{ID}.minimum-volume",
             ERROR,
-            "A microcredential needs at least one hour of learning.",
+            sentence("A microcredential needs at least one hour of learning."),
             "workload_hours",
             DEFINITION,
             _minimum_volume,
@@ -95,7 +105,7 @@ PROFILE = Profile(
         Rule(
             f"{ID}.smaller-than-qualification",
             ERROR,
-            "A microcredential is smaller than an AQF award qualification.",
+            sentence("A microcredential is smaller than an AQF award qualification."),
             "workload_hours",
             DEFINITION,
             _smaller_than_qualification,
@@ -103,7 +113,7 @@ PROFILE = Profile(
         Rule(
             f"{ID}.assessed",
             ERROR,
-            "A microcredential certifies assessed learning.",
+            sentence("A microcredential certifies assessed learning."),
             "assessment_type",
             DEFINITION,
             _assessed,
@@ -112,11 +122,13 @@ PROFILE = Profile(
     checklist=(
         (
             f"{ID}.assessment-valid",
-            "The assessment judges the learning or competency itself, not attendance.",
+            sentence("The assessment judges the learning or competency itself, not attendance."),
         ),
         (
             f"{ID}.not-a-qualification",
-            "The micro-credential does not duplicate or stand in for a full AQF qualification.",
+            sentence(
+                "The micro-credential does not duplicate or stand in for a full AQF qualification."
+            ),
         ),
     ),
 )

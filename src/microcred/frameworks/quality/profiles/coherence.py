@@ -14,6 +14,7 @@ from microcred.frameworks.quality.findings import Problem, Profile, Rule, Severi
 from microcred.frameworks.quality.profiles import common
 from microcred.frameworks.quality.specification import Specification
 from microcred.frameworks.quality.verbs import EQF_BLOOM, LEVEL_NAMES, read_verb, suggest_verbs
+from microcred.text import sentence
 
 ID = "coherence"
 EU = "Council Recommendation 2022/C 243/02"
@@ -34,7 +35,12 @@ def _credits_match(spec: Specification, today: date) -> list[Problem]:
     if not spec.workload_hours or not spec.credits:
         return []
     return [
-        Problem(field=finding.field, message=f"{finding.message} Correct the credits or the hours.")
+        Problem(
+            field=finding.field,
+            message=sentence(
+                "%(problem)s Correct the credits or the hours.", problem=finding.message
+            ),
+        )
         for finding in check_credits(spec.workload_hours, spec.credits)
     ]
 
@@ -49,7 +55,11 @@ def _observable_verb(spec: Specification, today: date) -> list[Problem]:
     for index, outcome in enumerate(spec.outcomes):
         field = f"outcomes[{index}].text"
         if not outcome.text.strip():
-            problems.append(Problem(field, f"Write outcome {index + 1}, or remove it."))
+            problems.append(
+                Problem(
+                    field, sentence("Write outcome %(number)s, or remove it.", number=index + 1)
+                )
+            )
             continue
         verb = read_verb(outcome.text)
         if verb.vague and verb.level is not None:
@@ -57,9 +67,16 @@ def _observable_verb(spec: Specification, today: date) -> list[Problem]:
             problems.append(
                 Problem(
                     field,
-                    f"Outcome {index + 1} starts with {verb.verb!r}, which an assessor cannot "
-                    f"observe; start with a verb such as {', '.join(suggest_verbs(level))} "
-                    f"(Bloom level {level}, {LEVEL_NAMES[level]}).",
+                    sentence(
+                        "Outcome %(number)s starts with %(verb)s, which an assessor cannot "
+                        "observe; start with a verb such as %(verbs)s (Bloom level %(level)s, "
+                        "%(level_name)s).",
+                        number=index + 1,
+                        verb=repr(verb.verb),
+                        verbs=", ".join(suggest_verbs(level)),
+                        level=level,
+                        level_name=LEVEL_NAMES[level],
+                    ),
                 )
             )
     return problems
@@ -74,9 +91,14 @@ def _known_verb(spec: Specification, today: date) -> list[Problem]:
             problems.append(
                 Problem(
                     f"outcomes[{index}].text",
-                    f"Outcome {index + 1} starts with {verb.verb!r}, which is not a verb of "
-                    "Bloom's taxonomy; check that it names something a learner does that an "
-                    f"assessor can see, or use one such as {', '.join(suggest_verbs(level))}.",
+                    sentence(
+                        "Outcome %(number)s starts with %(verb)s, which is not a verb of "
+                        "Bloom's taxonomy; check that it names something a learner does that an "
+                        "assessor can see, or use one such as %(verbs)s.",
+                        number=index + 1,
+                        verb=repr(verb.verb),
+                        verbs=", ".join(suggest_verbs(level)),
+                    ),
                 )
             )
     return problems
@@ -96,9 +118,14 @@ def _country_is_issuers(spec: Specification, today: date) -> list[Problem]:
     return [
         Problem(
             "country",
-            f"The country is {spec.country} but the issuer, {issuer.name}, is in "
-            f"{issuer.country}; choose the issuer's country, or name the awarding body that is "
-            f"in {spec.country}.",
+            sentence(
+                "The country is %(country)s but the issuer, %(issuer)s, is in "
+                "%(issuer_country)s; choose the issuer's country, or name the awarding body "
+                "that is in %(country)s.",
+                country=spec.country,
+                issuer=issuer.name,
+                issuer_country=issuer.country,
+            ),
         )
     ]
 
@@ -107,7 +134,9 @@ def _rubric(spec: Specification, today: date) -> list[Problem]:
     if spec.rubric is None:
         return [Problem()]
     if not spec.rubric.criteria:
-        return [Problem("rubric.criteria", "Add the rubric's criteria, each for an outcome.")]
+        return [
+            Problem("rubric.criteria", sentence("Add the rubric's criteria, each for an outcome."))
+        ]
     return []
 
 
@@ -128,8 +157,12 @@ def _levels_described(spec: Specification, today: date) -> list[Problem]:
         problems.append(
             Problem(
                 f"rubric.criteria[{index}].levels[{empty[0]}].description",
-                f"Criterion {name!r}: describe what the evidence shows at level {names}, so "
-                "assessors judge alike and learners know what is asked.",
+                sentence(
+                    "Criterion %(criterion)s: describe what the evidence shows at level "
+                    "%(levels)s, so assessors judge alike and learners know what is asked.",
+                    criterion=repr(name),
+                    levels=names,
+                ),
             )
         )
     return problems
@@ -142,7 +175,10 @@ def _outcomes_assessed(spec: Specification, today: date) -> list[Problem]:
     return [
         Problem(
             f"outcomes[{index}]",
-            f"No rubric criterion assesses outcome {index + 1}; map a criterion to it.",
+            sentence(
+                "No rubric criterion assesses outcome %(number)s; map a criterion to it.",
+                number=index + 1,
+            ),
         )
         for index, _ in enumerate(spec.outcomes)
         if index + 1 not in assessed
@@ -160,7 +196,11 @@ def _criteria_mapped(spec: Specification, today: date) -> list[Problem]:
             problems.append(
                 Problem(
                     where,
-                    f"Criterion {name!r} assesses no outcome; map it to the outcomes it judges.",
+                    sentence(
+                        "Criterion %(criterion)s assesses no outcome; map it to the outcomes "
+                        "it judges.",
+                        criterion=repr(name),
+                    ),
                 )
             )
         for position, number in enumerate(criterion.outcomes):
@@ -168,8 +208,13 @@ def _criteria_mapped(spec: Specification, today: date) -> list[Problem]:
                 problems.append(
                     Problem(
                         f"{where}[{position}]",
-                        f"Criterion {name!r} refers to outcome {number}, but there are "
-                        f"{len(spec.outcomes)} outcomes.",
+                        sentence(
+                            "Criterion %(criterion)s refers to outcome %(number)s, but there "
+                            "are %(count)s outcomes.",
+                            criterion=repr(name),
+                            number=number,
+                            count=len(spec.outcomes),
+                        ),
                     )
                 )
     return problems
@@ -192,8 +237,12 @@ def _pass_rule(spec: Specification, today: date) -> list[Problem]:
             return [
                 Problem(
                     "rubric.pass_points",
-                    f"The pass mark is {rubric.pass_points:g} points but the rubric gives at "
-                    f"most {most:g}; no one could pass. Lower the pass mark.",
+                    sentence(
+                        "The pass mark is %(pass_points)s points but the rubric gives at most "
+                        "%(most)s; no one could pass. Lower the pass mark.",
+                        pass_points=f"{rubric.pass_points:g}",
+                        most=f"{most:g}",
+                    ),
                 )
             ]
     return []
@@ -212,18 +261,31 @@ def _level_plausible(spec: Specification, today: date) -> list[Problem]:
     if highest < expected - 1:
         return [
             Problem(
-                message=f"The outcomes reach Bloom level {highest} ({LEVEL_NAMES[highest]}) at "
-                f"most, low for EQF level {spec.eqf_level}, where outcomes typically reach "
-                f"level {expected} ({LEVEL_NAMES[expected]}). Raise the outcomes or lower "
-                "the level."
+                message=sentence(
+                    "The outcomes reach Bloom level %(highest)s (%(highest_name)s) at most, "
+                    "low for EQF level %(eqf_level)s, where outcomes typically reach level "
+                    "%(expected)s (%(expected_name)s). Raise the outcomes or lower the level.",
+                    highest=highest,
+                    highest_name=LEVEL_NAMES[highest],
+                    eqf_level=spec.eqf_level,
+                    expected=expected,
+                    expected_name=LEVEL_NAMES[expected],
+                )
             )
         ]
     if highest > expected + 3:
         return [
             Problem(
-                message=f"An outcome reaches Bloom level {highest} ({LEVEL_NAMES[highest]}), "
-                f"high for EQF level {spec.eqf_level}, where outcomes typically reach level "
-                f"{expected} ({LEVEL_NAMES[expected]}). Check the level or the outcomes."
+                message=sentence(
+                    "An outcome reaches Bloom level %(highest)s (%(highest_name)s), high for "
+                    "EQF level %(eqf_level)s, where outcomes typically reach level "
+                    "%(expected)s (%(expected_name)s). Check the level or the outcomes.",
+                    highest=highest,
+                    highest_name=LEVEL_NAMES[highest],
+                    eqf_level=spec.eqf_level,
+                    expected=expected,
+                    expected_name=LEVEL_NAMES[expected],
+                )
             )
         ]
     return []
@@ -241,8 +303,12 @@ def _micro_volume(spec: Specification, today: date) -> list[Problem]:
     return [
         Problem(
             field,
-            f"At {format_amount(ects)} ECTS this is more than a year of full-time study "
-            f"({MICRO_ECTS:g} ECTS); consider splitting it into smaller micro-credentials.",
+            sentence(
+                "At %(ects)s ECTS this is more than a year of full-time study (%(year)s ECTS); "
+                "consider splitting it into smaller micro-credentials.",
+                ects=format_amount(ects),
+                year=f"{MICRO_ECTS:g}",
+            ),
         )
     ]
 
@@ -251,8 +317,11 @@ def _skills(spec: Specification, today: date) -> list[Problem]:
     return [
         Problem(
             f"outcomes[{index}].skills",
-            f"Consider aligning outcome {index + 1} to an ESCO skill, so employers and "
-            "registries can match it.",
+            sentence(
+                "Consider aligning outcome %(number)s to an ESCO skill, so employers and "
+                "registries can match it.",
+                number=index + 1,
+            ),
         )
         for index, outcome in enumerate(spec.outcomes)
         if outcome.text.strip() and not outcome.skills
@@ -276,15 +345,23 @@ def _review_date_window(spec: Specification, today: date) -> list[Problem]:
     if spec.review_date <= today:
         return [
             Problem(
-                message=f"The review date {spec.review_date} has passed; set one "
-                f"after today and by {latest}."
+                message=sentence(
+                    "The review date %(date)s has passed; set one after today and by %(latest)s.",
+                    date=spec.review_date,
+                    latest=latest,
+                )
             )
         ]
     if spec.review_date > latest:
         return [
             Problem(
-                message=f"The review date {spec.review_date} is more than "
-                f"{REVIEW_YEARS} years away; set it by {latest}."
+                message=sentence(
+                    "The review date %(date)s is more than %(years)s years away; set it by "
+                    "%(latest)s.",
+                    date=spec.review_date,
+                    years=REVIEW_YEARS,
+                    latest=latest,
+                )
             )
         ]
     return []
@@ -292,13 +369,13 @@ def _review_date_window(spec: Specification, today: date) -> list[Problem]:
 
 PROFILE = Profile(
     id=ID,
-    name="Coherence (always checked)",
+    name=sentence("Coherence (always checked)"),
     source="microcred coherence rules",
     rules=(
         Rule(
             f"{ID}.credits-match-workload",
             ERROR,
-            "The credits do not match the workload hours.",
+            sentence("The credits do not match the workload hours."),
             "credits",
             f"{ECTS_GUIDE}; {EU}, Annex I (notional workload)",
             _credits_match,
@@ -306,7 +383,7 @@ PROFILE = Profile(
         Rule(
             f"{ID}.country-of-issuer",
             ERROR,
-            "The country is the issuer's, unless another awarding body is named.",
+            sentence("The country is the issuer's, unless another awarding body is named."),
             "country",
             f"{EU}, Annex I (country of the awarding body)",
             _country_is_issuers,
@@ -314,7 +391,7 @@ PROFILE = Profile(
         Rule(
             f"{ID}.observable-verb",
             ERROR,
-            "Start each learning outcome with an observable verb.",
+            sentence("Start each learning outcome with an observable verb."),
             "outcomes",
             f"{OUTCOMES_GUIDE}; {BLOOM}",
             _observable_verb,
@@ -322,7 +399,7 @@ PROFILE = Profile(
         Rule(
             f"{ID}.known-verb",
             ADVICE,
-            "Start each learning outcome with a verb of Bloom's taxonomy.",
+            sentence("Start each learning outcome with a verb of Bloom's taxonomy."),
             "outcomes",
             BLOOM,
             _known_verb,
@@ -330,7 +407,7 @@ PROFILE = Profile(
         Rule(
             f"{ID}.rubric",
             ERROR,
-            "Add a rubric whose criteria assess the outcomes.",
+            sentence("Add a rubric whose criteria assess the outcomes."),
             "rubric",
             f"{EU}, Annex I (type of assessment)",
             _rubric,
@@ -338,7 +415,7 @@ PROFILE = Profile(
         Rule(
             LEVELS_DESCRIBED,
             ERROR,
-            "Describe each rubric level: what the evidence shows at that level.",
+            sentence("Describe each rubric level: what the evidence shows at that level."),
             "rubric.criteria",
             f"{EU}, Annex I (type of assessment); {OUTCOMES_GUIDE}",
             _levels_described,
@@ -346,7 +423,7 @@ PROFILE = Profile(
         Rule(
             f"{ID}.outcome-assessed",
             ERROR,
-            "Every learning outcome is assessed by a rubric criterion.",
+            sentence("Every learning outcome is assessed by a rubric criterion."),
             "outcomes",
             OUTCOMES_GUIDE,
             _outcomes_assessed,
@@ -354,7 +431,7 @@ PROFILE = Profile(
         Rule(
             f"{ID}.criterion-mapped",
             ERROR,
-            "Every rubric criterion maps to a learning outcome.",
+            sentence("Every rubric criterion maps to a learning outcome."),
             "rubric.criteria",
             OUTCOMES_GUIDE,
             _criteria_mapped,
@@ -362,7 +439,7 @@ PROFILE = Profile(
         Rule(
             f"{ID}.pass-rule",
             ERROR,
-            "State the rubric's pass rule: what a learner must reach to be awarded.",
+            sentence("State the rubric's pass rule: what a learner must reach to be awarded."),
             "rubric.pass_rule",
             f"{EU}, Annex I (type of assessment)",
             _pass_rule,
@@ -370,7 +447,7 @@ PROFILE = Profile(
         Rule(
             f"{ID}.level-plausible",
             WARNING,
-            "The EQF level and the outcomes' Bloom levels disagree.",
+            sentence("The EQF level and the outcomes' Bloom levels disagree."),
             "eqf_level",
             f"{EQF}; {BLOOM}",
             _level_plausible,
@@ -378,7 +455,7 @@ PROFILE = Profile(
         Rule(
             f"{ID}.micro-volume",
             WARNING,
-            "The volume is larger than a micro-credential.",
+            sentence("The volume is larger than a micro-credential."),
             "workload_hours",
             ECTS_GUIDE,
             _micro_volume,
@@ -386,7 +463,7 @@ PROFILE = Profile(
         Rule(
             f"{ID}.esco-skill",
             ADVICE,
-            "Align each outcome to an ESCO skill.",
+            sentence("Align each outcome to an ESCO skill."),
             "outcomes",
             ESCO,
             _skills,
@@ -394,8 +471,11 @@ PROFILE = Profile(
         Rule(
             f"{ID}.review-date",
             WARNING,
-            f"Set a review date within {REVIEW_YEARS} years, when the micro-credential is "
-            "checked again.",
+            sentence(
+                "Set a review date within %(years)s years, when the micro-credential is "
+                "checked again.",
+                years=REVIEW_YEARS,
+            ),
             "review_date",
             f"{EU}, Annex II (quality)",
             # Missing is a warning only: Annex I does not ask for a review date; the NZQA
@@ -405,7 +485,7 @@ PROFILE = Profile(
         Rule(
             f"{ID}.review-date-window",
             ERROR,
-            f"Set the review date within {REVIEW_YEARS} years of today.",
+            sentence("Set the review date within %(years)s years of today.", years=REVIEW_YEARS),
             "review_date",
             f"{EU}, Annex II (quality)",
             _review_date_window,
@@ -416,7 +496,7 @@ PROFILE = Profile(
         common.OUTCOMES_AT_LEVEL,
         (
             LEVELS_CLEAR,
-            "Each rubric level describes what the evidence shows at that level.",
+            sentence("Each rubric level describes what the evidence shows at that level."),
         ),
     ),
     # A reviewer cannot judge descriptors clear while some levels have none.

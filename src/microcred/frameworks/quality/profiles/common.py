@@ -10,26 +10,34 @@ from datetime import date
 
 from microcred.frameworks.quality.findings import Check, Problem, requires
 from microcred.frameworks.quality.specification import Specification
+from microcred.text import sentence
 
 ASSESSMENT_FITS_OUTCOMES = (
     "assessment-fits-outcomes",
-    "The assessment methods fit the learning outcomes: the evidence asked for shows each outcome.",
+    sentence(
+        "The assessment methods fit the learning outcomes: the evidence asked "
+        "for shows each outcome."
+    ),
 )
 OUTCOMES_AT_LEVEL = (
     "outcomes-at-level",
-    "The learning outcomes are written at the stated level and are achievable in the workload.",
+    sentence(
+        "The learning outcomes are written at the stated level and are achievable in the workload."
+    ),
 )
 INDUSTRY_NEED = (
     "industry-need-evidenced",
-    "The need for the micro-credential (by industry, employers or the community) is evidenced.",
+    sentence(
+        "The need for the micro-credential (by industry, employers or the community) is evidenced."
+    ),
 )
 QUALITY_ASSURANCE_REAL = (
     "quality-assurance-in-place",
-    "The quality assurance stated is in place and applies to this micro-credential.",
+    sentence("The quality assurance stated is in place and applies to this micro-credential."),
 )
 IDENTITY_CHECKED = (
     "identity-checked",
-    "Learners' identity is checked at assessment as stated.",
+    sentence("Learners' identity is checked at assessment as stated."),
 )
 
 

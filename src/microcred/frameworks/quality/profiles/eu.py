@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from microcred.frameworks.quality.findings import Profile, Rule, Severity, present, requires
 from microcred.frameworks.quality.profiles import common
+from microcred.text import sentence
 
 ID = "eu-annex-i"
 DOCUMENT = "Council Recommendation 2022/C 243/02, Annex I"
@@ -20,13 +21,13 @@ ERROR, WARNING, ADVICE = Severity.ERROR, Severity.WARNING, Severity.ADVICE
 
 PROFILE = Profile(
     id=ID,
-    name="EU Council Recommendation on micro-credentials (Annex I)",
+    name=sentence("EU Council Recommendation on micro-credentials (Annex I)"),
     source=DOCUMENT,
     rules=(
         Rule(
             f"{ID}.title",
             ERROR,
-            "Give the micro-credential a title.",
+            sentence("Give the micro-credential a title."),
             "title",
             MANDATORY,
             present("title"),
@@ -34,7 +35,9 @@ PROFILE = Profile(
         Rule(
             f"{ID}.country",
             ERROR,
-            "State the country (or region) of the issuer as an ISO 3166-1 code such as NL.",
+            sentence(
+                "State the country (or region) of the issuer as an ISO 3166-1 code such as NL."
+            ),
             "country",
             MANDATORY,
             present("country"),
@@ -42,7 +45,7 @@ PROFILE = Profile(
         Rule(
             f"{ID}.awarding-body",
             ERROR,
-            "Name the awarding body.",
+            sentence("Name the awarding body."),
             "awarding_body",
             MANDATORY,
             common.awarding_body_named,
@@ -50,7 +53,7 @@ PROFILE = Profile(
         Rule(
             f"{ID}.outcomes",
             ERROR,
-            "Write the learning outcomes: what a holder knows, understands and can do.",
+            sentence("Write the learning outcomes: what a holder knows, understands and can do."),
             "outcomes",
             MANDATORY,
             common.outcomes_written,
@@ -58,7 +61,7 @@ PROFILE = Profile(
         Rule(
             f"{ID}.workload",
             ERROR,
-            "State the notional workload needed to achieve the outcomes, in hours.",
+            sentence("State the notional workload needed to achieve the outcomes, in hours."),
             "workload_hours",
             MANDATORY,
             common.workload_stated,
@@ -66,7 +69,10 @@ PROFILE = Profile(
         Rule(
             f"{ID}.workload-ects",
             ADVICE,
-            "State the workload in ECTS credits as well: Annex I asks for ECTS wherever possible.",
+            sentence(
+                "State the workload in ECTS credits as well: Annex I asks for ECTS wherever "
+                "possible."
+            ),
             "credits.ECTS",
             MANDATORY,
             requires(lambda spec: "ECTS" in spec.credits),
@@ -74,7 +80,9 @@ PROFILE = Profile(
         Rule(
             f"{ID}.level",
             WARNING,
-            "State the level (EQF 1-8) where one applies; Annex I asks for it if applicable.",
+            sentence(
+                "State the level (EQF 1-8) where one applies; Annex I asks for it if applicable."
+            ),
             "eqf_level",
             MANDATORY,
             common.level_stated,
@@ -82,7 +90,9 @@ PROFILE = Profile(
         Rule(
             f"{ID}.assessment",
             ERROR,
-            "State the type of assessment (for example: a graded project and an oral exam).",
+            sentence(
+                "State the type of assessment (for example: a graded project and an oral exam)."
+            ),
             "assessment_type",
             MANDATORY,
             present("assessment_type"),
@@ -90,7 +100,7 @@ PROFILE = Profile(
         Rule(
             f"{ID}.participation",
             ERROR,
-            "State the form of participation: online, onsite or blended.",
+            sentence("State the form of participation: online, onsite or blended."),
             "participation_form",
             MANDATORY,
             present("participation_form"),
@@ -98,7 +108,7 @@ PROFILE = Profile(
         Rule(
             f"{ID}.quality-assurance",
             ERROR,
-            "State the type of quality assurance that underpins the micro-credential.",
+            sentence("State the type of quality assurance that underpins the micro-credential."),
             "quality_assurance",
             MANDATORY,
             present("quality_assurance"),
@@ -106,7 +116,7 @@ PROFILE = Profile(
         Rule(
             f"{ID}.prerequisites",
             ADVICE,
-            "Consider stating the prerequisites for enrolling (or that there are none).",
+            sentence("Consider stating the prerequisites for enrolling (or that there are none)."),
             "prerequisites",
             OPTIONAL,
             present("prerequisites"),
@@ -114,7 +124,9 @@ PROFILE = Profile(
         Rule(
             f"{ID}.identity-verification",
             ADVICE,
-            "Consider stating the supervision and identity verification during assessment.",
+            sentence(
+                "Consider stating the supervision and identity verification during assessment."
+            ),
             "identity_verification",
             OPTIONAL,
             present("identity_verification"),
@@ -122,8 +134,10 @@ PROFILE = Profile(
         Rule(
             f"{ID}.stackability",
             ADVICE,
-            "Consider stating the integration and stackability options (standalone, or what "
-            "it stacks into).",
+            sentence(
+                "Consider stating the integration and stackability options (standalone, or what "
+                "it stacks into)."
+            ),
             "stackability",
             OPTIONAL,
             present("stackability"),
@@ -131,7 +145,9 @@ PROFILE = Profile(
         Rule(
             f"{ID}.further-information",
             ADVICE,
-            "Consider giving further information (for example a link to the course page).",
+            sentence(
+                "Consider giving further information (for example a link to the course page)."
+            ),
             "further_information",
             OPTIONAL,
             present("further_information"),
@@ -143,7 +159,9 @@ PROFILE = Profile(
         common.QUALITY_ASSURANCE_REAL,
         (
             f"{ID}.workload-realistic",
-            "The notional workload is realistic for the learning outcomes and the assessment.",
+            sentence(
+                "The notional workload is realistic for the learning outcomes and the assessment."
+            ),
         ),
     ),
 )

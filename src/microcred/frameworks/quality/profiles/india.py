@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from microcred.frameworks.quality.findings import Profile, Rule, Severity, present
 from microcred.frameworks.quality.profiles import common
+from microcred.text import sentence
 
 ID = "in-ncvet"
 DOCUMENT = "National Council for Vocational Education and Training (India), micro-credentials"
@@ -13,13 +14,15 @@ ERROR = Severity.ERROR
 
 PROFILE = Profile(
     id=ID,
-    name="India: NCVET micro-credentials",
+    name=sentence("India: NCVET micro-credentials"),
     source=DOCUMENT,
     rules=(
         Rule(
             f"{ID}.purpose",
             ERROR,
-            "Write the statement of purpose: what the micro-credential is for and for whom.",
+            sentence(
+                "Write the statement of purpose: what the micro-credential is for and for whom."
+            ),
             "statement_of_purpose",
             f"{DOCUMENT}: statement of purpose",
             present("statement_of_purpose"),
@@ -27,7 +30,7 @@ PROFILE = Profile(
         Rule(
             f"{ID}.outcomes",
             ERROR,
-            "Write the learning outcomes.",
+            sentence("Write the learning outcomes."),
             "outcomes",
             f"{DOCUMENT}: learning outcomes",
             common.outcomes_written,
@@ -35,7 +38,7 @@ PROFILE = Profile(
         Rule(
             f"{ID}.evidence-of-need",
             ERROR,
-            "Give the evidence of need by industry (employers, sector bodies, job data).",
+            sentence("Give the evidence of need by industry (employers, sector bodies, job data)."),
             "evidence_of_need",
             f"{DOCUMENT}: evidence of need",
             present("evidence_of_need"),

@@ -12,6 +12,7 @@ from datetime import date
 from microcred.frameworks.quality.findings import Problem, Profile, Rule, Severity, present
 from microcred.frameworks.quality.profiles import common
 from microcred.frameworks.quality.specification import Specification
+from microcred.text import sentence
 
 ID = "microbol"
 DOCUMENT = "MICROBOL, Common Framework for Micro-credentials in the EHEA (2022)"
@@ -22,45 +23,53 @@ ERROR, WARNING = Severity.ERROR, Severity.WARNING
 def _issuer(spec: Specification, today: date) -> list[Problem]:
     problems = []
     if not common.has_awarding_body(spec):
-        problems.append(Problem(field="awarding_body", message="Name the awarding body."))
+        problems.append(Problem(field="awarding_body", message=sentence("Name the awarding body.")))
     if not spec.country.strip():
-        problems.append(Problem(field="country", message="State the issuer's country."))
+        problems.append(Problem(field="country", message=sentence("State the issuer's country.")))
     return problems
 
 
 def _micro_credential(spec: Specification, today: date) -> list[Problem]:
     problems = []
     if not spec.title.strip():
-        problems.append(Problem(field="title", message="Give the micro-credential a title."))
+        problems.append(
+            Problem(field="title", message=sentence("Give the micro-credential a title."))
+        )
     if not common.has_outcomes(spec):
-        problems.append(Problem(field="outcomes", message="Write the learning outcomes."))
+        problems.append(Problem(field="outcomes", message=sentence("Write the learning outcomes.")))
     return problems
 
 
 def _learning_experience(spec: Specification, today: date) -> list[Problem]:
     problems = []
     if not common.has_workload(spec):
-        problems.append(Problem(field="workload_hours", message="State the workload in hours."))
+        problems.append(
+            Problem(field="workload_hours", message=sentence("State the workload in hours."))
+        )
     if not spec.assessment_type.strip():
         problems.append(
-            Problem(field="assessment_type", message="State how the learning is assessed.")
+            Problem(
+                field="assessment_type", message=sentence("State how the learning is assessed.")
+            )
         )
     if not spec.quality_assurance.strip():
         problems.append(
-            Problem(field="quality_assurance", message="State the quality assurance used.")
+            Problem(
+                field="quality_assurance", message=sentence("State the quality assurance used.")
+            )
         )
     return problems
 
 
 PROFILE = Profile(
     id=ID,
-    name="MICROBOL metadata groups",
+    name=sentence("MICROBOL metadata groups"),
     source=DOCUMENT,
     rules=(
         Rule(
             f"{ID}.learner",
             WARNING,
-            "State how the learner's identity is verified; each award names the learner.",
+            sentence("State how the learner's identity is verified; each award names the learner."),
             "identity_verification",
             f"{DOCUMENT}: information about the learner",
             present("identity_verification"),
@@ -68,7 +77,7 @@ PROFILE = Profile(
         Rule(
             f"{ID}.issuer",
             ERROR,
-            "Name the issuing organisation and its country.",
+            sentence("Name the issuing organisation and its country."),
             "awarding_body",
             f"{DOCUMENT}: information about the issuing organisation",
             _issuer,
@@ -76,7 +85,7 @@ PROFILE = Profile(
         Rule(
             f"{ID}.micro-credential",
             ERROR,
-            "Describe the micro-credential.",
+            sentence("Describe the micro-credential."),
             "title",
             f"{DOCUMENT}: information about the micro-credential",
             _micro_credential,
@@ -84,7 +93,7 @@ PROFILE = Profile(
         Rule(
             f"{ID}.learning-experience",
             ERROR,
-            "Describe the learning experience.",
+            sentence("Describe the learning experience."),
             "workload_hours",
             f"{DOCUMENT}: information about the learning experience",
             _learning_experience,
@@ -92,7 +101,7 @@ PROFILE = Profile(
         Rule(
             f"{ID}.level",
             ERROR,
-            "State the level of the learning (EQF 1-8).",
+            sentence("State the level of the learning (EQF 1-8)."),
             "eqf_level",
             f"{DOCUMENT}: level",
             common.level_stated,
@@ -100,7 +109,7 @@ PROFILE = Profile(
         Rule(
             f"{ID}.participation",
             ERROR,
-            "State the form of participation: online, onsite or blended.",
+            sentence("State the form of participation: online, onsite or blended."),
             "participation_form",
             f"{DOCUMENT}: form of participation",
             present("participation_form"),
@@ -108,7 +117,7 @@ PROFILE = Profile(
         Rule(
             f"{ID}.entry-requirements",
             WARNING,
-            "State the entry requirements (prerequisites), or that there are none.",
+            sentence("State the entry requirements (prerequisites), or that there are none."),
             "prerequisites",
             f"{DOCUMENT}: entry requirements",
             present("prerequisites"),
@@ -119,8 +128,10 @@ PROFILE = Profile(
         common.OUTCOMES_AT_LEVEL,
         (
             f"{ID}.entry-requirements-fair",
-            "The entry requirements are needed for the outcomes and do not exclude learners "
-            "without reason.",
+            sentence(
+                "The entry requirements are needed for the outcomes and do not exclude learners "
+                "without reason."
+            ),
         ),
     ),
 )

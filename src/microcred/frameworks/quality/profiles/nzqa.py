@@ -9,6 +9,7 @@ from microcred.frameworks.credits import credits_for, format_amount
 from microcred.frameworks.quality.findings import Problem, Profile, Rule, Severity, requires
 from microcred.frameworks.quality.profiles import common
 from microcred.frameworks.quality.specification import Specification
+from microcred.text import sentence
 
 ID = "nzqa"
 LISTING = "NZQA Qualification and Micro-credential Listing and Operational Rules 2022, rule 6"
@@ -21,30 +22,37 @@ def _credits(spec: Specification, today: date) -> list[Problem]:
     stated = spec.credits.get("NZQCF")
     if stated is None:
         if spec.hours is None:
-            return [Problem(message="State the credit value in NZQCF credits (1 to 40).")]
+            return [Problem(message=sentence("State the credit value in NZQCF credits (1 to 40)."))]
         stated = credits_for("NZQCF", spec.hours)
-        worth = f"The workload is worth {format_amount(stated)} NZQCF credits"
+        worth = sentence(
+            "The workload is worth %(credits)s NZQCF credits", credits=format_amount(stated)
+        )
     else:
-        worth = f"The credit value is {format_amount(stated)} NZQCF credits"
+        worth = sentence(
+            "The credit value is %(credits)s NZQCF credits", credits=format_amount(stated)
+        )
     if LOWEST <= round(stated, 2) <= HIGHEST:
         return []
     return [
         Problem(
-            message=f"{worth}; an NZQA micro-credential has 1 to 40 credits "
-            "(10 to 400 notional learning hours)."
+            message=sentence(
+                "%(worth)s; an NZQA micro-credential has 1 to 40 credits (10 to 400 notional "
+                "learning hours).",
+                worth=worth,
+            )
         )
     ]
 
 
 PROFILE = Profile(
     id=ID,
-    name="New Zealand: NZQA micro-credentials",
+    name=sentence("New Zealand: NZQA micro-credentials"),
     source=LISTING,
     rules=(
         Rule(
             f"{ID}.credits",
             ERROR,
-            "Give 1 to 40 NZQCF credits.",
+            sentence("Give 1 to 40 NZQCF credits."),
             "credits.NZQCF",
             LISTING,
             _credits,
@@ -52,7 +60,7 @@ PROFILE = Profile(
         Rule(
             f"{ID}.level",
             ERROR,
-            "State the level on the framework (as its EQF level, 1-8).",
+            sentence("State the level on the framework (as its EQF level, 1-8)."),
             "eqf_level",
             LISTING,
             common.level_stated,
@@ -60,7 +68,9 @@ PROFILE = Profile(
         Rule(
             f"{ID}.review-date",
             ERROR,
-            "Set a review date: NZQA lists a period for ongoing review (usually 1-3 years).",
+            sentence(
+                "Set a review date: NZQA lists a period for ongoing review (usually 1-3 years)."
+            ),
             "review_date",
             LISTING,
             requires(lambda spec: spec.review_date is not None),
@@ -70,11 +80,16 @@ PROFILE = Profile(
         common.INDUSTRY_NEED,
         (
             f"{ID}.no-duplication",
-            "The micro-credential does not duplicate learning already quality assured by NZQA.",
+            sentence(
+                "The micro-credential does not duplicate learning already quality assured by NZQA."
+            ),
         ),
         (
             f"{ID}.purpose-outcome",
-            "The purpose statement says who the micro-credential serves and the pathways it opens.",
+            sentence(
+                "The purpose statement says who the micro-credential serves and the pathways it "
+                "opens."
+            ),
         ),
     ),
 )

@@ -12,6 +12,7 @@ from datetime import date
 from microcred.frameworks.quality.findings import Problem, Profile, Rule, Severity, present
 from microcred.frameworks.quality.profiles import common
 from microcred.frameworks.quality.specification import Specification
+from microcred.text import sentence
 
 ID = "stacq"
 DOCUMENT = "STACQ project, quality criteria for micro-credentials"
@@ -22,10 +23,12 @@ ERROR = Severity.ERROR
 def _testing(spec: Specification, today: date) -> list[Problem]:
     problems = []
     if not spec.assessment_type.strip():
-        problems.append(Problem(field="assessment_type", message="State the type of assessment."))
+        problems.append(
+            Problem(field="assessment_type", message=sentence("State the type of assessment."))
+        )
     if not (common.has_rubric(spec) and common.has_pass_rule(spec)):
         problems.append(
-            Problem(field="rubric", message="Add a rubric with criteria and a pass rule.")
+            Problem(field="rubric", message=sentence("Add a rubric with criteria and a pass rule."))
         )
     return problems
 
@@ -33,23 +36,25 @@ def _testing(spec: Specification, today: date) -> list[Problem]:
 def _identification(spec: Specification, today: date) -> list[Problem]:
     problems = []
     if not spec.title.strip():
-        problems.append(Problem(field="title", message="Give the micro-credential a title."))
+        problems.append(
+            Problem(field="title", message=sentence("Give the micro-credential a title."))
+        )
     if not common.has_awarding_body(spec):
-        problems.append(Problem(field="awarding_body", message="Name the awarding body."))
+        problems.append(Problem(field="awarding_body", message=sentence("Name the awarding body.")))
     if not spec.country.strip():
-        problems.append(Problem(field="country", message="State the issuer's country."))
+        problems.append(Problem(field="country", message=sentence("State the issuer's country.")))
     return problems
 
 
 PROFILE = Profile(
     id=ID,
-    name="STACQ quality criteria",
+    name=sentence("STACQ quality criteria"),
     source=DOCUMENT,
     rules=(
         Rule(
             f"{ID}.quality-assurance",
             ERROR,
-            "State the quality assurance that underpins the micro-credential.",
+            sentence("State the quality assurance that underpins the micro-credential."),
             "quality_assurance",
             f"{DOCUMENT}: quality assurance",
             present("quality_assurance"),
@@ -57,7 +62,7 @@ PROFILE = Profile(
         Rule(
             f"{ID}.verification",
             ERROR,
-            "State how the learner's identity is verified at assessment.",
+            sentence("State how the learner's identity is verified at assessment."),
             "identity_verification",
             f"{DOCUMENT}: verification",
             present("identity_verification"),
@@ -65,7 +70,7 @@ PROFILE = Profile(
         Rule(
             f"{ID}.level",
             ERROR,
-            "State the level (EQF 1-8).",
+            sentence("State the level (EQF 1-8)."),
             "eqf_level",
             f"{DOCUMENT}: level",
             common.level_stated,
@@ -73,7 +78,7 @@ PROFILE = Profile(
         Rule(
             f"{ID}.learning-outcomes",
             ERROR,
-            "Write the learning outcomes.",
+            sentence("Write the learning outcomes."),
             "outcomes",
             f"{DOCUMENT}: learning outcomes",
             common.outcomes_written,
@@ -81,7 +86,7 @@ PROFILE = Profile(
         Rule(
             f"{ID}.workload",
             ERROR,
-            "State the workload in hours.",
+            sentence("State the workload in hours."),
             "workload_hours",
             f"{DOCUMENT}: workload",
             common.workload_stated,
@@ -89,7 +94,7 @@ PROFILE = Profile(
         Rule(
             f"{ID}.testing",
             ERROR,
-            "Say how the learning is tested.",
+            sentence("Say how the learning is tested."),
             "assessment_type",
             f"{DOCUMENT}: testing",
             _testing,
@@ -97,7 +102,7 @@ PROFILE = Profile(
         Rule(
             f"{ID}.identification",
             ERROR,
-            "Identify the micro-credential and its issuer.",
+            sentence("Identify the micro-credential and its issuer."),
             "title",
             f"{DOCUMENT}: identification",
             _identification,

@@ -8,6 +8,7 @@ from datetime import date
 from microcred.frameworks.quality.findings import Problem, Profile, Rule, Severity, present
 from microcred.frameworks.quality.profiles import common
 from microcred.frameworks.quality.specification import Specification
+from microcred.text import sentence
 
 ID = "unesco"
 DOCUMENT = "UNESCO, Towards a common definition of micro-credentials (2022)"
@@ -17,21 +18,27 @@ ERROR, ADVICE = Severity.ERROR, Severity.ADVICE
 
 def _assessment_standards(spec: Specification, today: date) -> list[Problem]:
     if not common.has_rubric(spec):
-        return [Problem(message="Add a rubric whose criteria define the standard of assessment.")]
+        return [
+            Problem(
+                message=sentence("Add a rubric whose criteria define the standard of assessment.")
+            )
+        ]
     if not common.has_pass_rule(spec):
-        return [Problem(field="rubric.pass_rule", message="State the rubric's pass rule.")]
+        return [
+            Problem(field="rubric.pass_rule", message=sentence("State the rubric's pass rule."))
+        ]
     return []
 
 
 def _trusted_provider(spec: Specification, today: date) -> list[Problem]:
     problems = []
     if not common.has_awarding_body(spec):
-        problems.append(Problem(field="awarding_body", message="Name the awarding body."))
+        problems.append(Problem(field="awarding_body", message=sentence("Name the awarding body.")))
     if not spec.quality_assurance.strip():
         problems.append(
             Problem(
                 field="quality_assurance",
-                message="State the quality assurance that makes the provider trusted.",
+                message=sentence("State the quality assurance that makes the provider trusted."),
             )
         )
     return problems
@@ -45,13 +52,13 @@ def _standalone_value(spec: Specification, today: date) -> list[Problem]:
 
 PROFILE = Profile(
     id=ID,
-    name="UNESCO definition of micro-credentials",
+    name=sentence("UNESCO definition of micro-credentials"),
     source=DOCUMENT,
     rules=(
         Rule(
             f"{ID}.assessment-standards",
             ERROR,
-            "Assess against clearly defined standards.",
+            sentence("Assess against clearly defined standards."),
             "rubric",
             DOCUMENT,
             _assessment_standards,
@@ -59,7 +66,7 @@ PROFILE = Profile(
         Rule(
             f"{ID}.trusted-provider",
             ERROR,
-            "Show that a trusted provider awards it.",
+            sentence("Show that a trusted provider awards it."),
             "awarding_body",
             DOCUMENT,
             _trusted_provider,
@@ -67,8 +74,10 @@ PROFILE = Profile(
         Rule(
             f"{ID}.standalone-value",
             ERROR,
-            "Describe the value of the micro-credential on its own (description or "
-            "statement of purpose).",
+            sentence(
+                "Describe the value of the micro-credential on its own (description or "
+                "statement of purpose)."
+            ),
             "description",
             DOCUMENT,
             _standalone_value,
@@ -76,8 +85,10 @@ PROFILE = Profile(
         Rule(
             f"{ID}.stackability",
             ADVICE,
-            "Consider stating what the micro-credential contributes to (other micro-credentials "
-            "or larger credentials).",
+            sentence(
+                "Consider stating what the micro-credential contributes to (other "
+                "micro-credentials or larger credentials)."
+            ),
             "stackability",
             DOCUMENT,
             present("stackability"),
@@ -88,7 +99,7 @@ PROFILE = Profile(
         common.QUALITY_ASSURANCE_REAL,
         (
             f"{ID}.standalone-value",
-            "The micro-credential has value on its own for learners and employers.",
+            sentence("The micro-credential has value on its own for learners and employers."),
         ),
     ),
 )
