@@ -36,14 +36,16 @@ run: $(STAMP)
 
 # The platform's tests run again on PostgreSQL when one answers (CI starts it).
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/microcred
+# Tests run in one process per core (pytest-xdist); `make test TEST_WORKERS=0` runs them in one.
+TEST_WORKERS ?= 2
 
 test: $(DEV_STAMP)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/mypy
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS)
 	@if pg_isready -q -h 127.0.0.1 2>/dev/null; then \
 		echo "Platform tests on PostgreSQL"; \
-		DATABASE_URL=$(POSTGRES_URL) $(BIN)/python -m pytest -q tests/platform tests/security tests/test_verify_page.py; \
+		DATABASE_URL=$(POSTGRES_URL) $(BIN)/python -m pytest -q -n $(TEST_WORKERS) tests/platform tests/security tests/test_verify_page.py; \
 	else \
 		echo "PostgreSQL is not running here: platform tests ran on SQLite only"; \
 	fi
