@@ -71,7 +71,8 @@ bench: $(DEV_STAMP)
 # Refreshes each app's German catalogue from its templates and code, then compiles it
 # (needs GNU gettext: the Debian package gettext). Translate what is new in the .po files,
 # then run it again to compile them. `make messages APPS_WITH_TEXT="catalogue awards"` refreshes some.
-APPS_WITH_TEXT ?= $(sort $(patsubst src/microcred/%/templates/,%,$(wildcard src/microcred/*/templates/)))
+# The engine (frameworks, vc) has no templates but writes sentences pages show.
+APPS_WITH_TEXT ?= $(sort $(patsubst src/microcred/%/templates/,%,$(wildcard src/microcred/*/templates/))) frameworks vc
 messages: $(DEV_STAMP)
 	@for app in $(APPS_WITH_TEXT); do \
 		mkdir -p src/microcred/$$app/locale && \
