@@ -289,7 +289,7 @@ class Verifier:
             (
                 "structure.datamodel",
                 datamodel.validate_credential(credential),
-                "the W3C VC Data Model",
+                sentence("the W3C VC Data Model"),
             )
         ]
         types = set(_as_list(credential.get("type")))
