@@ -113,6 +113,19 @@ def test_a_stored_report_is_recognised_with_its_nested_reports() -> None:
     assert shown(report["nested"][0]["checks"][0]["message"]) == "Der Nachweis läuft nicht ab."
 
 
+def test_a_stored_summary_of_a_verified_credential_reads_in_german_to_its_end() -> None:
+    [report] = verify(signed_credential(Ed25519Multikey.generate()))
+    stored = json.loads(json.dumps({"summary": report.summary}))
+    german = shown(text.recognise_report(stored)["summary"])
+    assert german == shown(report.summary)
+    assert german.startswith("Die Signatur ist gültig") and german.endswith("abgelaufen.")
+
+
+def test_a_long_stored_text_is_kept_as_it_is() -> None:
+    long = "The credential's name is " + "very long " * 200 + "."
+    assert type(text.recognise(long)) is str
+
+
 def test_every_quality_rule_and_checklist_item_has_german() -> None:
     with translation.override("de"):
         for rule in COHERENCE.rules:

@@ -223,10 +223,17 @@ def translated(text: Any) -> str:
     return text.translated() if isinstance(text, Sentence) else str(text)
 
 
+# The engine's sentences are short; a longer text carries what someone sent (a credential's
+# name, say), and reading it word by word against every template would cost seconds.
+LONGEST_RECOGNISED = 1_000
+
+
 def recognise(text: Any) -> Any:
     """Return ``text`` as a :class:`Sentence` when it is a sentence of the engine's
     catalogues (kept as plain English), otherwise ``text`` unchanged."""
     if not isinstance(text, str) or isinstance(text, Sentence) or not text:
+        return text
+    if len(text) > LONGEST_RECOGNISED:
         return text
     return _recognise(text)
 
@@ -262,10 +269,17 @@ def _recognise(text: str) -> str:
     exact, patterns = _templates()
     if text in exact:
         return Sentence(text)
-    best: tuple[int, Sentence] | None = None
+    # The summary's sentences are written with a capital first letter where they start it.
+    lowered = text[:1].lower() + text[1:]
+    if lowered != text and lowered in exact:
+        return capitalised(Sentence(lowered))
+    # The best reading leaves the least text unrecognised in its arguments, then has the
+    # most literal text: "A, b and c." is "%(findings)s." around a list, not "%(names)s and
+    # %(last)s" with "c." left over.
+    best: tuple[tuple[int, int], Sentence] | None = None
     for literal, regex, template, plural in patterns:
-        if best is not None and literal <= best[0]:
-            break  # sorted longest literal text first: the first match is the most specific
+        if best is not None and best[0][0] == 0 and literal <= best[0][1]:
+            break  # sorted longest literal text first: nothing after this reads better
         match = regex.match(text)
         if not match:
             continue
@@ -278,9 +292,23 @@ def _recognise(text: str) -> str:
             except (KeyError, ValueError):
                 continue
             found = Sentence(template, {**args, "count": count}, plural=plural, count=count)
-        if found == text:
-            best = (literal, found)
+        score = (-_prose(args.values()), literal)
+        if found == text and (best is None or score > best[0]):
+            best = (score, found)
+    if lowered != text and (best is None or best[0][0] < 0):
+        again = _recognise(lowered)
+        if isinstance(again, Sentence) and (best is None or _prose([again]) < -best[0][0]):
+            return capitalised(again)
     return best[1] if best else text
+
+
+def _prose(values: Iterable[Any]) -> int:
+    """How much text of these arguments, and of the arguments of sentences among them, no
+    catalogue recognised."""
+    return sum(
+        _prose(value.args.values()) if isinstance(value, Sentence) else len(str(value))
+        for value in values
+    )
 
 
 @lru_cache(maxsize=1)
@@ -299,7 +327,7 @@ def _templates() -> tuple[set[str], list[tuple[int, re.Pattern[str], str, str | 
                     exact.add(singular)
                     continue
                 for form in (singular, plural) if plural else (singular,):
-                    if _literal_length(form) >= 2:  # a bare placeholder would match anything
+                    if _literal_length(form) >= 1:  # a bare placeholder would match anything
                         patterns.append(
                             (_literal_length(form), _pattern(form), singular, plural or None)
                         )

@@ -79,45 +79,50 @@ def english_text(html: str, content: set[str]) -> list[str]:
     ]
 
 
-# JSON fields that hold what people wrote; the others hold what programs wrote (reports,
-# findings), which pages translate.
-WRITTEN_JSON = {
-    "assessment.AssessmentPlan.components",
-    "assessment.Submission.texts",
-    "catalogue.MicroCredentialVersion.tags",
-    "organisations.Organisation.accreditations",
-    "quality.QualitySettings.accreditations",
-    "quality.QAReview.comments",
-    "quality.QAReview.external_comments",
-    "recognition.RecognitionRequest.evidence",
+# JSON fields that hold what people wrote, with the keys people wrote under (None: all of
+# it); the rest of JSON holds what programs wrote (reports, findings), which pages translate.
+WRITTEN_JSON: dict[str, set[str] | None] = {
+    "assessment.AssessmentPlan.components": None,
+    "assessment.Submission.texts": None,
+    "catalogue.MicroCredentialVersion.tags": None,
+    "organisations.Organisation.accreditations": None,
+    "quality.QualitySettings.accreditations": None,
+    "quality.QAReview.comments": None,
+    "quality.QAReview.external_comments": None,
+    "quality.QAReview.checklist": {"note"},
+    "quality.QAReview.external_checklist": {"note"},
+    "recognition.RecognitionRequest.evidence": None,
 }
 
 
 def written_content() -> set[str]:
-    """What people wrote, stored in text fields and in the texts of some JSON fields (an
-    assessment plan's prompts, accreditations): shown as written, in its own language."""
+    """What people wrote, stored in text fields and in parts of some JSON fields (an
+    assessment plan's prompts, accreditations, a reviewer's notes): shown as written, in its
+    own language."""
     texts: set[str] = set()
     for model in apps.get_models():
-        fields = [
-            field.name
+        fields = {
+            field.name: WRITTEN_JSON.get(f"{model._meta.label}.{field.name}")
             for field in model._meta.get_fields()
             if (isinstance(field, (models.CharField, models.TextField)) and not field.choices)
             or f"{model._meta.label}.{field.name}" in WRITTEN_JSON
-        ]
+        }
         for row in model.objects.values_list(*fields) if fields else []:
-            texts |= {" ".join(text.split()) for text in _texts(row) if " " in text.strip()}
+            for value, keys in zip(row, fields.values(), strict=True):
+                texts |= {" ".join(text.split()) for text in _texts(value, keys) if " " in text}
     return texts
 
 
-def _texts(value: object) -> Iterator[str]:
-    if isinstance(value, str):
+def _texts(value: object, keys: set[str] | None) -> Iterator[str]:
+    """The texts in a JSON value, those under ``keys`` only when given."""
+    if isinstance(value, str) and keys is None:
         yield value
     elif isinstance(value, dict):
-        for item in value.values():
-            yield from _texts(item)
+        for key, item in value.items():
+            yield from _texts(item, None if keys is None or key in keys else keys)
     elif isinstance(value, (list, tuple)):
         for item in value:
-            yield from _texts(item)
+            yield from _texts(item, keys)
 
 
 def german_pages(

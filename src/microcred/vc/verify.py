@@ -285,7 +285,8 @@ class Verifier:
         return report
 
     def _check_structure(self, report: VerificationReport, credential: dict[str, Any]) -> None:
-        checks = [
+        # The model's name: a sentence where it has words to translate.
+        checks: list[tuple[str, list[datamodel.Problem], str]] = [
             (
                 "structure.datamodel",
                 datamodel.validate_credential(credential),
