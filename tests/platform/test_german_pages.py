@@ -1,7 +1,7 @@
 """Each role sees the platform in German when it asks for German.
 
 One person of each role signs in to the demo with German chosen, as the footer's switcher
-chooses it, and opens their start page and every page it links to. No page may show English
+chooses it, and opens every page within two clicks of their start page. No page may show English
 interface text: what designers, learners and issuers wrote (titles, outcomes, names) is
 content, shown as written, and is left out of the check.
 """
@@ -38,6 +38,8 @@ ENGLISH = re.compile(
     r"\b(the|and|your|you|is|are|this|not|with|for|has|have|of|to|will|been|can)\b"
 )
 SKIPPED = ("/logout", "/admin/", "/api/")
+# How far from their start page each person reads.
+CLICKS = 2
 
 
 class _VisibleText(HTMLParser):
@@ -128,7 +130,8 @@ def _texts(value: object, keys: set[str] | None) -> Iterator[str]:
 def german_pages(
     client: Client, starts: list[str], content: set[str], shared: set[str]
 ) -> list[str]:
-    """Open the start pages and what they link to; return the English found, by page.
+    """Open the start pages and what is within ``CLICKS`` of them; return the English found,
+    by page.
 
     Pages that are the same for everyone are opened once, for the first person shown them.
     """
@@ -148,8 +151,8 @@ def german_pages(
         html = response.content.decode()
         assert '<html lang="de"' in html, path
         found += [f"{path}: {piece}" for piece in english_text(html, content)]
-        if clicks == 0:
-            queue += [(link, 1) for link in same_site_links(path, html)]
+        if clicks < CLICKS:
+            queue += [(link, clicks + 1) for link in same_site_links(path, html)]
     return found
 
 
