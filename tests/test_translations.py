@@ -199,3 +199,18 @@ def test_the_german_catalogue_is_complete_and_compiled(path: Path) -> None:
             assert compiled._catalog.get(key) == message.string, (  # type: ignore[attr-defined]
                 f"{path.with_suffix('.mo').name} is older than the .po: run make messages"
             )
+
+
+def test_a_message_reads_the_same_in_every_catalogue() -> None:
+    """Django merges the catalogues, so one app's German for a message shows on every page:
+    a word that must read differently somewhere gets a context (``pgettext``)."""
+    german: dict[str, dict[str, str]] = {}
+    for path in CATALOGUES:
+        for message in read_po(path.open("rb")):
+            if message.id and not message.context:
+                msgid = message.id if isinstance(message.id, str) else message.id[0]
+                msgstr = message.string if isinstance(message.string, str) else message.string[0]
+                german.setdefault(msgid, {})[str(path.relative_to(SOURCE).parts[0])] = msgstr
+    assert {
+        msgid: by_app for msgid, by_app in german.items() if len(set(by_app.values())) > 1
+    } == {}

@@ -37,7 +37,7 @@ def test_the_learner_reads_dashboard_and_submission_in_german(client) -> None:
     german(client).force_login(enrolment.learner)
 
     dashboard = client.get("/me/").content.decode()
-    assert "<h1>Mein Lernen</h1>" in dashboard and "Einschreibungen" in dashboard
+    assert "<h1>Mein Lernbereich</h1>" in dashboard and "Einschreibungen" in dashboard
     assert "Versuch 1, In Bewertung" in dashboard and "Entscheidung fällig am" in dashboard
     assert "<h1>My learning</h1>" not in dashboard and "Enrolments" not in dashboard
     assert "Decision due" not in dashboard

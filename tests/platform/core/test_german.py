@@ -51,7 +51,7 @@ def test_the_dashboard_shows_an_area_label_in_the_visitors_language(monkeypatch)
     with translation.override("de"):
         assert [
             label for label, _url in get_area_links("org", ["owner"], platform_admin=False)
-        ] == ["Beobachtung der Nachweis-Inflation"]
+        ] == ["Inflationsmonitor für Nachweise"]
     with translation.override("en"):
         assert [
             label for label, _url in get_area_links("org", ["owner"], platform_admin=False)
