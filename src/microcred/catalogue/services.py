@@ -951,6 +951,11 @@ class CreditRow:
     hours_high: float
 
     @property
+    def label(self) -> str:
+        """The system's name with a capital, in the language of the page that shows it."""
+        return SYSTEMS[self.system].label
+
+    @property
     def value_text(self) -> str:
         return format_amount(self.value)
 
@@ -983,6 +988,11 @@ class Conversion:
     name: str
     low: float
     high: float
+
+    @property
+    def label(self) -> str:
+        """The system's name with a capital, in the language of the page that shows it."""
+        return SYSTEMS[self.system].label
 
     @property
     def text(self) -> str:

@@ -82,6 +82,8 @@ def test_a_micro_credential_page_reads_in_german_with_its_content_as_written(
         assert words in page, words
     for words in ("The micro-credential at a glance", "Workload and credits", "Not stated"):
         assert words not in page, words
+    # The credit systems' names in the workload tables.
+    assert "<tr><td>ECTS-Punkte</td>" in page and "<td>ECTS credits</td>" not in page
     assert "Design classroom assessments" in page
     # Dates as German writes them: 6. Dezember 2026.
     assert re.search(r"<dd>\d{1,2}\. [A-Z][a-zä]+ \d{4}</dd>", page)
