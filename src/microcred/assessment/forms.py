@@ -22,6 +22,7 @@ from microcred.assessment.services.learning import (
 )
 from microcred.assessment.uploads import FILE_TYPES
 from microcred.errors import MicrocredError
+from microcred.text import translated
 
 TEXT_AREA = forms.Textarea(attrs={"rows": 3})
 RESULT_ONLY = _("For a result only.")
@@ -168,9 +169,9 @@ class PlanForms:
             position = int(index.rstrip("]"))
             if position < len(self._written):
                 form = self._written[position]
-                form.add_error(rest if rest in form.fields else None, error.message)
+                form.add_error(rest if rest in form.fields else None, translated(error.message))
                 return
         if name in self.plan.fields:
-            self.plan.add_error(name, error.message)
+            self.plan.add_error(name, translated(error.message))
         else:
-            self.plan.add_error(None, error.message)
+            self.plan.add_error(None, translated(error.message))

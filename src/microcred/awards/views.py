@@ -36,6 +36,7 @@ from microcred.awards.models import AwardStatus, CredentialFormat, Visibility
 from microcred.core.pages import studio_page
 from microcred.errors import Conflict, InvalidInput, NotFound
 from microcred.organisations import services as organisations
+from microcred.text import translated
 
 JSON_TYPES = ("application/json", "application/ld+json")
 DOWNLOAD_TYPES = {
@@ -312,7 +313,7 @@ def studio_change_status(
     except (InvalidInput, Conflict) as error:
         # Raised once the change has authorised the actor.
         field = error.field if error.field in ("reason", "public_reason") else None
-        form.add_error(field, error.message)
+        form.add_error(field, translated(error.message))
         context = _detail_context(request, award, failed=(action, form))
         return render(request, "awards/studio/detail.html", context, status=400)
     status = award.get_status_display().lower()
@@ -444,7 +445,7 @@ def _choose_awards(
     except InvalidInput as error:
         learner_form = LearnerForm({"learner": login})
         learner_form.is_valid()
-        learner_form.add_error("learner", error.message)
+        learner_form.add_error("learner", translated(error.message))
         context = {
             "organisation": organisations.get_organisation(slug),
             "learner_form": learner_form,

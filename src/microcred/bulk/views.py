@@ -18,6 +18,7 @@ from microcred.bulk.api import report_response
 from microcred.bulk.forms import UploadForm
 from microcred.core.pages import studio_page
 from microcred.errors import Conflict, InvalidInput
+from microcred.text import translated
 
 ACTIONS = {"cancel": services.cancel_job, "resume": services.resume_job}
 
@@ -43,7 +44,7 @@ def studio_list(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
             good_rows_only=form.cleaned_data["good_rows_only"],
         )
     except InvalidInput as error:
-        form.add_error("file", error.message)
+        form.add_error("file", translated(error.message))
         errors = error.data.get("errors", [])
         return _list_page(request, slug, form, status=400, errors=errors)
     if not started.created:

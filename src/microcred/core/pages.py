@@ -22,6 +22,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext
 
 from microcred.errors import Forbidden, MicrocredError, NotFound
+from microcred.text import translated
 
 OWNER = "owner"
 
@@ -46,7 +47,7 @@ def add_error(form: forms.Form, error: MicrocredError) -> None:
     """Show a service's error next to the form field it names (``identifiers[0].identifier``
     belongs to ``identifiers``), or above the form."""
     name = (error.field or "").split("[", 1)[0].split(".", 1)[0]
-    form.add_error(name if name in form.fields else None, error.message)
+    form.add_error(name if name in form.fields else None, translated(error.message))
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.utils.formats import number_format
 from django.utils.translation import gettext
 
+from microcred.text import translated
 from microcred.vc.errors import InputError
 from microcred.verification import services
 from microcred.verification.forms import VerifyForm
@@ -28,7 +29,7 @@ def verify(request: HttpRequest) -> HttpResponse:
                     for report in services.verify_payload(data=data, source=source)
                 ]
             except InputError as error:
-                form.add_error(None, error.message)
+                form.add_error(None, translated(error.message))
                 status = 400
         else:
             status = 400

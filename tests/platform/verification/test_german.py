@@ -37,6 +37,14 @@ def test_a_bad_email_address_is_refused_in_german_under_its_field(german: Client
     assert "Bitte gültige E-Mail-Adresse eingeben." in field
 
 
+def test_what_the_engine_says_of_a_bad_input_reads_in_german(german: Client) -> None:
+    response = german.post("/verify", {"credential": "not json at all"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "The input is not JSON" not in page
+    assert "Die Eingabe ist weder JSON" in page
+
+
 def test_english_stays_the_default(client: Client) -> None:
     page = client.post("/verify", {"credential": "  "}).content.decode()
     assert "Paste a credential or choose a file to verify." in page

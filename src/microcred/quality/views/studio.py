@@ -27,6 +27,7 @@ from microcred.organisations import services as organisations
 from microcred.organisations.services import Organisation, OrganisationType, Role
 from microcred.quality import services
 from microcred.quality.models import QAReview, ReviewStatus
+from microcred.text import translated
 
 NOTE = forms.Textarea(attrs={"rows": 3})
 COMMENT_ROWS = 3
@@ -96,7 +97,7 @@ class ReviewForm(forms.Form):
         item_id = rest.removesuffix(".note")
         if head == "checklist" and f"met:{item_id}" in self.fields:
             name = f"note:{item_id}" if rest.endswith(".note") else f"met:{item_id}"
-            self.add_error(name, error.message)
+            self.add_error(name, translated(error.message))
         else:
             add_error(self, error)
 
