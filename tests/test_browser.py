@@ -47,3 +47,16 @@ def test_submitting_nothing_shows_an_error(page, live_server) -> None:
     page.goto(f"{live_server.url}/verify")
     page.click("button[type=submit]")
     assert "Paste a credential or choose a file" in page.locator(".errorlist").inner_text()
+
+
+def test_a_visitor_chooses_german_in_the_footer_and_keeps_it(page, live_server) -> None:
+    page.goto(f"{live_server.url}/verify")
+    assert page.locator("html").get_attribute("lang") == "en"
+    page.select_option("#language-switch", "de")
+    with page.expect_navigation():
+        page.click(".language-switch button[type=submit]")
+    assert page.url.endswith("/verify")
+    assert page.locator("html").get_attribute("lang") == "de"
+    assert "Nachweis prüfen" in page.inner_text("main")
+    page.goto(f"{live_server.url}/verify")
+    assert page.locator("html").get_attribute("lang") == "de"
