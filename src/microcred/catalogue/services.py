@@ -634,8 +634,11 @@ def _relist(microcredential: MicroCredential) -> None:
 
     The catalogue lists its latest published version: publishing lists the new
     one, and withdrawing it lists the one before again if that is still
-    published (or none). The entry takes the version's stored tsvector.
+    published (or none). The entry takes the version's stored tsvector. The
+    micro-credential's row lock makes two versions changing at once relist in
+    turn, the second seeing the first's version, so one entry is left.
     """
+    MicroCredential.objects.select_for_update().get(pk=microcredential.pk)
     SearchEntry.objects.filter(version__microcredential=microcredential).delete()
     listed = (
         microcredential.versions.filter(status=VersionStatus.PUBLISHED).order_by("-number").first()
