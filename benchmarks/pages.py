@@ -8,7 +8,9 @@ seeds it once, in bulk: 500 organisations, N/2 micro-credentials with two
 published versions each (N published versions; the catalogue lists the newer),
 titled, described and given learning outcomes from the ESCO skills bundled
 with microcred (about 14,000 of them). Seeding writes rows with ``bulk_create``
-and the search document and vector publishing would write, then ANALYZEs.
+and the search document, vector and search entry publishing would write, then
+ANALYZEs. A database seeded before the search table existed gets its entries
+from the migration that makes the table.
 
 Then, through Django's full request handling (middleware, view, template; no
 network in between), on one core:
@@ -145,6 +147,17 @@ def seed(count: int, skills: list[dict[str, str]], *, rng: random.Random) -> Non
             cursor.execute(
                 f"UPDATE catalogue_microcredentialversion SET search_vector = {SEARCH_VECTOR_SQL}"
                 " WHERE search_vector IS NULL AND status = 'published'"
+            )
+            # The search entry of each listed version (the newer of the two), as publishing
+            # writes it.
+            cursor.execute(
+                "INSERT INTO catalogue_searchentry"
+                " (version_id, organisation_id, eqf_level, title, vector)"
+                " SELECT version.id, credential.organisation_id, version.eqf_level,"
+                " version.title, version.search_vector"
+                " FROM catalogue_microcredentialversion version JOIN catalogue_microcredential"
+                " credential ON credential.id = version.microcredential_id"
+                " WHERE version.status = 'published' AND version.number = 2"
             )
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")

@@ -144,8 +144,8 @@ class MicroCredentialVersion(models.Model):
     # (a published version no longer changes).
     search_document = models.TextField(blank=True, editable=False)
     # On PostgreSQL, the weighted tsvector of the title and the search document, kept so that
-    # searches and their ranking read it instead of computing it row by row (GIN-indexed).
-    # Other databases leave it empty.
+    # searches and their ranking read it instead of computing it row by row; the catalogue
+    # searches its copy in the version's SearchEntry. Other databases leave it empty.
     search_vector = SearchVectorField(null=True, editable=False)
 
     class Meta:
@@ -277,3 +277,37 @@ class RubricLevel(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.points} points)"
+
+
+class SearchEntry(models.Model):
+    """A listed version in the catalogue search: only what a search reads, so it reads little.
+
+    One row per micro-credential in the catalogue (its latest published version),
+    kept in step by the services that publish and withdraw versions. A search
+    tests its words against these narrow rows (on PostgreSQL through a GIN index
+    of ``vector``) and reads the wide versions only for the results it shows.
+    """
+
+    version = models.OneToOneField(
+        MicroCredentialVersion,
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="search_entry",
+    )
+    # The catalogue's filters applied by the database, and its order.
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    eqf_level = models.PositiveSmallIntegerField(null=True)
+    title = models.CharField(max_length=300)
+    # The version's search_vector (PostgreSQL); empty elsewhere.
+    vector = SearchVectorField(null=True)
+
+    class Meta:
+        indexes = [
+            # A broad search's first matches in title order, read without sorting every match.
+            models.Index(fields=["title", "version"], name="catalogue_search_by_title")
+        ]
+
+    def __str__(self) -> str:
+        return self.title

@@ -23,7 +23,7 @@ from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.cache import cache
 from django.core.files.base import File
 from django.db import connection, transaction
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
@@ -58,6 +58,7 @@ from microcred.catalogue.models import (
     Rubric,
     RubricCriterion,
     RubricLevel,
+    SearchEntry,
     SkillAlignment,
     VersionStatus,
 )
@@ -378,6 +379,7 @@ def publish_version(
         draft.search_document = search_document(draft)
         draft.save(update_fields=["status", "published_at", "search_document", "updated_at"])
         _write_search_vector(draft)
+        _relist(draft.microcredential)
         gates.mark_published(draft, now=draft.published_at)
         _forget_catalogue_choices()
         record_event(
@@ -407,6 +409,7 @@ def withdraw_version(
             )
         locked.status = VersionStatus.WITHDRAWN
         locked.save(update_fields=["status", "updated_at"])
+        _relist(locked.microcredential)
         _forget_catalogue_choices()
         record_event(
             actor=actor,
@@ -572,7 +575,7 @@ def _versions() -> QuerySet[MicroCredentialVersion]:
 
 
 # What a published version's search_vector holds on PostgreSQL: its title (weight A), then
-# its search document (weight B). Migration catalogue 0003_perf_search indexes the column (GIN).
+# its search document (weight B). Its search entry (SearchEntry) holds a copy, GIN-indexed.
 SEARCH_VECTOR_SQL = (
     "(setweight(to_tsvector('simple'::regconfig, title), 'A') || "
     "setweight(to_tsvector('simple'::regconfig, search_document), 'B'))"
@@ -626,6 +629,35 @@ def _write_search_vector(version: MicroCredentialVersion) -> None:
         )
 
 
+def _relist(microcredential: MicroCredential) -> None:
+    """Make the micro-credential's search entry that of the version the catalogue lists.
+
+    The catalogue lists its latest published version: publishing lists the new
+    one, and withdrawing it lists the one before again if that is still
+    published (or none). The entry takes the version's stored tsvector. The
+    micro-credential's row lock makes two versions changing at once relist in
+    turn, the second seeing the first's version, so one entry is left.
+    """
+    MicroCredential.objects.select_for_update().get(pk=microcredential.pk)
+    SearchEntry.objects.filter(version__microcredential=microcredential).delete()
+    listed = (
+        microcredential.versions.filter(status=VersionStatus.PUBLISHED).order_by("-number").first()
+    )
+    if listed is None:
+        return
+    SearchEntry.objects.create(
+        version=listed,
+        organisation_id=microcredential.organisation_id,
+        eqf_level=listed.eqf_level,
+        title=listed.title,
+    )
+    SearchEntry.objects.filter(pk=listed.pk).update(
+        vector=Subquery(
+            MicroCredentialVersion.objects.filter(pk=OuterRef("pk")).values("search_vector")
+        )
+    )
+
+
 def search_words(q: str) -> list[str]:
     """Return the words of a search, lower-cased: letters and digits only, at most 16.
 
@@ -636,33 +668,55 @@ def search_words(q: str) -> list[str]:
 
 
 def _full_text_search(
-    versions: QuerySet[MicroCredentialVersion], words: list[str], *, limit: int | None
-) -> QuerySet[MicroCredentialVersion]:
-    """Keep the versions that have every word (as a word or a word's start), best first.
+    words: list[str], *, organisation: str, eqf_level: int | None, limit: int | None
+) -> list[int]:
+    """Return the ids of the listed versions that have every word (as a word or a word's
+    start), best first.
 
-    PostgreSQL answers from the GIN index of ``search_vector``; a word in the
-    title ranks above one in the text. With a ``limit``, only the first
+    PostgreSQL answers from the GIN index of the narrow search entries, so
+    testing a match reads no wide version row; a word in the title ranks
+    above one in the text. With a ``limit``, only the first
     :data:`SEARCH_RANKED_AT_MOST` matches in title order (read from the
-    index of published titles) are ranked, and only the first rows read
-    whole: a search of fewer matches is ranked whole, while a broad or
-    half-typed one ("a", "use"), which matches a third of a large catalogue,
-    costs no more than a page of matches, instead of ranking tens of
-    thousands of versions for a first page.
+    entries' title index) are ranked: a search of fewer matches is ranked
+    whole, while a broad or half-typed one ("a", "use"), which matches a
+    third of a large catalogue, costs no more than a page of matches,
+    instead of ranking tens of thousands of versions for a first page.
     """
     query = SearchQuery(
         " & ".join(f"{word}:*" for word in words), config="simple", search_type="raw"
     )
+    found = SearchEntry.objects.filter(vector=query)
+    if organisation:
+        found = found.filter(organisation__slug=organisation)
+    if eqf_level is not None:
+        found = found.filter(eqf_level=eqf_level)
+    if limit is not None:
+        first = found.order_by("title", "pk").values("pk")[: max(limit, SEARCH_RANKED_AT_MOST)]
+        found = SearchEntry.objects.filter(pk__in=first)
+    ranked = found.annotate(search_rank=SearchRank(F("vector"), query)).order_by(
+        "-search_rank", "title", "pk"
+    )
+    return list(ranked.values_list("pk", flat=True)[:limit])
 
-    def ranked(matches: QuerySet[MicroCredentialVersion]) -> QuerySet[MicroCredentialVersion]:
-        return matches.annotate(search_rank=SearchRank(F("search_vector"), query)).order_by(
-            "-search_rank", "title", "pk"
-        )
 
-    found = versions.filter(search_vector=query)
-    if limit is None:
-        return ranked(found)
-    first = found.order_by("title", "pk").values("pk")[: max(limit, SEARCH_RANKED_AT_MOST)]
-    return ranked(versions.filter(pk__in=first))
+def _ranked_versions(
+    words: list[str], *, organisation: str, eqf_level: int | None, limit: int | None
+) -> list[MicroCredentialVersion]:
+    """Return the listed versions a full-text search finds, best first: only they are read."""
+    if not words:
+        return []
+    ids = _full_text_search(words, organisation=organisation, eqf_level=eqf_level, limit=limit)
+    versions = _for_listing(_versions()).in_bulk(ids)
+    # A version withdrawn between the two reads is left out.
+    return [versions[pk] for pk in ids if pk in versions]
+
+
+def _for_listing(
+    versions: QuerySet[MicroCredentialVersion],
+) -> QuerySet[MicroCredentialVersion]:
+    """Read what the catalogue shows: the search columns are read by the database only
+    (carrying them would widen every row), the credits for the ECTS filter and column."""
+    return versions.defer("search_document", "search_vector").prefetch_related("credits")
 
 
 def _substring_search(
@@ -703,32 +757,17 @@ def get_published_versions(
     workload converted at 27.5 hours per credit). ``limit`` keeps the first
     results only.
     """
-    versions = (
-        _latest_published()
-        # The search columns are read by the database only: carrying them would widen every
-        # row the ranking sorts.
-        .defer("search_document", "search_vector")
-        .prefetch_related("credits")
-    )
-    if organisation:
-        versions = versions.filter(microcredential__organisation__slug=organisation)
-    if eqf_level is not None:
-        versions = versions.filter(eqf_level=eqf_level)
     filtered_here = bool(language or tag or credits_min is not None or credits_max is not None)
-    if not (q or "").strip():
-        versions = versions.order_by("title", "pk")
-    elif connection.vendor == "postgresql":
-        words = search_words(q)
-        versions = (
-            _full_text_search(versions, words, limit=None if filtered_here else limit)
-            if words
-            else versions.none()
+    read = None if filtered_here else limit
+    searched = (q or "").strip()
+    if searched and connection.vendor == "postgresql":
+        found = _ranked_versions(
+            search_words(q), organisation=organisation, eqf_level=eqf_level, limit=read
         )
     else:
-        versions = _substring_search(versions, (q or "").split())
-    if limit is not None and not filtered_here:
-        versions = versions[:limit]
-    found = list(versions)
+        found = _listed_versions(
+            searched, organisation=organisation, eqf_level=eqf_level, limit=read
+        )
     if language:
         found = [v for v in found if language.lower() in (code.lower() for code in v.languages)]
     if tag:
@@ -738,6 +777,23 @@ def get_published_versions(
         high = float(credits_max) if credits_max is not None else float("inf")
         found = [v for v in found if (ects := ects_of(v)) is not None and low <= ects <= high]
     return found[:limit] if limit is not None else found
+
+
+def _listed_versions(
+    searched: str, *, organisation: str, eqf_level: int | None, limit: int | None
+) -> list[MicroCredentialVersion]:
+    """Return the listed versions by title: all of them, or those with every word of
+    ``searched`` as a substring (databases without full-text search, such as the demo's)."""
+    versions = _for_listing(_latest_published())
+    if organisation:
+        versions = versions.filter(microcredential__organisation__slug=organisation)
+    if eqf_level is not None:
+        versions = versions.filter(eqf_level=eqf_level)
+    if searched:
+        versions = _substring_search(versions, searched.split())
+    else:
+        versions = versions.order_by("title", "pk")
+    return list(versions[:limit])
 
 
 def _latest_published() -> QuerySet[MicroCredentialVersion]:

@@ -110,6 +110,19 @@ def test_the_filters_offer_a_newly_published_organisation_at_once(client: Client
     )
 
 
+def test_the_long_filters_are_written_as_django_writes_a_select() -> None:
+    from django import forms
+
+    from microcred.catalogue.forms import LongSelect
+
+    choices = [("", "Any"), ("a&b", "A & <B>"), ("c", "C"), (3, "Three")]
+    for value in ("", "a&b", "3", None):
+        attrs = {"id": "id_o", "aria-describedby": "help", "required": True, "hidden": False}
+        ours = LongSelect(attrs=attrs, choices=choices).render("organisation", value)
+        django = forms.Select(attrs=attrs, choices=choices).render("organisation", value)
+        assert ours == django
+
+
 @pytest.mark.parametrize(
     ("query", "error"),
     [
