@@ -367,6 +367,9 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SECURE else "http"
 # Sign-ins are counted by django-axes (above), which locks out; allauth's own limits on them
 # would answer first with another message.
 ACCOUNT_RATE_LIMITS = {"login": None, "login_failed": None}
+# Confirming who you are before a sensitive change asks for the password: sign-in codes and
+# authenticator apps are not offered here (allauth would link to their pages).
+ACCOUNT_REAUTHENTICATION_METHODS = ["password"]
 
 # Sign-in with an institution's OpenID Connect provider (a university's single sign-on), shown
 # on the sign-in page when MICROCRED_OIDC_SERVER_URL is set. Register the platform's callback

@@ -155,3 +155,17 @@ def test_behind_a_proxy_the_address_is_the_one_the_proxy_saw(client: Client, set
         client, users[-1].username, PASSWORD, "127.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.8"
     )
     assert other.status_code == 302
+
+
+def test_confirming_the_password_again_asks_for_it_and_goes_on(client: Client) -> None:
+    user = make_user(password=PASSWORD)
+    client.force_login(user)
+    page = client.get("/account/reauthenticate?next=/account/")
+    assert page.status_code == 200
+    assert 'name="password"' in page.content.decode()
+    wrong = client.post("/account/reauthenticate", {"password": "not it", "next": "/account/"})
+    assert wrong.status_code == 200
+    response = client.post("/account/reauthenticate", {"password": PASSWORD, "next": "/account/"})
+    assert response.status_code == 302 and response["Location"] == "/account/"
+    client.cookies["django_language"] = "de"
+    assert "Geben Sie Ihr Passwort ein" in client.get("/account/reauthenticate").content.decode()
