@@ -4,6 +4,7 @@ from collections.abc import Iterator
 
 import pytest
 from django.core.cache import cache
+from django.test import Client
 
 from tests import conformance
 from tests.ob3_schema import ISSUED_WITH_TWO_STATUS_ENTRIES, issued_document, schema_errors
@@ -63,3 +64,11 @@ def _fresh_rate_limits() -> None:
 def _fast_passwords(settings) -> None:
     """Hashing passwords slowly protects real accounts; test accounts need speed."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def german(client: Client) -> Client:
+    """The test client with German chosen, as the footer's switcher chooses it (the thread is
+    back in English after the test: tests/conftest.py)."""
+    client.cookies["django_language"] = "de"
+    return client

@@ -13,13 +13,8 @@ from microcred.site.views import server_error
 from tests.platform.factories import add_member, make_organisation, make_user
 
 
-def german(client: Client) -> Client:
-    client.cookies["django_language"] = "de"
-    return client
-
-
-def test_the_home_page_is_german(client: Client) -> None:
-    page = german(client).get("/").content.decode()
+def test_the_home_page_is_german(german: Client) -> None:
+    page = german.get("/").content.decode()
 
     for words in (
         "Micro-Credentials, denen Sie vertrauen können",
@@ -37,8 +32,8 @@ def test_the_browser_language_chooses_german_too(client: Client) -> None:
     assert "Noch ist nichts veröffentlicht." in page
 
 
-def test_a_missing_page_says_so_in_german(client: Client) -> None:
-    response = german(client).get("/no-such-page")
+def test_a_missing_page_says_so_in_german(german: Client) -> None:
+    response = german.get("/no-such-page")
 
     assert response.status_code == 404
     page = response.content.decode()
@@ -46,12 +41,12 @@ def test_a_missing_page_says_so_in_german(client: Client) -> None:
     assert "There is no page here" not in page
 
 
-def test_the_studio_dashboard_is_german(client: Client) -> None:
+def test_the_studio_dashboard_is_german(german: Client) -> None:
     user = make_user()
     add_member(make_organisation(name="Hochschule Nord"), user, Role.DESIGNER)
-    german(client).force_login(user)
+    german.force_login(user)
 
-    page = client.get("/studio/").content.decode()
+    page = german.get("/studio/").content.decode()
 
     for words in (
         "Ihre Organisationen",

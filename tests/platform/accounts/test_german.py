@@ -24,13 +24,8 @@ def _outbox(settings) -> None:
     mail.outbox = []
 
 
-def german(client: Client) -> Client:
-    client.cookies["django_language"] = "de"
-    return client
-
-
-def test_the_sign_in_page_is_german(client: Client) -> None:
-    page = german(client).get("/login").content.decode()
+def test_the_sign_in_page_is_german(german: Client) -> None:
+    page = german.get("/login").content.decode()
 
     assert '<html lang="de">' in page
     for words in ("Anmelden", "Passwort vergessen?", "Konto anlegen", "Registrieren"):
@@ -39,22 +34,22 @@ def test_the_sign_in_page_is_german(client: Client) -> None:
         assert words not in page, words
 
 
-def test_the_account_pages_are_german(client: Client) -> None:
-    german(client).force_login(make_user())
+def test_the_account_pages_are_german(german: Client) -> None:
+    german.force_login(make_user())
 
-    settings = client.get("/account/").content.decode()
+    settings = german.get("/account/").content.decode()
     assert "Ihr Konto" in settings and "E-Mail-Adresse" in settings and "bestätigt" in settings
     assert "Your account" not in settings and "verified" not in settings
 
-    tokens = client.get("/studio/tokens").content.decode()
+    tokens = german.get("/studio/tokens").content.decode()
     assert "Persönliche API-Tokens" in tokens and "Sie haben keine Tokens." in tokens
     assert "You have no tokens" not in tokens
 
 
-def test_a_wrong_password_is_refused_in_german_next_to_its_field(client: Client) -> None:
-    german(client).force_login(make_user())
+def test_a_wrong_password_is_refused_in_german_next_to_its_field(german: Client) -> None:
+    german.force_login(make_user())
 
-    response = client.post("/account/delete", {"password": "wrong"})
+    response = german.post("/account/delete", {"password": "wrong"})
 
     assert response.status_code == 400
     assert response.context["form"].errors["password"] == ["Das ist nicht Ihr Passwort."]
@@ -63,10 +58,10 @@ def test_a_wrong_password_is_refused_in_german_next_to_its_field(client: Client)
     assert "This is not your password" not in page
 
 
-def test_a_missing_token_name_is_asked_for_in_german(client: Client) -> None:
-    german(client).force_login(make_user())
+def test_a_missing_token_name_is_asked_for_in_german(german: Client) -> None:
+    german.force_login(make_user())
 
-    page = client.post("/studio/tokens", {"name": ""}).content.decode()
+    page = german.post("/studio/tokens", {"name": ""}).content.decode()
 
     assert "Dieses Feld ist zwingend erforderlich." in page
     assert '<label for="id_name">Name:</label>' in page
@@ -74,30 +69,30 @@ def test_a_missing_token_name_is_asked_for_in_german(client: Client) -> None:
 
 
 def test_an_account_without_password_confirms_deletion_with_the_german_word(
-    client: Client,
+    german: Client,
 ) -> None:
     user = make_user(password=None)
-    german(client).force_login(user)
+    german.force_login(user)
 
-    page = client.get("/account/delete").content.decode()
+    page = german.get("/account/delete").content.decode()
     assert "Geben Sie zur Bestätigung „löschen“ ein" in page
 
-    assert client.post("/account/delete", {"confirmation": "Löschen"})["Location"] == "/"
+    assert german.post("/account/delete", {"confirmation": "Löschen"})["Location"] == "/"
     assert not User.objects.get(pk=user.pk).is_active
 
 
-def test_a_revoked_token_is_reported_in_german(client: Client) -> None:
+def test_a_revoked_token_is_reported_in_german(german: Client) -> None:
     user = make_user()
     token, _secret = services.create_api_token(actor=user, name="sync")
-    german(client).force_login(user)
+    german.force_login(user)
 
-    page = client.post(f"/studio/tokens/{token.pk}/revoke", follow=True).content.decode()
+    page = german.post(f"/studio/tokens/{token.pk}/revoke", follow=True).content.decode()
 
     assert "Der Token „sync“ ist widerrufen; er funktioniert nicht mehr." in page
 
 
-def test_the_sign_up_email_is_german_when_german_was_chosen(client: Client) -> None:
-    german(client).post(
+def test_the_sign_up_email_is_german_when_german_was_chosen(german: Client) -> None:
+    german.post(
         "/signup", {"email": "ada@example.org", "password1": PASSWORD, "password2": PASSWORD}
     )
 
@@ -119,29 +114,29 @@ def test_the_sign_up_email_stays_english_by_default(client: Client) -> None:
     assert message.body.startswith("Hello,") and "Kind regards," in message.body
 
 
-def test_a_password_reset_email_for_an_unknown_address_is_german(client: Client) -> None:
-    german(client).post("/password-reset", {"email": "nobody@example.org"})
+def test_a_password_reset_email_for_an_unknown_address_is_german(german: Client) -> None:
+    german.post("/password-reset", {"email": "nobody@example.org"})
 
     [message] = mail.outbox
     assert message.subject == "[microcred] Kein Konto mit dieser Adresse"
     assert "nobody@example.org" in message.body and "/signup" in message.body
 
 
-def test_allauth_speaks_to_the_reader_as_sie(client: Client) -> None:
+def test_allauth_speaks_to_the_reader_as_sie(german: Client) -> None:
     user = make_user()
-    german(client).force_login(user)
+    german.force_login(user)
 
-    client.post("/logout")
-    page = client.get("/login").content.decode()
+    german.post("/logout")
+    page = german.get("/login").content.decode()
 
     assert "Sie haben sich abgemeldet." in page and "Du hast" not in page
 
 
-def test_the_email_change_page_is_the_platforms_own_in_german(client: Client) -> None:
-    german(client).force_login(make_user())
+def test_the_email_change_page_is_the_platforms_own_in_german(german: Client) -> None:
+    german.force_login(make_user())
 
-    response = client.post("/account/email", {"action_add": "", "email": "new@example.net"})
-    page = client.get(response["Location"]).content.decode()
+    response = german.post("/account/email", {"action_add": "", "email": "new@example.net"})
+    page = german.get(response["Location"]).content.decode()
 
     assert "E-Mail-Adresse ändern" in page and "wartet auf Bestätigung" in page
     assert "Link erneut senden" in page and "Bestätigungs-E-Mail" in page

@@ -21,12 +21,6 @@ from tests.platform.awards.factories import issue, make_issuer, make_version
 
 
 @pytest.fixture
-def german(client):
-    client.cookies["django_language"] = "de"
-    return client
-
-
-@pytest.fixture
 def issued():
     organisation, registrar, version = make_issuer(name="Universiteit Utrecht", slug="uu")
     award = issue(

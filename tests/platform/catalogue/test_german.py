@@ -8,11 +8,9 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 
 import pytest
 from django.test import Client
-from django.utils import translation
 
 from tests.platform.api import Api
 from tests.platform.catalogue.factories import make_draft, make_published
@@ -23,15 +21,6 @@ from tests.platform.catalogue.test_pages import (
     studio_url,
 )
 from tests.platform.catalogue.test_services import designer_of
-
-
-@pytest.fixture
-def german(client: Client) -> Iterator[Client]:
-    """A client that chose German. A request leaves its language active in the thread, so
-    English is back for the tests that follow."""
-    client.cookies["django_language"] = "de"
-    yield client
-    translation.deactivate()
 
 
 def test_the_catalogue_and_its_filters_read_in_german(german: Client) -> None:

@@ -5,19 +5,11 @@ from __future__ import annotations
 
 from urllib.parse import unquote
 
-import pytest
 from django.test import Client
 from django.utils import dateformat, timezone, translation
 
 from microcred.awards import services as awards
 from tests.platform.wallets.factories import learner_award
-
-
-@pytest.fixture
-def german() -> Client:
-    browser = Client()
-    browser.cookies["django_language"] = "de"
-    return browser
 
 
 def test_the_list_speaks_german_and_keeps_the_title_as_written(german: Client) -> None:

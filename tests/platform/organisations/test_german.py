@@ -3,11 +3,8 @@ and the invitation, with German chosen; an organisation's own texts stay as writ
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from django.core import mail
-from django.test import Client
 from django.utils import translation
 
 from microcred.organisations.models import Role
@@ -27,15 +24,6 @@ def organisation(owner):
     return make_organisation(
         owner, name="Utrecht University", slug="uu", description="A university in Utrecht."
     )
-
-
-@pytest.fixture
-def german(client: Client) -> Iterator[Client]:
-    """A client that chose German; the test's thread is back in English after it (the test
-    client's requests leave the language they activated to the tests that follow)."""
-    client.cookies["django_language"] = "de"
-    yield client
-    translation.deactivate()
 
 
 def test_the_public_profile_is_in_german_and_its_description_as_written(german, organisation):

@@ -6,18 +6,11 @@ around them, the form labels and the errors are German when the visitor chooses 
 
 from __future__ import annotations
 
-import pytest
 from django.test import Client
 
 from microcred.accounts.models import User
 from tests.platform.factories import make_user
 from tests.platform.pathways.factories import make_world
-
-
-@pytest.fixture
-def german(client: Client) -> Client:
-    client.cookies["django_language"] = "de"
-    return client
 
 
 def test_the_list_and_the_diagram_are_german(german: Client) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
@@ -17,13 +16,6 @@ from tests.platform.factories import make_organisation
 from tests.platform.quality.factories import make_admin, make_reviewer, publish, vet
 from tests.platform.quality.test_pages import VAGUE, decision, design_url, review_url
 from tests.platform.quality.test_public_pages import path_of
-
-
-@pytest.fixture
-def german(client: Client) -> Client:
-    """A client that chose German with the footer's switcher."""
-    client.cookies["django_language"] = "de"
-    return client
 
 
 def test_the_reviewer_reads_the_review_page_and_its_errors_in_german(german: Client) -> None:

@@ -3,24 +3,11 @@ choices, messages and form errors in German; what people wrote stays as written.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from django.test import Client
-from django.utils import translation
 
 from tests.platform.recognition.factories import apply, make_setting
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def german(client: Client) -> Iterator[Client]:
-    """A client that chose German; the test's thread is back in English after it (the test
-    client's requests leave the language they activated to the tests that follow)."""
-    client.cookies["django_language"] = "de"
-    yield client
-    translation.deactivate()
 
 
 def test_the_learner_reads_their_requests_in_german(german) -> None:

@@ -2,15 +2,7 @@
 
 from __future__ import annotations
 
-import pytest
 from django.test import Client
-
-
-@pytest.fixture
-def german() -> Client:
-    browser = Client()
-    browser.cookies["django_language"] = "de"
-    return browser
 
 
 def test_the_form_speaks_german(german: Client) -> None:
