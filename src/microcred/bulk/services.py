@@ -29,13 +29,14 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Min, Q, QuerySet
 from django.utils import timezone
-from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext
 
 from microcred.accounts.services import User
 from microcred.audit.services import record_event
 from microcred.awards import services as awards
 from microcred.bulk.models import BulkItem, BulkJob, ItemStatus, JobStatus
 from microcred.core import public_urls
+from microcred.core.words import in_sentence
 from microcred.errors import Conflict, Forbidden, InvalidInput, MicrocredError, NotFound
 from microcred.inputs import RowError
 
@@ -130,13 +131,6 @@ class Progress:
             "rate": round(self.rate, 2),
             "seconds_left": None if self.seconds_left is None else round(self.seconds_left),
         }
-
-
-def in_sentence(label: Any) -> str:
-    """Return a choice label as it reads inside a sentence: lower case in English
-    ("the job is cancelled"), as written in German, whose nouns keep their capital."""
-    text = str(label)
-    return text.lower() if (get_language() or "en").startswith("en") else text
 
 
 # -- reading rows ----------------------------------------------------------------------------

@@ -62,6 +62,7 @@ from microcred.catalogue.achievement import (
     total_result_id,
 )
 from microcred.core import public_urls
+from microcred.core.words import in_sentence
 from microcred.errors import Conflict, Forbidden, InvalidInput, MicrocredError, NotFound
 from microcred.frameworks import rubric as rules
 from microcred.inputs import RowError, clean_text
@@ -235,7 +236,7 @@ def score_review(
         if locked.status != ReviewStatus.ASSIGNED:
             raise Conflict(
                 gettext("This review is %(status)s; it cannot be scored again.")
-                % {"status": learning.in_sentence(locked.get_status_display())},
+                % {"status": in_sentence(locked.get_status_display())},
                 code="review.not_open",
                 field="review",
             )
@@ -243,8 +244,8 @@ def score_review(
             raise Conflict(
                 gettext("The submission is %(status)s; a %(role)s review is not due now.")
                 % {
-                    "status": learning.in_sentence(submission.get_status_display()),
-                    "role": learning.in_sentence(locked.get_role_display()),
+                    "status": in_sentence(submission.get_status_display()),
+                    "role": in_sentence(locked.get_role_display()),
                 },
                 code="review.wrong_stage",
                 field="review",
@@ -728,7 +729,7 @@ def sign_off(*, actor: User, submission: Submission, now: datetime | None = None
                 gettext(
                     "This attempt is %(status)s; only a pass awaiting sign-off can be signed off."
                 )
-                % {"status": learning.in_sentence(locked.get_status_display())},
+                % {"status": in_sentence(locked.get_status_display())},
                 code="submission.not_awaiting_signoff",
                 field="submission",
             )

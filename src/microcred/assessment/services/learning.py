@@ -20,7 +20,7 @@ from django.db import transaction
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import get_language, gettext, gettext_lazy, pgettext
+from django.utils.translation import gettext, gettext_lazy, pgettext
 
 from microcred.accounts.services import User, UserOrAnonymous, find_user, is_platform_admin
 from microcred.assessment import notices
@@ -44,6 +44,7 @@ from microcred.audit.services import record_event
 from microcred.awards import services as awards
 from microcred.catalogue import services as catalogue
 from microcred.catalogue.services import MicroCredentialVersion, ParticipationForm
+from microcred.core.words import in_sentence
 from microcred.errors import Conflict, Forbidden, InvalidInput, NotFound
 from microcred.organisations import services as organisations
 from microcred.organisations.services import Organisation, Role
@@ -107,13 +108,6 @@ PLAN_LABELS = {
 # Reviews that count towards a person's open load, and roles an assessor may hold.
 STAFF_ROLES = (ReviewRole.ASSESSOR, ReviewRole.SECOND, ReviewRole.MODERATOR)
 SUBMISSION_VIEWERS = (Role.ASSESSOR, Role.REGISTRAR)
-
-
-def in_sentence(label: Any) -> str:
-    """Return a choice label as it reads inside a sentence: lower case in English
-    ("attempt 2 is in moderation"), as written in German, whose nouns keep their capital."""
-    text = str(label)
-    return text.lower() if (get_language() or "en").startswith("en") else text
 
 
 # -- the plan --------------------------------------------------------------------------------
