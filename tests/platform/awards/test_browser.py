@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from microcred.awards.models import Award
+from tests.browser import image_width
 from tests.platform.awards.factories import issue, make_issuer
 from tests.platform.browser import sign_in
 
@@ -39,7 +40,7 @@ def test_a_registrar_issues_and_a_visitor_sees_the_credential_verified(
     assert verdict.inner_text().startswith("Verified")
     assert verdict.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(232, 245, 236)"
     assert page.locator(".checks .status.failed").count() == 0
-    assert page.locator(".credential-head img").evaluate("img => img.naturalWidth") > 0
+    assert image_width(page.locator(".credential-head img")) > 0
     page.screenshot(path=str(tmp_path / "credential.png"), full_page=True)
     visitor.close()
 

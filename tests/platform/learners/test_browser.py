@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from tests.browser import image_width
 from tests.platform.awards.factories import issue, make_issuer
 from tests.platform.browser import sign_in
 from tests.platform.factories import make_user
@@ -41,7 +42,7 @@ def test_a_private_credential_opens_only_through_a_live_share_link(
     assert anonymous.locator(".verdict").inner_text().startswith("Verified")
     assert "Ada Lovelace" in anonymous.locator(".credential-learner").inner_text()
     # The badge image on the page opens too: the session keeps the link's token.
-    assert anonymous.locator(".credential-head img").evaluate("img => img.naturalWidth") > 0
+    assert image_width(anonymous.locator(".credential-head img")) > 0
 
     page.click("button.revoke-share-link")
     assert page.locator("tr.share-link.revoked").count() == 1

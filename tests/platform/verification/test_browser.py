@@ -10,6 +10,7 @@ import pytest
 
 from microcred.vc import Ed25519Multikey
 from microcred.verification.samples import badge_png
+from tests.browser import image_width
 from tests.factories import unsigned_credential
 from tests.platform.awards.factories import issue, make_issuer
 
@@ -34,7 +35,7 @@ def test_a_visitor_checks_a_platform_credential_and_an_email_address(browser, li
     assert card.locator(".email-check").inner_text() == (
         "This credential was issued to that email address."
     )
-    assert card.locator("img").evaluate("img => img.naturalWidth") > 0
+    assert image_width(card.locator("img")) > 0
     card.locator("a.credential-card-page").click()
     page.wait_for_url(f"**/credentials/{award.uuid}")
     assert page.locator(".credential-verdict-headline").inner_text() == "Verified"
@@ -67,7 +68,7 @@ def test_a_hostile_credential_runs_nothing(browser, live_server, image: str) -> 
     page.click("form.card button[type=submit]")
     holder = page.locator(".credential-card-holder").inner_text()
     assert holder == "Claims to be issued to <img src=x onerror=alert(4)><script>alert(5)</script>"
-    assert page.locator(".credential-card img").evaluate("img => img.naturalWidth") > 0
+    assert image_width(page.locator(".credential-card img")) > 0
     assert page.locator("a.credential-card-page").count() == 0
     page.wait_for_timeout(200)
     assert dialogs == []

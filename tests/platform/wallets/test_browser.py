@@ -9,6 +9,7 @@ import httpx
 import pytest
 
 from microcred.wallets.models import Exchange
+from tests.browser import image_width
 from tests.platform.browser import sign_in
 from tests.platform.wallets.factories import learner_award
 from tests.platform.wallets.wallet import Wallet
@@ -34,7 +35,7 @@ def test_the_learner_adds_the_credential_to_a_wallet(browser, live_server, tmp_p
 
     page.click("button.add-to-wallet-vcapi")
     page.wait_for_url("**/me/wallet/exchanges/*")
-    assert page.locator("img.wallet-qr").evaluate("img => img.naturalWidth") > 0
+    assert image_width(page.locator("img.wallet-qr")) > 0
     link = page.locator("a.wallet-deep-link").get_attribute("href")
     assert link is not None and link.startswith("https://lcw.app/request.html?request=")
     exchange_url = json.loads(parse_qs(urlsplit(link).query)["request"][0])["protocols"]["vcapi"]
