@@ -113,14 +113,15 @@ def test_the_filters_offer_a_newly_published_organisation_at_once(client: Client
 def test_the_long_filters_are_written_as_django_writes_a_select() -> None:
     from django import forms
 
-    from microcred.catalogue.forms import LongSelect
+    from microcred.catalogue.forms import KnownChoices, LongSelect
 
-    choices = [("", "Any"), ("a&b", "A & <B>"), ("c", "C"), (3, "Three")]
-    for value in ("", "a&b", "3", None):
+    choices = [("", "Any"), ("a&b", "A & <B>"), ("c", "C"), (3, "Three"), ("q'\"", 'It\'s "q"')]
+    for value in ("", "a&b", "3", "q'\"", None):
         attrs = {"id": "id_o", "aria-describedby": "help", "required": True, "hidden": False}
         ours = LongSelect(attrs=attrs, choices=choices).render("organisation", value)
+        known = LongSelect(attrs=attrs, choices=KnownChoices(choices)).render("organisation", value)
         django = forms.Select(attrs=attrs, choices=choices).render("organisation", value)
-        assert ours == django
+        assert ours == known == django
 
 
 @pytest.mark.parametrize(
