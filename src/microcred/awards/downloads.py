@@ -16,7 +16,6 @@ from urllib.parse import urlencode
 from xml.sax.saxutils import escape
 
 import qrcode
-from django.utils import dateformat
 from django.utils.translation import gettext
 from PIL import Image, ImageDraw, ImageFont
 from reportlab.graphics import renderPDF
@@ -31,6 +30,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, ListFlowable, Paragraph
 from svglib.svglib import svg2rlg
 
+from microcred.core.words import long_date
 from microcred.vc.baking import PNG_SIGNATURE, bake
 
 ACCENT = "#2f5bd3"
@@ -129,12 +129,6 @@ class Certificate:
     # The micro-credential's own badge (PNG or SVG); a badge is generated without one.
     badge: bytes | None = None
     status_note: str = ""
-
-
-def long_date(moment: datetime) -> str:
-    """Return a date the way the certificate and the pages write it, in the language of the
-    request: 6 December 2026, 6. Dezember 2026 (the pages' ``date:_("j F Y")``)."""
-    return dateformat.format(moment, gettext("j F Y"))
 
 
 def qr_matrix(url: str) -> list[list[bool]]:

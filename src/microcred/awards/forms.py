@@ -9,9 +9,9 @@ from django.http import QueryDict
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from microcred.awards.downloads import long_date
 from microcred.awards.models import CredentialFormat
 from microcred.catalogue import services as catalogue
+from microcred.core.words import long_date
 from microcred.vc.clr import ASSOCIATION_TYPES
 
 # Where a service's error field lands in the issue form.

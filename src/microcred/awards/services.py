@@ -57,6 +57,7 @@ from microcred.awards.models import (
 )
 from microcred.catalogue import services as catalogue
 from microcred.core import public_urls
+from microcred.core.words import long_date
 from microcred.errors import Conflict, Forbidden, InvalidInput, MicrocredError, NotFound
 from microcred.inputs import clean_text
 from microcred.organisations import services as organisations
@@ -2060,7 +2061,7 @@ def get_certificate_pdf(award: Award) -> bytes:
     if award.status_changed_at and verdict in (Verdict.REVOKED, Verdict.SUSPENDED):
         note += " " + gettext("(%(status)s on %(date)s.)") % {
             "status": verdict.headline,
-            "date": downloads.long_date(award.status_changed_at),
+            "date": long_date(award.status_changed_at),
         }
         if award.public_reason:
             note += " " + gettext("Reason: %(reason)s") % {"reason": readable_reason(award)}

@@ -40,12 +40,12 @@ from django.utils.translation import gettext, gettext_noop, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from microcred.catalogue.images import clean_image
-from microcred.catalogue.iso_names import ISO_CATALOGUES, iso_name
 from microcred.catalogue.models import (
     AchievementType,
     MicroCredentialVersion,
     ParticipationForm,
 )
+from microcred.core.iso_names import ISO_CATALOGUES, iso_name
 from microcred.errors import InvalidInput
 from microcred.frameworks.credits import format_amount
 from microcred.frameworks.places import COUNTRIES, CURRENCIES, country_code, currency_code

@@ -24,9 +24,9 @@ from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from microcred.catalogue.fields import FIELDS_BY_NAME, SPECIFICATION, Kind, SpecField
-from microcred.catalogue.iso_names import ISO_CATALOGUES, iso_names
 from microcred.catalogue.models import MicroCredentialVersion, Rubric
 from microcred.catalogue.services import CatalogueChoices
+from microcred.core.iso_names import ISO_CATALOGUES, iso_names
 from microcred.errors import MicrocredError
 from microcred.frameworks.credits import SYSTEMS
 

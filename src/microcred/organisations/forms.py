@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from microcred.organisations.countries import country_choices
+from microcred.core.iso_names import country_choices
 from microcred.organisations.models import Organisation, OrganisationType, Role
 from microcred.organisations.profile import ACCREDITATION_KEYS, IDENTIFIER_KEYS
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 def _lines_to_entries(text: str, keys: tuple[str, ...]) -> list[dict[str, str]]:
@@ -39,7 +42,7 @@ def _entries_to_lines(entries: list[dict[str, str]], keys: tuple[str, ...]) -> s
     return "\n".join(line.rstrip(" |") for line in lines)
 
 
-def _country_choices() -> list[tuple[str, str]]:
+def _country_choices() -> list[tuple[str, StrOrPromise]]:
     """Read each time a form is made, so the names follow the visitor's language."""
     return [("", gettext("Choose a country")), *country_choices()]
 

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from microcred.organisations.countries import country_name
+from microcred.core.iso_names import country_name
 
 
 class OrganisationType(models.TextChoices):

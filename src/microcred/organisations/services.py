@@ -25,7 +25,6 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext
 
@@ -40,6 +39,7 @@ from microcred.accounts.services import (
 )
 from microcred.audit.services import record_event
 from microcred.core import public_urls
+from microcred.core.words import long_date
 from microcred.errors import Conflict, Forbidden, InvalidInput, NotFound
 from microcred.organisations.fetcher import LocalResolver, PlatformFetcher
 from microcred.organisations.keystore import decrypt_secret, encrypt_secret
@@ -332,13 +332,6 @@ class OrganisationRoles:
 
     organisation: Organisation
     roles: tuple[str, ...]
-
-
-def long_date(moment: datetime) -> str:
-    """The day of ``moment`` as the pages' sentences write it ("06 December 2026"), in the
-    visitor's language."""
-    # Translators: a date format of Django's date filter; German writes "j. F Y".
-    return date_format(moment, gettext("d F Y"))
 
 
 def _role_in_sentence(role: str) -> str:

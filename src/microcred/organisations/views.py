@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from microcred.accounts.auth import AuthenticatedHttpRequest
 from microcred.accounts.services import User, check_platform_admin, find_user, is_platform_admin
 from microcred.core.pages import add_error, get_area_links, studio_page
+from microcred.core.words import long_date
 from microcred.errors import Conflict, Forbidden, InvalidInput, NotFound
 from microcred.organisations import services
 from microcred.organisations.forms import (
@@ -208,7 +209,7 @@ def studio_members(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse
             messages.success(
                 request,
                 gettext("An invitation went to %(email)s; its link works once, until %(date)s.")
-                % {"email": invitation.email, "date": services.long_date(invitation.expires_at)},
+                % {"email": invitation.email, "date": long_date(invitation.expires_at)},
             )
             return redirect("organisations:studio-members", slug=slug)
     return _render_members(request, organisation, invite_form=form, status=400)

@@ -11,26 +11,12 @@ import io
 import json
 import re
 
-import pytest
 from pypdf import PdfReader
 
 from microcred.audit.models import AuditEvent
 from microcred.awards import services
 from tests.platform.accounts.factories import bearer
 from tests.platform.awards.factories import issue, make_issuer, make_version
-
-
-@pytest.fixture
-def issued():
-    organisation, registrar, version = make_issuer(name="Universiteit Utrecht", slug="uu")
-    award = issue(
-        registrar,
-        version,
-        learner_email="ada@example.org",
-        learner_name="Ada Lovelace",
-        result={"grade": "A"},
-    )
-    return organisation, registrar, version, award
 
 
 def pdf_text(response) -> str:

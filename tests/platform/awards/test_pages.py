@@ -23,21 +23,6 @@ from microcred.verification.samples import badge_png
 from tests.platform.awards.factories import issue, make_issuer, make_version
 from tests.platform.factories import add_member, make_user
 
-
-@pytest.fixture
-def issued():
-    organisation, registrar, version = make_issuer(name="Universiteit Utrecht", slug="uu")
-    award = issue(
-        registrar,
-        version,
-        learner_email="ada@example.org",
-        learner_name="Ada Lovelace",
-        result={"grade": "A"},
-        evidence=["https://portfolio.example.org/ada"],
-    )
-    return organisation, registrar, version, award
-
-
 # A revocation as the detail page sends it, confirmed.
 REVOKE_X = {"reason": "x", "confirm": "on"}
 

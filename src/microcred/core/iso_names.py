@@ -1,9 +1,10 @@
 """ISO's names of countries and currencies in the reader's language.
 
-The tables of :mod:`microcred.frameworks.places` name them in English; pycountry ships ISO's
-own translations of those names, so the design form and the version pages offer and show
-"Deutschland" and "US-Dollar" to a German reader without the interface's catalogues holding
-some 400 names.
+The tables of :mod:`microcred.frameworks.places` name them in English (and the platform stores
+the codes); pycountry ships ISO's own translations of those names, so the design form, the
+version pages and the organisation pages offer and show "Deutschland" and "US-Dollar" to a German
+reader, sorted as that reader looks for a name ("Österreich" near "Oman"), without the
+interface's catalogues holding some 400 names.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from typing import TYPE_CHECKING
 
 import pycountry
 from django.utils import translation
+
+from microcred.frameworks.places import COUNTRIES, COUNTRY_NAMES
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -54,3 +57,14 @@ def iso_name(domain: str, name: str) -> str:
     if language.startswith("en"):
         return name
     return _iso_catalogue(domain, language).gettext(name)
+
+
+def country_name(code: str) -> str:
+    """The country's name in the reader's language; the code itself when ISO has no such code."""
+    english = COUNTRY_NAMES.get(code)
+    return iso_name(ISO_CATALOGUES["country"], english) if english else code
+
+
+def country_choices() -> list[tuple[str, StrOrPromise]]:
+    """Every country as ``(code, name)`` in the reader's language, sorted by name."""
+    return iso_names(ISO_CATALOGUES["country"], list(COUNTRIES))
