@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from django.test import Client
@@ -48,3 +49,26 @@ def test_the_readme_lists_every_demo_login() -> None:
         if f"`{username}`" not in logins
     ]
     assert not missing, f"the README's Quick start does not list the demo logins {missing}"
+
+
+def test_the_home_page_reads_the_six_it_features_and_counts_the_rest() -> None:
+    """With a large catalogue the front door must not read every published version: it reads
+    the six it shows and counts the others in the database."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.platform.catalogue.factories import make_published
+    from tests.platform.factories import make_organisation
+
+    organisation = make_organisation(slug="many")
+    for number in range(8):
+        make_published(organisation, title=f"Course {number}")
+    with CaptureQueriesContext(connection) as queries:
+        page = Client().get("/").text
+    assert "All 8 micro-credentials" in page
+    assert "Course 5" in page and "Course 6" not in page
+    for query in queries.captured_queries:
+        sql = query["sql"]
+        if sql.startswith("SELECT") and 'FROM "catalogue_microcredentialversion"' in sql:
+            by_id = '"catalogue_microcredentialversion"."id" IN (' in sql
+            assert re.search(r"LIMIT \d+$", sql) or sql.startswith("SELECT COUNT(") or by_id, sql

@@ -365,10 +365,11 @@ def _fields(payload: Schema) -> dict[str, Any]:
 @router.get("/catalogue", response=CataloguePage, auth=None, summary="Search the catalogue")
 def catalogue(request: HttpRequest, query: Query[CatalogueQuery]) -> dict[str, Any]:
     filters = query.model_dump(exclude={"limit", "offset"})
-    found = services.get_published_versions(**filters)
-    page = found[query.offset : query.offset + query.limit]
+    found = services.search_catalogue(
+        **filters, offset=query.offset, limit=query.limit, count=True, with_credits=True
+    )
     return {
-        "count": len(found),
+        "count": found.count,
         "items": [
             {
                 "organisation": version.microcredential.organisation.slug,
@@ -385,7 +386,7 @@ def catalogue(request: HttpRequest, query: Query[CatalogueQuery]) -> dict[str, A
                 "achievement_id": services.achievement_id(version),
                 "page_url": services.version_url(version),
             }
-            for version in page
+            for version in found.versions
         ],
     }
 

@@ -133,6 +133,11 @@ def _attributes(attrs: dict[str, Any]) -> SafeString:
     )
 
 
+# The catalogue shows its results a page at a time; the page numbers stop at 10,000 results
+# (of 25 a page), more than anyone reads: words and filters find the rest.
+LAST_PAGE = 400
+
+
 class SearchForm(forms.Form):
     """The catalogue's search box and filters (all optional).
 
@@ -153,6 +158,7 @@ class SearchForm(forms.Form):
     credits_max = forms.DecimalField(label=_("ECTS to"), required=False, min_value=0)
     language = forms.ChoiceField(label=_("Language"), required=False, widget=LongSelect)
     tag = forms.CharField(label=_("Tag"), required=False, max_length=50)
+    page = forms.IntegerField(label=_("Page"), required=False, min_value=1, max_value=LAST_PAGE)
 
     def __init__(self, *args: Any, choices: CatalogueChoices, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -79,6 +79,7 @@ __all__ = [
     "DESIGN_ROLES",
     "PUBLIC_STATUSES",
     "CatalogueChoices",
+    "CatalogueResults",
     "MicroCredentialVersion",
     "ParticipationForm",
     "access_microcredential",
@@ -115,6 +116,7 @@ __all__ = [
     "lock_version",
     "publish_version",
     "remove_skill",
+    "search_catalogue",
     "suggest_skills",
     "update_draft",
     "version_url",
@@ -677,26 +679,69 @@ def _full_text_search(
     testing a match reads no wide version row; a word in the title ranks
     above one in the text. With a ``limit``, only the first
     :data:`SEARCH_RANKED_AT_MOST` matches in title order (read from the
-    entries' title index) are ranked: a search of fewer matches is ranked
-    whole, while a broad or half-typed one ("a", "use"), which matches a
-    third of a large catalogue, costs no more than a page of matches,
-    instead of ranking tens of thousands of versions for a first page.
+    entries' title index) are ranked, and the matches after them follow in
+    title order: a search of fewer matches is ranked whole, while a broad or
+    half-typed one ("a", "use"), which matches a third of a large catalogue,
+    costs no more than a page of matches, instead of ranking tens of
+    thousands of versions for a first page.
     """
-    query = SearchQuery(
+    query = _search_query(words)
+    found = _full_text_matches(query, organisation=organisation, eqf_level=eqf_level)
+    by_title: list[int] = []
+    if limit is not None:
+        by_title = list(
+            found.order_by("title", "pk").values_list("pk", flat=True)[
+                : max(limit, SEARCH_RANKED_AT_MOST)
+            ]
+        )
+        found = SearchEntry.objects.filter(pk__in=by_title[:SEARCH_RANKED_AT_MOST])
+    ranked = found.annotate(search_rank=SearchRank(F("vector"), query)).order_by(
+        "-search_rank", "title", "pk"
+    )
+    # Past the ranked matches the order is the title's, so every page of a broad search
+    # continues the one before, whichever page is asked for first.
+    return [*ranked.values_list("pk", flat=True), *by_title[SEARCH_RANKED_AT_MOST:]][:limit]
+
+
+def _search_query(words: list[str]) -> SearchQuery:
+    return SearchQuery(
         " & ".join(f"{word}:*" for word in words), config="simple", search_type="raw"
     )
-    found = SearchEntry.objects.filter(vector=query)
+
+
+def _full_text_matches(
+    query: SearchQuery, *, organisation: str, eqf_level: int | None
+) -> QuerySet[SearchEntry]:
+    return _search_entries(organisation=organisation, eqf_level=eqf_level).filter(vector=query)
+
+
+def _search_entries(*, organisation: str, eqf_level: int | None) -> QuerySet[SearchEntry]:
+    """Return the listed versions' search entries the filters keep: one narrow row each."""
+    found = SearchEntry.objects.all()
     if organisation:
         found = found.filter(organisation__slug=organisation)
     if eqf_level is not None:
         found = found.filter(eqf_level=eqf_level)
-    if limit is not None:
-        first = found.order_by("title", "pk").values("pk")[: max(limit, SEARCH_RANKED_AT_MOST)]
-        found = SearchEntry.objects.filter(pk__in=first)
-    ranked = found.annotate(search_rank=SearchRank(F("vector"), query)).order_by(
-        "-search_rank", "title", "pk"
+    return found
+
+
+def _result_ids(
+    searched: str, *, organisation: str, eqf_level: int | None, limit: int | None
+) -> list[int]:
+    """Return the ids of the listed versions a search finds, in the catalogue's order: best
+    first for full-text search, by title otherwise (read from the narrow search entries
+    without words)."""
+    if searched and connection.vendor == "postgresql":
+        words = search_words(searched)
+        if not words:
+            return []
+        return _full_text_search(words, organisation=organisation, eqf_level=eqf_level, limit=limit)
+    found: QuerySet[Any] = (
+        _listed(searched, organisation=organisation, eqf_level=eqf_level)
+        if searched
+        else _search_entries(organisation=organisation, eqf_level=eqf_level)
     )
-    return list(ranked.values_list("pk", flat=True)[:limit])
+    return list(found.order_by("title", "pk").values_list("pk", flat=True)[:limit])
 
 
 def _ranked_versions(
@@ -706,9 +751,15 @@ def _ranked_versions(
     if not words:
         return []
     ids = _full_text_search(words, organisation=organisation, eqf_level=eqf_level, limit=limit)
-    versions = _for_listing(_versions()).in_bulk(ids)
+    return _in_order(_for_listing(_versions()), ids)
+
+
+def _in_order(
+    versions: QuerySet[MicroCredentialVersion], ids: list[int]
+) -> list[MicroCredentialVersion]:
+    found = versions.in_bulk(ids)
     # A version withdrawn between the two reads is left out.
-    return [versions[pk] for pk in ids if pk in versions]
+    return [found[pk] for pk in ids if pk in found]
 
 
 def _for_listing(
@@ -779,21 +830,127 @@ def get_published_versions(
     return found[:limit] if limit is not None else found
 
 
+# What lists of the catalogue show of a version (its page and its API): read alone, they keep
+# a page of results from carrying the versions' long texts.
+LISTED_FIELDS = (
+    "number",
+    "title",
+    "awarding_body",
+    "description",
+    "workload_hours",
+    "eqf_level",
+    "languages",
+    "tags",
+    "achievement_uuid",
+    "microcredential__slug",
+    "microcredential__organisation__slug",
+    "microcredential__organisation__name",
+)
+
+
+@dataclass(frozen=True)
+class CatalogueResults:
+    """One page of what a catalogue search finds."""
+
+    # The page's versions, in the catalogue's order, read with LISTED_FIELDS only (and, when
+    # a credit, language or tag filter read them whole, whole).
+    versions: list[MicroCredentialVersion]
+    # How many results come before the page.
+    offset: int
+    # Whether results follow the page.
+    more: bool
+    # How many results there are in all, when it was asked for.
+    count: int | None = None
+
+
+def search_catalogue(
+    *,
+    offset: int = 0,
+    limit: int,
+    count: bool = False,
+    with_credits: bool = False,
+    q: str = "",
+    organisation: str = "",
+    eqf_level: int | None = None,
+    credits_min: Decimal | float | None = None,
+    credits_max: Decimal | float | None = None,
+    language: str = "",
+    tag: str = "",
+) -> CatalogueResults:
+    """Return ``limit`` results of a catalogue search from ``offset`` on (public).
+
+    The filters and the order are those of :func:`get_published_versions`. Only the
+    page's versions are read, and only what lists show of them, unless a credit,
+    language or tag filter has to read the matches whole. Counting every result
+    (``count``) and reading the versions' credits (``with_credits``, for
+    :func:`ects_of`) are queries of their own, which pages leave out.
+    """
+    if language or tag or credits_min is not None or credits_max is not None:
+        found = get_published_versions(
+            q=q,
+            organisation=organisation,
+            eqf_level=eqf_level,
+            credits_min=credits_min,
+            credits_max=credits_max,
+            language=language,
+            tag=tag,
+        )
+        return CatalogueResults(
+            versions=found[offset : offset + limit],
+            offset=offset,
+            more=len(found) > offset + limit,
+            count=len(found) if count else None,
+        )
+    searched = (q or "").strip()
+    # One more than the page tells whether results follow.
+    ids = _result_ids(
+        searched, organisation=organisation, eqf_level=eqf_level, limit=offset + limit + 1
+    )[offset:]
+    listed = _versions().only(*LISTED_FIELDS)
+    if with_credits:
+        listed = listed.prefetch_related("credits")
+    return CatalogueResults(
+        versions=_in_order(listed, ids[:limit]),
+        offset=offset,
+        more=len(ids) > limit,
+        count=_count_results(searched, organisation=organisation, eqf_level=eqf_level)
+        if count
+        else None,
+    )
+
+
+def _count_results(searched: str, *, organisation: str, eqf_level: int | None) -> int:
+    if searched and connection.vendor == "postgresql":
+        words = search_words(searched)
+        if not words:
+            return 0
+        query = _search_query(words)
+        return _full_text_matches(query, organisation=organisation, eqf_level=eqf_level).count()
+    if searched:
+        return _listed(searched, organisation=organisation, eqf_level=eqf_level).count()
+    return _search_entries(organisation=organisation, eqf_level=eqf_level).count()
+
+
 def _listed_versions(
     searched: str, *, organisation: str, eqf_level: int | None, limit: int | None
 ) -> list[MicroCredentialVersion]:
     """Return the listed versions by title: all of them, or those with every word of
     ``searched`` as a substring (databases without full-text search, such as the demo's)."""
-    versions = _for_listing(_latest_published())
+    found = _listed(searched, organisation=organisation, eqf_level=eqf_level)
+    return list(_for_listing(found)[:limit])
+
+
+def _listed(
+    searched: str, *, organisation: str, eqf_level: int | None
+) -> QuerySet[MicroCredentialVersion]:
+    versions = _latest_published()
     if organisation:
         versions = versions.filter(microcredential__organisation__slug=organisation)
     if eqf_level is not None:
         versions = versions.filter(eqf_level=eqf_level)
     if searched:
-        versions = _substring_search(versions, searched.split())
-    else:
-        versions = versions.order_by("title", "pk")
-    return list(versions[:limit])
+        return _substring_search(versions, searched.split())
+    return versions.order_by("title", "pk")
 
 
 def _latest_published() -> QuerySet[MicroCredentialVersion]:

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from microcred.accounts.auth import AuthenticatedHttpRequest
 from microcred.catalogue import gates, services
 from microcred.catalogue.forms import (
+    LAST_PAGE,
     DesignForms,
     NewMicroCredentialForm,
     PublishForm,
@@ -38,35 +39,46 @@ SUGGESTIONS = 10
 # -- public pages ----------------------------------------------------------------------------
 
 
-# The catalogue page lists the best matches; with more, it asks for a narrower search.
-RESULTS_SHOWN = 100
+RESULTS_PER_PAGE = 25
 
 
 @require_GET
 def catalogue(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET, choices=services.get_catalogue_choices())
-    versions: list[MicroCredentialVersion] = []
+    context: dict[str, Any] = {"form": form, "results": None}
     status = 200
     if form.is_valid():
         filters = {
-            name: value for name, value in form.cleaned_data.items() if value not in ("", None)
+            name: value
+            for name, value in form.cleaned_data.items()
+            if value not in ("", None) and name != "page"
         }
-        # One more than is shown tells whether there are more.
-        versions = services.get_published_versions(**filters, limit=RESULTS_SHOWN + 1)
+        page = form.cleaned_data["page"] or 1
+        results = services.search_catalogue(
+            **filters, offset=(page - 1) * RESULTS_PER_PAGE, limit=RESULTS_PER_PAGE
+        )
+        context |= {
+            "results": results,
+            "page": page,
+            "first": results.offset + 1,
+            "last": results.offset + len(results.versions),
+            "previous_url": _page_url(request, page - 1) if page > 1 else None,
+            "next_url": _page_url(request, page + 1) if results.more and page < LAST_PAGE else None,
+            "first_page_url": _page_url(request, 1),
+        }
     else:
         status = 400
-    searched = any(value for value in request.GET.values())
-    return render(
-        request,
-        "catalogue/index.html",
-        {
-            "form": form,
-            "versions": versions[:RESULTS_SHOWN],
-            "more": len(versions) > RESULTS_SHOWN,
-            "searched": searched,
-        },
-        status=status,
-    )
+    context["searched"] = any(value for name, value in request.GET.items() if name != "page")
+    return render(request, "catalogue/index.html", context, status=status)
+
+
+def _page_url(request: HttpRequest, page: int) -> str:
+    """Return the address of another page of the same search."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    if page > 1:
+        query["page"] = str(page)
+    return f"{request.path}?{query.urlencode()}" if query else request.path
 
 
 def _public(call: Any, **lookup: Any) -> MicroCredentialVersion:

@@ -15,10 +15,8 @@ FEATURED = 6
 
 def home(request: HttpRequest) -> HttpResponse:
     """The front door: search the catalogue, see what is published, verify a credential."""
-    versions = catalogue.get_published_versions()
-    return render(
-        request, "home.html", {"featured": versions[:FEATURED], "published": len(versions)}
-    )
+    listed = catalogue.search_catalogue(limit=FEATURED, count=True)
+    return render(request, "home.html", {"featured": listed.versions, "published": listed.count})
 
 
 def openapi(request: HttpRequest) -> JsonResponse:

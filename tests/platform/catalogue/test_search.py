@@ -121,20 +121,6 @@ def test_a_new_version_is_searched_by_its_own_words(catalogue) -> None:
     assert titles(q="basics") == []  # version 1 is no longer listed
 
 
-def test_the_page_shows_the_first_results_and_asks_for_more_words(
-    client: Client, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from microcred.catalogue import views
-
-    organisation = make_organisation(slug="many")
-    for number in range(3):
-        make_published(organisation, title=f"Course {number}")
-    monkeypatch.setattr(views, "RESULTS_SHOWN", 2)
-    page = client.get("/catalogue/").text
-    assert "Course 0" in page and "Course 1" in page and "Course 2" not in page
-    assert "add words or filters to see others" in page
-
-
 @on_postgresql
 def test_the_first_results_of_a_broad_search_are_the_best_ranked() -> None:
     """With a limit, the matches are ranked by key and only the first read whole: the same
