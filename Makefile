@@ -62,7 +62,7 @@ bench: $(DEV_STAMP)
 	$(BIN)/python benchmarks/hostile_inputs.py
 	$(BIN)/python benchmarks/ob3_builders.py
 	$(BIN)/python benchmarks/elm_export.py
-	$(BIN)/python benchmarks/bulk_issue.py
+	DATABASE_URL=$${DATABASE_URL:-$(POSTGRES_URL)} $(BIN)/python benchmarks/bulk_issue.py
 	DATABASE_URL=$${DATABASE_URL:-$(POSTGRES_URL)} $(BIN)/python benchmarks/bulk_issuing.py
 	$(BIN)/python benchmarks/verification.py
 	$(BIN)/python benchmarks/verify_api.py

@@ -13,6 +13,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from microcred.core.fields import DocumentField
+
 
 class AwardStatus(models.TextChoices):
     ACTIVE = "active", _("Active")
@@ -58,7 +60,7 @@ class Award(models.Model):
         help_text="SHA-256 of what was asked for, so a retry with other data is refused.",
     )
     format = models.CharField(max_length=10, choices=CredentialFormat.choices)
-    signed_credential = models.TextField(
+    signed_credential = DocumentField(
         help_text="The credential exactly as signed: JSON or a compact JWS."
     )
     result = models.JSONField(default=dict, blank=True)

@@ -363,3 +363,41 @@ def test_concurrent_batches_with_the_same_keys_issue_each_key_once() -> None:
     assert StatusEntry.objects.filter(award__version=version).count() == 20
     assert AuditEvent.objects.filter(action="award.issue").count() == 21
     assert check_chain().intact
+
+
+def test_a_signed_credential_is_stored_as_indented_json_whatever_its_text_holds() -> None:
+    """The stored text is what json.dumps(indent=2, ensure_ascii=False) writes, for names and
+    narratives with quotes, backslashes, tabs, line separators and letters beyond ASCII."""
+    _, registrar, version = make_issuer()
+    texts = ['Zoë "Z" O\'Brien', "back\\slash\tand tab", "line\u2028separator 😀", "ĳ ∑ ✓"]
+    requests = [
+        services.check_award_request(
+            version=version,
+            learner_email=f"text{number}@example.org",
+            learner_name=text,
+            narrative=f"Narrative: {text}",
+        )
+        for number, text in enumerate(texts)
+    ]
+    awards = services.issue_awards(actor=registrar, version=version, requests=requests)
+    for award, text in zip(awards, texts, strict=True):
+        stored_text = Award.objects.get(pk=award.pk).signed_credential
+        document = json.loads(stored_text)
+        assert stored_text == json.dumps(document, indent=2, ensure_ascii=False)
+        assert json.dumps(f"Narrative: {text}", ensure_ascii=False) in stored_text
+        assert services.verify_award(award).verified
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="Django's UNNEST is PostgreSQL's")
+def test_a_batch_inserts_its_signed_credentials_as_parameters_not_an_escaped_array() -> None:
+    """Django inserts many rows on PostgreSQL as one array per column, which psycopg writes by
+    escaping every quote of every signed credential: the awards' insert must not be one."""
+    from django.test.utils import CaptureQueriesContext
+
+    _, registrar, version = make_issuer()
+    with CaptureQueriesContext(connection) as queries:
+        services.issue_awards(actor=registrar, version=version, requests=requests_for(version, 3))
+    [insert] = [
+        q["sql"] for q in queries.captured_queries if 'INSERT INTO "awards_award"' in q["sql"]
+    ]
+    assert "UNNEST" not in insert
