@@ -58,9 +58,16 @@ def current_list(organisation: Any, purpose: str, *, now: datetime) -> StatusLis
     latest = locked_lists(organisation).filter(purpose=purpose).order_by("-id").first()
     if latest is not None and latest.next_index < latest.size:
         return latest
-    number = StatusList.objects.filter(organisation=organisation, purpose=purpose).count() + 1
-    # get_or_create: a concurrent first award may create the same list; its unique
-    # (organisation, slug) makes this one wait for it and then take it.
+    # The new list's number follows the list just read, not a second read: another transaction
+    # may commit a list in between, and counting it would number a second new list. Numbered
+    # so, two awards that find no free list ask for the same list, and get_or_create with its
+    # unique (organisation, slug) makes the second wait for the first's list and take it.
+    before = (
+        StatusList.objects.filter(organisation=organisation, purpose=purpose, id__lte=latest.id)
+        if latest is not None
+        else StatusList.objects.none()
+    )
+    number = before.count() + 1
     created, is_new = StatusList.objects.get_or_create(
         organisation=organisation,
         slug=f"{purpose}-{number}",

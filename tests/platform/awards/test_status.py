@@ -229,3 +229,28 @@ def test_after_a_key_compromise_the_status_lists_are_signed_again() -> None:
     old_report = services.verify_award(old)
     assert not old_report.verified
     assert {check.id for check in old_report.failures} == {"proof.signature"}
+
+
+def test_a_list_another_transaction_committed_meanwhile_is_taken_not_numbered_past(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Two first awards at once: one reads no list while the other commits one. The reader
+    must ask for that same list (and take it) rather than count it and open a second one."""
+    from django.utils import timezone
+
+    from microcred.awards import status
+
+    organisation, _, _ = make_issuer()
+    now = timezone.now()
+    committed = status.current_list(organisation, status.ISSUING_PURPOSE, now=now)
+    real = status.locked_lists
+    reads = []
+
+    def not_seen_yet(organisation):  # the first read's snapshot predates the other's commit
+        reads.append(organisation)
+        return real(organisation).none() if len(reads) == 1 else real(organisation)
+
+    monkeypatch.setattr(status, "locked_lists", not_seen_yet)
+    taken = status.current_list(organisation, status.ISSUING_PURPOSE, now=now)
+    assert taken.pk == committed.pk
+    assert StatusList.objects.filter(organisation=organisation).count() == 1
