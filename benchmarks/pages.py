@@ -20,6 +20,8 @@ network in between), on one core:
   page of 25 results), then the same searches' pages 2 to 4;
 - ``GET /catalogue/?page=N``: R pages of the whole catalogue by title, N from
   1 to the last page offered (400);
+- ``GET /catalogue/?tag=...``, ``?credits_min=...&credits_max=5``,
+  ``?language=en&eqf_level=5`` or a search with a tag: R filtered pages;
 - ``GET /``: the home page, R times;
 - ``GET /catalogue/<organisation>/<slug>/``: R public pages of a credential;
 - the searches again with 100 results a page, the page size before the
@@ -35,6 +37,7 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import importlib
 import json
 import os
 import random
@@ -43,6 +46,7 @@ import time
 from decimal import Decimal
 from importlib import resources
 from typing import Any
+from urllib.parse import quote
 
 from scratch import database_beside
 
@@ -53,6 +57,9 @@ BASELINE_SEARCH_P95_MS = 88500.0
 # The home page on the code before it read only what it features (main at a672299): it read
 # every published version, 10.9 to 12.4 s a request with this seed.
 BASELINE_HOME_P95_MS = 10900.0
+# A tag or a credit range before the filters moved into the search entries (main at 94a1610):
+# every match read whole and filtered in Python, 8.1 s (a tag) and 10.1 s (credits).
+BASELINE_FILTERS_P95_MS = 10100.0
 COUNTRIES = ["FR", "DE", "IE", "NL", "ES", "PL"]
 
 
@@ -72,6 +79,7 @@ def prepare_database(url: str) -> None:
 
 def seed(count: int, skills: list[dict[str, str]], *, rng: random.Random) -> None:
     """Write ``count`` published versions in bulk, unless the database already has them."""
+    from django.apps import apps as django_apps
     from django.db import connection, transaction
     from django.utils import timezone
 
@@ -169,6 +177,10 @@ def seed(count: int, skills: list[dict[str, str]], *, rng: random.Random) -> Non
                 " credential ON credential.id = version.microcredential_id"
                 " WHERE version.status = 'published' AND version.number = 2"
             )
+    # The entries' filters (languages, tags, ECTS credits), as the migration that added them
+    # fills them.
+    filters = importlib.import_module("microcred.catalogue.migrations.0008_search_entry_filters")
+    filters.fill_filters(django_apps, None)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     print(f"seeded {len(versions):,} published versions in {time.perf_counter() - started:.0f} s")
@@ -236,6 +248,10 @@ def main() -> None:
             words[-1] = words[-1][:4]
         return "/catalogue/?q=" + "+".join(words)
 
+    def tag() -> str:
+        """Return a tag the seed gave some versions: the last word of a skill's name."""
+        return quote(rng.choice(skills)["preferredLabel"].split()[-1])
+
     credentials: list[Any] = list(
         MicroCredential.objects.filter(slug__startswith="mc-")
         .select_related("organisation")
@@ -252,6 +268,23 @@ def main() -> None:
     report(
         "catalogue, no words",
         timings([f"/catalogue/?page={rng.randint(1, views.LAST_PAGE)}" for _ in searches]),
+    )
+    report(
+        "filters",
+        timings(
+            [
+                rng.choice(
+                    [
+                        f"/catalogue/?tag={tag()}",
+                        f"/catalogue/?credits_min={rng.randint(1, 3)}&credits_max=5",
+                        "/catalogue/?language=en&eqf_level=5",
+                        f"{path}&tag={tag()}",
+                    ]
+                )
+                for path in searches
+            ]
+        ),
+        BASELINE_FILTERS_P95_MS,
     )
     report("home page", timings(["/"] * arguments.requests), BASELINE_HOME_P95_MS)
     report(

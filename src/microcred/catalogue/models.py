@@ -302,6 +302,12 @@ class SearchEntry(models.Model):
     title = models.CharField(max_length=300)
     # The version's search_vector (PostgreSQL); empty elsewhere.
     vector = SearchVectorField(null=True)
+    # Its language codes and its tags, lower-cased, each on a line of its own ("\nde\nen-ie\n"):
+    # a filter finds one whole with a LIKE, on every database (see catalogue.services.word_lines).
+    languages = models.TextField(default="\n")
+    tags = models.TextField(default="\n")
+    # Its ECTS credits: stated, or its workload converted (catalogue.services.ects_of).
+    ects = models.FloatField(null=True)
 
     class Meta:
         indexes = [

@@ -652,12 +652,26 @@ def _relist(microcredential: MicroCredential) -> None:
         organisation_id=microcredential.organisation_id,
         eqf_level=listed.eqf_level,
         title=listed.title,
+        languages=word_lines(listed.languages),
+        tags=word_lines(listed.tags),
+        ects=ects_of(listed),
     )
     SearchEntry.objects.filter(pk=listed.pk).update(
         vector=Subquery(
             MicroCredentialVersion.objects.filter(pk=OuterRef("pk")).values("search_vector")
         )
     )
+
+
+def word_lines(words: Iterable[str]) -> str:
+    """Return language codes or tags as a search entry holds them: lower-cased, each on a line
+    of its own, so that ``contains=word_line(word)`` finds one whole, on every database."""
+    return "\n" + "".join(word_line(word)[1:] for word in words)
+
+
+def word_line(word: str) -> str:
+    """Return one language code or tag as :func:`word_lines` writes it, to look it up."""
+    return "\n" + " ".join(str(word).lower().splitlines()) + "\n"
 
 
 def search_words(q: str) -> list[str]:
@@ -669,9 +683,7 @@ def search_words(q: str) -> list[str]:
     return SEARCH_WORD.findall(q.lower())[:SEARCH_MAX_WORDS]
 
 
-def _full_text_search(
-    words: list[str], *, organisation: str, eqf_level: int | None, limit: int | None
-) -> list[int]:
+def _full_text_search(words: list[str], filters: Filters, *, limit: int | None) -> list[int]:
     """Return the ids of the listed versions that have every word (as a word or a word's
     start), best first.
 
@@ -686,7 +698,7 @@ def _full_text_search(
     thousands of versions for a first page.
     """
     query = _search_query(words)
-    found = _full_text_matches(query, organisation=organisation, eqf_level=eqf_level)
+    found = _full_text_matches(query, filters)
     by_title: list[int] = []
     if limit is not None:
         by_title = list(
@@ -709,49 +721,30 @@ def _search_query(words: list[str]) -> SearchQuery:
     )
 
 
-def _full_text_matches(
-    query: SearchQuery, *, organisation: str, eqf_level: int | None
-) -> QuerySet[SearchEntry]:
-    return _search_entries(organisation=organisation, eqf_level=eqf_level).filter(vector=query)
+def _full_text_matches(query: SearchQuery, filters: Filters) -> QuerySet[SearchEntry]:
+    return SearchEntry.objects.filter(filters.on_entries(), vector=query)
 
 
-def _search_entries(*, organisation: str, eqf_level: int | None) -> QuerySet[SearchEntry]:
-    """Return the listed versions' search entries the filters keep: one narrow row each."""
-    found = SearchEntry.objects.all()
-    if organisation:
-        found = found.filter(organisation__slug=organisation)
-    if eqf_level is not None:
-        found = found.filter(eqf_level=eqf_level)
-    return found
-
-
-def _result_ids(
-    searched: str, *, organisation: str, eqf_level: int | None, limit: int | None
-) -> list[int]:
+def _result_ids(searched: str, filters: Filters, *, limit: int | None) -> list[int]:
     """Return the ids of the listed versions a search finds, in the catalogue's order: best
     first for full-text search, by title otherwise (read from the narrow search entries
     without words)."""
     if searched and connection.vendor == "postgresql":
         words = search_words(searched)
-        if not words:
-            return []
-        return _full_text_search(words, organisation=organisation, eqf_level=eqf_level, limit=limit)
+        return _full_text_search(words, filters, limit=limit) if words else []
     found: QuerySet[Any] = (
-        _listed(searched, organisation=organisation, eqf_level=eqf_level)
-        if searched
-        else _search_entries(organisation=organisation, eqf_level=eqf_level)
+        _listed(searched, filters) if searched else SearchEntry.objects.filter(filters.on_entries())
     )
     return list(found.order_by("title", "pk").values_list("pk", flat=True)[:limit])
 
 
 def _ranked_versions(
-    words: list[str], *, organisation: str, eqf_level: int | None, limit: int | None
+    words: list[str], filters: Filters, *, limit: int | None
 ) -> list[MicroCredentialVersion]:
     """Return the listed versions a full-text search finds, best first: only they are read."""
     if not words:
         return []
-    ids = _full_text_search(words, organisation=organisation, eqf_level=eqf_level, limit=limit)
-    return _in_order(_for_listing(_versions()), ids)
+    return _in_order(_for_listing(_versions()), _full_text_search(words, filters, limit=limit))
 
 
 def _in_order(
@@ -808,26 +801,41 @@ def get_published_versions(
     workload converted at 27.5 hours per credit). ``limit`` keeps the first
     results only.
     """
-    filtered_here = bool(language or tag or credits_min is not None or credits_max is not None)
-    read = None if filtered_here else limit
+    filters = Filters(organisation, eqf_level, language, tag, credits_min, credits_max)
     searched = (q or "").strip()
     if searched and connection.vendor == "postgresql":
-        found = _ranked_versions(
-            search_words(q), organisation=organisation, eqf_level=eqf_level, limit=read
-        )
-    else:
-        found = _listed_versions(
-            searched, organisation=organisation, eqf_level=eqf_level, limit=read
-        )
-    if language:
-        found = [v for v in found if language.lower() in (code.lower() for code in v.languages)]
-    if tag:
-        found = [v for v in found if tag.lower() in (item.lower() for item in v.tags)]
-    if credits_min is not None or credits_max is not None:
-        low = float(credits_min) if credits_min is not None else 0.0
-        high = float(credits_max) if credits_max is not None else float("inf")
-        found = [v for v in found if (ects := ects_of(v)) is not None and low <= ects <= high]
-    return found[:limit] if limit is not None else found
+        return _ranked_versions(search_words(q), filters, limit=limit)
+    return _listed_versions(searched, filters, limit=limit)
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The catalogue's filters, applied by the database to the narrow search entries."""
+
+    organisation: str = ""
+    eqf_level: int | None = None
+    language: str = ""
+    tag: str = ""
+    credits_min: Decimal | float | None = None
+    credits_max: Decimal | float | None = None
+
+    def on_entries(self, path: str = "") -> Q:
+        """Return the filters as a condition on search entries; ``path`` leads to them from
+        another model (``search_entry__`` from a version)."""
+        conditions: dict[str, Any] = {}
+        if self.organisation:
+            conditions["organisation__slug"] = self.organisation
+        if self.eqf_level is not None:
+            conditions["eqf_level"] = self.eqf_level
+        if self.language:
+            conditions["languages__contains"] = word_line(self.language)
+        if self.tag:
+            conditions["tags__contains"] = word_line(self.tag)
+        if self.credits_min is not None:
+            conditions["ects__gte"] = float(self.credits_min)
+        if self.credits_max is not None:
+            conditions["ects__lte"] = float(self.credits_max)
+        return Q(**{path + name: value for name, value in conditions.items()})
 
 
 # What lists of the catalogue show of a version (its page and its API): read alone, they keep
@@ -885,27 +893,10 @@ def search_catalogue(
     (``count``) and reading the versions' credits (``with_credits``, for
     :func:`ects_of`) are queries of their own, which pages leave out.
     """
-    if language or tag or credits_min is not None or credits_max is not None:
-        found = get_published_versions(
-            q=q,
-            organisation=organisation,
-            eqf_level=eqf_level,
-            credits_min=credits_min,
-            credits_max=credits_max,
-            language=language,
-            tag=tag,
-        )
-        return CatalogueResults(
-            versions=found[offset : offset + limit],
-            offset=offset,
-            more=len(found) > offset + limit,
-            count=len(found) if count else None,
-        )
+    filters = Filters(organisation, eqf_level, language, tag, credits_min, credits_max)
     searched = (q or "").strip()
     # One more than the page tells whether results follow.
-    ids = _result_ids(
-        searched, organisation=organisation, eqf_level=eqf_level, limit=offset + limit + 1
-    )[offset:]
+    ids = _result_ids(searched, filters, limit=offset + limit + 1)[offset:]
     listed = _versions().only(*LISTED_FIELDS)
     if with_credits:
         listed = listed.prefetch_related("credits")
@@ -913,41 +904,29 @@ def search_catalogue(
         versions=_in_order(listed, ids[:limit]),
         offset=offset,
         more=len(ids) > limit,
-        count=_count_results(searched, organisation=organisation, eqf_level=eqf_level)
-        if count
-        else None,
+        count=_count_results(searched, filters) if count else None,
     )
 
 
-def _count_results(searched: str, *, organisation: str, eqf_level: int | None) -> int:
+def _count_results(searched: str, filters: Filters) -> int:
     if searched and connection.vendor == "postgresql":
         words = search_words(searched)
-        if not words:
-            return 0
-        query = _search_query(words)
-        return _full_text_matches(query, organisation=organisation, eqf_level=eqf_level).count()
+        return _full_text_matches(_search_query(words), filters).count() if words else 0
     if searched:
-        return _listed(searched, organisation=organisation, eqf_level=eqf_level).count()
-    return _search_entries(organisation=organisation, eqf_level=eqf_level).count()
+        return _listed(searched, filters).count()
+    return SearchEntry.objects.filter(filters.on_entries()).count()
 
 
 def _listed_versions(
-    searched: str, *, organisation: str, eqf_level: int | None, limit: int | None
+    searched: str, filters: Filters, *, limit: int | None
 ) -> list[MicroCredentialVersion]:
     """Return the listed versions by title: all of them, or those with every word of
     ``searched`` as a substring (databases without full-text search, such as the demo's)."""
-    found = _listed(searched, organisation=organisation, eqf_level=eqf_level)
-    return list(_for_listing(found)[:limit])
+    return list(_for_listing(_listed(searched, filters))[:limit])
 
 
-def _listed(
-    searched: str, *, organisation: str, eqf_level: int | None
-) -> QuerySet[MicroCredentialVersion]:
-    versions = _latest_published()
-    if organisation:
-        versions = versions.filter(microcredential__organisation__slug=organisation)
-    if eqf_level is not None:
-        versions = versions.filter(eqf_level=eqf_level)
+def _listed(searched: str, filters: Filters) -> QuerySet[MicroCredentialVersion]:
+    versions = _latest_published().filter(filters.on_entries("search_entry__"))
     if searched:
         return _substring_search(versions, searched.split())
     return versions.order_by("title", "pk")
