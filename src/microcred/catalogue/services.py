@@ -759,7 +759,7 @@ def _for_listing(
     versions: QuerySet[MicroCredentialVersion],
 ) -> QuerySet[MicroCredentialVersion]:
     """Read what the catalogue shows: the search columns are read by the database only
-    (carrying them would widen every row), the credits for the ECTS filter and column."""
+    (carrying them would widen every row), the credits for :func:`ects_of`."""
     return versions.defer("search_document", "search_vector").prefetch_related("credits")
 
 
@@ -860,8 +860,7 @@ LISTED_FIELDS = (
 class CatalogueResults:
     """One page of what a catalogue search finds."""
 
-    # The page's versions, in the catalogue's order, read with LISTED_FIELDS only (and, when
-    # a credit, language or tag filter read them whole, whole).
+    # The page's versions, in the catalogue's order, read with LISTED_FIELDS only.
     versions: list[MicroCredentialVersion]
     # How many results come before the page.
     offset: int
@@ -887,11 +886,11 @@ def search_catalogue(
 ) -> CatalogueResults:
     """Return ``limit`` results of a catalogue search from ``offset`` on (public).
 
-    The filters and the order are those of :func:`get_published_versions`. Only the
-    page's versions are read, and only what lists show of them, unless a credit,
-    language or tag filter has to read the matches whole. Counting every result
-    (``count``) and reading the versions' credits (``with_credits``, for
-    :func:`ects_of`) are queries of their own, which pages leave out.
+    The filters and the order are those of :func:`get_published_versions`, applied
+    by the database to the narrow search entries. Only the page's versions are
+    read, and only what lists show of them. Counting every result (``count``) and
+    reading the versions' credits (``with_credits``, for :func:`ects_of`) are
+    queries of their own, which pages leave out.
     """
     filters = Filters(organisation, eqf_level, language, tag, credits_min, credits_max)
     searched = (q or "").strip()
