@@ -339,6 +339,18 @@ def test_warnings_do_not_block(path: str, value: Any, code: str, json_path: str)
     assert [(p.severity, p.code, p.path) for p in problems] == [("warning", code, json_path)]
 
 
+def test_warnings_deep_in_arrays_name_their_whole_path() -> None:
+    alignment = {"type": ["Alignment"], "targetName": "A", "targetUrl": "https://a.example"}
+    odd = {**alignment, "targetType": "Skill", "ext:notes": {"image": "https://n.example/i.png"}}
+    problems = validate_ob3(
+        changed("credentialSubject.achievement.alignment", [alignment, alignment, odd])
+    )
+    assert [(p.code, p.path) for p in problems] == [
+        ("ob3.targetType.unknown", "$.credentialSubject.achievement.alignment[2].targetType"),
+        ("ob3.image.url", "$.credentialSubject.achievement.alignment[2]['ext:notes'].image"),
+    ]
+
+
 def test_extension_terms_and_url_issuers_are_accepted() -> None:
     assert (
         validate_ob3(changed("credentialSubject.achievement.achievementType", "ext:Program")) == []

@@ -31,6 +31,7 @@ from microcred.vc._jsonld_contexts import (
     UnsupportedFeature,
     is_absolute_iri,
 )
+from microcred.vc._shared_nodes import SharedNodes
 from microcred.vc.errors import JsonLdError
 from microcred.vc.jsontypes import JSONObject
 
@@ -42,9 +43,14 @@ _HANDLED_KEYWORDS = frozenset(
 )
 
 
-def expand(document: Any, cache: ContextCache) -> list[Any]:
-    """Return the expanded form of ``document`` (a list of node objects), as pyld would."""
-    result = _element(cache.initial, None, document, "$", inside_list=False)
+def expand(document: Any, cache: ContextCache, shared: SharedNodes | None = None) -> list[Any]:
+    """Return the expanded form of ``document`` (a list of node objects), as pyld would.
+
+    With ``shared``, the node objects it knows are not expanded again, and the ones this
+    document holds are kept in it; their expanded forms are then shared by the documents
+    expanded with it, and must not be changed.
+    """
+    result = _element(cache.initial, None, document, "$", False, shared)
     if isinstance(result, dict) and "@graph" in result and len(result) == 1:
         result = result["@graph"]
     if result is None:
@@ -53,7 +59,12 @@ def expand(document: Any, cache: ContextCache) -> list[Any]:
 
 
 def _element(
-    ctx: ActiveContext, active_property: str | None, element: Any, path: str, inside_list: bool
+    ctx: ActiveContext,
+    active_property: str | None,
+    element: Any,
+    path: str,
+    inside_list: bool,
+    shared: SharedNodes | None,
 ) -> Any:
     if element is None:
         return None
@@ -62,7 +73,7 @@ def _element(
         inside_list = inside_list or "@list" in container
         expanded_items: list[Any] = []
         for index, item in enumerate(element):
-            expanded = _element(ctx, active_property, item, f"{path}[{index}]", inside_list)
+            expanded = _element(ctx, active_property, item, f"{path}[{index}]", inside_list, shared)
             if inside_list and isinstance(expanded, list):
                 expanded = {"@list": expanded}
             if isinstance(expanded, list):
@@ -71,7 +82,13 @@ def _element(
                 expanded_items.append(expanded)
         return expanded_items
     if isinstance(element, dict):
-        return _object(ctx, active_property, element, path, inside_list)
+        if shared is None or active_property is None or not shared.worth_keeping(element):
+            return _object(ctx, active_property, element, path, inside_list, shared)
+        expanded = shared.expanded(element, ctx, active_property, inside_list)
+        if expanded is None:
+            expanded = _object(ctx, active_property, element, path, inside_list, shared)
+            shared.keep_expanded(element, ctx, active_property, inside_list, expanded)
+        return expanded
     if not isinstance(element, str | int | float):
         raise UnsupportedFeature(f"a {type(element).__name__} is not JSON")
     if not inside_list and (active_property is None or ctx.term(active_property).iri == "@graph"):
@@ -85,6 +102,7 @@ def _object(
     element: dict[str, Any],
     path: str,
     inside_list: bool,
+    shared: SharedNodes | None,
 ) -> Any:
     if not all(isinstance(key, str) for key in element):
         raise UnsupportedFeature("an object with keys that are not strings")
@@ -122,6 +140,7 @@ def _object(
         path,
         type_key,
         type_scoped_ctx,
+        shared,
     )
     return _finish_object(
         ctx, active_property, expanded_active_property, element, result, path, inside_list
@@ -148,6 +167,7 @@ def _expand_entries(
     path: str,
     type_key: str | None,
     type_scoped_ctx: ActiveContext,
+    shared: SharedNodes | None,
 ) -> None:
     """Expand each entry of a node or value object into ``result`` (pyld's _expand_object)."""
     is_json_type = False
@@ -196,11 +216,11 @@ def _expand_entries(
             next_property = (
                 None if is_list and expanded_active_property == "@graph" else active_property
             )
-            expanded = _element(term_ctx, next_property, value, key_path, inside_list=is_list)
+            expanded = _element(term_ctx, next_property, value, key_path, is_list, shared)
         elif term.type == "@json":
             expanded = {"@type": "@json", "@value": value}
         else:
-            expanded = _element(term_ctx, key, value, key_path, inside_list=False)
+            expanded = _element(term_ctx, key, value, key_path, False, shared)
         if expanded is None:
             continue
         if iri != "@list" and "@list" in container and not _is_list_object(expanded):

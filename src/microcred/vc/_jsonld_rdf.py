@@ -20,6 +20,7 @@ import re
 from typing import Any
 
 from microcred.vc._nquads import RDF_LANGSTRING, XSD_STRING, Quad, iri, literal
+from microcred.vc._shared_nodes import SharedNodes, Written
 from microcred.vc.errors import JsonLdError, VCError
 from microcred.vc.jcs import canonicalize_json
 
@@ -45,9 +46,14 @@ _IRI_MEMO_LIMIT = 4096
 _iri_terms: dict[str, str] = {}
 
 
-def to_quads(expanded: list[Any]) -> list[Quad]:
-    """Return the quads of an expanded JSON-LD document, duplicates as pyld writes them."""
-    writer = _Writer()
+def to_quads(expanded: list[Any], shared: SharedNodes | None = None) -> list[Quad]:
+    """Return the quads of an expanded JSON-LD document, duplicates as pyld writes them.
+
+    With ``shared``, a node object it holds (by identity: the expanded form a
+    :class:`SharedNodes` gave) is written as it was the first time, under new blank node
+    labels, rather than worked out again.
+    """
+    writer = _Writer(shared)
     for node in expanded:
         writer.node(node, "")
     return writer.quads
@@ -56,11 +62,15 @@ def to_quads(expanded: list[Any]) -> list[Quad]:
 class _Writer:
     """The quads of one document, and the node map state pyld would keep for them."""
 
-    def __init__(self) -> None:
+    def __init__(self, shared: SharedNodes | None = None) -> None:
         self.quads: list[Quad] = []
         self.seen: set[tuple[Any, ...]] = set()
         self.labels: dict[str, str] = {}
         self.counter = 0
+        self.shared = shared
+        # While a shared node is being written: every quad written, for the node to keep.
+        self.log: Written | None = None
+        self.labelled_count = 0
 
     def fresh(self) -> str:
         self.counter += 1
@@ -68,6 +78,7 @@ class _Writer:
 
     def labelled(self, label: str) -> str:
         """Return the blank node a document's ``_:`` label names (one node per label)."""
+        self.labelled_count += 1
         term = self.labels.get(label)
         if term is None:
             term = self.labels[label] = f"_:d{len(self.labels)}"
@@ -75,14 +86,63 @@ class _Writer:
 
     def emit(self, quad: Quad, key: Any) -> None:
         """Add ``quad`` unless the node already has this value (pyld's add_value)."""
+        if self.log is not None:
+            self.log.append((quad, key))
         marker = (quad[3], quad[0], quad[1], key)
         if marker not in self.seen:
             self.seen.add(marker)
             self.quads.append(quad)
 
+    def append(self, quad: Quad) -> None:
+        """Add a quad of a list (lists are never merged)."""
+        if self.log is not None:
+            self.log.append((quad, None))
+        self.quads.append(quad)
+
     def node(self, node: dict[str, Any], graph: str) -> str:
         """Write a node object's quads into ``graph``; return its subject term."""
         identifier = node.get("@id")
+        # A shared node is written the same way wherever it is, but for its blank nodes'
+        # labels: in the default graph, with an IRI, and with no blank node the document
+        # labels (whose meaning depends on the rest of the document).
+        if self.shared is None or graph or identifier is None or identifier.startswith("_:"):
+            return self._write_node(node, graph, identifier)
+        written = self.shared.written(node)
+        if written is not None:
+            self._rewrite(written)
+            return _iri_term(identifier, "the @id")
+        outer, self.log = self.log, []
+        labelled = self.labelled_count
+        try:
+            subject = self._write_node(node, graph, identifier)
+        finally:
+            written, self.log = self.log, outer
+        if outer is not None:
+            outer.extend(written)
+        if self.labelled_count == labelled:
+            self.shared.keep_written(node, written)
+        return subject
+
+    def _rewrite(self, written: Written) -> None:
+        """Write again what a shared node wrote, each of its blank nodes under a new label."""
+        renamed: dict[str, str] = {}
+
+        def term(value: str) -> str:
+            if not value.startswith("_:"):
+                return value
+            new = renamed.get(value)
+            if new is None:
+                new = renamed[value] = self.fresh()
+            return new
+
+        for (subject, predicate, object_, graph), key in written:
+            quad = (term(subject), predicate, term(object_), term(graph))
+            if key is None:
+                self.append(quad)
+            else:
+                self.emit(quad, ("node", term(key[1])) if key[0] == "node" else key)
+
+    def _write_node(self, node: dict[str, Any], graph: str, identifier: str | None) -> str:
         if identifier is None or identifier.startswith("_:"):
             subject = self.fresh() if identifier is None else self.labelled(identifier)
         else:
@@ -112,7 +172,7 @@ class _Writer:
 
     def value(self, item: dict[str, Any], graph: str, subject: str, predicate: str) -> None:
         if "@list" in item:
-            self.quads.append((subject, predicate, self.collection(item["@list"], graph), graph))
+            self.append((subject, predicate, self.collection(item["@list"], graph), graph))
         elif "@value" in item:
             self.emit((subject, predicate, _literal(item, predicate), graph), _value_key(item))
         else:
@@ -131,9 +191,9 @@ class _Writer:
                 object_ = _literal(item, RDF_FIRST)
             else:
                 object_ = self.node(item, graph)
-            self.quads.append((subject, RDF_FIRST, object_, graph))
+            self.append((subject, RDF_FIRST, object_, graph))
             rest = self.fresh() if index < len(items) - 1 else RDF_NIL
-            self.quads.append((subject, RDF_REST, rest, graph))
+            self.append((subject, RDF_REST, rest, graph))
             subject = rest
         return head
 

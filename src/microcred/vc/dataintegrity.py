@@ -24,6 +24,7 @@ from microcred.vc.errors import (
     VCError,
 )
 from microcred.vc.jsonld import DEFAULT_LOADER, ContextLoader
+from microcred.vc.rdfc import SharedNodes
 from microcred.vc.report import CheckStatus
 from microcred.vc.suites import (
     Cryptosuite,
@@ -149,7 +150,11 @@ def sign_many(
     Every proof of a batch has the same configuration (``created`` is the
     batch's), so its canonical form is computed once per distinct
     ``@context`` rather than once per document: for eddsa-rdfc-2022 that
-    halves the JSON-LD work. ``proof_hashes`` and ``document_hashes``, when
+    halves the JSON-LD work. A node object that several documents hold (the
+    same Python object: a cohort's achievement, the issuer's profile) is
+    canonicalized once for all of them (:class:`~microcred.vc.rdfc.SharedNodes`),
+    so the documents must not change until the iterator is exhausted.
+    ``proof_hashes`` and ``document_hashes``, when
     given, keep the canonical hashes for a verification of the same batch
     (:func:`verify_proofs`) to reuse. Raise :class:`ProofError` at once for an
     unknown suite or a missing verification method; documents are signed
@@ -234,6 +239,7 @@ class _Signer:
         self.loader = loader
         self.proof_hashes = proof_hashes
         self.document_hashes = document_hashes
+        self.shared_nodes = SharedNodes()
 
     def sign(self, document: dict[str, Any]) -> dict[str, Any]:
         if not isinstance(document, dict):
@@ -254,6 +260,7 @@ class _Signer:
             loader=self.loader,
             proof_hashes=self.proof_hashes,
             document_hashes=self.document_hashes,
+            shared_nodes=self.shared_nodes,
         )
         return {**unsecured, "proof": [*existing, proof] if existing else proof}
 

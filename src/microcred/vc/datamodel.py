@@ -226,7 +226,7 @@ def _check_type_value(value: Any, path: str, code: str) -> Iterator[Problem]:
 
 
 def _is_type_name(value: str) -> bool:
-    if not value or any(char.isspace() for char in value):
+    if not value or _SPACE.search(value):
         return False
     return ":" not in value or is_url(value)
 
@@ -550,6 +550,8 @@ def _check_url(value: Any, path: str, code: str, label: str) -> Iterator[Problem
 
 # -- helpers shared with the Open Badges and CLR validators ------------------------------
 
+# Python's \s is what str.isspace() calls a space.
+_SPACE = re.compile(r"\s")
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+$")
 _COMPACT_JWS = re.compile(r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+$")

@@ -17,7 +17,6 @@ vocabularies) run on the JSON afterwards. The VC data model's own rules are
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import TYPE_CHECKING, Annotated, Any, Generic, Literal, TypeVar, get_args
 
 from pydantic import (
@@ -198,11 +197,11 @@ class _TypeIncluding:
     """
 
     def __class_getitem__(cls, literal: Any) -> Any:
-        names = get_args(literal)
-        expected = " or ".join(f'"{name}"' for name in names)
+        names = frozenset(get_args(literal))
+        expected = " or ".join(f'"{name}"' for name in get_args(literal))
 
         def check(values: list[str]) -> list[str]:
-            if not any(name in values for name in names):
+            if names.isdisjoint(values):
                 raise PydanticCustomError(
                     "type_value", f"type must include {expected}; it is {values}."
                 )
@@ -665,62 +664,88 @@ def advisory_problems(value: Any, path: str, *, prefix: str) -> list[Problem]:
     image is an Image object (a bare URL reads the same in JSON-LD, so it is
     only a warning). Credentials nested in a CLR are checked on their own.
     """
-    return list(_advisories(value, path, prefix))
+    problems: list[Problem] = []
+    _advise(value, path, prefix, problems)
+    return problems
 
 
-def _advisories(value: Any, path: str, prefix: str) -> Iterator[Problem]:
+# Where the walk is: the path it started at, or (where its parent is, a key or an index). The
+# path is written out only for a problem found: nearly every credential has none, and writing
+# the path of every object and array walked took half of the walk's time.
+_Where = str | tuple["_Where", str | int]
+
+
+def _path(where: _Where) -> str:
+    keys = []
+    while isinstance(where, tuple):
+        where, key = where
+        keys.append(key)
+    path = where
+    for key in reversed(keys):
+        path = child(path, key)
+    return path
+
+
+def _advise(value: Any, where: _Where, prefix: str, problems: list[Problem]) -> None:
+    """Add the advisory problems of ``value`` and what it holds to ``problems``."""
     if isinstance(value, list):
         for index, item in enumerate(value):
             if isinstance(item, dict | list):
-                yield from _advisories(item, child(path, index), prefix)
+                _advise(item, (where, index), prefix, problems)
         return
     if not isinstance(value, dict):
         return
     for key, item in value.items():
-        terms = VOCABULARIES.get(key)
-        if terms is not None and isinstance(item, str):
-            if item not in terms and not item.startswith(EXTENSION_PREFIX):
-                yield Problem(
-                    child(path, key),
-                    sentence(
-                        "%(key)s %(item)s is not in the Open Badges vocabulary; use a defined "
-                        "term or mark an extension with the ext: prefix "
-                        "(%(extension_prefix)s%(name)s).",
-                        key=key,
-                        item=repr(item),
-                        extension_prefix=EXTENSION_PREFIX,
-                        name=item,
-                    ),
-                    f"{prefix}.{key}.unknown",
-                    "warning",
+        if isinstance(item, str):
+            terms = VOCABULARIES.get(key)
+            if terms is not None:
+                if item not in terms and not item.startswith(EXTENSION_PREFIX):
+                    problems.append(_outside_vocabulary(_path((where, key)), key, item, prefix))
+            elif key == "image":
+                problems.append(
+                    Problem(
+                        _path((where, key)),
+                        sentence(
+                            "The image is a bare URL; Open Badges 3.0 expects "
+                            '{"id": <URL>, "type": "Image"}.'
+                        ),
+                        f"{prefix}.image.url",
+                        "warning",
+                    )
                 )
-        elif key == "criteria" and isinstance(item, dict) and not {"id", "narrative"} & set(item):
-            yield Problem(
-                child(path, key),
-                sentence(
-                    "The criteria have neither an id (a page describing them) nor a narrative; "
-                    "add one so people can see how the achievement is earned."
-                ),
-                f"{prefix}.criteria.empty",
-                "warning",
-            )
-        elif key == "image" and isinstance(item, str):
-            yield Problem(
-                child(path, key),
-                sentence(
-                    "The image is a bare URL; Open Badges 3.0 expects "
-                    '{"id": <URL>, "type": "Image"}.'
-                ),
-                f"{prefix}.image.url",
-                "warning",
-            )
-        elif isinstance(item, dict | list) and key not in (
-            "verifiableCredential",
-            "proof",
-            "@context",
-        ):
-            # Only objects and arrays hold more to check: the walk skips plain values.
-            yield from _advisories(item, child(path, key), prefix)
+        elif isinstance(item, dict | list):
+            if key == "criteria" and isinstance(item, dict) and not {"id", "narrative"} & set(item):
+                problems.append(
+                    Problem(
+                        _path((where, key)),
+                        sentence(
+                            "The criteria have neither an id (a page describing them) nor a "
+                            "narrative; add one so people can see how the achievement is earned."
+                        ),
+                        f"{prefix}.criteria.empty",
+                        "warning",
+                    )
+                )
+            elif key not in ("verifiableCredential", "proof", "@context"):
+                # Only objects and arrays hold more to check: the walk skips plain values.
+                _advise(item, (where, key), prefix, problems)
+
+
+def _outside_vocabulary(path: str, key: str, item: str, prefix: str) -> Problem:
+    return Problem(
+        path,
+        sentence(
+            "%(key)s %(item)s is not in the Open Badges vocabulary; use a defined "
+            "term or mark an extension with the ext: prefix "
+            "(%(extension_prefix)s%(name)s).",
+            key=key,
+            item=repr(item),
+            extension_prefix=EXTENSION_PREFIX,
+            name=item,
+        ),
+        f"{prefix}.{key}.unknown",
+        "warning",
+    )
 
 
 # -- pydantic errors as problems -----------------------------------------------------------

@@ -32,17 +32,29 @@ from typing import Any
 from microcred.vc import _jsonld_expand, _jsonld_fallback, _nquads, _rdfc10
 from microcred.vc._jsonld_contexts import UnsupportedFeature, cache_for
 from microcred.vc._jsonld_rdf import to_quads
+from microcred.vc._shared_nodes import SharedNodes
 from microcred.vc.jsonld import DEFAULT_LOADER, ContextLoader
 
+__all__ = ["SharedNodes", "canonicalize", "canonicalize_nquads", "expand"]
 
-def canonicalize(document: Any, *, loader: ContextLoader = DEFAULT_LOADER) -> str:
+
+def canonicalize(
+    document: Any, *, loader: ContextLoader = DEFAULT_LOADER, shared: SharedNodes | None = None
+) -> str:
     """Return the canonical N-Quads (RDFC-1.0) of a JSON-LD document.
 
+    ``shared`` lets the documents of a batch that hold the same node objects
+    (a cohort's achievement) canonicalize them once (:class:`SharedNodes`).
     Raise :class:`JsonLdError` when the document is not valid JSON-LD or
     would lose data on the way to RDF, and :class:`DocumentLoaderError`
     when ``loader`` cannot supply one of its contexts.
     """
-    return _rdfc10.canonical_nquads(to_quads(expand(document, loader=loader)))
+    cache = cache_for(loader)
+    try:
+        quads = to_quads(_jsonld_expand.expand(document, cache, shared), shared)
+    except UnsupportedFeature:
+        quads = to_quads(_jsonld_fallback.expand(document, cache))
+    return _rdfc10.canonical_nquads(quads)
 
 
 def canonicalize_nquads(text: str, *, hash_algorithm: str = "sha256") -> str:

@@ -22,6 +22,7 @@ from microcred.vc.dates import parse_datetime
 from microcred.vc.errors import InvalidSignature, KeyFormatError, ProofError, VCError
 from microcred.vc.jsonld import DEFAULT_LOADER, ContextLoader
 from microcred.vc.keys import multibase_decode, multibase_encode
+from microcred.vc.rdfc import SharedNodes
 
 ED25519_SIGNATURE_LENGTH = 64
 
@@ -119,13 +120,15 @@ class Cryptosuite(ABC):
         path: str = "proof",
         proof_hashes: ProofHashes | None = None,
         document_hashes: DocumentHashes | None = None,
+        shared_nodes: SharedNodes | None = None,
     ) -> dict[str, Any]:
         """Return the proof securing ``document``: ``proof_options`` plus ``proofValue``.
 
         vc-di-eddsa sections 3.2.1 and 3.3.1 (Create Proof). ``path`` names
         the proof in error messages; ``proof_hashes`` lets a batch canonicalize
         its shared proof configuration once, ``document_hashes`` lets its
-        verification reuse the documents' canonical hashes.
+        verification reuse the documents' canonical hashes, and ``shared_nodes``
+        lets it canonicalize the node objects its documents share once.
         """
         if not self.can_create:
             raise ProofError(
@@ -145,6 +148,7 @@ class Cryptosuite(ABC):
             loader=loader,
             proof_hashes=proof_hashes,
             document_hashes=document_hashes,
+            shared_nodes=shared_nodes,
         )
         return {**proof, "proofValue": multibase_encode(key.sign(hash_data))}
 
@@ -195,6 +199,7 @@ class Cryptosuite(ABC):
         loader: ContextLoader,
         proof_hashes: ProofHashes | None = None,
         document_hashes: DocumentHashes | None = None,
+        shared_nodes: SharedNodes | None = None,
     ) -> bytes:
         """Return SHA-256(canonical proof configuration) || SHA-256(canonical document).
 
@@ -202,7 +207,7 @@ class Cryptosuite(ABC):
         """
         proof_hash = self._proof_hash(proof_config, loader=loader, proof_hashes=proof_hashes)
         return proof_hash + self._document_hash(
-            document, loader=loader, document_hashes=document_hashes
+            document, loader=loader, document_hashes=document_hashes, shared_nodes=shared_nodes
         )
 
     def _document_hash(
@@ -211,15 +216,20 @@ class Cryptosuite(ABC):
         *,
         loader: ContextLoader,
         document_hashes: DocumentHashes | None,
+        shared_nodes: SharedNodes | None,
     ) -> bytes:
         if document_hashes is None:
-            return hashlib.sha256(self.canonicalize(document, loader=loader)).digest()
+            return hashlib.sha256(
+                self.canonicalize(document, loader=loader, shared_nodes=shared_nodes)
+            ).digest()
         memo_key = hashlib.sha256(
             f"{self.name}\n{json.dumps(document, sort_keys=True)}".encode()
         ).hexdigest()
         document_hash = document_hashes.get(memo_key)
         if document_hash is None:
-            document_hash = hashlib.sha256(self.canonicalize(document, loader=loader)).digest()
+            document_hash = hashlib.sha256(
+                self.canonicalize(document, loader=loader, shared_nodes=shared_nodes)
+            ).digest()
             document_hashes[memo_key] = document_hash
         return document_hash
 
@@ -292,8 +302,16 @@ class Cryptosuite(ABC):
         return document
 
     @abstractmethod
-    def canonicalize(self, value: dict[str, Any], *, loader: ContextLoader) -> bytes:
-        """Return the canonical bytes of a document or proof configuration (Transformation)."""
+    def canonicalize(
+        self,
+        value: dict[str, Any],
+        *,
+        loader: ContextLoader,
+        shared_nodes: SharedNodes | None = None,
+    ) -> bytes:
+        """Return the canonical bytes of a document or proof configuration (Transformation);
+        ``shared_nodes`` serves a suite that canonicalizes JSON-LD (see :class:`SharedNodes`).
+        """
 
 
 def decode_proof_value(value: Any, *, field: str) -> bytes:

@@ -8,6 +8,7 @@ from microcred.text import sentence
 from microcred.vc.errors import ProofError, VCError
 from microcred.vc.jcs import canonicalize_json
 from microcred.vc.jsonld import ContextLoader
+from microcred.vc.rdfc import SharedNodes
 from microcred.vc.suites.base import Cryptosuite
 
 
@@ -48,8 +49,15 @@ class EddsaJcs2022(Cryptosuite):
             )
         return {**document, "@context": options["@context"]}
 
-    def canonicalize(self, value: dict[str, Any], *, loader: ContextLoader) -> bytes:
-        """Return the JCS form of ``value`` (section 3.3.3); JSON-LD contexts play no part."""
+    def canonicalize(
+        self,
+        value: dict[str, Any],
+        *,
+        loader: ContextLoader,
+        shared_nodes: SharedNodes | None = None,
+    ) -> bytes:
+        """Return the JCS form of ``value`` (section 3.3.3); JSON-LD contexts and
+        ``shared_nodes`` play no part."""
         try:
             return canonicalize_json(value)
         except VCError as error:

@@ -30,6 +30,12 @@ class EddsaRdfc2022(Cryptosuite):
         config["@context"] = document["@context"]
         return config
 
-    def canonicalize(self, value: dict[str, Any], *, loader: ContextLoader) -> bytes:
+    def canonicalize(
+        self,
+        value: dict[str, Any],
+        *,
+        loader: ContextLoader,
+        shared_nodes: rdfc.SharedNodes | None = None,
+    ) -> bytes:
         """Return the RDFC-1.0 canonical N-Quads of ``value`` (section 3.2.3), UTF-8 encoded."""
-        return rdfc.canonicalize(value, loader=loader).encode("utf-8")
+        return rdfc.canonicalize(value, loader=loader, shared=shared_nodes).encode("utf-8")
