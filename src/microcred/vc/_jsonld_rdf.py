@@ -135,12 +135,18 @@ class _Writer:
                 new = renamed[value] = self.fresh()
             return new
 
-        for (subject, predicate, object_, graph), key in written:
-            quad = (term(subject), predicate, term(object_), term(graph))
+        for quad, key in written:
+            subject, predicate, object_, graph = quad
+            # Terms are N-Quads text: only a blank node's starts with "_" (an IRI's with "<", a
+            # literal's with a quote), and most quads name none.
+            if subject[0] == "_" or object_[0] == "_" or graph[:1] == "_":
+                quad = (term(subject), predicate, term(object_), term(graph))
+                if key is not None and key[0] == "node":
+                    key = ("node", term(key[1]))
             if key is None:
                 self.append(quad)
             else:
-                self.emit(quad, ("node", term(key[1])) if key[0] == "node" else key)
+                self.emit(quad, key)
 
     def _write_node(self, node: dict[str, Any], graph: str, identifier: str | None) -> str:
         if identifier is None or identifier.startswith("_:"):
