@@ -132,6 +132,7 @@ __all__ = [
     "local_status_list",
     "may_view",
     "notify_learners",
+    "notify_learners_of",
     "readable_reason",
     "register_clr_associations",
     "reissue_award",
@@ -1050,6 +1051,19 @@ def notify_learners(awards: Sequence[Award]) -> None:
     messages = [_issued_message(award) for award in awards if award.learner_email]
     if messages:
         get_connection().send_messages(messages)
+
+
+def notify_learners_of(award_uuids: Sequence[str]) -> None:
+    """Email the learners of the awards with these UUIDs, as :func:`notify_learners` does: for
+    a task queued in the transaction that committed them."""
+    notify_learners(
+        list(
+            Award.objects.filter(uuid__in=award_uuids)
+            .select_related("organisation", "version")
+            .defer("signed_credential")
+            .order_by("pk")
+        )
+    )
 
 
 def _issued_message(award: Award) -> EmailMessage:

@@ -8,8 +8,8 @@ items in batches in a short transaction (``SKIP LOCKED`` on PostgreSQL, so sever
 share a job), issue them with ``awards.issue_awards`` outside it, then mark them in another.
 A worker killed in between leaves its items claimed; resuming the job frees them, and each
 item's idempotency key (job and line) makes the retry return, never repeat, the award.
-Learners are emailed per batch once its marks commit; an item is marked emailed in the
-same transaction, and only by the worker whose claim it still is, so an award's email is
+Learners are emailed per batch by a task queued with its marks; an item is marked emailed in
+the same transaction, and only by the worker whose claim it still is, so an award's email is
 never sent twice.
 """
 
@@ -647,8 +647,12 @@ def _claim_batch(job: BulkJob, *, now: datetime) -> tuple[str, list[BulkItem]]:
 def _mark_batch(
     claim: str, items: list[BulkItem], issued: list[tuple[BulkItem, Any]], *, now: datetime
 ) -> None:
-    """Store each item's outcome, if the claim is still this worker's, and email the learners
-    of the awards whose items were not emailed before, once the marks commit.
+    """Store each item's outcome, if the claim is still this worker's, and queue the email to
+    the learners of the awards whose items were not emailed before, in the same transaction.
+
+    The emails are a task of their own (:func:`microcred.bulk.tasks.email_learners`), which
+    a worker runs once the marks commit and it is free: a mail server's pace (seconds for a
+    batch's messages over SMTP) or failure never holds or stops the issuing.
 
     What all items share is written with one UPDATE each; only the award and the error,
     which differ from item to item, are written item by item (in one statement each).
@@ -671,7 +675,7 @@ def _mark_batch(
         BulkItem.objects.filter(pk__in=[item.pk for item in failed]).update(
             status=ItemStatus.FAILED, **done
         )
-        # An item is emailed once: the mark commits with the batch that sends it.
+        # An item is emailed once: the mark commits with the task that sends it.
         to_email = [
             (item, award)
             for item, award in issued
@@ -679,8 +683,9 @@ def _mark_batch(
         ]
         BulkItem.objects.filter(pk__in=[item.pk for item, _ in to_email]).update(emailed_at=now)
         if to_email:
-            learners = [award for _, award in to_email]
-            transaction.on_commit(lambda: awards.notify_learners(learners))
+            from microcred.bulk.tasks import email_learners
+
+            email_learners.enqueue([str(award.uuid) for _, award in to_email])
 
 
 def _issue_group(

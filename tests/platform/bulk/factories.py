@@ -6,8 +6,11 @@ import csv
 import io
 from typing import Any
 
+from django_tasks_db.models import DBTaskResult
+
 from microcred.bulk import services
 from microcred.bulk.models import BulkJob
+from microcred.bulk.tasks import email_learners
 
 HEADER = ("version", "learner_email", "learner_did", "learner_name", "grade", "evidence")
 
@@ -46,5 +49,15 @@ def start(
 
 
 def work(job: BulkJob) -> None:
-    """Do the job's work here, as one worker of the task engine does."""
+    """Do the job's work here, as one worker of the task engine does: issue its rows, then
+    send the learner emails its batches queued."""
     services.process_job(job.uuid)
+    send_queued_emails()
+
+
+def send_queued_emails() -> None:
+    """Run the learner email tasks that are queued, each once, as a worker runs tasks."""
+    for queued in DBTaskResult.objects.ready().filter(task_path=email_learners.module_path):
+        queued.claim("tests")
+        queued.task.call(*queued.task_result.args, **queued.task_result.kwargs)
+        queued.set_successful(None)

@@ -8,14 +8,16 @@ import gc
 
 import pytest
 from django.core import mail
+from django_tasks_db.models import DBTaskResult
 
 from microcred.awards import services as awards
 from microcred.awards.models import Award
 from microcred.bulk import services
 from microcred.bulk.models import BulkItem, ItemStatus, JobStatus
+from microcred.bulk.tasks import email_learners
 from microcred.errors import Conflict, Forbidden, InvalidInput
 from tests.platform.awards.factories import make_issuer, make_version
-from tests.platform.bulk.factories import csv_file, rows, start, work
+from tests.platform.bulk.factories import csv_file, rows, send_queued_emails, start, work
 from tests.platform.factories import add_member, make_user
 
 
@@ -295,3 +297,28 @@ def test_a_batch_is_issued_without_the_cycle_collector_which_runs_again_after(
     assert seen == [False, False]
     assert gc.isenabled()
     assert services.get_progress(job).issued == 2
+
+
+def test_a_batchs_emails_are_a_task_queued_with_its_marks_and_sent_by_it(
+    issuer, settings, monkeypatch
+) -> None:
+    """Issuing sends no email: each batch queues a task that emails its learners, so a mail
+    server's pace or failure never holds or stops the issuing."""
+    settings.BULK_BATCH_SIZE = 2
+    organisation, registrar, version = issuer
+    job = start(registrar, organisation, rows(version, 3)).job
+
+    def mail_server_down(award_uuids) -> None:
+        raise ConnectionRefusedError("the mail server is down")
+
+    monkeypatch.setattr(awards, "notify_learners_of", mail_server_down)
+    services.process_job(job.uuid)
+    assert services.get_progress(job).status == JobStatus.FINISHED
+    assert mail.outbox == []
+    queued = DBTaskResult.objects.filter(task_path=email_learners.module_path)
+    assert sorted(len(task.args_kwargs["args"][0]) for task in queued) == [1, 2]
+    monkeypatch.undo()
+    send_queued_emails()
+    assert sorted(message.to[0] for message in mail.outbox) == [
+        f"learner{n}@example.org" for n in range(1, 4)
+    ]
