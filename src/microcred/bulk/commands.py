@@ -76,6 +76,12 @@ def bulk_issue(
         f"Job {job.uuid}: {progress.issued} issued, {progress.failed} failed, "
         f"{progress.remaining} remaining ({progress.status})."
     )
+    if progress.issued:
+        out.print(
+            "The learners' emails are queued: a task worker sends them (the one `microcred "
+            "serve` starts, or `microcred manage db_worker`).",
+            markup=False,
+        )
     if report is not None:
         with report.open("w", encoding="utf-8", newline="") as file:
             csv.writer(file).writerows(services.report_rows(job))

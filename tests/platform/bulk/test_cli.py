@@ -32,6 +32,7 @@ def test_a_csv_is_issued_with_progress_and_a_report(tmp_path: Path) -> None:
     assert "line 4, learner_did: 'did:nonsense' is not a DID" in done.output
     assert "Issuing" in done.output and "3/3" in done.output
     assert ": 2 issued, 1 failed, 0 remaining (finished)." in done.output
+    assert "The learners' emails are queued: a task worker sends them" in done.output
     assert Award.objects.count() == 2
     with report.open(newline="") as file:
         outcomes = [(row["line"], row["status"]) for row in csv.DictReader(file)]
