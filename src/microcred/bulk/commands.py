@@ -50,6 +50,7 @@ def bulk_issue(
     if not started.created:
         out.print(f"This file was started before as job {job.uuid}: nothing is issued twice.")
     progress = services.get_progress(job)
+    issued_before = progress.issued
     if progress.status == "cancelled":
         out.print("That job is cancelled; resume it in the studio or the API to finish it.")
     else:
@@ -76,7 +77,7 @@ def bulk_issue(
         f"Job {job.uuid}: {progress.issued} issued, {progress.failed} failed, "
         f"{progress.remaining} remaining ({progress.status})."
     )
-    if progress.issued:
+    if progress.issued > issued_before:
         out.print(
             "The learners' emails are queued: a task worker sends them (the one `microcred "
             "serve` starts, or `microcred manage db_worker`).",

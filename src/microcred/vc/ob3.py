@@ -197,8 +197,9 @@ class _TypeIncluding:
     """
 
     def __class_getitem__(cls, literal: Any) -> Any:
-        names = frozenset(get_args(literal))
-        expected = " or ".join(f'"{name}"' for name in get_args(literal))
+        declared = get_args(literal)
+        names = frozenset(declared)
+        expected = " or ".join(f'"{name}"' for name in declared)
 
         def check(values: list[str]) -> list[str]:
             if names.isdisjoint(values):

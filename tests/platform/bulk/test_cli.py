@@ -40,6 +40,7 @@ def test_a_csv_is_issued_with_progress_and_a_report(tmp_path: Path) -> None:
 
     again = CliRunner().invoke(app, [*command, "--good-rows"])
     assert "started before as job" in again.output and Award.objects.count() == 2
+    assert "emails are queued" not in again.output
 
 
 def test_an_unknown_user_or_organisation_is_one_line(tmp_path: Path) -> None:
