@@ -4,6 +4,7 @@ queue and passes it, the learner reads the feedback and the credential verifies.
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from microcred.assessment.models import ReviewRole, Submission
 from tests.platform.assessment.factories import make_enrolment, make_review, make_submission
@@ -37,8 +38,8 @@ def test_peers_then_the_assessor_pass_it_and_the_learner_reads_the_feedback(brow
             f"Peer feedback {number}.",
         )
         page.click("text=Give feedback")
-        page.wait_for_selector(".messages")
-        assert "Thank you" in page.locator(".messages").inner_text()
+        # The page before shows the sign-in's message: wait for this one.
+        expect(page.locator(".messages")).to_contain_text("Thank you")
         context.close()
 
     queue = f"/studio/orgs/{setting.organisation.slug}/assessment/queue"

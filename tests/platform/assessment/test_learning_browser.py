@@ -60,7 +60,8 @@ def test_a_learner_earns_a_credential_reviewed_by_peers_and_an_assessor(
     page.get_by_label("What worked well?").fill("Rubric-based comments.")
     page.get_by_label("What would you change next time?").fill("Fewer, sharper comments.")
     page.click("button[value=save]")
-    assert "Your draft is saved." in page.locator(".messages").inner_text()
+    # Each page before shows a message of its own: wait for the new one.
+    expect(page.locator(".messages")).to_contain_text("Your draft is saved.")
     artefact = page.locator("#evidence-artefact")
     artefact.get_by_label("File").set_input_files(
         {"name": "feedback-plan.pdf", "mimeType": "application/pdf", "buffer": PDF}
@@ -68,9 +69,9 @@ def test_a_learner_earns_a_credential_reviewed_by_peers_and_an_assessor(
     artefact.get_by_label("Description").fill("My feedback plan.")
     artefact.get_by_label("Show it on my credential").check()
     artefact.locator("button[type=submit]").click()
-    assert "Evidence added." in page.locator(".messages").inner_text()
+    expect(page.locator(".messages")).to_contain_text("Evidence added.")
     page.click("button[value=submit]")
-    assert "Submitted." in page.locator(".messages").inner_text()
+    expect(page.locator(".messages")).to_contain_text("Submitted.")
     submission = Submission.objects.get(enrolment__learner=learner)
     assert submission.status == "peer_review"
     context.close()
@@ -78,6 +79,7 @@ def test_a_learner_earns_a_credential_reviewed_by_peers_and_an_assessor(
     for peer in peers:
         context, page = sign_in(browser, live_server, peer, "/me/")
         page.locator(".peer-reviews a", has_text="Feedback literacy").first.click()
+        page.wait_for_url("**/assessment/reviews/*")
         assert "Lovelace" not in page.content()
         _review(page, top=False)
         context.close()
@@ -86,6 +88,7 @@ def test_a_learner_earns_a_credential_reviewed_by_peers_and_an_assessor(
 
     context, page = sign_in(browser, live_server, assessor, "/studio/orgs/hu/assessment/queue")
     page.locator("main a[href*='/assessment/reviews/']").first.click()
+    page.wait_for_url("**/assessment/reviews/*")
     assert "Ada Lovelace" in page.content()
     _review(page, top=True)
     context.close()
@@ -127,7 +130,9 @@ def test_a_designer_writes_the_plan_in_its_fields_and_sees_a_mistake_by_its_fiel
     page.select_option("#id_component-1-kind", "reflection")
     page.fill("#id_component-1-label", "Reflection")
     page.fill("#id_component-1-prompts", "What worked?\nWhat would you change?")
-    page.click("main form button[type=submit]")
+    # The page before says the same, at the same address: wait for the new page itself.
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
     expect(page.locator(".messages")).to_contain_text("The assessment plan is saved.")
     context.close()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from microcred.awards.models import Award
 from tests.browser import image_width
@@ -59,7 +60,8 @@ def test_a_registrar_revokes_with_two_reasons_and_issues_the_award_again(
     revoke.locator("input[name=confirm]").check()
     revoke.locator("button[type=submit]").click()
     page.wait_for_url(f"**{detail}")
-    assert "Done: the credential is now revoked." in page.locator(".messages").inner_text()
+    # The same address as before, whose page shows the sign-in's message: wait for this one.
+    expect(page.locator(".messages")).to_contain_text("Done: the credential is now revoked.")
     page.click("form.reissue button[type=submit]")
     page.wait_for_url(lambda url: str(old.uuid) not in url)
     new = Award.objects.get(replaces=old)

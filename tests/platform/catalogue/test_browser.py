@@ -1,9 +1,15 @@
 """The catalogue's pages of results in a real browser (Debian's Chromium, driven by Playwright):
-a visitor searches, goes forward and back a page, and a new search starts on the first page."""
+a visitor searches, goes forward and back a page, and a new search starts on the first page.
+
+A click that follows a link returns before the next page has loaded, so every check on the page
+after one is Playwright's ``expect``, which waits for the page to show what it asserts."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from tests.platform.catalogue.factories import make_published
 from tests.platform.factories import make_organisation
@@ -25,23 +31,25 @@ def test_a_visitor_pages_through_the_results_and_searches_again(
     page.goto(f"{live_server.url}/catalogue/")
     page.fill("input[name=q]", "welding")
     page.click("button:has-text('Search')")
-    assert titles.all_inner_texts() == ["Welding 0", "Welding 1"]
-    assert page.locator("nav.pagination [rel=prev]").count() == 0
+    expect(page).to_have_url(re.compile(r"[?&]q=welding(&|$)"))
+    expect(titles).to_have_text(["Welding 0", "Welding 1"])
+    expect(page.locator("nav.pagination [rel=prev]")).to_have_count(0)
 
     page.click("nav.pagination >> text=Next page")
-    assert titles.all_inner_texts() == ["Welding 2", "Welding 3"]
-    assert page.locator("p[role=status]").inner_text() == "Results 3 to 4"
-    assert page.locator("nav.pagination [aria-current=page]").inner_text() == "Page 2"
+    expect(titles).to_have_text(["Welding 2", "Welding 3"])
+    expect(page.locator("p[role=status]")).to_have_text("Results 3 to 4")
+    expect(page.locator("nav.pagination [aria-current=page]")).to_have_text("Page 2")
 
     page.click("nav.pagination >> text=Next page")
-    assert titles.all_inner_texts() == ["Welding 4"]
-    assert page.locator("nav.pagination [rel=next]").count() == 0
+    expect(titles).to_have_text(["Welding 4"])
+    expect(page.locator("nav.pagination [rel=next]")).to_have_count(0)
 
     page.click("nav.pagination >> text=Previous page")
-    assert titles.all_inner_texts() == ["Welding 2", "Welding 3"]
+    expect(titles).to_have_text(["Welding 2", "Welding 3"])
 
     # The search box starts a new search on its first page.
     page.fill("input[name=q]", "arc")
     page.click("button:has-text('Search')")
+    expect(page).to_have_url(re.compile(r"[?&]q=arc(&|$)"))
+    expect(titles).to_have_text(["Welding 0", "Welding 1"])
     assert "page=" not in page.url
-    assert titles.all_inner_texts() == ["Welding 0", "Welding 1"]

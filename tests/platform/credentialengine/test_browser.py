@@ -5,6 +5,7 @@ refusal with its messages."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from microcred.credentialengine.models import Publication
 from microcred.organisations.models import Role
@@ -39,11 +40,13 @@ def test_a_designer_publishes_and_reads_the_registrys_replies(
     registry.refuse = ["ceterms:subjectWebpage must be a resolvable URL."]
     page.click("button.publish-ctdl")
     page.wait_for_url(f"**{studio}")
-    assert "ceterms:subjectWebpage must be a resolvable URL." in (
-        page.locator(".messages").inner_text()
+    # The page before, at the same address, has a message and a first row too: wait for these.
+    expect(page.locator(".messages")).to_contain_text(
+        "ceterms:subjectWebpage must be a resolvable URL."
     )
-    newest = page.locator("table.publications tbody tr").first.inner_text()
-    assert "Refused" in newest and "resolvable URL" in newest
+    newest = page.locator("table.publications tbody tr").first
+    expect(newest).to_contain_text("Refused")
+    expect(newest).to_contain_text("resolvable URL")
     assert [item.successful for item in Publication.objects.order_by("pk")] == [True, False]
     assert len(registry.requests) == 2
     context.close()

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser import image_width
 from tests.platform.awards.factories import issue, make_issuer
@@ -26,7 +28,8 @@ def test_a_private_credential_opens_only_through_a_live_share_link(
     page.click(f"a.held-award-link:text('{version.title}')")
     page.wait_for_url(f"**/me/credentials/{award.uuid}")
     page.click("button.make-private")
-    assert page.locator(".visibility-now").inner_text().startswith("Private")
+    # The page before has the same element, saying "Public": wait for the new page's.
+    expect(page.locator(".visibility-now")).to_have_text(re.compile(r"^Private"))
     page.fill("#share-label", "My new employer")
     page.click("button.create-share-link")
     address = page.locator("input.share-link-address").input_value()
@@ -45,7 +48,7 @@ def test_a_private_credential_opens_only_through_a_live_share_link(
     assert image_width(anonymous.locator(".credential-head img")) > 0
 
     page.click("button.revoke-share-link")
-    assert page.locator("tr.share-link.revoked").count() == 1
+    expect(page.locator("tr.share-link.revoked")).to_have_count(1)
     own.close()
 
     assert anonymous.goto(link).status == 404

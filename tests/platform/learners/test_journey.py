@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.core import mail
+from playwright.sync_api import expect
 
 from microcred.awards.models import Award
 from tests.platform.awards.factories import make_issuer
@@ -60,7 +61,8 @@ def test_sign_up_be_issued_share_privately(browser, live_server) -> None:
     page.click(f"a.held-award-link:text('{version.title}')")
     page.wait_for_url(f"**/me/credentials/{award.uuid}")
     page.click("button.make-private")
-    assert page.locator(".visibility-now").inner_text().startswith("Private")
+    # The page before has the same element, saying "Public": wait for the new page's.
+    expect(page.locator(".visibility-now")).to_have_text(re.compile(r"^Private"))
     page.click("button.create-share-link")
     address = page.locator("input.share-link-address").input_value()
     newcomer.close()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from django.core import mail
+from playwright.sync_api import expect
 
 from microcred.organisations import services
 from microcred.organisations.models import Role
@@ -27,7 +28,8 @@ def test_an_owner_invites_a_newcomer_who_creates_an_account_and_joins(browser, l
     invite.locator("input[name=roles][value=designer]").check()
     invite.locator("button[type=submit]").click()
     page.wait_for_url(f"**{members}")
-    assert "An invitation went to new.teacher@example.org" in page.inner_text("main")
+    # The same address as before: wait for the new page's text, not the old page's.
+    expect(page.locator("main")).to_contain_text("An invitation went to new.teacher@example.org")
     assert "new.teacher@example.org" in page.inner_text("table.invitations")
     context.close()
 

@@ -4,9 +4,11 @@ full recognition, a second confirms it, and the learner finds the award."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from microcred.organisations.models import Role
 from tests.platform.assessment.factories import PDF
@@ -39,7 +41,9 @@ def test_a_learner_is_recognised_by_two_evaluators_and_sees_the_award(
     page.fill("textarea[name=credential]", credential)
     page.set_input_files("input[name=evidence_files]", str(certificate))
     page.click("main button[type=submit]")
-    page.wait_for_url("**/me/recognition/*-*")
+    # The request's own address: the form's, /me/recognition/apply?version=<uuid>, matches
+    # "**/me/recognition/*-*" too.
+    page.wait_for_url(re.compile(r".*/me/recognition/[0-9a-f-]{36}$"))
     request_url = page.url
     assert "Your request is with the evaluators." in page.locator(".messages").inner_text()
     assert page.locator('.submitted[data-verified="true"]').count() == 1
@@ -63,14 +67,16 @@ def test_a_learner_is_recognised_by_two_evaluators_and_sees_the_award(
     page.fill("textarea[name=reasons]", "The newsroom credential covers every outcome.")
     page.click("form[action$='/propose'] button[type=submit]")
     page.wait_for_url(f"**{studio}")
-    assert "another evaluator confirms it" in page.locator("main").inner_text()
+    # The same address as before: wait for the new page's text, not the old page's.
+    expect(page.locator("main")).to_contain_text("another evaluator confirms it")
     context.close()
 
     # A second evaluator confirms it (four eyes).
     context, page = sign_in(browser, live_server, second, studio)
     page.check("input[name=confirm][value=yes]")
-    page.click("form[action$='/decide'] button[type=submit]")
-    page.wait_for_url(f"**{studio}")
+    # The same address as before: wait for the new page before closing the browser.
+    with page.expect_navigation(url=f"**{studio}"):
+        page.click("form[action$='/decide'] button[type=submit]")
     context.close()
 
     # The learner sees the decision and the award, granted through recognition.
