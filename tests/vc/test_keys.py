@@ -60,6 +60,28 @@ def test_a_signature_by_another_key_is_refused(key: PrivateKey) -> None:
         key.public.verify(other.sign(DATA), DATA)
 
 
+# The identity point, a small-order Ed25519 key: (R = identity, S = 0) satisfies the
+# cofactorless check [S]B = R + [k]A for every message, so anyone could sign anything with it.
+SMALL_ORDER_KEY = b"\x01" + bytes(31)
+SIGNATURE_OF_ANYTHING = SMALL_ORDER_KEY + bytes(32)
+
+
+def test_a_small_order_ed25519_key_signs_nothing() -> None:
+    public = Ed25519PublicMultikey.from_raw(SMALL_ORDER_KEY)
+    for data in (DATA, b"", b"any other message"):
+        with pytest.raises(InvalidSignature):
+            public.verify(SIGNATURE_OF_ANYTHING, data)
+
+
+@pytest.mark.parametrize("length", [0, 63, 65])
+def test_an_ed25519_signature_of_the_wrong_length_is_refused(
+    keys: dict[str, PrivateKey], length: int
+) -> None:
+    signature = keys["ed25519"].sign(DATA)
+    with pytest.raises(InvalidSignature):
+        keys["ed25519"].public.verify((signature * 2)[:length], DATA)
+
+
 @pytest.mark.parametrize(
     ("key_type", "algorithm", "jws_algorithm"),
     [("ed25519", "Ed25519", "EdDSA"), ("p256", "ES256", "ES256"), ("rsa", "RS256", "RS256")],

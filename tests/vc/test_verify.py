@@ -10,6 +10,7 @@ import pytest
 
 from microcred.vc import Ed25519Multikey, LocalFetcher, sign, verify
 from microcred.vc.http import Fetched
+from microcred.vc.keys import Ed25519PublicMultikey, multibase_encode
 from microcred.vc.report import CheckStatus, VerificationReport
 from microcred.vc.statuslist import StatusList, build_status_list_credential, status_entry
 from tests.factories import FIXED_NOW, signed_credential, unsigned_credential
@@ -130,6 +131,20 @@ def test_another_key_cannot_sign_for_a_did_issuer(key) -> None:
     [report] = verify(forged, now=FIXED_NOW)
     assert statuses(report, "proof.signature") == [CheckStatus.PASSED]
     assert statuses(report, "issuer.key") == [CheckStatus.FAILED]
+    assert not report.verified
+
+
+def test_a_credential_forged_with_a_small_order_key_does_not_verify(key) -> None:
+    # The identity point as a did:key: its "signature" (R = identity, S = 0) fits any
+    # message under OpenSSL's check, so any content could claim that issuer.
+    small_order = Ed25519PublicMultikey.from_raw(b"\x01" + bytes(31))
+    credential = unsigned_credential(key)
+    credential["issuer"]["id"] = small_order.did_key
+    forged = sign(credential, key=key, created=FIXED_NOW)
+    forged["proof"]["verificationMethod"] = small_order.did_key_verification_method
+    forged["proof"]["proofValue"] = multibase_encode(b"\x01" + bytes(63))
+    [report] = verify(forged, now=FIXED_NOW)
+    assert statuses(report, "proof.signature") == [CheckStatus.FAILED]
     assert not report.verified
 
 

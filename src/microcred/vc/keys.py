@@ -36,6 +36,8 @@ from cryptography.hazmat.primitives.asymmetric.utils import (
 )
 from joserfc.errors import JoseError
 from joserfc.jwk import ECKey, OKPKey, RSAKey
+from nacl.bindings import crypto_sign_BYTES, crypto_sign_open
+from nacl.exceptions import BadSignatureError
 
 from microcred.text import sentence
 from microcred.vc.errors import InvalidSignature, KeyFormatError
@@ -132,7 +134,14 @@ class _PublicMultikey(ABC):
 
 
 class Ed25519PublicMultikey(_PublicMultikey):
-    """An Ed25519 public key with its Multikey encoding."""
+    """An Ed25519 public key with its Multikey encoding.
+
+    Signatures are checked by libsodium (PyNaCl), not OpenSSL: OpenSSL's check accepts the
+    signature (R = identity, S = 0) of any message under a small-order key such as the
+    identity point, a forgery anyone can make, where libsodium refuses small-order and
+    non-canonical keys and points. It is also twice as fast (86 against 167 us here, a
+    tenth of a credential's verification).
+    """
 
     algorithm = "Ed25519"
     jws_algorithm = "EdDSA"
@@ -140,6 +149,7 @@ class Ed25519PublicMultikey(_PublicMultikey):
 
     def __init__(self, key: Ed25519PublicKey) -> None:
         self.key = key
+        self._raw = key.public_bytes_raw()
 
     @classmethod
     def from_multibase(cls, value: str) -> Ed25519PublicMultikey:
@@ -165,7 +175,7 @@ class Ed25519PublicMultikey(_PublicMultikey):
 
     @property
     def raw(self) -> bytes:
-        return self.key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+        return self._raw
 
     @property
     def jwk(self) -> JWK:
@@ -173,10 +183,13 @@ class Ed25519PublicMultikey(_PublicMultikey):
 
     def verify(self, signature: bytes, data: bytes) -> None:
         """Raise :class:`InvalidSignature` unless ``signature`` signs ``data``."""
-        try:
-            self.key.verify(signature, data)
-        except _CryptoInvalidSignature as exc:
-            raise InvalidSignature(sentence("The Ed25519 signature does not match.")) from exc
+        if len(signature) == crypto_sign_BYTES:
+            try:
+                crypto_sign_open(signature + data, self._raw)
+                return
+            except BadSignatureError:
+                pass
+        raise InvalidSignature(sentence("The Ed25519 signature does not match."))
 
 
 class Ed25519Multikey:
