@@ -18,6 +18,8 @@ import pytest
 from django.template import Context, Template
 from django.test import Client
 from django.utils import translation
+from hypothesis import given
+from hypothesis import strategies as st
 
 from microcred import text
 from microcred.frameworks.quality import check_specification
@@ -197,3 +199,22 @@ def test_the_sentences_own_words_are_escaped_too() -> None:
     said = sentence("%(did)s is not a did:web: expected did:web:<domain>[:<path>...].", did="did:x")
     assert said == "did:x is not a did:web: expected did:web:<domain>[:<path>...]."
     assert "erwartet wird did:web:&lt;domain&gt;[:&lt;path&gt;...]" in shown(said)
+
+
+@given(
+    pieces=st.lists(
+        st.sampled_from(
+            ["%(a)s", "%(b)s", "%%", "%", "%s", "%d", "%(a)d", "% o", "50% of", "text", " ", ""]
+        ),
+        max_size=8,
+    ),
+    a=st.one_of(st.text(max_size=5), st.integers(), st.floats(allow_nan=False)),
+)
+def test_a_sentence_fills_its_template_as_the_translator_would(
+    pieces: list[str], a: object
+) -> None:
+    # English is filled with `%` where the template holds only placeholders and %%, and
+    # literally otherwise: both must give what filling a translation gives.
+    template = "".join(pieces)
+    args = {"a": a, "b": sentence("inner %(a)s", a=a)}
+    assert sentence(template, **args) == text._fill(template, args, str)

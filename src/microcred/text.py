@@ -101,7 +101,9 @@ class Sentence(str):
     ) -> Sentence:
         values = dict(args or {})
         chosen = _english_plural(template, plural, count or 0) if plural is not None else template
-        english = _fill(chosen, values, str)
+        english = (
+            chosen % values if values and _formats_exactly(chosen) else _fill(chosen, values, str)
+        )
         self = super().__new__(cls, _capitalise(english) if capital else english)
         self.template, self.plural, self.number, self.args = template, plural, count, values
         self.capital = capital
@@ -164,6 +166,13 @@ def _fill(
         position = match.end()
     parts.append(literal(template[position:]))
     return "".join(parts)
+
+
+@lru_cache(maxsize=4096)
+def _formats_exactly(template: str) -> bool:
+    """Tell whether ``template % args`` gives what :func:`_fill` gives in English (in a
+    fraction of the time): its only ``%`` are ``%(name)s`` placeholders and ``%%``."""
+    return "%" not in _PLACEHOLDER.sub("", template)
 
 
 def _capitalise(text: str) -> str:
