@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from datetime import timedelta
 from typing import Any
 
@@ -199,3 +201,24 @@ def test_the_report_serialises_with_a_verdict(key) -> None:
     assert data["issuer"] == key.public.did_key
     assert data["name"] == "Assessment Literacy for Educators"
     assert all({"id", "status", "message"} <= set(check) for check in data["checks"])
+
+
+def test_verifying_a_credential_imports_no_http_client_or_json_schema_library(
+    key, tmp_path
+) -> None:
+    # They serve fetching over HTTP and OB 2.0 extensions only; importing them took a fifth
+    # of the start of `microcred verify`.
+    path = tmp_path / "credential.json"
+    path.write_text(json.dumps(signed_credential(key)), encoding="utf-8")
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from microcred.vc import verify\n"
+        f"[report] = verify(Path({str(path)!r}).read_bytes())\n"
+        "assert report.checks_with('proof.signature')[0].status == 'passed'\n"
+        "print(sorted(name for name in ('httpx', 'jsonschema') if name in sys.modules))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == "[]"

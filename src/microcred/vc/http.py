@@ -28,13 +28,14 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import urlsplit, urlunsplit
-
-import httpx
 
 from microcred.text import sentence
 from microcred.vc.errors import FetchError
+
+if TYPE_CHECKING:
+    import httpx
 
 DEFAULT_TIMEOUT = 5.0
 DEFAULT_MAX_BYTES = 2 * 1024 * 1024
@@ -232,6 +233,10 @@ class HttpFetcher:
         cut_by: float | None,
     ) -> tuple[Fetched, float]:
         """GET ``request_url``, reading no further than ``deadline`` and ``max_bytes``."""
+        # Imported here: most verifications fetch nothing over HTTP, and importing httpx
+        # took a tenth of the command line's start.
+        import httpx
+
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             raise out_of_time(url, cut_by)

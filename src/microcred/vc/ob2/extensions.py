@@ -13,9 +13,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-import jsonschema
-from referencing.exceptions import Unresolvable
-
 from microcred.text import sentence
 from microcred.vc.datamodel import as_list
 from microcred.vc.errors import DocumentLoaderError, FetchError
@@ -114,6 +111,11 @@ def _validate_extension(
     path: str,
 ) -> None:
     """Validate one extension node with the schema of ``validation``."""
+    # Imported here: only OB 2.0 extensions need them, and importing them took a tenth of
+    # the command line's start.
+    import jsonschema
+    from referencing.exceptions import Unresolvable
+
     try:
         schema = session.fetch_json(validation.schema)
         if not isinstance(schema, dict):
