@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import copy
 import json
+import math
 from typing import Any
 
 import pytest
 
 from microcred.vc import Ed25519Multikey, InputError, sign, sign_many, verify, verify_batch
 from microcred.vc.suites import eddsa_rdfc_2022
+from microcred.vc.suites.base import memo_key
 from tests.vc.test_dataintegrity import NOW, credential
 
 
@@ -91,6 +93,48 @@ def test_shared_hashes_do_not_let_a_changed_credential_verify() -> None:
     assert unchanged.verified
     assert not after.verified and "proof.signature" in {c.id for c in after.failures}
     assert not proof.verified and "proof.signature" in {c.id for c in proof.failures}
+
+
+@pytest.mark.parametrize(
+    ("signed_value", "presented_value"),
+    [
+        ("Works in a team.", "Works in a team!"),
+        (None, math.nan),
+        (None, math.inf),
+        (1, True),
+        (1, "1"),
+        (2**64, 2**64 + 1),
+    ],
+)
+def test_shared_hashes_tell_apart_values_that_json_tells_apart(
+    signed_value: Any, presented_value: Any
+) -> None:
+    """orjson writes NaN and the infinities as null: the memo must not take the hash of a
+    credential with a null for one with a NaN, nor mix up any other pair of JSON values."""
+    key = Ed25519Multikey.generate()
+    proofs: dict[str, bytes] = {}
+    documents: dict[str, bytes] = {}
+    [unsigned] = issued_by(key, 1)
+    unsigned["credentialSubject"]["achievement"]["ext:note"] = signed_value
+    [signed] = sign_many(
+        [unsigned], key=key, created=NOW, proof_hashes=proofs, document_hashes=documents
+    )
+    presented = copy.deepcopy(signed)
+    presented["credentialSubject"]["achievement"]["ext:note"] = presented_value
+    assert memo_key("eddsa-rdfc-2022", signed) != memo_key("eddsa-rdfc-2022", presented)
+    [[report]] = verify_batch(
+        [(presented, None)], now=NOW, proof_hashes=proofs, document_hashes=documents
+    )
+    assert not report.verified
+
+
+def test_memo_keys_ignore_member_order_and_name_the_suite() -> None:
+    first = {"b": [1, {"y": None, "x": "é"}], "a": 2.5}
+    second = {"a": 2.5, "b": [1, {"x": "é", "y": None}]}
+    assert memo_key("eddsa-rdfc-2022", first) == memo_key("eddsa-rdfc-2022", second)
+    assert memo_key("eddsa-rdfc-2022", first) != memo_key("eddsa-jcs-2022", first)
+    # 1 and 1.0 are the same RDF literal, but not the same JSON: keys only say "the same JSON".
+    assert memo_key("s", {"a": 1}) != memo_key("s", {"a": 1.0})
 
 
 def test_verify_batch_refuses_an_input_it_cannot_read() -> None:

@@ -17,6 +17,8 @@ from collections.abc import Iterator, MutableMapping
 from datetime import datetime
 from typing import Any, ClassVar, Protocol
 
+import orjson
+
 from microcred.text import sentence
 from microcred.vc.dates import parse_datetime
 from microcred.vc.errors import InvalidSignature, KeyFormatError, ProofError, VCError
@@ -29,21 +31,53 @@ ED25519_SIGNATURE_LENGTH = 64
 ProofHashes = MutableMapping[str, bytes]
 """A memo of canonical proof configuration hashes, kept by the caller.
 
-Keys are the proof configuration as sorted JSON. Use one memo with one
-document loader only; a long-lived verification session should pass a
-bounded mapping (proof configurations differ by ``created``).
+Keys are the SHA-256 of the suite's name and the proof configuration as
+sorted JSON (:func:`memo_key`). Use one memo with one document loader only;
+a long-lived verification session should pass a bounded mapping (proof
+configurations differ by ``created``).
 """
 
 DocumentHashes = MutableMapping[str, bytes]
 """A memo of canonical document hashes, kept by the caller for one batch.
 
-Keys are the SHA-256 of the suite's name and the document as sorted JSON, so
-a document is canonicalized once however often it is hashed: signing a batch
+Keys are the SHA-256 of the suite's name and the document as sorted JSON
+(:func:`memo_key`), so a document is canonicalized once however often it is
+hashed: signing a batch
 and then verifying what was signed canonicalizes each credential once. The
 canonical form is a function of the JSON value (and the loader), so a
 verification that finds its document here checks exactly what it would have
 computed. Use one memo with one document loader only, for one batch.
 """
+
+
+# orjson writes what it would otherwise turn into something else as an error: a dataclass, a
+# date or time, a subclass of str, int, dict or list.
+_EXACT_JSON = (
+    orjson.OPT_SORT_KEYS
+    | orjson.OPT_PASSTHROUGH_DATACLASS
+    | orjson.OPT_PASSTHROUGH_DATETIME
+    | orjson.OPT_PASSTHROUGH_SUBCLASS
+)
+
+
+def memo_key(suite: str, value: Any) -> str:
+    """Return the key of ``value``'s canonical hash under ``suite`` in a memo.
+
+    It is the SHA-256 of the suite's name and the value as JSON with sorted members: two
+    values share a key only when they are the same JSON, which canonicalizes alike (member
+    order does not change the N-Quads). orjson writes the JSON in a tenth of json.dumps's
+    time (a 10 kB credential took 0.12 ms, twice for each credential of a bulk job). It
+    writes NaN and the infinities as null, so JSON holding a null, and what orjson does not
+    write (an integer beyond 64 bits, a key that is not a string), is written by json.dumps
+    instead, which spells them out, after a byte orjson never starts with.
+    """
+    try:
+        text = orjson.dumps(value, option=_EXACT_JSON)
+    except TypeError:  # orjson.JSONEncodeError
+        text = b"null"
+    if b"null" in text:
+        text = b"\x00" + json.dumps(value, sort_keys=True, ensure_ascii=False).encode()
+    return hashlib.sha256(suite.encode() + b"\n" + text).hexdigest()
 
 
 class BoundedProofHashes(MutableMapping[str, bytes]):
@@ -222,15 +256,13 @@ class Cryptosuite(ABC):
             return hashlib.sha256(
                 self.canonicalize(document, loader=loader, shared_nodes=shared_nodes)
             ).digest()
-        memo_key = hashlib.sha256(
-            f"{self.name}\n{json.dumps(document, sort_keys=True)}".encode()
-        ).hexdigest()
-        document_hash = document_hashes.get(memo_key)
+        key = memo_key(self.name, document)
+        document_hash = document_hashes.get(key)
         if document_hash is None:
             document_hash = hashlib.sha256(
                 self.canonicalize(document, loader=loader, shared_nodes=shared_nodes)
             ).digest()
-            document_hashes[memo_key] = document_hash
+            document_hashes[key] = document_hash
         return document_hash
 
     def _proof_hash(
@@ -242,13 +274,11 @@ class Cryptosuite(ABC):
     ) -> bytes:
         if proof_hashes is None:
             return hashlib.sha256(self.canonicalize(proof_config, loader=loader)).digest()
-        # The suite's name and the whole configuration, exactly: two configurations share an
-        # entry only when they canonicalize alike (member order does not change the N-Quads).
-        memo_key = self.name + json.dumps(proof_config, sort_keys=True, ensure_ascii=False)
-        proof_hash = proof_hashes.get(memo_key)
+        key = memo_key(self.name, proof_config)
+        proof_hash = proof_hashes.get(key)
         if proof_hash is None:
             proof_hash = hashlib.sha256(self.canonicalize(proof_config, loader=loader)).digest()
-            proof_hashes[memo_key] = proof_hash
+            proof_hashes[key] = proof_hash
         return proof_hash
 
     def proof_configuration(
