@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
-from functools import partial
+from functools import cached_property, partial
 from typing import Any
 
 import orjson
@@ -187,7 +187,10 @@ class IssueRequest:
     # Whether the key was made from the learner and the version because the caller gave none.
     default_key: bool = False
 
+    @cached_property
     def fingerprint(self) -> str:
+        """The hash of what was asked for (the request is frozen: worked out once, it is read
+        three times while the award is issued)."""
         learner = {"email": self.learner.email, "did": self.learner.did, "name": self.learner.name}
         outcome = asdict(self.outcome)
         # Left out when empty, so awards issued before these existed keep their hash.
@@ -478,8 +481,8 @@ def _checked_requests(
                 code="award.other_version",
                 field=where,
             )
-        fingerprint = fingerprints.setdefault(request.idempotency_key, request.fingerprint())
-        if fingerprint != request.fingerprint():
+        fingerprint = request.fingerprint
+        if fingerprints.setdefault(request.idempotency_key, fingerprint) != fingerprint:
             raise Conflict(
                 f"{where} repeats the idempotency key of an earlier request with other data; "
                 "give each award its own key.",
@@ -571,7 +574,7 @@ def _issued_before(
         )
     for number, request in enumerate(requests):
         award = found.get(request.idempotency_key)
-        if award is not None and award.request_hash != request.fingerprint():
+        if award is not None and award.request_hash != request.fingerprint:
             if request.default_key or request.replaces is not None:
                 raise Conflict(
                     f"The learner holds this micro-credential already: award {award.uuid} "
@@ -627,7 +630,7 @@ def _sign_awards(
             learner_did=request.learner.did,
             identity_salt=request.learner.salt,
             idempotency_key=request.idempotency_key,
-            request_hash=request.fingerprint(),
+            request_hash=request.fingerprint,
             format=request.format,
             result={
                 key: value
