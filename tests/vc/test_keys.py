@@ -156,6 +156,16 @@ def test_bad_public_multikeys_are_refused(value: str, message: str) -> None:
     assert raised.value.field == "publicKeyMultibase"
 
 
+def test_a_public_multikey_read_again_is_the_key_read_before(
+    keys: dict[str, PrivateKey],
+) -> None:
+    for key_type in ("ed25519", "p256"):
+        value = keys[key_type].public.public_key_multibase
+        first = public_key_from_multibase(value)
+        assert public_key_from_multibase(value) is first
+        assert first.raw == keys[key_type].public.raw
+
+
 def test_a_64_byte_secret_whose_public_half_belongs_elsewhere_is_refused() -> None:
     key, other = Ed25519Multikey.generate(), Ed25519Multikey.generate()
     value = multibase_encode(b"\x80\x26" + key.seed + other.public.raw)

@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 from abc import ABC, abstractmethod
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any, ClassVar, Protocol
 
 import base58
@@ -420,8 +421,13 @@ class RsaKey:
         return RSAKey.import_key(self.key).as_dict(private=True)
 
 
+@lru_cache(maxsize=1024)
 def public_key_from_multibase(value: str, *, field: str = "publicKeyMultibase") -> PublicKey:
-    """Return the Ed25519 or P-256 public key a Multikey encodes, by its multicodec header."""
+    """Return the Ed25519 or P-256 public key a Multikey encodes, by its multicodec header.
+
+    The keys read last are kept: a verifier meets the same issuers' keys again and again (a
+    did:key is read four times to verify one credential), and base58 is decoded in Python.
+    """
     header = multibase_decode(value, field=field)[:2]
     if header == ED25519_PUBLIC_HEADER:
         return Ed25519PublicMultikey.from_multibase(value)
