@@ -16,6 +16,7 @@ from microcred.vc.keys import Ed25519PublicMultikey, multibase_encode
 from microcred.vc.report import CheckStatus, VerificationReport
 from microcred.vc.statuslist import StatusList, build_status_list_credential, status_entry
 from tests.factories import FIXED_NOW, signed_credential, unsigned_credential
+from tests.vc.test_keys import SIGNATURE_OF_ANYTHING, SMALL_ORDER_KEY
 
 LIST_URL = "https://issuer.example/status/1"
 SUSPENSION_URL = "https://issuer.example/status/2"
@@ -139,12 +140,12 @@ def test_another_key_cannot_sign_for_a_did_issuer(key) -> None:
 def test_a_credential_forged_with_a_small_order_key_does_not_verify(key) -> None:
     # The identity point as a did:key: its "signature" (R = identity, S = 0) fits any
     # message under OpenSSL's check, so any content could claim that issuer.
-    small_order = Ed25519PublicMultikey.from_raw(b"\x01" + bytes(31))
+    small_order = Ed25519PublicMultikey.from_raw(SMALL_ORDER_KEY)
     credential = unsigned_credential(key)
     credential["issuer"]["id"] = small_order.did_key
     forged = sign(credential, key=key, created=FIXED_NOW)
     forged["proof"]["verificationMethod"] = small_order.did_key_verification_method
-    forged["proof"]["proofValue"] = multibase_encode(b"\x01" + bytes(63))
+    forged["proof"]["proofValue"] = multibase_encode(SIGNATURE_OF_ANYTHING)
     [report] = verify(forged, now=FIXED_NOW)
     assert statuses(report, "proof.signature") == [CheckStatus.FAILED]
     assert not report.verified

@@ -42,8 +42,8 @@ DocumentHashes = MutableMapping[str, bytes]
 
 Keys are the SHA-256 of the suite's name and the document as sorted JSON
 (:func:`memo_key`), so a document is canonicalized once however often it is
-hashed: signing a batch
-and then verifying what was signed canonicalizes each credential once. The
+hashed: signing a batch and then verifying what was signed canonicalizes each
+credential once. The
 canonical form is a function of the JSON value (and the loader), so a
 verification that finds its document here checks exactly what it would have
 computed. Use one memo with one document loader only, for one batch.
@@ -71,11 +71,12 @@ def memo_key(suite: str, value: Any) -> str:
     write (an integer beyond 64 bits, a key that is not a string), is written by json.dumps
     instead, which spells them out, after a byte orjson never starts with.
     """
+    text: bytes | None
     try:
         text = orjson.dumps(value, option=_EXACT_JSON)
     except TypeError:  # orjson.JSONEncodeError
-        text = b"null"
-    if b"null" in text:
+        text = None
+    if text is None or b"null" in text:
         text = b"\x00" + json.dumps(value, sort_keys=True, ensure_ascii=False).encode()
     return hashlib.sha256(suite.encode() + b"\n" + text).hexdigest()
 
