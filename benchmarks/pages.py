@@ -167,12 +167,12 @@ def seed(count: int, skills: list[dict[str, str]], *, rng: random.Random) -> Non
                 " WHERE search_vector IS NULL AND status = 'published'"
             )
             # The search entry of each listed version (the newer of the two), as publishing
-            # writes it.
+            # writes it; its filters start empty, as the model's defaults, and are filled below.
             cursor.execute(
                 "INSERT INTO catalogue_searchentry"
-                " (version_id, organisation_id, eqf_level, title, vector)"
+                " (version_id, organisation_id, eqf_level, title, vector, languages, tags)"
                 " SELECT version.id, credential.organisation_id, version.eqf_level,"
-                " version.title, version.search_vector"
+                " version.title, version.search_vector, E'\\n', E'\\n'"
                 " FROM catalogue_microcredentialversion version JOIN catalogue_microcredential"
                 " credential ON credential.id = version.microcredential_id"
                 " WHERE version.status = 'published' AND version.number = 2"
