@@ -24,6 +24,8 @@ network in between), on one core:
   ``?language=en&eqf_level=5`` or a search with a tag: R filtered pages;
 - ``GET /``: the home page, R times;
 - ``GET /catalogue/<organisation>/<slug>/``: R public pages of a credential;
+- ``GET /me/recognition/apply?q=...`` (the searches, as a learner finds the version to ask
+  recognition as) and ``?version=...`` (the form for one of the credentials above);
 - the searches again with 100 results a page, the page size before the
   results came a page at a time.
 
@@ -57,6 +59,11 @@ BASELINE_SEARCH_P95_MS = 88500.0
 # The home page on the code before it read only what it features (main at a672299): it read
 # every published version, 10.9 to 12.4 s a request with this seed.
 BASELINE_HOME_P95_MS = 10900.0
+# A learner's "apply for recognition" page before it asked for a search first (main at
+# ae764f8): it offered every published version in one select, 11.0 to 11.8 s a request and
+# 6.8 MB of page with this seed.
+BASELINE_APPLY_P95_MS = 11000.0
+APPLY = "/me/recognition/apply"
 # A tag or a credit range before the filters moved into the search entries (main at 94a1610):
 # every match read whole and filtered in Python, 8.1 s (a tag) and 10.1 s (credits).
 BASELINE_FILTERS_P95_MS = 10100.0
@@ -186,11 +193,14 @@ def seed(count: int, skills: list[dict[str, str]], *, rng: random.Random) -> Non
     print(f"seeded {len(versions):,} published versions in {time.perf_counter() - started:.0f} s")
 
 
-def timings(paths: list[str]) -> list[float]:
-    """Return the milliseconds each GET takes through Django's request handling."""
+def timings(paths: list[str], *, user: Any = None) -> list[float]:
+    """Return the milliseconds each GET takes through Django's request handling, signed in
+    as ``user`` if one is given."""
     from django.test import Client
 
     client = Client(HTTP_HOST="127.0.0.1")
+    if user is not None:
+        client.force_login(user)
     client.get(paths[0])
     spent = []
     for path in paths:
@@ -230,9 +240,10 @@ def main() -> None:
     import django
 
     django.setup()
+    from django.contrib.auth import get_user_model
     from django.core.management import call_command
 
-    from microcred.catalogue.models import MicroCredential
+    from microcred.catalogue.models import MicroCredential, MicroCredentialVersion
 
     call_command("migrate", interactive=False, verbosity=0)
     skills = esco_skills()
@@ -290,6 +301,20 @@ def main() -> None:
     report(
         "credential page",
         timings([f"/catalogue/{c.organisation.slug}/{c.slug}/" for c in credentials]),
+    )
+    learner, _ = get_user_model().objects.get_or_create(
+        username="bench-learner", defaults={"email": "learner@bench.example"}
+    )
+    report(
+        "apply: find a version",
+        timings([path.replace("/catalogue/", APPLY) for path in searches], user=learner),
+        BASELINE_APPLY_P95_MS,
+    )
+    listed = MicroCredentialVersion.objects.filter(number=2, microcredential__in=credentials)
+    report(
+        "apply: the form",
+        timings([f"{APPLY}?version={v.achievement_uuid}" for v in listed], user=learner),
+        BASELINE_APPLY_P95_MS,
     )
     # The page size before results came a page at a time, for comparison with earlier figures.
     views.RESULTS_PER_PAGE = 100

@@ -41,8 +41,16 @@ class EvidenceFilesForm(forms.Form):
     evidence_files = MultipleFileField(label=_("Attach files"), help_text=EVIDENCE_FILES_HELP)
 
 
+class ChooseVersionForm(forms.Form):
+    """The search that finds the published version a learner asks recognition as."""
+
+    q = forms.CharField(label=_("Search the catalogue"), required=False, max_length=200)
+
+
 class ApplyForm(forms.Form):
-    version = forms.ChoiceField(label=_("Recognise my learning as"))
+    """A request for recognition as one published version, which the page names beside the
+    form (a choice among every version would list the whole catalogue)."""
+
     statement = forms.CharField(
         label=_("What you learned, where and how"),
         widget=forms.Textarea,
@@ -83,16 +91,6 @@ class ApplyForm(forms.Form):
     evidence_files = MultipleFileField(
         label=_("Evidence files"), required=False, help_text=EVIDENCE_FILES_HELP
     )
-
-    def __init__(self, *args: Any, versions: list[Any], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        cast(forms.ChoiceField, self.fields["version"]).choices = [
-            (
-                str(version.achievement_uuid),
-                f"{version.title} ({version.microcredential.organisation.name})",
-            )
-            for version in versions
-        ]
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data.get("file")

@@ -19,6 +19,7 @@ from microcred.errors import Conflict, Forbidden, InvalidInput, NotFound, RateLi
 from microcred.recognition import services
 from microcred.recognition.forms import (
     ApplyForm,
+    ChooseVersionForm,
     ConvertForm,
     DecisionForm,
     EvidenceFilesForm,
@@ -40,19 +41,36 @@ def my_requests(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
+# How many versions the first step of an application offers: a page that loads at once;
+# more words narrow the search.
+VERSIONS_TO_CHOOSE_FROM = 20
+
+
 @studio_page
 def apply(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """Apply for recognition of prior learning as a published version."""
-    versions = catalogue.get_published_versions()
-    initial = {"version": request.GET.get("version", "")}
-    form = ApplyForm(
-        request.POST or None, request.FILES or None, versions=versions, initial=initial
-    )
+    """Apply for recognition of prior learning as a published version.
+
+    The learner first finds the version by searching the catalogue (``?q=``), then fills in
+    the form for it (``?version=`` its achievement's UUID): a list of every published
+    version to choose from would be a page of megabytes at a national catalogue's size.
+    """
+    reference = (request.POST if request.method == "POST" else request.GET).get("version", "")
+    if not reference:
+        return _choose_version(request)
+    try:
+        version = catalogue.get_version_by_achievement(reference)
+    except NotFound:
+        return _choose_version(
+            request,
+            error=gettext("No published micro-credential has this reference: search for it."),
+            status=400 if request.method == "POST" else 404,
+        )
+    form = ApplyForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
             created = services.apply_for_recognition(
                 actor=request.user,
-                version=catalogue.get_version_by_achievement(form.cleaned_data["version"]),
+                version=version,
                 statement=form.cleaned_data["statement"],
                 learning_setting=form.cleaned_data["learning_setting"],
                 credentials=[
@@ -66,7 +84,24 @@ def apply(request: AuthenticatedHttpRequest) -> HttpResponse:
         else:
             messages.success(request, gettext("Your request is with the evaluators."))
             return redirect("recognition:request", uuid=created.uuid)
-    return render(request, "recognition/learner/apply.html", {"form": form})
+    context = {"form": form, "version": version}
+    return render(request, "recognition/learner/apply.html", context)
+
+
+def _choose_version(
+    request: AuthenticatedHttpRequest, *, error: str = "", status: int = 200
+) -> HttpResponse:
+    """The first step of an application: the catalogue's results for the learner's words."""
+    form = ChooseVersionForm(request.GET)
+    results = None
+    if form.is_valid():
+        results = catalogue.search_catalogue(
+            q=form.cleaned_data["q"], limit=VERSIONS_TO_CHOOSE_FROM
+        )
+    else:
+        status = 400
+    context = {"form": form, "results": results, "error": error}
+    return render(request, "recognition/learner/choose.html", context, status=status)
 
 
 @require_GET

@@ -1,6 +1,7 @@
 """Recognition of prior learning in a real browser (Debian's Chromium, driven by Playwright):
-a learner applies with a credential from another issuer and a file, one evaluator proposes
-full recognition, a second confirms it, and the learner finds the award."""
+a learner finds the version in the catalogue and applies with a credential from another
+issuer and a file, one evaluator proposes full recognition, a second confirms it, and the
+learner finds the award."""
 
 from __future__ import annotations
 
@@ -32,10 +33,15 @@ def test_a_learner_is_recognised_by_two_evaluators_and_sees_the_award(
     certificate = tmp_path / "newsroom-certificate.pdf"
     certificate.write_bytes(PDF)
 
-    # The learner applies, with a credential from another issuer and a file.
-    context, page = sign_in(
-        browser, live_server, learner, f"/me/recognition/apply?version={version.achievement_uuid}"
-    )
+    # The learner finds the version in the catalogue, then applies, with a credential from
+    # another issuer and a file.
+    context, page = sign_in(browser, live_server, learner, "/me/recognition/apply")
+    page.fill("input[name=q]", "visualisation")
+    with page.expect_navigation(url="**/me/recognition/apply?q=visualisation"):
+        page.click("main form[role=search] button[type=submit]")
+    with page.expect_navigation(url=f"**/me/recognition/apply?version={version.achievement_uuid}"):
+        page.click(".version-choices a >> text=Data Visualisation")
+    expect(page.locator(".chosen-version")).to_contain_text("Data Visualisation")
     page.fill("textarea[name=statement]", "Two years building dashboards in a newsroom.")
     page.select_option("select[name=learning_setting]", "non-formal")
     page.fill("textarea[name=credential]", credential)

@@ -25,8 +25,13 @@ def test_the_learner_reads_their_requests_in_german(german) -> None:
 def test_the_application_form_and_its_errors_are_in_german(german) -> None:
     setting = make_setting()
     german.force_login(setting.learner)
-    form = german.get("/me/recognition/apply").text
+    search = german.get("/me/recognition/apply", {"q": "visualisation"}).text
+    assert "Suchen Sie zuerst das Micro-Credential" in search and "Data Visualisation" in search
+    nothing = german.get("/me/recognition/apply", {"q": "astrophysik"}).text
+    assert "Nichts im Katalog passt zu diesen Wörtern." in nothing
+    form = german.get(f"/me/recognition/apply?version={setting.version.achievement_uuid}").text
     assert "Was Sie gelernt haben, wo und wie" in form and "Non-formales Lernen" in form
+    assert "ein anderes wählen" in form
     assert "What you learned, where and how" not in form
     response = german.post(
         "/me/recognition/apply",
