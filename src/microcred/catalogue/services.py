@@ -99,6 +99,7 @@ __all__ = [
     "get_credit_values",
     "get_details",
     "get_image",
+    "get_listed_versions",
     "get_microcredentials",
     "get_missing_elements",
     "get_outcomes",
@@ -1047,6 +1048,13 @@ def get_version(
         which = f"version {number} of " if number is not None else ""
         raise NotFound(f"No published {which}micro-credential {organisation}/{slug}.")
     return version
+
+
+def get_listed_versions(ids: Iterable[int]) -> dict[int, MicroCredentialVersion]:
+    """Return, by id, those of the versions ``ids`` that the catalogue lists (the latest
+    published version of each micro-credential); ids of other versions are left out."""
+    found = _versions().filter(pk__in=set(ids), search_entry__isnull=False)
+    return {version.pk: version for version in found}
 
 
 def get_version_by_achievement(achievement_uuid: uuid.UUID | str) -> MicroCredentialVersion:

@@ -31,6 +31,10 @@ EXTERNAL_HELP = _(
 )
 
 
+# How many micro-credentials Find components adds at most; more words narrow it.
+COMPONENTS_FOUND = 25
+
+
 class PathwayForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     slug = forms.SlugField(
@@ -59,7 +63,19 @@ class PathwayForm(forms.Form):
         coerce=int,
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text=_("Published micro-credentials of this platform, of any organisation."),
+        help_text=_(
+            "Published micro-credentials of this platform: the organisation's own, those "
+            "ticked, and those the words below find."
+        ),
+    )
+    find = forms.CharField(
+        label=_("Find components"),
+        max_length=200,
+        required=False,
+        help_text=_(
+            "Words of other organisations' micro-credentials: Find components adds what they "
+            "find to the list above, keeping what is ticked and written."
+        ),
     )
     external = forms.CharField(
         label=_("External achievements"),
@@ -78,17 +94,36 @@ class PathwayForm(forms.Form):
     )
 
     def __init__(self, *args: Any, organisation: Any, **kwargs: Any) -> None:
+        """Offer as components the organisation's own published versions, those ticked and
+        those the words of ``find`` find: never the whole catalogue, which a national
+        platform counts in hundreds of thousands."""
         super().__init__(*args, **kwargs)
-        self.versions = {version.pk: version for version in catalogue.get_published_versions()}
+        own = catalogue.get_published_versions(organisation=organisation.slug)
         cast(forms.TypedChoiceField, self.fields["target"]).choices = [
-            (pk, f"{version.title} (v{version.number})")
-            for pk, version in self.versions.items()
-            if version.microcredential.organisation_id == organisation.pk
+            (version.pk, f"{version.title} (v{version.number})") for version in own
         ]
+        given = self.data if self.is_bound else self.initial
+        ticked = (
+            given.getlist("components") if hasattr(given, "getlist") else given.get("components")
+        )
+        chosen = {int(pk) for pk in ticked or () if str(pk).isdigit()}
+        # What the form may build rules from; a version only found is a label until ticked.
+        self.versions = {version.pk: version for version in own}
+        self.versions |= catalogue.get_listed_versions(chosen - self.versions.keys())
+        offered = dict(self.versions)
+        if words := str(given.get("find") or "").strip()[:200]:
+            found = catalogue.search_catalogue(q=words, limit=COMPONENTS_FOUND).versions
+            offered |= {version.pk: version for version in found if version.pk not in offered}
         cast(forms.TypedMultipleChoiceField, self.fields["components"]).choices = [
             (pk, f"{version.title} · {version.microcredential.organisation.name}")
-            for pk, version in self.versions.items()
+            for pk, version in offered.items()
         ]
+
+    @staticmethod
+    def posted(data: Any) -> dict[str, Any]:
+        """Return what a designer posted as a form's initial values, to show it again with
+        the components their words find (Find components saves nothing)."""
+        return {**data.dict(), "components": data.getlist("components")}
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

@@ -160,9 +160,13 @@ def remove_imported(request: AuthenticatedHttpRequest, external_id: int) -> Http
 def studio_list(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """The organisation's pathways and the form for a new one; designers and owners."""
     organisation = organisations.access_organisation(request.user, slug, roles=services.DESIGNERS)
-    form = PathwayForm(request.POST or None, organisation=organisation)
+    finding = _finding(request)
+    if finding:
+        form = PathwayForm(initial=PathwayForm.posted(request.POST), organisation=organisation)
+    else:
+        form = PathwayForm(request.POST or None, organisation=organisation)
     status = 200
-    if request.method == "POST":
+    if request.method == "POST" and not finding:
         if form.is_valid():
             try:
                 pathway = services.create_pathway(
@@ -184,6 +188,12 @@ def studio_list(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     return render(request, "pathways/studio/list.html", context, status=status)
 
 
+def _finding(request: HttpRequest) -> bool:
+    """Whether the designer pressed Find components: the form comes back with what the
+    words find, nothing saved and no field marked wrong."""
+    return request.method == "POST" and request.POST.get("action") == "find"
+
+
 @studio_page
 def studio_edit(request: AuthenticatedHttpRequest, slug: str, pathway: str) -> HttpResponse:
     """Edit a pathway's name, target and rules; designers and owners."""
@@ -195,10 +205,15 @@ def studio_edit(request: AuthenticatedHttpRequest, slug: str, pathway: str) -> H
         "target": item.target_id,
         "rules": json.dumps(item.rules, indent=2),
     }
-    form = PathwayForm(request.POST or None, organisation=item.organisation, initial=initial)
+    finding = _finding(request)
+    if finding:
+        initial |= PathwayForm.posted(request.POST)
+        form = PathwayForm(organisation=item.organisation, initial=initial)
+    else:
+        form = PathwayForm(request.POST or None, organisation=item.organisation, initial=initial)
     form.fields["slug"].disabled = True
     status = 200
-    if request.method == "POST":
+    if request.method == "POST" and not finding:
         if form.is_valid():
             arguments = form.service_arguments()
             del arguments["slug"]
