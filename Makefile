@@ -74,6 +74,7 @@ bench: $(DEV_STAMP)
 	$(BIN)/python benchmarks/verification.py
 	$(BIN)/python benchmarks/verify_api.py
 	$(BIN)/python benchmarks/pages.py
+	$(BIN)/python benchmarks/near_duplicates.py
 
 # Refreshes each app's German catalogue from its templates and code, then compiles it
 # (needs GNU gettext: the Debian package gettext). Translate what is new in the .po files,

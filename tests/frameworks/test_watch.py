@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from itertools import combinations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from microcred.errors import InvalidInput
+from microcred.frameworks import watch
 from microcred.frameworks.watch import (
     BURST_MIN_AWARDS,
     BURST_WINDOW,
@@ -258,3 +262,64 @@ def test_identical_texts_score_one_and_the_threshold_is_a_parameter() -> None:
         "method analyse",
         "statistical method",
     )
+
+
+# Few words, so that random offers share many bigrams and come near one another.
+VOCABULARY = ["data", "model", "python", "survey", "ethic", "report", "chart", "cloud"]
+offer_texts = st.lists(
+    st.lists(st.sampled_from(VOCABULARY), min_size=1, max_size=6).map(" ".join),
+    min_size=1,
+    max_size=4,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    texts=st.lists(offer_texts, min_size=2, max_size=12),
+    threshold=st.sampled_from([0.1, 0.25, 0.45, 0.5, 0.6, 2 / 3, 0.8, 1.0]),
+)
+def test_the_search_finds_exactly_the_pairs_a_comparison_of_every_pair_finds(
+    texts: list[list[str]], threshold: float
+) -> None:
+    items = [
+        CatalogueText(f"org/{n}", "org", title, tuple(outcomes))
+        for n, (title, *outcomes) in enumerate(texts)
+    ]
+    every_pair = {
+        (a.key, b.key)
+        for a, b in combinations(items, 2)
+        if watch.jaccard(shingles((a.title, *a.outcomes)), shingles((b.title, *b.outcomes)))
+        >= threshold
+    }
+    found = near_duplicates(items, threshold=threshold)
+    assert {(pair.first.key, pair.second.key) for pair in found} == every_pair
+
+
+def test_a_phrase_every_offer_shares_does_not_make_every_pair_a_comparison(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """300 offers on different subjects, each with the catalogue's stock outcome (two of its
+    nine bigrams): comparing each pair sharing a bigram made 44,850 comparisons."""
+    compared = []
+    jaccard = watch.jaccard
+
+    def counted(first: frozenset[str], second: frozenset[str]) -> float:
+        compared.append((first, second))
+        return jaccard(first, second)
+
+    monkeypatch.setattr(watch, "jaccard", counted)
+    items = [
+        CatalogueText(
+            f"org/{n}",
+            "org",
+            f"Subject{n} fundamentals",
+            (
+                f"Explain subject{n} theory and subject{n} practice.",
+                f"Apply subject{n} methods.",
+                "Use data analysis.",
+            ),
+        )
+        for n in range(300)
+    ]
+    assert near_duplicates(items) == []
+    assert len(compared) < 300

@@ -33,9 +33,10 @@ Thresholds, and why:
 
 from __future__ import annotations
 
+import math
 import re
 import statistics
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -343,18 +344,33 @@ def jaccard(first: frozenset[str], second: frozenset[str]) -> float:
     return len(first & second) / len(union) if union else 0.0
 
 
+def _prefix_length(size: int, threshold: float) -> int:
+    """Return how many of a set's rarest bigrams a similar set must share one of.
+
+    floor, not ceil, of threshold * size: a prefix one longer than the bound is still exact,
+    and a product such as 0.6 * 5 = 3.0000000000000004 cannot make it one shorter.
+    """
+    return min(size, size - math.floor(threshold * size) + 1)
+
+
 def near_duplicates(
     items: Sequence[CatalogueText], *, threshold: float = DUPLICATE_THRESHOLD
 ) -> list[Duplicate]:
     """Return pairs whose title and outcomes reach ``threshold`` similarity, most similar first.
 
-    Only pairs that share a bigram are compared, so a large catalogue of
-    unrelated offers costs little.
+    Exact, and only pairs that share one of their rarer bigrams are compared (prefix
+    filtering, as in Bayardo, Ma and Srikant's All-Pairs): with each set's bigrams ordered
+    from the rarest in the catalogue, two sets of Jaccard index at least t share one of the
+    first n - ceil(t * n) + 1 bigrams of each (n its size). Comparing every pair that shares
+    any bigram was quadratic in a catalogue's common phrases ("data analysis"): 23 s and
+    1 GB for 4,000 offers.
     """
     sets = [shingles((item.title, *item.outcomes)) for item in items]
+    frequency = Counter(shingle for found in sets for shingle in found)
     holders: dict[str, list[int]] = defaultdict(list)
     for index, found in enumerate(sets):
-        for shingle in found:
+        rarest_first = sorted(found, key=lambda shingle: (frequency[shingle], shingle))
+        for shingle in rarest_first[: _prefix_length(len(found), threshold)]:
             holders[shingle].append(index)
     candidates = {pair for indexes in holders.values() for pair in combinations(indexes, 2)}
     duplicates = []
