@@ -295,6 +295,24 @@ def test_the_search_finds_exactly_the_pairs_a_comparison_of_every_pair_finds(
     assert {(pair.first.key, pair.second.key) for pair in found} == every_pair
 
 
+@settings(max_examples=100, deadline=None)
+@given(
+    texts=st.lists(offer_texts, min_size=2, max_size=12),
+    threshold=st.sampled_from([0.25, 0.5, 0.8]),
+)
+def test_an_organisation_s_pairs_are_those_of_the_whole_search_it_takes_part_in(
+    texts: list[list[str]], threshold: float
+) -> None:
+    items = [
+        CatalogueText(f"{'abc'[n % 3]}/{n}", "abc"[n % 3], title, tuple(outcomes))
+        for n, (title, *outcomes) in enumerate(texts)
+    ]
+    everyone = near_duplicates(items, threshold=threshold)
+    assert near_duplicates(items, threshold=threshold, organisation="a") == [
+        pair for pair in everyone if "a" in (pair.first.organisation, pair.second.organisation)
+    ]
+
+
 def test_a_phrase_every_offer_shares_does_not_make_every_pair_a_comparison(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -80,6 +81,7 @@ __all__ = [
     "PUBLIC_STATUSES",
     "CatalogueChoices",
     "CatalogueResults",
+    "ListedText",
     "MicroCredentialVersion",
     "ParticipationForm",
     "access_microcredential",
@@ -99,6 +101,7 @@ __all__ = [
     "get_credit_values",
     "get_details",
     "get_image",
+    "get_listed_texts",
     "get_listed_versions",
     "get_microcredentials",
     "get_missing_elements",
@@ -940,6 +943,57 @@ def _latest_published() -> QuerySet[MicroCredentialVersion]:
         number__gt=OuterRef("number"),
     )
     return _versions().filter(status=VersionStatus.PUBLISHED).exclude(Exists(newer))
+
+
+@dataclass(frozen=True)
+class ListedText:
+    """What a listed version says, for comparing the catalogue's offers with each other."""
+
+    organisation: str
+    organisation_name: str
+    slug: str
+    title: str
+    # The language its designers wrote it in (``MicroCredentialVersion.content_language``).
+    language: str
+    outcomes: tuple[str, ...]
+
+
+def get_listed_texts() -> list[ListedText]:
+    """Return the title and learning outcomes of every version the catalogue lists, by title.
+
+    Read as plain values in two queries: a national catalogue lists hundreds of thousands
+    of versions, which read as objects with their outcomes prefetched took seconds more
+    than comparing them.
+    """
+    outcomes: dict[int, list[str]] = defaultdict(list)
+    for version_id, text in (
+        LearningOutcome.objects.filter(version__status=VersionStatus.PUBLISHED)
+        .order_by("version_id", "position")
+        .values_list("version_id", "text")
+    ):
+        outcomes[version_id].append(text)
+    return [
+        ListedText(
+            organisation,
+            organisation_name,
+            slug,
+            title,
+            languages[0] if languages else "en",
+            tuple(outcomes[version_id]),
+        )
+        for version_id, organisation, organisation_name, slug, title, languages in (
+            _latest_published()
+            .order_by("title", "pk")
+            .values_list(
+                "pk",
+                "microcredential__organisation__slug",
+                "microcredential__organisation__name",
+                "microcredential__slug",
+                "title",
+                "languages",
+            )
+        )
+    ]
 
 
 @dataclass(frozen=True)

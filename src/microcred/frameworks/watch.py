@@ -354,9 +354,13 @@ def _prefix_length(size: int, threshold: float) -> int:
 
 
 def near_duplicates(
-    items: Sequence[CatalogueText], *, threshold: float = DUPLICATE_THRESHOLD
+    items: Sequence[CatalogueText],
+    *,
+    threshold: float = DUPLICATE_THRESHOLD,
+    organisation: str | None = None,
 ) -> list[Duplicate]:
-    """Return pairs whose title and outcomes reach ``threshold`` similarity, most similar first.
+    """Return pairs whose title and outcomes reach ``threshold`` similarity, most similar first;
+    with ``organisation``, only the pairs in which one of its offers takes part.
 
     Exact, and only pairs that share one of their rarer bigrams are compared (prefix
     filtering, as in Bayardo, Ma and Srikant's All-Pairs): with each set's bigrams ordered
@@ -372,7 +376,15 @@ def near_duplicates(
         rarest_first = sorted(found, key=lambda shingle: (frequency[shingle], shingle))
         for shingle in rarest_first[: _prefix_length(len(found), threshold)]:
             holders[shingle].append(index)
-    candidates = {pair for indexes in holders.values() for pair in combinations(indexes, 2)}
+    candidates: set[tuple[int, int]] = set()
+    for indexes in holders.values():
+        if organisation is None:
+            candidates.update(combinations(indexes, 2))
+            continue
+        for own in indexes:
+            if items[own].organisation == organisation:
+                candidates.update((min(own, other), max(own, other)) for other in indexes)
+                candidates.discard((own, own))
     duplicates = []
     for a, b in sorted(candidates):
         score = jaccard(sets[a], sets[b])

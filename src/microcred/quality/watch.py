@@ -27,7 +27,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import prefetch_related_objects
 from django.urls import reverse
 from django.utils.translation import gettext
 
@@ -243,33 +242,21 @@ def _alerts(
 def _duplicates(organisation: Any) -> list[DuplicatePair]:
     """Return near-duplicate pairs among the catalogue's latest published versions; for an
     organisation, the pairs in which one of its micro-credentials takes part."""
-    versions = catalogue.get_published_versions()
-    prefetch_related_objects(versions, "outcomes")
-    urls: dict[str, str] = {}
-    names: dict[str, str] = {}
-    languages: dict[str, str] = {}
-    texts = []
-    for version in versions:
-        microcredential = version.microcredential
-        slug = microcredential.organisation.slug
-        key = f"{slug}/{microcredential.slug}"
-        urls[key] = _catalogue_url(slug, microcredential.slug)
-        names[slug] = microcredential.organisation.name
-        languages[key] = version.content_language
-        outcomes = sorted(version.outcomes.all(), key=lambda outcome: outcome.position)
-        texts.append(
-            CatalogueText(key, slug, version.title, tuple(outcome.text for outcome in outcomes))
-        )
+    listed = {f"{text.organisation}/{text.slug}": text for text in catalogue.get_listed_texts()}
+    names = {text.organisation: text.organisation_name for text in listed.values()}
+    texts = [
+        CatalogueText(key, text.organisation, text.title, text.outcomes)
+        for key, text in listed.items()
+    ]
+    found = near_duplicates(texts, organisation=organisation.slug if organisation else None)
     return [
         DuplicatePair(
             duplicate,
-            urls[duplicate.first.key],
-            urls[duplicate.second.key],
+            _catalogue_url(duplicate.first.organisation, listed[duplicate.first.key].slug),
+            _catalogue_url(duplicate.second.organisation, listed[duplicate.second.key].slug),
             names[duplicate.first.organisation],
             names[duplicate.second.organisation],
-            languages[duplicate.first.key],
+            listed[duplicate.first.key].language,
         )
-        for duplicate in near_duplicates(texts)
-        if organisation is None
-        or organisation.slug in (duplicate.first.organisation, duplicate.second.organisation)
+        for duplicate in found
     ]
