@@ -165,3 +165,30 @@ def test_a_word_search_reads_the_gin_index_of_the_narrow_table() -> None:
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "catalogue_search_vector" in plan
     assert "catalogue_microcredentialversion" not in searched[0]
+
+
+@on_postgresql
+@pytest.mark.usefixtures("catalogue")
+@pytest.mark.parametrize(
+    ("filters", "index"),
+    [
+        ({"tag": "statistics"}, "catalogue_search_tags"),
+        ({"language": "nl"}, "catalogue_search_languages"),
+    ],
+    ids=["tag", "language"],
+)
+def test_a_tag_or_language_filter_reads_a_trigram_index(
+    filters: dict[str, str], index: str
+) -> None:
+    """Such a filter is a LIKE on the entries' word lines: without an index of their
+    trigrams, every filtered page and its count read the whole table."""
+    with CaptureQueriesContext(connection) as queries:
+        assert services.search_catalogue(limit=25, count=True, **filters).count
+    filtered = [query["sql"] for query in queries if " LIKE " in query["sql"]]
+    assert filtered, "the filter did not read the search table"
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")
+        for sql in filtered:
+            cursor.execute("EXPLAIN " + sql)
+            assert index in "\n".join(row[0] for row in cursor.fetchall()), sql
