@@ -64,6 +64,11 @@ class ParticipationForm(models.TextChoices):
     BLENDED = "blended", _("Blended")
 
 
+def content_language(languages: list[str]) -> str:
+    """Return the language of a version's texts: the first it teaches in, English if none."""
+    return languages[0] if languages else "en"
+
+
 class MicroCredentialVersion(models.Model):
     """Everything a version of a micro-credential states; frozen once published."""
 
@@ -175,7 +180,7 @@ class MicroCredentialVersion(models.Model):
         The interface is translated, the content is not: a German page shows an English
         title as English, so screen readers and translators know it.
         """
-        return self.languages[0] if self.languages else "en"
+        return content_language(self.languages)
 
 
 class LearningOutcome(models.Model):

@@ -62,6 +62,7 @@ from microcred.catalogue.models import (
     SearchEntry,
     SkillAlignment,
     VersionStatus,
+    content_language,
 )
 from microcred.catalogue.skills import get_skill, get_skill_index, import_esco, suggest_skills
 from microcred.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -953,7 +954,7 @@ class ListedText:
     organisation_name: str
     slug: str
     title: str
-    # The language its designers wrote it in (``MicroCredentialVersion.content_language``).
+    # The language its designers wrote it in (models.content_language).
     language: str
     outcomes: tuple[str, ...]
 
@@ -978,7 +979,7 @@ def get_listed_texts() -> list[ListedText]:
             organisation_name,
             slug,
             title,
-            languages[0] if languages else "en",
+            content_language(languages),
             tuple(outcomes[version_id]),
         )
         for version_id, organisation, organisation_name, slug, title, languages in (

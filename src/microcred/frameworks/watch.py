@@ -383,8 +383,9 @@ def near_duplicates(
             continue
         for own in indexes:
             if items[own].organisation == organisation:
-                candidates.update((min(own, other), max(own, other)) for other in indexes)
-                candidates.discard((own, own))
+                candidates.update(
+                    (min(own, other), max(own, other)) for other in indexes if other != own
+                )
     duplicates = []
     for a, b in sorted(candidates):
         score = jaccard(sets[a], sets[b])
